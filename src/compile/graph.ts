@@ -1,0 +1,139 @@
+// The compiled execution graph: plain JSON-serialisable data, printable by `switchyard graph`,
+// and everything the engine needs with settings already resolved (defaults → route → target).
+// The engine builds its lookup tables from this once per graph, never per request.
+import type { CompareOp, FailureClass, ProviderKind, StreamOnBreak, WindowUnit } from "../syntax/vocabulary.ts";
+
+export const GRAPH_VERSION = 1;
+
+export interface Graph {
+  version: typeof GRAPH_VERSION;
+  sources: string[]; // policy files it was compiled from
+  gateway: GatewayNode;
+  providers: ProviderNode[];
+  models: ModelNode[];
+  routes: RouteNode[];
+}
+
+export interface GatewayNode {
+  /** Environment variables holding the client keys (Authorization: Bearer …). Empty: no auth. */
+  clientKeyEnvs: string[];
+  adminTokenEnv: string | null;
+  maxBodyBytes: number; // default 10 MB
+}
+
+export interface ProviderNode {
+  name: string;
+  kind: ProviderKind;
+  baseUrl: string | null; // null for simulated
+  keyEnv: string | null; // the env var name; the value is read at serve time, never stored
+  headers: Record<string, string>;
+  sim: SimProfile | null; // only for kind `simulated`
+  limits: LimitNode[]; // provider-wide quotas
+}
+
+/** Behaviour of an in-process simulated provider (also what simulate scenarios override). */
+export interface SimProfile {
+  ttftMs: number; // time to first token
+  perTokenMs: number; // time between tokens
+  outputTokens: number; // tokens in a reply
+  errorRate: number; // 0..1, chance an attempt fails with errorStatus
+  errorStatus: number;
+  /** Periodic outage to make the offline default policy show failover: down for `downMs` every `periodMs`. */
+  outage: { periodMs: number; downMs: number; status: number } | null;
+}
+
+export interface ModelNode {
+  name: string; // policy name, the stable identity for state
+  upstream: string; // model name sent upstream
+  provider: string;
+  caps: number; // bitmask of CAP_BIT
+  capNames: string[];
+  contextWindow: number; // tokens
+  maxOutput: number; // tokens
+  priceIn: number; // USD per 1M input tokens
+  priceOut: number; // USD per 1M output tokens
+  limits: LimitNode[];
+}
+
+/** A quota, limit or budget: at most `amount` of `metric` per `window` (fixed windows, UTC-aligned for day/month). */
+export interface LimitNode {
+  metric: "requests" | "tokens" | "usd";
+  amount: number;
+  window: WindowUnit;
+}
+
+export interface RouteNode {
+  name: string;
+  rules: RuleNode[];
+}
+
+export interface RuleNode {
+  /** null for `otherwise` */
+  cond: CondNode | null;
+  /** Capabilities the condition guarantees the request needs (for display and checks). */
+  needs: number;
+  target: TargetNode;
+  settings: Settings;
+  line: number; // source line, for the graph printer and logs
+}
+
+export type CondNode =
+  | { op: "caps"; mask: number } // request needs all these capabilities
+  | { op: "and"; args: CondNode[] }
+  | { op: "or"; args: CondNode[] }
+  | { op: "not"; arg: CondNode }
+  | { op: "tokens"; cmp: CompareOp; value: number }
+  | { op: "header" | "metadata" | "param"; name: string; cmp: CompareOp; value: ScalarValue };
+
+/** `matches` values are regex source strings; `in` values are arrays. */
+export type ScalarValue = string | number | boolean | null | (string | number)[];
+
+export interface CandidateNode {
+  model: string;
+  provider: string;
+  caps: number;
+  contextWindow: number;
+  weight: number; // 1 unless given
+}
+
+export type TargetNode =
+  | { kind: "chain"; candidates: CandidateNode[] }
+  | {
+      kind: "select";
+      strategy: "priority" | "round_robin" | "weighted" | "lowest_latency" | "lowest_cost" | "sticky";
+      candidates: CandidateNode[];
+      stickyKey: { source: "header" | "metadata"; name: string } | null;
+    }
+  | { kind: "split"; arms: { weight: number; target: TargetNode }[] }
+  | { kind: "route"; route: string };
+
+export interface Settings {
+  timeout: {
+    connectMs: number;
+    firstTokenMs: number; // to the first content chunk, not the headers
+    idleMs: number; // max gap between stream chunks
+    totalMs: number;
+  };
+  retry: {
+    attempts: number; // attempts per model (1 = no retry on the same model)
+    maxPerRequest: number; // attempts across all candidates
+    backoffBaseMs: number;
+    backoffMaxMs: number;
+    jitter: number; // 0..1, fraction of the delay randomised
+    onStatuses: number[]; // explicit codes; classes like 5xx are expanded to 500..599
+    onClasses: FailureClass[]; // e.g. timeout, reset, connect
+    retryAfterCapMs: number; // Retry-After longer than this: fail over instead of waiting
+  };
+  breaker: {
+    failures: number; // consecutive failures that open it
+    errorRate: number | null; // 0..1; null disables the rate rule
+    windowMs: number;
+    minRequests: number;
+    cooldownMs: number;
+    probes: number; // half-open probes let through
+    successes: number; // probe successes needed to close
+  };
+  stream: { onBreak: StreamOnBreak };
+  /** Whether a content_policy_violation fails over (true) or is returned to the client (false). */
+  failoverOnContentPolicy: boolean;
+}

@@ -1,0 +1,31 @@
+// What the engine may touch of the outside world. Serve passes the real ones, simulate passes a
+// virtual clock, a seeded random and simulated providers; the engine never reads Date.now,
+// setTimeout, Math.random or fetch itself.
+
+export interface Clock {
+  /** Milliseconds; monotonic within a run. */
+  now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason if aborted first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface Random {
+  /** Uniform in [0, 1). */
+  next(): number;
+}
+
+export interface Transport {
+  fetch(url: string, init: RequestInit & { signal: AbortSignal }): Promise<Response>;
+}
+
+/** Provider keys and client keys come from here (serve: process.env), so tests can inject them. */
+export interface SecretSource {
+  get(name: string): string | undefined;
+}
+
+export interface Ports {
+  clock: Clock;
+  random: Random;
+  transport: Transport;
+  secrets: SecretSource;
+}

@@ -1,0 +1,98 @@
+// The contract between the engine and provider adapters (src/providers implements it). Adapters
+// speak their wire format and hand the engine OpenAI-shaped completions and chunks; the engine
+// owns timeouts, retries, breakers and failover.
+import type { FailureClass } from "../syntax/vocabulary.ts";
+import type { ModelNode, ProviderNode } from "../compile/graph.ts";
+import type { Ports } from "./ports.ts";
+
+/** An OpenAI chat.completion.chunk (validated loosely; the engine reads only what it needs). */
+export interface ChatChunk {
+  id?: string;
+  object?: string;
+  created?: number;
+  model?: string;
+  choices: {
+    index: number;
+    delta: {
+      role?: string;
+      content?: string | null;
+      reasoning_content?: string | null;
+      tool_calls?: unknown[];
+      refusal?: string | null;
+    };
+    finish_reason?: string | null;
+    logprobs?: unknown;
+  }[];
+  usage?: Usage | null;
+  [extra: string]: unknown;
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  [extra: string]: unknown;
+}
+
+/** An OpenAI chat.completion (non-stream). */
+export interface ChatCompletion {
+  id: string;
+  object: "chat.completion";
+  created: number;
+  model: string;
+  choices: {
+    index: number;
+    message: { role: string; content: string | null; tool_calls?: unknown[]; refusal?: string | null };
+    finish_reason: string | null;
+    logprobs?: unknown;
+  }[];
+  usage?: Usage;
+  [extra: string]: unknown;
+}
+
+export interface UpstreamCall {
+  provider: ProviderNode;
+  model: ModelNode;
+  /** OpenAI-shaped chat body: `model` already set to the upstream name, continuation applied. */
+  body: Record<string, unknown>;
+  stream: boolean;
+  /** Resolved key value (never logged) or undefined. */
+  apiKey: string | undefined;
+  /** Headers to forward upstream (e.g. x-request-id). */
+  headers: Record<string, string>;
+  /** Aborted on timeout, failover or client disconnect: the adapter must release the connection. */
+  signal: AbortSignal;
+}
+
+export type UpstreamReply =
+  | { kind: "completion"; status: number; body: ChatCompletion }
+  /** `chunks` yields parsed chunks; it throws UpstreamError on a cut, in-band error or malformed data. */
+  | { kind: "stream"; status: number; chunks: AsyncIterator<ChatChunk> };
+
+export interface EmbeddingsReply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** A classified upstream failure. Adapters throw it; the engine decides what to do. */
+export class UpstreamError extends Error {
+  constructor(
+    readonly cls: FailureClass,
+    message: string,
+    readonly status: number | null = null,
+    readonly retryAfterMs: number | null = null,
+    /** Provider's error code, e.g. `context_length_exceeded`. */
+    readonly code: string | null = null,
+  ) {
+    super(message);
+    this.name = "UpstreamError";
+  }
+}
+
+export interface ProviderAdapter {
+  chat(call: UpstreamCall, ports: Ports): Promise<UpstreamReply>;
+  embeddings(call: UpstreamCall, ports: Ports): Promise<EmbeddingsReply>;
+}
+
+/** Adapters by provider kind; simulate swaps in simulated behaviour for every kind. */
+export type AdapterSet = Record<string, ProviderAdapter>;

@@ -1,0 +1,44 @@
+// Source spans and a line index: AST nodes keep byte-free UTF-16 offsets; line and column are
+// computed on demand so the parser stays cheap and renderers agree on one conversion.
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface Position {
+  line: number; // 1-based
+  column: number; // 1-based, in UTF-16 code units
+}
+
+export class LineIndex {
+  private readonly starts: number[];
+
+  constructor(readonly text: string) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+    this.starts = starts;
+  }
+
+  position(offset: number): Position {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+  }
+
+  lineText(line: number): string {
+    const start = this.starts[line - 1] ?? this.text.length;
+    const next = this.starts[line];
+    const end = next === undefined ? this.text.length : next - 1;
+    return this.text.slice(start, end).replace(/\r$/, "");
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+}
