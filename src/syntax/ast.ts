@@ -28,7 +28,8 @@ export interface RateLit extends Node {
 /** `5xx`, `4xx` */
 export interface StatusClassLit extends Node { kind: "status_class"; value: number; raw: string }
 export interface BoolLit extends Node { kind: "bool"; value: boolean }
-export interface Ident extends Node { kind: "ident"; name: string }
+/** `quoted` is set for a quoted key such as a header name: `"OpenAI-Organization" "org-1"`. */
+export interface Ident extends Node { kind: "ident"; name: string; quoted?: boolean }
 export interface ListLit extends Node { kind: "list"; items: ListItem[] }
 /** A list item with an optional weight: `gpt4o 70%` or `claude 3`. */
 export interface ListItem extends Node { value: Value; weight: NumberLit | PercentLit | null }

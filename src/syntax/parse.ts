@@ -1,0 +1,174 @@
+// Parses policy text into an AST, recovering after a syntax error by setting aside the broken
+// declaration and parsing on, so one run reports every broken declaration (Peggy-style session).
+import type { Policy } from "./ast.ts";
+import { Session, type Diagnostic } from "./diagnostic.ts";
+import { checkNesting, decodePolicy } from "./decode.ts";
+import { parse as generatedParse } from "./parser.generated.js";
+
+export interface ParseResult {
+  policy: Policy | null;
+  source: string;
+  diagnostics: Diagnostic[];
+}
+
+const MAX_SYNTAX_ERRORS = 25;
+const DECL_START = /^(provider|model|route|defaults|gateway)\b/;
+
+interface PeggyError {
+  location: { start: { offset: number } };
+  expected: { type: string; text?: string; description?: string }[] | null;
+}
+
+export function parsePolicyBytes(bytes: Uint8Array, file: string): ParseResult {
+  const session = new Session();
+  const text = decodePolicy(bytes, file, session);
+  if (text === null) return { policy: null, source: "", diagnostics: session.diagnostics };
+  return parsePolicy(text, file);
+}
+
+export function parsePolicy(text: string, file: string): ParseResult {
+  const session = new Session();
+  if (!checkNesting(text, file, session)) return { policy: null, source: text, diagnostics: session.diagnostics };
+  let work = text;
+  for (let round = 0; round <= MAX_SYNTAX_ERRORS; round++) {
+    try {
+      const policy = generatedParse(work, { grammarSource: file }) as Policy;
+      if (session.hasErrors) return { policy: null, source: text, diagnostics: session.diagnostics };
+      policy.comments = dedupeComments(policy.comments);
+      return { policy, source: text, diagnostics: [] };
+    } catch (e) {
+      if (!isPeggyError(e)) throw e;
+      const offset = e.location.start.offset;
+      session.report(syntaxDiagnostic(text, file, offset, e.expected ?? []));
+      const next = blankDeclaration(work, offset);
+      if (next === work) break;
+      work = next;
+    }
+  }
+  return { policy: null, source: text, diagnostics: session.diagnostics };
+}
+
+function isPeggyError(e: unknown): e is PeggyError {
+  return typeof e === "object" && e !== null && "location" in e && "expected" in e;
+}
+
+function syntaxDiagnostic(text: string, file: string, offset: number, expected: PeggyError["expected"] & {}): Diagnostic {
+  const found = tokenAt(text, offset);
+  const wanted = describeExpected(expected ?? []);
+  const unterminated = unterminatedString(text, offset);
+  if (unterminated !== null) {
+    return {
+      code: "SY1006", severity: "error", message: "unterminated string",
+      primary: { file, span: { start: unterminated, end: lineEnd(text, unterminated) }, message: "this string is never closed" },
+      secondary: [], notes: [], help: 'close it with `"` on the same line',
+    };
+  }
+  const opener = found === null ? unclosedOpener(text) : null;
+  return {
+    code: "SY1001",
+    severity: "error",
+    message: found === null ? `unexpected end of file` : `unexpected ${quote(found)}`,
+    primary: { file, span: { start: offset, end: offset + (found?.length ?? 0) }, message: "" },
+    secondary: opener === null ? [] : [{ file, span: { start: opener, end: opener + 1 }, message: `this \`${text[opener]}\` is never closed` }],
+    notes: [],
+    help: wanted ? `expected ${wanted} here` : null,
+  };
+}
+
+/** Literal kinds that together mean "any value"; listing all of them buries the useful part. */
+const VALUE_WORDS = ["`[`", "`{`", "`true`", "`false`", "identifier", "number", "string"];
+
+function describeExpected(expected: { type: string; text?: string; description?: string }[]): string {
+  const names = new Set<string>();
+  for (const e of expected) {
+    if (e.type === "literal") names.add(`\`${e.text}\``);
+    else if (e.type === "end") names.add("end of file");
+    else if (e.type === "other" && e.description !== "whitespace") names.add(e.description ?? "");
+  }
+  if (VALUE_WORDS.every((w) => names.has(w))) {
+    for (const n of [...names]) if (VALUE_WORDS.includes(n) || /^(amount|duration|percentage|rate|size|status class)/.test(n)) names.delete(n);
+    names.add("a value (number, string, duration, list, block, …)");
+  }
+  const list = [...names].filter(Boolean).sort();
+  if (list.length <= 1) return list[0] ?? "";
+  return `${list.slice(0, -1).join(", ")} or ${list[list.length - 1]}`;
+}
+
+function tokenAt(text: string, offset: number): string | null {
+  if (offset >= text.length) return null;
+  const m = /^(?:[A-Za-z0-9_$.%-]+|\S)/.exec(text.slice(offset, offset + 64));
+  return m ? m[0] : text[offset] === "\n" ? "\\n" : text[offset];
+}
+
+function quote(token: string): string {
+  return token === "\\n" ? "end of line" : `\`${token}\``;
+}
+
+/** Offset of an opening quote on the error's line that is never closed, if the error is inside it. */
+function unterminatedString(text: string, offset: number): number | null {
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  let open: number | null = null;
+  for (let i = lineStart; i < offset; i++) {
+    const c = text[i];
+    if (open === null && c === "#") return null;
+    if (c === "\\" && open !== null) i++;
+    else if (c === '"') open = open === null ? i : null;
+  }
+  const atLineEnd = offset >= text.length || text[offset] === "\n" || text[offset] === "\r";
+  if (open !== null && atLineEnd) return open;
+  // A named rule reports a failed string at its opening quote: is that quote closed on its line?
+  if (open === null && text[offset] === '"') {
+    for (let i = offset + 1; i < text.length && text[i] !== "\n"; i++) {
+      if (text[i] === "\\") i++;
+      else if (text[i] === '"') return null;
+    }
+    return offset;
+  }
+  return null;
+}
+
+function unclosedOpener(text: string): number | null {
+  const stack: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "#") while (i < text.length && text[i] !== "\n") i++;
+    else if (c === '"') for (i++; i < text.length && text[i] !== '"' && text[i] !== "\n"; i++) { if (text[i] === "\\") i++; }
+    else if (c === "{" || c === "[" || c === "(") stack.push(i);
+    else if (c === "}" || c === "]" || c === ")") stack.pop();
+  }
+  return stack.length ? stack[stack.length - 1] : null;
+}
+
+/** Replaces the top-level declaration around `offset` with spaces (keeping line breaks, so positions hold). */
+function blankDeclaration(text: string, offset: number): string {
+  const lines = lineStarts(text);
+  let li = lines.length - 1;
+  while (li > 0 && lines[li] > offset) li--;
+  let start = lines[li];
+  for (let i = li; i >= 0; i--) {
+    if (DECL_START.test(text.slice(lines[i], lines[i] + 9))) { start = lines[i]; break; }
+  }
+  let end = text.length;
+  for (let i = li + 1; i < lines.length; i++) {
+    if (DECL_START.test(text.slice(lines[i], lines[i] + 9))) { end = lines[i]; break; }
+  }
+  if (end <= start) return text;
+  return text.slice(0, start) + text.slice(start, end).replace(/[^\n]/g, " ") + text.slice(end);
+}
+
+function lineEnd(text: string, offset: number): number {
+  const nl = text.indexOf("\n", offset);
+  return nl < 0 ? text.length : nl;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+function dedupeComments(comments: Policy["comments"]): Policy["comments"] {
+  const seen = new Map<number, Policy["comments"][number]>();
+  for (const c of comments) seen.set(c.span.start, c);
+  return [...seen.values()].sort((a, b) => a.span.start - b.span.start);
+}
