@@ -1,0 +1,96 @@
+// Turns an upstream SSE body into the engine's chunk iterator. Shared by the OpenAI and Anthropic
+// adapters, which differ only in how one event becomes chunks. Written as a hand-made iterator
+// rather than an async generator so `return()` can cancel the body reader even while a read is
+// pending: a generator would queue the return until the stalled upstream sent another byte.
+import type { ChatChunk } from "../runtime/upstream.ts";
+import { UpstreamError } from "../runtime/upstream.ts";
+import { SseParser, type SseEvent } from "./sse.ts";
+import { networkCode } from "./network-code.ts";
+
+export interface EventTranslator {
+  /** Chunks for one event; `done` ends the stream. Throws UpstreamError for in-band errors. */
+  onEvent(event: SseEvent): { chunks: ChatChunk[]; done: boolean };
+  /** The body ended without an explicit end: return final chunks, or throw `cut`. */
+  onEnd(): ChatChunk[];
+}
+
+export type ChunkIterator = AsyncIterator<ChatChunk> & AsyncIterable<ChatChunk>;
+
+export function sseChunks(body: ReadableStream<Uint8Array>, signal: AbortSignal, translator: EventTranslator): ChunkIterator {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const parser = new SseParser();
+  const queue: ChatChunk[] = [];
+  let head = 0;
+  let finished = false;
+
+  const release = (): void => {
+    if (finished) return;
+    finished = true;
+    signal.removeEventListener("abort", release);
+    reader.cancel().catch(() => {}); // the connection may already be gone; nothing left to release
+  };
+  signal.addEventListener("abort", release, { once: true });
+
+  const take = (): IteratorResult<ChatChunk> | null => {
+    if (head < queue.length) {
+      const chunk = queue[head++];
+      if (head === queue.length) queue.length = head = 0;
+      return { value: chunk, done: false };
+    }
+    return null;
+  };
+
+  const feed = (events: SseEvent[]): boolean => {
+    for (const event of events) {
+      const { chunks, done } = translator.onEvent(event);
+      for (const chunk of chunks) queue.push(chunk);
+      if (done) return true;
+    }
+    return false;
+  };
+
+  const next = async (): Promise<IteratorResult<ChatChunk>> => {
+    try {
+      for (;;) {
+        const ready = take();
+        if (ready) return ready;
+        if (finished) return { value: undefined, done: true };
+        let read: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          read = await reader.read();
+        } catch (err) {
+          if (signal.aborted) throw signal.reason ?? err; // our own abort: the engine knows why
+          throw new UpstreamError("cut", `stream broke mid-body (${networkCode(err)})`);
+        }
+        if (signal.aborted) throw signal.reason;
+        if (read.done) {
+          const tail = parser.end();
+          decoder.decode();
+          const ended = feed(tail);
+          if (!ended) for (const chunk of translator.onEnd()) queue.push(chunk);
+          release();
+          continue;
+        }
+        if (feed(parser.push(decoder.decode(read.value, { stream: true })))) release();
+      }
+    } catch (err) {
+      queue.length = head = 0;
+      release();
+      throw err;
+    }
+  };
+
+  const iterator: ChunkIterator = {
+    next,
+    async return(): Promise<IteratorResult<ChatChunk>> {
+      queue.length = head = 0;
+      release();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}
