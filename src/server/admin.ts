@@ -1,0 +1,49 @@
+// /admin/state and /admin/reload. They exist only when the policy names an admin token env var
+// (otherwise 404, as if absent); the state view is plain runtime data and never holds key values.
+import { adminCheck } from "./auth.ts";
+import type { GatewayCore, RequestContext } from "./context.ts";
+import { errorResponse, jsonResponse } from "./errors.ts";
+
+/** Null when the caller may proceed, else the refusal. */
+function guard(core: GatewayCore, ctx: RequestContext): Response | null {
+  const gateway = ctx.live.graph.gateway;
+  switch (adminCheck(ctx.req, gateway, core.secrets)) {
+    case "ok":
+      return null;
+    case "disabled":
+      return errorResponse(404, `no endpoint \`${ctx.path}\``, { code: "not_found", type: "not_found_error" });
+    case "unset":
+      return errorResponse(403, `admin endpoints are disabled: the admin token variable \`${gateway.adminTokenEnv}\` is not set`, {
+        code: "admin_disabled",
+      });
+    case "denied":
+      return errorResponse(401, "incorrect or missing admin token: send `Authorization: Bearer <admin token>`", { code: "invalid_api_key" });
+  }
+}
+
+export function handleAdminState(core: GatewayCore, ctx: RequestContext): Response {
+  const refused = guard(core, ctx);
+  if (refused) return refused;
+  const { graph, engine } = ctx.live;
+  return jsonResponse(200, {
+    sources: graph.sources,
+    routes: graph.routes.map((r) => r.name),
+    models: graph.models.map((m) => ({ name: m.name, provider: m.provider, upstream: m.upstream })),
+    draining: core.draining(),
+    checkpoints: engine.checkpoints(),
+    state: engine.state(),
+  });
+}
+
+export async function handleAdminReload(core: GatewayCore, ctx: RequestContext): Promise<Response> {
+  const refused = guard(core, ctx);
+  if (refused) return refused;
+  if (!core.reloadPolicy) {
+    return errorResponse(409, "this gateway has no policy file to reload", {
+      code: "no_policy_file",
+      type: "invalid_request_error",
+    });
+  }
+  const result = await core.reloadPolicy();
+  return jsonResponse(result.applied ? 200 : 422, result);
+}

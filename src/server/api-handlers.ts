@@ -1,0 +1,119 @@
+// POST /v1/chat/completions and /v1/embeddings: authenticate, read and validate the body, check the
+// route, hand the request to the engine and turn its outcome into an OpenAI-shaped response.
+import type { ChatOutcome, EmbeddingsOutcome, OutcomeMeta } from "../runtime/api.ts";
+import { clientAllowed } from "./auth.ts";
+import { readJsonBody } from "./body.ts";
+import type { GatewayCore, RequestContext } from "./context.ts";
+import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
+import { outcomeHeaders, overheadMs } from "./outcome-headers.ts";
+import { ChatBody, EmbeddingsBody, validate } from "./schemas.ts";
+import { sseBody } from "./sse-stream.ts";
+
+type Endpoint = "chat" | "embeddings";
+
+/** Shared front half: auth, body, schema, route. Returns the body or the error response already finished. */
+async function admit(core: GatewayCore, ctx: RequestContext, endpoint: Endpoint): Promise<Record<string, unknown> | Response> {
+  const fail = (res: Response, error: string): Response => {
+    core.finish(ctx, { endpoint, status: res.status, meta: null, stream: false, ttftMs: null, engineStartedAt: null, error });
+    return res;
+  };
+  if (core.draining()) return fail(errorResponse(503, "the gateway is shutting down: retry on another instance", { code: "shutting_down", headers: { "retry-after": "1" } }), "draining");
+  if (!clientAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return fail(invalidApiKey(), "invalid_api_key");
+  const read = await readJsonBody(ctx.req, ctx.live.graph.gateway.maxBodyBytes);
+  if (!read.ok) return fail(errorResponse(read.status, read.message, { code: read.code }), read.code);
+  const checked = validate(endpoint === "chat" ? ChatBody : EmbeddingsBody, read.value);
+  if (!checked.ok) return fail(errorResponse(400, checked.message, { param: checked.param, code: "invalid_body" }), "invalid_body");
+  const route = checked.body.model as string;
+  if (!ctx.live.routeNames.has(route)) {
+    const known = [...ctx.live.routeNames].map((r) => `\`${r}\``).join(", ");
+    return fail(
+      errorResponse(404, `model \`${route}\` is not a route of this gateway; available routes: ${known || "none"}`, { code: "model_not_found", param: "model" }),
+      "model_not_found",
+    );
+  }
+  return checked.body;
+}
+
+/** Links the client's disconnect to the engine request. */
+function abortOnDisconnect(req: Request): AbortController {
+  const abort = new AbortController();
+  if (req.signal.aborted) abort.abort(req.signal.reason);
+  else req.signal.addEventListener("abort", () => abort.abort(req.signal.reason), { once: true });
+  return abort;
+}
+
+function errorOutcomeResponse(outcome: { status: number; error: unknown; retryAfterS: number | null }, headers: Record<string, string>): Response {
+  if (outcome.retryAfterS !== null && outcome.retryAfterS >= 0) headers["retry-after"] = String(Math.max(1, Math.ceil(outcome.retryAfterS)));
+  return jsonResponse(outcome.status, outcome.error, headers);
+}
+
+export async function handleChat(core: GatewayCore, ctx: RequestContext): Promise<Response> {
+  const body = await admit(core, ctx, "chat");
+  if (body instanceof Response) return body;
+  const clock = core.ports.clock;
+  const abort = abortOnDisconnect(ctx.req);
+  const engineStartedAt = clock.now();
+  let outcome: ChatOutcome;
+  try {
+    outcome = await ctx.live.engine.chat({ id: ctx.id, route: body.model as string, body, headers: ctx.req.headers, signal: abort.signal, receivedAt: ctx.receivedAt });
+  } catch (err) {
+    return engineFailed(core, ctx, "chat", engineStartedAt, err);
+  }
+  const base = { endpoint: "chat" as const, meta: outcome.meta, engineStartedAt };
+  if (outcome.kind !== "stream") {
+    const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), false), false);
+    const res = outcome.kind === "completion" ? jsonResponse(200, outcome.body, headers) : errorOutcomeResponse(outcome, headers);
+    core.finish(ctx, { ...base, status: res.status, stream: false, ttftMs: null, error: null });
+    return res;
+  }
+  return streamResponse(core, ctx, outcome, abort, engineStartedAt);
+}
+
+function streamResponse(core: GatewayCore, ctx: RequestContext, outcome: Extract<ChatOutcome, { kind: "stream" }>, abort: AbortController, engineStartedAt: number): Response {
+  const clock = core.ports.clock;
+  const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), true), true);
+  const release = core.hold();
+  let ttftMs: number | null = null;
+  const stream = sseBody(outcome.events, {
+    abort,
+    onFirstChunk: () => {
+      ttftMs = clock.now() - ctx.receivedAt;
+    },
+    onEnd: (end) => {
+      const error = end === "done" ? null : end === "cancelled" ? "client_cancelled" : (outcome.meta.errorClass ?? "stream_error");
+      core.finish(ctx, { endpoint: "chat", status: 200, meta: outcome.meta, stream: true, ttftMs, engineStartedAt, error });
+      release();
+    },
+  });
+  return new Response(stream, {
+    status: 200,
+    headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
+  });
+}
+
+export async function handleEmbeddings(core: GatewayCore, ctx: RequestContext): Promise<Response> {
+  const body = await admit(core, ctx, "embeddings");
+  if (body instanceof Response) return body;
+  const clock = core.ports.clock;
+  const abort = abortOnDisconnect(ctx.req);
+  const engineStartedAt = clock.now();
+  let outcome: EmbeddingsOutcome;
+  try {
+    outcome = await ctx.live.engine.embeddings({ id: ctx.id, route: body.model as string, body, headers: ctx.req.headers, signal: abort.signal, receivedAt: ctx.receivedAt });
+  } catch (err) {
+    return engineFailed(core, ctx, "embeddings", engineStartedAt, err);
+  }
+  const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), false), false);
+  const res = outcome.kind === "ok" ? jsonResponse(200, outcome.body, headers) : errorOutcomeResponse(outcome, headers);
+  core.finish(ctx, { endpoint: "embeddings", status: res.status, meta: outcome.meta, stream: false, ttftMs: null, engineStartedAt, error: null });
+  return res;
+}
+
+/** An engine bug must not leak a stack trace (or whatever the exception carries) to the client. */
+function engineFailed(core: GatewayCore, ctx: RequestContext, endpoint: Endpoint, engineStartedAt: number, err: unknown): Response {
+  const meta: OutcomeMeta | null = null;
+  const name = err instanceof Error ? err.name : "unknown";
+  const res = errorResponse(500, "the gateway failed to handle this request", { code: "internal_error", type: "server_error" });
+  core.finish(ctx, { endpoint, status: 500, meta, stream: false, ttftMs: null, engineStartedAt, error: `engine_threw:${name}` });
+  return res;
+}

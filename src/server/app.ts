@@ -1,0 +1,179 @@
+// The gateway as a plain fetch(Request) → Response app (Hono style): tests call it directly and
+// serve.ts hands it to Bun.serve. It owns the live graph+engine pair, swaps it on reload, counts
+// in-flight requests for draining, and closes out every request with one log line and metrics.
+import type { Graph } from "../compile/graph.ts";
+import type { CreateEngine, Engine, Observer } from "../runtime/api.ts";
+import type { Ports, SecretSource } from "../runtime/ports.ts";
+import type { AdapterSet } from "../runtime/upstream.ts";
+import { handleAdminReload, handleAdminState } from "./admin.ts";
+import { handleChat, handleEmbeddings } from "./api-handlers.ts";
+import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext } from "./context.ts";
+import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
+import { clientAllowed } from "./auth.ts";
+import { GatewayMetrics } from "./metrics.ts";
+import { listModels } from "./models.ts";
+import { overheadMs } from "./outcome-headers.ts";
+import { requestIdFor } from "./request-id.ts";
+import { eventLogLine, requestLogLine, type LogSink } from "./request-log.ts";
+
+export interface GatewayOptions {
+  graph: Graph;
+  ports: Ports;
+  adapters: AdapterSet;
+  createEngine: CreateEngine;
+  /** Receives one JSON line per request and per notable event (reload, breaker change). */
+  log?: LogSink;
+  /** Where client keys and the admin token are read; defaults to ports.secrets. */
+  secrets?: SecretSource;
+  /** Recompiles the policy file for POST /admin/reload (see reload.ts); absent: nothing to reload. */
+  reloadPolicy?: () => Promise<ReloadOutcome>;
+}
+
+export interface Gateway {
+  fetch(req: Request): Promise<Response>;
+  /** Swaps in a new graph atomically; in-flight requests finish on the engine they started on. */
+  reload(graph: Graph): void;
+  /** Stops admitting API requests and resolves once every in-flight request has finished. */
+  drain(): Promise<void>;
+  engine(): Engine;
+  graph(): Graph;
+  inflight(): number;
+}
+
+type Handler = (core: GatewayCore, ctx: RequestContext) => Response | Promise<Response>;
+
+/** Paths are accepted with and without the `/v1` prefix, since SDKs differ in where baseURL ends. */
+const API_ROUTES: Record<string, Record<string, Handler>> = {
+  "/chat/completions": { POST: handleChat },
+  "/embeddings": { POST: handleEmbeddings },
+  "/models": { GET: handleModels },
+};
+
+const OPS_ROUTES: Record<string, Record<string, Handler>> = {
+  "/healthz": { GET: () => jsonResponse(200, { status: "ok" }) },
+  "/readyz": { GET: handleReady },
+  "/metrics": { GET: (core) => new Response(core.metricsText(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } }) },
+  "/admin/state": { GET: handleAdminState },
+  "/admin/reload": { POST: handleAdminReload },
+};
+
+function handleModels(core: GatewayCore, ctx: RequestContext): Response {
+  if (!clientAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return invalidApiKey();
+  return jsonResponse(200, listModels(ctx.live.graph, core.loadedAt()));
+}
+
+function handleReady(core: GatewayCore): Response {
+  if (core.draining()) return jsonResponse(503, { status: "draining" });
+  return jsonResponse(200, { status: "ready" });
+}
+
+function lookup(path: string): Record<string, Handler> | undefined {
+  const bare = path.startsWith("/v1/") ? path.slice(3) : path;
+  return API_ROUTES[bare] ?? OPS_ROUTES[path];
+}
+
+export function createGateway(opts: GatewayOptions): Gateway {
+  const { ports, adapters } = opts;
+  const secrets = opts.secrets ?? ports.secrets;
+  const log: LogSink = opts.log ?? (() => {});
+  let inflight = 0;
+  let draining = false;
+  let drained: (() => void)[] = [];
+  let loadedAt = Math.floor(Date.now() / 1000);
+
+  const observer: Observer = {
+    breaker: (model, from, to, at) => log(eventLogLine("breaker", at, { model, from, to })),
+  };
+  const build = (graph: Graph, previous: Engine | null): Live => ({
+    graph,
+    engine: opts.createEngine({ graph, ports, adapters, observer, state: previous?.state() }),
+    routeNames: new Set(graph.routes.map((r) => r.name)),
+  });
+  let live = build(opts.graph, null);
+  const metrics = new GatewayMetrics(() => live, () => inflight);
+
+  const release = (): void => {
+    inflight--;
+    if (inflight === 0 && drained.length > 0) {
+      const waiting = drained;
+      drained = [];
+      for (const resolve of waiting) resolve();
+    }
+  };
+
+  const core: GatewayCore = {
+    ports,
+    secrets,
+    loadedAt: () => loadedAt,
+    metricsText: () => metrics.render(),
+    draining: () => draining,
+    reloadPolicy: opts.reloadPolicy ?? null,
+    hold: () => {
+      inflight++;
+      let released = false;
+      return () => {
+        if (!released) {
+          released = true;
+          release();
+        }
+      };
+    },
+    finish: (ctx: RequestContext, f: Finish) => {
+      const now = ports.clock.now();
+      const durationMs = now - ctx.receivedAt;
+      const overhead = overheadMs(f.meta, ctx.receivedAt, f.engineStartedAt ?? now, now, false);
+      const route = f.meta?.route ?? null;
+      if (f.endpoint) {
+        const known = route !== null && ctx.live.routeNames.has(route) ? route : "";
+        metrics.record({ endpoint: f.endpoint, route: known, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, meta: f.meta });
+      }
+      log(requestLogLine({ id: ctx.id, method: ctx.req.method, path: ctx.path, route, status: f.status, durationMs, overheadMs: overhead, stream: f.stream, meta: f.meta, error: f.error }, now));
+    },
+  };
+
+  async function dispatch(req: Request, ctx: RequestContext): Promise<Response> {
+    const methods = lookup(ctx.path);
+    if (!methods) return errorResponse(404, `no endpoint \`${ctx.path}\``, { code: "not_found", type: "not_found_error" });
+    const handler = methods[req.method];
+    if (!handler) {
+      const allow = Object.keys(methods).join(", ");
+      return errorResponse(405, `method \`${req.method}\` is not allowed on \`${ctx.path}\`; use ${allow}`, { code: "method_not_allowed", headers: { allow } });
+    }
+    return handler(core, ctx);
+  }
+
+  return {
+    async fetch(req: Request): Promise<Response> {
+      const receivedAt = ports.clock.now();
+      const url = new URL(req.url);
+      const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
+      const ctx: RequestContext = { req, path, id: requestIdFor(req), receivedAt, live };
+      const done = core.hold();
+      let res: Response;
+      try {
+        res = await dispatch(req, ctx);
+      } catch (err) {
+        // Never a stack trace to the client; the log line names only the error type.
+        log(eventLogLine("internal_error", ports.clock.now(), { id: ctx.id, path, error: err instanceof Error ? err.name : "unknown" }));
+        res = errorResponse(500, "the gateway failed to handle this request", { code: "internal_error" });
+      } finally {
+        done();
+      }
+      if (!res.headers.has("x-request-id")) res.headers.set("x-request-id", ctx.id);
+      return res;
+    },
+    reload(graph: Graph): void {
+      live = build(graph, live.engine);
+      loadedAt = Math.floor(Date.now() / 1000);
+      log(eventLogLine("reload", ports.clock.now(), { sources: graph.sources, routes: graph.routes.map((r) => r.name) }));
+    },
+    drain(): Promise<void> {
+      draining = true;
+      if (inflight === 0) return Promise.resolve();
+      return new Promise((resolve) => drained.push(resolve));
+    },
+    engine: () => live.engine,
+    graph: () => live.graph,
+    inflight: () => inflight,
+  };
+}

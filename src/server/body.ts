@@ -1,0 +1,53 @@
+// Reads a request body with a hard byte cap: Content-Length is checked up front (cheap rejection)
+// and bytes are counted while reading, because the header can be absent (chunked) or lie.
+
+export type BodyResult =
+  | { ok: true; value: unknown }
+  | { ok: false; status: 400 | 413; message: string; code: string };
+
+export async function readJsonBody(req: Request, maxBytes: number): Promise<BodyResult> {
+  const declared = req.headers.get("content-length");
+  if (declared !== null && Number(declared) > maxBytes) return tooLarge(maxBytes);
+  const text = await readCapped(req, maxBytes);
+  if (text === null) return tooLarge(maxBytes);
+  if (text.trim() === "") return { ok: false, status: 400, message: "request body is empty: expected a json object", code: "invalid_json" };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, status: 400, message: "request body is not valid json", code: "invalid_json" };
+  }
+}
+
+/** The body as text, or null once it passes `maxBytes` (the rest is not read). */
+async function readCapped(req: Request, maxBytes: number): Promise<string | null> {
+  if (req.body === null) return "";
+  const reader = req.body.getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    parts.push(value);
+  }
+  return new TextDecoder().decode(concat(parts, total));
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+function tooLarge(maxBytes: number): BodyResult {
+  return { ok: false, status: 413, message: `request body is larger than the limit of ${maxBytes} bytes`, code: "request_too_large" };
+}

@@ -1,0 +1,57 @@
+// What every handler gets: the request, its id and arrival time, the graph+engine pair that was
+// live when it arrived (so a reload mid-request never changes what serves it), and the hooks that
+// close out a request (log line, metrics, in-flight count).
+import type { Graph } from "../compile/graph.ts";
+import type { Engine, OutcomeMeta } from "../runtime/api.ts";
+import type { Ports, SecretSource } from "../runtime/ports.ts";
+import type { Diagnostic } from "../syntax/diagnostic.ts";
+
+/** A graph and the engine built from it; swapped as one value on reload. */
+export interface Live {
+  graph: Graph;
+  engine: Engine;
+  routeNames: Set<string>;
+}
+
+export interface RequestContext {
+  req: Request;
+  path: string;
+  id: string;
+  receivedAt: number;
+  live: Live;
+}
+
+export interface Finish {
+  endpoint: "chat" | "embeddings" | null;
+  status: number;
+  meta: OutcomeMeta | null;
+  stream: boolean;
+  ttftMs: number | null;
+  /** When the engine was called, for the overhead figure; null if it never was. */
+  engineStartedAt: number | null;
+  error: string | null;
+}
+
+export interface GatewayCore {
+  ports: Ports;
+  secrets: SecretSource;
+  /** Records the request's log line and metrics. Call exactly once per request. */
+  finish(ctx: RequestContext, f: Finish): void;
+  /** Marks a request's response as still running past the handler (a stream); returns its release. */
+  hold(): () => void;
+  /** The created timestamp shown by /v1/models (epoch seconds of the graph load). */
+  loadedAt(): number;
+  draining(): boolean;
+  /** The Prometheus exposition of the gateway's metrics. */
+  metricsText(): string;
+  reloadPolicy: (() => Promise<ReloadOutcome>) | null;
+}
+
+/** The result of recompiling the policy: applied (swapped in) or rejected with its diagnostics. */
+export interface ReloadOutcome {
+  applied: boolean;
+  sources: string[];
+  diagnostics: Diagnostic[];
+  /** The diagnostics rendered for humans, without colour. */
+  rendered: string;
+}

@@ -1,0 +1,50 @@
+// One structured JSON line per request. Built from OutcomeMeta only: it carries model names,
+// statuses and usage, never prompt text or keys, so a log line cannot leak either.
+import type { OutcomeMeta } from "../runtime/api.ts";
+
+/** Receives complete JSON lines (no trailing newline); serve.ts writes them to stdout. */
+export type LogSink = (line: string) => void;
+
+export interface RequestLogFields {
+  id: string;
+  method: string;
+  path: string;
+  route: string | null;
+  status: number;
+  durationMs: number;
+  overheadMs: number;
+  stream: boolean;
+  meta: OutcomeMeta | null;
+  /** Set for errors answered by the gateway itself (validation, auth…). */
+  error: string | null;
+}
+
+const round = (n: number): number => Math.round(n * 100) / 100;
+
+export function requestLogLine(f: RequestLogFields, at: number): string {
+  const meta = f.meta;
+  return JSON.stringify({
+    event: "request",
+    at,
+    id: f.id,
+    method: f.method,
+    path: f.path,
+    route: f.route,
+    status: f.status,
+    stream: f.stream,
+    durationMs: round(f.durationMs),
+    overheadMs: round(f.overheadMs),
+    servedModel: meta?.servedModel ?? null,
+    attempts: (meta?.attempts ?? []).map((a) => ({ model: a.model, status: a.status, cls: a.cls, durationMs: round(a.durationMs) })),
+    skipped: meta?.skipped ?? [],
+    failovers: meta?.failovers ?? 0,
+    continuations: meta?.continuations ?? 0,
+    tokens: meta?.usage ? { in: meta.usage.prompt_tokens, out: meta.usage.completion_tokens } : null,
+    costUsd: meta?.costUsd ?? 0,
+    error: f.error ?? meta?.errorClass ?? null,
+  });
+}
+
+export function eventLogLine(event: string, at: number, fields: Record<string, unknown>): string {
+  return JSON.stringify({ event, at, ...fields });
+}
