@@ -41,43 +41,48 @@ export function sseChunks(body: ReadableStream<Uint8Array>, signal: AbortSignal,
     return null;
   };
 
-  const feed = (events: SseEvent[]): boolean => {
-    for (const event of events) {
-      const { chunks, done } = translator.onEvent(event);
-      for (const chunk of chunks) queue.push(chunk);
-      if (done) return true;
+  /** An error found while queueing: thrown only after the chunks before it were delivered. */
+  let failure: unknown = null;
+
+  const feed = (events: SseEvent[], atEnd: boolean): void => {
+    try {
+      for (const event of events) {
+        const { chunks, done } = translator.onEvent(event);
+        for (const chunk of chunks) queue.push(chunk);
+        if (done) return release();
+      }
+      if (atEnd) {
+        for (const chunk of translator.onEnd()) queue.push(chunk);
+        release();
+      }
+    } catch (err) {
+      failure = err;
+      release();
     }
-    return false;
   };
 
   const next = async (): Promise<IteratorResult<ChatChunk>> => {
-    try {
-      for (;;) {
-        const ready = take();
-        if (ready) return ready;
-        if (finished) return { value: undefined, done: true };
-        let read: Awaited<ReturnType<typeof reader.read>>;
-        try {
-          read = await reader.read();
-        } catch (err) {
-          if (signal.aborted) throw signal.reason ?? err; // our own abort: the engine knows why
-          throw new UpstreamError("cut", `stream broke mid-body (${networkCode(err)})`);
-        }
-        if (signal.aborted) throw signal.reason;
-        if (read.done) {
-          const tail = parser.end();
-          decoder.decode();
-          const ended = feed(tail);
-          if (!ended) for (const chunk of translator.onEnd()) queue.push(chunk);
-          release();
-          continue;
-        }
-        if (feed(parser.push(decoder.decode(read.value, { stream: true })))) release();
+    for (;;) {
+      const ready = take();
+      if (ready) return ready;
+      if (failure !== null) {
+        const err = failure;
+        failure = null;
+        throw err;
       }
-    } catch (err) {
-      queue.length = head = 0;
-      release();
-      throw err;
+      if (finished) return { value: undefined, done: true };
+      let read: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        read = await reader.read();
+      } catch (err) {
+        release();
+        if (signal.aborted) throw signal.reason ?? err; // our own abort: the engine knows why
+        throw new UpstreamError("cut", `stream broke mid-body (${networkCode(err)})`);
+      }
+      if (signal.aborted) throw signal.reason;
+      if (finished) return { value: undefined, done: true }; // return() was called during the read
+      if (read.done) feed(parser.end(), true);
+      else feed(parser.push(decoder.decode(read.value, { stream: true })), false);
     }
   };
 
@@ -85,6 +90,7 @@ export function sseChunks(body: ReadableStream<Uint8Array>, signal: AbortSignal,
     next,
     async return(): Promise<IteratorResult<ChatChunk>> {
       queue.length = head = 0;
+      failure = null;
       release();
       return { value: undefined, done: true };
     },
