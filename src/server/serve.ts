@@ -1,0 +1,146 @@
+// The one place that opens a socket: compile the policy (a file, or the embedded default), refuse
+// to start on a broken policy or missing keys with a readable message, serve the gateway app with
+// Bun.serve, hot-reload the policy file, and drain in-flight requests on SIGTERM/SIGINT.
+import defaultPolicy from "../../policies/default.route" with { type: "text" };
+import { renderHuman } from "../check/render/human.ts";
+import type { Graph } from "../compile/graph.ts";
+import { compilePolicyFile, compilePolicySource } from "../compile/index.ts";
+import { createEngine } from "../runtime/engine.ts";
+import type { Ports, SecretSource } from "../runtime/ports.ts";
+import { systemRandom } from "../runtime/seeded-random.ts";
+import { systemClock } from "../runtime/system-clock.ts";
+import { defaultAdapters, fetchTransport } from "../providers/index.ts";
+import type { Diagnostic } from "../syntax/diagnostic.ts";
+import { createGateway, type Gateway } from "./app.ts";
+import { errorResponse } from "./errors.ts";
+import { createPolicyReloader, type PolicyReloader } from "./reload.ts";
+import type { LogSink } from "./request-log.ts";
+import { DEFAULT_HOST, DEFAULT_PORT, ServeError, parseServeArgs, type ServeArgs } from "./serve-args.ts";
+
+export { ServeError, parseServeArgs, type ServeArgs } from "./serve-args.ts";
+
+export const EMBEDDED_POLICY_NAME = "policies/default.route (embedded)";
+
+export interface ServeOptions {
+  policyPath?: string;
+  port?: number;
+  host?: string;
+  /** Where keys are read; defaults to process.env. */
+  env?: SecretSource;
+  /** Request and event log lines; defaults to stdout. */
+  log?: LogSink;
+  /** Human messages (startup line, policy warnings); defaults to stderr. */
+  say?: (text: string) => void;
+  /** Longest wait for in-flight requests on shutdown. */
+  drainTimeoutMs?: number;
+  /** Install SIGTERM/SIGINT handlers that drain and exit 0 (the CLI wants this; tests do not). */
+  handleSignals?: boolean;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  gateway: Gateway;
+  reloader: PolicyReloader | null;
+  /** Stops accepting, drains in-flight requests (bounded), closes the socket. */
+  stop(): Promise<void>;
+}
+
+const processEnv: SecretSource = { get: (name) => process.env[name] };
+const render = (diags: Diagnostic[], sources: Map<string, string>): string => renderHuman(diags, sources, { color: false });
+
+async function compileStartup(policyPath: string | undefined): Promise<{ graph: Graph; warnings: string }> {
+  const name = policyPath ?? EMBEDDED_POLICY_NAME;
+  const result = policyPath ? await compilePolicyFile(policyPath) : compilePolicySource(defaultPolicy, name);
+  const rendered = result.diagnostics.length > 0 ? render(result.diagnostics, new Map([[name, result.source]])) : "";
+  if (!result.graph) throw new ServeError(`cannot serve \`${name}\`: the policy has errors\n\n${rendered}`);
+  return { graph: result.graph, warnings: rendered };
+}
+
+/** Provider keys and client keys the policy names but the environment lacks. */
+export function missingSecrets(graph: Graph, env: SecretSource): string[] {
+  const names = [...graph.providers.map((p) => p.keyEnv), ...graph.gateway.clientKeyEnvs].filter((n): n is string => n !== null);
+  return [...new Set(names)].filter((n) => !env.get(n));
+}
+
+export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
+  const env = opts.env ?? processEnv;
+  const log: LogSink = opts.log ?? ((line) => process.stdout.write(line + "\n"));
+  const say = opts.say ?? ((text) => process.stderr.write(text + "\n"));
+  const { graph, warnings } = await compileStartup(opts.policyPath);
+  if (warnings) say(warnings.trimEnd());
+  const missing = missingSecrets(graph, env);
+  if (missing.length > 0) {
+    throw new ServeError(`cannot serve: these environment variables are not set: ${missing.map((n) => `\`${n}\``).join(", ")}\nhelp: export them, or remove the providers or client keys that use them from the policy`);
+  }
+
+  const ports: Ports = { clock: systemClock, random: systemRandom, transport: fetchTransport, secrets: env };
+  let reloader: PolicyReloader | null = null;
+  const gateway = createGateway({ graph, ports, adapters: defaultAdapters(), createEngine, log, secrets: env, reloadPolicy: opts.policyPath ? () => reloader!.reloadNow() : undefined });
+  if (opts.policyPath) {
+    reloader = createPolicyReloader({ path: opts.policyPath, compile: compilePolicyFile, render, apply: (g) => gateway.reload(g), log, now: () => systemClock.now() });
+    reloader.watch(graph.sources);
+  }
+
+  const server = listen(gateway, opts.port ?? DEFAULT_PORT, opts.host ?? DEFAULT_HOST);
+  const url = server.url.href.replace(/\/$/, "");
+  say(`switchyard listening on ${url} · policy ${opts.policyPath ?? EMBEDDED_POLICY_NAME} · routes: ${graph.routes.map((r) => r.name).join(", ")}`);
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      reloader?.close();
+      void server.stop(false); // stop accepting; open connections finish
+      await boundedDrain(gateway, opts.drainTimeoutMs ?? 10_000);
+      await server.stop(true);
+    })());
+
+  if (opts.handleSignals) {
+    const onSignal = (): void => {
+      void stop().then(() => process.exit(0));
+    };
+    process.once("SIGTERM", onSignal);
+    process.once("SIGINT", onSignal);
+  }
+  return { url, port: server.port ?? 0, gateway, reloader, stop };
+}
+
+function listen(gateway: Gateway, port: number, hostname: string) {
+  try {
+    return Bun.serve({
+      port,
+      hostname,
+      // Long non-streaming upstream calls send no bytes for a while; the engine's total timeout bounds them.
+      idleTimeout: 255,
+      fetch: (req) => gateway.fetch(req),
+      error: () => errorResponse(500, "the gateway failed to handle this request", { code: "internal_error" }),
+    });
+  } catch (err) {
+    const code = typeof err === "object" && err !== null && "code" in err ? String((err as { code: unknown }).code) : "";
+    const reason = code === "EADDRINUSE" ? "the port is already in use" : code === "EACCES" ? "permission denied" : "the address is not available";
+    throw new ServeError(`cannot listen on ${hostname}:${port}: ${reason}\nhelp: pick another port with \`--port\``);
+  }
+}
+
+async function boundedDrain(gateway: Gateway, timeoutMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+  await Promise.race([gateway.drain(), timeout]);
+  clearTimeout(timer);
+}
+
+/** The CLI entry: parse, serve until a signal, and turn every startup problem into a message and exit code 1. */
+export async function serveMain(argv: readonly string[]): Promise<number> {
+  try {
+    const args = parseServeArgs(argv);
+    await serve({ ...args, handleSignals: true });
+    return 0;
+  } catch (err) {
+    if (err instanceof ServeError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`error: the gateway could not start (${err instanceof Error ? err.name : "unknown error"})\n`);
+    return 1;
+  }
+}
