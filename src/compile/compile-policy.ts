@@ -1,0 +1,42 @@
+// AST → Graph for a policy the checker accepted. Models are compiled before routes so candidates can
+// copy their capability masks and context windows; settings are resolved once per rule here, so the
+// engine never walks an inheritance chain per request.
+import type { Decl, Policy, Rule } from "../syntax/ast.ts";
+import { LineIndex } from "../syntax/span.ts";
+import { compileCond, guaranteedCaps } from "./conditions.ts";
+import { compileGateway, compileModel, compileProvider } from "./declarations.ts";
+import { GRAPH_VERSION, type Graph, type ModelNode, type RouteNode } from "./graph.ts";
+import { resolveGraphSettings } from "./settings.ts";
+import { compileTarget } from "./targets.ts";
+
+/** `source` (the policy text) is only used to put source line numbers on rules; without it they are 0. */
+export function compilePolicy(policy: Policy, source?: string): Graph {
+  const lines = source === undefined ? null : new LineIndex(source);
+  const decls = (kind: Decl["kind"]) => policy.items.filter((d) => d.kind === kind);
+  const models = decls("model").map(compileModel);
+  const modelsByName = new Map<string, ModelNode>(models.map((m) => [m.name, m]));
+  const defaults = decls("defaults")[0]?.body;
+  const routes = decls("route").map((route): RouteNode => {
+    const routeSettings = resolveGraphSettings([defaults, route.body]);
+    const rules = route.body.members.filter((m): m is Rule => m.kind === "rule");
+    return {
+      name: route.name?.value ?? "",
+      rules: rules.map((rule) => ({
+        cond: rule.cond === null ? null : compileCond(rule.cond),
+        needs: guaranteedCaps(rule.cond),
+        target: compileTarget(rule.target, modelsByName),
+        settings: rule.settings === null ? routeSettings : resolveGraphSettings([defaults, route.body, rule.settings]),
+        line: lines === null ? 0 : lines.position(rule.span.start).line,
+      })),
+    };
+  });
+  return {
+    version: GRAPH_VERSION,
+    sources: [policy.file],
+    gateway: compileGateway(decls("gateway")[0]),
+    providers: decls("provider").map(compileProvider),
+    models,
+    routes,
+  };
+}
+

@@ -1,0 +1,81 @@
+// The compile pipeline as one call: parse → check → compile, stopping at the first stage that
+// reports errors. The server (startup and hot reload) and the CLI both come through here, so a
+// policy means the same thing to `switchyard lint` as to the running gateway.
+import { checkPolicy, type CheckOptions } from "../check/index.ts";
+import { sortDiagnostics } from "../check/render/sort.ts";
+import type { Diagnostic } from "../syntax/diagnostic.ts";
+import { parsePolicy, parsePolicyBytes, type ParseResult } from "../syntax/parse.ts";
+import { compilePolicy } from "./compile-policy.ts";
+import type { Graph } from "./graph.ts";
+
+export { compilePolicy } from "./compile-policy.ts";
+export type { CheckOptions } from "../check/index.ts";
+
+export interface CompileResult {
+  graph: Graph | null;
+  diagnostics: Diagnostic[];
+  source: string;
+}
+
+export function compilePolicySource(source: string, file: string, opts?: CheckOptions): CompileResult {
+  return finish(parsePolicy(source, file), file, opts);
+}
+
+/** Reads the file as bytes (so encoding problems become diagnostics too); never throws for I/O. */
+export async function compilePolicyFile(path: string, opts?: CheckOptions): Promise<CompileResult> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Bun.file(path).bytes();
+  } catch (e) {
+    return { graph: null, diagnostics: [ioDiagnostic(path, e)], source: "" };
+  }
+  return finish(parsePolicyBytes(bytes, path), path, opts);
+}
+
+function finish(parsed: ParseResult, file: string, opts: CheckOptions | undefined): CompileResult {
+  const { policy, source } = parsed;
+  if (policy === null || hasErrors(parsed.diagnostics)) {
+    return { graph: null, diagnostics: sortDiagnostics(parsed.diagnostics), source };
+  }
+  const diagnostics = [...parsed.diagnostics, ...checkPolicy(policy, opts)];
+  if (hasErrors(diagnostics)) return { graph: null, diagnostics: sortDiagnostics(diagnostics), source };
+  try {
+    return { graph: compilePolicy(policy, source), diagnostics: sortDiagnostics(diagnostics), source };
+  } catch (e) {
+    // A checked policy should always compile; if it does not, say so as a diagnostic, not a stack trace.
+    diagnostics.push(internalDiagnostic(file, e));
+    return { graph: null, diagnostics: sortDiagnostics(diagnostics), source };
+  }
+}
+
+function hasErrors(diags: readonly Diagnostic[]): boolean {
+  return diags.some((d) => d.severity === "error");
+}
+
+/** SY4001: the policy file could not be read. */
+export function ioDiagnostic(path: string, e: unknown): Diagnostic {
+  const code = typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : "";
+  const reason =
+    code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EISDIR" ? "it is a directory" : code || "read failed";
+  return {
+    code: "SY4001",
+    severity: "error",
+    message: `cannot read \`${path}\`: ${reason}`,
+    primary: { file: path, span: { start: 0, end: 0 }, message: "" },
+    secondary: [],
+    notes: [],
+    help: code === "ENOENT" ? "check the path; policy files end in `.route`" : "check the file's permissions",
+  };
+}
+
+function internalDiagnostic(file: string, e: unknown): Diagnostic {
+  return {
+    code: "SY4002",
+    severity: "error",
+    message: `internal compiler error: ${e instanceof Error ? e.message : String(e)}`,
+    primary: { file, span: { start: 0, end: 0 }, message: "" },
+    secondary: [],
+    notes: ["the checker accepted this policy but the compiler could not build it"],
+    help: "please report this with the policy file",
+  };
+}

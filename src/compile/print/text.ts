@@ -1,0 +1,105 @@
+// The readable graph dump of `switchyard graph`: what each route will actually do, rule by rule,
+// with every candidate's capabilities and the settings after inheritance, so "why did my request
+// go there" is answered without reading the engine.
+import { maskToCaps } from "../../syntax/vocabulary.ts";
+import type { CandidateNode, Graph, ModelNode, ProviderNode, RouteNode, Settings, TargetNode } from "../graph.ts";
+import { armWeights, condText, targetLabel } from "./cond-text.ts";
+import { duration, limit, money, percent, size, statuses } from "./units.ts";
+
+export function printText(graph: Graph): string {
+  const out: string[] = [`# switchyard graph v${graph.version} from ${graph.sources.join(", ") || "(no file)"}`, ""];
+  out.push(gatewayLine(graph));
+  if (graph.providers.length) out.push("", "providers", ...table(graph.providers.map(providerRow)));
+  if (graph.models.length) out.push("", "models", ...table(graph.models.map(modelRow)));
+  for (const route of graph.routes) out.push("", ...routeLines(route));
+  return out.join("\n") + "\n";
+}
+
+function gatewayLine(g: Graph): string {
+  const auth = g.gateway.clientKeyEnvs.length ? `keys from ${g.gateway.clientKeyEnvs.map((e) => `$${e}`).join(", ")}` : "none";
+  const admin = g.gateway.adminTokenEnv ? `$${g.gateway.adminTokenEnv}` : "none";
+  return `gateway  auth ${auth}  admin ${admin}  max_body ${size(g.gateway.maxBodyBytes)}`;
+}
+
+function providerRow(p: ProviderNode): string[] {
+  const detail: string[] = [];
+  if (p.baseUrl) detail.push(p.baseUrl);
+  if (p.keyEnv) detail.push(`key $${p.keyEnv}`);
+  const headers = Object.keys(p.headers);
+  if (headers.length) detail.push(`headers ${headers.join(", ")}`); // names only: values may be sensitive
+  if (p.sim) {
+    const s = p.sim;
+    detail.push(`ttft ${duration(s.ttftMs)}  per_token ${duration(s.perTokenMs)}  output_tokens ${s.outputTokens}`);
+    if (s.errorRate > 0) detail.push(`error_rate ${percent(s.errorRate)} (${s.errorStatus})`);
+    if (s.outage) detail.push(`outage every ${duration(s.outage.periodMs)} for ${duration(s.outage.downMs)} (${s.outage.status})`);
+  }
+  if (p.limits.length) detail.push(`quota ${p.limits.map(limit).join(", ")}`);
+  return [p.name, p.kind, detail.join("  ")];
+}
+
+function modelRow(m: ModelNode): string[] {
+  const detail = [`context ${size(m.contextWindow)}`, `max_output ${size(m.maxOutput)}`];
+  if (m.priceIn || m.priceOut) detail.push(`price ${money(m.priceIn)}/${money(m.priceOut)} per 1M`);
+  if (m.limits.length) detail.push(`quota ${m.limits.map(limit).join(", ")}`);
+  return [m.name, `${m.provider}/${m.upstream}`, `[${m.capNames.join(", ")}]`, detail.join("  ")];
+}
+
+function routeLines(route: RouteNode): string[] {
+  const out = [`route ${route.name}`];
+  const seen: Settings[] = [];
+  route.rules.forEach((rule, i) => {
+    const needs = rule.needs ? `  needs [${maskToCaps(rule.needs).join(", ")}]` : "";
+    const line = rule.line ? ` (line ${rule.line})` : "";
+    out.push(`  rule ${i + 1}${line}: ${condText(rule.cond)}${needs}`);
+    out.push(...targetLines(rule.target, "    "));
+    const same = seen.findIndex((s) => JSON.stringify(s) === JSON.stringify(rule.settings));
+    if (same >= 0) out.push(`    settings as rule ${same + 1}`);
+    else out.push("    settings", ...settingsLines(rule.settings).map((l) => `      ${l}`));
+    seen.push(rule.settings);
+  });
+  return out;
+}
+
+function targetLines(t: TargetNode, indent: string): string[] {
+  switch (t.kind) {
+    case "route":
+      return [`${indent}-> route ${t.route}`];
+    case "split": {
+      const weights = armWeights(t);
+      return [`${indent}split`, ...t.arms.flatMap((arm, i) => {
+        const [first, ...rest] = targetLines(arm.target, `${indent}    `);
+        return [`${indent}  ${weights[i]}: ${first.trimStart()}`, ...rest];
+      })];
+    }
+    default: {
+      const weighted = t.kind === "select" && (t.strategy === "weighted" || t.candidates.some((c) => c.weight !== 1));
+      return [`${indent}${targetLabel(t)}`, ...table(t.candidates.map((c, i) => candidateRow(c, i, weighted)), `${indent}  `)];
+    }
+  }
+}
+
+function candidateRow(c: CandidateNode, i: number, weighted: boolean): string[] {
+  const caps = `[${maskToCaps(c.caps).join(", ")}]`;
+  return [`${i + 1}. ${c.model}`, c.provider, caps, `context ${size(c.contextWindow)}${weighted ? `  weight ${c.weight}` : ""}`];
+}
+
+export function settingsLines(s: Settings): string[] {
+  const t = s.timeout;
+  const r = s.retry;
+  const b = s.breaker;
+  const rate = b.errorRate === null ? "error_rate off" : `error_rate ${percent(b.errorRate)} over ${duration(b.windowMs)} (min ${b.minRequests})`;
+  return [
+    `timeout  connect ${duration(t.connectMs)}  first_token ${duration(t.firstTokenMs)}  idle ${duration(t.idleMs)}  total ${duration(t.totalMs)}`,
+    `retry    attempts ${r.attempts}  max_per_request ${r.maxPerRequest}  backoff ${duration(r.backoffBaseMs)}..${duration(r.backoffMaxMs)} jitter ${percent(r.jitter)}  retry_after_cap ${duration(r.retryAfterCapMs)}`,
+    `         on [${[...statuses(r.onStatuses), ...r.onClasses].join(", ")}]`,
+    `breaker  failures ${b.failures}  ${rate}  cooldown ${duration(b.cooldownMs)}  probes ${b.probes}  successes ${b.successes}`,
+    `stream   on_break ${s.stream.onBreak}  failover on_content_policy ${s.failoverOnContentPolicy}`,
+  ];
+}
+
+/** Left-aligned columns; the last column is not padded so lines carry no trailing spaces. */
+function table(rows: string[][], indent = "  "): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => (indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ")).trimEnd());
+}
