@@ -1,0 +1,19 @@
+// The state layer's public surface: what serve, simulate and the CLI import from src/state.
+export { attachSnapshots, type AttachOptions, type AttachedSnapshots } from "./attach.ts";
+export { atomicWrite, cleanStaleTemps } from "./atomic-write.ts";
+export { decodeSnapshot, encodeSnapshot, type DecodeResult } from "./codec.ts";
+export { decayState } from "./decay.ts";
+export {
+  STATE_FORMATS,
+  formatForPath,
+  parseSnapshotInterval,
+  parseStateFormat,
+  type StateFormat,
+} from "./format.ts";
+export { freshState } from "./fresh-state.ts";
+export { loadSnapshot, type LoadOptions, type LoadResult } from "./load-snapshot.ts";
+export { pruneToGraph } from "./prune.ts";
+export { readSnapshotFile, type ReadResult } from "./read-snapshot.ts";
+export { RuntimeStateSchema, type SnapshotDocument } from "./schema.ts";
+export { createSnapshotter, SnapshotWriteError, type Snapshotter, type SnapshotterOptions, type WriteResult } from "./snapshotter.ts";
+export { timingFromGraph, type DecayTiming } from "./timing.ts";

@@ -1,0 +1,110 @@
+// Periodic snapshots of live engine state. The state is encoded synchronously the moment a write
+// starts (so it is one consistent instant while the engine keeps mutating), then written with
+// async I/O off the request path. One write at a time: requests arriving during a write share a
+// single follow-up write of the then-current state.
+import type { RuntimeState } from "../runtime/api.ts";
+import type { Clock } from "../runtime/ports.ts";
+import { atomicWrite } from "./atomic-write.ts";
+import { encodeSnapshot } from "./codec.ts";
+import type { StateFormat } from "./format.ts";
+import { describeIoError } from "./io-error.ts";
+
+export interface SnapshotterOptions {
+  path: string;
+  format?: StateFormat; // msgpack unless told
+  intervalMs: number;
+  getState: () => RuntimeState;
+  clock: Clock;
+  /** Periodic writes that fail are reported here (one lowercase line) and retried next interval. */
+  onError?: (message: string) => void;
+}
+
+export interface WriteResult {
+  bytes: number;
+  /** Clock time from capturing the state to the rename being durable. */
+  ms: number;
+}
+
+export interface Snapshotter {
+  /** Begins periodic writes, the first one `intervalMs` from now. Idempotent. */
+  start(): void;
+  /** Ends periodic writes and makes a final write; resolves once it is on disk. */
+  stop(): Promise<WriteResult>;
+  /** Writes now (or joins the write queued behind the one in progress). */
+  writeNow(): Promise<WriteResult>;
+}
+
+export class SnapshotWriteError extends Error {
+  override name = "SnapshotWriteError";
+}
+
+export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
+  const { path, intervalMs, getState, clock } = options;
+  const format = options.format ?? "msgpack";
+  if (!(intervalMs > 0)) throw new RangeError(`snapshot interval must be positive, got \`${intervalMs}\``);
+  let current: Promise<WriteResult> | null = null;
+  let queued: Promise<WriteResult> | null = null;
+  let loop: Promise<void> | null = null;
+  let abort: AbortController | null = null;
+
+  async function writeOnce(): Promise<WriteResult> {
+    const started = clock.now();
+    const bytes = encodeSnapshot(getState(), started, format);
+    try {
+      await atomicWrite(path, bytes);
+    } catch (err) {
+      throw new SnapshotWriteError(`could not write state file \`${path}\`: ${describeIoError(err)}`);
+    }
+    return { bytes: bytes.length, ms: clock.now() - started };
+  }
+
+  function writeNow(): Promise<WriteResult> {
+    if (current === null) {
+      const run = writeOnce();
+      current = run.finally(() => {
+        current = null;
+      });
+      return run;
+    }
+    if (queued === null) {
+      queued = current
+        .catch(() => undefined)
+        .then(() => {
+          queued = null;
+          return writeNow();
+        });
+    }
+    return queued;
+  }
+
+  async function periodic(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await clock.sleep(intervalMs, signal);
+      } catch {
+        return; // aborted by stop()
+      }
+      try {
+        await writeNow();
+      } catch (err) {
+        options.onError?.(err instanceof SnapshotWriteError ? err.message : `snapshot failed: ${describeIoError(err)}`);
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (loop) return;
+      abort = new AbortController();
+      loop = periodic(abort.signal);
+    },
+    async stop() {
+      abort?.abort();
+      await loop;
+      loop = null;
+      abort = null;
+      return writeNow();
+    },
+    writeNow,
+  };
+}
