@@ -1,0 +1,29 @@
+// The help text and the usage error: a wrong command line gets one line saying what is wrong,
+// then the usage, and exit code 2 (distinct from 1, "your policy has problems").
+
+export const USAGE = `usage: switchyard <command> [options]
+
+commands:
+  serve [policy.route] [--port N] [--host H]
+                      run the gateway (no policy: the embedded offline default)
+  lint [paths…]       check policy files (default: policies/)
+        --format human|json|sarif|github   output format (default human)
+        --deny-warnings                    exit 1 on warnings too
+        --check-env                        warn about provider keys missing from the environment
+  fmt [paths…]        rewrite policy files in canonical layout (default: policies/)
+        --check                            only list files that are not formatted; exit 1 if any
+  graph <policy.route> print the compiled routing graph
+        --route NAME                       only this route
+        --format text|dot|mermaid|json     output format (default text)
+  help                show this help
+  --version           print the version
+
+exit codes: 0 ok, 1 problems found, 2 usage or file error, 70 internal error
+`;
+
+/** A mistake on the command line; main prints the message, then the usage, and exits 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export const EXIT = { ok: 0, problems: 1, usage: 2, internal: 70 } as const;
