@@ -6,7 +6,8 @@ import type { DecayTiming } from "./timing.ts";
 
 /**
  * - window buckets that ended before `now - window` are dropped; EWMAs are kept;
- * - quota counters whose window ended are reset to 0 in the current window;
+ * - quota counters whose window ended are reset to 0 in the current window, and an upstream
+ *   "quota spent" block whose end time passed is lifted;
  * - an open breaker whose cool-down passed becomes half-open with no probes yet;
  * - a half-open breaker's in-flight probes died with the old process, so they reset to 0.
  */
@@ -36,8 +37,11 @@ export function decayWindow(w: WindowState, now: number, windowMs: number): Wind
 
 export function decayQuota(q: QuotaState, key: string, now: number): QuotaState {
   const parsed = parseQuotaKey(key);
-  if (!parsed || now < windowEnd(q.windowStart, parsed.window)) return { ...q };
-  return { windowStart: currentWindowStart(q.windowStart, parsed.window, now), used: 0 };
+  if (!parsed) return { ...q };
+  if (parsed.kind === "upstream_block") return now >= q.windowStart ? { ...q, used: 0 } : { ...q };
+  // -Infinity: the engine's "never counted yet"; nothing to reset.
+  if (!Number.isFinite(q.windowStart) || now < windowEnd(q.windowStart, parsed.window)) return { ...q };
+  return { windowStart: currentWindowStart(parsed.window, now), used: 0 };
 }
 
 function mapValues<T>(record: Record<string, T>, fn: (value: T, key: string) => T): Record<string, T> {

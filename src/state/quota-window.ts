@@ -1,22 +1,23 @@
-// Fixed quota windows: second/minute/hour run back to back from where the window started,
-// day and month are UTC calendar-aligned (a month quota resets on the 1st, not every 30 days).
+// Fixed quota windows, as the engine counts them (src/runtime/quotas.ts): multiples of their
+// length from the clock's epoch (so days are UTC days); months are UTC calendar months.
 import { WINDOWS, WINDOW_MS, type WindowUnit } from "../syntax/vocabulary.ts";
 
-export interface QuotaKey {
-  scope: "model" | "provider";
-  name: string;
-  metric: string;
-  window: WindowUnit;
-}
+export type QuotaKey =
+  | { kind: "limit"; scope: "model" | "provider"; name: string; metric: string; window: WindowUnit }
+  /** `model:<name>:upstream_quota`: the upstream said "quota spent"; `windowStart` is when the block ends, `used` > 0 while it holds. */
+  | { kind: "upstream_block"; scope: "model"; name: string };
 
-/** Parses `model:<name>:<metric>:<window>` / `provider:<name>:<metric>:<window>`; null for any other shape. */
+/** Parses `model|provider:<name>:<metric>:<window>` and `model:<name>:upstream_quota`; null for any other shape. */
 export function parseQuotaKey(key: string): QuotaKey | null {
   const parts = key.split(":");
-  if (parts.length < 4) return null;
   const scope = parts[0];
+  if (scope === "model" && parts.length >= 3 && parts[parts.length - 1] === "upstream_quota") {
+    return { kind: "upstream_block", scope, name: parts.slice(1, -1).join(":") };
+  }
+  if (parts.length < 4) return null;
   const window = parts[parts.length - 1];
   if ((scope !== "model" && scope !== "provider") || !(WINDOWS as readonly string[]).includes(window)) return null;
-  return { scope, name: parts.slice(1, -2).join(":"), metric: parts[parts.length - 2], window: window as WindowUnit };
+  return { kind: "limit", scope, name: parts.slice(1, -2).join(":"), metric: parts[parts.length - 2], window: window as WindowUnit };
 }
 
 /** When the window that began at `start` ends. */
@@ -25,17 +26,16 @@ export function windowEnd(start: number, unit: WindowUnit): number {
     const d = new Date(start);
     return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
   }
-  if (unit === "day") return Math.floor(start / WINDOW_MS.day) * WINDOW_MS.day + WINDOW_MS.day;
-  return start + WINDOW_MS[unit];
+  const length = WINDOW_MS[unit];
+  return Math.floor(start / length) * length + length;
 }
 
-/** The start of the window containing `now`, continuing the series that began at `start`. */
-export function currentWindowStart(start: number, unit: WindowUnit, now: number): number {
+/** The start of the window containing `now`. */
+export function currentWindowStart(unit: WindowUnit, now: number): number {
   if (unit === "month") {
     const d = new Date(now);
     return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
   }
-  if (unit === "day") return Math.floor(now / WINDOW_MS.day) * WINDOW_MS.day;
   const length = WINDOW_MS[unit];
-  return start + Math.floor((now - start) / length) * length;
+  return Math.floor(now / length) * length;
 }

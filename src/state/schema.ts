@@ -17,14 +17,23 @@ const BreakerSchema = v.object({
 });
 
 const WindowSchema = v.object({
-  bucketMs: v.pipe(v.number(), v.finite(), v.gtValue(0)),
+  bucketMs: nonNegative, // 0 until the first result is recorded
   buckets: v.array(v.object({ start: finite, ok: count, fail: count })),
   latencyEwmaMs: v.nullable(nonNegative),
   ttftEwmaMs: v.nullable(nonNegative),
   tokensPerSecEwma: v.nullable(nonNegative),
 });
 
-const QuotaSchema = v.object({ windowStart: finite, used: nonNegative });
+/**
+ * The engine starts a quota that has never counted anything at `-Infinity`; JSON has no infinity
+ * and writes `null`, so `null` reads back as `-Infinity` (msgpack and yaml keep it as is).
+ */
+const windowStart = v.union([
+  v.pipe(v.number(), v.notValue(Number.POSITIVE_INFINITY)),
+  v.pipe(v.null(), v.transform(() => Number.NEGATIVE_INFINITY)),
+]);
+
+const QuotaSchema = v.object({ windowStart, used: nonNegative });
 
 const CountersSchema = v.object({
   requests: count,
