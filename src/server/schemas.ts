@@ -76,6 +76,7 @@ export function issuePath(path: readonly v.IssuePathItem[] | undefined): string 
 function describeIssue(path: string | null, issue: v.BaseIssue<unknown>): string {
   if (path === null) return "request body must be a json object";
   if (issue.received === "undefined" && issue.kind === "schema") return `\`${path}\` is required`;
+  if (issue.type === "min_length" && issue.requirement === 1) return `\`${path}\` must not be empty`;
   const expected = issue.expected ? `expected ${issue.expected}` : issue.message.toLowerCase();
   return `invalid \`${path}\`: ${expected}, received ${issue.received}`;
 }

@@ -15,7 +15,7 @@ import { createGateway, type Gateway } from "./app.ts";
 import { errorResponse } from "./errors.ts";
 import { createPolicyReloader, type PolicyReloader } from "./reload.ts";
 import type { LogSink } from "./request-log.ts";
-import { DEFAULT_HOST, DEFAULT_PORT, ServeError, parseServeArgs, type ServeArgs } from "./serve-args.ts";
+import { DEFAULT_HOST, DEFAULT_PORT, ServeError } from "./serve-args.ts";
 
 export { ServeError, parseServeArgs, type ServeArgs } from "./serve-args.ts";
 
@@ -127,20 +127,4 @@ async function boundedDrain(gateway: Gateway, timeoutMs: number): Promise<void> 
   const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
   await Promise.race([gateway.drain(), timeout]);
   clearTimeout(timer);
-}
-
-/** The CLI entry: parse, serve until a signal, and turn every startup problem into a message and exit code 1. */
-export async function serveMain(argv: readonly string[]): Promise<number> {
-  try {
-    const args = parseServeArgs(argv);
-    await serve({ ...args, handleSignals: true });
-    return 0;
-  } catch (err) {
-    if (err instanceof ServeError) {
-      process.stderr.write(`error: ${err.message}\n`);
-      return 1;
-    }
-    process.stderr.write(`error: the gateway could not start (${err instanceof Error ? err.name : "unknown error"})\n`);
-    return 1;
-  }
 }

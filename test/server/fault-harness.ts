@@ -1,0 +1,100 @@
+// The fault suite's rig: a hand-built graph whose models sit on mock upstreams, the real engine,
+// the real OpenAI-compatible adapter and fetch transport, and the gateway on a real socket.
+import type { Graph, ModelNode, ProviderNode, Settings } from "../../src/compile/graph.ts";
+import { defaultAdapters, fetchTransport } from "../../src/providers/index.ts";
+import { createEngine } from "../../src/runtime/engine.ts";
+import { systemRandom } from "../../src/runtime/seeded-random.ts";
+import { SystemClock } from "../../src/runtime/system-clock.ts";
+import { createGateway, type Gateway } from "../../src/server/app.ts";
+import { chainRoute, defaultSettings, model } from "./fixtures.ts";
+import type { MockUpstream } from "./mock-upstream.ts";
+
+export const UPSTREAM_KEY = "sk-upstream-secret-4242";
+
+/** Small timeouts keep the suite fast; every test overrides what it exercises. */
+export function faultSettings(over: { timeout?: Partial<Settings["timeout"]>; retry?: Partial<Settings["retry"]>; breaker?: Partial<Settings["breaker"]>; stream?: Settings["stream"]; failoverOnContentPolicy?: boolean } = {}): Settings {
+  const base = defaultSettings();
+  return {
+    timeout: { ...base.timeout, connectMs: 150, firstTokenMs: 150, idleMs: 150, totalMs: 2000, ...over.timeout },
+    retry: { ...base.retry, attempts: 1, maxPerRequest: 6, backoffBaseMs: 10, backoffMaxMs: 40, jitter: 0, retryAfterCapMs: 100, ...over.retry },
+    breaker: { ...base.breaker, failures: 100, cooldownMs: 100, ...over.breaker },
+    stream: over.stream ?? { onBreak: "continue" },
+    failoverOnContentPolicy: over.failoverOnContentPolicy ?? false,
+  };
+}
+
+export interface RigModel {
+  name: string;
+  upstream: MockUpstream;
+  extra?: Partial<ModelNode>;
+}
+
+export interface Rig {
+  url: string;
+  gateway: Gateway;
+  logs: string[];
+  stop(): void;
+  chat(body: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
+}
+
+/** One provider per model so provider-wide breakers never couple the mocks. */
+export function faultGraph(models: RigModel[], settings: Settings, routeModels = models.map((m) => m.name)): Graph {
+  const providers: ProviderNode[] = models.map((m) => ({ name: `p_${m.name}`, kind: "openai", baseUrl: m.upstream.url, keyEnv: "UPSTREAM_KEY", headers: {}, sim: null, limits: [] }));
+  const nodes = models.map((m) => model(m.name, `p_${m.name}`, { upstream: `${m.name}-up`, ...m.extra }));
+  const route = chainRoute("r", routeModels, settings);
+  route.rules[0].target = {
+    kind: "chain",
+    candidates: routeModels.map((name) => {
+      const node = nodes.find((n) => n.name === name)!;
+      return { model: name, provider: node.provider, caps: node.caps, contextWindow: node.contextWindow, weight: 1 };
+    }),
+  };
+  return {
+    version: 1,
+    sources: ["fault.route"],
+    gateway: { clientKeyEnvs: [], adminTokenEnv: "ADMIN", maxBodyBytes: 1_000_000 },
+    providers,
+    models: nodes,
+    routes: [route],
+  };
+}
+
+export function startRig(graph: Graph): Rig {
+  const logs: string[] = [];
+  const secrets = { get: (n: string) => ({ UPSTREAM_KEY, ADMIN: "adm" })[n as "ADMIN"] };
+  const gateway = createGateway({
+    graph,
+    ports: { clock: new SystemClock(), random: systemRandom, transport: fetchTransport, secrets },
+    adapters: defaultAdapters(),
+    createEngine,
+    log: (l) => logs.push(l),
+  });
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", idleTimeout: 0, fetch: (req) => gateway.fetch(req) });
+  const url = `http://127.0.0.1:${server.port}`;
+  return {
+    url,
+    gateway,
+    logs,
+    stop: () => void server.stop(true),
+    chat: (body, headers = {}) =>
+      fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ model: "r", messages: [{ role: "user", content: "hello there" }], ...body }) }),
+  };
+}
+
+/** The `data:` payloads of an SSE body, parsed (except `[DONE]`). */
+export function sseData(text: string): (Record<string, any> | "[DONE]")[] {
+  return text
+    .split("\n\n")
+    .filter((f) => f.startsWith("data: "))
+    .map((f) => f.slice(6))
+    .map((d) => (d === "[DONE]" ? "[DONE]" : JSON.parse(d)));
+}
+
+export function streamedText(frames: ReturnType<typeof sseData>): string {
+  return frames.map((f) => (f === "[DONE]" ? "" : (f.choices?.[0]?.delta?.content ?? ""))).join("");
+}
+
+export function lastLog(rig: Rig): Record<string, any> {
+  const requests = rig.logs.map((l) => JSON.parse(l)).filter((l) => l.event === "request");
+  return requests.at(-1);
+}

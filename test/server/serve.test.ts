@@ -1,0 +1,83 @@
+// serve(): the embedded default policy over real HTTP, refusals with readable messages (missing
+// keys, broken policy), draining on stop, and SIGTERM in a real process exiting 0.
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { ServeError, serve, type RunningGateway } from "../../src/server/serve.ts";
+
+let running: RunningGateway | null = null;
+let dir = "";
+afterEach(async () => {
+  await running?.stop();
+  running = null;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = "";
+});
+
+function policyFile(text: string): string {
+  dir = mkdtempSync(join(tmpdir(), "switchyard-serve-"));
+  const path = join(dir, "gw.route");
+  writeFileSync(path, text);
+  return path;
+}
+
+const quiet = { log: () => {}, say: () => {} };
+
+describe("serve", () => {
+  test("serves the embedded default policy on 127.0.0.1 and prints one startup line", async () => {
+    const said: string[] = [];
+    running = await serve({ port: 0, env: { get: () => undefined }, log: () => {}, say: (t) => said.push(t) });
+    expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain(running.url);
+    expect(said[0]).toContain("default.route");
+    expect(said[0]).toContain("chat");
+    const models = (await (await fetch(`${running.url}/v1/models`)).json()) as any;
+    expect(models.data.map((m: any) => m.id)).toContain("chat");
+    expect((await fetch(`${running.url}/readyz`)).status).toBe(200);
+  });
+
+  test("refuses to start when provider key variables are missing, naming them", async () => {
+    const path = policyFile(`
+provider up { kind openai  base_url "http://127.0.0.1:9/v1"  key env("SWITCHYARD_TEST_MISSING_KEY") }
+model m { provider up  upstream "m"  can [chat]  context 8k }
+route r { otherwise -> [m] }
+`);
+    const err = await serve({ policyPath: path, port: 0, env: { get: () => undefined }, ...quiet }).catch((e) => e);
+    expect(err).toBeInstanceOf(ServeError);
+    expect(err.message).toContain("`SWITCHYARD_TEST_MISSING_KEY`");
+    expect(err.message).not.toContain("    at ");
+  });
+
+  test("refuses a broken policy with its rendered diagnostics", async () => {
+    const path = policyFile("route r { otherwise -> [nowhere] }\n");
+    const err = await serve({ policyPath: path, port: 0, env: { get: () => undefined }, ...quiet }).catch((e) => e);
+    expect(err).toBeInstanceOf(ServeError);
+    expect(err.message).toContain("nowhere");
+    expect(err.message).toContain("error");
+  });
+
+  test("SIGTERM drains and exits 0", async () => {
+    const root = resolve(import.meta.dir, "../..");
+    const proc = Bun.spawn(["bun", "-e", `const { serve } = await import("./src/server/serve.ts"); await serve({ port: 0, handleSignals: true, log: () => {} });`], {
+      cwd: root,
+      stderr: "pipe",
+      stdout: "ignore",
+    });
+    const reader = proc.stderr.getReader();
+    let said = "";
+    for (let i = 0; i < 50 && !said.includes("listening"); i++) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      said += new TextDecoder().decode(value);
+    }
+    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(said)?.[0];
+    expect(url).toBeDefined();
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    proc.kill("SIGTERM");
+    const code = await Promise.race([proc.exited, Bun.sleep(5000).then(() => "timeout")]);
+    if (code === "timeout") proc.kill("SIGKILL");
+    expect(code).toBe(0);
+  });
+});
