@@ -4,6 +4,7 @@
 import type { Ports } from "../runtime/ports.ts";
 import type { EmbeddingsReply, ProviderAdapter, UpstreamCall, UpstreamReply } from "../runtime/upstream.ts";
 import { UpstreamError } from "../runtime/upstream.ts";
+import { inBandError } from "./errors.ts";
 import { joinUrl, postJson, readJson } from "./http.ts";
 import { openaiTranslator } from "./openai-stream.ts";
 import { completionToChunks, parseCompletion } from "./openai-wire.ts";
@@ -28,7 +29,10 @@ async function chat(call: UpstreamCall, ports: Ports): Promise<UpstreamReply> {
   if (call.stream && response.body && !type.includes("application/json")) {
     return { kind: "stream", status: response.status, chunks: sseChunks(response.body, call.signal, openaiTranslator(call.provider.name, call.apiKey)) };
   }
-  const completion = parseCompletion(await readJson(call, response));
+  const json = await readJson(call, response);
+  const completion = parseCompletion(json);
+  // Some servers report failures as a 200 carrying an OpenAI error object.
+  if (!completion && json !== null && typeof json === "object" && "error" in json) throw inBandError(call.provider.name, json, call.apiKey);
   if (!completion) throw new UpstreamError("malformed", `provider \`${call.provider.name}\` sent a reply without choices`, response.status);
   if (!call.stream) return { kind: "completion", status: response.status, body: completion };
   // Some servers ignore `stream: true` and answer with one JSON body; replay it as chunks.

@@ -38,6 +38,8 @@ export function openaiTranslator(provider: string, apiKey: string | undefined): 
       if (event.event === "error" || (json !== null && typeof json === "object" && "error" in json && !("choices" in json))) {
         throw inBandError(provider, json, apiKey);
       }
+      // A usage-only final chunk without `choices` (some servers) is repaired rather than lost.
+      if (json !== null && typeof json === "object" && !("choices" in json) && "usage" in json) (json as Record<string, unknown>).choices = [];
       const chunk = parseChunk(json);
       if (!chunk) return skip();
       good++;

@@ -80,6 +80,12 @@ describe("sseChunks with the OpenAI translator", () => {
     expect(contentOf(await collect(iterate([text])))).toBe("ok");
   });
 
+  test("a usage-only chunk without choices is kept", async () => {
+    const usage = 'data: {"id":"c","usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}';
+    const chunks = await collect(iterate([`${chunk("a", "stop")}\n\n${usage}\n\ndata: [DONE]\n\n`]));
+    expect(chunks[1]).toMatchObject({ choices: [], usage: { total_tokens: 3 } });
+  });
+
   test("a stream of nothing but garbage fails as malformed", async () => {
     const err = await rejection(collect(iterate([Array(40).fill("data: nope\n\n").join("")])));
     expect(err.cls).toBe("malformed");
