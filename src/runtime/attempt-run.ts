@@ -1,0 +1,69 @@
+// The lifetime of one upstream attempt: its AbortSignal (aborted on our deadlines, on failover and
+// when the client goes away, so adapters release the connection), its watchdog, and `race`, which
+// lets the engine stop waiting on an upstream the moment that signal fires.
+import { ClientGone, DeadlineExceeded, type TimeoutPhase } from "./classify.ts";
+import type { Clock } from "./ports.ts";
+import { Watchdog } from "./watchdog.ts";
+
+export type WatchPhase = TimeoutPhase | "grace";
+
+export class AttemptRun {
+  readonly controller = new AbortController();
+  readonly startedAt: number;
+  readonly #watchdog: Watchdog<WatchPhase>;
+  readonly #aborted: Promise<never>;
+  readonly #onClientAbort: () => void;
+
+  constructor(
+    readonly clock: Clock,
+    private readonly clientSignal: AbortSignal,
+    /** Request-wide deadline (timeout.total); no phase deadline may pass it. */
+    readonly requestDeadline: number,
+  ) {
+    this.startedAt = clock.now();
+    const signal = this.controller.signal;
+    this.#aborted = new Promise<never>((_, reject) => {
+      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    });
+    this.#aborted.catch(() => {}); // observed through race(); never an unhandled rejection
+    this.#onClientAbort = () => this.abort(new ClientGone());
+    if (clientSignal.aborted) this.abort(new ClientGone());
+    else clientSignal.addEventListener("abort", this.#onClientAbort, { once: true });
+    this.#watchdog = new Watchdog<WatchPhase>(clock, "total", (phase) => this.abort(new DeadlineExceeded(phase)));
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Arms the watchdog for `phase` ending at `at`, capped by the request deadline. */
+  arm(phase: WatchPhase, at: number): void {
+    if (at >= this.requestDeadline) this.#watchdog.arm("total", this.requestDeadline);
+    else this.#watchdog.arm(phase, at);
+  }
+
+  race<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.#aborted]);
+  }
+
+  abort(reason: Error): void {
+    if (!this.controller.signal.aborted) this.controller.abort(reason);
+    this.finish();
+  }
+
+  get clientGone(): boolean {
+    return this.controller.signal.reason instanceof ClientGone;
+  }
+
+  /** What ended this run, if the engine ended it. */
+  get abortReason(): DeadlineExceeded | ClientGone | null {
+    const r: unknown = this.controller.signal.reason;
+    return r instanceof DeadlineExceeded || r instanceof ClientGone ? r : null;
+  }
+
+  /** Stops the watchdog and unhooks from the client signal (the attempt is over or handed on). */
+  finish(): void {
+    this.#watchdog.stop();
+    this.clientSignal.removeEventListener("abort", this.#onClientAbort);
+  }
+}

@@ -1,0 +1,75 @@
+// Loose checks and repairs for upstream chunks and completions. This runs per chunk on the hot
+// path and must repair rather than reject (a missing index is not worth failing a stream over),
+// so it is a few property checks instead of a schema library.
+import type { ChatChunk, ChatCompletion, Usage } from "./upstream.ts";
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export function validUsage(v: unknown): Usage | null {
+  if (!isObject(v)) return null;
+  const p = v.prompt_tokens;
+  const c = v.completion_tokens;
+  if (typeof p !== "number" || typeof c !== "number" || !Number.isFinite(p) || !Number.isFinite(c)) return null;
+  const t = typeof v.total_tokens === "number" && Number.isFinite(v.total_tokens) ? v.total_tokens : p + c;
+  return { ...v, prompt_tokens: p, completion_tokens: c, total_tokens: t };
+}
+
+/** A usable chunk (choices repaired, usage validated), or null to drop it. */
+export function normalizeChunk(raw: unknown): ChatChunk | null {
+  if (!isObject(raw)) return null;
+  const usage = validUsage(raw.usage);
+  if (!Array.isArray(raw.choices)) return usage ? { ...raw, choices: [], usage } : null;
+  const choices: ChatChunk["choices"] = [];
+  for (const c of raw.choices as unknown[]) {
+    if (!isObject(c)) continue;
+    const delta = isObject(c.delta) ? c.delta : {};
+    choices.push({
+      ...c,
+      index: typeof c.index === "number" ? c.index : 0,
+      delta: delta as ChatChunk["choices"][number]["delta"],
+      finish_reason: typeof c.finish_reason === "string" ? c.finish_reason : null,
+    });
+  }
+  if (choices.length === 0 && raw.choices.length > 0 && !usage) return null;
+  const chunk: ChatChunk = { ...raw, choices };
+  if (usage) chunk.usage = usage;
+  else delete chunk.usage;
+  return chunk;
+}
+
+/** Whether the chunk carries model output (what ends the first-token wait). */
+export function hasOutput(chunk: ChatChunk): boolean {
+  for (const c of chunk.choices) {
+    const d = c.delta;
+    if (typeof d.content === "string" && d.content.length > 0) return true;
+    if (Array.isArray(d.tool_calls) && d.tool_calls.length > 0) return true;
+    if (typeof d.reasoning_content === "string" && d.reasoning_content.length > 0) return true;
+    if (typeof d.refusal === "string" && d.refusal.length > 0) return true;
+  }
+  return false;
+}
+
+export function hasFinish(chunk: ChatChunk): boolean {
+  for (const c of chunk.choices) if (c.finish_reason) return true;
+  return false;
+}
+
+export function isCompletion(body: unknown): body is ChatCompletion {
+  return isObject(body) && Array.isArray(body.choices) && body.choices.every((c) => isObject(c) && isObject(c.message));
+}
+
+/** A provider answered a stream request with a whole completion: replay it as chunks. */
+export async function* completionAsChunks(body: ChatCompletion): AsyncGenerator<ChatChunk> {
+  const base = { id: body.id, object: "chat.completion.chunk", created: body.created, model: body.model };
+  yield {
+    ...base,
+    choices: body.choices.map((c) => ({
+      index: c.index,
+      delta: { role: c.message.role, content: c.message.content, ...(c.message.tool_calls ? { tool_calls: c.message.tool_calls } : {}) },
+      finish_reason: null,
+    })),
+  };
+  yield { ...base, choices: body.choices.map((c) => ({ index: c.index, delta: {}, finish_reason: c.finish_reason ?? "stop" })) };
+  if (body.usage) yield { ...base, choices: [], usage: body.usage };
+}

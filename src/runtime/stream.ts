@@ -1,0 +1,238 @@
+// Stream supervision after the first content chunk: forward chunks as they arrive, keep one role
+// delta, one id, and one final usage chunk, finalise streams whose upstream never says [DONE], and
+// make sure a cut, stall or in-band error never looks like a normal end: either a fallback model
+// continues the delivered text seamlessly (onBreak `continue`), or the client gets an error event.
+import { estimateUsage } from "./accounting.ts";
+import type { StreamCheckpoint, StreamEvent } from "./api.ts";
+import { secretFor, runCandidates, type LoopResult } from "./attempt-loop.ts";
+import type { AttemptHandle } from "./accounting.ts";
+import { streamExec, MAX_MALFORMED_IN_A_ROW, type BodyFor, type StreamStart } from "./chat-attempt.ts";
+import { hasFinish, normalizeChunk } from "./chunks.ts";
+import { classifyError, DeadlineExceeded, type Failure } from "./classify.ts";
+import type { RequestCtx } from "./context.ts";
+import { continuationBody, OverlapTrimmer } from "./continuation.ts";
+import { errorBody } from "./errors.ts";
+import type { ModelEntry } from "./tables.ts";
+import { UpstreamError, type ChatChunk, type Usage } from "./upstream.ts";
+
+/** After a finish_reason, how long to wait for a trailing usage chunk (capped by the idle timeout). */
+const USAGE_GRACE_MS = 1000;
+
+export interface StreamPlan {
+  ctx: RequestCtx;
+  bodyFor: BodyFor;
+  /** Candidates after the serving one, for mid-stream continuation. */
+  remaining: ModelEntry[];
+  /** Whether the client asked for stream_options.include_usage. */
+  includeUsage: boolean;
+  /** Called once, before the terminal event, so meta is final even if the consumer stops reading. */
+  onEnd: () => void;
+}
+
+interface Segment {
+  handle: AttemptHandle;
+  iterator: AsyncIterator<ChatChunk>;
+  pending: ChatChunk[];
+  trimmer: OverlapTrimmer | null;
+  promptTokens: number;
+  receivedChars: number;
+  usage: Usage | null;
+  finished: boolean;
+  status: number;
+}
+
+type SegmentEnd = { kind: "finished" } | { kind: "client_gone" } | { kind: "broken"; failure: Failure };
+
+export async function* superviseStream(plan: StreamPlan, start: LoopResult<StreamStart> & { kind: "ok" }): AsyncGenerator<StreamEvent> {
+  const { ctx } = plan;
+  const clock = ctx.core.ports.clock;
+  const first = start.value.buffered[0];
+  const streamId = typeof first?.id === "string" ? first.id : `chatcmpl-${ctx.id}`;
+  const created = typeof first?.created === "number" ? first.created : Math.floor(clock.now() / 1000);
+  let delivered = "";
+  let roleSent = false;
+  let toolCallsSent = false;
+  let remaining = plan.remaining;
+  let ended = false;
+  const checkpoint: StreamCheckpoint = {
+    id: ctx.id,
+    route: ctx.route,
+    model: start.handle.entry.name,
+    tokensReceived: 0,
+    charsDelivered: 0,
+    tokensPerSec: 0,
+    startedAt: clock.now(),
+  };
+  ctx.core.checkpoints.set(ctx.id, checkpoint);
+  let seg = newSegment(start.handle, start.value, null, ctx.needs.promptTokens, start.status);
+
+  const end = (status: number, errorClass: string | null): void => {
+    if (ended) return;
+    ended = true;
+    ctx.meta.status = status;
+    ctx.meta.errorClass = errorClass;
+    ctx.core.checkpoints.delete(ctx.id);
+    plan.onEnd();
+  };
+
+  /** Shapes an upstream chunk for the client; null when nothing is left to send. */
+  const shape = (chunk: ChatChunk): ChatChunk | null => {
+    if (chunk.usage) seg.usage = chunk.usage;
+    if (chunk.choices.length === 0) return null;
+    let useful = false;
+    const choices = chunk.choices.map((c) => {
+      const delta = { ...c.delta };
+      if (delta.role !== undefined) {
+        if (roleSent) delete delta.role;
+        else roleSent = true;
+      }
+      if (typeof delta.content === "string") {
+        seg.receivedChars += delta.content.length;
+        if (c.index === 0) {
+          const text = seg.trimmer ? seg.trimmer.push(delta.content) : delta.content;
+          delta.content = text;
+          delivered += text;
+        }
+        if (delta.content.length === 0) delete delta.content;
+      }
+      if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) toolCallsSent = true;
+      if (Object.keys(delta).length > 0 || c.finish_reason) useful = true;
+      return { ...c, delta };
+    });
+    if (!useful) return null;
+    const out: ChatChunk = { ...chunk, id: streamId, object: "chat.completion.chunk", created, model: seg.handle.entry.name, choices };
+    delete out.usage;
+    return out;
+  };
+
+  async function* pump(): AsyncGenerator<StreamEvent, SegmentEnd> {
+    const run = seg.handle.run;
+    const idleMs = ctx.settings.timeout.idleMs;
+    let malformed = 0;
+    for (;;) {
+      let chunk: ChatChunk | null;
+      const queued = seg.pending.shift();
+      if (queued !== undefined) chunk = queued;
+      else {
+        if (seg.finished && seg.usage !== null) return { kind: "finished" };
+        const now = clock.now();
+        if (seg.finished) run.arm("grace", now + Math.min(USAGE_GRACE_MS, idleMs));
+        else run.arm("idle", now + idleMs);
+        let r: IteratorResult<ChatChunk>;
+        try {
+          r = await run.race(seg.iterator.next());
+        } catch (err) {
+          if (run.clientGone || ctx.signal.aborted) return { kind: "client_gone" };
+          if (seg.finished) return { kind: "finished" }; // the answer is complete; only the tail went wrong
+          const reason = run.abortReason;
+          if (!reason && err instanceof UpstreamError && err.cls === "malformed" && ++malformed <= MAX_MALFORMED_IN_A_ROW) continue;
+          const failure = classifyError(reason instanceof DeadlineExceeded ? reason : err, secretFor(ctx, seg.handle.entry));
+          return { kind: "broken", failure };
+        }
+        if (r.done) {
+          if (seg.finished) return { kind: "finished" };
+          return { kind: "broken", failure: { cls: "cut", status: null, message: "stream ended without a finish_reason", retryAfterMs: null, code: null } };
+        }
+        chunk = normalizeChunk(r.value);
+        if (chunk === null) {
+          if (++malformed > MAX_MALFORMED_IN_A_ROW) {
+            return { kind: "broken", failure: { cls: "malformed", status: null, message: "too many malformed chunks", retryAfterMs: null, code: null } };
+          }
+          continue;
+        }
+      }
+      malformed = 0;
+      if (hasFinish(chunk)) seg.finished = true;
+      const out = shape(chunk);
+      const t = clock.now();
+      checkpoint.tokensReceived = Math.ceil(seg.receivedChars / 4);
+      checkpoint.charsDelivered = delivered.length;
+      const genMs = t - seg.handle.run.startedAt - (seg.handle.ttftMs ?? 0);
+      checkpoint.tokensPerSec = genMs > 0 ? (checkpoint.tokensReceived * 1000) / genMs : 0;
+      if (out !== null) yield { type: "chunk", chunk: out };
+    }
+  }
+
+  const partialUsage = (): Usage => seg.usage ?? estimateUsage(seg.promptTokens, seg.receivedChars);
+
+  try {
+    for (;;) {
+      const result = yield* pump();
+      if (result.kind === "finished") {
+        const usage = partialUsage();
+        seg.handle.succeed(usage, seg.status);
+        void seg.iterator.return?.()?.catch(() => {});
+        const model = seg.handle.entry.name;
+        end(200, null);
+        if (plan.includeUsage) yield { type: "chunk", chunk: { id: streamId, object: "chat.completion.chunk", created, model, choices: [], usage } };
+        yield { type: "done" };
+        return;
+      }
+      if (result.kind === "client_gone") {
+        seg.handle.abandon(partialUsage());
+        end(499, "client_gone");
+        return;
+      }
+      const broken = result.failure;
+      seg.handle.fail(broken, partialUsage());
+      void seg.iterator.return?.()?.catch(() => {});
+      let secondary: string | null = null;
+      const policyStop = broken.cls === "content_policy" && !ctx.settings.failoverOnContentPolicy;
+      if (!policyStop && ctx.settings.stream.onBreak === "continue" && delivered.length > 0 && !toolCallsSent && !ctx.signal.aborted) {
+        const sent = delivered;
+        const trailFrom = ctx.trail.length;
+        const next = await runCandidates(ctx, remaining, streamExec(ctx, (e) => continuationBody(plan.bodyFor(e), e, sent)));
+        if (next.kind === "ok") {
+          ctx.meta.continuations++;
+          ctx.meta.failovers++;
+          remaining = remaining.slice(next.index + 1);
+          const prompt = ctx.needs.promptTokens + Math.ceil(sent.length / 4);
+          seg = newSegment(next.handle, next.value, new OverlapTrimmer(sent), prompt, next.status);
+          checkpoint.model = next.handle.entry.name;
+          continue;
+        }
+        if (next.kind === "client_gone") {
+          end(499, "client_gone");
+          return;
+        }
+        secondary = next.kind === "returned" ? next.failure.message : describeExhausted(ctx.trail.slice(trailFrom), ctx.lastFailure);
+      }
+      end(ctx.meta.status, broken.cls);
+      yield { type: "error", error: breakError(broken, delivered.length, secondary) };
+      return;
+    }
+  } finally {
+    // the consumer stopped early (client disconnect): release the upstream and close the books
+    if (!ended) {
+      seg.handle.abandon(partialUsage());
+      void seg.iterator.return?.()?.catch(() => {});
+      end(499, "client_gone");
+    }
+  }
+}
+
+function newSegment(handle: AttemptHandle, startValue: StreamStart, trimmer: OverlapTrimmer | null, promptTokens: number, status: number): Segment {
+  return {
+    handle,
+    iterator: startValue.iterator,
+    pending: startValue.buffered.slice(),
+    trimmer,
+    promptTokens,
+    receivedChars: 0,
+    usage: null,
+    finished: false,
+    status,
+  };
+}
+
+function describeExhausted(trail: string[], last: Failure | null): string {
+  if (trail.length === 0) return "no fallback model could take over";
+  return `fallback attempts ${trail.join(",")}${last ? ` (${last.message})` : ""}`;
+}
+
+function breakError(f: Failure, chars: number, secondary: string | null) {
+  const base = `the upstream stream broke after ${chars} chars: ${f.message}`;
+  const message = secondary ? `${base}; continuation failed: ${secondary}` : base;
+  const code = f.cls === "content_policy" ? "content_policy_violation" : "stream_broken";
+  return errorBody(message, "upstream_error", code);
+}
