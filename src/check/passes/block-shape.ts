@@ -1,0 +1,88 @@
+// Every block against its schema: unknown keys (with did-you-mean, or where the key belongs),
+// duplicate keys, rules outside routes, and each value's kind, word and range.
+import type { Block, Policy, Property } from "../../syntax/ast.ts";
+import { didYouMean } from "../../util/edit-distance.ts";
+import type { CheckContext } from "../context.ts";
+import { gatewaySchema, modelSchema, providerSchema, settingsSchema, type BlockSchema } from "../schema.ts";
+import { checkValue } from "../values.ts";
+
+const DECL_SCHEMAS: Record<string, BlockSchema> = {
+  gateway: gatewaySchema, defaults: settingsSchema, provider: providerSchema, model: modelSchema, route: settingsSchema,
+};
+
+export function checkBlockShape(policy: Policy, ctx: CheckContext): void {
+  for (const decl of policy.items) {
+    const where = decl.name ? `${decl.kind} \`${decl.name.value}\`` : `\`${decl.kind}\``;
+    checkBlock(DECL_SCHEMAS[decl.kind], decl.body, where, decl.kind === "route", ctx);
+  }
+}
+
+function checkBlock(schema: BlockSchema, block: Block, where: string, allowRules: boolean, ctx: CheckContext): void {
+  const seen = new Map<string, Property>();
+  for (const member of block.members) {
+    if (member.kind === "rule") {
+      if (!allowRules) ctx.error("SY2009", `rules are only allowed in a route, not in ${where}`, member.keyword.span, "rule outside a route", { help: "move the rule into a `route` block" });
+      else if (member.settings) checkBlock(settingsSchema, member.settings, "a target's settings", false, ctx);
+      continue;
+    }
+    const key = member.key.name;
+    const first = seen.get(key);
+    if (first) {
+      ctx.error("SY2007", `\`${key}\` is set more than once in ${where}`, member.key.span, "set again here", {
+        secondary: [ctx.label(first.key.span, "first set here")],
+        help: "keep one of them",
+      });
+      continue;
+    }
+    seen.set(key, member);
+    const field = schema[key];
+    if (!field) {
+      unknownKey(member, schema, where, ctx);
+      continue;
+    }
+    if (field.type === "block" && member.value.kind === "block") checkBlock(field.fields, member.value, `\`${key}\``, false, ctx);
+    else if (field.type === "headers" && member.value.kind === "block") checkHeaders(member.value, ctx);
+    else checkValue(field, member.value, key, ctx);
+  }
+}
+
+function unknownKey(member: Property, schema: BlockSchema, where: string, ctx: CheckContext): void {
+  const key = member.key.name;
+  const home = homeOf(key, schema);
+  ctx.error("SY2001", `unknown setting \`${key}\` in ${where}`, member.key.span, "unknown setting", {
+    help: didYouMean(key, Object.keys(schema)) ?? home ?? `known settings here: ${Object.keys(schema).map((k) => `\`${k}\``).join(", ")}`,
+  });
+}
+
+/** "`attempts` belongs in `retry { … }`" when a settings key is written one level too high. */
+function homeOf(key: string, schema: BlockSchema): string | null {
+  for (const [name, field] of Object.entries(schema)) {
+    if (field.type !== "block") continue;
+    if (key in field.fields) return `\`${key}\` belongs in \`${name} { … }\``;
+    for (const [inner, f] of Object.entries(field.fields)) {
+      if (f.type === "block" && key in f.fields) return `\`${key}\` belongs in \`${name} { ${inner} { … } }\``;
+    }
+  }
+  return null;
+}
+
+function checkHeaders(block: Block, ctx: CheckContext): void {
+  const seen = new Map<string, Property>();
+  for (const member of block.members) {
+    if (member.kind === "rule") {
+      ctx.error("SY2009", "rules are only allowed in a route, not in `headers`", member.keyword.span, "rule outside a route", { help: "move the rule into a `route` block" });
+      continue;
+    }
+    const name = member.key.name.toLowerCase();
+    const first = seen.get(name);
+    if (first) {
+      ctx.error("SY2007", `header \`${member.key.name}\` is set more than once`, member.key.span, "set again here", {
+        secondary: [ctx.label(first.key.span, "first set here")],
+        help: "header names ignore case; keep one of them",
+      });
+    } else seen.set(name, member);
+    if (member.value.kind !== "string") {
+      ctx.error("SY2002", `header \`${member.key.name}\` expects a string value`, member.value.span, "not a string", { help: "quote the value" });
+    }
+  }
+}

@@ -1,0 +1,90 @@
+// A rule whose condition requires capabilities (`when vision and tools`) must lead to at least one
+// model that has all of them, or every request it matches fails. `and` needs the union of its
+// sides, `or` only what both sides need, `not` nothing; `route x` targets and split arms are followed.
+import type { Cond, Decl, Policy, Target } from "../../syntax/ast.ts";
+import type { Label } from "../../syntax/diagnostic.ts";
+import { CAP_BIT, CAPABILITIES, capsToMask, maskToCaps, type Capability } from "../../syntax/vocabulary.ts";
+import type { CheckContext } from "../context.ts";
+import { readValue } from "../read-value.ts";
+import { findProperty } from "../resolve-settings.ts";
+import { modelSchema } from "../schema.ts";
+import { declsOf, modelItems, routeRefs, rulesOf } from "../walk.ts";
+
+export function checkCapabilities(policy: Policy, ctx: CheckContext): void {
+  const caps = modelCaps(ctx);
+  for (const route of declsOf(policy, "route")) {
+    for (const rule of rulesOf(route)) {
+      if (!rule.cond) continue;
+      const needs = requiredCaps(rule.cond);
+      if (needs === 0) continue;
+      const units = rule.target.kind === "split" ? rule.target.arms.map((a) => a.target) : [rule.target];
+      for (const unit of units) checkUnit(unit, needs, rule.cond, caps, ctx);
+    }
+  }
+}
+
+/** Capabilities a request matching `cond` is sure to need, as a CAP_BIT mask. */
+export function requiredCaps(cond: Cond): number {
+  switch (cond.kind) {
+    case "cap": return (CAPABILITIES as readonly string[]).includes(cond.name.name) ? CAP_BIT[cond.name.name as Capability] : 0;
+    case "and": return requiredCaps(cond.left) | requiredCaps(cond.right);
+    case "or": return requiredCaps(cond.left) & requiredCaps(cond.right);
+    case "group": return requiredCaps(cond.inner);
+    case "not":
+    case "compare": return 0;
+  }
+}
+
+/** Each model's capability mask, or null when its `can` is missing or invalid (already reported). */
+function modelCaps(ctx: CheckContext): Map<string, number | null> {
+  const out = new Map<string, number | null>();
+  for (const [name, model] of ctx.symbols.models) {
+    const can = findProperty(model.body, "can");
+    const caps = can ? readValue(modelSchema.can, can.value) : undefined;
+    out.set(name, Array.isArray(caps) ? capsToMask(caps as Capability[]) : null);
+  }
+  return out;
+}
+
+interface Reach {
+  models: { name: string; label: Label }[];
+  unknown: boolean; // some candidate could not be judged: stay quiet
+}
+
+function checkUnit(target: Target, needs: number, cond: Cond, caps: Map<string, number | null>, ctx: CheckContext): void {
+  const reach: Reach = { models: [], unknown: false };
+  collect(target, caps, ctx, reach, new Set(), null);
+  if (reach.unknown || reach.models.length === 0) return;
+  if (reach.models.some((m) => ((caps.get(m.name) ?? 0) & needs) === needs)) return;
+  const wanted = maskToCaps(needs).map((c) => `\`${c}\``).join(", ");
+  const seen = new Set<string>();
+  const secondary = reach.models.filter((m) => !seen.has(m.label.message) && seen.add(m.label.message)).map((m) => m.label);
+  ctx.error("SY2022", `no model in this target has ${maskToCaps(needs).length > 1 ? "all of " : ""}${wanted}`, cond.span, `requires ${wanted}`, {
+    secondary,
+    notes: ["every request this rule matches would fail with no capable model"],
+    help: `add a model with ${wanted} to the target, or add it to a model's \`can\` list if it really has it`,
+  });
+}
+
+function collect(target: Target, caps: Map<string, number | null>, ctx: CheckContext, reach: Reach, visited: Set<string>, via: Label | null): void {
+  for (const item of modelItems(target)) {
+    const mask = caps.get(item.ref.name);
+    if (mask === undefined || mask === null) {
+      reach.unknown = true;
+      continue;
+    }
+    const label = via ?? ctx.label(item.ref.span, `\`${item.ref.name}\` can ${maskToCaps(mask).join(", ") || "nothing"}`);
+    reach.models.push({ name: item.ref.name, label });
+  }
+  for (const ref of routeRefs(target)) {
+    const route: Decl | undefined = ctx.symbols.routes.get(ref.name.value);
+    if (!route) {
+      reach.unknown = true;
+      continue;
+    }
+    if (visited.has(ref.name.value)) continue;
+    visited.add(ref.name.value);
+    const label = via ?? ctx.label(ref.span, `no model reached through \`${ref.name.value}\` has them`);
+    for (const rule of rulesOf(route)) collect(rule.target, caps, ctx, reach, visited, label);
+  }
+}

@@ -1,0 +1,95 @@
+// Rule conditions: capability words are known, each comparison's value fits its operator (numbers
+// for `<`, strings for `starts_with`, a list for `in`), and every `matches` regex compiles.
+import type { CompareCond, Cond, Policy, Value } from "../../syntax/ast.ts";
+import { CAPABILITIES } from "../../syntax/vocabulary.ts";
+import { didYouMean } from "../../util/edit-distance.ts";
+import type { CheckContext } from "../context.ts";
+import { declsOf, rulesOf } from "../walk.ts";
+
+const NUMERIC_OPS = new Set(["<", "<=", ">", ">="]);
+const STRING_OPS = new Set(["starts_with", "ends_with", "contains", "matches"]);
+const SCALARS = new Set<Value["kind"]>(["string", "number", "size", "bool", "ident", "percent", "duration", "money"]);
+
+export function checkConditions(policy: Policy, ctx: CheckContext): void {
+  for (const route of declsOf(policy, "route")) {
+    for (const rule of rulesOf(route)) if (rule.cond) walk(rule.cond, ctx);
+  }
+}
+
+function walk(cond: Cond, ctx: CheckContext): void {
+  switch (cond.kind) {
+    case "and":
+    case "or":
+      walk(cond.left, ctx);
+      return walk(cond.right, ctx);
+    case "not":
+      return walk(cond.operand, ctx);
+    case "group":
+      return walk(cond.inner, ctx);
+    case "cap":
+      if (!(CAPABILITIES as readonly string[]).includes(cond.name.name)) {
+        ctx.error("SY2004", `unknown capability \`${cond.name.name}\``, cond.name.span, "not a known capability", {
+          help: didYouMean(cond.name.name, CAPABILITIES) ?? `use one of ${CAPABILITIES.map((c) => `\`${c}\``).join(", ")}, or a comparison such as \`header "x" == "y"\``,
+        });
+      }
+      return;
+    case "compare":
+      return checkCompare(cond, ctx);
+  }
+}
+
+function checkCompare(cond: CompareCond, ctx: CheckContext): void {
+  const op = cond.op.text;
+  const value = cond.value;
+  const subject = cond.subject.kind === "tokens" ? "`tokens`" : `\`${cond.subject.kind}\``;
+  const isNumber = value.kind === "number" || value.kind === "size";
+  if (NUMERIC_OPS.has(op) && !isNumber) {
+    return mismatch(cond, `\`${op}\` compares numbers, but this is ${describe(value)}`, "not a number", value.kind === "string" && value.value.trim() !== "" && !Number.isNaN(Number(value.value)) ? `drop the quotes: \`${value.value}\`` : "compare with a number, or use `==` for text", ctx);
+  }
+  if (cond.subject.kind === "tokens") {
+    if (STRING_OPS.has(op)) return mismatch(cond, `\`tokens\` is a number; \`${op}\` compares text`, "text operator on a number", "use `<`, `<=`, `>`, `>=`, `==` or `!=`", ctx);
+    const items = op === "in" && value.kind === "list" ? value.items.map((i) => i.value) : [value];
+    const bad = items.find((v) => v.kind !== "number" && v.kind !== "size");
+    if (bad && op !== "in") return mismatch(cond, `${subject} is a number, but this is ${describe(bad)}`, "not a number", "compare with a number such as `100k`", ctx);
+    if (bad && value.kind === "list") return mismatch({ ...cond, value: bad }, `${subject} is a number, but this is ${describe(bad)}`, "not a number", "list numbers only", ctx);
+  }
+  if (op === "in") {
+    if (value.kind !== "list") return mismatch(cond, `\`in\` needs a list, but this is ${describe(value)}`, "not a list", `write a list: \`[…]\`, or use \`==\``, ctx);
+    for (const item of value.items) {
+      if (!SCALARS.has(item.value.kind)) mismatch({ ...cond, value: item.value }, `\`in\` lists plain values, not ${describe(item.value)}`, "not a plain value", "list strings or numbers", ctx);
+    }
+    return;
+  }
+  if (STRING_OPS.has(op)) {
+    if (value.kind !== "string") return mismatch(cond, `\`${op}\` compares text, but this is ${describe(value)}`, "not a string", "quote the value", ctx);
+    if (op === "matches") checkRegex(value, ctx);
+    return;
+  }
+  if (!SCALARS.has(value.kind)) mismatch(cond, `\`${op}\` compares one value, not ${describe(value)}`, "not a plain value", op === "==" && value.kind === "list" ? "use `in` to compare with a list" : "compare with a string or a number", ctx);
+}
+
+function checkRegex(value: Value & { kind: "string" }, ctx: CheckContext): void {
+  try {
+    new RegExp(value.value);
+  } catch (e) {
+    const reason = (e instanceof Error ? e.message : String(e)).replace(/^Invalid regular expression: \/.*\/[a-z]*: /i, "").toLowerCase();
+    ctx.error("SY2029", "invalid regular expression", value.span, reason, { help: "fix the pattern; backslashes must be doubled inside a string (`\\\\d`)" });
+  }
+}
+
+function mismatch(cond: CompareCond, message: string, label: string, help: string, ctx: CheckContext): void {
+  ctx.error("SY2030", message, cond.value.span, label, { secondary: [ctx.label(cond.op.span, "this operator")], help });
+}
+
+function describe(value: Value): string {
+  switch (value.kind) {
+    case "string": return "a string";
+    case "list": return "a list";
+    case "block": return "a block";
+    case "call": return "a call";
+    case "ident": return `the name \`${value.name}\``;
+    case "bool": return "a boolean";
+    case "number": case "size": return "a number";
+    default: return `a ${value.kind.replace("_", " ")}`;
+  }
+}

@@ -1,0 +1,25 @@
+// Keys read from the environment must be set where the gateway runs. `lint` warns (the variable
+// may be set in production only); `serve` makes it an error, because a provider would fail.
+import type { Policy, Value } from "../../syntax/ast.ts";
+import type { CheckContext } from "../context.ts";
+import { envName } from "../read-value.ts";
+import { forEachValue } from "../walk.ts";
+
+export function checkEnvVars(policy: Policy, ctx: CheckContext): void {
+  const secrets = ctx.options.secrets;
+  if (!secrets) return;
+  const asError = ctx.options.missingEnv === "error";
+  for (const decl of policy.items) {
+    forEachValue(decl.body, (value: Value, key) => {
+      const name = envName(value);
+      if (name === null || (secrets.get(name) ?? "") !== "") return;
+      const message = `environment variable \`${name}\` is not set`;
+      const extra = {
+        notes: [`\`${key}\` of ${decl.name ? `${decl.kind} \`${decl.name.value}\`` : `\`${decl.kind}\``} is read from it`],
+        help: `set ${name} in the gateway's environment`,
+      };
+      if (asError) ctx.error("SY2034", message, value.span, "not set", extra);
+      else ctx.warning("SY3005", message, value.span, "not set", extra);
+    });
+  }
+}

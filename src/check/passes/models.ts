@@ -1,0 +1,42 @@
+// A model needs a provider that exists and a capability list, or no request can be sent to it;
+// its reply cannot be longer than its context window.
+import type { Policy } from "../../syntax/ast.ts";
+import { didYouMean } from "../../util/edit-distance.ts";
+import type { CheckContext } from "../context.ts";
+import { findProperty } from "../resolve-settings.ts";
+import { declsOf } from "../walk.ts";
+
+export function checkModels(policy: Policy, ctx: CheckContext): void {
+  for (const model of declsOf(policy, "model")) {
+    const name = model.name!;
+    const provider = findProperty(model.body, "provider");
+    if (!provider) {
+      ctx.error("SY2008", `model \`${name.value}\` has no \`provider\``, name.span, "model without a provider", {
+        help: ctx.symbols.providers.size === 1 ? `add \`provider ${[...ctx.symbols.providers.keys()][0]}\`` : "add `provider <name>` naming one of the providers",
+      });
+    } else if (provider.value.kind === "ident" || provider.value.kind === "string") {
+      const ref = provider.value.kind === "ident" ? provider.value.name : provider.value.value;
+      if (!ctx.symbols.providers.has(ref)) {
+        const hint = didYouMean(ref, ctx.symbols.providers.keys());
+        ctx.error("SY2010", `unknown provider \`${ref}\``, provider.value.span, "no provider with this name", {
+          help: hint ?? (ctx.symbols.providers.size ? `declared providers: ${[...ctx.symbols.providers.keys()].map((p) => `\`${p}\``).join(", ")}` : `declare it: \`provider ${ref} { kind openai … }\``),
+        });
+      }
+    }
+    if (!findProperty(model.body, "can")) {
+      ctx.error("SY2008", `model \`${name.value}\` has no \`can\``, name.span, "model without capabilities", {
+        notes: ["the router only sends a request to a model that can serve it"],
+        help: "add e.g. `can [chat, stream]`",
+      });
+    }
+    const context = findProperty(model.body, "context")?.value;
+    const maxOutput = findProperty(model.body, "max_output")?.value;
+    const tokens = (v: typeof context) => (v?.kind === "number" || v?.kind === "size" ? v.value : null);
+    if (tokens(maxOutput) !== null && tokens(context) !== null && tokens(maxOutput)! > tokens(context)!) {
+      ctx.error("SY2025", "`max_output` is larger than the context window", maxOutput!.span, "longer than the context", {
+        secondary: [ctx.label(context!.span, "the context window")],
+        help: "a reply counts against the context window; lower `max_output`",
+      });
+    }
+  }
+}

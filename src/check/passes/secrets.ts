@@ -1,0 +1,83 @@
+// Keys belong in the environment, not in a policy that gets committed and shared: a string in
+// `key`, `keys` or `admin_token` is an error, and so is any string anywhere that looks like a real
+// API key. Messages show only a redacted prefix, never the secret itself.
+import type { Decl, Policy, Value } from "../../syntax/ast.ts";
+import type { CheckContext } from "../context.ts";
+import { condValues, declsOf, forEachValue, rulesOf } from "../walk.ts";
+
+const SECRET_KEYS = new Set(["key", "keys", "admin_token"]);
+
+/** Codes whose primary span covers a secret: renderers may mask the underlined text. */
+export const SECRET_CODES = ["SY2027", "SY2028"] as const;
+
+export function checkSecrets(policy: Policy, ctx: CheckContext): void {
+  for (const decl of policy.items) {
+    forEachValue(decl.body, (value, key) => visit(value, key, decl, ctx));
+  }
+  for (const route of declsOf(policy, "route")) {
+    for (const rule of rulesOf(route)) for (const v of rule.cond ? condValues(rule.cond) : []) visit(v, "", route, ctx);
+  }
+}
+
+function visit(value: Value, key: string, decl: Decl, ctx: CheckContext): void {
+  if (value.kind !== "string") return;
+  const inSecretField = SECRET_KEYS.has(key) && (decl.kind === "provider" || decl.kind === "gateway");
+  if (inSecretField) {
+    const suggestion = envSuggestion(key, decl);
+    ctx.error("SY2027", `\`${key}\` holds a literal string${value.value ? ` (\`${redact(value.value)}\`)` : ""}`, value.span, "secret written into the policy", {
+      notes: ["policies are committed and shared; keys must come from the environment"],
+      help: `write \`env("${suggestion}")\` and set ${suggestion} where the gateway runs`,
+    });
+    return;
+  }
+  const found = looksLikeKey(value.value);
+  if (found === null) return;
+  ctx.error("SY2028", `this string looks like an api key (\`${redact(found)}\`)`, value.span, "possible secret", {
+    notes: ["policies are committed and shared; a key here leaks"],
+    help: "move the key to an environment variable; if it is not a secret, shorten or rephrase it",
+  });
+}
+
+function envSuggestion(key: string, decl: Decl): string {
+  if (decl.kind === "gateway") return key === "admin_token" ? "SWITCHYARD_ADMIN_TOKEN" : "SWITCHYARD_CLIENT_KEY";
+  const base = (decl.name?.value ?? "provider").toUpperCase().replace(/[^A-Z0-9]+/g, "_");
+  return `${base}_API_KEY`;
+}
+
+const KEY_PATTERNS: RegExp[] = [
+  /sk-ant-[A-Za-z0-9_-]{16,}/,
+  /sk-(?:proj-)?[A-Za-z0-9_-]{20,}/,
+  /AIza[0-9A-Za-z_-]{30,}/,
+  /gh[pousr]_[A-Za-z0-9]{30,}/,
+  /xox[abprs]-[A-Za-z0-9-]{10,}/,
+  /AKIA[0-9A-Z]{16}/,
+];
+
+/** The part of `text` that looks like a key, or null. */
+export function looksLikeKey(text: string): string | null {
+  for (const pattern of KEY_PATTERNS) {
+    const m = pattern.exec(text);
+    if (m) return m[0];
+  }
+  for (const token of text.split(/[^A-Za-z0-9_+/=-]+/)) {
+    if (token.length >= 24 && /[a-z]/.test(token) && /[A-Z]/.test(token) && /[0-9]/.test(token) && entropy(token) >= 4) return token;
+  }
+  return null;
+}
+
+/** Shannon entropy in bits per character. */
+function entropy(text: string): number {
+  const counts = new Map<string, number>();
+  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= (n / text.length) * Math.log2(n / text.length);
+  return bits;
+}
+
+const KNOWN_PREFIXES = ["sk-ant-", "sk-proj-", "sk-", "AIza", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "AKIA"];
+
+/** A prefix safe to show: a well-known key prefix, or the first three characters. */
+export function redact(secret: string): string {
+  const prefix = KNOWN_PREFIXES.find((p) => secret.startsWith(p)) ?? secret.slice(0, Math.min(3, Math.floor(secret.length / 4)));
+  return `${prefix}…`;
+}

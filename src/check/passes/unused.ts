@@ -1,0 +1,31 @@
+// Providers no model uses and models no route reaches are dead configuration, often a typo'd
+// reference elsewhere; warnings, since removing them changes nothing.
+import type { Policy } from "../../syntax/ast.ts";
+import type { CheckContext } from "../context.ts";
+import { findProperty } from "../resolve-settings.ts";
+import { declsOf, modelItems, rulesOf } from "../walk.ts";
+
+export function checkUnused(policy: Policy, ctx: CheckContext): void {
+  const usedProviders = new Set<string>();
+  for (const model of declsOf(policy, "model")) {
+    const p = findProperty(model.body, "provider")?.value;
+    if (p?.kind === "ident") usedProviders.add(p.name);
+    else if (p?.kind === "string") usedProviders.add(p.value);
+  }
+  const usedModels = new Set<string>();
+  for (const route of declsOf(policy, "route")) {
+    for (const rule of rulesOf(route)) for (const item of modelItems(rule.target)) usedModels.add(item.ref.name);
+  }
+  for (const [name, provider] of ctx.symbols.providers) {
+    if (usedProviders.has(name)) continue;
+    ctx.warning("SY3003", `provider \`${name}\` is never used`, provider.name!.span, "no model uses this provider", {
+      help: `remove it, or point a model at it with \`provider ${name}\``,
+    });
+  }
+  for (const [name, model] of ctx.symbols.models) {
+    if (usedModels.has(name)) continue;
+    ctx.warning("SY3004", `model \`${name}\` is never used`, model.name!.span, "no route sends requests here", {
+      help: `remove it, or add it to a route's target`,
+    });
+  }
+}

@@ -1,0 +1,189 @@
+// What every block of a policy may contain: keys, value kinds, ranges and built-in defaults. The
+// checker validates against it and the compiler reads values with it (see read-value.ts), so a
+// setting's name, unit and default are written down exactly once.
+import { CAPABILITIES, FAILURE_CLASSES, PROVIDER_KINDS, STREAM_ON_BREAK, type FailureClass, type ProviderKind, type StreamOnBreak } from "../syntax/vocabulary.ts";
+
+/**
+ * The kind of value a key takes. Canonical values (what read-value.ts returns): durations in ms,
+ * percentages as fractions 0..1, money in USD, counts and sizes as plain numbers.
+ */
+export type FieldSchema =
+  | { type: "duration"; min: number; max?: number; doc: string } // min/max in ms
+  | { type: "int"; min: number; max: number; doc: string } // a plain whole number
+  | { type: "count"; min: number; max: number; doc: string } // a whole number or a size (`128k`)
+  | { type: "percent"; min: number; max: number; doc: string } // min/max in percent
+  | { type: "money"; doc: string }
+  | { type: "bool"; doc: string }
+  | { type: "word"; words: readonly string[]; doc: string }
+  | { type: "string"; doc: string }
+  | { type: "url"; doc: string }
+  | { type: "secret"; doc: string } // env("NAME")
+  | { type: "secrets"; doc: string } // [env("A"), env("B")]
+  | { type: "caps"; doc: string } // [chat, tools]
+  | { type: "provider_ref"; doc: string }
+  | { type: "retry_on"; doc: string } // [429, 5xx, connect]
+  | { type: "limits"; metric: LimitMetric; doc: string } // a rate or a list of rates
+  | { type: "headers"; doc: string } // { "Name" "value" }
+  | { type: "block"; fields: BlockSchema; doc: string };
+
+export type LimitMetric = "requests" | "tokens" | "usd";
+
+export interface BlockSchema {
+  [key: string]: FieldSchema & { kinds?: readonly ProviderKind[] };
+}
+
+const DURATION_POSITIVE = 1;
+const status = (doc: string): FieldSchema => ({ type: "int", min: 100, max: 599, doc });
+
+/** The settings blocks allowed in `defaults`, in a route and in a rule's target block. */
+export const settingsSchema = {
+  timeout: {
+    type: "block", doc: "time limits for one attempt (and the whole request)",
+    fields: {
+      connect: { type: "duration", min: DURATION_POSITIVE, doc: "to open the upstream connection" },
+      first_token: { type: "duration", min: DURATION_POSITIVE, doc: "to the first content chunk" },
+      idle: { type: "duration", min: DURATION_POSITIVE, doc: "longest gap between stream chunks" },
+      total: { type: "duration", min: DURATION_POSITIVE, doc: "for the whole request, failovers included" },
+    },
+  },
+  retry: {
+    type: "block", doc: "retries on one model and across candidates",
+    fields: {
+      attempts: { type: "int", min: 1, max: 10, doc: "attempts per model" },
+      max_per_request: { type: "int", min: 1, max: 50, doc: "attempts across all candidates" },
+      backoff: {
+        type: "block", doc: "exponential backoff between attempts",
+        fields: {
+          base: { type: "duration", min: 0, doc: "first delay" },
+          max: { type: "duration", min: 0, doc: "largest delay" },
+          jitter: { type: "percent", min: 0, max: 100, doc: "fraction of the delay randomised" },
+        },
+      },
+      on: { type: "retry_on", doc: "statuses, status classes (`5xx`) and failure classes that are retried" },
+      retry_after_cap: { type: "duration", min: 0, doc: "longer Retry-After: fail over instead of waiting" },
+    },
+  },
+  breaker: {
+    type: "block", doc: "per-model circuit breaker",
+    fields: {
+      failures: { type: "int", min: 1, max: 1000, doc: "consecutive failures that open it" },
+      error_rate: { type: "percent", min: 0, max: 100, doc: "error rate over `window` that opens it; 0% turns the rate rule off" },
+      window: { type: "duration", min: DURATION_POSITIVE, doc: "window of the error rate" },
+      min_requests: { type: "int", min: 1, max: 1_000_000, doc: "requests in the window before the rate counts" },
+      cooldown: { type: "duration", min: DURATION_POSITIVE, doc: "time open before probing" },
+      probes: { type: "int", min: 1, max: 100, doc: "half-open probes let through" },
+      successes: { type: "int", min: 1, max: 100, doc: "probe successes needed to close" },
+    },
+  },
+  stream: {
+    type: "block", doc: "what to do when a stream breaks after the first chunk",
+    fields: { on_break: { type: "word", words: STREAM_ON_BREAK, doc: "continue | restart | fail" } },
+  },
+  failover: {
+    type: "block", doc: "which answers fail over",
+    fields: { on_content_policy: { type: "bool", doc: "fail over on a content-policy refusal" } },
+  },
+} as const satisfies BlockSchema;
+
+export type SettingsBlockName = keyof typeof settingsSchema;
+export const SETTINGS_BLOCKS = Object.keys(settingsSchema) as SettingsBlockName[];
+
+const limitsSchema: BlockSchema = {
+  requests: { type: "limits", metric: "requests", doc: "requests per window, e.g. `500/min`" },
+  tokens: { type: "limits", metric: "tokens", doc: "tokens per window, e.g. `1M/day`" },
+  spend: { type: "limits", metric: "usd", doc: "USD per window, e.g. `$50/day`" },
+};
+
+export const gatewaySchema: BlockSchema = {
+  keys: { type: "secrets", doc: "client keys accepted as `Authorization: Bearer …`; none = no auth" },
+  admin_token: { type: "secret", doc: "token for /admin" },
+  max_body: { type: "count", min: 1, max: 1_000_000_000, doc: "request body limit in bytes" },
+};
+
+export const providerSchema: BlockSchema = {
+  kind: { type: "word", words: PROVIDER_KINDS, doc: "openai | anthropic | simulated" },
+  base_url: { type: "url", kinds: ["openai", "anthropic"], doc: "API root, e.g. `https://api.openai.com/v1`" },
+  key: { type: "secret", kinds: ["openai", "anthropic"], doc: "API key, always `env(\"NAME\")`" },
+  headers: { type: "headers", kinds: ["openai", "anthropic"], doc: "extra request headers" },
+  quota: { type: "block", fields: limitsSchema, doc: "provider-wide limits" },
+  ttft: { type: "duration", min: 0, kinds: ["simulated"], doc: "time to first token" },
+  per_token: { type: "duration", min: 0, kinds: ["simulated"], doc: "time between tokens" },
+  output_tokens: { type: "count", min: 1, max: 1_000_000, kinds: ["simulated"], doc: "tokens in a reply" },
+  error_rate: { type: "percent", min: 0, max: 100, kinds: ["simulated"], doc: "chance an attempt fails" },
+  error_status: { ...status("status of simulated failures"), kinds: ["simulated"] },
+  outage: {
+    type: "block", kinds: ["simulated"], doc: "periodic outage",
+    fields: {
+      every: { type: "duration", min: DURATION_POSITIVE, doc: "period" },
+      for: { type: "duration", min: DURATION_POSITIVE, doc: "down time per period" },
+      status: status("status returned while down"),
+    },
+  },
+};
+
+export const modelSchema: BlockSchema = {
+  provider: { type: "provider_ref", doc: "the provider that serves it (required)" },
+  upstream: { type: "string", doc: "model name sent upstream; default: the model's own name" },
+  can: { type: "caps", doc: "capabilities (required): " + CAPABILITIES.join(" ") },
+  context: { type: "count", min: 1, max: 100_000_000, doc: "context window in tokens" },
+  max_output: { type: "count", min: 1, max: 100_000_000, doc: "largest reply in tokens" },
+  price: {
+    type: "block", doc: "USD per 1M tokens",
+    fields: { input: { type: "money", doc: "per 1M prompt tokens" }, output: { type: "money", doc: "per 1M reply tokens" } },
+  },
+  quota: { type: "block", fields: limitsSchema, doc: "per-model limits" },
+};
+
+/** Keys a model or provider must have. */
+export const REQUIRED_KEYS = { provider: ["kind"], model: ["provider", "can"] } as const;
+
+/** Where `kind openai|anthropic` sends requests when `base_url` is not given. */
+export const PROVIDER_DEFAULT_BASE_URL: Readonly<Record<Exclude<ProviderKind, "simulated">, string>> = {
+  openai: "https://api.openai.com/v1",
+  anthropic: "https://api.anthropic.com/v1",
+};
+
+/** A `retry.on` list in canonical form: `5xx` expanded to 500..599. */
+export interface RetryOn {
+  statuses: number[];
+  classes: FailureClass[];
+}
+
+export interface SettingsValues {
+  timeout: { connect: number; first_token: number; idle: number; total: number };
+  retry: {
+    attempts: number;
+    max_per_request: number;
+    backoff: { base: number; max: number; jitter: number };
+    on: RetryOn;
+    retry_after_cap: number;
+  };
+  breaker: {
+    failures: number; error_rate: number; window: number; min_requests: number;
+    cooldown: number; probes: number; successes: number;
+  };
+  stream: { on_break: StreamOnBreak };
+  failover: { on_content_policy: boolean };
+}
+
+/** The built-in defaults (language reference), canonical units: ms, fractions. */
+export const BUILTIN_DEFAULTS: Readonly<SettingsValues> = {
+  timeout: { connect: 10_000, first_token: 60_000, idle: 30_000, total: 600_000 },
+  retry: {
+    attempts: 2,
+    max_per_request: 6,
+    backoff: { base: 250, max: 8_000, jitter: 0.2 },
+    on: { statuses: [429, 500, 502, 503, 504], classes: ["connect", "reset"] },
+    retry_after_cap: 20_000,
+  },
+  breaker: { failures: 5, error_rate: 0.5, window: 60_000, min_requests: 20, cooldown: 30_000, probes: 1, successes: 2 },
+  stream: { on_break: "continue" },
+  failover: { on_content_policy: false },
+};
+
+/** Defaults outside the settings blocks, for the compiler. */
+export const GATEWAY_DEFAULTS = { max_body: 10_000_000 } as const;
+export const MODEL_DEFAULTS = { context: 128_000, max_output: 4_096, price: { input: 0, output: 0 } } as const;
+export const SIM_DEFAULTS = { ttft: 200, per_token: 10, output_tokens: 50, error_rate: 0, error_status: 503 } as const;
+
+export const RETRY_ON_WORDS: readonly string[] = FAILURE_CLASSES;
