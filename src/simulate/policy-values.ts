@@ -1,0 +1,58 @@
+// Scenario files write durations, rates, percentages and sizes exactly as policies do (`250ms`,
+// `5m`, `100/s`, `1%`, `1M`). Rather than a second, subtly different parser, each value is read
+// by the policy grammar itself, wrapped as a one-property `defaults` block.
+import type { Value } from "../syntax/ast.ts";
+import { parsePolicy } from "../syntax/parse.ts";
+import { WINDOW_MS } from "../syntax/vocabulary.ts";
+
+const cache = new Map<string, Value | null>();
+
+/** The single policy value written in `text`, or null when it is not exactly one value. */
+export function policyValue(text: string): Value | null {
+  const hit = cache.get(text);
+  if (hit !== undefined) return hit;
+  let value: Value | null = null;
+  if (!/[\n\r#{}]/.test(text)) {
+    const parsed = parsePolicy(`defaults { v ${text} }`, "<scenario>");
+    const members = parsed.policy?.items[0]?.body.members ?? [];
+    if (parsed.policy?.items.length === 1 && members.length === 1 && members[0].kind === "property") {
+      value = members[0].value;
+    }
+  }
+  cache.set(text, value);
+  return value;
+}
+
+/** `250ms` → 250. Bare numbers are refused: a scenario must say its unit. */
+export function durationMs(input: string | number): number | null {
+  if (typeof input === "number") return input === 0 ? 0 : null;
+  const v = policyValue(input.trim());
+  return v?.kind === "duration" ? v.ms : v?.kind === "number" && v.value === 0 ? 0 : null;
+}
+
+/** `1%` or `0.01` → 0.01. */
+export function fraction(input: string | number): number | null {
+  if (typeof input === "number") return input >= 0 && input <= 1 ? input : null;
+  const v = policyValue(input.trim());
+  if (v?.kind === "percent" && v.value <= 100) return v.value / 100;
+  if (v?.kind === "number" && v.value >= 0 && v.value <= 1) return v.value;
+  return null;
+}
+
+/** `100/s`, `6000/min` or a bare number of requests per second → requests per millisecond. */
+export function ratePerMs(input: string | number): number | null {
+  if (typeof input === "number") return input > 0 ? input / 1000 : null;
+  const v = policyValue(input.trim());
+  if (v?.kind === "number" && v.value > 0) return v.value / 1000;
+  if (v?.kind !== "rate" || v.amount.kind === "money") return null;
+  const amount = v.amount.value;
+  return amount > 0 ? amount / WINDOW_MS[v.per] : null;
+}
+
+/** `128k`, `1M` or a plain non-negative number. */
+export function count(input: string | number): number | null {
+  if (typeof input === "number") return input >= 0 ? input : null;
+  const v = policyValue(input.trim());
+  if (v?.kind === "size" || v?.kind === "number") return v.value >= 0 ? v.value : null;
+  return null;
+}

@@ -1,0 +1,128 @@
+// Watches a run through the engine's Observer and the outcomes the simulated clients receive, and
+// keeps compact per-request rows plus per-model counters and the breaker timeline. It only
+// observes: every routing decision it sees was made by the engine.
+import type { AttemptRecord, BreakerPhase, Observer, OutcomeMeta, SkipRecord } from "../runtime/api.ts";
+
+export interface RequestRow {
+  seq: number;
+  arrivedAt: number; // ms from the run start
+  route: string;
+  stream: boolean;
+  ok: boolean;
+  status: number;
+  /** Why it failed: the engine's error class, `stream_error` for a stream that broke after its first chunk, or null. */
+  errorKind: string | null;
+  servedModel: string | null;
+  attempts: number;
+  failovers: number;
+  continuations: number;
+  latencyMs: number;
+  ttftMs: number | null; // streams: until the client's first chunk
+  costUsd: number;
+}
+
+export interface ModelTally {
+  served: number;
+  attempted: number;
+  failed: number;
+  failedByClass: Record<string, number>;
+  skipped: Record<string, number>;
+}
+
+export interface BreakerEvent {
+  at: number; // ms from the run start
+  model: string;
+  from: BreakerPhase;
+  to: BreakerPhase;
+}
+
+export interface AttemptWhileOpen {
+  model: string;
+  at: number;
+  requestId: string;
+}
+
+export class Recorder {
+  readonly rows: RequestRow[] = [];
+  readonly models = new Map<string, ModelTally>();
+  readonly breakers: BreakerEvent[] = [];
+  readonly #phase = new Map<string, { phase: BreakerPhase; since: number }>();
+  /** Attempts started strictly after their model's breaker opened and before it left `open`. */
+  readonly attemptsWhileOpen: AttemptWhileOpen[] = [];
+  readonly #openSince = new Map<string, number>();
+  readonly #closedAgain = new Map<string, { openedAt: number; leftAt: number }[]>();
+
+  constructor(private readonly origin: number) {}
+
+  tally(model: string): ModelTally {
+    let t = this.models.get(model);
+    if (t === undefined) {
+      t = { served: 0, attempted: 0, failed: 0, failedByClass: {}, skipped: {} };
+      this.models.set(model, t);
+    }
+    return t;
+  }
+
+  readonly observer: Observer = {
+    attempt: (meta: OutcomeMeta, a: AttemptRecord) => {
+      const t = this.tally(a.model);
+      t.attempted++;
+      if (a.cls !== "ok") {
+        t.failed++;
+        t.failedByClass[a.cls] = (t.failedByClass[a.cls] ?? 0) + 1;
+      }
+      if (this.#wasOpen(a.model, a.startedAt)) this.attemptsWhileOpen.push({ model: a.model, at: a.startedAt - this.origin, requestId: meta.id });
+    },
+    skip: (_meta: OutcomeMeta, s: SkipRecord) => {
+      const t = this.tally(s.model);
+      t.skipped[s.reason] = (t.skipped[s.reason] ?? 0) + 1;
+    },
+    breaker: (model, from, to, at) => {
+      this.breakers.push({ at: at - this.origin, model, from, to });
+      if (to === "open") this.#openSince.set(model, at);
+      else if (from === "open") {
+        const openedAt = this.#openSince.get(model);
+        if (openedAt !== undefined) {
+          let list = this.#closedAgain.get(model);
+          if (list === undefined) this.#closedAgain.set(model, (list = []));
+          list.push({ openedAt, leftAt: at });
+          this.#openSince.delete(model);
+        }
+      }
+      this.#phase.set(model, { phase: to, since: at });
+    },
+  };
+
+  /** Open strictly around `at`; the exact instants of opening and leaving are given the benefit of the doubt. */
+  #wasOpen(model: string, at: number): boolean {
+    const openedAt = this.#openSince.get(model);
+    if (openedAt !== undefined && at > openedAt) return true;
+    for (const span of this.#closedAgain.get(model) ?? []) if (at > span.openedAt && at < span.leftAt) return true;
+    return false;
+  }
+
+  record(row: RequestRow): void {
+    this.rows.push(row);
+    if (row.ok && row.servedModel !== null) this.tally(row.servedModel).served++;
+  }
+
+  /** Rows from a finished request's meta and what its client saw. */
+  static row(meta: OutcomeMeta, seq: number, arrivedAt: number, stream: boolean, ok: boolean, errorKind: string | null, endedAt: number, firstChunkAt: number | null, startedAt: number): RequestRow {
+    return {
+      seq,
+      arrivedAt,
+      route: meta.route,
+      stream,
+      ok,
+      status: ok ? 200 : meta.status,
+      errorKind: ok ? null : errorKind ?? meta.errorClass ?? "error",
+      servedModel: meta.servedModel,
+      attempts: meta.attempts.length,
+      failovers: meta.failovers,
+      continuations: meta.continuations,
+      latencyMs: endedAt - startedAt,
+      ttftMs: firstChunkAt === null ? null : firstChunkAt - startedAt,
+      costUsd: meta.costUsd,
+    };
+  }
+}

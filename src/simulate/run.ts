@@ -1,0 +1,121 @@
+// Runs a scenario through the policy's compiled graph on THE SAME engine `serve` uses: a virtual
+// clock, seeded randomness and the simulated adapter for every provider kind are the only
+// differences. This file generates traffic, moves virtual time and records what happens; routing,
+// retries, breakers and timeouts are all the engine's.
+import type { Graph } from "../compile/graph.ts";
+import type { RuntimeState } from "../runtime/api.ts";
+import { createEngine } from "../runtime/engine.ts";
+import { ManualClock } from "../runtime/manual-clock.ts";
+import type { Ports, Transport } from "../runtime/ports.ts";
+import { SeededRandom } from "../runtime/seeded-random.ts";
+import { checkExpectations } from "./expectations.ts";
+import { Recorder } from "./recorder.ts";
+import type { Scenario } from "./scenario-types.ts";
+import { deriveSeed } from "./seeds.ts";
+import { simulatedAdapters } from "./sim-adapters.ts";
+import { summarise, type Summary } from "./summary.ts";
+import { generateTraffic, type SimRequest } from "./traffic.ts";
+import { UpstreamBehaviour } from "./upstream-behaviour.ts";
+
+export interface SimulationOptions {
+  graph: Graph;
+  scenario: Scenario;
+  policyName: string;
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Runtime state to start from (a snapshot), and the clock time it was taken at. */
+  state?: RuntimeState;
+  startAt?: number;
+}
+
+/** Simulated upstreams never touch the network; an adapter that tries is a bug worth a loud error. */
+const noNetwork: Transport = {
+  fetch: () => Promise.reject(new Error("the simulator has no network; every provider is simulated")),
+};
+
+/** Every key variable reads as set, so no candidate is skipped for a missing key in simulation. */
+const simSecrets = { get: (name: string) => (name ? "sim-key" : undefined) };
+
+export async function runSimulation(opts: SimulationOptions): Promise<Summary> {
+  const { graph, scenario } = opts;
+  const seed = opts.seed ?? scenario.seed;
+  const origin = opts.startAt ?? 0;
+  const clock = new ManualClock(origin);
+  const ports: Ports = { clock, random: new SeededRandom(deriveSeed(seed, "engine")), transport: noNetwork, secrets: simSecrets };
+  const behaviour = new UpstreamBehaviour(scenario, new SeededRandom(deriveSeed(seed, "upstream")), origin);
+  const sim = simulatedAdapters(behaviour);
+  const recorder = new Recorder(origin);
+  const engine = createEngine({ graph, ports, adapters: sim.adapters, observer: recorder.observer, state: opts.state });
+  const neverAborted = new AbortController().signal;
+
+  const inflight = new Map<number, SimRequest>();
+  const serve = async (req: SimRequest): Promise<void> => {
+    inflight.set(req.seq, req);
+    const id = `sim-${req.seq}`;
+    const startedAt = clock.now();
+    sim.expect(id, req.outputTokens, 0);
+    try {
+      const outcome = await engine.chat({ id, route: req.route, body: req.body, headers: req.headers, signal: neverAborted, receivedAt: startedAt });
+      let ok = outcome.kind !== "error";
+      let errorKind: string | null = null;
+      let firstChunkAt: number | null = null;
+      if (outcome.kind === "stream") {
+        firstChunkAt = clock.now();
+        for await (const event of outcome.events) {
+          if (event.type === "error") {
+            ok = false;
+            errorKind = "stream_error";
+          }
+        }
+      }
+      recorder.record(Recorder.row(outcome.meta, req.seq, startedAt - origin, req.stream, ok, errorKind, clock.now(), firstChunkAt, startedAt));
+    } catch (err) {
+      // The engine promises outcomes, not exceptions; if one escapes it is counted, not hidden.
+      recorder.record(failedRow(req, `engine_threw:${err instanceof Error ? err.name : "unknown"}`, clock.now() - startedAt));
+    } finally {
+      sim.forget(id);
+      inflight.delete(req.seq);
+    }
+  };
+
+  // Arrivals are themselves timers on the virtual clock, armed one at a time, so runUntilIdle
+  // drives traffic and in-flight requests in one time-ordered pass.
+  const traffic = generateTraffic(scenario);
+  let trafficDone = false;
+  const arrive = (next: IteratorResult<SimRequest>): void => {
+    if (next.done) {
+      trafficDone = true;
+      return;
+    }
+    const req = next.value;
+    void clock.sleep(origin + req.at - clock.now()).then(() => {
+      void serve(req);
+      arrive(traffic.next());
+    });
+  };
+  arrive(traffic.next());
+  for (let idleDrains = 0; !(trafficDone && inflight.size === 0); ) {
+    if (clock.pending() > 0) {
+      await clock.runUntilIdle();
+      idleDrains = 0;
+    } else {
+      await clock.drain();
+      // Nothing left to fire yet requests are open: they wait on something that never comes.
+      if (++idleDrains > 100) break;
+    }
+  }
+  for (const req of inflight.values()) recorder.record(failedRow(req, "never_finished", clock.now() - origin - req.at));
+
+  recorder.rows.sort((a, b) => a.seq - b.seq);
+  const faults = new Map(graph.models.map((m) => [m.name, behaviour.faultsOf(m)]));
+  const expectations = checkExpectations(scenario.expect, {
+    recorder,
+    faultsOf: (model) => faults.get(model) ?? [],
+    knownModels: new Set(graph.models.map((m) => m.name)),
+  });
+  return summarise({ policy: opts.policyName, scenario: scenario.name, seed, durationMs: scenario.durationMs, graph, recorder, expectations });
+}
+
+function failedRow(req: SimRequest, errorKind: string, latencyMs: number) {
+  return { seq: req.seq, arrivedAt: req.at, route: req.route, stream: req.stream, ok: false, status: 500, errorKind, servedModel: null, attempts: 0, failovers: 0, continuations: 0, latencyMs, ttftMs: null, costUsd: 0 };
+}

@@ -1,0 +1,103 @@
+// Reads a scenario file: YAML syntax first, then the valibot schema. Every problem names the path
+// inside the file (`providers.openai.faults[1].at`), what was expected, and the line, so a user
+// can fix it without reading a stack trace.
+import * as v from "valibot";
+import { isMap, isSeq, parseDocument, type Document } from "yaml";
+import { LineIndex } from "../syntax/span.ts";
+import { ScenarioSchema, expectationSpec, trafficSpec } from "./scenario-schema.ts";
+import type { Scenario } from "./scenario-types.ts";
+
+export interface ScenarioProblem {
+  path: string; // dotted path, `` for the whole file
+  message: string;
+  line: number | null;
+}
+
+export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; problems: ScenarioProblem[] };
+
+const MAX_SCENARIO_BYTES = 1024 * 1024;
+
+export function parseScenario(text: string, name = "scenario"): ScenarioResult {
+  if (text.length > MAX_SCENARIO_BYTES) return fail("", `the scenario is larger than ${MAX_SCENARIO_BYTES / 1024} KiB`, null);
+  const lines = new LineIndex(text);
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.slice(0, 10).map((e) => ({ path: "", message: firstLine(e.message), line: lines.position(e.pos[0]).line })),
+    };
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  const result = v.safeParse(ScenarioSchema, data);
+  if (!result.success) {
+    return { ok: false, problems: result.issues.slice(0, 10).map((issue) => describeIssue(issue, doc, lines)) };
+  }
+  const raw = result.output;
+  return {
+    ok: true,
+    scenario: {
+      name: raw.name ?? name,
+      seed: raw.seed,
+      durationMs: raw.duration,
+      traffic: raw.traffic.map((t) => trafficSpec(t, raw.duration)),
+      providers: raw.providers,
+      models: raw.models,
+      expect: raw.expect.map((e) => expectationSpec(e, raw.duration)),
+    },
+  };
+}
+
+export function formatProblems(file: string, problems: ScenarioProblem[]): string {
+  return problems
+    .map((p) => {
+      const where = p.line === null ? file : `${file}:${p.line}`;
+      return `error: ${p.path ? `\`${p.path}\`: ` : ""}${p.message}\n  --> ${where}`;
+    })
+    .join("\n");
+}
+
+function fail(path: string, message: string, line: number | null): ScenarioResult {
+  return { ok: false, problems: [{ path, message, line }] };
+}
+
+function firstLine(message: string): string {
+  const line = message.split("\n")[0];
+  return line.charAt(0).toLowerCase() + line.slice(1);
+}
+
+type Issue = v.InferIssue<typeof ScenarioSchema>;
+
+function describeIssue(issue: Issue, doc: Document, lines: LineIndex): ScenarioProblem {
+  const keys = (issue.path ?? []).map((p) => p.key as string | number);
+  const path = keys.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${k}` : String(k)), "");
+  return { path, message: messageOf(issue), line: lineOf(doc, keys, lines) };
+}
+
+function messageOf(issue: Issue): string {
+  if (issue.kind === "schema" && issue.type === "strict_object" && issue.input !== undefined) {
+    return `unknown field \`${String(issue.input)}\`; check its spelling against docs/simulate.md`;
+  }
+  if (issue.kind === "schema" && issue.received === "undefined") return "missing; this field is required";
+  const msg = issue.message;
+  if (msg.startsWith("Invalid ")) return `expected ${issue.expected ?? "another value"}, got ${issue.received}`;
+  return msg;
+}
+
+/** The line of the deepest node along `keys` that exists in the document. */
+function lineOf(doc: Document, keys: (string | number)[], lines: LineIndex): number | null {
+  let node: unknown = doc.contents;
+  let range: [number, number, number] | null | undefined = (node as { range?: [number, number, number] } | null)?.range;
+  for (const key of keys) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+      if (!pair) break;
+      const keyRange = (pair.key as { range?: [number, number, number] } | null)?.range;
+      node = pair.value;
+      range = (node as { range?: [number, number, number] } | null)?.range ?? keyRange ?? range;
+    } else if (isSeq(node) && typeof key === "number") {
+      node = node.items[key];
+      range = (node as { range?: [number, number, number] } | null)?.range ?? range;
+    } else break;
+  }
+  return range ? lines.position(range[0]).line : null;
+}

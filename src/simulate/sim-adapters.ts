@@ -1,0 +1,53 @@
+// The adapter set a simulation hands the engine: the simulated provider adapter for every
+// provider kind, so a policy written for real OpenAI/Anthropic upstreams runs unchanged. A thin
+// wrapper tells the behaviour which request an attempt belongs to (by its forwarded request id),
+// so each reply has the length the scenario drew for that request.
+import { createSimulatedAdapter } from "../providers/index.ts";
+import type { AdapterSet, ProviderAdapter, UpstreamCall } from "../runtime/upstream.ts";
+import { PROVIDER_KINDS } from "../syntax/vocabulary.ts";
+import type { CallShape, UpstreamBehaviour } from "./upstream-behaviour.ts";
+
+export interface SimAdapters {
+  adapters: AdapterSet;
+  /** Registers a request's reply length before it reaches the engine; forget it when done. */
+  expect(requestId: string, outputTokens: number, promptTokens: number): void;
+  forget(requestId: string): void;
+}
+
+export function simulatedAdapters(behaviour: UpstreamBehaviour, defaultOutputTokens = 200): SimAdapters {
+  const shapes = new Map<string, CallShape>();
+  const fallback: CallShape = { outputTokens: defaultOutputTokens, promptTokens: 0 };
+  let current: CallShape = fallback;
+  const inner = createSimulatedAdapter((model, provider, now) => behaviour.decide(model, provider, now, current));
+  const shapeOf = (call: UpstreamCall): CallShape => {
+    const id = call.headers["x-request-id"];
+    return (id !== undefined ? shapes.get(id) : undefined) ?? fallback;
+  };
+  // The inner adapter asks for the behaviour synchronously, before its first await, so `current`
+  // is still this call's shape when it does.
+  const adapter: ProviderAdapter = {
+    chat(call, ports) {
+      current = shapeOf(call);
+      try {
+        return inner.chat(call, ports);
+      } finally {
+        current = fallback;
+      }
+    },
+    embeddings(call, ports) {
+      current = shapeOf(call);
+      try {
+        return inner.embeddings(call, ports);
+      } finally {
+        current = fallback;
+      }
+    },
+  };
+  const adapters: AdapterSet = {};
+  for (const kind of PROVIDER_KINDS) adapters[kind] = adapter;
+  return {
+    adapters,
+    expect: (id, outputTokens, promptTokens) => void shapes.set(id, { outputTokens, promptTokens }),
+    forget: (id) => void shapes.delete(id),
+  };
+}

@@ -1,0 +1,124 @@
+// Generates the scenario's requests in arrival order: when each arrives, which route it asks for,
+// and an OpenAI chat body shaped so the engine infers the intended needs (stream, tools, vision,
+// json) and prompt size. Each traffic source draws from its own seeded stream, so adding a source
+// does not reshuffle the others.
+import type { HeaderView } from "../runtime/api.ts";
+import { SeededRandom } from "../runtime/seeded-random.ts";
+import { exponentialGap, pick, sample } from "./distribution.ts";
+import { deriveSeed } from "./seeds.ts";
+import type { Scenario, TrafficSpec } from "./scenario-types.ts";
+
+export interface SimRequest {
+  seq: number; // 0-based, in arrival order
+  at: number; // ms from the run start
+  route: string;
+  body: Record<string, unknown>;
+  headers: HeaderView;
+  stream: boolean;
+  outputTokens: number; // how long the simulated upstream's reply is
+}
+
+/** Header lookups as the engine does them: case-insensitive names. */
+export class SimHeaders implements HeaderView {
+  constructor(private readonly values: Record<string, string>) {}
+  get(name: string): string | null {
+    return this.values[name.toLowerCase()] ?? null;
+  }
+  entries(): Record<string, string> {
+    return this.values;
+  }
+}
+
+const TOOLS = [{ type: "function", function: { name: "lookup", description: "look a record up", parameters: { type: "object", properties: { id: { type: "string" } } } } }];
+const IMAGE = { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } };
+const NO_HEADERS = new SimHeaders({});
+const prompts = new Map<number, string>();
+
+/** A prompt the engine estimates at `tokens` tokens (it counts ≈ 4 characters a token). */
+function promptText(tokens: number): string {
+  let text = prompts.get(tokens);
+  if (text === undefined) {
+    text = "lorem ipsum dolor sit amet ".repeat(Math.ceil((tokens * 4) / 27)).slice(0, tokens * 4);
+    if (prompts.size < 50_000) prompts.set(tokens, text);
+  }
+  return text;
+}
+
+class Source {
+  readonly random: SeededRandom;
+  next: number;
+  #emitted = 0;
+  #planned: number[] | null = null;
+
+  constructor(readonly spec: TrafficSpec, seed: number) {
+    this.random = new SeededRandom(seed);
+    const span = spec.toMs - spec.fromMs;
+    if (spec.count !== null && spec.arrival === "poisson") {
+      // A fixed count under Poisson arrivals: uniform arrival times, sorted.
+      this.#planned = Array.from({ length: spec.count }, () => spec.fromMs + this.random.next() * span).sort((a, b) => a - b);
+    }
+    this.next = this.#time(0);
+  }
+
+  advance(): void {
+    this.#emitted++;
+    this.next = this.#time(this.#emitted);
+  }
+
+  #time(k: number): number {
+    const { spec } = this;
+    if (this.#planned) return this.#planned[k] ?? Infinity;
+    if (spec.count !== null) return k < spec.count ? spec.fromMs + (k * (spec.toMs - spec.fromMs)) / spec.count : Infinity;
+    const rate = spec.ratePerMs!;
+    const at = spec.arrival === "constant" ? spec.fromMs + k / rate : (k === 0 ? spec.fromMs : this.next) + exponentialGap(rate, this.random);
+    return at < spec.toMs ? at : Infinity;
+  }
+}
+
+function build(source: Source, seq: number, at: number): SimRequest {
+  const { spec, random } = source;
+  const stream = spec.stream > 0 && random.next() < spec.stream;
+  const tools = spec.tools > 0 && random.next() < spec.tools;
+  const images = spec.images > 0 && random.next() < spec.images;
+  const json = spec.json > 0 && random.next() < spec.json;
+  const promptTokens = Math.max(1, Math.round(sample(spec.promptTokens, random)));
+  const outputTokens = Math.max(1, Math.round(sample(spec.outputTokens, random)));
+  const text = promptText(promptTokens);
+  const body: Record<string, unknown> = {
+    model: spec.route,
+    messages: [{ role: "user", content: images ? [{ type: "text", text }, IMAGE] : text }],
+  };
+  if (stream) {
+    body.stream = true;
+    body.stream_options = { include_usage: true };
+  }
+  if (tools) body.tools = TOOLS;
+  if (json) body.response_format = { type: "json_object" };
+  let headers = NO_HEADERS;
+  const headerNames = Object.keys(spec.headers);
+  if (headerNames.length > 0) {
+    const values: Record<string, string> = {};
+    for (const name of headerNames) values[name.toLowerCase()] = pick(spec.headers[name], random);
+    headers = new SimHeaders(values);
+  }
+  const metaNames = Object.keys(spec.metadata);
+  if (metaNames.length > 0) {
+    const metadata: Record<string, string> = {};
+    for (const name of metaNames) metadata[name] = pick(spec.metadata[name], random);
+    body.metadata = metadata;
+  }
+  return { seq, at, route: spec.route, body, headers, stream, outputTokens };
+}
+
+/** Every request of the scenario, lazily, in arrival order (ties: the earlier-listed source first). */
+export function* generateTraffic(scenario: Scenario): Generator<SimRequest> {
+  const sources = scenario.traffic.map((t, i) => new Source(t, deriveSeed(scenario.seed, `traffic#${i}`)));
+  for (let seq = 0; ; seq++) {
+    let best: Source | null = null;
+    for (const s of sources) if (s.next !== Infinity && (best === null || s.next < best.next)) best = s;
+    if (best === null) return;
+    const req = build(best, seq, best.next);
+    best.advance();
+    yield req;
+  }
+}
