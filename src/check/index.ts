@@ -48,3 +48,4 @@ export function checkPolicy(policy: Policy, opts: CheckOptions = {}): Diagnostic
   for (const pass of PASSES) pass(policy, ctx);
   return ctx.session.diagnostics.sort((a, b) => a.primary.span.start - b.primary.span.start);
 }
+export { CHECK_CODES, type CodeInfo } from "./codes.ts";

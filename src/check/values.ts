@@ -17,7 +17,7 @@ export function checkValue(field: FieldSchema, value: Value, key: string, ctx: C
     case "int":
     case "count":
       if (value.kind !== "number" && !(field.type === "count" && value.kind === "size")) return wrongKind(field, value, key, ctx, null);
-      if (!Number.isInteger(value.value)) return outOfRange(`\`${key}\` must be a whole number`, value, ctx, "not a whole number", null);
+      if (!Number.isInteger(value.value)) return outOfRange(`\`${key}\` must be a whole number`, value, ctx, "not a whole number", `use a whole number such as \`${Math.max(field.min, Math.round(value.value))}\``);
       return range(key, value.value, field.min, field.max, value, ctx, String);
     case "percent":
       if (value.kind !== "percent") return wrongKind(field, value, key, ctx, value.kind === "number" ? `write it as a percentage: \`${value.value <= 1 ? value.value * 100 : value.value}%\`` : null);
@@ -28,7 +28,7 @@ export function checkValue(field: FieldSchema, value: Value, key: string, ctx: C
       return value.kind === "bool" ? undefined : wrongKind(field, value, key, ctx, null);
     case "word":
       if (value.kind !== "ident") return wrongKind(field, value, key, ctx, null);
-      if (!field.words.includes(value.name)) unknownWord(key === "kind" ? "SY2005" : "SY2003", key === "kind" ? "provider kind" : `value for \`${key}\``, value.name, value, field.words, ctx);
+      if (!field.words.includes(value.name)) unknownWord(key === "kind" ? "SY2005" : "SY2003", key === "kind" ? "provider kind" : `\`${key}\` value`, value.name, value, field.words, ctx);
       return;
     case "string":
     case "url":
@@ -82,12 +82,37 @@ const KIND_WORDS: Record<Value["kind"], string> = {
 };
 
 function wrongKind(field: FieldSchema, value: Value, key: string, ctx: CheckContext, help: string | null): void {
-  ctx.error("SY2002", `\`${key}\` expects ${expectedKind(field)}, not ${KIND_WORDS[value.kind]}`, value.span, `${KIND_WORDS[value.kind]} here`, { help });
+  ctx.error("SY2002", `\`${key}\` expects ${expectedKind(field)}, not ${KIND_WORDS[value.kind]}`, value.span, `${KIND_WORDS[value.kind]} here`, {
+    help: help ?? `write it like \`${key} ${exampleOf(field)}\``,
+  });
+}
+
+/** A valid value for the field, for "write it like …" help. */
+function exampleOf(field: FieldSchema): string {
+  switch (field.type) {
+    case "duration": return "30s";
+    case "int": return String(Math.max(field.min, Math.min(3, field.max)));
+    case "count": return "128k";
+    case "percent": return "20%";
+    case "money": return "$2.50";
+    case "bool": return "true";
+    case "word": return field.words[0];
+    case "string": return '"name"';
+    case "url": return '"https://api.openai.com/v1"';
+    case "secret": return 'env("NAME")';
+    case "secrets": return '[env("NAME")]';
+    case "caps": return "[chat, stream]";
+    case "provider_ref": return "openai";
+    case "retry_on": return "[429, 5xx, connect]";
+    case "limits": return field.metric === "usd" ? "$50/day" : field.metric === "tokens" ? "1M/day" : "500/min";
+    case "headers": return '{ "X-Name" "value" }';
+    case "block": return "{ … }";
+  }
 }
 
 function unknownWord(code: string, what: string, word: string, value: Value, words: readonly string[], ctx: CheckContext): void {
   const hint = didYouMean(word, words);
-  ctx.error(code, `unknown ${what} \`${word}\``, value.span, `not a known ${what.replace(/ for .*/, "")}`, {
+  ctx.error(code, `unknown ${what} \`${word}\``, value.span, `not a known ${what.replace(/^`.*` /, "")}`, {
     help: hint ?? `use one of ${words.map((w) => `\`${w}\``).join(", ")}`,
   });
 }

@@ -17,8 +17,7 @@ export function checkCapabilities(policy: Policy, ctx: CheckContext): void {
       if (!rule.cond) continue;
       const needs = requiredCaps(rule.cond);
       if (needs === 0) continue;
-      const units = rule.target.kind === "split" ? rule.target.arms.map((a) => a.target) : [rule.target];
-      for (const unit of units) checkUnit(unit, needs, rule.cond, caps, ctx);
+      checkRule(rule.target, needs, rule.cond, caps, ctx);
     }
   }
 }
@@ -51,17 +50,26 @@ interface Reach {
   unknown: boolean; // some candidate could not be judged: stay quiet
 }
 
-function checkUnit(target: Target, needs: number, cond: Cond, caps: Map<string, number | null>, ctx: CheckContext): void {
-  const reach: Reach = { models: [], unknown: false };
-  collect(target, caps, ctx, reach, new Set(), null);
-  if (reach.unknown || reach.models.length === 0) return;
-  if (reach.models.some((m) => ((caps.get(m.name) ?? 0) & needs) === needs)) return;
-  const wanted = maskToCaps(needs).map((c) => `\`${c}\``).join(", ");
-  const seen = new Set<string>();
-  const secondary = reach.models.filter((m) => !seen.has(m.label.message) && seen.add(m.label.message)).map((m) => m.label);
-  ctx.error("SY2022", `no model in this target has ${maskToCaps(needs).length > 1 ? "all of " : ""}${wanted}`, cond.span, `requires ${wanted}`, {
-    secondary,
-    notes: ["every request this rule matches would fail with no capable model"],
+/** A split is judged arm by arm: an arm with no capable model fails its share of requests. */
+function checkRule(target: Target, needs: number, cond: Cond, caps: Map<string, number | null>, ctx: CheckContext): void {
+  const units = target.kind === "split" ? target.arms.map((a) => a.target) : [target];
+  const failing: Reach[] = [];
+  for (const unit of units) {
+    const reach: Reach = { models: [], unknown: false };
+    collect(unit, caps, ctx, reach, new Set(), null);
+    if (reach.unknown || reach.models.length === 0) continue;
+    if (!reach.models.some((m) => ((caps.get(m.name) ?? 0) & needs) === needs)) failing.push(reach);
+  }
+  if (failing.length === 0) return;
+  const names = maskToCaps(needs);
+  const wanted = names.map((c) => `\`${c}\``).join(", ");
+  const all = failing.length === units.length;
+  const labels = new Map<string, Label>();
+  for (const reach of failing) for (const m of reach.models) labels.set(`${m.label.span.start}:${m.label.message}`, m.label);
+  const has = `${names.length > 1 ? "all of " : ""}${wanted}`;
+  ctx.error("SY2022", all ? `no model in this target has ${has}` : `a split arm leads to no model with ${has}`, cond.span, `requires ${wanted}`, {
+    secondary: [...labels.values()],
+    notes: [all ? "every request this rule matches would fail with no capable model" : "requests sent to that arm would fail with no capable model"],
     help: `add a model with ${wanted} to the target, or add it to a model's \`can\` list if it really has it`,
   });
 }

@@ -33,7 +33,7 @@ export function checkModels(policy: Policy, ctx: CheckContext): void {
     const maxOutput = findProperty(model.body, "max_output")?.value;
     const tokens = (v: typeof context) => (v?.kind === "number" || v?.kind === "size" ? v.value : null);
     if (tokens(maxOutput) !== null && tokens(context) !== null && tokens(maxOutput)! > tokens(context)!) {
-      ctx.error("SY2025", "`max_output` is larger than the context window", maxOutput!.span, "longer than the context", {
+      ctx.error("SY2025", "`max_output` is larger than the context window", maxOutput!.span, "more than the context window", {
         secondary: [ctx.label(context!.span, "the context window")],
         help: "a reply counts against the context window; lower `max_output`",
       });
