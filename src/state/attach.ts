@@ -17,6 +17,7 @@ export interface AttachOptions {
   /** Usually `() => engine.state()` of the engine currently serving (it changes on hot reload). */
   getState: () => RuntimeState;
   onError?: (message: string) => void;
+  onWrite?: (result: WriteResult) => void;
 }
 
 export interface AttachedSnapshots {
@@ -40,6 +41,7 @@ export async function attachSnapshots(options: AttachOptions): Promise<AttachedS
     getState: options.getState,
     clock: options.clock,
     onError: options.onError,
+    onWrite: options.onWrite,
   });
   snapshotter.start();
   return { state: load.state, warnings: load.warnings, load, writeNow: snapshotter.writeNow, stop: snapshotter.stop };

@@ -17,6 +17,8 @@ export interface SnapshotterOptions {
   clock: Clock;
   /** Periodic writes that fail are reported here (one lowercase line) and retried next interval. */
   onError?: (message: string) => void;
+  /** Called after every successful write (periodic or not), e.g. for a metric or a debug log. */
+  onWrite?: (result: WriteResult) => void;
 }
 
 export interface WriteResult {
@@ -55,15 +57,19 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
     } catch (err) {
       throw new SnapshotWriteError(`could not write state file \`${path}\`: ${describeIoError(err)}`);
     }
-    return { bytes: bytes.length, ms: clock.now() - started };
+    const result = { bytes: bytes.length, ms: clock.now() - started };
+    options.onWrite?.(result);
+    return result;
   }
 
   function writeNow(): Promise<WriteResult> {
     if (current === null) {
       const run = writeOnce();
-      current = run.finally(() => {
+      current = run;
+      const idle = (): void => {
         current = null;
-      });
+      };
+      run.then(idle, idle); // runs before a queued follow-up, which is chained on `run` later
       return run;
     }
     if (queued === null) {
