@@ -13,11 +13,18 @@ export interface ScenarioProblem {
   line: number | null;
 }
 
+/** Names the scenario may refer to (from the compiled policy), so a typo is an input error, not a silent no-op. */
+export interface ScenarioRefs {
+  routes: readonly string[];
+  models: readonly string[];
+  providers: readonly string[];
+}
+
 export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; problems: ScenarioProblem[] };
 
 const MAX_SCENARIO_BYTES = 1024 * 1024;
 
-export function parseScenario(text: string, name = "scenario"): ScenarioResult {
+export function parseScenario(text: string, name = "scenario", refs?: ScenarioRefs): ScenarioResult {
   if (text.length > MAX_SCENARIO_BYTES) return fail("", `the scenario is larger than ${MAX_SCENARIO_BYTES / 1024} KiB`, null);
   const lines = new LineIndex(text);
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
@@ -33,6 +40,10 @@ export function parseScenario(text: string, name = "scenario"): ScenarioResult {
     return { ok: false, problems: result.issues.slice(0, 10).map((issue) => describeIssue(issue, doc, lines)) };
   }
   const raw = result.output;
+  if (refs) {
+    const problems = unknownReferences(raw, refs).map(([keys, message]) => ({ path: pathOf(keys), message, line: lineOf(doc, keys, lines) }));
+    if (problems.length > 0) return { ok: false, problems };
+  }
   return {
     ok: true,
     scenario: {
@@ -66,11 +77,32 @@ function firstLine(message: string): string {
 }
 
 type Issue = v.InferIssue<typeof ScenarioSchema>;
+type Keys = (string | number)[];
+
+function pathOf(keys: Keys): string {
+  return keys.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${k}` : String(k)), "");
+}
 
 function describeIssue(issue: Issue, doc: Document, lines: LineIndex): ScenarioProblem {
   const keys = (issue.path ?? []).map((p) => p.key as string | number);
-  const path = keys.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${k}` : String(k)), "");
-  return { path, message: messageOf(issue), line: lineOf(doc, keys, lines) };
+  return { path: pathOf(keys), message: messageOf(issue), line: lineOf(doc, keys, lines) };
+}
+
+function unknownReferences(raw: v.InferOutput<typeof ScenarioSchema>, refs: ScenarioRefs): [Keys, string][] {
+  const out: [Keys, string][] = [];
+  const miss = (kind: string, name: string, known: readonly string[]) => {
+    const list = known.length > 0 ? known.map((k) => `\`${k}\``).join(", ") : "none";
+    return `the policy has no ${kind} \`${name}\`; its ${kind}s are ${list}`;
+  };
+  raw.traffic.forEach((t, i) => {
+    if (!refs.routes.includes(t.route)) out.push([["traffic", i, "route"], miss("route", t.route, refs.routes)]);
+  });
+  for (const name of Object.keys(raw.providers)) if (!refs.providers.includes(name)) out.push([["providers", name], miss("provider", name, refs.providers)]);
+  for (const name of Object.keys(raw.models)) if (!refs.models.includes(name)) out.push([["models", name], miss("model", name, refs.models)]);
+  raw.expect.forEach((e, i) => {
+    if ("model" in e && !refs.models.includes(e.model)) out.push([["expect", i, "model"], miss("model", e.model, refs.models)]);
+  });
+  return out.slice(0, 10);
 }
 
 function messageOf(issue: Issue): string {
