@@ -31,9 +31,19 @@ export function decodePolicy(bytes: Uint8Array, file: string, session: Session):
   }
 }
 
-/** Reports the first place where brackets nest deeper than MAX_NESTING (strings and comments skipped). */
+/**
+ * Operators in one condition (`when … ->`): `not` nests one level each and `a and b and …` builds
+ * a left-leaning tree, so without a bound a long chain overflows the parser's or checker's stack.
+ */
+export const MAX_CONDITION_OPERATORS = 256;
+
+/**
+ * Reports the first place where brackets nest deeper than MAX_NESTING, or a condition has more
+ * than MAX_CONDITION_OPERATORS `and`/`or`/`not` (strings and comments skipped).
+ */
 export function checkNesting(text: string, file: string, session: Session): boolean {
   let depth = 0;
+  let operators = -1; // -1: not inside a condition
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === "#") {
@@ -41,6 +51,7 @@ export function checkNesting(text: string, file: string, session: Session): bool
     } else if (c === '"') {
       for (i++; i < text.length && text[i] !== '"' && text[i] !== "\n"; i++) if (text[i] === "\\") i++;
     } else if (c === "{" || c === "[" || c === "(") {
+      if (c === "{") operators = -1;
       if (++depth > MAX_NESTING) {
         session.error("SY1005", `brackets nest deeper than ${MAX_NESTING} levels`, at(file, i, i + 1), {
           help: "a policy never needs this much nesting; check for a missing closing bracket",
@@ -48,11 +59,29 @@ export function checkNesting(text: string, file: string, session: Session): bool
         return false;
       }
     } else if (c === "}" || c === "]" || c === ")") {
+      if (c === "}") operators = -1;
       depth = Math.max(0, depth - 1);
+    } else if (c === "-" && text[i + 1] === ">") {
+      operators = -1;
+    } else if (WORD_START.test(c) && (i === 0 || !WORD_CHAR.test(text[i - 1]))) {
+      let end = i + 1;
+      while (end < text.length && WORD_CHAR.test(text[end])) end++;
+      const word = text.slice(i, end);
+      if (word === "when") operators = 0;
+      else if (operators >= 0 && (word === "and" || word === "or" || word === "not") && ++operators > MAX_CONDITION_OPERATORS) {
+        session.error("SY1005", `condition has more than ${MAX_CONDITION_OPERATORS} \`and\`/\`or\`/\`not\` operators`, at(file, i, end), {
+          help: "split it into several rules, or match on a header or metadata value instead",
+        });
+        return false;
+      }
+      i = end - 1;
     }
   }
   return true;
 }
+
+const WORD_START = /[A-Za-z_]/;
+const WORD_CHAR = /[A-Za-z0-9_]/;
 
 function at(file: string, start: number, end: number) {
   return { file, span: { start, end }, message: "" };

@@ -1,4 +1,4 @@
-// Parses policy text into an AST, recovering after a syntax error by setting aside the broken
+// Parses policy text into an AST, recovering after a syntax error by skipping the broken
 // declaration and parsing on, so one run reports every broken declaration (Peggy-style session).
 import type { Policy } from "./ast.ts";
 import { Session, type Diagnostic } from "./diagnostic.ts";
@@ -29,20 +29,29 @@ export function parsePolicyBytes(bytes: Uint8Array, file: string): ParseResult {
 export function parsePolicy(text: string, file: string): ParseResult {
   const session = new Session();
   if (!checkNesting(text, file, session)) return { policy: null, source: text, diagnostics: session.diagnostics };
-  let work = text;
+  // After an error, only the text after the broken declaration is parsed again: the part before
+  // it already parsed, and re-reading a 4 MB prefix for each of 25 errors would take a minute.
+  let base = 0;
   for (let round = 0; round <= MAX_SYNTAX_ERRORS; round++) {
     try {
-      const policy = generatedParse(work, { grammarSource: file }) as Policy;
+      const policy = generatedParse(base === 0 ? text : text.slice(base), { grammarSource: file }) as Policy;
       if (session.hasErrors) return { policy: null, source: text, diagnostics: session.diagnostics };
       policy.comments = dedupeComments(policy.comments);
       return { policy, source: text, diagnostics: [] };
     } catch (e) {
+      if (e instanceof RangeError) {
+        // The stack ran out despite checkNesting: still a diagnostic, never a crash.
+        session.error("SY1005", "policy nests too deeply to parse", { file, span: { start: base, end: base }, message: "" }, {
+          help: "simplify deeply nested conditions, lists or blocks",
+        });
+        break;
+      }
       if (!isPeggyError(e)) throw e;
-      const offset = e.location.start.offset;
+      const offset = base + e.location.start.offset;
       session.report(syntaxDiagnostic(text, file, offset, e.expected ?? []));
-      const next = blankDeclaration(work, offset);
-      if (next === work) break;
-      work = next;
+      const next = nextDeclaration(text, offset);
+      if (next <= base || next >= text.length) break;
+      base = next;
     }
   }
   return { policy: null, source: text, diagnostics: session.diagnostics };
@@ -139,32 +148,20 @@ function unclosedOpener(text: string): number | null {
   return stack.length ? stack[stack.length - 1] : null;
 }
 
-/** Replaces the top-level declaration around `offset` with spaces (keeping line breaks, so positions hold). */
-function blankDeclaration(text: string, offset: number): string {
-  const lines = lineStarts(text);
-  let li = lines.length - 1;
-  while (li > 0 && lines[li] > offset) li--;
-  let start = lines[li];
-  for (let i = li; i >= 0; i--) {
-    if (DECL_START.test(text.slice(lines[i], lines[i] + 9))) { start = lines[i]; break; }
+/** Start of the first line after `offset`'s line that begins a declaration (text.length if none). */
+function nextDeclaration(text: string, offset: number): number {
+  let line = text.indexOf("\n", offset);
+  while (line >= 0) {
+    const start = line + 1;
+    if (DECL_START.test(text.slice(start, start + 9))) return start;
+    line = text.indexOf("\n", start);
   }
-  let end = text.length;
-  for (let i = li + 1; i < lines.length; i++) {
-    if (DECL_START.test(text.slice(lines[i], lines[i] + 9))) { end = lines[i]; break; }
-  }
-  if (end <= start) return text;
-  return text.slice(0, start) + text.slice(start, end).replace(/[^\n]/g, " ") + text.slice(end);
+  return text.length;
 }
 
 function lineEnd(text: string, offset: number): number {
   const nl = text.indexOf("\n", offset);
   return nl < 0 ? text.length : nl;
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
 }
 
 function dedupeComments(comments: Policy["comments"]): Policy["comments"] {
