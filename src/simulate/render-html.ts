@@ -35,7 +35,9 @@ export function breakerBands(events: readonly BreakerEvent[], durationMs: number
 
 export function renderHtml(s: Summary): string {
   const { bucketMs, buckets } = s.series;
-  const models = s.models.map((m) => m.name);
+  // Models the run never touched would only add empty rows and legend entries.
+  const touched = new Set(s.breakers.map((b) => b.model));
+  const models = s.models.filter((m) => m.attempted > 0 || Object.keys(m.skipped).length > 0 || touched.has(m.name)).map((m) => m.name);
   const colors = models.map((_, i) => PALETTE[i % PALETTE.length]);
   const t = s.totals;
 

@@ -5,8 +5,8 @@ import { formatMs, formatOffset } from "./format.ts";
 
 export const PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac", "#e15759"];
 export const WIDTH = 1080;
-const LEFT = 64;
-const RIGHT = 16;
+const LEFT = 110;
+const RIGHT = 36;
 const TOP = 12;
 const BOTTOM = 28;
 
