@@ -6,12 +6,7 @@ export const MAX_POLICY_BYTES = 4 * 1024 * 1024;
 export const MAX_NESTING = 64;
 
 export function decodePolicy(bytes: Uint8Array, file: string, session: Session): string | null {
-  if (bytes.length > MAX_POLICY_BYTES) {
-    session.error("SY1004", `policy file is too large (${(bytes.length / 1e6).toFixed(1)} MB)`, at(file, 0, 0), {
-      help: `split it into several files; the limit is ${MAX_POLICY_BYTES / 1024 / 1024} MiB per file`,
-    });
-    return null;
-  }
+  if (!checkSize(bytes.length, file, session)) return null;
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
     session.error("SY1003", "policy file contains binary data (a NUL byte)", at(file, nul, nul), {
@@ -29,6 +24,15 @@ export function decodePolicy(bytes: Uint8Array, file: string, session: Session):
     });
     return null;
   }
+}
+
+/** Refuses policies over MAX_POLICY_BYTES (for text, its length in UTF-16 units stands in). */
+export function checkSize(size: number, file: string, session: Session): boolean {
+  if (size <= MAX_POLICY_BYTES) return true;
+  session.error("SY1004", `policy file is too large (${(size / 1e6).toFixed(1)} MB)`, at(file, 0, 0), {
+    help: `split it into several files; the limit is ${MAX_POLICY_BYTES / 1024 / 1024} MiB per file`,
+  });
+  return false;
 }
 
 /**

@@ -2,7 +2,7 @@
 // declaration and parsing on, so one run reports every broken declaration (Peggy-style session).
 import type { Policy } from "./ast.ts";
 import { Session, type Diagnostic } from "./diagnostic.ts";
-import { checkNesting, decodePolicy } from "./decode.ts";
+import { checkNesting, checkSize, decodePolicy } from "./decode.ts";
 import { parse as generatedParse } from "./parser.generated.js";
 
 export interface ParseResult {
@@ -28,7 +28,7 @@ export function parsePolicyBytes(bytes: Uint8Array, file: string): ParseResult {
 
 export function parsePolicy(text: string, file: string): ParseResult {
   const session = new Session();
-  if (!checkNesting(text, file, session)) return { policy: null, source: text, diagnostics: session.diagnostics };
+  if (!checkSize(text.length, file, session) || !checkNesting(text, file, session)) return { policy: null, source: text, diagnostics: session.diagnostics };
   // After an error, only the text after the broken declaration is parsed again: the part before
   // it already parsed, and re-reading a 4 MB prefix for each of 25 errors would take a minute.
   let base = 0;
