@@ -1,17 +1,47 @@
-// Settings inheritance (built-in → `defaults` → route → rule target block) is resolved by the
-// checker's schema-driven resolver, so the checker validates exactly the numbers the engine will
-// run with; this file only maps its canonical values onto the Graph's `Settings` shape.
+// Settings inheritance: built-in → `defaults` → route → rule target block, each layer overriding
+// only the keys it names (also inside nested blocks such as `retry { backoff { … } }`). Values are
+// read with the checker's schema (read-value.ts), so the checker validates exactly the numbers the
+// engine runs with. Layers are applied incrementally (defaults once, each route once, then only the
+// rules that have their own block), which keeps large policies fast to compile.
 import type { Block } from "../syntax/ast.ts";
-import { resolveSettings } from "../check/resolve-settings.ts";
-import { BUILTIN_DEFAULTS, type SettingsValues } from "../check/schema.ts";
+import { readValue } from "../check/read-value.ts";
+import { BUILTIN_DEFAULTS, settingsSchema, type BlockSchema, type SettingsValues } from "../check/schema.ts";
 import type { Settings } from "./graph.ts";
 
-/** Layers from outermost to innermost: the `defaults` body, the route body, the rule's settings block. */
-export function resolveGraphSettings(layers: readonly (Block | null | undefined)[]): Settings {
-  return toGraphSettings(resolveSettings(layers).values);
+/** `base` with `block`'s settings on top; `base` itself is returned when the block sets nothing. */
+export function layerSettings(base: Readonly<SettingsValues>, block: Block | null | undefined): Readonly<SettingsValues> {
+  if (!block || !block.members.some((m) => m.kind === "property" && m.key.name in settingsSchema)) return base;
+  const values = copyValues(base);
+  apply(settingsSchema, block, values as unknown as Record<string, unknown>);
+  return values;
 }
 
-export const BUILTIN_SETTINGS: Readonly<Settings> = toGraphSettings(BUILTIN_DEFAULTS);
+function copyValues(v: Readonly<SettingsValues>): SettingsValues {
+  return {
+    timeout: { ...v.timeout },
+    retry: { ...v.retry, backoff: { ...v.retry.backoff }, on: v.retry.on }, // `on` is replaced whole, never mutated
+    breaker: { ...v.breaker },
+    stream: { ...v.stream },
+    failover: { ...v.failover },
+  };
+}
+
+/** Same rules as the checker's resolver: first occurrence of a key wins, unreadable values are skipped. */
+function apply(schema: BlockSchema, block: Block, into: Record<string, unknown>): void {
+  const seen = new Set<string>();
+  for (const m of block.members) {
+    if (m.kind !== "property" || seen.has(m.key.name)) continue;
+    seen.add(m.key.name);
+    const field = schema[m.key.name];
+    if (!field) continue;
+    if (field.type === "block") {
+      if (m.value.kind === "block") apply(field.fields, m.value, into[m.key.name] as Record<string, unknown>);
+      continue;
+    }
+    const value = readValue(field, m.value);
+    if (value !== undefined) into[m.key.name] = value;
+  }
+}
 
 export function toGraphSettings(v: Readonly<SettingsValues>): Settings {
   return {
