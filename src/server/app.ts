@@ -3,6 +3,7 @@
 // in-flight requests for draining, and closes out every request with one log line and metrics.
 import type { Graph } from "../compile/graph.ts";
 import type { CreateEngine, Engine, Observer } from "../runtime/api.ts";
+import { createEngine as realEngine } from "../runtime/engine.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
 import type { AdapterSet } from "../runtime/upstream.ts";
 import { handleAdminReload, handleAdminState } from "./admin.ts";
@@ -20,7 +21,8 @@ export interface GatewayOptions {
   graph: Graph;
   ports: Ports;
   adapters: AdapterSet;
-  createEngine: CreateEngine;
+  /** Defaults to the real engine; tests of the HTTP layer pass a fake. */
+  createEngine?: CreateEngine;
   /** Receives one JSON line per request and per notable event (reload, breaker change). */
   log?: LogSink;
   /** Where client keys and the admin token are read; defaults to ports.secrets. */
@@ -74,6 +76,7 @@ function lookup(path: string): Record<string, Handler> | undefined {
 
 export function createGateway(opts: GatewayOptions): Gateway {
   const { ports, adapters } = opts;
+  const createEngine = opts.createEngine ?? realEngine;
   const secrets = opts.secrets ?? ports.secrets;
   const log: LogSink = opts.log ?? (() => {});
   let inflight = 0;
@@ -86,7 +89,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   };
   const build = (graph: Graph, previous: Engine | null): Live => ({
     graph,
-    engine: opts.createEngine({ graph, ports, adapters, observer, state: previous?.state() }),
+    engine: createEngine({ graph, ports, adapters, observer, state: previous?.state() }),
     routeNames: new Set(graph.routes.map((r) => r.name)),
   });
   let live = build(opts.graph, null);

@@ -5,7 +5,6 @@ import defaultPolicy from "../../policies/default.route" with { type: "text" };
 import { renderHuman } from "../check/render/human.ts";
 import type { Graph } from "../compile/graph.ts";
 import { compilePolicyFile, compilePolicySource } from "../compile/index.ts";
-import { createEngine } from "../runtime/engine.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
 import { systemRandom } from "../runtime/seeded-random.ts";
 import { systemClock } from "../runtime/system-clock.ts";
@@ -76,7 +75,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
 
   const ports: Ports = { clock: systemClock, random: systemRandom, transport: fetchTransport, secrets: env };
   let reloader: PolicyReloader | null = null;
-  const gateway = createGateway({ graph, ports, adapters: defaultAdapters(), createEngine, log, secrets: env, reloadPolicy: opts.policyPath ? () => reloader!.reloadNow() : undefined });
+  const gateway = createGateway({ graph, ports, adapters: defaultAdapters(), log, secrets: env, reloadPolicy: opts.policyPath ? () => reloader!.reloadNow() : undefined });
   if (opts.policyPath) {
     reloader = createPolicyReloader({ path: opts.policyPath, compile: compilePolicyFile, render, apply: (g) => gateway.reload(g), log, now: () => systemClock.now() });
     reloader.watch(graph.sources);

@@ -2,7 +2,6 @@
 // the real OpenAI-compatible adapter and fetch transport, and the gateway on a real socket.
 import type { Graph, ModelNode, ProviderNode, Settings } from "../../src/compile/graph.ts";
 import { defaultAdapters, fetchTransport } from "../../src/providers/index.ts";
-import { createEngine } from "../../src/runtime/engine.ts";
 import { systemRandom } from "../../src/runtime/seeded-random.ts";
 import { SystemClock } from "../../src/runtime/system-clock.ts";
 import { createGateway, type Gateway } from "../../src/server/app.ts";
@@ -15,7 +14,7 @@ export const UPSTREAM_KEY = "sk-upstream-secret-4242";
 export function faultSettings(over: { timeout?: Partial<Settings["timeout"]>; retry?: Partial<Settings["retry"]>; breaker?: Partial<Settings["breaker"]>; stream?: Settings["stream"]; failoverOnContentPolicy?: boolean } = {}): Settings {
   const base = defaultSettings();
   return {
-    timeout: { ...base.timeout, connectMs: 150, firstTokenMs: 150, idleMs: 150, totalMs: 2000, ...over.timeout },
+    timeout: { ...base.timeout, connectMs: 100, firstTokenMs: 100, idleMs: 100, totalMs: 2000, ...over.timeout },
     retry: { ...base.retry, attempts: 1, maxPerRequest: 6, backoffBaseMs: 10, backoffMaxMs: 40, jitter: 0, retryAfterCapMs: 100, ...over.retry },
     breaker: { ...base.breaker, failures: 100, cooldownMs: 100, ...over.breaker },
     stream: over.stream ?? { onBreak: "continue" },
@@ -66,7 +65,6 @@ export function startRig(graph: Graph): Rig {
     graph,
     ports: { clock: new SystemClock(), random: systemRandom, transport: fetchTransport, secrets },
     adapters: defaultAdapters(),
-    createEngine,
     log: (l) => logs.push(l),
   });
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", idleTimeout: 0, fetch: (req) => gateway.fetch(req) });

@@ -105,6 +105,8 @@ describe("fault suite: before the first token", () => {
     expect(res.status).toBe(200);
     expect(performance.now() - started).toBeLessThan(1000);
     expect(res.headers.get("x-switchyard-attempts")).toMatch(/^a:timeout,b:200$/);
+    // The 80 ms spent waiting on the silent upstream is not the gateway's own overhead.
+    expect(Number(res.headers.get("x-switchyard-overhead-ms"))).toBeLessThan(40);
     expect(a.connections()).toBe(1); // not retried: timeout is not in onClasses
   });
 
@@ -174,5 +176,37 @@ describe("fault suite: before the first token", () => {
     const state = await (await fetch(`${r.url}/admin/state`, { headers: { authorization: "Bearer adm" } })).text();
     expect([JSON.stringify(body), metrics, state, ...r.logs].join("\n")).not.toContain(UPSTREAM_KEY);
     expect(b.calls[0].body.model).toBe("b-up");
+  });
+
+  test("hot reload carries an open breaker to the new engine for a model that kept its name", async () => {
+    const a = track(mockUpstream(() => openaiError(503, "down")));
+    const b = track(mockUpstream(ok("b-up")));
+    const settings = faultSettings({ breaker: { failures: 2, cooldownMs: 60_000 } });
+    const r = rig(a, b, settings);
+    await r.chat({});
+    await r.chat({});
+    expect(a.calls).toHaveLength(2);
+    const before = r.gateway.engine();
+    // The edit adds a route and reorders nothing: `a` keeps its name, so its open breaker must survive.
+    const next = faultGraph([{ name: "a", upstream: a }, { name: "b", upstream: b }], settings);
+    next.routes.push({ ...next.routes[0], name: "extra" });
+    r.gateway.reload(next);
+    expect(r.gateway.engine()).not.toBe(before);
+    expect(r.gateway.engine().state().breakers.a?.phase).toBe("open");
+    const res = await r.chat({ model: "extra" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-switchyard-model")).toBe("b");
+    expect(a.calls).toHaveLength(2); // skipped, not attempted
+  });
+
+  test("embeddings fail over like chat", async () => {
+    const a = track(mockUpstream(() => openaiError(503, "down")));
+    const b = track(mockUpstream(() => json({ object: "list", data: [{ object: "embedding", index: 0, embedding: [0.5, 0.25] }], model: "b-up", usage: { prompt_tokens: 2, total_tokens: 2 } })));
+    const r = rig(a, b, faultSettings(), [{ caps: 0xff }, { caps: 0xff }]);
+    const res = await fetch(`${r.url}/v1/embeddings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "r", input: "hello" }) });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as any).data[0].embedding).toEqual([0.5, 0.25]);
+    expect(res.headers.get("x-switchyard-attempts")).toBe("a:503,b:200");
+    expect(b.calls[0].body.input).toBe("hello");
   });
 });

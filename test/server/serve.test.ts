@@ -58,7 +58,7 @@ route r { otherwise -> [m] }
     expect(err.message).toContain("error");
   });
 
-  test("SIGTERM drains and exits 0", async () => {
+  test("SIGTERM lets an in-flight stream finish, then exits 0", async () => {
     const root = resolve(import.meta.dir, "../..");
     const proc = Bun.spawn(["bun", "-e", `const { serve } = await import("./src/server/serve.ts"); await serve({ port: 0, handleSignals: true, log: () => {} });`], {
       cwd: root,
@@ -75,7 +75,19 @@ route r { otherwise -> [m] }
     const url = /http:\/\/127\.0\.0\.1:\d+/.exec(said)?.[0];
     expect(url).toBeDefined();
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    // A streaming request on the default policy's simulated models takes a few hundred ms.
+    const res = await fetch(`${url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "chat", stream: true, messages: [{ role: "user", content: "hi" }] }) });
+    const body = res.body!.getReader();
+    const first = await body.read();
+    expect(new TextDecoder().decode(first.value)).toContain("data: ");
     proc.kill("SIGTERM");
+    let rest = "";
+    for (let i = 0; i < 500; i++) {
+      const { done, value } = await body.read();
+      if (done) break;
+      rest += new TextDecoder().decode(value);
+    }
+    expect(rest).toContain("data: [DONE]");
     const code = await Promise.race([proc.exited, Bun.sleep(5000).then(() => "timeout")]);
     if (code === "timeout") proc.kill("SIGKILL");
     expect(code).toBe(0);
