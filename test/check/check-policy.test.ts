@@ -112,8 +112,8 @@ route b { otherwise -> route a }
     });
 
     test("ordinary strings are not mistaken for keys", () => {
-      const text = `provider p { kind openai  base_url "https://api.example.com/openai/v1/deployments"  key env("K")  headers { "OpenAI-Organization" "org-123" } }
-model m { provider p  upstream "claude-3-5-sonnet-20241022"  can [chat] }
+      const text = `provider p { kind openai  base_url "https://my-resource.openai.azure.com/openai/deployments/GPT4o-Prod2024-EastUS/chat"  key env("K")  headers { "OpenAI-Organization" "org-123" } }
+model m { provider p  upstream "accounts/fireworks/models/Llama-v3p1-405B-Instruct-Turbo2024"  can [chat] }
 route r { when header "x-user" matches "^beta-[a-z0-9]+$" -> m  otherwise -> m }
 `;
       expect(check(text)).toEqual([]);

@@ -59,8 +59,11 @@ export function looksLikeKey(text: string): string | null {
     const m = pattern.exec(text);
     if (m) return m[0];
   }
-  for (const token of text.split(/[^A-Za-z0-9_+/=-]+/)) {
-    if (token.length >= 24 && /[a-z]/.test(token) && /[A-Z]/.test(token) && /[0-9]/.test(token) && entropy(token) >= 4) return token;
+  // Random tokens: long, mixing cases and digits, and close to uniformly random (a 32-character
+  // random base62 string scores about 4.5 bits per character). Splitting at `-`, `_`, `/` and `.`
+  // keeps names like `Llama-v3p1-405B-Instruct` and url paths from ever qualifying: this is an error.
+  for (const token of text.split(/[^A-Za-z0-9+=]+/)) {
+    if (token.length >= 32 && /[a-z]/.test(token) && /[A-Z]/.test(token) && /[0-9]/.test(token) && entropy(token) >= 4.2) return token;
   }
   return null;
 }
