@@ -35,17 +35,20 @@ test(
     const log = dir.file("written.log");
     let leftoverTemps = 0;
     let loadedBefore = 0;
+    let stale: string[] = [];
     for (let i = 0; i < KILLS; i++) {
       const proc = Bun.spawn(["bun", CHILD, path, log, "20", String(MODELS)], { stdout: "pipe", stderr: "pipe" });
       const ready = await waitForFirstWrite(proc);
       if (ready === "ready loaded") loadedBefore++;
+      expect(stale.filter((name) => existsSync(join(dir.path, name)))).toEqual([]); // the new start removed them
       // a random moment within the next few write cycles (not a wait for anything: the kill time)
       await new Promise((r) => setTimeout(r, Math.random() * 45));
       proc.kill("SIGKILL");
       await proc.exited;
 
       const names = readdirSync(dir.path);
-      leftoverTemps += names.filter((n) => n.startsWith("state.bin.tmp-")).length;
+      stale = names.filter((n) => n.startsWith("state.bin.tmp-"));
+      leftoverTemps += stale.length;
       expect(names.filter((n) => n.includes(".corrupt-"))).toEqual([]);
       const written = new Set(existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean) : []);
       const read = await readSnapshotFile(path);
