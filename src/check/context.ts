@@ -1,6 +1,6 @@
 // What every checker pass receives (Peggy-style): the session collecting diagnostics, the symbol
 // table built by the first pass, and the caller's options. Passes report and carry on; none stops.
-import type { Decl } from "../syntax/ast.ts";
+import type { Decl, Policy } from "../syntax/ast.ts";
 import type { Diagnostic, Label, Session } from "../syntax/diagnostic.ts";
 import type { Span } from "../syntax/span.ts";
 
@@ -47,4 +47,5 @@ export class CheckContext {
   }
 }
 
-export type Pass = (policy: import("../syntax/ast.ts").Policy, ctx: CheckContext) => void;
+/** One checker pass: reads the policy and the symbol table, reports through `ctx`, returns nothing. */
+export type Pass = (policy: Policy, ctx: CheckContext) => void;

@@ -73,7 +73,7 @@ function checkRegex(value: Value & { kind: "string" }, ctx: CheckContext): void 
     new RegExp(value.value);
   } catch (e) {
     const reason = (e instanceof Error ? e.message : String(e)).replace(/^Invalid regular expression: (\/.*\/[a-z]*: )?/i, "").toLowerCase();
-    ctx.error("SY2029", "invalid regular expression", value.span, reason, { help: "fix the pattern; backslashes must be doubled inside a string (`\\\\d`)" });
+    ctx.error("SY2029", "invalid regular expression", value.span, `this pattern does not compile: ${reason}`, { help: "fix the pattern; backslashes must be doubled inside a string (`\\\\d`)" });
   }
 }
 
