@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkPolicy } from "../../src/check/index.ts";
+import { CHECK_CODES, checkPolicy } from "../../src/check/index.ts";
 import { renderHuman } from "../../src/check/render/human.ts";
 import { parsePolicy } from "../../src/syntax/parse.ts";
 
@@ -31,6 +31,7 @@ describe("golden fixtures", () => {
     const documented = [...new Set(docs.match(/^## (SY[23]\d{3})/gm)!.map((h) => h.slice(3)))].sort();
     const covered = [...new Set(FIXTURES.map((f) => f.slice(0, 6)))].sort();
     expect(covered).toEqual(documented);
+    expect(Object.keys(CHECK_CODES).sort()).toEqual(documented);
   });
 
   for (const fixture of FIXTURES) {
@@ -41,6 +42,7 @@ describe("golden fixtures", () => {
       expect(actual).toEqual(expected);
       expect(diags.some((d) => d.code === fixture.slice(0, 6))).toBe(true);
       for (const d of diags) {
+        expect(CHECK_CODES[d.code]).toBeDefined();
         expect(d.message).toBe(d.message.charAt(0).toLowerCase() + d.message.slice(1));
         expect(d.help).not.toBeNull();
         expect(d.severity).toBe(d.code.startsWith("SY3") ? "warning" : "error");
