@@ -59,6 +59,9 @@ const OPS_ROUTES: Record<string, Record<string, Handler>> = {
   "/admin/reload": { POST: handleAdminReload },
 };
 
+/** Health checks and scrapes arrive every few seconds; a log line each would drown the requests. */
+const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+
 function handleModels(core: GatewayCore, ctx: RequestContext): Response {
   if (!clientAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return invalidApiKey();
   return jsonResponse(200, listModels(ctx.live.graph, core.loadedAt()));
@@ -122,6 +125,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       };
     },
     finish: (ctx: RequestContext, f: Finish) => {
+      ctx.logged = true;
       const now = ports.clock.now();
       const durationMs = now - ctx.receivedAt;
       const overhead = overheadMs(f.meta, ctx.receivedAt, f.engineStartedAt ?? now, now, false);
@@ -130,7 +134,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
         const known = route !== null && ctx.live.routeNames.has(route) ? route : "";
         metrics.record({ endpoint: f.endpoint, route: known, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, meta: f.meta });
       }
-      log(requestLogLine({ id: ctx.id, method: ctx.req.method, path: ctx.path, route, status: f.status, durationMs, overheadMs: overhead, stream: f.stream, meta: f.meta, error: f.error }, now));
+      log(requestLogLine({ id: ctx.id, method: ctx.req.method, path: ctx.path, route, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, stream: f.stream, meta: f.meta, error: f.error }, now));
     },
   };
 
@@ -150,7 +154,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       const receivedAt = ports.clock.now();
       const url = new URL(req.url);
       const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
-      const ctx: RequestContext = { req, path, id: requestIdFor(req), receivedAt, live };
+      const ctx: RequestContext = { req, path, id: requestIdFor(req), receivedAt, live, logged: false };
       const done = core.hold();
       let res: Response;
       try {
@@ -163,6 +167,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
         done();
       }
       if (!res.headers.has("x-request-id")) res.headers.set("x-request-id", ctx.id);
+      // Requests the API handlers did not close out (404, 405, models, admin) still get their line; probes do not.
+      if (!ctx.logged && !QUIET_PATHS.has(path)) core.finish(ctx, { endpoint: null, status: res.status, meta: null, stream: false, ttftMs: null, engineStartedAt: null, error: null });
       return res;
     },
     reload(graph: Graph): void {

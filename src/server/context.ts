@@ -19,6 +19,8 @@ export interface RequestContext {
   id: string;
   receivedAt: number;
   live: Live;
+  /** Set once the request's log line is written, so the dispatcher logs the rest exactly once. */
+  logged: boolean;
 }
 
 export interface Finish {

@@ -17,6 +17,8 @@ export interface PolicyReloaderOptions {
   render: RenderDiagnostics;
   /** Swaps the graph in (Gateway.reload). */
   apply: (graph: Graph) => void;
+  /** A last check before applying (serve: are its keys set?); a message refuses the graph. */
+  admit?: (graph: Graph) => string | null;
   log: LogSink;
   now: () => number;
   /** Quiet time after the last file event before recompiling. */
@@ -66,6 +68,11 @@ export function createPolicyReloader(opts: PolicyReloaderOptions): PolicyReloade
     if (failed || !result.graph) {
       opts.log(eventLogLine("reload_rejected", opts.now(), { path: opts.path, diagnostics: rendered }));
       return { applied: false, sources: [opts.path], diagnostics: result.diagnostics, rendered };
+    }
+    const refusal = opts.admit?.(result.graph) ?? null;
+    if (refusal !== null) {
+      opts.log(eventLogLine("reload_rejected", opts.now(), { path: opts.path, diagnostics: refusal }));
+      return { applied: false, sources: result.graph.sources, diagnostics: result.diagnostics, rendered: `${rendered}${refusal}\n` };
     }
     opts.apply(result.graph);
     if (watchers.length > 0) rewatch(result.graph.sources);

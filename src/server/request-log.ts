@@ -12,6 +12,7 @@ export interface RequestLogFields {
   route: string | null;
   status: number;
   durationMs: number;
+  ttftMs: number | null;
   overheadMs: number;
   stream: boolean;
   meta: OutcomeMeta | null;
@@ -33,6 +34,7 @@ export function requestLogLine(f: RequestLogFields, at: number): string {
     status: f.status,
     stream: f.stream,
     durationMs: round(f.durationMs),
+    ttftMs: f.ttftMs === null ? null : round(f.ttftMs),
     overheadMs: round(f.overheadMs),
     servedModel: meta?.servedModel ?? null,
     attempts: (meta?.attempts ?? []).map((a) => ({ model: a.model, status: a.status, cls: a.cls, durationMs: round(a.durationMs) })),

@@ -56,6 +56,11 @@ async function compileStartup(policyPath: string | undefined): Promise<{ graph: 
   return { graph: result.graph, warnings: rendered };
 }
 
+function missingMessage(missing: string[]): string {
+  const list = missing.map((n) => `\`${n}\``).join(", ");
+  return `these environment variables are not set: ${list}\nhelp: export them, or remove the providers or client keys that use them from the policy`;
+}
+
 /** Provider keys and client keys the policy names but the environment lacks. */
 export function missingSecrets(graph: Graph, env: SecretSource): string[] {
   const names = [...graph.providers.map((p) => p.keyEnv), ...graph.gateway.clientKeyEnvs].filter((n): n is string => n !== null);
@@ -69,15 +74,24 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
   const { graph, warnings } = await compileStartup(opts.policyPath);
   if (warnings) say(warnings.trimEnd());
   const missing = missingSecrets(graph, env);
-  if (missing.length > 0) {
-    throw new ServeError(`cannot serve: these environment variables are not set: ${missing.map((n) => `\`${n}\``).join(", ")}\nhelp: export them, or remove the providers or client keys that use them from the policy`);
-  }
+  if (missing.length > 0) throw new ServeError(`cannot serve: ${missingMessage(missing)}`);
 
   const ports: Ports = { clock: systemClock, random: systemRandom, transport: fetchTransport, secrets: env };
   let reloader: PolicyReloader | null = null;
   const gateway = createGateway({ graph, ports, adapters: defaultAdapters(), log, secrets: env, reloadPolicy: opts.policyPath ? () => reloader!.reloadNow() : undefined });
   if (opts.policyPath) {
-    reloader = createPolicyReloader({ path: opts.policyPath, compile: compilePolicyFile, render, apply: (g) => gateway.reload(g), log, now: () => systemClock.now() });
+    reloader = createPolicyReloader({
+      path: opts.policyPath,
+      compile: compilePolicyFile,
+      render,
+      apply: (g) => gateway.reload(g),
+      admit: (g) => {
+        const lacking = missingSecrets(g, env);
+        return lacking.length > 0 ? `the edited policy was not applied: ${missingMessage(lacking)}` : null;
+      },
+      log,
+      now: () => systemClock.now(),
+    });
     reloader.watch(graph.sources);
   }
 

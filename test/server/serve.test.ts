@@ -93,3 +93,31 @@ route r { otherwise -> [m] }
     expect(code).toBe(0);
   });
 });
+
+describe("serve with a policy file", () => {
+  test("POST /admin/reload applies an edit, and refuses one whose keys are not set", async () => {
+    const base = `
+gateway { admin_token env("SY_TEST_ADMIN") }
+provider sim { kind simulated  ttft 1ms  per_token 0ms  output_tokens 3 }
+model m { provider sim  upstream "m"  can [chat, stream]  context 8k }
+`;
+    const path = policyFile(base + "route one { otherwise -> [m] }\n");
+    const lines: string[] = [];
+    running = await serve({ policyPath: path, port: 0, env: { get: (n) => (n === "SY_TEST_ADMIN" ? "adm" : undefined) }, log: (l) => lines.push(l), say: () => {} });
+    const reload = () => fetch(`${running!.url}/admin/reload`, { method: "POST", headers: { authorization: "Bearer adm" } });
+
+    writeFileSync(path, base + "route one { otherwise -> [m] }\nroute two { otherwise -> [m] }\n");
+    const applied = await reload();
+    expect(applied.status).toBe(200);
+    expect(running.gateway.graph().routes.map((r) => r.name)).toEqual(["one", "two"]);
+
+    writeFileSync(path, base + `provider real { kind openai  base_url "http://127.0.0.1:9/v1"  key env("SY_TEST_KEY") }\nmodel r { provider real  upstream "r"  can [chat]  context 8k }\nroute three { otherwise -> [r] }\n`);
+    const refused = await reload();
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as any).rendered).toContain("`SY_TEST_KEY`");
+    expect(running.gateway.graph().routes.map((r) => r.name)).toEqual(["one", "two"]);
+    const chat = await fetch(`${running.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "two", messages: [{ role: "user", content: "hi" }] }) });
+    expect(chat.status).toBe(200);
+    expect(lines.map((l) => JSON.parse(l).event)).toEqual(expect.arrayContaining(["reload", "reload_rejected", "request"]));
+  });
+});
