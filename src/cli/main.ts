@@ -6,16 +6,18 @@ import pkg from "../../package.json" with { type: "json" };
 import { closest } from "../util/edit-distance.ts";
 import { EXIT, USAGE, UsageError } from "./usage.ts";
 
-type Command = (argv: readonly string[]) => Promise<number | null>;
+/** Resolves to the exit code, or null while a long-running command (serve) keeps the process alive. */
+export type Command = (argv: readonly string[]) => Promise<number | null>;
+export type CommandTable = Record<string, () => Promise<Command>>;
 
-const COMMANDS: Record<string, () => Promise<Command>> = {
+export const COMMANDS: CommandTable = {
   lint: async () => (await import("./lint.ts")).lint,
   fmt: async () => (await import("./fmt.ts")).fmt,
   graph: async () => (await import("./graph.ts")).graph,
   serve: async () => (await import("./serve.ts")).serveCommand,
 };
 
-export async function main(argv: readonly string[]): Promise<number | null> {
+async function dispatch(argv: readonly string[], commands: CommandTable): Promise<number | null> {
   const [name, ...rest] = argv;
   if (name === undefined) throw new UsageError("missing command");
   if (name === "help" || name === "--help" || name === "-h") {
@@ -26,9 +28,9 @@ export async function main(argv: readonly string[]): Promise<number | null> {
     process.stdout.write(`switchyard ${pkg.version}\n`);
     return EXIT.ok;
   }
-  const load = COMMANDS[name];
+  const load = commands[name];
   if (!load) {
-    const hint = closest(name, Object.keys(COMMANDS));
+    const hint = closest(name, Object.keys(commands));
     throw new UsageError(`unknown command \`${name}\`${hint ? `; did you mean \`${hint}\`?` : ""}`);
   }
   if (rest.includes("--help") || rest.includes("-h")) {
@@ -38,20 +40,22 @@ export async function main(argv: readonly string[]): Promise<number | null> {
   return (await load())(rest);
 }
 
-async function run(): Promise<void> {
-  let code: number | null;
+/** Runs one command line and never throws: usage mistakes → 2 with the usage, anything else → 70. */
+export async function runCli(argv: readonly string[], commands: CommandTable = COMMANDS): Promise<number | null> {
   try {
-    code = await main(process.argv.slice(2));
+    return await dispatch(argv, commands);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`error: ${e.message}\n\n${USAGE}`);
-      code = EXIT.usage;
-    } else {
-      process.stderr.write(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-      code = EXIT.internal;
+      return EXIT.usage;
     }
+    const reason = e instanceof Error ? e.message.split("\n")[0] : String(e);
+    process.stderr.write(`internal error: ${reason}\nthis is a bug in switchyard; please report it with the command you ran\n`);
+    return EXIT.internal;
   }
-  if (code !== null) process.exit(code);
 }
 
-if (import.meta.main) await run();
+if (import.meta.main) {
+  const code = await runCli(process.argv.slice(2));
+  if (code !== null) process.exit(code);
+}
