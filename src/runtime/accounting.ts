@@ -11,6 +11,10 @@ import type { ModelEntry } from "./tables.ts";
 import type { Usage } from "./upstream.ts";
 import { errorRate, recordResult, recordTiming } from "./windows.ts";
 
+// shared abort reasons: the hot path should not build an Error (and its stack) per attempt
+const ABANDONED = new Error("attempt abandoned");
+const CLIENT_LEFT = new Error("client closed the request");
+
 /** Without an upstream quota window to mark, a `quota` failure blocks the model this long. */
 const UPSTREAM_QUOTA_BLOCK_MS = 60_000;
 
@@ -111,7 +115,7 @@ export class AttemptHandle {
     ctx.trail.push(`${entry.name}:${f.status ?? f.cls}`);
     ctx.lastFailure = f;
     this.#record(f.status, f.cls, f.message, now);
-    if (!run.signal.aborted) run.abort(new Error("attempt abandoned"));
+    if (!run.signal.aborted) run.abort(ABANDONED);
     run.finish();
   }
 
@@ -122,7 +126,7 @@ export class AttemptHandle {
     if (usage) this.#book(usage);
     release(this.entry.breaker, this.modelAdmission);
     release(this.entry.providerBreaker, this.providerAdmission);
-    if (!this.run.signal.aborted) this.run.abort(new Error("client closed the request"));
+    if (!this.run.signal.aborted) this.run.abort(CLIENT_LEFT);
     this.run.finish();
   }
 

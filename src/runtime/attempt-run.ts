@@ -12,6 +12,7 @@ export class AttemptRun {
   readonly startedAt: number;
   readonly #watchdog: Watchdog<WatchPhase>;
   readonly #aborted: Promise<never>;
+  #rejectAborted!: (reason: unknown) => void;
   readonly #onClientAbort: () => void;
 
   constructor(
@@ -21,9 +22,9 @@ export class AttemptRun {
     readonly requestDeadline: number,
   ) {
     this.startedAt = clock.now();
-    const signal = this.controller.signal;
+    // every abort goes through abort() below, so no listener on our own signal is needed
     this.#aborted = new Promise<never>((_, reject) => {
-      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+      this.#rejectAborted = reject;
     });
     this.#aborted.catch(() => {}); // observed through race(); never an unhandled rejection
     this.#onClientAbort = () => this.abort(new ClientGone());
@@ -47,7 +48,10 @@ export class AttemptRun {
   }
 
   abort(reason: Error): void {
-    if (!this.controller.signal.aborted) this.controller.abort(reason);
+    if (!this.controller.signal.aborted) {
+      this.controller.abort(reason);
+      this.#rejectAborted(reason);
+    }
     this.finish();
   }
 

@@ -3,6 +3,9 @@
 // the first-token deadline to a shorter idle gap) restarts the sleep.
 import type { Clock } from "./ports.ts";
 
+// a shared reason: abort() without one builds a DOMException (with a stack) every time
+const REARMED = new Error("watchdog re-armed or stopped");
+
 export class Watchdog<P> {
   #deadline = Number.POSITIVE_INFINITY;
   #phase: P;
@@ -27,14 +30,14 @@ export class Watchdog<P> {
     this.#deadline = deadline;
     if (this.#stopped) return;
     if (this.#sleep !== null && deadline >= this.#sleepUntil) return; // wakes in time and re-checks
-    this.#sleep?.abort();
+    this.#sleep?.abort(REARMED);
     this.#sleep = null;
     this.#schedule();
   }
 
   stop(): void {
     this.#stopped = true;
-    this.#sleep?.abort();
+    this.#sleep?.abort(REARMED);
     this.#sleep = null;
   }
 
