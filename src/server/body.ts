@@ -8,7 +8,13 @@ export type BodyResult =
 export async function readJsonBody(req: Request, maxBytes: number): Promise<BodyResult> {
   const declared = req.headers.get("content-length");
   if (declared !== null && Number(declared) > maxBytes) return tooLarge(maxBytes);
-  const text = await readCapped(req, maxBytes);
+  let text: string | null;
+  try {
+    text = await readCapped(req, maxBytes);
+  } catch {
+    // The client went away or sent a broken chunked body mid-upload.
+    return { ok: false, status: 400, message: "the request body could not be read completely", code: "invalid_body" };
+  }
   if (text === null) return tooLarge(maxBytes);
   if (text.trim() === "") return { ok: false, status: 400, message: "request body is empty: expected a json object", code: "invalid_json" };
   try {

@@ -80,6 +80,19 @@ describe("request errors", () => {
     expect(res.status).toBe(413);
   });
 
+  test("a body that breaks off mid-upload is a 400, not a 500", async () => {
+    const { app } = gateway();
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('{"model":'));
+        c.error(new Error("connection reset by client"));
+      },
+    });
+    const res = await app.fetch(new Request("http://gw.test/v1/chat/completions", { method: "POST", body }));
+    expect(res.status).toBe(400);
+    expect((await errorOf(res)).message).toContain("could not be read");
+  });
+
   test("an unknown model is a 404 listing the routes", async () => {
     const { app } = gateway();
     const res = await app.fetch(post("/v1/chat/completions", chatBody({ model: "gpt-9" })));

@@ -31,6 +31,7 @@ describe("fault suite: streaming", () => {
     expect(streamedText(frames)).toBe("from b");
     expect(frames.at(-1)).toBe("[DONE]");
     expect(res.headers.get("x-switchyard-attempts")).toBe("a:timeout,b:200");
+    expect(Number(res.headers.get("x-switchyard-overhead-ms"))).toBeLessThan(40); // the 60 ms wait was upstream time
     expect(a.calls[0].aborted).toBe(true);
   });
 
@@ -123,5 +124,48 @@ describe("fault suite: streaming", () => {
     await a.calls[0].gone;
     expect(a.calls[0].aborted).toBe(true);
     expect(b.calls).toHaveLength(0);
+  });
+
+  test("over real HTTP each chunk reaches the client while the upstream is still holding the next", async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const a = track(
+      mockUpstream((_n, _b, call) => {
+        const body = new ReadableStream<Uint8Array>({
+          async start(c) {
+            const send = (d: unknown) => c.enqueue(new TextEncoder().encode(`data: ${JSON.stringify(d)}\n\n`));
+            send(chunkJson("a-up", { role: "assistant", content: "first" }));
+            await gate;
+            send(chunkJson("a-up", { content: " second" }));
+            send(chunkJson("a-up", {}, "stop"));
+            c.enqueue(new TextEncoder().encode("data: [DONE]\n\n"));
+            c.close();
+          },
+          cancel: () => call.markAborted(),
+        });
+        return new Response(body, { headers: { "content-type": "text/event-stream" } });
+      }),
+    );
+    const b = healthyB();
+    const r = rig(a, b, faultSettings({ timeout: { idleMs: 2000 } }));
+    const res = await r.chat(stream);
+    const reader = res.body!.getReader();
+    let seen = "";
+    const bound = Bun.sleep(1000).then(() => "timed out");
+    while (!seen.includes("first")) {
+      const next = await Promise.race([reader.read(), bound]);
+      if (typeof next === "string" || next.done) break;
+      seen += new TextDecoder().decode(next.value);
+    }
+    expect(seen).toContain("first");
+    expect(seen).not.toContain("second");
+    open();
+    for (let i = 0; i < 20 && !seen.includes("[DONE]"); i++) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      seen += new TextDecoder().decode(value);
+    }
+    expect(seen).toContain("second");
+    expect(seen).toContain("[DONE]");
   });
 });
