@@ -43,6 +43,14 @@ export class AttemptRun {
     else this.#watchdog.arm(phase, at);
   }
 
+  /**
+   * While the consumer holds a chunk we are not waiting on the upstream, so only the request
+   * deadline applies (a slow reader must not look like an idle upstream).
+   */
+  hold(): void {
+    this.#watchdog.arm("total", this.requestDeadline);
+  }
+
   race<T>(p: Promise<T>): Promise<T> {
     return Promise.race([p, this.#aborted]);
   }

@@ -72,13 +72,13 @@ export function streamExec(ctx: RequestCtx, bodyFor: BodyFor): Exec<StreamStart>
     const iterator = reply.kind === "stream" ? reply.chunks : completionAsChunks(reply.body);
     run.arm("first_token", run.startedAt + t.firstTokenMs);
     try {
-      return await readToFirstOutput(run, handle, iterator, t.idleMs);
+      return await readToFirstOutput(run, handle, iterator);
     } catch (err) {
       void iterator.return?.()?.catch(() => {});
       throw err;
     }
 
-    async function readToFirstOutput(run: AttemptRun, handle: AttemptHandle, it: AsyncIterator<ChatChunk>, idleMs: number) {
+    async function readToFirstOutput(run: AttemptRun, handle: AttemptHandle, it: AsyncIterator<ChatChunk>) {
       const buffered: ChatChunk[] = [];
       let malformed = 0;
       for (;;) {
@@ -98,9 +98,8 @@ export function streamExec(ctx: RequestCtx, bodyFor: BodyFor): Exec<StreamStart>
         malformed = 0;
         buffered.push(chunk);
         if (hasOutput(chunk) || hasFinish(chunk)) {
-          const now = clock.now();
-          handle.ttftMs = now - run.startedAt;
-          run.arm("idle", now + idleMs);
+          handle.ttftMs = clock.now() - run.startedAt;
+          run.hold(); // the stream supervisor arms the idle deadline when it next waits
           return { ok: true as const, value: { iterator: it, buffered }, status: reply.status };
         }
       }

@@ -133,6 +133,7 @@ export async function* superviseStream(plan: StreamPlan, start: LoopResult<Strea
           if (seg.finished) return { kind: "finished" };
           return { kind: "broken", failure: { cls: "cut", status: null, message: "stream ended without a finish_reason", retryAfterMs: null, code: null } };
         }
+        run.hold();
         chunk = normalizeChunk(r.value);
         if (chunk === null) {
           if (++malformed > MAX_MALFORMED_IN_A_ROW) {
@@ -170,6 +171,7 @@ export async function* superviseStream(plan: StreamPlan, start: LoopResult<Strea
       }
       if (result.kind === "client_gone") {
         seg.handle.abandon(partialUsage());
+        void seg.iterator.return?.()?.catch(() => {});
         end(499, "client_gone");
         return;
       }

@@ -232,6 +232,38 @@ describe("ending", () => {
     expect(h.done).toHaveLength(1);
   });
 
+  test("a slow reader is not mistaken for an idle upstream", async () => {
+    const h = harness(chainGraph([model("a"), model("b")]));
+    h.upstream.script("a", [{ kind: "stream", steps: textSteps("one|two|three") }]);
+    const pending = h.engine.chat(h.request({ stream: true }));
+    await h.clock.drain();
+    const outcome = await pending;
+    if (outcome.kind !== "stream") throw new Error("expected a stream");
+    const events: StreamEvent[] = [];
+    for await (const e of outcome.events) {
+      events.push(e);
+      await h.clock.advance(10_000); // idle timeout is 2 s; the upstream is not the slow one
+    }
+    expect(textOf(events)).toBe("onetwothree");
+    expect(events.at(-1)).toEqual({ type: "done" });
+    expect(h.upstream.callsTo("b")).toHaveLength(0);
+  });
+
+  test("a client abort before the answer aborts the upstream and reports 499", async () => {
+    const h = harness(chainGraph([model("a")]));
+    h.upstream.script("a", [{ kind: "completion", text: "late", wait: 3_000 }]);
+    const client = new AbortController();
+    const pending = h.engine.chat(h.request({}, { signal: client.signal }));
+    await h.clock.advance(1_000);
+    client.abort();
+    await h.clock.runUntilIdle();
+    const out = await pending;
+    expect(out.kind === "error" && out.status).toBe(499);
+    expect(h.upstream.calls[0]!.signal.aborted).toBe(true);
+    expect(h.engine.state().breakers.a!.consecutiveFailures).toBe(0);
+    expect(h.clock.pending()).toBe(0);
+  });
+
   test("checkpoints track active streams and disappear when they end", async () => {
     const h = harness(chainGraph([model("a")]));
     h.upstream.script("a", [{ kind: "stream", steps: [{ role: "assistant" }, { text: "abcd" }, { wait: 1_000 }, { text: "efgh" }, { finish: "stop" }] }]);
