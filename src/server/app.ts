@@ -74,7 +74,8 @@ function handleReady(core: GatewayCore): Response {
 
 function lookup(path: string): Record<string, Handler> | undefined {
   const bare = path.startsWith("/v1/") ? path.slice(3) : path;
-  return API_ROUTES[bare] ?? OPS_ROUTES[path];
+  if (Object.hasOwn(API_ROUTES, bare)) return API_ROUTES[bare];
+  return Object.hasOwn(OPS_ROUTES, path) ? OPS_ROUTES[path] : undefined;
 }
 
 export function createGateway(opts: GatewayOptions): Gateway {
@@ -141,7 +142,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   async function dispatch(req: Request, ctx: RequestContext): Promise<Response> {
     const methods = lookup(ctx.path);
     if (!methods) return errorResponse(404, `no endpoint \`${ctx.path}\``, { code: "not_found", type: "not_found_error" });
-    const handler = methods[req.method];
+    const handler = Object.hasOwn(methods, req.method) ? methods[req.method] : undefined;
     if (!handler) {
       const allow = Object.keys(methods).join(", ");
       return errorResponse(405, `method \`${req.method}\` is not allowed on \`${ctx.path}\`; use ${allow}`, { code: "method_not_allowed", headers: { allow } });
