@@ -3,6 +3,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import type { StreamEvent } from "../../src/runtime/api.ts";
+import { compilePolicySource } from "../../src/compile/index.ts";
+import { defaultAdapters } from "../../src/providers/index.ts";
+import { SystemClock } from "../../src/runtime/system-clock.ts";
 import { createGateway } from "../../src/server/app.ts";
 import { chunk, completion, fakeEngines, graph, meta, ports } from "./fixtures.ts";
 
@@ -62,5 +65,40 @@ describe("openai sdk as client", () => {
     const auth = await bad.chat.completions.create({ model: "fast", messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
     expect(auth).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(auth.code).toBe("invalid_api_key");
+  });
+});
+
+describe("openai sdk against the real engine and a simulated provider", () => {
+  const policy = `
+provider sim { kind simulated  ttft 1ms  per_token 0ms  output_tokens 6 }
+model m { provider sim  upstream "sim-m"  can [chat, stream]  context 8k }
+route chat { otherwise -> [m] }
+`;
+  const compiled = compilePolicySource(policy, "sdk.route");
+  const real = createGateway({ graph: compiled.graph!, ports: ports(new SystemClock()), adapters: defaultAdapters() });
+  let realServer: ReturnType<typeof Bun.serve>;
+  let sdk: OpenAI;
+  beforeAll(() => {
+    realServer = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req) => real.fetch(req) });
+    sdk = new OpenAI({ apiKey: "unused", baseURL: `http://127.0.0.1:${realServer.port}/v1` });
+  });
+  afterAll(() => realServer.stop(true));
+
+  test("non-stream and stream both complete with usage", async () => {
+    const { data: res, response } = await sdk.chat.completions.create({ model: "chat", messages: [{ role: "user", content: "hello" }] }).withResponse();
+    expect(res.choices[0].message.content?.length).toBeGreaterThan(0);
+    expect(res.usage?.completion_tokens).toBe(6);
+    expect(response.headers.get("x-switchyard-model")).toBe("m");
+    expect(response.headers.get("x-switchyard-route")).toBe("chat");
+
+    const stream = await sdk.chat.completions.create({ model: "chat", messages: [{ role: "user", content: "hello" }], stream: true, stream_options: { include_usage: true } });
+    let text = "";
+    let usage: OpenAI.CompletionUsage | null | undefined = null;
+    for await (const part of stream) {
+      text += part.choices[0]?.delta?.content ?? "";
+      usage = part.usage ?? usage;
+    }
+    expect(text.length).toBeGreaterThan(0);
+    expect(usage?.completion_tokens).toBe(6);
   });
 });
