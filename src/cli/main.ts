@@ -15,7 +15,12 @@ export const COMMANDS: CommandTable = {
   fmt: async () => (await import("./fmt.ts")).fmt,
   graph: async () => (await import("./graph.ts")).graph,
   serve: async () => (await import("./serve.ts")).serveCommand,
+  // These two print their own usage (`switchyard simulate --help`).
+  simulate: async () => async (argv) => (await import("../simulate/cli.ts")).runSimulateCli([...argv]),
+  state: async () => async (argv) => (await import("../state/cli.ts")).runStateCli(argv),
 };
+
+const OWN_HELP = new Set(["simulate", "state"]);
 
 async function dispatch(argv: readonly string[], commands: CommandTable): Promise<number | null> {
   const [name, ...rest] = argv;
@@ -33,7 +38,7 @@ async function dispatch(argv: readonly string[], commands: CommandTable): Promis
     const hint = closest(name, Object.keys(commands));
     throw new UsageError(`unknown command \`${name}\`${hint ? `; did you mean \`${hint}\`?` : ""}`);
   }
-  if (rest.includes("--help") || rest.includes("-h")) {
+  if (!OWN_HELP.has(name) && (rest.includes("--help") || rest.includes("-h"))) {
     process.stdout.write(USAGE);
     return EXIT.ok;
   }

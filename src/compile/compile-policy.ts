@@ -2,17 +2,17 @@
 // copy their capability masks and context windows; settings are resolved here (rules without their own block share their route's), so the
 // engine never walks an inheritance chain per request.
 import type { Decl, Policy, Rule } from "../syntax/ast.ts";
-import { LineIndex } from "../syntax/span.ts";
 import { compileCond, guaranteedCaps } from "./conditions.ts";
 import { compileGateway, compileModel, compileProvider } from "./declarations.ts";
 import { GRAPH_VERSION, type Graph, type ModelNode, type RouteNode } from "./graph.ts";
 import { BUILTIN_DEFAULTS } from "../check/schema.ts";
 import { layerSettings, toGraphSettings } from "./settings.ts";
 import { compileTarget } from "./targets.ts";
+import { lineCounter } from "./line-counter.ts";
 
 /** `source` (the policy text) is only used to put source line numbers on rules; without it they are 0. */
 export function compilePolicy(policy: Policy, source?: string): Graph {
-  const lines = source === undefined ? null : new LineIndex(source);
+  const lineOf = source === undefined ? () => 0 : lineCounter(source);
   const decls = (kind: Decl["kind"]) => policy.items.filter((d) => d.kind === kind);
   const models = decls("model").map(compileModel);
   const modelsByName = new Map<string, ModelNode>(models.map((m) => [m.name, m]));
@@ -33,7 +33,7 @@ export function compilePolicy(policy: Policy, source?: string): Graph {
         needs: guaranteedCaps(rule.cond),
         target: compileTarget(rule.target, modelsByName),
         settings: settingsFor(layerSettings(routeValues, rule.settings)),
-        line: lines === null ? 0 : lines.position(rule.span.start).line,
+        line: lineOf(rule.span.start),
       })),
     };
   });

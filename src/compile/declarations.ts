@@ -3,69 +3,75 @@
 import type { Decl } from "../syntax/ast.ts";
 import type { Limit } from "../check/read-value.ts";
 import { GATEWAY_DEFAULTS, gatewaySchema, MODEL_DEFAULTS, modelSchema, PROVIDER_DEFAULT_BASE_URL, providerSchema, SIM_DEFAULTS } from "../check/schema.ts";
-import { CAPABILITIES, capsToMask, type Capability, type ProviderKind } from "../syntax/vocabulary.ts";
-import { fieldsOf, type Fields } from "./ast-values.ts";
+import { CAPABILITIES, CAP_BIT, type Capability, type ProviderKind } from "../syntax/vocabulary.ts";
+import { readBlock, type Fields } from "./ast-values.ts";
 import type { GatewayNode, LimitNode, ModelNode, ProviderNode, SimProfile } from "./graph.ts";
 
+const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const sub = (v: unknown): Fields => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Fields) : {});
+
 export function compileProvider(decl: Decl): ProviderNode {
-  const f = fieldsOf(decl.body, providerSchema);
-  const kind = f.get<ProviderKind>("kind") ?? "openai";
+  const f = readBlock(decl.body, providerSchema);
+  const kind = (str(f.kind) ?? "openai") as ProviderKind;
   return {
     name: decl.name?.value ?? "",
     kind,
-    baseUrl: kind === "simulated" ? null : (f.get<string>("base_url") ?? PROVIDER_DEFAULT_BASE_URL[kind]),
-    keyEnv: kind === "simulated" ? null : (f.get<string>("key") ?? null),
-    headers: f.get<Record<string, string>>("headers") ?? {},
+    baseUrl: kind === "simulated" ? null : (str(f.base_url) ?? PROVIDER_DEFAULT_BASE_URL[kind]),
+    keyEnv: kind === "simulated" ? null : (str(f.key) ?? null),
+    headers: { ...(f.headers as Record<string, string> | undefined) },
     sim: kind === "simulated" ? simProfile(f) : null,
-    limits: limitsOf(f.block("quota")),
+    limits: limitsOf(sub(f.quota)),
   };
 }
 
 function simProfile(f: Fields): SimProfile {
-  const outage = f.block("outage");
-  const periodMs = outage.get<number>("every");
-  const downMs = outage.get<number>("for");
-  const errorStatus = f.get<number>("error_status") ?? SIM_DEFAULTS.error_status;
+  const outage = sub(f.outage);
+  const periodMs = num(outage.every);
+  const downMs = num(outage.for);
+  const errorStatus = num(f.error_status) ?? SIM_DEFAULTS.error_status;
   return {
-    ttftMs: f.get<number>("ttft") ?? SIM_DEFAULTS.ttft,
-    perTokenMs: f.get<number>("per_token") ?? SIM_DEFAULTS.per_token,
-    outputTokens: f.get<number>("output_tokens") ?? SIM_DEFAULTS.output_tokens,
-    errorRate: f.get<number>("error_rate") ?? SIM_DEFAULTS.error_rate,
+    ttftMs: num(f.ttft) ?? SIM_DEFAULTS.ttft,
+    perTokenMs: num(f.per_token) ?? SIM_DEFAULTS.per_token,
+    outputTokens: num(f.output_tokens) ?? SIM_DEFAULTS.output_tokens,
+    errorRate: num(f.error_rate) ?? SIM_DEFAULTS.error_rate,
     errorStatus,
-    outage: periodMs !== undefined && downMs !== undefined ? { periodMs, downMs, status: outage.get<number>("status") ?? errorStatus } : null,
+    outage: periodMs !== undefined && downMs !== undefined ? { periodMs, downMs, status: num(outage.status) ?? errorStatus } : null,
   };
 }
 
 export function compileModel(decl: Decl): ModelNode {
-  const f = fieldsOf(decl.body, modelSchema);
+  const f = readBlock(decl.body, modelSchema);
   const name = decl.name?.value ?? "";
-  const declared = new Set(f.get<Capability[]>("can") ?? []);
-  const capNames = CAPABILITIES.filter((c) => declared.has(c)); // canonical order, whatever order was written
-  const price = f.block("price");
+  let caps = 0;
+  for (const c of (f.can as Capability[] | undefined) ?? []) caps |= CAP_BIT[c];
+  const price = sub(f.price);
   return {
     name,
-    upstream: f.get<string>("upstream") ?? name,
-    provider: f.get<string>("provider") ?? "",
-    caps: capsToMask(capNames),
-    capNames,
-    contextWindow: f.get<number>("context") ?? MODEL_DEFAULTS.context,
-    maxOutput: f.get<number>("max_output") ?? MODEL_DEFAULTS.max_output,
-    priceIn: price.get<number>("input") ?? MODEL_DEFAULTS.price.input,
-    priceOut: price.get<number>("output") ?? MODEL_DEFAULTS.price.output,
-    limits: limitsOf(f.block("quota")),
+    upstream: str(f.upstream) ?? name,
+    provider: str(f.provider) ?? "",
+    caps,
+    capNames: CAPABILITIES.filter((c) => (caps & CAP_BIT[c]) !== 0), // canonical order, whatever order was written
+    contextWindow: num(f.context) ?? MODEL_DEFAULTS.context,
+    maxOutput: num(f.max_output) ?? MODEL_DEFAULTS.max_output,
+    priceIn: num(price.input) ?? MODEL_DEFAULTS.price.input,
+    priceOut: num(price.output) ?? MODEL_DEFAULTS.price.output,
+    limits: limitsOf(sub(f.quota)),
   };
 }
 
 export function compileGateway(decl: Decl | undefined): GatewayNode {
-  const f = fieldsOf(decl?.body, gatewaySchema);
+  const f = readBlock(decl?.body, gatewaySchema);
   return {
-    clientKeyEnvs: f.get<string[]>("keys") ?? [],
-    adminTokenEnv: f.get<string>("admin_token") ?? null,
-    maxBodyBytes: f.get<number>("max_body") ?? GATEWAY_DEFAULTS.max_body,
+    clientKeyEnvs: [...((f.keys as string[] | undefined) ?? [])],
+    adminTokenEnv: str(f.admin_token) ?? null,
+    maxBodyBytes: num(f.max_body) ?? GATEWAY_DEFAULTS.max_body,
   };
 }
 
 /** `quota { requests 500/min  tokens [100k/min, 1M/day]  spend $50/day }` → one LimitNode per rate. */
 function limitsOf(quota: Fields): LimitNode[] {
-  return ["requests", "tokens", "spend"].flatMap((key) => (quota.get<Limit[]>(key) ?? []).map((l) => ({ ...l })));
+  const limits: LimitNode[] = [];
+  for (const key of ["requests", "tokens", "spend"]) for (const l of (quota[key] as Limit[] | undefined) ?? []) limits.push({ metric: l.metric, amount: l.amount, window: l.window });
+  return limits;
 }

@@ -28,10 +28,10 @@ function copyValues(v: Readonly<SettingsValues>): SettingsValues {
 
 /** Same rules as the checker's resolver: first occurrence of a key wins, unreadable values are skipped. */
 function apply(schema: BlockSchema, block: Block, into: Record<string, unknown>): void {
-  const seen = new Set<string>();
-  for (const m of block.members) {
-    if (m.kind !== "property" || seen.has(m.key.name)) continue;
-    seen.add(m.key.name);
+  const members = block.members;
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i];
+    if (m.kind !== "property" || isRepeat(members, i, m.key.name)) continue;
     const field = schema[m.key.name];
     if (!field) continue;
     if (field.type === "block") {
@@ -41,6 +41,15 @@ function apply(schema: BlockSchema, block: Block, into: Record<string, unknown>)
     const value = readValue(field, m.value);
     if (value !== undefined) into[m.key.name] = value;
   }
+}
+
+/** Whether an earlier member has the same key (blocks are tiny: a scan beats a Set per block). */
+function isRepeat(members: Block["members"], i: number, key: string): boolean {
+  for (let j = 0; j < i; j++) {
+    const m = members[j];
+    if (m.kind === "property" && m.key.name === key) return true;
+  }
+  return false;
 }
 
 export function toGraphSettings(v: Readonly<SettingsValues>): Settings {

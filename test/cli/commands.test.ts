@@ -29,6 +29,13 @@ describe("help, version and usage errors", () => {
     expect(r.stderr.split("\n")[0]).toBe("error: unknown command `lnit`; did you mean `lint`?");
   });
 
+  test("simulate and state are dispatched to their own command lines", () => {
+    const sim = cli(["simulate", "--help"]);
+    expect(sim.code).toBe(0);
+    expect(sim.stdout).toContain("usage: switchyard simulate");
+    expect(cli(["state"]).code).toBe(2);
+  });
+
   test("serve option mistakes are usage errors too", () => {
     const r = cli(["serve", "--prot", "80"]);
     expect(r.code).toBe(2);
