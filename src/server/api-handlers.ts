@@ -73,6 +73,7 @@ function streamResponse(core: GatewayCore, ctx: RequestContext, outcome: Extract
   const clock = core.ports.clock;
   const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), true), true);
   const release = core.hold();
+  ctx.logged = true; // the stream's end writes the line
   let ttftMs: number | null = null;
   const stream = sseBody(outcome.events, {
     abort,

@@ -19,7 +19,7 @@ export interface RequestContext {
   id: string;
   receivedAt: number;
   live: Live;
-  /** Set once the request's log line is written, so the dispatcher logs the rest exactly once. */
+  /** Set once the request's log line is written, or a running stream will write it at its end. */
   logged: boolean;
 }
 
