@@ -1,7 +1,7 @@
 // Prints the one-line parts of a policy (values, conditions, targets) for the formatter. Literals
 // come from their `raw` text so `1_000`, `$2.50` and escapes survive formatting unchanged; the
 // user's parentheses come back from `group` nodes, so no precedence logic is needed here.
-import type { Block, Cond, Ident, Member, Name, Rule, Subject, Target, TargetItem, Value } from "./ast.ts";
+import type { Block, Cond, Ident, ListItem, Member, Name, Rule, Subject, Target, TargetItem, Value } from "./ast.ts";
 
 /** Separator between members of a block printed on one line: `{ connect 5s  total 5m }`. */
 export const INLINE_MEMBER_SEPARATOR = "  ";
@@ -22,12 +22,16 @@ export function printValue(v: Value): string {
     case "ident":
       return printIdent(v);
     case "list":
-      return `[${v.items.map((i) => printValue(i.value) + (i.weight ? ` ${i.weight.raw}` : "")).join(", ")}]`;
+      return `[${v.items.map(printListItem).join(", ")}]`;
     case "block":
       return printInlineBlock(v);
     case "call":
       return `${printIdent(v.callee)}(${v.args.map(printValue).join(", ")})`;
   }
+}
+
+export function printListItem(i: ListItem): string {
+  return printValue(i.value) + (i.weight ? ` ${i.weight.raw}` : "");
 }
 
 export function printInlineBlock(b: Block): string {

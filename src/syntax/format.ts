@@ -8,15 +8,17 @@
 //     values are scalars or such short blocks, no comments inside, and the line fits in 100
 //     columns; otherwise it opens, one member per line;
 //     declaration bodies always open (an empty one prints as `{}`);
-//   - lists, conditions and targets are printed on one line, single-spaced, `[a, b 3]`;
+//   - conditions, targets and lists are printed on one line, single-spaced, `[a, b 3]`; except
+//     that a list which is a setting's value opens, one item per line each ending in `,`, when
+//     it has comments inside or its line would pass 100 columns;
 //   - literals print from their `raw` text; the user's parentheses in conditions are kept;
 //   - a comment on its own line stays on its own line before what follows it; a comment after a
 //     member on the same line stays trailing (two spaces before `#`); a comment inside something
 //     printed on one line (a list, a condition) moves to its own line just before that member;
 //   - the file ends with exactly one newline (an empty policy prints as nothing).
-import type { Block, Comment, Decl, Member, Policy, Value } from "./ast.ts";
+import type { Block, Comment, Decl, ListLit, Member, Policy, Value } from "./ast.ts";
 import { CommentCursor } from "./format-comments.ts";
-import { printIdent, printInlineBlock, printName, printRuleHead, printValue } from "./format-values.ts";
+import { printIdent, printInlineBlock, printListItem, printName, printRuleHead, printValue } from "./format-values.ts";
 
 export const MAX_LINE = 100;
 const INDENT = "  ";
@@ -71,7 +73,9 @@ class Printer {
   private member(m: Member, depth: number): void {
     const head = m.kind === "property" ? printIdent(m.key) : printRuleHead(m);
     const nested = m.kind === "property" ? (m.value.kind === "block" ? m.value : null) : m.settings;
-    if (nested === null || nested === undefined) {
+    if (m.kind === "property" && m.value.kind === "list" && this.opensList(m.value, depth, head)) {
+      this.list(m.value, depth, head);
+    } else if (nested === null || nested === undefined) {
       this.hoist(m.span.end, depth);
       this.line(depth, m.kind === "property" ? `${head} ${printValue(m.value)}` : head);
     } else {
@@ -97,22 +101,53 @@ class Printer {
     this.trailing(b.span.start + 1);
     let first = true;
     for (const m of b.members) {
-      for (const c of this.cursor.takeBefore(m.span.start)) {
-        this.gap(!first && this.cursor.blankBetween(this.lastEnd, c.span.start));
-        this.comment(c, depth + 1);
-        first = false;
-      }
+      first = this.comments(m.span.start, depth + 1, first);
       this.gap(!first && this.cursor.blankBetween(this.lastEnd, m.span.start));
       this.member(m, depth + 1);
       first = false;
     }
-    for (const c of this.cursor.takeBefore(b.span.end)) {
-      this.gap(!first && this.cursor.blankBetween(this.lastEnd, c.span.start));
-      this.comment(c, depth + 1);
-      first = false;
-    }
+    this.comments(b.span.end, depth + 1, first);
     this.line(depth, "}");
     this.lastEnd = b.span.end;
+  }
+
+  private opensList(l: ListLit, depth: number, head: string): boolean {
+    if (this.cursor.hasWithin(l.span.start, l.span.end)) return true;
+    return INDENT.length * depth + head.length + 1 + printValue(l).length > MAX_LINE;
+  }
+
+  /** `head [` then one item per line, each with a trailing `,`, then `]`. */
+  private list(l: ListLit, depth: number, head: string): void {
+    this.hoist(l.span.start, depth);
+    this.line(depth, `${head} [`);
+    this.lastEnd = l.span.start + 1;
+    this.trailing(l.span.start + 1);
+    let first = true;
+    for (const item of l.items) {
+      first = this.comments(item.span.start, depth + 1, first);
+      this.gap(!first && this.cursor.blankBetween(this.lastEnd, item.span.start));
+      this.hoist(item.span.end, depth + 1);
+      this.line(depth + 1, `${printListItem(item)},`);
+      this.lastEnd = item.span.end;
+      this.trailing(item.span.end);
+      first = false;
+    }
+    this.comments(l.span.end, depth + 1, first);
+    this.line(depth, "]");
+    this.lastEnd = l.span.end;
+  }
+
+  /**
+   * Own-line comments before `end`, keeping one blank line where the user had any (never first
+   * in a block). Returns whether nothing has been printed in the block yet.
+   */
+  private comments(end: number, depth: number, first: boolean): boolean {
+    for (const c of this.cursor.takeBefore(end)) {
+      this.gap(!first && this.cursor.blankBetween(this.lastEnd, c.span.start));
+      this.comment(c, depth);
+      first = false;
+    }
+    return first;
   }
 
   /** Comments inside something printed on one line go on their own lines just before it. */

@@ -35,9 +35,15 @@ describe("formatPolicy goldens", () => {
   });
 
   test("comments: trailing stays trailing, own-line stays own-line, inline ones move before their member", () => {
-    expect(fmt("model m { # opens\n  # lead\n  can [chat, # c\n stream] # tail\n}")).toBe(
-      "model m {  # opens\n  # lead\n  # c\n  can [chat, stream]  # tail\n}\n",
-    );
+    expect(fmt("model m { # opens\n  # lead\n  can [chat] # tail\n}")).toBe("model m {  # opens\n  # lead\n  can [chat]  # tail\n}\n");
+    expect(fmt("route r {\n  when tools # c\n    -> [a]\n}")).toBe("route r {\n  # c\n  when tools -> [a]\n}\n");
+  });
+
+  test("a setting's list opens one item per line when it holds comments or is too long", () => {
+    expect(fmt("gateway { keys [env(\"A\"), # a\n env(\"B\")] }")).toBe('gateway {\n  keys [\n    env("A"),  # a\n    env("B"),\n  ]\n}\n');
+    const names = Array.from({ length: 12 }, (_, i) => `model_number_${i}`);
+    expect(fmt(`model m { can [${names.join(", ")}] }`)).toBe(`model m {\n  can [\n${names.map((n) => `    ${n},\n`).join("")}  ]\n}\n`);
+    expect(fmt("model m { can [chat, stream] }")).toBe("model m {\n  can [chat, stream]\n}\n");
   });
 
   test("blank lines inside blocks are kept once; none after `{` or before `}`", () => {
