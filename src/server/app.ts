@@ -129,7 +129,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       ctx.logged = true;
       const now = ports.clock.now();
       const durationMs = now - ctx.receivedAt;
-      const overhead = overheadMs(f.meta, ctx.receivedAt, f.engineStartedAt ?? now, now, false);
+      const overhead = overheadMs(f.meta, ctx.receivedAt, f.engineStartedAt ?? now, now, f.stream);
       const route = f.meta?.route ?? null;
       if (f.endpoint) {
         const known = route !== null && ctx.live.routeNames.has(route) ? route : "";

@@ -3,12 +3,12 @@
 import { describe, expect, test } from "bun:test";
 import type { StreamEvent } from "../../src/runtime/api.ts";
 import { createGateway } from "../../src/server/app.ts";
-import { chatBody, chunk, events, fakeEngines, graph, meta, ports, post } from "./fixtures.ts";
+import { FakeClock, chatBody, chunk, events, fakeEngines, graph, meta, ports, post } from "./fixtures.ts";
 
-function streamingGateway(list: () => AsyncIterable<StreamEvent>) {
+function streamingGateway(list: () => AsyncIterable<StreamEvent>, clock = new FakeClock()) {
   const engines = fakeEngines((req) => ({ kind: "stream", events: list(), meta: meta(req.route, { servedModel: "b", attempts: [{ model: "a", provider: "p", status: 503, cls: "server", startedAt: 1000, durationMs: 0, ttftMs: null, message: null }], failovers: 1 }) }));
   const lines: string[] = [];
-  const app = createGateway({ graph: graph(), ports: ports(), adapters: {}, createEngine: engines.create, log: (l) => lines.push(l) });
+  const app = createGateway({ graph: graph(), ports: ports(clock), adapters: {}, createEngine: engines.create, log: (l) => lines.push(l) });
   return { app, engines, lines };
 }
 
@@ -100,15 +100,19 @@ describe("streaming", () => {
 
   test("cancelling the body aborts the engine request and stops the event source", async () => {
     let finalized = false;
+    const clock = new FakeClock();
     async function* endless(): AsyncGenerator<StreamEvent> {
       try {
-        for (let i = 0; i < 1000; i++) yield { type: "chunk", chunk: chunk(`t${i}`) };
+        for (let i = 0; i < 1000; i++) {
+          clock.t += 25; // each chunk is 25 ms of upstream time
+          yield { type: "chunk", chunk: chunk(`t${i}`) };
+        }
         yield { type: "done" };
       } finally {
         finalized = true;
       }
     }
-    const { app, engines, lines } = streamingGateway(endless);
+    const { app, engines, lines } = streamingGateway(endless, clock);
     const res = await app.fetch(post("/v1/chat/completions", chatBody({ stream: true })));
     const reader = res.body!.getReader();
     await reader.read();
@@ -116,7 +120,10 @@ describe("streaming", () => {
     const signal = engines.built[0].requests[0].signal;
     expect(signal.aborted).toBe(true);
     expect(finalized).toBe(true);
-    expect(JSON.parse(lines.at(-1)!).error).toBe("client_cancelled");
+    const log = JSON.parse(lines.at(-1)!);
+    expect(log.error).toBe("client_cancelled");
+    expect(log.durationMs).toBeGreaterThanOrEqual(25);
+    expect(log.overheadMs).toBe(0); // the upstream's time, though its attempt was never recorded, is not overhead
     expect(app.inflight()).toBe(0);
   });
 
