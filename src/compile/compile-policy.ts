@@ -1,14 +1,13 @@
 // AST → Graph for a policy the checker accepted. Models are compiled before routes so candidates can
-// copy their capability masks and context windows; settings are resolved here (rules without their own block share their route's), so the
-// engine never walks an inheritance chain per request.
+// copy their capability masks and context windows; settings are resolved here, once per route and
+// once per rule that has its own block, so the engine never walks an inheritance chain per request.
 import type { Decl, Policy, Rule } from "../syntax/ast.ts";
 import { compileCond, guaranteedCaps } from "./conditions.ts";
 import { compileGateway, compileModel, compileProvider } from "./declarations.ts";
 import { GRAPH_VERSION, type Graph, type ModelNode, type RouteNode } from "./graph.ts";
-import { BUILTIN_DEFAULTS } from "../check/schema.ts";
-import { layerSettings, toGraphSettings } from "./settings.ts";
-import { compileTarget } from "./targets.ts";
 import { lineCounter } from "./line-counter.ts";
+import { layerSettings, SettingsResolver } from "./settings.ts";
+import { compileTarget } from "./targets.ts";
 
 /** `source` (the policy text) is only used to put source line numbers on rules; without it they are 0. */
 export function compilePolicy(policy: Policy, source?: string): Graph {
@@ -16,15 +15,9 @@ export function compilePolicy(policy: Policy, source?: string): Graph {
   const decls = (kind: Decl["kind"]) => policy.items.filter((d) => d.kind === kind);
   const models = decls("model").map(compileModel);
   const modelsByName = new Map<string, ModelNode>(models.map((m) => [m.name, m]));
-  const defaults = layerSettings(BUILTIN_DEFAULTS, decls("defaults")[0]?.body);
-  const graphSettings = new Map([[defaults, toGraphSettings(defaults)]]);
-  const settingsFor = (values: typeof defaults) => {
-    let s = graphSettings.get(values);
-    if (s === undefined) graphSettings.set(values, (s = toGraphSettings(values)));
-    return s;
-  };
+  const resolver = new SettingsResolver(decls("defaults")[0]?.body);
   const routes = decls("route").map((route): RouteNode => {
-    const routeValues = layerSettings(defaults, route.body);
+    const routeValues = layerSettings(resolver.defaults, route.body);
     const rules = route.body.members.filter((m): m is Rule => m.kind === "rule");
     return {
       name: route.name?.value ?? "",
@@ -32,7 +25,7 @@ export function compilePolicy(policy: Policy, source?: string): Graph {
         cond: rule.cond === null ? null : compileCond(rule.cond),
         needs: guaranteedCaps(rule.cond),
         target: compileTarget(rule.target, modelsByName),
-        settings: settingsFor(layerSettings(routeValues, rule.settings)),
+        settings: resolver.settings(layerSettings(routeValues, rule.settings)),
         line: lineOf(rule.span.start),
       })),
     };
@@ -46,4 +39,3 @@ export function compilePolicy(policy: Policy, source?: string): Graph {
     routes,
   };
 }
-

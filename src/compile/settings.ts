@@ -8,6 +8,26 @@ import { readValue } from "../check/read-value.ts";
 import { BUILTIN_DEFAULTS, settingsSchema, type BlockSchema, type SettingsValues } from "../check/schema.ts";
 import type { Settings } from "./graph.ts";
 
+/**
+ * Resolves settings layer by layer and hands out one Graph `Settings` object per distinct result,
+ * so rules without their own block share their route's object (less to build, less to serialise).
+ */
+export class SettingsResolver {
+  private readonly converted = new Map<Readonly<SettingsValues>, Settings>();
+  readonly defaults: Readonly<SettingsValues>;
+
+  constructor(defaultsBlock: Block | null | undefined) {
+    this.defaults = layerSettings(BUILTIN_DEFAULTS, defaultsBlock);
+  }
+
+  /** The graph settings for `values`, converted once. */
+  settings(values: Readonly<SettingsValues>): Settings {
+    let s = this.converted.get(values);
+    if (s === undefined) this.converted.set(values, (s = toGraphSettings(values)));
+    return s;
+  }
+}
+
 /** `base` with `block`'s settings on top; `base` itself is returned when the block sets nothing. */
 export function layerSettings(base: Readonly<SettingsValues>, block: Block | null | undefined): Readonly<SettingsValues> {
   if (!block || !block.members.some((m) => m.kind === "property" && m.key.name in settingsSchema)) return base;
