@@ -5,23 +5,33 @@ import type { Clock } from "./ports.ts";
 import { TimerHeap, type Timer } from "./timer-heap.ts";
 
 export interface ManualClockOptions {
-  /** Microtask turns to run after each firing so awaiting chains can reach their next sleep. */
+  /**
+   * Microtask turns per drain round. After each firing the clock drains in rounds and keeps going
+   * while the previous round touched the clock (now/sleep), so long await chains still reach their
+   * next sleep before time moves; a quiet round ends the drain.
+   */
   drainTurns?: number;
+  /** Upper bound on rounds per drain, against code that polls now() in a microtask loop. */
+  maxDrainRounds?: number;
 }
 
 export class ManualClock implements Clock {
   #now: number;
   #seq = 0;
   #advancing = false;
+  #activity = 0;
   readonly #heap = new TimerHeap();
   readonly #drainTurns: number;
+  readonly #maxDrainRounds: number;
 
   constructor(start = 0, options: ManualClockOptions = {}) {
     this.#now = start;
-    this.#drainTurns = options.drainTurns ?? 64;
+    this.#drainTurns = options.drainTurns ?? 24;
+    this.#maxDrainRounds = options.maxDrainRounds ?? 64;
   }
 
   now(): number {
+    this.#activity++;
     return this.#now;
   }
 
@@ -36,6 +46,7 @@ export class ManualClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    this.#activity++;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (!(ms > 0)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
@@ -96,7 +107,11 @@ export class ManualClock implements Clock {
 
   /** Lets pending promise chains run without moving time. */
   async drain(): Promise<void> {
-    for (let i = 0; i < this.#drainTurns; i++) await null;
+    for (let round = 0; round < this.#maxDrainRounds; round++) {
+      const before = this.#activity;
+      for (let i = 0; i < this.#drainTurns; i++) await null;
+      if (this.#activity === before) return;
+    }
   }
 
   #fireDue(at: number): void {

@@ -37,6 +37,26 @@ describe("ManualClock", () => {
     expect(clock.now()).toBe(100);
   });
 
+  test("long await chains that keep touching the clock still reach their next sleep before time moves", async () => {
+    const clock = new ManualClock(0, { drainTurns: 8 });
+    const seen: number[] = [];
+    const worker = async () => {
+      for (let round = 0; round < 3; round++) {
+        await clock.sleep(10);
+        for (let i = 0; i < 200; i++) {
+          await null;
+          if (i % 5 === 0) clock.now();
+        }
+        seen.push(clock.now());
+      }
+    };
+    const done = worker();
+    await clock.advanceTo(25);
+    await clock.runUntilIdle();
+    await done;
+    expect(seen).toEqual([10, 20, 30]);
+  });
+
   test("an aborted sleep rejects with the reason and leaves the heap", async () => {
     const clock = new ManualClock(0);
     const ctl = new AbortController();
