@@ -19,6 +19,19 @@ export interface RequestRow {
   latencyMs: number;
   ttftMs: number | null; // streams: until the client's first chunk
   costUsd: number;
+  /** Only with `trails`: attempts as `model:status` when the response started, and at the end. */
+  trail?: RequestTrail;
+}
+
+export interface RequestTrail {
+  atResponse: string;
+  servedAtResponse: string | null;
+  final: string;
+}
+
+/** `a:503,a:503,b:200`: an attempt without an HTTP status shows its class (`b:timeout`). */
+export function attemptTrail(attempts: readonly AttemptRecord[]): string {
+  return attempts.map((a) => `${a.model}:${a.status ?? a.cls}`).join(",");
 }
 
 export interface ModelTally {

@@ -9,7 +9,7 @@ import { ManualClock } from "../runtime/manual-clock.ts";
 import type { Ports, Transport } from "../runtime/ports.ts";
 import { SeededRandom } from "../runtime/seeded-random.ts";
 import { checkExpectations } from "./expectations.ts";
-import { Recorder } from "./recorder.ts";
+import { Recorder, attemptTrail, type RequestRow } from "./recorder.ts";
 import type { Scenario } from "./scenario-types.ts";
 import { deriveSeed } from "./seeds.ts";
 import { simulatedAdapters } from "./sim-adapters.ts";
@@ -26,6 +26,14 @@ export interface SimulationOptions {
   /** Runtime state to start from (a snapshot), and the clock time it was taken at. */
   state?: RuntimeState;
   startAt?: number;
+  /** Keep each request's attempt trail in the rows (for comparing against a live run). */
+  trails?: boolean;
+}
+
+export interface SimulationResult {
+  summary: Summary;
+  /** One row per request, in arrival order. */
+  rows: RequestRow[];
 }
 
 /** Simulated upstreams never touch the network; an adapter that tries is a bug worth a loud error. */
@@ -37,6 +45,10 @@ const noNetwork: Transport = {
 const simSecrets = { get: (name: string) => (name ? "sim-key" : undefined) };
 
 export async function runSimulation(opts: SimulationOptions): Promise<Summary> {
+  return (await runScenario(opts)).summary;
+}
+
+export async function runScenario(opts: SimulationOptions): Promise<SimulationResult> {
   const { graph, scenario } = opts;
   const seed = opts.seed ?? scenario.seed;
   const origin = opts.startAt ?? 0;
@@ -56,6 +68,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Summary> {
     sim.expect(id, req.outputTokens, 0);
     try {
       const outcome = await engine.chat({ id, route: req.route, body: req.body, headers: req.headers, signal: neverAborted, receivedAt: startedAt });
+      const atResponse = opts.trails ? { atResponse: attemptTrail(outcome.meta.attempts), servedAtResponse: outcome.meta.servedModel } : null;
       let ok = outcome.kind !== "error";
       let errorKind: string | null = null;
       let firstChunkAt: number | null = null;
@@ -68,7 +81,9 @@ export async function runSimulation(opts: SimulationOptions): Promise<Summary> {
           }
         }
       }
-      recorder.record(Recorder.row(outcome.meta, req.seq, startedAt - origin, req.stream, ok, errorKind, clock.now(), firstChunkAt, startedAt));
+      const row = Recorder.row(outcome.meta, req.seq, startedAt - origin, req.stream, ok, errorKind, clock.now(), firstChunkAt, startedAt);
+      if (atResponse) row.trail = { ...atResponse, final: attemptTrail(outcome.meta.attempts) };
+      recorder.record(row);
     } catch (err) {
       // The engine promises outcomes, not exceptions; if one escapes it is counted, not hidden.
       recorder.record(failedRow(req, `engine_threw:${err instanceof Error ? err.name : "unknown"}`, clock.now() - startedAt));
@@ -113,7 +128,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<Summary> {
     faultsOf: (model) => faults.get(model) ?? [],
     knownModels: new Set(graph.models.map((m) => m.name)),
   });
-  return summarise({ policy: opts.policyName, scenario: scenario.name, seed, durationMs: scenario.durationMs, graph, recorder, expectations });
+  const summary = summarise({ policy: opts.policyName, scenario: scenario.name, seed, durationMs: scenario.durationMs, graph, recorder, expectations });
+  return { summary, rows: recorder.rows };
 }
 
 function failedRow(req: SimRequest, errorKind: string, latencyMs: number) {
