@@ -176,6 +176,8 @@ describe("fault suite: before the first token", () => {
     const state = await (await fetch(`${r.url}/admin/state`, { headers: { authorization: "Bearer adm" } })).text();
     expect([JSON.stringify(body), metrics, state, ...r.logs].join("\n")).not.toContain(UPSTREAM_KEY);
     expect(b.calls[0].body.model).toBe("b-up");
+    expect(b.calls[0].headers.get("authorization")).toBe(`Bearer ${UPSTREAM_KEY}`);
+    expect(b.calls[0].headers.get("x-request-id")).toBe(res.headers.get("x-request-id"));
   });
 
   test("hot reload carries an open breaker to the new engine for a model that kept its name", async () => {

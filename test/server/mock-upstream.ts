@@ -6,6 +6,7 @@
 export interface UpstreamCallRecord {
   at: number; // performance.now() on arrival
   body: Record<string, any>;
+  headers: Headers;
   /** Set when the gateway closed the connection before this reply ended. */
   aborted: boolean;
   /** Resolves when `aborted` becomes true (tests await it rather than polling). */
@@ -13,11 +14,12 @@ export interface UpstreamCallRecord {
   markAborted(): void;
 }
 
-function newCall(body: Record<string, any>): UpstreamCallRecord {
+function newCall(body: Record<string, any>, headers = new Headers()): UpstreamCallRecord {
   let resolve!: () => void;
   const call: UpstreamCallRecord = {
     at: performance.now(),
     body,
+    headers,
     aborted: false,
     gone: new Promise<void>((r) => (resolve = r)),
     markAborted() {
@@ -44,7 +46,7 @@ export function mockUpstream(script: Script): MockUpstream {
     hostname: "127.0.0.1",
     idleTimeout: 0,
     async fetch(req) {
-      const call = newCall((await req.json()) as Record<string, any>);
+      const call = newCall((await req.json()) as Record<string, any>, req.headers);
       calls.push(call);
       req.signal.addEventListener("abort", () => call.markAborted(), { once: true });
       return script(calls.length - 1, call.body, call);
