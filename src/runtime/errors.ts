@@ -40,7 +40,13 @@ function describeSkips(skipped: SkipRecord[]): string {
   return skipped.map((s) => `${s.model} (${s.reason.replace("_", " ")})`).join(", ");
 }
 
-/** Every candidate was skipped before any attempt: 503 with the earliest time one comes back. */
+/**
+ * Every candidate was skipped before any attempt: 503 with the earliest time one comes back.
+ * All-open policy: when every candidate's breaker is open we do not force a "last resort" attempt
+ * on an open breaker (that would defeat the cooldown and add latency to a likely failure); the
+ * client gets 503 at once with Retry-After = seconds until the earliest breaker half-opens (or the
+ * earliest spent quota resets). Half-open breakers then admit only their `probes`.
+ */
 export function nothingAvailable(ctx: RequestCtx): ErrorAnswer {
   const now = ctx.core.ports.clock.now();
   let earliest: number | null = null;

@@ -15,6 +15,10 @@ export interface ManualClockOptions {
   maxDrainRounds?: number;
 }
 
+function never(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason), { once: true }));
+}
+
 export class ManualClock implements Clock {
   #now: number;
   #seq = 0;
@@ -49,6 +53,7 @@ export class ManualClock implements Clock {
     this.#activity++;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (!(ms > 0)) return Promise.resolve();
+    if (ms === Number.POSITIVE_INFINITY) return never(signal); // must not drag runUntilIdle to infinity
     return new Promise<void>((resolve, reject) => {
       const timer: Timer = { at: this.#now + ms, seq: this.#seq++, index: -1, fire: resolve };
       if (signal) {

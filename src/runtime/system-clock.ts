@@ -2,6 +2,9 @@
 // never go backwards (performance.now drives it after one Date.now anchor), and abortable sleeps.
 import type { Clock } from "./ports.ts";
 
+/** setTimeout fires at once for delays past 2^31-1 ms; longer sleeps are chained. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export class SystemClock implements Clock {
   readonly #epochAtStart = Date.now();
   readonly #perfAtStart = performance.now();
@@ -13,14 +16,19 @@ export class SystemClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
+      let handle: ReturnType<typeof setTimeout> | undefined;
       const onAbort = (): void => {
         clearTimeout(handle);
         reject(signal!.reason);
       };
-      const handle = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, Math.max(0, ms));
+      const wait = (left: number): void => {
+        handle = setTimeout(() => {
+          if (left > MAX_TIMER_MS) return wait(left - MAX_TIMER_MS);
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        }, Math.min(Math.max(0, left), MAX_TIMER_MS));
+      };
+      if (Number.isFinite(ms)) wait(ms);
       signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
