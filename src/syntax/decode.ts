@@ -5,31 +5,44 @@ import { Session } from "./diagnostic.ts";
 export const MAX_POLICY_BYTES = 4 * 1024 * 1024;
 export const MAX_NESTING = 64;
 
-export function decodePolicy(bytes: Uint8Array, file: string, session: Session): string | null {
-  if (!checkSize(bytes.length, file, session)) return null;
+export interface Decoded {
+  /** The policy text, or null when the bytes were refused (see the session's diagnostics). */
+  text: string | null;
+  /** Text to show the refused bytes with (invalid sequences as U+FFFD); spans point into it. */
+  shown: string;
+}
+
+export function decodePolicy(bytes: Uint8Array, file: string, session: Session): Decoded {
+  if (!checkSize(bytes.length, file, session)) return { text: null, shown: "" };
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
-    session.error("SY1003", "policy file contains binary data (a NUL byte)", at(file, nul, nul), {
+    const at = lossy(bytes.subarray(0, nul)).length;
+    session.error("SY1003", "policy file contains binary data (a NUL byte)", label(file, at, at + 1), {
       help: "policies are UTF-8 text; check that the right file was given",
     });
-    return null;
+    return { text: null, shown: lossy(bytes) };
   }
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return { text, shown: text };
   } catch {
-    const lossy = new TextDecoder("utf-8").decode(bytes);
-    const bad = Math.max(0, lossy.indexOf("\uFFFD"));
-    session.error("SY1002", "policy file is not valid utf-8", at(file, bad, bad + 1), {
+    const shown = lossy(bytes);
+    const bad = Math.max(0, shown.indexOf("\uFFFD"));
+    session.error("SY1002", "policy file is not valid utf-8", label(file, bad, bad + 1), {
       help: "save the file as UTF-8",
     });
-    return null;
+    return { text: null, shown };
   }
+}
+
+function lossy(bytes: Uint8Array): string {
+  return new TextDecoder("utf-8").decode(bytes);
 }
 
 /** Refuses policies over MAX_POLICY_BYTES (for text, its length in UTF-16 units stands in). */
 export function checkSize(size: number, file: string, session: Session): boolean {
   if (size <= MAX_POLICY_BYTES) return true;
-  session.error("SY1004", `policy file is too large (${(size / 1e6).toFixed(1)} MB)`, at(file, 0, 0), {
+  session.error("SY1004", `policy file is too large (${(size / 1e6).toFixed(1)} MB)`, label(file, 0, 0), {
     help: `split it into several files; the limit is ${MAX_POLICY_BYTES / 1024 / 1024} MiB per file`,
   });
   return false;
@@ -57,7 +70,7 @@ export function checkNesting(text: string, file: string, session: Session): bool
     } else if (c === "{" || c === "[" || c === "(") {
       if (c === "{") operators = -1;
       if (++depth > MAX_NESTING) {
-        session.error("SY1005", `brackets nest deeper than ${MAX_NESTING} levels`, at(file, i, i + 1), {
+        session.error("SY1005", `brackets nest deeper than ${MAX_NESTING} levels`, label(file, i, i + 1), {
           help: "a policy never needs this much nesting; check for a missing closing bracket",
         });
         return false;
@@ -73,7 +86,7 @@ export function checkNesting(text: string, file: string, session: Session): bool
       const word = text.slice(i, end);
       if (word === "when") operators = 0;
       else if (operators >= 0 && (word === "and" || word === "or" || word === "not") && ++operators > MAX_CONDITION_OPERATORS) {
-        session.error("SY1005", `condition has more than ${MAX_CONDITION_OPERATORS} \`and\`/\`or\`/\`not\` operators`, at(file, i, end), {
+        session.error("SY1005", `condition has more than ${MAX_CONDITION_OPERATORS} \`and\`/\`or\`/\`not\` operators`, label(file, i, end), {
           help: "split it into several rules, or match on a header or metadata value instead",
         });
         return false;
@@ -87,6 +100,6 @@ export function checkNesting(text: string, file: string, session: Session): bool
 const WORD_START = /[A-Za-z_]/;
 const WORD_CHAR = /[A-Za-z0-9_]/;
 
-function at(file: string, start: number, end: number) {
+function label(file: string, start: number, end: number) {
   return { file, span: { start, end }, message: "" };
 }

@@ -21,8 +21,8 @@ interface PeggyError {
 
 export function parsePolicyBytes(bytes: Uint8Array, file: string): ParseResult {
   const session = new Session();
-  const text = decodePolicy(bytes, file, session);
-  if (text === null) return { policy: null, source: "", diagnostics: session.diagnostics };
+  const { text, shown } = decodePolicy(bytes, file, session);
+  if (text === null) return { policy: null, source: shown, diagnostics: session.diagnostics };
   return parsePolicy(text, file);
 }
 

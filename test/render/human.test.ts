@@ -131,6 +131,11 @@ describe("renderHuman", () => {
     expect(renderHuman([d], new Map(), plain)).toBe("error[SY1003]: binary\n --> bin.route\n  = help: check the file\n\n1 error, 0 warnings\n");
   });
 
+  test("an empty source gives a location but no frame", () => {
+    const d = diag({ code: "SY1004", message: "too large", primary: { file: "big.route", span: { start: 0, end: 0 }, message: "" }, help: "split it" });
+    expect(renderHuman([d], new Map([["big.route", ""]]), plain)).toBe("error[SY1004]: too large\n --> big.route:1:1\n  = help: split it\n\n1 error, 0 warnings\n");
+  });
+
   test("gutter widens for line numbers of several digits", () => {
     const text = "\n".repeat(120) + "model x {}\n";
     const d = diag({ code: "X1", message: "m", severity: "info", primary: at("w.route", text, "x") });

@@ -33,7 +33,8 @@ const VALID = 'provider p { kind simulated }\nmodel m { provider p  can [chat, s
 
 describe("bad input never crashes the tools", () => {
   test("binary bytes (a NUL) are refused as binary", () => {
-    expectRejected(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), "SY1003");
+    const human = expectRejected(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), "SY1003", { line: 3, column: 1 });
+    expect(human).toContain("3 | \uFFFD\uFFFD\uFFFD\n  | ^\n"); // NUL bytes shown, not written to the terminal
   });
 
   test("a 10 MB file is refused by size, quickly", () => {
@@ -61,7 +62,8 @@ describe("bad input never crashes the tools", () => {
   });
 
   test("invalid utf-8 is refused as such", () => {
-    expectRejected(new Uint8Array([...utf8('model m { upstream "'), 0xc3, 0x28, ...utf8('" }')]), "SY1002");
+    const human = expectRejected(new Uint8Array([...utf8('model m { upstream "'), 0xc3, 0x28, ...utf8('" }')]), "SY1002", { line: 1, column: 21 });
+    expect(human).toContain('1 | model m { upstream "\uFFFD(" }\n  |                     ^\n');
     expectRejected(new Uint8Array([0xed, 0xa0, 0x80]), "SY1002"); // an encoded surrogate
   });
 

@@ -43,7 +43,7 @@ function renderOne(d: Diagnostic, set: SourceSet, paint: Paint): string[] {
   let first = true;
   for (const [file, group] of groupByFile(labels)) {
     const head = group[0].label;
-    const where = set.covers(head) ? `${file}:${set.region(head).line}:${set.region(head).column}` : file;
+    const where = set.locates(head) ? `${file}:${set.region(head).line}:${set.region(head).column}` : file;
     out.push(`${pad}${paint("gutter", first ? "-->" : ":::")} ${sanitize(where)}`);
     first = false;
     const shown = group.filter((l) => set.covers(l.label));
@@ -76,6 +76,6 @@ function groupByFile(labels: FrameLabel[]): Map<string, FrameLabel[]> {
 
 function gutterWidth(labels: Label[], set: SourceSet): number {
   let max = 1;
-  for (const l of labels) if (set.covers(l)) max = Math.max(max, String(set.region(l).line).length);
+  for (const l of labels) if (set.locates(l)) max = Math.max(max, String(set.region(l).line).length);
   return max;
 }

@@ -27,10 +27,15 @@ export class SourceSet {
     return index;
   }
 
-  /** Whether the label points inside text we have (binary or unreadable files have none). */
-  covers(label: Label): boolean {
+  /** Whether the label points inside text we have (unreadable files have none). */
+  locates(label: Label): boolean {
     const text = this.sources.get(label.file);
     return text !== undefined && label.span.start <= text.length;
+  }
+
+  /** Whether there is source worth showing under the label (an empty file has none). */
+  covers(label: Label): boolean {
+    return this.locates(label) && this.sources.get(label.file) !== "";
   }
 
   /** Positions of a label; without the file's text, offsets are read as columns of line 1. */
