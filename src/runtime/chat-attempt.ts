@@ -53,7 +53,7 @@ export function completionExec(ctx: RequestCtx, bodyFor: BodyFor): Exec<ChatComp
     const reply = await run.race(send(ctx, entry, callFor(ctx, entry, run, bodyFor(entry), false)));
     checkStatus(reply.status);
     if (reply.kind !== "completion") {
-      void reply.chunks.return?.();
+      void reply.chunks.return?.()?.catch(() => {});
       throw new UpstreamError("malformed", "expected a completion, got a stream");
     }
     if (!isCompletion(reply.body)) throw new UpstreamError("malformed", "completion without a choices array");

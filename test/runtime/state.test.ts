@@ -54,3 +54,25 @@ describe("state carry-over", () => {
     expect(m.toRecord()).toEqual({ x: "a", z: "c" });
   });
 });
+
+describe("observer", () => {
+  test("a throwing observer does not break requests", async () => {
+    const { createEngine } = await import("../../src/runtime/engine.ts");
+    const base = harness(chainGraph([model("a")]));
+    const engine = createEngine({
+      graph: base.engine.graph,
+      ports: base.ports,
+      adapters: { openai: base.upstream },
+      observer: {
+        attempt: () => {
+          throw new Error("metrics bug");
+        },
+        requestDone: () => {
+          throw new Error("log bug");
+        },
+      },
+    });
+    const out = await engine.chat(base.request({}));
+    expect(out.kind).toBe("completion");
+  });
+});
