@@ -58,9 +58,11 @@ function dist(what: string, one: typeof duration | typeof amount) {
   );
 }
 
+const weight = unit("a weight like `70%` or `3`", (x) => (typeof x === "number" ? (x >= 0 ? x : null) : fraction(x)));
+
 /** `gold`, `[gold, silver]` or `{ gold: 70%, silver: 30% }`. */
 const choice = v.pipe(
-  v.union([v.string(), v.array(v.string()), v.record(v.string(), v.number())], "expected a value, a list of values or `{ value: weight }`"),
+  v.union([v.string(), v.array(v.string()), v.record(v.string(), weight)], "expected a value, a list of values or `{ value: weight }`"),
   v.transform((c): Choice =>
     typeof c === "string" ? [{ value: c, weight: 1 }] : Array.isArray(c) ? c.map((value) => ({ value, weight: 1 })) : Object.entries(c).map(([value, weight]) => ({ value, weight })),
   ),
