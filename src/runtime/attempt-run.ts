@@ -27,10 +27,10 @@ export class AttemptRun {
       this.#rejectAborted = reject;
     });
     this.#aborted.catch(() => {}); // observed through race(); never an unhandled rejection
+    this.#watchdog = new Watchdog<WatchPhase>(clock, "total", (phase) => this.abort(new DeadlineExceeded(phase)));
     this.#onClientAbort = () => this.abort(new ClientGone());
     if (clientSignal.aborted) this.abort(new ClientGone());
     else clientSignal.addEventListener("abort", this.#onClientAbort, { once: true });
-    this.#watchdog = new Watchdog<WatchPhase>(clock, "total", (phase) => this.abort(new DeadlineExceeded(phase)));
   }
 
   get signal(): AbortSignal {
