@@ -126,6 +126,22 @@ describe("renderHuman", () => {
     expect(out).toContain("bad name `\\u001b[2J`");
   });
 
+  test("wide characters take two cells and combining marks none, so carets stay aligned", () => {
+    const text = 'model m { upstream "中文😀e\u0301" bad }\n';
+    const d = diag({ code: "X1", message: "m", primary: at("u.route", text, "bad", "here") });
+    expect(renderHuman([d], new Map([["u.route", text]]), plain)).toContain(
+      '1 | model m { upstream "中文😀e\u0301" bad }\n  |                              ^^^ here\n',
+    );
+  });
+
+  test("bidi overrides and C1 controls in source lines are replaced", () => {
+    const text = 'model m { upstream "a\u202eb\u009bc" }\n';
+    const d = diag({ code: "X1", message: "m \u202e", primary: at("b.route", text, "upstream") });
+    const out = renderHuman([d], new Map([["b.route", text]]), plain);
+    expect(out).not.toMatch(/[\u202e\u009b]/);
+    expect(out).toContain("m \\u202e");
+  });
+
   test("without the file's text only the location is shown", () => {
     const d = diag({ code: "SY1003", message: "binary", primary: { file: "bin.route", span: { start: 40, end: 41 }, message: "" }, help: "check the file" });
     expect(renderHuman([d], new Map(), plain)).toBe("error[SY1003]: binary\n --> bin.route\n  = help: check the file\n\n1 error, 0 warnings\n");

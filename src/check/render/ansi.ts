@@ -22,9 +22,10 @@ export function painter(color: boolean): Paint {
 }
 
 /**
- * Control characters from user input (a string escape can hold ESC) would drive the terminal;
- * show them as `\u001b` instead. Newlines in messages are kept.
+ * Control characters from user input (a string escape can hold ESC) would drive the terminal,
+ * and bidi overrides would reorder what the reader sees; show them as `\u001b` instead.
+ * Newlines in messages are kept.
  */
 export function sanitize(text: string): string {
-  return text.replace(/[\x00-\x09\x0b-\x1f\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

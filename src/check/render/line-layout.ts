@@ -1,5 +1,6 @@
-// Lays a source line out in terminal cells: tabs expand to the next stop, control characters
-// become a visible placeholder, and lines too wide for a terminal are clipped around the span.
+// Lays a source line out in terminal cells: tabs expand to the next stop, wide characters take
+// two cells, control characters become a visible placeholder, and lines too wide for a terminal
+// are clipped around the span, so carets line up under what they point at.
 // Columns here are display cells; offsets are UTF-16 units within the line.
 
 export const TAB_WIDTH = 4;
@@ -22,22 +23,38 @@ export function layLine(text: string): LaidLine {
     if (code === 9) {
       do cells.push(" ");
       while (cells.length % TAB_WIDTH !== 0);
-    } else if (code < 32 || code === 127) {
+    } else if (isUnprintable(code)) {
       cells.push("\uFFFD");
-    } else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      const low = text.charCodeAt(i + 1);
-      if (low >= 0xdc00 && low <= 0xdfff) {
-        cells.push(text.slice(i, i + 2));
-        cellOf[++i] = cells.length - 1;
-      } else cells.push("\uFFFD");
-    } else if (code >= 0xd800 && code <= 0xdfff) {
-      cells.push("\uFFFD"); // a lone surrogate cannot be printed
-    } else {
+    } else if (code < 0x300) {
       cells.push(text[i]);
+    } else {
+      const low = text.charCodeAt(i + 1);
+      const pair = code >= 0xd800 && code <= 0xdbff && low >= 0xdc00 && low <= 0xdfff;
+      if (code >= 0xd800 && code <= 0xdfff && !pair) {
+        cells.push("\uFFFD"); // a lone surrogate cannot be printed
+        continue;
+      }
+      const ch = pair ? text.slice(i, i + 2) : text[i];
+      if (pair) cellOf[i + 1] = cells.length;
+      place(cells, ch);
+      if (pair) i++;
     }
   }
   cellOf[text.length] = cells.length;
   return { cells, cellOf };
+}
+
+/** C0/C1 controls, line separators and bidi overrides: they would move the cursor or reorder text. */
+export function isUnprintable(code: number): boolean {
+  return code < 32 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029 || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+}
+
+/** Wide characters (CJK, emoji) take two cells, the second left empty; combining marks join the cell before. */
+function place(cells: string[], ch: string): void {
+  const width = Bun.stringWidth(ch);
+  if (width === 0 && cells.length > 0) cells[cells.length - 1] += ch;
+  else if (width === 2) cells.push(ch, "");
+  else cells.push(ch);
 }
 
 export interface Window {
