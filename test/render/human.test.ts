@@ -167,3 +167,16 @@ describe("renderHuman", () => {
     expect(renderHuman([], sources, plain)).toBe("");
   });
 });
+
+describe("clipping with wide characters", () => {
+  test("the window never splits a wide character, whatever the offset", () => {
+    for (let pad = 0; pad < 4; pad++) {
+      const text = "x".repeat(pad) + "中".repeat(150) + " target " + "中".repeat(150);
+      const d = diag({ code: "X1", message: "m", primary: at("w.route", text, "target") });
+      const [source, underline] = renderHuman([d], new Map([["w.route", text]]), plain).split("\n").slice(3, 5);
+      const cells = Bun.stringWidth(source.slice(0, source.indexOf("target")));
+      expect(underline.indexOf("^")).toBe(cells);
+      expect(Bun.stringWidth(source)).toBeLessThanOrEqual(4 + 100);
+    }
+  });
+});

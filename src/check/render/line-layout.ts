@@ -73,7 +73,9 @@ export function clip(line: LaidLine, from: number, to: number): Window {
   let first = Math.max(0, from - CLIP_LEAD);
   if (to - first > width && from - first > 0) first = Math.max(0, Math.min(from, to - width));
   first = Math.min(first, Math.max(0, total - width));
-  const last = Math.min(total, first + width);
+  if (line.cells[first] === "") first++; // never start on the second half of a wide character
+  let last = Math.min(total, first + width);
+  if (last < total && line.cells[last] === "") last--; // nor end on the first half
   const lead = first > 0 ? "…" : "";
   const tail = last < total ? "…" : "";
   return { text: lead + line.cells.slice(first, last).join("") + tail, shift: lead.length - first, first, last };
