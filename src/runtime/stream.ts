@@ -37,7 +37,9 @@ interface Segment {
   promptTokens: number;
   receivedChars: number;
   usage: Usage | null;
+  /** Every choice seen so far has a finish_reason (n > 1 streams finish choice by choice). */
   finished: boolean;
+  unfinishedChoices: Set<number>;
   status: number;
 }
 
@@ -143,7 +145,7 @@ export async function* superviseStream(plan: StreamPlan, start: LoopResult<Strea
         }
       }
       malformed = 0;
-      if (hasFinish(chunk)) seg.finished = true;
+      trackFinish(seg, chunk);
       const out = shape(chunk);
       const t = clock.now();
       checkpoint.tokensReceived = Math.ceil(seg.receivedChars / 4);
@@ -223,8 +225,17 @@ function newSegment(handle: AttemptHandle, startValue: StreamStart, trimmer: Ove
     receivedChars: 0,
     usage: null,
     finished: false,
+    unfinishedChoices: new Set(),
     status,
   };
+}
+
+function trackFinish(seg: Segment, chunk: ChatChunk): void {
+  for (const c of chunk.choices) {
+    if (c.finish_reason) seg.unfinishedChoices.delete(c.index);
+    else if (!seg.finished || seg.unfinishedChoices.size > 0) seg.unfinishedChoices.add(c.index);
+  }
+  if (hasFinish(chunk)) seg.finished = seg.unfinishedChoices.size === 0;
 }
 
 function describeExhausted(trail: string[], last: Failure | null): string {

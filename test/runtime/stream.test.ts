@@ -187,6 +187,20 @@ describe("ending", () => {
     expect(h.upstream.calls[0]!.signal.aborted).toBe(true);
   });
 
+  test("with n > 1 the stream is finished only when every choice has finished", async () => {
+    const h = harness(chainGraph([model("a")]));
+    const c = (index: number, delta: Record<string, unknown>, finish: string | null = null) => ({
+      raw: { id: "x", created: 5, choices: [{ index, delta, finish_reason: finish }] },
+    });
+    h.upstream.script("a", [
+      { kind: "stream", steps: [c(0, { role: "assistant", content: "A" }), c(1, { role: "assistant", content: "B" }), c(0, {}, "stop"), { wait: 1_500 }, c(1, { content: "b" }), c(1, {}, "stop")] },
+    ]);
+    const { events } = await h.stream({ n: 2 });
+    const second = chunks(events).flatMap((x) => x.choices.filter((ch) => ch.index === 1).map((ch) => ch.delta.content ?? ""));
+    expect(second.join("")).toBe("Bb");
+    expect(events.at(-1)).toEqual({ type: "done" });
+  });
+
   test("finish plus usage without [DONE] finishes at once", async () => {
     const h = harness(chainGraph([model("a")]));
     h.upstream.script("a", [{ kind: "stream", steps: [...textSteps("ok", usage(3, 1)), { hang: true }] }]);
