@@ -14,6 +14,14 @@ export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Rounds an axis maximum up to 1, 2, 2.5 or 5 times a power of ten, so ticks read as round numbers. */
+export function niceCeil(x: number): number {
+  if (!(x > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(x));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= x) return m * p;
+  return 10 * p;
+}
+
 interface Frame {
   height: number;
   durationMs: number;
@@ -50,7 +58,7 @@ function svg(height: number, body: string, title: string): string {
 /** One stacked bar per bucket; `stacks[i][k]` is series k's value in bucket i. */
 export function stackedBars(title: string, bucketMs: number, durationMs: number, stacks: number[][], colors: string[], yLabel = (v: number) => String(Math.round(v))): string {
   const height = 240;
-  const max = Math.max(1, ...stacks.map((s) => s.reduce((a, b) => a + b, 0)));
+  const max = niceCeil(Math.max(4, ...stacks.map((s) => s.reduce((a, b) => a + b, 0))));
   const f: Frame = { height, durationMs, yMax: max, yLabel };
   const bw = Math.max(1, (bucketMs / durationMs) * plotW - 1);
   const rects: string[] = [];
@@ -72,7 +80,7 @@ export function lines(title: string, bucketMs: number, durationMs: number, serie
   const height = 220;
   let max = yMaxAtLeast;
   for (const s of series) for (const v of s.values) if (v !== null && v > max) max = v;
-  const f: Frame = { height, durationMs, yMax: max === 0 ? 1 : max * 1.05, yLabel };
+  const f: Frame = { height, durationMs, yMax: niceCeil(max), yLabel };
   const paths = series.map((s) => {
     let d = "";
     let pen = false;
