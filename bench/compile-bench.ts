@@ -39,12 +39,14 @@ export function generatePolicy(routes = ROUTES, models = MODELS): string {
       "}",
     );
   }
-  // Every model is used: route r's candidates are the five models r*5 … r*5+4 (wrapping).
+  // Every model is used: route r's candidates are the five models r*5 … r*5+4 (wrapping); its
+  // vision-and-tools rule uses models whose index is 2 mod 4 (the full capability set).
   for (let r = 0; r < routes; r++) {
     const ms = Array.from({ length: 5 }, (_, i) => `m${(r * 5 + i) % models}`);
+    const full = (k: number) => `m${(4 * (2 * r + k) + 2) % models}`;
     out.push(
       `route r${r} {`,
-      `  when vision and tools -> [${ms[2]}, ${ms[0]}]`,
+      `  when vision and tools -> [${full(0)}, ${full(1)}]`,
       `  when tokens > 100k -> [${ms[3]}, ${ms[1]}]`,
       `  when header "x-tier" == "free" -> round_robin [${ms[0]}, ${ms[4]}]`,
       `  when metadata "team" in ["search", "ads"] -> weighted [${ms[1]} 3, ${ms[2]} 1]`,
