@@ -52,7 +52,7 @@ export async function* superviseStream(plan: StreamPlan, start: LoopResult<Strea
   const streamId = typeof first?.id === "string" ? first.id : `chatcmpl-${ctx.id}`;
   const created = typeof first?.created === "number" ? first.created : Math.floor(clock.now() / 1000);
   let delivered = "";
-  let roleSent = false;
+  const rolesSent = new Set<number>(); // per choice index: one role delta each, continuations add none
   let toolCallsSent = false;
   let remaining = plan.remaining;
   let ended = false;
@@ -85,8 +85,8 @@ export async function* superviseStream(plan: StreamPlan, start: LoopResult<Strea
     const choices = chunk.choices.map((c) => {
       const delta = { ...c.delta };
       if (delta.role !== undefined) {
-        if (roleSent) delete delta.role;
-        else roleSent = true;
+        if (rolesSent.has(c.index)) delete delta.role;
+        else rolesSent.add(c.index);
       }
       if (typeof delta.content === "string") {
         seg.receivedChars += delta.content.length;

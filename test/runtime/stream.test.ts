@@ -198,6 +198,7 @@ describe("ending", () => {
     const { events } = await h.stream({ n: 2 });
     const second = chunks(events).flatMap((x) => x.choices.filter((ch) => ch.index === 1).map((ch) => ch.delta.content ?? ""));
     expect(second.join("")).toBe("Bb");
+    expect(chunks(events).flatMap((x) => x.choices.filter((ch) => ch.delta.role).map((ch) => ch.index))).toEqual([0, 1]);
     expect(events.at(-1)).toEqual({ type: "done" });
   });
 
