@@ -40,7 +40,7 @@ export function mutateOnce(text: string, m: Mutator): string {
   const r = m.random;
   const tokens = tokenize(text);
   const at = Math.floor(r() * (tokens.length + 1));
-  const op = Math.floor(r() * 8);
+  const op = Math.floor(r() * 9);
   switch (op) {
     case 0: // delete a token
       tokens.splice(at, 1);
@@ -73,6 +73,9 @@ export function mutateOnce(text: string, m: Mutator): string {
       const cut = r() < 0.5 ? Math.floor(r() * 40) : 0;
       return text.slice(0, i) + fragment + text.slice(i + cut);
     }
+    case 8: // a comment between two tokens: stresses where the formatter puts comments back
+      tokens.splice(at, 0, r() < 0.5 ? " # note\n" : "\n# own line\n\n");
+      return tokens.join("");
     default: { // replace a token by another token of the same text family from the corpus
       if (at < tokens.length && !/^\s/.test(tokens[at])) tokens[at] = pick(r, m.pool);
       return tokens.join("");
