@@ -1,7 +1,7 @@
 // Turns a snapshot document into file bytes and back. Every file carries a header (magic, format,
 // layout version, body length, crc32) so a truncated, corrupted or foreign file is named as such
 // instead of half-loading; the body is then validated with valibot before anyone sees it.
-import { decode as msgpackDecode, encode as msgpackEncode } from "@msgpack/msgpack";
+import { Decoder, Encoder } from "@msgpack/msgpack";
 import * as v from "valibot";
 import YAML from "yaml";
 import type { RuntimeState } from "../runtime/api.ts";
@@ -22,6 +22,8 @@ export type DecodeResult =
   | { ok: true; format: StateFormat; document: SnapshotDocument }
   | { ok: false; problem: DecodeProblem; message: string };
 
+// Reused (encode/decode are synchronous, so never shared mid-call): skips per-call buffer growth.
+const msgpack = { encoder: new Encoder({ initialBufferSize: 1 << 20 }), decoder: new Decoder() };
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -37,7 +39,7 @@ function hex8(n: number): string {
 export function encodeSnapshot(state: RuntimeState, writtenAt: number, format: StateFormat): Uint8Array {
   const document: SnapshotDocument = { version: SNAPSHOT_VERSION, writtenAt, state };
   if (format === "msgpack") {
-    const body = msgpackEncode(document);
+    const body = msgpack.encoder.encode(document);
     const out = new Uint8Array(BINARY_HEADER_BYTES + body.length);
     out.set(utf8.encode(BINARY_MAGIC), 0);
     const view = new DataView(out.buffer);
@@ -48,7 +50,7 @@ export function encodeSnapshot(state: RuntimeState, writtenAt: number, format: S
     out.set(body, BINARY_HEADER_BYTES);
     return out;
   }
-  const text = format === "json" ? JSON.stringify(document) + "\n" : YAML.stringify(document);
+  const text = format === "json" ? JSON.stringify(document) + "\n" : YAML.stringify(document, { aliasDuplicateObjects: false });
   const body = utf8.encode(text);
   const header = `${TEXT_MAGIC} v${SNAPSHOT_VERSION} ${format} length=${body.length} crc32=${hex8(crc32(body))}\n`;
   const head = utf8.encode(header);
@@ -79,14 +81,15 @@ function decodeBinary(bytes: Uint8Array): DecodeResult {
   if (checked) return checked;
   let value: unknown;
   try {
-    value = msgpackDecode(body);
+    value = msgpack.decoder.decode(body);
   } catch (err) {
     return fail("corrupt", `its msgpack body does not decode (${shortReason(err)})`);
   }
   return validate(value, "msgpack");
 }
 
-const TEXT_HEADER = /^# switchyard-state v(\d+) (\S+) length=(\d+) crc32=([0-9a-f]{8})$/;
+/** `length=… crc32=…` may be deleted by someone editing a json/yaml snapshot by hand (see docs/state.md). */
+const TEXT_HEADER = /^# switchyard-state v(\d+) (\S+)(?: length=(\d+) crc32=([0-9a-f]{8}))?$/;
 
 function decodeText(bytes: Uint8Array): DecodeResult {
   const newline = bytes.indexOf(0x0a);
@@ -99,12 +102,13 @@ function decodeText(bytes: Uint8Array): DecodeResult {
   const format = m[2];
   if (!isStateFormat(format) || format === "msgpack") return fail("corrupt", `its header names an unknown text format \`${format}\``);
   const body = bytes.subarray(newline + 1);
-  const checked = checkBody(body, Number(m[3]), parseInt(m[4], 16));
+  const checked = m[3] === undefined ? null : checkBody(body, Number(m[3]), parseInt(m[4], 16));
   if (checked) return checked;
   let value: unknown;
   try {
     const text = fromUtf8.decode(body);
-    value = format === "json" ? JSON.parse(text) : YAML.parse(text);
+    // Duplicate keys: last one wins, as JSON.parse does (yaml's unique-key check is quadratic on big maps).
+    value = format === "json" ? JSON.parse(text) : YAML.parse(text, { uniqueKeys: false });
   } catch (err) {
     return fail("corrupt", `its ${format} body does not parse (${shortReason(err)})`);
   }

@@ -35,6 +35,17 @@ describe("round trip", () => {
   });
 });
 
+test("a hand-edited text snapshot without length/crc32 in its header is read (and still validated)", () => {
+  const edited = text(encodeSnapshot(sampleState(), T0, "yaml"))
+    .replace(/ length=\d+ crc32=[0-9a-f]{8}\n/, "\n")
+    .replace("consecutiveFailures: 5", "consecutiveFailures: 0");
+  const decoded = decodeSnapshot(new TextEncoder().encode(edited));
+  expect(decoded.ok).toBe(true);
+  if (decoded.ok) expect(decoded.document.state.breakers["gpt-4o"].consecutiveFailures).toBe(0);
+  const invalid = edited.replace("phase: open", "phase: ajar");
+  expect(decodeSnapshot(new TextEncoder().encode(invalid))).toMatchObject({ ok: false, problem: "invalid" });
+});
+
 describe("bad files are named, never half-loaded", () => {
   const good = (format: (typeof STATE_FORMATS)[number]) => encodeSnapshot(sampleState(), T0, format);
 
