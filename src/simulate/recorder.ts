@@ -110,7 +110,9 @@ export class Recorder {
   #wasOpen(model: string, at: number): boolean {
     const openedAt = this.#openSince.get(model);
     if (openedAt !== undefined && at > openedAt) return true;
-    for (const span of this.#closedAgain.get(model) ?? []) if (at > span.openedAt && at < span.leftAt) return true;
+    // Spans are in time order and attempts report soon after they start: scan back from the latest.
+    const spans = this.#closedAgain.get(model) ?? [];
+    for (let i = spans.length - 1; i >= 0 && spans[i].leftAt > at; i--) if (at > spans[i].openedAt) return true;
     return false;
   }
 

@@ -85,6 +85,7 @@ const traffic = v.pipe(
     metadata: v.optional(v.record(v.string(), choice), {}),
   }),
   v.check((t) => (t.rate === undefined) !== (t.count === undefined), "give exactly one of `rate` or `count`"),
+  v.check((t) => t.until === undefined || t.from < t.until, "`from` must come before `until`"),
 );
 
 const fault = v.pipe(
