@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     for (const format of STATE_FORMATS) {
       const runs = runsFor(format);
       const path = join(dir, `state.${format}`);
-      let bytes = new Uint8Array();
+      let bytes: Uint8Array = new Uint8Array();
       const encode = await median(runs, () => {
         bytes = encodeSnapshot(state, NOW, format);
       });
