@@ -3916,9 +3916,10 @@ function peg$parse(input, options) {
 
 
   const comments = [];
+  // range() is O(1); location() computes line/column and turns quadratic on long chains.
   function span() {
-    const l = location();
-    return { start: l.start.offset, end: l.end.offset };
+    const r = range();
+    return { start: r.start, end: r.end };
   }
 
   peg$result = peg$startRuleFunction();
