@@ -8,7 +8,8 @@ import type { Graph } from "../compile/graph.ts";
 import type { RuntimeState } from "../runtime/api.ts";
 import { pruneToGraph, readSnapshotFile } from "../state/index.ts";
 import { renderHtml } from "./render-html.ts";
-import { renderJson, renderText } from "./render-text.ts";
+import { renderJson } from "./render-json.ts";
+import { renderText } from "./render-text.ts";
 import { runSimulation } from "./run.ts";
 import { formatProblems, parseScenario } from "./scenario-load.ts";
 

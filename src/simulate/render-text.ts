@@ -64,8 +64,3 @@ export function renderText(s: Summary, opts: TextOptions = { color: false }): st
   }
   return out.join("\n") + "\n";
 }
-
-/** Stable JSON: the summary is built in a fixed key order with rounded numbers. */
-export function renderJson(s: Summary): string {
-  return JSON.stringify(s, null, 2) + "\n";
-}

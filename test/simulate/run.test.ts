@@ -1,7 +1,7 @@
 // The simulator drives the real engine: outages open breakers, every scenario fault kind reaches
 // the engine as the failure class it stands for, and runs replay byte for byte from a seed.
 import { describe, expect, test } from "bun:test";
-import { renderJson } from "../../src/simulate/render-text.ts";
+import { renderJson } from "../../src/simulate/render-json.ts";
 import { simulate } from "./helpers.ts";
 
 const OUTAGE = `duration: 1m
