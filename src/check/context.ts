@@ -23,7 +23,7 @@ export interface SymbolTable {
   gateway: Decl | null;
 }
 
-type Extra = Partial<Pick<Diagnostic, "secondary" | "notes" | "help">>;
+type Extra = Partial<Pick<Diagnostic, "secondary" | "notes" | "help" | "secret">>;
 
 export class CheckContext {
   readonly symbols: SymbolTable = { providers: new Map(), models: new Map(), routes: new Map(), defaults: null, gateway: null };

@@ -18,6 +18,8 @@ export interface Diagnostic {
   secondary: Label[];
   notes: string[];
   help: string | null; // the fix
+  /** The primary span covers a secret: renderers must not print that text (it is masked). */
+  secret?: boolean;
 }
 
 /** Collects the problems of one stage; a stage with errors stops the pipeline before the next. */

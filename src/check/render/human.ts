@@ -19,7 +19,7 @@ export function renderHuman(diags: readonly Diagnostic[], sources: ReadonlyMap<s
   if (diags.length === 0) return "";
   const set = new SourceSet(sources);
   const paint = painter(opts.color);
-  const blocks = diags.map((d) => renderOne(d, set, paint).join("\n") + "\n");
+  const blocks = diags.map((d) => renderOne(d, d.secret ? new SourceSet(masked(sources, d)) : set, paint).join("\n") + "\n");
   return blocks.join("\n") + "\n" + summaryLine(diags, paint) + "\n";
 }
 
@@ -61,6 +61,17 @@ function renderOne(d: Diagnostic, set: SourceSet, paint: Paint): string[] {
     out.push(paint("gutter", `${pad} =`) + " " + paint(kind === "help" ? "help" : "bold", `${kind}:`) + " " + body);
   }
   return out;
+}
+
+/** The sources with the secret under `d`'s primary span starred out (its first 4 characters kept for recognition). */
+function masked(sources: ReadonlyMap<string, string>, d: Diagnostic): Map<string, string> {
+  const copy = new Map(sources);
+  const text = sources.get(d.primary.file);
+  if (text === undefined) return copy;
+  const { start, end } = d.primary.span;
+  const keep = Math.min(end, start + 5); // the opening quote and a short prefix
+  copy.set(d.primary.file, text.slice(0, keep) + text.slice(keep, end).replace(/[^"\n]/g, "*") + text.slice(end));
+  return copy;
 }
 
 /** Labels per file, the primary's file first, then files in the order their labels appear. */
