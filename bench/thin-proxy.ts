@@ -18,3 +18,5 @@ const server = Bun.serve({
   },
 });
 console.log(`ready ${server.port}`);
+
+export {}; // a module, so its top-level names stay local
