@@ -1,10 +1,13 @@
 // The one call `serve` makes for `--state`: load what the last run left (aged and trimmed to the
 // policy), then keep writing snapshots until stopped. The engine does not exist yet when this
 // runs, so `getState` is a thunk that is first called one interval later.
+import { access, constants } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { Graph } from "../compile/graph.ts";
 import type { RuntimeState } from "../runtime/api.ts";
 import type { Clock } from "../runtime/ports.ts";
 import type { StateFormat } from "./format.ts";
+import { describeIoError } from "./io-error.ts";
 import { loadSnapshot, type LoadResult } from "./load-snapshot.ts";
 import { createSnapshotter, type WriteResult } from "./snapshotter.ts";
 
@@ -32,7 +35,18 @@ export interface AttachedSnapshots {
   stop(): Promise<WriteResult>;
 }
 
+/** `--state` cannot work at all (its directory is missing or not writable): serve should exit 2 with this message. */
+export class StateSetupError extends Error {
+  override name = "StateSetupError";
+}
+
 export async function attachSnapshots(options: AttachOptions): Promise<AttachedSnapshots> {
+  const dir = dirname(options.path);
+  try {
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    throw new StateSetupError(`cannot keep state in \`${options.path}\`: its directory \`${dir}\` is not usable: ${describeIoError(err)}`);
+  }
   const load = await loadSnapshot(options.path, { now: options.clock.now(), graph: options.graph });
   const snapshotter = createSnapshotter({
     path: options.path,

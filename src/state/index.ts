@@ -1,5 +1,5 @@
 // The state layer's public surface: what serve, simulate and the CLI import from src/state.
-export { attachSnapshots, type AttachOptions, type AttachedSnapshots } from "./attach.ts";
+export { StateSetupError, attachSnapshots, type AttachOptions, type AttachedSnapshots } from "./attach.ts";
 export { atomicWrite, cleanStaleTemps } from "./atomic-write.ts";
 export { decodeSnapshot, encodeSnapshot, type DecodeResult } from "./codec.ts";
 export { decayState } from "./decay.ts";
@@ -13,6 +13,7 @@ export {
 export { freshState } from "./fresh-state.ts";
 export { loadSnapshot, type LoadOptions, type LoadResult } from "./load-snapshot.ts";
 export { pruneToGraph } from "./prune.ts";
+export { STATE_USAGE, runStateCli, type StateCliIo } from "./cli.ts";
 export { readSnapshotFile, type ReadResult } from "./read-snapshot.ts";
 export { RuntimeStateSchema, type SnapshotDocument } from "./schema.ts";
 export { createSnapshotter, SnapshotWriteError, type Snapshotter, type SnapshotterOptions, type WriteResult } from "./snapshotter.ts";

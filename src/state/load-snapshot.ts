@@ -45,13 +45,10 @@ export async function loadSnapshot(path: string, options: LoadOptions): Promise<
     case "absent":
       return { ...base, state: freshState(), outcome: "absent" };
     case "unreadable":
-      return { ...base, state: freshState(), outcome: "unreadable", warnings: [`${read.message}; starting with fresh state`] };
-    case "bad": {
-      const moved = await moveAside(path, options.now);
-      const where = moved.ok ? `moved it to \`${moved.path}\`` : `could not move it aside (${moved.message}); it will be overwritten by the next snapshot`;
-      const warning = `state file \`${path}\` was not loaded: ${read.message}; ${where} and started with fresh state`;
-      return { ...base, state: freshState(), outcome: moved.ok ? "moved_aside" : "unreadable", movedTo: moved.ok ? moved.path : null, warnings: [warning] };
-    }
+      if (read.directory) return { ...base, state: freshState(), outcome: "unreadable", warnings: [`${read.message}; starting with fresh state`] };
+      return setAside(path, read.message, options.now, base);
+    case "bad":
+      return setAside(path, read.message, options.now, base);
     case "ok":
       break;
   }
@@ -67,6 +64,17 @@ export async function loadSnapshot(path: string, options: LoadOptions): Promise<
   let dropped = 0;
   if (options.graph) ({ state, dropped } = pruneToGraph(state, options.graph));
   return { ...base, state, outcome: "loaded", format: read.format, writtenAt: document.writtenAt, dropped, warnings };
+}
+
+type LoadBase = Omit<LoadResult, "state" | "outcome">;
+
+/** A file we cannot use is kept for whoever wants to look at it; the gateway starts fresh. */
+async function setAside(path: string, reason: string, now: number, base: LoadBase): Promise<LoadResult> {
+  const moved = await moveAside(path, now);
+  const where = moved.ok ? `moved it to \`${moved.path}\`` : `could not move it aside (${moved.message})`;
+  const warning = `state file \`${path}\` was not loaded: ${reason}; ${where} and started with fresh state`;
+  if (!moved.ok) return { ...base, state: freshState(), outcome: "unreadable", warnings: [warning] };
+  return { ...base, state: freshState(), outcome: "moved_aside", movedTo: moved.path, warnings: [warning] };
 }
 
 /** `<name>.corrupt-<UTC timestamp>` (with a counter if that exists too); never overwrites. */

@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { ManualClock } from "../../src/runtime/manual-clock.ts";
 import type { RuntimeState } from "../../src/runtime/api.ts";
-import { attachSnapshots } from "../../src/state/attach.ts";
+import { StateSetupError, attachSnapshots } from "../../src/state/attach.ts";
 import { decodeSnapshot } from "../../src/state/codec.ts";
 import { createSnapshotter, type WriteResult } from "../../src/state/snapshotter.ts";
 import { T0, sampleState, tempDir } from "./fixtures.ts";
@@ -138,4 +138,12 @@ test("attachSnapshots loads the previous run's state and keeps writing the live 
   expect(second.state.counters.x.tokensOut).toBe(3);
   await second.stop();
   expect(readFileSync(path).subarray(0, 4).toString()).toBe("SWYD"); // rewritten as msgpack, the default
+});
+
+test("attachSnapshots refuses a state path whose directory does not exist", async () => {
+  using dir = tempDir();
+  const path = dir.file("nope/s.bin");
+  const attaching = attachSnapshots({ path, intervalMs: 20, clock: new ManualClock(T0), getState: sampleState });
+  await expect(attaching).rejects.toBeInstanceOf(StateSetupError);
+  await expect(attaching).rejects.toThrow(`cannot keep state in \`${path}\`: its directory \`${dir.file("nope")}\` is not usable: no such file or directory (ENOENT)`);
 });
