@@ -49,4 +49,5 @@ export const CHECK_CODES: Readonly<Record<string, CodeInfo>> = {
   SY3005: { description: "environment variable not set (lint)", help: "set the variable where the gateway runs" },
   SY3006: { description: "weighted strategy without weights", help: "give weights or use round_robin" },
   SY3007: { description: "model listed twice in one target", help: "remove the repeat" },
+  SY3008: { description: "policy declares no routes", help: "add a route, or check that this is the right file" },
 };

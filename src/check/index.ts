@@ -9,6 +9,7 @@ import { collectSymbols } from "./passes/collect-symbols.ts";
 import { checkConditions } from "./passes/conditions.ts";
 import { checkEnvVars } from "./passes/env-vars.ts";
 import { checkMissingOtherwise } from "./passes/missing-otherwise.ts";
+import { checkHasRoutes } from "./passes/no-routes.ts";
 import { checkModels } from "./passes/models.ts";
 import { checkProviders } from "./passes/providers.ts";
 import { checkRouteCycles } from "./passes/route-cycles.ts";
@@ -39,6 +40,7 @@ export const PASSES: readonly Pass[] = [
   checkCapabilities,
   checkSettingsConsistency,
   checkMissingOtherwise,
+  checkHasRoutes,
   checkUnused,
   checkEnvVars,
 ];
