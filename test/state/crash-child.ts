@@ -20,6 +20,7 @@ const snapshots = await attachSnapshots({
   getState: () => {
     const state = live!;
     appendFileSync(log, `${stateHash(state)}\n`);
+    process.stdout.write("begin\n");
     return state;
   },
   onError: (message) => process.stderr.write(`${message}\n`),

@@ -14,17 +14,26 @@ const CHILD = join(import.meta.dir, "crash-child.ts");
 const KILLS = 24;
 const MODELS = 600;
 
-/** Reads the child's stdout until its first completed write; returns its `ready …` line. */
-async function waitForFirstWrite(proc: Bun.Subprocess<"ignore", "pipe", "pipe">): Promise<string> {
+/** The child's stdout as lines: `ready <outcome>`, then `begin` before and `wrote` after each write. */
+function lines(proc: Bun.Subprocess<"ignore", "pipe", "pipe">) {
   const reader = proc.stdout.getReader();
-  let text = "";
-  while (!text.includes("wrote\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`child exited before its first write: ${await new Response(proc.stderr).text()}`);
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  return text.split("\n")[0];
+  const decoder = new TextDecoder();
+  let buffered = "";
+  return async function next(): Promise<string> {
+    while (!buffered.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`child exited early: ${await new Response(proc.stderr).text()}`);
+      buffered += decoder.decode(value);
+    }
+    const at = buffered.indexOf("\n");
+    const line = buffered.slice(0, at);
+    buffered = buffered.slice(at + 1);
+    return line;
+  };
+}
+
+async function until(next: () => Promise<string>, wanted: string): Promise<void> {
+  while ((await next()) !== wanted);
 }
 
 test(
@@ -38,11 +47,18 @@ test(
     let stale: string[] = [];
     for (let i = 0; i < KILLS; i++) {
       const proc = Bun.spawn(["bun", CHILD, path, log, "20", String(MODELS)], { stdout: "pipe", stderr: "pipe" });
-      const ready = await waitForFirstWrite(proc);
-      if (ready === "ready loaded") loadedBefore++;
+      const next = lines(proc);
+      if ((await next()) === "ready loaded") loadedBefore++;
+      await until(next, "wrote");
       expect(stale.filter((name) => existsSync(join(dir.path, name)))).toEqual([]); // the new start removed them
-      // a random moment within the next few write cycles (not a wait for anything: the kill time)
-      await new Promise((r) => setTimeout(r, Math.random() * 45));
+      // The kill time (not a wait for anything): odd rounds anywhere in the next few write cycles,
+      // even rounds a few milliseconds after a write began, while its temp file is being written.
+      if (i % 2 === 1) {
+        await new Promise((r) => setTimeout(r, Math.random() * 45));
+      } else {
+        await until(next, "begin");
+        await new Promise((r) => setTimeout(r, Math.random() * 6));
+      }
       proc.kill("SIGKILL");
       await proc.exited;
 
