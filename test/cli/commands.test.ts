@@ -1,10 +1,12 @@
 // The other commands: fmt (rewrite and --check), graph (formats, one route, errors), help and
 // version, usage errors, and the promise that nothing ever prints a stack trace.
-import { describe, expect, spyOn, test } from "bun:test";
+import { afterAll, describe, expect, spyOn, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/main.ts";
-import { BROKEN, CLEAN, cli, scratch, STACK_LINE } from "./run-cli.ts";
+import { BROKEN, CLEAN, cleanupScratch, cli, scratch, STACK_LINE } from "./run-cli.ts";
+
+afterAll(cleanupScratch);
 
 describe("help, version and usage errors", () => {
   test("--version prints the package version", () => {

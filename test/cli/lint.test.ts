@@ -1,9 +1,11 @@
 // `switchyard lint` as CI runs it: exit codes, every output format, per-file independence, sorted
 // output, unreadable files, the opt-in missing-env check, and colour only on a terminal.
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { BROKEN, CLEAN, cli, ROOT, scratch, STACK_LINE, WARNS } from "./run-cli.ts";
+import { BROKEN, CLEAN, cleanupScratch, cli, ROOT, scratch, STACK_LINE, WARNS } from "./run-cli.ts";
+
+afterAll(cleanupScratch);
 
 describe("exit codes", () => {
   test("the shipped policies lint clean, even with --deny-warnings and no keys in the environment", () => {

@@ -1,6 +1,6 @@
 // Spawns the real CLI (`bun src/cli/main.ts …`) the way users and CI run it, and writes scratch
 // policy files into a fresh temp directory per test file.
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -20,8 +20,16 @@ export function cli(args: string[], opts: { cwd?: string; env?: Record<string, s
   return { code: p.exitCode ?? -1, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
 }
 
+const scratchDirs: string[] = [];
+
+/** Removes every scratch directory made so far; each test file calls it in `afterAll`. */
+export function cleanupScratch(): void {
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 export function scratch(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "switchyard-cli-"));
+  scratchDirs.push(dir);
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), text);

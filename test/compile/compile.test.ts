@@ -1,8 +1,8 @@
 // What the compiler puts in the graph: resolved settings, candidates with caps and context windows,
 // conditions as capability masks, defaults for omitted keys, and the pipeline's stop-at-first-
 // failing-stage behaviour.
-import { describe, expect, test } from "bun:test";
-import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Graph, TargetNode } from "../../src/compile/graph.ts";
@@ -10,6 +10,14 @@ import { compilePolicyFile, compilePolicySource } from "../../src/compile/index.
 import { CAP_BIT } from "../../src/syntax/vocabulary.ts";
 
 const SIM = `provider sim { kind simulated }`;
+
+const tempDirs: string[] = [];
+const tempDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), "switchyard-compile-"));
+  tempDirs.push(dir);
+  return dir;
+};
+afterAll(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function compile(source: string): Graph {
   const result = compilePolicySource(source, "test.route");
@@ -226,7 +234,7 @@ describe("pipeline", () => {
   });
 
   test("compilePolicyFile turns I/O problems into SY4001 instead of throwing", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "switchyard-compile-"));
+    const dir = tempDir();
     symlinkSync(join(dir, "nowhere"), join(dir, "dangling.route"));
     for (const path of [join(dir, "missing.route"), join(dir, "dangling.route"), dir]) {
       const r = await compilePolicyFile(path);
@@ -237,7 +245,7 @@ describe("pipeline", () => {
   });
 
   test("compilePolicyFile reads bytes, so bad encodings are diagnostics too", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "switchyard-compile-"));
+    const dir = tempDir();
     const path = join(dir, "latin1.route");
     writeFileSync(path, Buffer.from([0x72, 0x6f, 0x75, 0x74, 0x65, 0x20, 0xe9, 0x0a]));
     const r = await compilePolicyFile(path);
