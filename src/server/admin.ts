@@ -1,4 +1,4 @@
-// /admin/state and /admin/reload. They exist only when the policy names an admin token env var
+// /admin/state, /admin/reload and /admin/snapshot. They exist only when the policy names an admin token env var
 // (otherwise 404, as if absent); the state view is plain runtime data and never holds key values.
 import { adminCheck } from "./auth.ts";
 import type { GatewayCore, RequestContext } from "./context.ts";
@@ -46,4 +46,22 @@ export async function handleAdminReload(core: GatewayCore, ctx: RequestContext):
   }
   const result = await core.reloadPolicy();
   return jsonResponse(result.applied ? 200 : 422, result);
+}
+
+export async function handleAdminSnapshot(core: GatewayCore, ctx: RequestContext): Promise<Response> {
+  const refused = guard(core, ctx);
+  if (refused) return refused;
+  if (!core.snapshot) {
+    return errorResponse(409, "this gateway keeps no state file: start it with `--state <file>`", {
+      code: "no_state_file",
+      type: "invalid_request_error",
+    });
+  }
+  try {
+    const { bytes, ms } = await core.snapshot();
+    return jsonResponse(200, { written: true, bytes, ms: Math.round(ms * 100) / 100 });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : "unknown error";
+    return errorResponse(500, `the snapshot was not written: ${reason}`, { code: "snapshot_failed" });
+  }
 }

@@ -2,11 +2,11 @@
 // serve.ts hands it to Bun.serve. It owns the live graph+engine pair, swaps it on reload, counts
 // in-flight requests for draining, and closes out every request with one log line and metrics.
 import type { Graph } from "../compile/graph.ts";
-import type { CreateEngine, Engine, Observer } from "../runtime/api.ts";
+import type { CreateEngine, Engine, Observer, RuntimeState } from "../runtime/api.ts";
 import { createEngine as realEngine } from "../runtime/engine.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
 import type { AdapterSet } from "../runtime/upstream.ts";
-import { handleAdminReload, handleAdminState } from "./admin.ts";
+import { handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
 import { handleChat, handleEmbeddings } from "./api-handlers.ts";
 import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext } from "./context.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
@@ -29,6 +29,10 @@ export interface GatewayOptions {
   secrets?: SecretSource;
   /** Recompiles the policy file for POST /admin/reload (see reload.ts); absent: nothing to reload. */
   reloadPolicy?: () => Promise<ReloadOutcome>;
+  /** Runtime state to start from (a loaded snapshot); later graphs inherit the live engine's state. */
+  initialState?: RuntimeState;
+  /** Writes a state snapshot on demand (POST /admin/snapshot); absent: no `--state` file. */
+  snapshot?: () => Promise<{ bytes: number; ms: number }>;
 }
 
 export interface Gateway {
@@ -57,6 +61,7 @@ const OPS_ROUTES: Record<string, Record<string, Handler>> = {
   "/metrics": { GET: (core) => new Response(core.metricsText(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } }) },
   "/admin/state": { GET: handleAdminState },
   "/admin/reload": { POST: handleAdminReload },
+  "/admin/snapshot": { POST: handleAdminSnapshot },
 };
 
 /** Health checks and scrapes arrive every few seconds; a log line each would drown the requests. */
@@ -93,7 +98,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   };
   const build = (graph: Graph, previous: Engine | null): Live => ({
     graph,
-    engine: createEngine({ graph, ports, adapters, observer, state: previous?.state() }),
+    engine: createEngine({ graph, ports, adapters, observer, state: previous ? previous.state() : opts.initialState }),
     routeNames: new Set(graph.routes.map((r) => r.name)),
   });
   let live = build(opts.graph, null);
@@ -115,6 +120,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     metricsText: () => metrics.render(),
     draining: () => draining,
     reloadPolicy: opts.reloadPolicy ?? null,
+    snapshot: opts.snapshot ?? null,
     hold: () => {
       inflight++;
       let released = false;

@@ -47,6 +47,8 @@ export interface GatewayCore {
   /** The Prometheus exposition of the gateway's metrics. */
   metricsText(): string;
   reloadPolicy: (() => Promise<ReloadOutcome>) | null;
+  /** Writes the runtime state snapshot now (POST /admin/snapshot); null without `--state`. */
+  snapshot: (() => Promise<{ bytes: number; ms: number }>) | null;
 }
 
 /** The result of recompiling the policy: applied (swapped in) or rejected with its diagnostics. */

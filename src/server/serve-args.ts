@@ -1,11 +1,20 @@
-// `switchyard serve` arguments: `--port`, `--host`, `--policy FILE` or a positional FILE. Errors are
+// `switchyard serve` arguments: `--port`, `--host`, `--policy FILE` or a positional FILE, and the
+// state snapshot flags `--state FILE`, `--state-format`, `--snapshot-interval`. Errors are
 // ServeErrors with a plain message (the CLI prints them, never a stack trace).
+import { parseSnapshotInterval, parseStateFormat, type StateFormat } from "../state/index.ts";
 
 export interface ServeArgs {
   policyPath?: string;
   port: number;
   host: string;
+  /** Runtime state snapshot file (breakers, windows, quotas survive restarts); absent: in memory only. */
+  statePath?: string;
+  stateFormat?: StateFormat;
+  /** Default DEFAULT_SNAPSHOT_INTERVAL_MS. */
+  snapshotIntervalMs?: number;
 }
+
+export const DEFAULT_SNAPSHOT_INTERVAL_MS = 5_000;
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -31,7 +40,12 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     if (flag === "--port" || flag === "-p") args.port = parsePort(value());
     else if (flag === "--host") args.host = value();
     else if (flag === "--policy") policy = setOnce(policy, value());
-    else if (arg.startsWith("-") && arg !== "-") throw new ServeError(`unknown option \`${arg}\` (expected --port, --host or --policy)`);
+    else if (flag === "--state") args.statePath = value();
+    else if (flag === "--state-format") args.stateFormat = parseFormat(value());
+    else if (flag === "--snapshot-interval") args.snapshotIntervalMs = parseInterval(value());
+    else if (arg.startsWith("-") && arg !== "-") {
+      throw new ServeError(`unknown option \`${arg}\` (expected --port, --host, --policy, --state, --state-format or --snapshot-interval)`);
+    }
     else policy = setOnce(policy, arg);
   }
   if (policy !== undefined) args.policyPath = policy;
@@ -41,6 +55,18 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
 function setOnce(current: string | undefined, next: string): string {
   if (current !== undefined) throw new ServeError(`only one policy file can be served, got \`${current}\` and \`${next}\``);
   return next;
+}
+
+function parseFormat(raw: string): StateFormat {
+  const format = parseStateFormat(raw);
+  if (!format) throw new ServeError(`invalid state format \`${raw}\`: expected msgpack, json or yaml`);
+  return format;
+}
+
+function parseInterval(raw: string): number {
+  const ms = parseSnapshotInterval(raw);
+  if (ms === null || ms <= 0) throw new ServeError(`invalid snapshot interval \`${raw}\`: expected a duration such as \`5s\` or \`500ms\``);
+  return ms;
 }
 
 function parsePort(raw: string): number {

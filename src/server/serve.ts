@@ -5,6 +5,7 @@ import defaultPolicy from "../../policies/default.route" with { type: "text" };
 import { renderHuman } from "../check/render/human.ts";
 import type { Graph } from "../compile/graph.ts";
 import { compilePolicyFile, compilePolicySource } from "../compile/index.ts";
+import type { RuntimeState } from "../runtime/api.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
 import { systemRandom } from "../runtime/seeded-random.ts";
 import { systemClock } from "../runtime/system-clock.ts";
@@ -13,8 +14,9 @@ import type { Diagnostic } from "../syntax/diagnostic.ts";
 import { createGateway, type Gateway } from "./app.ts";
 import { errorResponse } from "./errors.ts";
 import { createPolicyReloader, type PolicyReloader } from "./reload.ts";
-import type { LogSink } from "./request-log.ts";
-import { DEFAULT_HOST, DEFAULT_PORT, ServeError } from "./serve-args.ts";
+import { eventLogLine, type LogSink } from "./request-log.ts";
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SNAPSHOT_INTERVAL_MS, ServeError } from "./serve-args.ts";
+import { StateSetupError, attachSnapshots, type AttachedSnapshots, type StateFormat } from "../state/index.ts";
 
 export { ServeError, parseServeArgs, type ServeArgs } from "./serve-args.ts";
 
@@ -34,6 +36,10 @@ export interface ServeOptions {
   drainTimeoutMs?: number;
   /** Install SIGTERM/SIGINT handlers that drain and exit 0 (the CLI wants this; tests do not). */
   handleSignals?: boolean;
+  /** Keep runtime state in this snapshot file: loaded at start, written periodically, on shutdown and on demand. */
+  statePath?: string;
+  stateFormat?: StateFormat;
+  snapshotIntervalMs?: number;
 }
 
 export interface RunningGateway {
@@ -78,7 +84,14 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
 
   const ports: Ports = { clock: systemClock, random: systemRandom, transport: fetchTransport, secrets: env };
   let reloader: PolicyReloader | null = null;
-  const gateway = createGateway({ graph, ports, adapters: defaultAdapters(), log, secrets: env, reloadPolicy: opts.policyPath ? () => reloader!.reloadNow() : undefined });
+  let gateway: Gateway | null = null;
+  const snapshots = opts.statePath ? await attachState(opts, graph, () => gateway!.engine().state(), log, say) : null;
+  gateway = createGateway({
+    graph, ports, adapters: defaultAdapters(), log, secrets: env,
+    reloadPolicy: opts.policyPath ? () => reloader!.reloadNow() : undefined,
+    initialState: snapshots?.state,
+    snapshot: snapshots ? () => snapshots.writeNow() : undefined,
+  });
   if (opts.policyPath) {
     reloader = createPolicyReloader({
       path: opts.policyPath,
@@ -105,6 +118,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
       reloader?.close();
       void server.stop(false); // stop accepting; open connections finish
       await boundedDrain(gateway, opts.drainTimeoutMs ?? 10_000);
+      await snapshots?.stop().catch(() => {}); // the final write; failures were already reported by onError
       await server.stop(true);
     })());
 
@@ -116,6 +130,26 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
     process.once("SIGINT", onSignal);
   }
   return { url, port: server.port ?? 0, gateway, reloader, stop };
+}
+
+/** Loads the snapshot (moving a corrupt one aside with a warning) and starts periodic writes. */
+async function attachState(opts: ServeOptions, graph: Graph, getState: () => RuntimeState, log: LogSink, say: (text: string) => void): Promise<AttachedSnapshots> {
+  try {
+    const attached = await attachSnapshots({
+      path: opts.statePath!,
+      format: opts.stateFormat,
+      intervalMs: opts.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS,
+      clock: systemClock,
+      graph,
+      getState,
+      onError: (message) => log(eventLogLine("snapshot_error", systemClock.now(), { message })),
+    });
+    for (const warning of attached.warnings) say(`warning: ${warning}`);
+    return attached;
+  } catch (err) {
+    if (err instanceof StateSetupError) throw new ServeError(err.message);
+    throw err;
+  }
 }
 
 function listen(gateway: Gateway, port: number, hostname: string) {
