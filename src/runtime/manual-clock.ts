@@ -1,41 +1,79 @@
 // A virtual clock for tests and the simulator: time moves only when told to, and every due timer
-// fires in time order with a microtask drain in between, so awaiting code reacts at the right
-// virtual instant. No real timers or setImmediate: a simulated hour runs as fast as the CPU allows.
-import type { Clock } from "./ports.ts";
+// fires in time order, with everything awaiting it settled before time moves again, so awaiting
+// code reacts at the right virtual instant. No real timers: a simulated hour runs as fast as the
+// CPU allows. Between instants the clock waits one setImmediate turn, the only exact way to know
+// the microtask queue is empty (and cheaper than a fixed number of `await null` turns).
+import type { Clock, TimerHandle } from "./ports.ts";
 import { TimerHeap, type Timer } from "./timer-heap.ts";
 
 export interface ManualClockOptions {
   /**
-   * Microtask turns per drain round. After each firing the clock drains in rounds and keeps going
-   * while the previous round touched the clock (now/sleep), so long await chains still reach their
-   * next sleep before time moves; a quiet round ends the drain.
+   * No longer used: draining waits for the microtask queue to empty, however long the await
+   * chains are. Accepted so callers tuned for the older turn-counting drain keep compiling.
    */
   drainTurns?: number;
-  /** Upper bound on rounds per drain, against code that polls now() in a microtask loop. */
+  /** No longer used (see drainTurns). */
   maxDrainRounds?: number;
 }
 
+/** A sleep's timer: settles its promise, and knows the abort group it is listed in. */
+interface SleepTimer extends Timer {
+  fail: (reason: unknown) => void;
+  group: Set<SleepTimer> | null;
+}
+
+/** A `schedule` timer: runs its callback in a microtask, where a sleep's continuation would run. */
+class ScheduledCall implements Timer, TimerHandle {
+  index = -1;
+  #cancelled = false;
+
+  constructor(
+    readonly at: number,
+    readonly seq: number,
+    private readonly heap: TimerHeap,
+    private readonly callback: () => void,
+  ) {}
+
+  readonly fire = (): void => queueMicrotask(this.#run);
+
+  readonly #run = (): void => {
+    if (!this.#cancelled) this.callback();
+  };
+
+  cancel(): void {
+    this.#cancelled = true;
+    this.heap.remove(this);
+  }
+}
+
+const NEVER: TimerHandle = { cancel() {} };
+
 function never(signal: AbortSignal | undefined): Promise<void> {
   return new Promise<void>((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason), { once: true }));
+}
+
+/** Resolves on the next macrotask turn, after every queued microtask has run. */
+function settled(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 export class ManualClock implements Clock {
   #now: number;
   #seq = 0;
   #advancing = false;
-  #activity = 0;
   readonly #heap = new TimerHeap();
-  readonly #drainTurns: number;
-  readonly #maxDrainRounds: number;
+  /**
+   * Sleeps waiting on each signal. One abort listener per signal instead of one per sleep: the
+   * simulated adapter sleeps once per stream chunk on the same attempt signal, and adding and
+   * removing a DOM listener each time was the simulator's largest single cost.
+   */
+  readonly #groups = new WeakMap<AbortSignal, Set<SleepTimer>>();
 
-  constructor(start = 0, options: ManualClockOptions = {}) {
+  constructor(start = 0, _options: ManualClockOptions = {}) {
     this.#now = start;
-    this.#drainTurns = options.drainTurns ?? 24;
-    this.#maxDrainRounds = options.maxDrainRounds ?? 64;
   }
 
   now(): number {
-    this.#activity++;
     return this.#now;
   }
 
@@ -50,25 +88,23 @@ export class ManualClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    this.#activity++;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (!(ms > 0)) return Promise.resolve();
     if (ms === Number.POSITIVE_INFINITY) return never(signal); // must not drag runUntilIdle to infinity
     return new Promise<void>((resolve, reject) => {
-      const timer: Timer = { at: this.#now + ms, seq: this.#seq++, index: -1, fire: resolve };
-      if (signal) {
-        const onAbort = (): void => {
-          this.#heap.remove(timer);
-          reject(signal.reason);
-        };
-        signal.addEventListener("abort", onAbort, { once: true });
-        timer.fire = () => {
-          signal.removeEventListener("abort", onAbort);
-          resolve();
-        };
-      }
+      const group = signal ? this.#groupOf(signal) : null;
+      const timer: SleepTimer = { at: this.#now + ms, seq: this.#seq++, index: -1, fire: resolve, fail: reject, group };
+      group?.add(timer);
       this.#heap.push(timer);
     });
+  }
+
+  schedule(ms: number, fire: () => void): TimerHandle {
+    if (ms === Number.POSITIVE_INFINITY) return NEVER;
+    const call = new ScheduledCall(this.#now + Math.max(0, ms), this.#seq++, this.#heap, fire);
+    if (ms > 0) this.#heap.push(call);
+    else call.fire(); // due now: runs like an already-resolved sleep would
+    return call;
   }
 
   advance(ms: number): Promise<void> {
@@ -79,15 +115,15 @@ export class ManualClock implements Clock {
   async advanceTo(target: number): Promise<void> {
     this.#enter();
     try {
-      await this.drain();
+      await settled();
       for (;;) {
         const top = this.#heap.peek();
         if (top === undefined || top.at > target) break;
         this.#fireDue(top.at);
-        await this.drain();
+        await settled();
       }
       if (target > this.#now) this.#now = target;
-      await this.drain();
+      await settled();
     } finally {
       this.#advancing = false;
     }
@@ -98,11 +134,11 @@ export class ManualClock implements Clock {
     this.#enter();
     let instants = 0;
     try {
-      await this.drain();
+      await settled();
       for (let top = this.#heap.peek(); top !== undefined && instants < maxTimers; top = this.#heap.peek()) {
         this.#fireDue(top.at);
         instants++;
-        await this.drain();
+        await settled();
       }
     } finally {
       this.#advancing = false;
@@ -111,18 +147,35 @@ export class ManualClock implements Clock {
   }
 
   /** Lets pending promise chains run without moving time. */
-  async drain(): Promise<void> {
-    for (let round = 0; round < this.#maxDrainRounds; round++) {
-      const before = this.#activity;
-      for (let i = 0; i < this.#drainTurns; i++) await null;
-      if (this.#activity === before) return;
+  drain(): Promise<void> {
+    return settled();
+  }
+
+  #groupOf(signal: AbortSignal): Set<SleepTimer> {
+    let group = this.#groups.get(signal);
+    if (group === undefined) {
+      const timers = (group = new Set());
+      this.#groups.set(signal, timers);
+      signal.addEventListener(
+        "abort",
+        () => {
+          for (const t of timers) {
+            this.#heap.remove(t);
+            t.fail(signal.reason);
+          }
+          timers.clear();
+        },
+        { once: true },
+      );
     }
+    return group;
   }
 
   #fireDue(at: number): void {
     this.#now = at;
     for (let t = this.#heap.peek(); t !== undefined && t.at === at; t = this.#heap.peek()) {
       this.#heap.pop();
+      (t as Partial<SleepTimer>).group?.delete(t as SleepTimer);
       t.fire();
     }
   }

@@ -1,15 +1,30 @@
 // One re-armable timer per attempt instead of one timer per chunk: moving the deadline later is a
 // field write, and the sleeping timer re-checks when it wakes. Only moving it earlier (e.g. from
-// the first-token deadline to a shorter idle gap) restarts the sleep.
-import type { Clock } from "./ports.ts";
+// the first-token deadline to a shorter idle gap) restarts the sleep. It uses the clock's
+// cancellable `schedule` when there is one (the virtual clock), which saves an AbortController
+// and a promise per re-arm; on other clocks a sleep with an abort signal does the same job.
+import type { Clock, TimerHandle } from "./ports.ts";
 
 // a shared reason: abort() without one builds a DOMException (with a stack) every time
 const REARMED = new Error("watchdog re-armed or stopped");
 
+/** `clock.schedule`, or the same behaviour from sleep + AbortController on clocks without it. */
+export function startTimer(clock: Clock, ms: number, fire: () => void): TimerHandle {
+  if (clock.schedule) return clock.schedule(ms, fire);
+  const ctl = new AbortController();
+  clock.sleep(ms, ctl.signal).then(
+    () => {
+      if (!ctl.signal.aborted) fire();
+    },
+    () => {},
+  );
+  return { cancel: () => ctl.abort(REARMED) };
+}
+
 export class Watchdog<P> {
   #deadline = Number.POSITIVE_INFINITY;
   #phase: P;
-  #sleep: AbortController | null = null;
+  #sleep: TimerHandle | null = null;
   #sleepUntil = Number.POSITIVE_INFINITY;
   #stopped = false;
 
@@ -30,14 +45,14 @@ export class Watchdog<P> {
     this.#deadline = deadline;
     if (this.#stopped) return;
     if (this.#sleep !== null && deadline >= this.#sleepUntil) return; // wakes in time and re-checks
-    this.#sleep?.abort(REARMED);
+    this.#sleep?.cancel();
     this.#sleep = null;
     this.#schedule();
   }
 
   stop(): void {
     this.#stopped = true;
-    this.#sleep?.abort(REARMED);
+    this.#sleep?.cancel();
     this.#sleep = null;
   }
 
@@ -50,16 +65,12 @@ export class Watchdog<P> {
       return;
     }
     if (!Number.isFinite(wait)) return;
-    const ctl = new AbortController();
-    this.#sleep = ctl;
     this.#sleepUntil = this.#deadline;
-    this.clock.sleep(wait, ctl.signal).then(
-      () => {
-        if (this.#sleep !== ctl) return;
-        this.#sleep = null;
-        this.#schedule();
-      },
-      () => {},
-    );
+    const timer = startTimer(this.clock, wait, () => {
+      if (this.#sleep !== timer) return;
+      this.#sleep = null;
+      this.#schedule();
+    });
+    this.#sleep = timer;
   }
 }
