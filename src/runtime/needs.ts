@@ -48,6 +48,10 @@ export function inferChatNeeds(body: Json): RequestNeeds {
   if (format === "json_object" || format === "json_schema") mask |= CAP_BIT.json;
   const stream = body.stream === true;
   if (stream) mask |= CAP_BIT.stream;
+  // A trailing assistant message asks the model to continue it (prefill); reasoning controls ask for a reasoning model.
+  const last = messages.length > 0 ? messages[messages.length - 1] : null;
+  if (isObject(last) && last.role === "assistant") mask |= CAP_BIT.prefill;
+  if (body.reasoning_effort !== undefined || isObject(body.reasoning)) mask |= CAP_BIT.reasoning;
   return { mask, promptTokens: Math.ceil(chars / 4), maxTokens: requestedMaxTokens(body), stream };
 }
 

@@ -71,3 +71,13 @@ describe("compileCond", () => {
     expect(compileCond({ op: "param", name: "temperature", cmp: "!=", value: 0.2 })(input())).toBe(false);
   });
 });
+
+describe("prefill and reasoning", () => {
+  test("a trailing assistant message needs prefill; reasoning controls need reasoning", () => {
+    const user = { role: "user", content: "write a haiku" };
+    expect(inferChatNeeds({ messages: [user] }).mask & CAP_BIT.prefill).toBe(0);
+    expect(inferChatNeeds({ messages: [user, { role: "assistant", content: "Autumn" }] }).mask & CAP_BIT.prefill).toBe(CAP_BIT.prefill);
+    expect(inferChatNeeds({ messages: [user], reasoning_effort: "high" }).mask & CAP_BIT.reasoning).toBe(CAP_BIT.reasoning);
+    expect(inferChatNeeds({ messages: [user] }).mask & CAP_BIT.reasoning).toBe(0);
+  });
+});
