@@ -1,12 +1,14 @@
 // Settings inheritance: built-in → `defaults` → route → rule target block, each layer overriding
 // only the keys it names (also inside nested blocks such as `retry { backoff { … } }`). Values are
 // read with the checker's schema (read-value.ts), so the checker validates exactly the numbers the
-// engine runs with. Layers are applied incrementally (defaults once, each route once, then only the
-// rules that have their own block), which keeps large policies fast to compile.
+// engine runs with. The layering itself lives in the checker (resolve-settings.ts), which applies
+// it the same way; here each distinct result becomes one Graph `Settings` object.
 import type { Block } from "../syntax/ast.ts";
-import { readValue } from "../check/read-value.ts";
-import { BUILTIN_DEFAULTS, settingsSchema, type BlockSchema, type SettingsValues } from "../check/schema.ts";
+import { layerSettings } from "../check/resolve-settings.ts";
+import { BUILTIN_DEFAULTS, type SettingsValues } from "../check/schema.ts";
 import type { Settings } from "./graph.ts";
+
+export { layerSettings };
 
 /**
  * Resolves settings layer by layer and hands out one Graph `Settings` object per distinct result,
@@ -26,50 +28,6 @@ export class SettingsResolver {
     if (s === undefined) this.converted.set(values, (s = toGraphSettings(values)));
     return s;
   }
-}
-
-/** `base` with `block`'s settings on top; `base` itself is returned when the block sets nothing. */
-export function layerSettings(base: Readonly<SettingsValues>, block: Block | null | undefined): Readonly<SettingsValues> {
-  if (!block || !block.members.some((m) => m.kind === "property" && m.key.name in settingsSchema)) return base;
-  const values = copyValues(base);
-  apply(settingsSchema, block, values as unknown as Record<string, unknown>);
-  return values;
-}
-
-function copyValues(v: Readonly<SettingsValues>): SettingsValues {
-  return {
-    timeout: { ...v.timeout },
-    retry: { ...v.retry, backoff: { ...v.retry.backoff }, on: v.retry.on }, // `on` is replaced whole, never mutated
-    breaker: { ...v.breaker },
-    stream: { ...v.stream },
-    failover: { ...v.failover },
-  };
-}
-
-/** Same rules as the checker's resolver: first occurrence of a key wins, unreadable values are skipped. */
-function apply(schema: BlockSchema, block: Block, into: Record<string, unknown>): void {
-  const members = block.members;
-  for (let i = 0; i < members.length; i++) {
-    const m = members[i];
-    if (m.kind !== "property" || isRepeat(members, i, m.key.name)) continue;
-    const field = schema[m.key.name];
-    if (!field) continue;
-    if (field.type === "block") {
-      if (m.value.kind === "block") apply(field.fields, m.value, into[m.key.name] as Record<string, unknown>);
-      continue;
-    }
-    const value = readValue(field, m.value);
-    if (value !== undefined) into[m.key.name] = value;
-  }
-}
-
-/** Whether an earlier member has the same key (blocks are tiny: a scan beats a Set per block). */
-function isRepeat(members: Block["members"], i: number, key: string): boolean {
-  for (let j = 0; j < i; j++) {
-    const m = members[j];
-    if (m.kind === "property" && m.key.name === key) return true;
-  }
-  return false;
 }
 
 export function toGraphSettings(v: Readonly<SettingsValues>): Settings {

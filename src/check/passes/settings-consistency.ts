@@ -3,8 +3,8 @@
 // Each layer reports only conflicts it takes part in, so one mistake in `defaults` is said once.
 import type { Block, Policy, Value } from "../../syntax/ast.ts";
 import type { CheckContext } from "../context.ts";
-import { resolveSettings, type ResolvedSettings } from "../resolve-settings.ts";
-import { declsOf, rulesOf } from "../walk.ts";
+import { layerSettings } from "../resolve-settings.ts";
+import { BUILTIN_DEFAULTS, type SettingsValues } from "../schema.ts";
 import { formatMs } from "../values.ts";
 
 interface Pair {
@@ -23,26 +23,47 @@ const PAIRS: Pair[] = [
 ];
 
 export function checkSettingsConsistency(policy: Policy, ctx: CheckContext): void {
-  const defaults = ctx.symbols.defaults?.body ?? null;
   const reported = new Set<string>();
-  if (defaults) checkLayer([defaults], defaults, ctx, reported);
-  for (const route of declsOf(policy, "route")) {
-    checkLayer([defaults, route.body], route.body, ctx, reported);
-    for (const rule of rulesOf(route)) if (rule.settings) checkLayer([defaults, route.body, rule.settings], rule.settings, ctx, reported);
+  const builtin: Layer = { values: BUILTIN_DEFAULTS, own: new Map(), parent: null };
+  const defaults = ctx.symbols.defaults ? checkLayer(builtin, ctx.symbols.defaults.body, ctx, reported) : builtin;
+  for (const route of policy.items) {
+    if (route.kind !== "route") continue;
+    const routeLayer = checkLayer(defaults, route.body, ctx, reported);
+    for (const m of route.body.members) if (m.kind === "rule" && m.settings) checkLayer(routeLayer, m.settings, ctx, reported);
   }
 }
 
-function checkLayer(layers: (Block | null)[], own: Block, ctx: CheckContext, reported: Set<string>): void {
-  const resolved = resolveSettings(layers);
+/** Settings after one more block, the paths that block set itself, and the layers beneath it. */
+interface Layer {
+  values: Readonly<SettingsValues>;
+  own: Map<string, Value>;
+  parent: Layer | null;
+}
+
+function originOf(layer: Layer | null, path: string): Value | undefined {
+  for (let l = layer; l; l = l.parent) {
+    const v = l.own.get(path);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+/** Applies `own` over `base` and reports the conflicts `own` takes part in (a layer setting none of a pair's paths cannot). */
+function checkLayer(base: Layer, own: Block, ctx: CheckContext, reported: Set<string>): Layer {
+  const set = new Map<string, Value>();
+  const values = layerSettings(base.values, own, set);
+  if (set.size === 0) return base;
+  const layer: Layer = { values, own: set, parent: base };
   for (const pair of PAIRS) {
-    const s = valueAt(resolved, pair.short);
-    const l = valueAt(resolved, pair.long);
+    const shortMine = set.get(pair.short);
+    const longMine = set.get(pair.long);
+    if (shortMine === undefined && longMine === undefined) continue;
+    const s = valueAt(values, pair.short);
+    const l = valueAt(values, pair.long);
     if (s <= l) continue;
-    const shortNode = resolved.origin.get(pair.short);
-    const longNode = resolved.origin.get(pair.long);
-    const mine = (n: Value | undefined) => n !== undefined && n.span.start >= own.span.start && n.span.end <= own.span.end;
-    if (!mine(shortNode) && !mine(longNode)) continue;
-    const primary = mine(shortNode) ? shortNode! : longNode!;
+    const shortNode = shortMine ?? originOf(base, pair.short);
+    const longNode = longMine ?? originOf(base, pair.long);
+    const primary = shortMine ?? longMine!;
     const other = primary === shortNode ? longNode : shortNode;
     const otherKey = (primary === shortNode ? pair.long : pair.short).split(".").pop()!;
     const key = `${pair.short}:${primary.span.start}:${other?.span.start ?? "builtin"}`;
@@ -54,10 +75,11 @@ function checkLayer(layers: (Block | null)[], own: Block, ctx: CheckContext, rep
       help: pair.help,
     });
   }
+  return layer;
 }
 
-function valueAt(resolved: ResolvedSettings, path: string): number {
-  let node: unknown = resolved.values;
+function valueAt(values: Readonly<SettingsValues>, path: string): number {
+  let node: unknown = values;
   for (const part of path.split(".")) node = (node as Record<string, unknown>)[part];
   return node as number;
 }
