@@ -61,44 +61,67 @@ export const MAX_CONDITION_OPERATORS = 256;
 export function checkNesting(text: string, file: string, session: Session): boolean {
   let depth = 0;
   let operators = -1; // -1: not inside a condition
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "#") {
-      while (i < text.length && text[i] !== "\n") i++;
-    } else if (c === '"') {
-      for (i++; i < text.length && text[i] !== '"' && text[i] !== "\n"; i++) if (text[i] === "\\") i++;
-    } else if (c === "{" || c === "[" || c === "(") {
-      if (c === "{") operators = -1;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === HASH) {
+      i = text.indexOf("\n", i);
+      if (i < 0) break;
+    } else if (c === QUOTE) {
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === QUOTE || d === NEWLINE) break;
+        if (d === BACKSLASH) i++;
+      }
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET || c === OPEN_PAREN) {
+      if (c === OPEN_BRACE) operators = -1;
       if (++depth > MAX_NESTING) {
         session.error("SY1005", `brackets nest deeper than ${MAX_NESTING} levels`, label(file, i, i + 1), {
           help: "a policy never needs this much nesting; check for a missing closing bracket",
         });
         return false;
       }
-    } else if (c === "}" || c === "]" || c === ")") {
-      if (c === "}") operators = -1;
-      depth = Math.max(0, depth - 1);
-    } else if (c === "-" && text[i + 1] === ">") {
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET || c === CLOSE_PAREN) {
+      if (c === CLOSE_BRACE) operators = -1;
+      if (depth > 0) depth--;
+    } else if (c === DASH && text.charCodeAt(i + 1) === GREATER) {
       operators = -1;
-    } else if (WORD_START.test(c) && (i === 0 || !WORD_CHAR.test(text[i - 1]))) {
+    } else if (isWordStart(c)) {
+      // A word starts here: the previous character was not a word character, or it would have
+      // been consumed with its word (numbers included, so `5xx` is one word).
       let end = i + 1;
-      while (end < text.length && WORD_CHAR.test(text[end])) end++;
-      const word = text.slice(i, end);
-      if (word === "when") operators = 0;
-      else if (operators >= 0 && (word === "and" || word === "or" || word === "not") && ++operators > MAX_CONDITION_OPERATORS) {
+      while (end < n && isWordChar(text.charCodeAt(end))) end++;
+      const len = end - i;
+      if (len === 4 && text.startsWith("when", i)) operators = 0;
+      else if (operators >= 0 && isOperator(text, i, len) && ++operators > MAX_CONDITION_OPERATORS) {
         session.error("SY1005", `condition has more than ${MAX_CONDITION_OPERATORS} \`and\`/\`or\`/\`not\` operators`, label(file, i, end), {
           help: "split it into several rules, or match on a header or metadata value instead",
         });
         return false;
       }
       i = end - 1;
+    } else if (isWordChar(c)) {
+      // digits: skip the rest of the word so a letter after them is not taken for a word start
+      while (i + 1 < n && isWordChar(text.charCodeAt(i + 1))) i++;
     }
   }
   return true;
 }
 
-const WORD_START = /[A-Za-z_]/;
-const WORD_CHAR = /[A-Za-z0-9_]/;
+const HASH = 35, QUOTE = 34, NEWLINE = 10, BACKSLASH = 92, DASH = 45, GREATER = 62;
+const OPEN_BRACE = 123, OPEN_BRACKET = 91, OPEN_PAREN = 40, CLOSE_BRACE = 125, CLOSE_BRACKET = 93, CLOSE_PAREN = 41;
+
+function isWordStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95; // a-z A-Z _
+}
+
+function isWordChar(c: number): boolean {
+  return isWordStart(c) || (c >= 48 && c <= 57);
+}
+
+function isOperator(text: string, i: number, len: number): boolean {
+  return (len === 3 && (text.startsWith("and", i) || text.startsWith("not", i))) || (len === 2 && text.startsWith("or", i));
+}
 
 function label(file: string, start: number, end: number) {
   return { file, span: { start, end }, message: "" };
