@@ -22,23 +22,48 @@ function which(cmd: string): boolean {
 
 const pin = (core: number, argv: string[]) => (which("taskset") && cpus().length > 1 ? ["taskset", "-c", String(core), ...argv] : argv);
 
-async function startServer(argv: string[], readyPattern: RegExp): Promise<number> {
-  const proc = spawn(pin(0, argv), { cwd: ROOT, stdout: "pipe", stderr: "inherit", env: { ...process.env, NO_COLOR: "1" } });
+/**
+ * Starts a server pinned to core 0 and resolves with its port once `readyPattern` shows up on
+ * `readyOn` (mock and thin proxy print to stdout; Switchyard's startup line goes to stderr and its
+ * request log to stdout). Stdout goes to a file when `logFile` is given, so the gateway's log
+ * writes cost what they would in production and never wait on this process draining a pipe.
+ */
+async function startServer(argv: string[], readyPattern: RegExp, readyOn: "stdout" | "stderr", logFile?: string): Promise<number> {
+  const stdout = logFile ? Bun.file(logFile) : "pipe";
+  const proc = spawn(pin(0, argv), { cwd: ROOT, stdout, stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
   started.push(proc);
-  const reader = proc.stdout.getReader();
+  const watched = (readyOn === "stdout" ? proc.stdout : proc.stderr) as ReadableStream<Uint8Array>;
+  const other = (readyOn === "stdout" ? proc.stderr : proc.stdout) as ReadableStream<Uint8Array> | number | undefined;
+  if (other instanceof ReadableStream) void drain(other.getReader());
+  const reader = watched.getReader();
+  const decoder = new TextDecoder();
   let seen = "";
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    seen += new TextDecoder().decode(value);
-    const m = readyPattern.exec(seen);
-    if (m) {
-      void (async () => { while (!(await reader.read()).done); })(); // keep draining logs
-      return Number(m[1]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 15_000)));
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), timeout]);
+      if (next === null || next.done) break;
+      seen += decoder.decode(next.value, { stream: true });
+      const m = readyPattern.exec(seen);
+      if (m) {
+        void drain(reader);
+        return Number(m[1]);
+      }
     }
+  } finally {
+    clearTimeout(timer);
   }
   throw new Error(`server did not start: ${argv.join(" ")}\n${seen}`);
+}
+
+/** Keeps reading so a chatty child never blocks on a full pipe. */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  try {
+    while (!(await reader.read()).done);
+  } catch {
+    // the child exited
+  }
 }
 
 function wrkScript(stream: boolean, model: string): string {
@@ -96,13 +121,14 @@ async function main(): Promise<number> {
     console.error("bench needs wrk: apt-get install -y wrk");
     return 2;
   }
-  const upstreamPort = await startServer(["bun", "bench/mock-upstream.ts", "0"], /ready (\d+)/);
+  const upstreamPort = await startServer(["bun", "bench/mock-upstream.ts", "0"], /ready (\d+)/, "stdout");
   const upstreamBase = `http://127.0.0.1:${upstreamPort}/v1`;
-  const thinPort = await startServer(["bun", "bench/thin-proxy.ts", "0", upstreamBase], /ready (\d+)/);
+  const thinPort = await startServer(["bun", "bench/thin-proxy.ts", "0", upstreamBase], /ready (\d+)/, "stdout");
   const policyDir = mkdtempSync(join(tmpdir(), "sy-bench-policy-"));
   const policyPath = join(policyDir, "bench.route");
   writeFileSync(policyPath, benchPolicy(upstreamPort));
-  const syPort = await startServer(["bun", "src/cli/main.ts", "serve", policyPath, "--port", "0"], /http:\/\/127\.0\.0\.1:(\d+)/);
+  const requestLog = join(policyDir, "requests.log");
+  const syPort = await startServer(["bun", "src/cli/main.ts", "serve", policyPath, "--port", "0"], /listening on http:\/\/127\.0\.0\.1:(\d+)/, "stderr", requestLog);
 
   const targets = [
     { name: "direct", url: `${upstreamBase}/chat/completions` },
@@ -152,12 +178,22 @@ function printTable(rows: Row[]): void {
   for (const l of lines) console.log(fmt(l));
 }
 
+const stopAll = (): void => {
+  for (const p of started) p.kill();
+};
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    stopAll();
+    process.exit(130);
+  });
+}
+
 let code = 1;
 try {
   code = await main();
 } catch (e) {
   console.error(`bench failed: ${(e as Error).message}`);
 } finally {
-  for (const p of started) p.kill();
+  stopAll();
 }
 process.exit(code);

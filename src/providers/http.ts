@@ -27,6 +27,15 @@ export async function postJson(call: UpstreamCall, ports: Ports, url: string, he
 
 /** Reads a body as text (up to `limit` characters), classifying a connection lost mid-body. */
 export async function readText(call: UpstreamCall, response: Response, limit = Number.POSITIVE_INFINITY): Promise<string> {
+  // A body known to fit is read natively in one go: a stream reader costs a promise and a
+  // ReadableStream per reply, which the gateway pays on every non-streamed completion.
+  if (limit === Number.POSITIVE_INFINITY || Number(response.headers.get("content-length") ?? Infinity) <= limit) {
+    try {
+      return await response.text();
+    } catch (err) {
+      throw cutOrAbort(call, response, err);
+    }
+  }
   if (!response.body) return "";
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
@@ -40,11 +49,16 @@ export async function readText(call: UpstreamCall, response: Response, limit = N
     }
     return text + decoder.decode();
   } catch (err) {
-    if (call.signal.aborted) throw call.signal.reason ?? err;
-    throw new UpstreamError("cut", `provider \`${call.provider.name}\` dropped the connection mid-body`, response.status);
+    throw cutOrAbort(call, response, err);
   } finally {
     reader.cancel().catch(() => {}); // release the connection whether or not we read it all
   }
+}
+
+/** A read that failed: the client's abort reason when it went away, else a `cut` upstream. */
+function cutOrAbort(call: UpstreamCall, response: Response, err: unknown): unknown {
+  if (call.signal.aborted) return call.signal.reason ?? err;
+  return new UpstreamError("cut", `provider \`${call.provider.name}\` dropped the connection mid-body`, response.status);
 }
 
 /** Parses a successful reply body as JSON, or fails as `malformed` (never quoting the body). */

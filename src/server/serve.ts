@@ -1,6 +1,7 @@
 // The one place that opens a socket: compile the policy (a file, or the embedded default), refuse
 // to start on a broken policy or missing keys with a readable message, serve the gateway app with
 // Bun.serve, hot-reload the policy file, and drain in-flight requests on SIGTERM/SIGINT.
+import { writeSync } from "node:fs";
 import defaultPolicy from "../../policies/default.route" with { type: "text" };
 import { renderHuman } from "../check/render/human.ts";
 import type { Graph } from "../compile/graph.ts";
@@ -14,6 +15,7 @@ import type { Diagnostic } from "../syntax/diagnostic.ts";
 import { createGateway, type Gateway } from "./app.ts";
 import { errorResponse } from "./errors.ts";
 import { createPolicyReloader, type PolicyReloader } from "./reload.ts";
+import { batchedLog } from "./log-writer.ts";
 import { eventLogLine, type LogSink } from "./request-log.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SNAPSHOT_INTERVAL_MS, ServeError } from "./serve-args.ts";
 import { StateSetupError, attachSnapshots, type AttachedSnapshots, type StateFormat } from "../state/index.ts";
@@ -75,7 +77,11 @@ export function missingSecrets(graph: Graph, env: SecretSource): string[] {
 
 export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
   const env = opts.env ?? processEnv;
-  const log: LogSink = opts.log ?? ((line) => process.stdout.write(line + "\n"));
+  const stdoutLog = opts.log ? null : batchedLog((text) => process.stdout.write(text));
+  const log: LogSink = opts.log ?? stdoutLog!.sink;
+  // Lines still queued when the process exits are written synchronously, so none are lost.
+  const flushAtExit = (): void => stdoutLog?.flush((text) => writeSync(1, text));
+  if (stdoutLog) process.once("exit", flushAtExit);
   const say = opts.say ?? ((text) => process.stderr.write(text + "\n"));
   const { graph, warnings } = await compileStartup(opts.policyPath);
   if (warnings) say(warnings.trimEnd());
@@ -120,6 +126,8 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
       await boundedDrain(gateway, opts.drainTimeoutMs ?? 10_000);
       await snapshots?.stop().catch(() => {}); // the final write; failures were already reported by onError
       await server.stop(true);
+      stdoutLog?.flush();
+      process.off("exit", flushAtExit);
     })());
 
   if (opts.handleSignals) {
