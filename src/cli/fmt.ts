@@ -33,7 +33,7 @@ export async function fmt(argv: readonly string[]): Promise<number> {
       diagnostics.push(...parsed.diagnostics); // a file that does not parse is left untouched
       continue;
     }
-    const formatted = formatPolicy(parsed.policy);
+    const formatted = formatPolicy(parsed.policy, parsed.source); // the source keeps trailing comments and blank lines in place
     if (formatted === parsed.source) continue;
     unformatted.push(file);
     if (values.check) continue;

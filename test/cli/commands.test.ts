@@ -1,7 +1,7 @@
 // The other commands: fmt (rewrite and --check), graph (formats, one route, errors), help and
 // version, usage errors, and the promise that nothing ever prints a stack trace.
 import { afterAll, describe, expect, spyOn, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/main.ts";
 import { BROKEN, CLEAN, cleanupScratch, cli, scratch, STACK_LINE } from "./run-cli.ts";
@@ -97,6 +97,22 @@ describe("fmt", () => {
 
   test("a missing file exits 2", () => {
     expect(cli(["fmt", "--check", "nope/missing.route"]).code).toBe(2);
+  });
+
+  test("the shipped policies are formatted", () => {
+    const r = cli(["fmt", "--check", "policies/"]);
+    expect(r.stdout).toBe(""); // the files needing `switchyard fmt policies/` are listed here
+    expect(r.code).toBe(0);
+  });
+
+  test("trailing comments stay on the line they annotate", () => {
+    const source = "provider sim {\n  kind simulated  # offline\n}\n\nmodel a {\n  provider sim\n  can [chat]\n}\n\nroute r {\n  otherwise -> [a]  # the only one\n}\n";
+    const dir = scratch({ "commented.route": source });
+    expect(cli(["fmt", "--check", dir]).code).toBe(0);
+    const messy = source.replace("kind simulated  # offline", "kind simulated        # offline");
+    writeFileSync(join(dir, "commented.route"), messy);
+    expect(cli(["fmt", dir]).code).toBe(0);
+    expect(readFileSync(join(dir, "commented.route"), "utf8")).toBe(source);
   });
 });
 
