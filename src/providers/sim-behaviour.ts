@@ -24,6 +24,12 @@ export interface SimBehaviour {
   perTokenMs: number;
   outputTokens: number;
   fault?: SimFault | null;
+  /**
+   * Shortest virtual time between stream chunks (default 1 ms): tokens due closer together share a
+   * chunk, sent when its last token is due. The simulator raises it to cut clock instants per
+   * stream; the first token, the last, and the token before a cut or stall keep their exact times.
+   */
+  chunkMs?: number;
 }
 
 /** Decides one attempt's behaviour; `now` is the clock time the attempt starts. */

@@ -2,7 +2,8 @@
 // policy. Replies are deterministic (`token1 token2 …`) so a continuation after a break can be
 // checked for gaps and repeats, and all waiting goes through the injected clock so a virtual clock
 // makes a run instant. Cheap by design: the simulator pushes hundreds of thousands of requests a
-// second through it, so tokens due at the same moment share one chunk and one promise.
+// second through it, so tokens due at the same moment (or within the behaviour's `chunkMs`) share
+// one chunk and one promise, and reply texts are built once and reused.
 import type { Ports } from "../runtime/ports.ts";
 import type { ChatChunk, ChatCompletion, EmbeddingsReply, ProviderAdapter, UpstreamCall, UpstreamReply, Usage } from "../runtime/upstream.ts";
 import { UpstreamError } from "../runtime/upstream.ts";
@@ -50,11 +51,24 @@ function plan(call: UpstreamCall, b: SimBehaviour, seq: number, now: number): Pl
   };
 }
 
+/** Texts already built, by first token number, count and leading space: replies repeat a lot. */
+const texts = new Map<number, string>();
+const MAX_CACHED_TEXTS = 65_536;
+
 function words(p: Plan, from: number, count: number): string {
+  const start = p.firstToken + from;
+  const lead = from > 0 || p.leadingSpace;
+  const cacheable = count < 4096 && start < 1e9;
+  const key = (start * 4096 + count) * 2 + (lead ? 1 : 0);
+  if (cacheable) {
+    const hit = texts.get(key);
+    if (hit !== undefined) return hit;
+  }
   let text = "";
-  for (let i = from; i < from + count; i++) {
-    if (i > 0 || p.leadingSpace) text += " ";
-    text += `token${p.firstToken + i}`;
+  for (let i = 0; i < count; i++) text += i > 0 || lead ? ` token${start + i}` : `token${start + i}`;
+  if (cacheable) {
+    if (texts.size >= MAX_CACHED_TEXTS) texts.clear();
+    texts.set(key, text);
   }
   return text;
 }
@@ -90,8 +104,9 @@ function stream(call: UpstreamCall, ports: Ports, b: SimBehaviour, p: Plan): Asy
   const fault = b.fault;
   const includeUsage = (call.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
   const breakAt = fault?.kind === "stall_after" || fault?.kind === "cut_after" ? Math.min(fault.tokens, p.tokens) : p.tokens;
-  // Tokens sharing one chunk: all of them when they are due together, else about a millisecond's worth.
-  const batch = b.perTokenMs <= 0 ? p.tokens : Math.max(1, Math.ceil(1 / b.perTokenMs));
+  // Tokens sharing one chunk: all of them when they are due together, else chunkMs' worth (1 ms
+  // unless the simulator coarsens it). The first token always travels alone, at its exact time.
+  const batch = b.perTokenMs <= 0 ? p.tokens : Math.max(1, Math.ceil((b.chunkMs ?? 1) / b.perTokenMs));
   let sent = 0;
   let stage: "tokens" | "usage" | "done" = "tokens";
 

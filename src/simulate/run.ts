@@ -8,6 +8,7 @@ import { createEngine } from "../runtime/engine.ts";
 import { ManualClock } from "../runtime/manual-clock.ts";
 import type { Ports, Transport } from "../runtime/ports.ts";
 import { SeededRandom } from "../runtime/seeded-random.ts";
+import { streamChunkMs } from "./chunking.ts";
 import { checkExpectations } from "./expectations.ts";
 import { Recorder, attemptTrail, type RequestRow } from "./recorder.ts";
 import type { Scenario } from "./scenario-types.ts";
@@ -55,7 +56,7 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
   const clock = new ManualClock(origin);
   const ports: Ports = { clock, random: new SeededRandom(deriveSeed(seed, "engine")), transport: noNetwork, secrets: simSecrets };
   const behaviour = new UpstreamBehaviour(scenario, new SeededRandom(deriveSeed(seed, "upstream")), origin);
-  const sim = simulatedAdapters(behaviour);
+  const sim = simulatedAdapters(behaviour, { chunkMs: streamChunkMs(graph) });
   const recorder = new Recorder(origin);
   const engine = createEngine({ graph, ports, adapters: sim.adapters, observer: recorder.observer, state: opts.state });
   const neverAborted = new AbortController().signal;

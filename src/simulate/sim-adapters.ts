@@ -14,11 +14,23 @@ export interface SimAdapters {
   forget(requestId: string): void;
 }
 
-export function simulatedAdapters(behaviour: UpstreamBehaviour, defaultOutputTokens = 200): SimAdapters {
+export interface SimAdapterOptions {
+  /** Reply length for a call whose request was not registered with `expect`. */
+  defaultOutputTokens?: number;
+  /** Shortest virtual gap between stream chunks (see SimBehaviour.chunkMs); absent: per token. */
+  chunkMs?: number;
+}
+
+export function simulatedAdapters(behaviour: UpstreamBehaviour, options: SimAdapterOptions = {}): SimAdapters {
   const shapes = new Map<string, CallShape>();
-  const fallback: CallShape = { outputTokens: defaultOutputTokens, promptTokens: 0 };
+  const fallback: CallShape = { outputTokens: options.defaultOutputTokens ?? 200, promptTokens: 0 };
+  const chunkMs = options.chunkMs;
   let current: CallShape = fallback;
-  const inner = createSimulatedAdapter((model, provider, now) => behaviour.decide(model, provider, now, current));
+  const inner = createSimulatedAdapter((model, provider, now) => {
+    const b = behaviour.decide(model, provider, now, current);
+    if (chunkMs !== undefined) b.chunkMs = chunkMs;
+    return b;
+  });
   const shapeOf = (call: UpstreamCall): CallShape => {
     const id = call.headers["x-request-id"];
     return (id !== undefined ? shapes.get(id) : undefined) ?? fallback;

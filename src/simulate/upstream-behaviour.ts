@@ -44,7 +44,9 @@ export class UpstreamBehaviour {
   decide(model: ModelNode, provider: ProviderNode, now: number, call: CallShape): SimBehaviour {
     if (!this.scenario.models[model.name] && !this.scenario.providers[provider.name]) {
       // Not in the scenario: the policy's own `sim` profile (outages included) decides.
-      return { ...profileBehaviour(model, provider, now - this.origin, this.random), outputTokens: call.outputTokens };
+      const b = profileBehaviour(model, provider, now - this.origin, this.random);
+      b.outputTokens = call.outputTokens;
+      return b;
     }
     const r = this.#resolve(model, provider);
     const t = now - this.origin;
