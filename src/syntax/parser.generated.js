@@ -9,6 +9,10 @@
   const SIZES = { k: 1e3, K: 1e3, M: 1e6, G: 1e9 };
   const PER = { s: "second", sec: "second", second: "second", min: "minute", minute: "minute",
     h: "hour", hour: "hour", day: "day", d: "day", month: "month", mo: "month" };
+  // What may follow a number's digits: nothing, a duration or size unit, or `xx` after 1-5 (`5xx`).
+  function isNumberSuffix(digits, unit) {
+    return unit === "" || Object.hasOwn(UNITS, unit) || Object.hasOwn(SIZES, unit) || (unit === "xx" && /^[1-5]$/.test(digits));
+  }
 
 class peg$SyntaxError extends SyntaxError {
   constructor(message, expected, found, location) {
@@ -203,49 +207,33 @@ function peg$parse(input, options) {
   const peg$c29 = "[";
   const peg$c30 = "]";
   const peg$c31 = ",";
-  const peg$c32 = "/";
-  const peg$c33 = "second";
-  const peg$c34 = "sec";
-  const peg$c35 = "s";
-  const peg$c36 = "minute";
-  const peg$c37 = "min";
-  const peg$c38 = "hour";
-  const peg$c39 = "h";
-  const peg$c40 = "day";
-  const peg$c41 = "d";
-  const peg$c42 = "month";
-  const peg$c43 = "mo";
-  const peg$c44 = "$";
-  const peg$c45 = ".";
-  const peg$c46 = "%";
-  const peg$c47 = "ms";
-  const peg$c48 = "xx";
-  const peg$c49 = "-";
-  const peg$c50 = "_";
-  const peg$c51 = "\"";
-  const peg$c52 = "\\";
-  const peg$c53 = "n";
-  const peg$c54 = "t";
-  const peg$c55 = "r";
-  const peg$c56 = "u";
-  const peg$c57 = "true";
-  const peg$c58 = "false";
-  const peg$c59 = "#";
+  const peg$c32 = "$";
+  const peg$c33 = "-";
+  const peg$c34 = "%";
+  const peg$c35 = "/";
+  const peg$c36 = ".";
+  const peg$c37 = "_";
+  const peg$c38 = "\"";
+  const peg$c39 = "\\";
+  const peg$c40 = "n";
+  const peg$c41 = "t";
+  const peg$c42 = "r";
+  const peg$c43 = "u";
+  const peg$c44 = "true";
+  const peg$c45 = "false";
+  const peg$c46 = "#";
 
   const peg$r0 = /^[,;]/;
   const peg$r1 = /^[<>]/;
-  const peg$r2 = /^[dhms]/;
-  const peg$r3 = /^[kKMG]/;
-  const peg$r4 = /^[1-5]/;
-  const peg$r5 = /^[0-9]/;
-  const peg$r6 = /^[^"\\\n\r]/;
-  const peg$r7 = /^["\/\\]/;
-  const peg$r8 = /^[0-9a-fA-F]/;
-  const peg$r9 = /^[A-Za-z_]/;
-  const peg$r10 = /^[A-Za-z0-9_]/;
-  const peg$r11 = /^[.\-]/;
-  const peg$r12 = /^[ \t\r\n\uFEFF]/;
-  const peg$r13 = /^[^\n]/;
+  const peg$r2 = /^[0-9]/;
+  const peg$r3 = /^[^"\\\n\r]/;
+  const peg$r4 = /^["\/\\]/;
+  const peg$r5 = /^[0-9a-fA-F]/;
+  const peg$r6 = /^[A-Za-z_]/;
+  const peg$r7 = /^[A-Za-z0-9_]/;
+  const peg$r8 = /^[.\-]/;
+  const peg$r9 = /^[ \t\r\n\uFEFF]/;
+  const peg$r10 = /^[^\n]/;
 
   const peg$e0 = peg$otherExpectation("declaration (`provider`, `model` or `route`)");
   const peg$e1 = peg$literalExpectation("provider", false);
@@ -289,57 +277,35 @@ function peg$parse(input, options) {
   const peg$e39 = peg$literalExpectation("]", false);
   const peg$e40 = peg$literalExpectation(",", false);
   const peg$e41 = peg$otherExpectation("weight (`70%` or a number)");
-  const peg$e42 = peg$otherExpectation("rate (`500/min`, `1M/day`, `$5/month`)");
-  const peg$e43 = peg$literalExpectation("/", false);
-  const peg$e44 = peg$literalExpectation("second", false);
-  const peg$e45 = peg$literalExpectation("sec", false);
-  const peg$e46 = peg$literalExpectation("s", false);
-  const peg$e47 = peg$literalExpectation("minute", false);
-  const peg$e48 = peg$literalExpectation("min", false);
-  const peg$e49 = peg$literalExpectation("hour", false);
-  const peg$e50 = peg$literalExpectation("h", false);
-  const peg$e51 = peg$literalExpectation("day", false);
-  const peg$e52 = peg$literalExpectation("d", false);
-  const peg$e53 = peg$literalExpectation("month", false);
-  const peg$e54 = peg$literalExpectation("mo", false);
-  const peg$e55 = peg$otherExpectation("amount of money (`$0.15`)");
-  const peg$e56 = peg$literalExpectation("$", false);
-  const peg$e57 = peg$literalExpectation(".", false);
-  const peg$e58 = peg$otherExpectation("percentage (`50%`)");
-  const peg$e59 = peg$literalExpectation("%", false);
-  const peg$e60 = peg$otherExpectation("duration (`250ms`, `10s`, `5m`, `1h`, `7d`)");
-  const peg$e61 = peg$literalExpectation("ms", false);
-  const peg$e62 = peg$classExpectation(["d", "h", "m", "s"], false, false, false);
-  const peg$e63 = peg$otherExpectation("size (`128k`, `1M`)");
-  const peg$e64 = peg$classExpectation(["k", "K", "M", "G"], false, false, false);
-  const peg$e65 = peg$otherExpectation("status class (`5xx`)");
-  const peg$e66 = peg$classExpectation([["1", "5"]], false, false, false);
-  const peg$e67 = peg$literalExpectation("xx", false);
-  const peg$e68 = peg$otherExpectation("number");
-  const peg$e69 = peg$literalExpectation("-", false);
-  const peg$e70 = peg$classExpectation([["0", "9"]], false, false, false);
-  const peg$e71 = peg$literalExpectation("_", false);
-  const peg$e72 = peg$otherExpectation("string");
-  const peg$e73 = peg$literalExpectation("\"", false);
-  const peg$e74 = peg$classExpectation(["\"", "\\", "\n", "\r"], true, false, false);
-  const peg$e75 = peg$literalExpectation("\\", false);
-  const peg$e76 = peg$classExpectation(["\"", "/", "\\"], false, false, false);
-  const peg$e77 = peg$literalExpectation("n", false);
-  const peg$e78 = peg$literalExpectation("t", false);
-  const peg$e79 = peg$literalExpectation("r", false);
-  const peg$e80 = peg$literalExpectation("u", false);
-  const peg$e81 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"]], false, false, false);
-  const peg$e82 = peg$literalExpectation("true", false);
-  const peg$e83 = peg$literalExpectation("false", false);
-  const peg$e84 = peg$otherExpectation("identifier");
-  const peg$e85 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
-  const peg$e86 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
-  const peg$e87 = peg$classExpectation([".", "-"], false, false, false);
-  const peg$e88 = peg$otherExpectation("whitespace");
-  const peg$e89 = peg$classExpectation([" ", "\t", "\r", "\n", "\uFEFF"], false, false, false);
-  const peg$e90 = peg$otherExpectation("comment");
-  const peg$e91 = peg$literalExpectation("#", false);
-  const peg$e92 = peg$classExpectation(["\n"], true, false, false);
+  const peg$e42 = peg$otherExpectation("number");
+  const peg$e43 = peg$literalExpectation("$", false);
+  const peg$e44 = peg$literalExpectation("-", false);
+  const peg$e45 = peg$literalExpectation("%", false);
+  const peg$e46 = peg$literalExpectation("/", false);
+  const peg$e47 = peg$literalExpectation(".", false);
+  const peg$e48 = peg$classExpectation([["0", "9"]], false, false, false);
+  const peg$e49 = peg$literalExpectation("_", false);
+  const peg$e50 = peg$otherExpectation("string");
+  const peg$e51 = peg$literalExpectation("\"", false);
+  const peg$e52 = peg$classExpectation(["\"", "\\", "\n", "\r"], true, false, false);
+  const peg$e53 = peg$literalExpectation("\\", false);
+  const peg$e54 = peg$classExpectation(["\"", "/", "\\"], false, false, false);
+  const peg$e55 = peg$literalExpectation("n", false);
+  const peg$e56 = peg$literalExpectation("t", false);
+  const peg$e57 = peg$literalExpectation("r", false);
+  const peg$e58 = peg$literalExpectation("u", false);
+  const peg$e59 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"]], false, false, false);
+  const peg$e60 = peg$literalExpectation("true", false);
+  const peg$e61 = peg$literalExpectation("false", false);
+  const peg$e62 = peg$otherExpectation("identifier");
+  const peg$e63 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
+  const peg$e64 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
+  const peg$e65 = peg$classExpectation([".", "-"], false, false, false);
+  const peg$e66 = peg$classExpectation([" ", "\t", "\r", "\n", "\uFEFF"], false, false, false);
+  const peg$e67 = peg$otherExpectation("whitespace");
+  const peg$e68 = peg$otherExpectation("comment");
+  const peg$e69 = peg$literalExpectation("#", false);
+  const peg$e70 = peg$classExpectation(["\n"], true, false, false);
 
   function peg$f0(items) {
     return { kind: "policy", file: options.grammarSource ?? "", items, comments, span: span() };
@@ -403,37 +369,51 @@ function peg$parse(input, options) {
   function peg$f37(items) {    return { kind: "list", items: items ?? [], span: span() };  }
   function peg$f38(head, tail) {    return [head, ...tail];  }
   function peg$f39(value, weight) {    return { value, weight: weight ?? null, span: span() };  }
-  function peg$f40(callee, args) {    return { kind: "call", callee, args: args ?? [], span: span() };  }
-  function peg$f41(head, tail) {    return [head, ...tail];  }
-  function peg$f42(amount, unit) {
-    return { kind: "rate", amount, per: PER[unit], raw: text(), span: span() };
+  function peg$f40(callee, args) {
+    return args === null ? callee : { kind: "call", callee, args, span: span() };
   }
-  function peg$f43(digits) {
-    return { kind: "money", usd: Number(digits), raw: text(), span: span() };
+  function peg$f41(args) {    return args ?? [];  }
+  function peg$f42(head, tail) {    return [head, ...tail];  }
+  function peg$f43(digits, per) {
+    const start = range().start;
+    const amount = { kind: "money", usd: Number(digits), raw: "$" + digits, span: { start, end: start + 1 + digits.length } };
+    return per === null ? amount : rate(amount, per);
   }
-  function peg$f44(digits) {    return { kind: "percent", value: Number(digits), raw: text(), span: span() };  }
-  function peg$f45(digits, unit) {
-    return { kind: "duration", ms: Number(digits) * UNITS[unit], raw: text(), span: span() };
+  function peg$f44(digits, per) {
+    const amount = number("-" + digits, range().start);
+    return per === null ? amount : rate(amount, per);
   }
-  function peg$f46(digits, unit) {
-    return { kind: "size", value: Math.round(Number(digits) * SIZES[unit]), raw: text(), span: span() };
+  function peg$f45(digits, unit) {    return isNumberSuffix(digits, unit);  }
+  function peg$f46(digits, unit) {    return unit === "";  }
+  function peg$f47(digits, unit) {    return unit === "" || Object.hasOwn(SIZES, unit);  }
+  function peg$f48(digits, unit, tail) {
+    const start = range().start;
+    if (tail === "%") return { kind: "percent", value: Number(digits), raw: text(), span: span() };
+    if (Object.hasOwn(UNITS, unit)) return { kind: "duration", ms: Number(digits) * UNITS[unit], raw: text(), span: span() };
+    if (unit === "xx") return { kind: "status_class", value: Number(digits), raw: text(), span: span() };
+    const raw = digits + unit;
+    const amount = unit === ""
+      ? number(digits, start)
+      : { kind: "size", value: Math.round(Number(digits) * SIZES[unit]), raw, span: { start, end: start + raw.length } };
+    return tail === null ? amount : rate(amount, tail);
   }
-  function peg$f47(d) {    return { kind: "status_class", value: Number(d), raw: text(), span: span() };  }
-  function peg$f48(raw) {    return { kind: "number", value: Number(raw), raw, span: span() };  }
-  function peg$f49() {    return text().replaceAll("_", "");  }
-  function peg$f50(chars) {    return { kind: "string", value: chars.join(""), raw: text(), span: span() };  }
-  function peg$f51(esc) {    return esc;  }
-  function peg$f52() {    return "\n";  }
-  function peg$f53() {    return "\t";  }
-  function peg$f54() {    return "\r";  }
-  function peg$f55(hex) {    return String.fromCharCode(parseInt(hex, 16));  }
-  function peg$f56() {    return true;  }
-  function peg$f57() {    return false;  }
-  function peg$f58(value) {
+  function peg$f49(unit) {    return Object.hasOwn(PER, unit);  }
+  function peg$f50(unit) {    return PER[unit];  }
+  function peg$f51(digits) {    return { kind: "percent", value: Number(digits), raw: text(), span: span() };  }
+  function peg$f52(raw) {    return number(raw, range().start);  }
+  function peg$f53(parts) {    return { kind: "string", value: parts.join(""), raw: text(), span: span() };  }
+  function peg$f54(esc) {    return esc;  }
+  function peg$f55() {    return "\n";  }
+  function peg$f56() {    return "\t";  }
+  function peg$f57() {    return "\r";  }
+  function peg$f58(hex) {    return String.fromCharCode(parseInt(hex, 16));  }
+  function peg$f59() {    return true;  }
+  function peg$f60() {    return false;  }
+  function peg$f61(value) {
     return { kind: "bool", value, span: span() };
   }
-  function peg$f59(name) {    return { kind: "ident", name, span: span() };  }
-  function peg$f60(body) {    comments.push({ text: text().replace(/\r$/, ""), span: span() });  }
+  function peg$f62(name) {    return { kind: "ident", name, span: span() };  }
+  function peg$f63(body) {    comments.push({ text: text().replace(/\r$/, ""), span: span() });  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -2289,34 +2269,13 @@ function peg$parse(input, options) {
     if (s0 === peg$FAILED) {
       s0 = peg$parseList();
       if (s0 === peg$FAILED) {
-        s0 = peg$parseCall();
+        s0 = peg$parseNumeric();
         if (s0 === peg$FAILED) {
-          s0 = peg$parseRate();
+          s0 = peg$parseString();
           if (s0 === peg$FAILED) {
-            s0 = peg$parseMoney();
+            s0 = peg$parseBool();
             if (s0 === peg$FAILED) {
-              s0 = peg$parsePercent();
-              if (s0 === peg$FAILED) {
-                s0 = peg$parseDuration();
-                if (s0 === peg$FAILED) {
-                  s0 = peg$parseSize();
-                  if (s0 === peg$FAILED) {
-                    s0 = peg$parseStatusClass();
-                    if (s0 === peg$FAILED) {
-                      s0 = peg$parseNumber();
-                      if (s0 === peg$FAILED) {
-                        s0 = peg$parseString();
-                        if (s0 === peg$FAILED) {
-                          s0 = peg$parseBool();
-                          if (s0 === peg$FAILED) {
-                            s0 = peg$parseIdent();
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
+              s0 = peg$parseCallOrIdent();
             }
           }
         }
@@ -2474,40 +2433,54 @@ function peg$parse(input, options) {
     return s0;
   }
 
-  function peg$parseCall() {
-    let s0, s1, s2, s3, s4, s5, s6;
+  function peg$parseCallOrIdent() {
+    let s0, s1, s2;
 
     s0 = peg$currPos;
     s1 = peg$parseIdent();
     if (s1 !== peg$FAILED) {
-      if (input.charCodeAt(peg$currPos) === 40) {
-        s2 = peg$c13;
+      s2 = peg$parseCallParens();
+      if (s2 === peg$FAILED) {
+        s2 = null;
+      }
+      peg$savedPos = s0;
+      s0 = peg$f40(s1, s2);
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+
+    return s0;
+  }
+
+  function peg$parseCallParens() {
+    let s0, s1, s2, s3, s4, s5;
+
+    s0 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 40) {
+      s1 = peg$c13;
+      peg$currPos++;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e19); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$parse_();
+      s3 = peg$parseCallArgs();
+      if (s3 === peg$FAILED) {
+        s3 = null;
+      }
+      s4 = peg$parse_();
+      if (input.charCodeAt(peg$currPos) === 41) {
+        s5 = peg$c14;
         peg$currPos++;
       } else {
-        s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e19); }
+        s5 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e20); }
       }
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parse_();
-        s4 = peg$parseCallArgs();
-        if (s4 === peg$FAILED) {
-          s4 = null;
-        }
-        s5 = peg$parse_();
-        if (input.charCodeAt(peg$currPos) === 41) {
-          s6 = peg$c14;
-          peg$currPos++;
-        } else {
-          s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e20); }
-        }
-        if (s6 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f40(s1, s4);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
+      if (s5 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f41(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2575,7 +2548,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f41(s1, s2);
+      s0 = peg$f42(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2584,221 +2557,20 @@ function peg$parse(input, options) {
     return s0;
   }
 
-  function peg$parseRate() {
-    let s0, s1, s2, s3, s4, s5;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$parseMoney();
-    if (s1 === peg$FAILED) {
-      s1 = peg$parseSize();
-      if (s1 === peg$FAILED) {
-        s1 = peg$parseNumber();
-      }
-    }
-    if (s1 !== peg$FAILED) {
-      if (input.charCodeAt(peg$currPos) === 47) {
-        s2 = peg$c32;
-        peg$currPos++;
-      } else {
-        s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e43); }
-      }
-      if (s2 !== peg$FAILED) {
-        s3 = peg$currPos;
-        if (input.substr(peg$currPos, 6) === peg$c33) {
-          s4 = peg$c33;
-          peg$currPos += 6;
-        } else {
-          s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e44); }
-        }
-        if (s4 === peg$FAILED) {
-          if (input.substr(peg$currPos, 3) === peg$c34) {
-            s4 = peg$c34;
-            peg$currPos += 3;
-          } else {
-            s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e45); }
-          }
-          if (s4 === peg$FAILED) {
-            if (input.charCodeAt(peg$currPos) === 115) {
-              s4 = peg$c35;
-              peg$currPos++;
-            } else {
-              s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e46); }
-            }
-            if (s4 === peg$FAILED) {
-              if (input.substr(peg$currPos, 6) === peg$c36) {
-                s4 = peg$c36;
-                peg$currPos += 6;
-              } else {
-                s4 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e47); }
-              }
-              if (s4 === peg$FAILED) {
-                if (input.substr(peg$currPos, 3) === peg$c37) {
-                  s4 = peg$c37;
-                  peg$currPos += 3;
-                } else {
-                  s4 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e48); }
-                }
-                if (s4 === peg$FAILED) {
-                  if (input.substr(peg$currPos, 4) === peg$c38) {
-                    s4 = peg$c38;
-                    peg$currPos += 4;
-                  } else {
-                    s4 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e49); }
-                  }
-                  if (s4 === peg$FAILED) {
-                    if (input.charCodeAt(peg$currPos) === 104) {
-                      s4 = peg$c39;
-                      peg$currPos++;
-                    } else {
-                      s4 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e50); }
-                    }
-                    if (s4 === peg$FAILED) {
-                      if (input.substr(peg$currPos, 3) === peg$c40) {
-                        s4 = peg$c40;
-                        peg$currPos += 3;
-                      } else {
-                        s4 = peg$FAILED;
-                        if (peg$silentFails === 0) { peg$fail(peg$e51); }
-                      }
-                      if (s4 === peg$FAILED) {
-                        if (input.charCodeAt(peg$currPos) === 100) {
-                          s4 = peg$c41;
-                          peg$currPos++;
-                        } else {
-                          s4 = peg$FAILED;
-                          if (peg$silentFails === 0) { peg$fail(peg$e52); }
-                        }
-                        if (s4 === peg$FAILED) {
-                          if (input.substr(peg$currPos, 5) === peg$c42) {
-                            s4 = peg$c42;
-                            peg$currPos += 5;
-                          } else {
-                            s4 = peg$FAILED;
-                            if (peg$silentFails === 0) { peg$fail(peg$e53); }
-                          }
-                          if (s4 === peg$FAILED) {
-                            if (input.substr(peg$currPos, 2) === peg$c43) {
-                              s4 = peg$c43;
-                              peg$currPos += 2;
-                            } else {
-                              s4 = peg$FAILED;
-                              if (peg$silentFails === 0) { peg$fail(peg$e54); }
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-        if (s4 !== peg$FAILED) {
-          s3 = input.substring(s3, peg$currPos);
-        } else {
-          s3 = s4;
-        }
-        if (s3 !== peg$FAILED) {
-          s4 = peg$currPos;
-          peg$silentFails++;
-          s5 = peg$parseIdentChar();
-          peg$silentFails--;
-          if (s5 === peg$FAILED) {
-            s4 = undefined;
-          } else {
-            peg$currPos = s4;
-            s4 = peg$FAILED;
-          }
-          if (s4 !== peg$FAILED) {
-            peg$savedPos = s0;
-            s0 = peg$f42(s1, s3);
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e42); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseMoney() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
+  function peg$parseNumeric() {
+    let s0, s1, s2, s3, s4, s5, s6;
 
     peg$silentFails++;
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 36) {
-      s1 = peg$c44;
+      s1 = peg$c32;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e56); }
+      if (peg$silentFails === 0) { peg$fail(peg$e43); }
     }
     if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      s3 = peg$currPos;
-      s4 = peg$parseDigits();
-      if (s4 !== peg$FAILED) {
-        s5 = peg$currPos;
-        if (input.charCodeAt(peg$currPos) === 46) {
-          s6 = peg$c45;
-          peg$currPos++;
-        } else {
-          s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e57); }
-        }
-        if (s6 !== peg$FAILED) {
-          s7 = peg$parseDigits();
-          if (s7 !== peg$FAILED) {
-            s6 = [s6, s7];
-            s5 = s6;
-          } else {
-            peg$currPos = s5;
-            s5 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s5;
-          s5 = peg$FAILED;
-        }
-        if (s5 === peg$FAILED) {
-          s5 = null;
-        }
-        s4 = [s4, s5];
-        s3 = s4;
-      } else {
-        peg$currPos = s3;
-        s3 = peg$FAILED;
-      }
-      if (s3 !== peg$FAILED) {
-        s2 = input.substring(s2, peg$currPos);
-      } else {
-        s2 = s3;
-      }
+      s2 = peg$parseDecimal();
       if (s2 !== peg$FAILED) {
         s3 = peg$currPos;
         peg$silentFails++;
@@ -2811,8 +2583,12 @@ function peg$parse(input, options) {
           s3 = peg$FAILED;
         }
         if (s3 !== peg$FAILED) {
+          s4 = peg$parseRatePer();
+          if (s4 === peg$FAILED) {
+            s4 = null;
+          }
           peg$savedPos = s0;
-          s0 = peg$f43(s2);
+          s0 = peg$f43(s2, s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2825,10 +2601,235 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      if (input.charCodeAt(peg$currPos) === 45) {
+        s1 = peg$c33;
+        peg$currPos++;
+      } else {
+        s1 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e44); }
+      }
+      if (s1 !== peg$FAILED) {
+        s2 = peg$parseDecimal();
+        if (s2 !== peg$FAILED) {
+          s3 = peg$currPos;
+          peg$silentFails++;
+          s4 = peg$parseIdentChar();
+          peg$silentFails--;
+          if (s4 === peg$FAILED) {
+            s3 = undefined;
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+          if (s3 !== peg$FAILED) {
+            s4 = peg$parseRatePer();
+            if (s4 === peg$FAILED) {
+              s4 = null;
+            }
+            peg$savedPos = s0;
+            s0 = peg$f44(s2, s4);
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+      if (s0 === peg$FAILED) {
+        s0 = peg$currPos;
+        s1 = peg$parseDecimal();
+        if (s1 !== peg$FAILED) {
+          s2 = peg$currPos;
+          s3 = [];
+          s4 = peg$parseIdentChar();
+          while (s4 !== peg$FAILED) {
+            s3.push(s4);
+            s4 = peg$parseIdentChar();
+          }
+          s2 = input.substring(s2, peg$currPos);
+          peg$savedPos = peg$currPos;
+          s3 = peg$f45(s1, s2);
+          if (s3) {
+            s3 = undefined;
+          } else {
+            s3 = peg$FAILED;
+          }
+          if (s3 !== peg$FAILED) {
+            s4 = peg$currPos;
+            peg$savedPos = peg$currPos;
+            s5 = peg$f46(s1, s2);
+            if (s5) {
+              s5 = undefined;
+            } else {
+              s5 = peg$FAILED;
+            }
+            if (s5 !== peg$FAILED) {
+              if (input.charCodeAt(peg$currPos) === 37) {
+                s6 = peg$c34;
+                peg$currPos++;
+              } else {
+                s6 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e45); }
+              }
+              if (s6 !== peg$FAILED) {
+                s4 = s6;
+              } else {
+                peg$currPos = s4;
+                s4 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s4;
+              s4 = peg$FAILED;
+            }
+            if (s4 === peg$FAILED) {
+              s4 = peg$currPos;
+              peg$savedPos = peg$currPos;
+              s5 = peg$f47(s1, s2);
+              if (s5) {
+                s5 = undefined;
+              } else {
+                s5 = peg$FAILED;
+              }
+              if (s5 !== peg$FAILED) {
+                s6 = peg$parseRatePer();
+                if (s6 !== peg$FAILED) {
+                  s4 = s6;
+                } else {
+                  peg$currPos = s4;
+                  s4 = peg$FAILED;
+                }
+              } else {
+                peg$currPos = s4;
+                s4 = peg$FAILED;
+              }
+            }
+            if (s4 === peg$FAILED) {
+              s4 = null;
+            }
+            peg$savedPos = s0;
+            s0 = peg$f48(s1, s2, s4);
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      }
+    }
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e55); }
+      if (peg$silentFails === 0) { peg$fail(peg$e42); }
+    }
+
+    return s0;
+  }
+
+  function peg$parseRatePer() {
+    let s0, s1, s2, s3, s4;
+
+    s0 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 47) {
+      s1 = peg$c35;
+      peg$currPos++;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e46); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$currPos;
+      s3 = [];
+      s4 = peg$parseIdentChar();
+      if (s4 !== peg$FAILED) {
+        while (s4 !== peg$FAILED) {
+          s3.push(s4);
+          s4 = peg$parseIdentChar();
+        }
+      } else {
+        s3 = peg$FAILED;
+      }
+      if (s3 !== peg$FAILED) {
+        s2 = input.substring(s2, peg$currPos);
+      } else {
+        s2 = s3;
+      }
+      if (s2 !== peg$FAILED) {
+        peg$savedPos = peg$currPos;
+        s3 = peg$f49(s2);
+        if (s3) {
+          s3 = undefined;
+        } else {
+          s3 = peg$FAILED;
+        }
+        if (s3 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f50(s2);
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+
+    return s0;
+  }
+
+  function peg$parseDecimal() {
+    let s0, s1, s2, s3, s4, s5;
+
+    s0 = peg$currPos;
+    s1 = peg$currPos;
+    s2 = peg$parseDigits();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$currPos;
+      if (input.charCodeAt(peg$currPos) === 46) {
+        s4 = peg$c36;
+        peg$currPos++;
+      } else {
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e47); }
+      }
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parseDigits();
+        if (s5 !== peg$FAILED) {
+          s4 = [s4, s5];
+          s3 = s4;
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+      if (s3 === peg$FAILED) {
+        s3 = null;
+      }
+      s2 = [s2, s3];
+      s1 = s2;
+    } else {
+      peg$currPos = s1;
+      s1 = peg$FAILED;
+    }
+    if (s1 !== peg$FAILED) {
+      s0 = input.substring(s0, peg$currPos);
+    } else {
+      s0 = s1;
     }
 
     return s0;
@@ -2837,7 +2838,6 @@ function peg$parse(input, options) {
   function peg$parsePercent() {
     let s0, s1, s2, s3, s4, s5, s6;
 
-    peg$silentFails++;
     s0 = peg$currPos;
     s1 = peg$currPos;
     s2 = peg$currPos;
@@ -2845,11 +2845,11 @@ function peg$parse(input, options) {
     if (s3 !== peg$FAILED) {
       s4 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 46) {
-        s5 = peg$c45;
+        s5 = peg$c36;
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e57); }
+        if (peg$silentFails === 0) { peg$fail(peg$e47); }
       }
       if (s5 !== peg$FAILED) {
         s6 = peg$parseDigits();
@@ -2880,15 +2880,15 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       if (input.charCodeAt(peg$currPos) === 37) {
-        s2 = peg$c46;
+        s2 = peg$c34;
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e59); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f44(s1);
+        s0 = peg$f51(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2896,255 +2896,6 @@ function peg$parse(input, options) {
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e58); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseDuration() {
-    let s0, s1, s2, s3, s4, s5, s6;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    s2 = peg$currPos;
-    s3 = peg$parseDigits();
-    if (s3 !== peg$FAILED) {
-      s4 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 46) {
-        s5 = peg$c45;
-        peg$currPos++;
-      } else {
-        s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e57); }
-      }
-      if (s5 !== peg$FAILED) {
-        s6 = peg$parseDigits();
-        if (s6 !== peg$FAILED) {
-          s5 = [s5, s6];
-          s4 = s5;
-        } else {
-          peg$currPos = s4;
-          s4 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s4;
-        s4 = peg$FAILED;
-      }
-      if (s4 === peg$FAILED) {
-        s4 = null;
-      }
-      s3 = [s3, s4];
-      s2 = s3;
-    } else {
-      peg$currPos = s2;
-      s2 = peg$FAILED;
-    }
-    if (s2 !== peg$FAILED) {
-      s1 = input.substring(s1, peg$currPos);
-    } else {
-      s1 = s2;
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      if (input.substr(peg$currPos, 2) === peg$c47) {
-        s3 = peg$c47;
-        peg$currPos += 2;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e61); }
-      }
-      if (s3 === peg$FAILED) {
-        s3 = input.charAt(peg$currPos);
-        if (peg$r2.test(s3)) {
-          peg$currPos++;
-        } else {
-          s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e62); }
-        }
-      }
-      if (s3 !== peg$FAILED) {
-        s2 = input.substring(s2, peg$currPos);
-      } else {
-        s2 = s3;
-      }
-      if (s2 !== peg$FAILED) {
-        s3 = peg$currPos;
-        peg$silentFails++;
-        s4 = peg$parseIdentChar();
-        peg$silentFails--;
-        if (s4 === peg$FAILED) {
-          s3 = undefined;
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f45(s1, s2);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e60); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseSize() {
-    let s0, s1, s2, s3, s4, s5, s6;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    s2 = peg$currPos;
-    s3 = peg$parseDigits();
-    if (s3 !== peg$FAILED) {
-      s4 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 46) {
-        s5 = peg$c45;
-        peg$currPos++;
-      } else {
-        s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e57); }
-      }
-      if (s5 !== peg$FAILED) {
-        s6 = peg$parseDigits();
-        if (s6 !== peg$FAILED) {
-          s5 = [s5, s6];
-          s4 = s5;
-        } else {
-          peg$currPos = s4;
-          s4 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s4;
-        s4 = peg$FAILED;
-      }
-      if (s4 === peg$FAILED) {
-        s4 = null;
-      }
-      s3 = [s3, s4];
-      s2 = s3;
-    } else {
-      peg$currPos = s2;
-      s2 = peg$FAILED;
-    }
-    if (s2 !== peg$FAILED) {
-      s1 = input.substring(s1, peg$currPos);
-    } else {
-      s1 = s2;
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = input.charAt(peg$currPos);
-      if (peg$r3.test(s2)) {
-        peg$currPos++;
-      } else {
-        s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e64); }
-      }
-      if (s2 !== peg$FAILED) {
-        s3 = peg$currPos;
-        peg$silentFails++;
-        s4 = peg$parseIdentChar();
-        peg$silentFails--;
-        if (s4 === peg$FAILED) {
-          s3 = undefined;
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f46(s1, s2);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e63); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseStatusClass() {
-    let s0, s1, s2, s3, s4;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.charAt(peg$currPos);
-    if (peg$r4.test(s1)) {
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e66); }
-    }
-    if (s1 !== peg$FAILED) {
-      if (input.substr(peg$currPos, 2) === peg$c48) {
-        s2 = peg$c48;
-        peg$currPos += 2;
-      } else {
-        s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e67); }
-      }
-      if (s2 !== peg$FAILED) {
-        s3 = peg$currPos;
-        peg$silentFails++;
-        s4 = peg$parseIdentChar();
-        peg$silentFails--;
-        if (s4 === peg$FAILED) {
-          s3 = undefined;
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f47(s1);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e65); }
     }
 
     return s0;
@@ -3153,16 +2904,15 @@ function peg$parse(input, options) {
   function peg$parseNumber() {
     let s0, s1, s2, s3, s4, s5, s6, s7;
 
-    peg$silentFails++;
     s0 = peg$currPos;
     s1 = peg$currPos;
     s2 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 45) {
-      s3 = peg$c49;
+      s3 = peg$c33;
       peg$currPos++;
     } else {
       s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e69); }
+      if (peg$silentFails === 0) { peg$fail(peg$e44); }
     }
     if (s3 === peg$FAILED) {
       s3 = null;
@@ -3171,11 +2921,11 @@ function peg$parse(input, options) {
     if (s4 !== peg$FAILED) {
       s5 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 46) {
-        s6 = peg$c45;
+        s6 = peg$c36;
         peg$currPos++;
       } else {
         s6 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e57); }
+        if (peg$silentFails === 0) { peg$fail(peg$e47); }
       }
       if (s6 !== peg$FAILED) {
         s7 = peg$parseDigits();
@@ -3217,7 +2967,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f48(s1);
+        s0 = peg$f52(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3225,11 +2975,6 @@ function peg$parse(input, options) {
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e68); }
     }
 
     return s0;
@@ -3239,45 +2984,102 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6;
 
     s0 = peg$currPos;
-    s1 = input.charAt(peg$currPos);
-    if (peg$r5.test(s1)) {
+    s1 = [];
+    s2 = input.charAt(peg$currPos);
+    if (peg$r2.test(s2)) {
       peg$currPos++;
     } else {
+      s2 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e48); }
+    }
+    if (s2 !== peg$FAILED) {
+      while (s2 !== peg$FAILED) {
+        s1.push(s2);
+        s2 = input.charAt(peg$currPos);
+        if (peg$r2.test(s2)) {
+          peg$currPos++;
+        } else {
+          s2 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e48); }
+        }
+      }
+    } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e70); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
-      s3 = input.charAt(peg$currPos);
-      if (peg$r5.test(s3)) {
+      s3 = peg$currPos;
+      if (input.charCodeAt(peg$currPos) === 95) {
+        s4 = peg$c37;
         peg$currPos++;
       } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e70); }
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e49); }
       }
-      if (s3 === peg$FAILED) {
+      if (s4 !== peg$FAILED) {
+        s5 = [];
+        s6 = input.charAt(peg$currPos);
+        if (peg$r2.test(s6)) {
+          peg$currPos++;
+        } else {
+          s6 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e48); }
+        }
+        if (s6 !== peg$FAILED) {
+          while (s6 !== peg$FAILED) {
+            s5.push(s6);
+            s6 = input.charAt(peg$currPos);
+            if (peg$r2.test(s6)) {
+              peg$currPos++;
+            } else {
+              s6 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e48); }
+            }
+          }
+        } else {
+          s5 = peg$FAILED;
+        }
+        if (s5 !== peg$FAILED) {
+          s4 = [s4, s5];
+          s3 = s4;
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+      while (s3 !== peg$FAILED) {
+        s2.push(s3);
         s3 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 95) {
-          s4 = peg$c50;
+          s4 = peg$c37;
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e71); }
+          if (peg$silentFails === 0) { peg$fail(peg$e49); }
         }
         if (s4 !== peg$FAILED) {
-          s5 = peg$currPos;
-          peg$silentFails++;
+          s5 = [];
           s6 = input.charAt(peg$currPos);
-          if (peg$r5.test(s6)) {
+          if (peg$r2.test(s6)) {
             peg$currPos++;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e70); }
+            if (peg$silentFails === 0) { peg$fail(peg$e48); }
           }
-          peg$silentFails--;
           if (s6 !== peg$FAILED) {
-            peg$currPos = s5;
-            s5 = undefined;
+            while (s6 !== peg$FAILED) {
+              s5.push(s6);
+              s6 = input.charAt(peg$currPos);
+              if (peg$r2.test(s6)) {
+                peg$currPos++;
+              } else {
+                s6 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e48); }
+              }
+            }
           } else {
             s5 = peg$FAILED;
           }
@@ -3293,56 +3095,8 @@ function peg$parse(input, options) {
           s3 = peg$FAILED;
         }
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = input.charAt(peg$currPos);
-        if (peg$r5.test(s3)) {
-          peg$currPos++;
-        } else {
-          s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e70); }
-        }
-        if (s3 === peg$FAILED) {
-          s3 = peg$currPos;
-          if (input.charCodeAt(peg$currPos) === 95) {
-            s4 = peg$c50;
-            peg$currPos++;
-          } else {
-            s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e71); }
-          }
-          if (s4 !== peg$FAILED) {
-            s5 = peg$currPos;
-            peg$silentFails++;
-            s6 = input.charAt(peg$currPos);
-            if (peg$r5.test(s6)) {
-              peg$currPos++;
-            } else {
-              s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e70); }
-            }
-            peg$silentFails--;
-            if (s6 !== peg$FAILED) {
-              peg$currPos = s5;
-              s5 = undefined;
-            } else {
-              s5 = peg$FAILED;
-            }
-            if (s5 !== peg$FAILED) {
-              s4 = [s4, s5];
-              s3 = s4;
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f49();
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -3357,29 +3111,29 @@ function peg$parse(input, options) {
     peg$silentFails++;
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 34) {
-      s1 = peg$c51;
+      s1 = peg$c38;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e73); }
+      if (peg$silentFails === 0) { peg$fail(peg$e51); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
-      s3 = peg$parseStringChar();
+      s3 = peg$parseStringPart();
       while (s3 !== peg$FAILED) {
         s2.push(s3);
-        s3 = peg$parseStringChar();
+        s3 = peg$parseStringPart();
       }
       if (input.charCodeAt(peg$currPos) === 34) {
-        s3 = peg$c51;
+        s3 = peg$c38;
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e73); }
+        if (peg$silentFails === 0) { peg$fail(peg$e51); }
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f50(s2);
+        s0 = peg$f53(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3391,36 +3145,57 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e72); }
+      if (peg$silentFails === 0) { peg$fail(peg$e50); }
     }
 
     return s0;
   }
 
-  function peg$parseStringChar() {
+  function peg$parseStringPart() {
     let s0, s1, s2;
 
-    s0 = input.charAt(peg$currPos);
-    if (peg$r6.test(s0)) {
+    s0 = peg$currPos;
+    s1 = [];
+    s2 = input.charAt(peg$currPos);
+    if (peg$r3.test(s2)) {
       peg$currPos++;
     } else {
-      s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e74); }
+      s2 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e52); }
+    }
+    if (s2 !== peg$FAILED) {
+      while (s2 !== peg$FAILED) {
+        s1.push(s2);
+        s2 = input.charAt(peg$currPos);
+        if (peg$r3.test(s2)) {
+          peg$currPos++;
+        } else {
+          s2 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e52); }
+        }
+      }
+    } else {
+      s1 = peg$FAILED;
+    }
+    if (s1 !== peg$FAILED) {
+      s0 = input.substring(s0, peg$currPos);
+    } else {
+      s0 = s1;
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 92) {
-        s1 = peg$c52;
+        s1 = peg$c39;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e75); }
+        if (peg$silentFails === 0) { peg$fail(peg$e53); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseEscape();
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f51(s2);
+          s0 = peg$f54(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3438,73 +3213,73 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5;
 
     s0 = input.charAt(peg$currPos);
-    if (peg$r7.test(s0)) {
+    if (peg$r4.test(s0)) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e76); }
+      if (peg$silentFails === 0) { peg$fail(peg$e54); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 110) {
-        s1 = peg$c53;
+        s1 = peg$c40;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e77); }
+        if (peg$silentFails === 0) { peg$fail(peg$e55); }
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f52();
+        s1 = peg$f55();
       }
       s0 = s1;
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 116) {
-          s1 = peg$c54;
+          s1 = peg$c41;
           peg$currPos++;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e78); }
+          if (peg$silentFails === 0) { peg$fail(peg$e56); }
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f53();
+          s1 = peg$f56();
         }
         s0 = s1;
         if (s0 === peg$FAILED) {
           s0 = peg$currPos;
           if (input.charCodeAt(peg$currPos) === 114) {
-            s1 = peg$c55;
+            s1 = peg$c42;
             peg$currPos++;
           } else {
             s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e79); }
+            if (peg$silentFails === 0) { peg$fail(peg$e57); }
           }
           if (s1 !== peg$FAILED) {
             peg$savedPos = s0;
-            s1 = peg$f54();
+            s1 = peg$f57();
           }
           s0 = s1;
           if (s0 === peg$FAILED) {
             s0 = peg$currPos;
             if (input.charCodeAt(peg$currPos) === 117) {
-              s1 = peg$c56;
+              s1 = peg$c43;
               peg$currPos++;
             } else {
               s1 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e80); }
+              if (peg$silentFails === 0) { peg$fail(peg$e58); }
             }
             if (s1 !== peg$FAILED) {
               s2 = peg$currPos;
               s3 = peg$currPos;
               s4 = [];
               s5 = input.charAt(peg$currPos);
-              if (peg$r8.test(s5)) {
+              if (peg$r5.test(s5)) {
                 peg$currPos++;
               } else {
                 s5 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e81); }
+                if (peg$silentFails === 0) { peg$fail(peg$e59); }
               }
               while (s5 !== peg$FAILED) {
                 s4.push(s5);
@@ -3512,11 +3287,11 @@ function peg$parse(input, options) {
                   s5 = peg$FAILED;
                 } else {
                   s5 = input.charAt(peg$currPos);
-                  if (peg$r8.test(s5)) {
+                  if (peg$r5.test(s5)) {
                     peg$currPos++;
                   } else {
                     s5 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e81); }
+                    if (peg$silentFails === 0) { peg$fail(peg$e59); }
                   }
                 }
               }
@@ -3533,7 +3308,7 @@ function peg$parse(input, options) {
               }
               if (s2 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f55(s2);
+                s0 = peg$f58(s2);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -3551,34 +3326,34 @@ function peg$parse(input, options) {
   }
 
   function peg$parseBool() {
-    let s0, s1, s2, s3;
+    let s0, s1, s2, s3, s4;
 
     s0 = peg$currPos;
     s1 = peg$currPos;
-    if (input.substr(peg$currPos, 4) === peg$c57) {
-      s2 = peg$c57;
+    if (input.substr(peg$currPos, 4) === peg$c44) {
+      s2 = peg$c44;
       peg$currPos += 4;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e82); }
+      if (peg$silentFails === 0) { peg$fail(peg$e60); }
     }
     if (s2 !== peg$FAILED) {
       peg$savedPos = s1;
-      s2 = peg$f56();
+      s2 = peg$f59();
     }
     s1 = s2;
     if (s1 === peg$FAILED) {
       s1 = peg$currPos;
-      if (input.substr(peg$currPos, 5) === peg$c58) {
-        s2 = peg$c58;
+      if (input.substr(peg$currPos, 5) === peg$c45) {
+        s2 = peg$c45;
         peg$currPos += 5;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e83); }
+        if (peg$silentFails === 0) { peg$fail(peg$e61); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s1;
-        s2 = peg$f57();
+        s2 = peg$f60();
       }
       s1 = s2;
     }
@@ -3594,8 +3369,29 @@ function peg$parse(input, options) {
         s2 = peg$FAILED;
       }
       if (s2 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s0 = peg$f58(s1);
+        s3 = peg$currPos;
+        peg$silentFails++;
+        if (input.charCodeAt(peg$currPos) === 40) {
+          s4 = peg$c13;
+          peg$currPos++;
+        } else {
+          s4 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e19); }
+        }
+        peg$silentFails--;
+        if (s4 === peg$FAILED) {
+          s3 = undefined;
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+        if (s3 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f61(s1);
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3609,115 +3405,127 @@ function peg$parse(input, options) {
   }
 
   function peg$parseIdent() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8;
+    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
 
     peg$silentFails++;
     s0 = peg$currPos;
     s1 = peg$currPos;
     s2 = peg$currPos;
     s3 = input.charAt(peg$currPos);
-    if (peg$r9.test(s3)) {
+    if (peg$r6.test(s3)) {
       peg$currPos++;
     } else {
       s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e85); }
+      if (peg$silentFails === 0) { peg$fail(peg$e63); }
     }
     if (s3 !== peg$FAILED) {
       s4 = [];
       s5 = input.charAt(peg$currPos);
-      if (peg$r10.test(s5)) {
+      if (peg$r7.test(s5)) {
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e86); }
-      }
-      if (s5 === peg$FAILED) {
-        s5 = peg$currPos;
-        s6 = input.charAt(peg$currPos);
-        if (peg$r11.test(s6)) {
-          peg$currPos++;
-        } else {
-          s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e87); }
-        }
-        if (s6 !== peg$FAILED) {
-          s7 = peg$currPos;
-          peg$silentFails++;
-          s8 = input.charAt(peg$currPos);
-          if (peg$r10.test(s8)) {
-            peg$currPos++;
-          } else {
-            s8 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e86); }
-          }
-          peg$silentFails--;
-          if (s8 !== peg$FAILED) {
-            peg$currPos = s7;
-            s7 = undefined;
-          } else {
-            s7 = peg$FAILED;
-          }
-          if (s7 !== peg$FAILED) {
-            s6 = [s6, s7];
-            s5 = s6;
-          } else {
-            peg$currPos = s5;
-            s5 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s5;
-          s5 = peg$FAILED;
-        }
+        if (peg$silentFails === 0) { peg$fail(peg$e64); }
       }
       while (s5 !== peg$FAILED) {
         s4.push(s5);
         s5 = input.charAt(peg$currPos);
-        if (peg$r10.test(s5)) {
+        if (peg$r7.test(s5)) {
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e86); }
-        }
-        if (s5 === peg$FAILED) {
-          s5 = peg$currPos;
-          s6 = input.charAt(peg$currPos);
-          if (peg$r11.test(s6)) {
-            peg$currPos++;
-          } else {
-            s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e87); }
-          }
-          if (s6 !== peg$FAILED) {
-            s7 = peg$currPos;
-            peg$silentFails++;
-            s8 = input.charAt(peg$currPos);
-            if (peg$r10.test(s8)) {
-              peg$currPos++;
-            } else {
-              s8 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e86); }
-            }
-            peg$silentFails--;
-            if (s8 !== peg$FAILED) {
-              peg$currPos = s7;
-              s7 = undefined;
-            } else {
-              s7 = peg$FAILED;
-            }
-            if (s7 !== peg$FAILED) {
-              s6 = [s6, s7];
-              s5 = s6;
-            } else {
-              peg$currPos = s5;
-              s5 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s5;
-            s5 = peg$FAILED;
-          }
+          if (peg$silentFails === 0) { peg$fail(peg$e64); }
         }
       }
-      s3 = [s3, s4];
+      s5 = [];
+      s6 = peg$currPos;
+      s7 = input.charAt(peg$currPos);
+      if (peg$r8.test(s7)) {
+        peg$currPos++;
+      } else {
+        s7 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e65); }
+      }
+      if (s7 !== peg$FAILED) {
+        s8 = [];
+        s9 = input.charAt(peg$currPos);
+        if (peg$r7.test(s9)) {
+          peg$currPos++;
+        } else {
+          s9 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e64); }
+        }
+        if (s9 !== peg$FAILED) {
+          while (s9 !== peg$FAILED) {
+            s8.push(s9);
+            s9 = input.charAt(peg$currPos);
+            if (peg$r7.test(s9)) {
+              peg$currPos++;
+            } else {
+              s9 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e64); }
+            }
+          }
+        } else {
+          s8 = peg$FAILED;
+        }
+        if (s8 !== peg$FAILED) {
+          s7 = [s7, s8];
+          s6 = s7;
+        } else {
+          peg$currPos = s6;
+          s6 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s6;
+        s6 = peg$FAILED;
+      }
+      while (s6 !== peg$FAILED) {
+        s5.push(s6);
+        s6 = peg$currPos;
+        s7 = input.charAt(peg$currPos);
+        if (peg$r8.test(s7)) {
+          peg$currPos++;
+        } else {
+          s7 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e65); }
+        }
+        if (s7 !== peg$FAILED) {
+          s8 = [];
+          s9 = input.charAt(peg$currPos);
+          if (peg$r7.test(s9)) {
+            peg$currPos++;
+          } else {
+            s9 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e64); }
+          }
+          if (s9 !== peg$FAILED) {
+            while (s9 !== peg$FAILED) {
+              s8.push(s9);
+              s9 = input.charAt(peg$currPos);
+              if (peg$r7.test(s9)) {
+                peg$currPos++;
+              } else {
+                s9 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e64); }
+              }
+            }
+          } else {
+            s8 = peg$FAILED;
+          }
+          if (s8 !== peg$FAILED) {
+            s7 = [s7, s8];
+            s6 = s7;
+          } else {
+            peg$currPos = s6;
+            s6 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s6;
+          s6 = peg$FAILED;
+        }
+      }
+      s3 = [s3, s4, s5];
       s2 = s3;
     } else {
       peg$currPos = s2;
@@ -3730,13 +3538,13 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f59(s1);
+      s1 = peg$f62(s1);
     }
     s0 = s1;
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e84); }
+      if (peg$silentFails === 0) { peg$fail(peg$e62); }
     }
 
     return s0;
@@ -3746,11 +3554,11 @@ function peg$parse(input, options) {
     let s0;
 
     s0 = input.charAt(peg$currPos);
-    if (peg$r10.test(s0)) {
+    if (peg$r7.test(s0)) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e86); }
+      if (peg$silentFails === 0) { peg$fail(peg$e64); }
     }
 
     return s0;
@@ -3803,50 +3611,114 @@ function peg$parse(input, options) {
   }
 
   function peg$parse_() {
-    let s0, s1;
+    let s0, s1, s2, s3, s4, s5, s6;
 
     peg$silentFails++;
-    s0 = [];
-    s1 = peg$parseWhitespace();
-    if (s1 === peg$FAILED) {
-      s1 = peg$parseComment();
+    s0 = peg$currPos;
+    s1 = [];
+    s2 = input.charAt(peg$currPos);
+    if (peg$r9.test(s2)) {
+      peg$currPos++;
+    } else {
+      s2 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e66); }
     }
-    while (s1 !== peg$FAILED) {
-      s0.push(s1);
-      s1 = peg$parseWhitespace();
-      if (s1 === peg$FAILED) {
-        s1 = peg$parseComment();
+    while (s2 !== peg$FAILED) {
+      s1.push(s2);
+      s2 = input.charAt(peg$currPos);
+      if (peg$r9.test(s2)) {
+        peg$currPos++;
+      } else {
+        s2 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e66); }
       }
     }
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parseComment();
+    if (s4 !== peg$FAILED) {
+      s5 = [];
+      s6 = input.charAt(peg$currPos);
+      if (peg$r9.test(s6)) {
+        peg$currPos++;
+      } else {
+        s6 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e66); }
+      }
+      while (s6 !== peg$FAILED) {
+        s5.push(s6);
+        s6 = input.charAt(peg$currPos);
+        if (peg$r9.test(s6)) {
+          peg$currPos++;
+        } else {
+          s6 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e66); }
+        }
+      }
+      s4 = [s4, s5];
+      s3 = s4;
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
+      s3 = peg$currPos;
+      s4 = peg$parseComment();
+      if (s4 !== peg$FAILED) {
+        s5 = [];
+        s6 = input.charAt(peg$currPos);
+        if (peg$r9.test(s6)) {
+          peg$currPos++;
+        } else {
+          s6 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e66); }
+        }
+        while (s6 !== peg$FAILED) {
+          s5.push(s6);
+          s6 = input.charAt(peg$currPos);
+          if (peg$r9.test(s6)) {
+            peg$currPos++;
+          } else {
+            s6 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e66); }
+          }
+        }
+        s4 = [s4, s5];
+        s3 = s4;
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    }
+    s1 = [s1, s2];
+    s0 = s1;
     peg$silentFails--;
 
     return s0;
   }
 
   function peg$parse__() {
-    let s0, s1;
+    let s0, s1, s2;
 
     peg$silentFails++;
-    s0 = [];
+    s0 = peg$currPos;
     s1 = peg$parseWhitespace();
     if (s1 === peg$FAILED) {
       s1 = peg$parseComment();
     }
     if (s1 !== peg$FAILED) {
-      while (s1 !== peg$FAILED) {
-        s0.push(s1);
-        s1 = peg$parseWhitespace();
-        if (s1 === peg$FAILED) {
-          s1 = peg$parseComment();
-        }
-      }
+      s2 = peg$parse_();
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
+      peg$currPos = s0;
       s0 = peg$FAILED;
     }
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e88); }
+      if (peg$silentFails === 0) { peg$fail(peg$e67); }
     }
 
     return s0;
@@ -3856,11 +3728,11 @@ function peg$parse(input, options) {
     let s0;
 
     s0 = input.charAt(peg$currPos);
-    if (peg$r12.test(s0)) {
+    if (peg$r9.test(s0)) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e89); }
+      if (peg$silentFails === 0) { peg$fail(peg$e66); }
     }
 
     return s0;
@@ -3872,35 +3744,35 @@ function peg$parse(input, options) {
     peg$silentFails++;
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 35) {
-      s1 = peg$c59;
+      s1 = peg$c46;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e91); }
+      if (peg$silentFails === 0) { peg$fail(peg$e69); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
       s3 = [];
       s4 = input.charAt(peg$currPos);
-      if (peg$r13.test(s4)) {
+      if (peg$r10.test(s4)) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e92); }
+        if (peg$silentFails === 0) { peg$fail(peg$e70); }
       }
       while (s4 !== peg$FAILED) {
         s3.push(s4);
         s4 = input.charAt(peg$currPos);
-        if (peg$r13.test(s4)) {
+        if (peg$r10.test(s4)) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e92); }
+          if (peg$silentFails === 0) { peg$fail(peg$e70); }
         }
       }
       s2 = input.substring(s2, peg$currPos);
       peg$savedPos = s0;
-      s0 = peg$f60(s2);
+      s0 = peg$f63(s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -3908,7 +3780,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e90); }
+      if (peg$silentFails === 0) { peg$fail(peg$e68); }
     }
 
     return s0;
@@ -3920,6 +3792,12 @@ function peg$parse(input, options) {
   function span() {
     const r = range();
     return { start: r.start, end: r.end };
+  }
+  function number(raw, start) {
+    return { kind: "number", value: Number(raw), raw, span: { start, end: start + raw.length } };
+  }
+  function rate(amount, per) {
+    return { kind: "rate", amount, per, raw: text(), span: span() };
   }
 
   peg$result = peg$startRuleFunction();
