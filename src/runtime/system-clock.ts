@@ -1,6 +1,7 @@
 // The real clock, for `serve`: epoch-aligned milliseconds (quota windows align to UTC days) that
 // never go backwards (performance.now drives it after one Date.now anchor), and abortable sleeps.
-import type { Clock } from "./ports.ts";
+import type { Clock, TimerHandle } from "./ports.ts";
+import { TimerHeap, type Timer } from "./timer-heap.ts";
 
 /** setTimeout fires at once for delays past 2^31-1 ms; longer sleeps are chained. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -31,6 +32,60 @@ export class SystemClock implements Clock {
       if (Number.isFinite(ms)) wait(ms);
       signal?.addEventListener("abort", onAbort, { once: true });
     });
+  }
+
+  /**
+   * Watchdog timers share one real timer: every attempt arms and cancels one, and a setTimeout plus
+   * clearTimeout per attempt costs more than the rest of the routing decision. They wait in a heap;
+   * the real timer is set for the earliest and re-set only when an earlier one arrives.
+   */
+  schedule(ms: number, fire: () => void): TimerHandle {
+    if (!Number.isFinite(ms)) return { cancel: () => {} };
+    const timer: Timer = { at: performance.now() + Math.max(0, ms), seq: this.#seq++, index: -1, fire };
+    this.#timers.push(timer);
+    if (this.#timers.peek() === timer) this.#arm(timer.at);
+    return {
+      cancel: () => {
+        this.#timers.remove(timer);
+        if (this.#timers.size === 0) this.#disarm(); // nothing left to wait for: let the process exit
+      },
+    };
+  }
+
+  readonly #timers = new TimerHeap();
+  #seq = 0;
+  #realTimer: ReturnType<typeof setTimeout> | undefined;
+  #realAt = Number.POSITIVE_INFINITY;
+
+  #arm(at: number): void {
+    if (this.#realTimer !== undefined && this.#realAt <= at) return;
+    this.#disarm();
+    this.#realAt = at;
+    this.#realTimer = setTimeout(() => this.#fireDue(), Math.min(Math.max(0, at - performance.now()), MAX_TIMER_MS));
+  }
+
+  #disarm(): void {
+    if (this.#realTimer !== undefined) clearTimeout(this.#realTimer);
+    this.#realTimer = undefined;
+    this.#realAt = Number.POSITIVE_INFINITY;
+  }
+
+  #fireDue(): void {
+    this.#realTimer = undefined;
+    this.#realAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    for (let next = this.#timers.peek(); next !== undefined && next.at <= now; next = this.#timers.peek()) {
+      this.#timers.pop();
+      try {
+        next.fire();
+      } catch (err) {
+        queueMicrotask(() => {
+          throw err; // one failing callback must not stop the others; it still surfaces
+        });
+      }
+    }
+    const next = this.#timers.peek();
+    if (next !== undefined) this.#arm(next.at);
   }
 }
 

@@ -3,12 +3,37 @@
 
 type Labels = Record<string, string>;
 
+/**
+ * Every request records several series, so this runs on the hot path. Label sets repeat (routes,
+ * models and statuses are few), so each distinct set is rendered (sorted, escaped) once and then
+ * found by a plain concatenation of its names and values.
+ */
 function labelKey(labels: Labels): string {
-  const keys = Object.keys(labels).sort();
-  return keys.map((k) => `${k}="${escapeLabel(labels[k])}"`).join(",");
+  let raw = "";
+  for (const k in labels) raw += `${k}\u0000${labels[k]}\u0001`;
+  let key = renderedKeys.get(raw);
+  if (key === undefined) {
+    key = renderKey(labels);
+    if (renderedKeys.size >= MAX_RENDERED_KEYS) renderedKeys.clear(); // a bound, not an eviction policy
+    renderedKeys.set(raw, key);
+  }
+  return key;
 }
 
+const renderedKeys = new Map<string, string>();
+const MAX_RENDERED_KEYS = 10_000;
+
+function renderKey(labels: Labels): string {
+  return Object.keys(labels)
+    .sort()
+    .map((k) => `${k}="${escapeLabel(labels[k])}"`)
+    .join(",");
+}
+
+const NEEDS_ESCAPE = /[\\"\n]/;
+
 export function escapeLabel(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
   return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 
