@@ -6,10 +6,9 @@ import { estimateUsage } from "./accounting.ts";
 import { runCandidates, type LoopResult } from "./attempt-loop.ts";
 import { completionExec, streamExec, type BodyFor } from "./chat-attempt.ts";
 import { validUsage } from "./chunks.ts";
-import { newMeta, type Core, type RequestCtx } from "./context.ts";
+import type { Core, RequestCtx } from "./context.ts";
+import { decideChat } from "./decide.ts";
 import { allFailed, clientGone, contentPolicy, type ErrorAnswer } from "./errors.ts";
-import { inferChatNeeds } from "./needs.ts";
-import { prepare } from "./request-plan.ts";
 import { superviseStream } from "./stream.ts";
 import type { ChatCompletion } from "./upstream.ts";
 
@@ -40,9 +39,7 @@ function contentChars(body: ChatCompletion): number {
 }
 
 export async function chat(core: Core, req: ChatRequest): Promise<ChatOutcome> {
-  const meta = newMeta(req.id, req.route, core.ports.clock.now());
-  const needs = inferChatNeeds(req.body);
-  const prep = prepare(core, req, needs, true, meta);
+  const { meta, needs, prepared: prep } = decideChat(core, req);
   if (!prep.ok) return errorOutcome(core, meta, prep.answer, "route");
   const { ctx, viable } = prep;
   if (viable.length === 0) return errorOutcome(core, meta, allFailed(ctx), "no_available_model");

@@ -2,22 +2,15 @@
 // embeddings requests through them. This is the only routing engine; serve and simulate both use it.
 import type { Engine, EngineOptions, Observer, RuntimeState, StreamCheckpoint } from "./api.ts";
 import { chat } from "./chat-flow.ts";
-import type { Core } from "./context.ts";
+import { buildCore } from "./decide.ts";
 import { embeddings } from "./embeddings-flow.ts";
-import { adoptState } from "./runtime-state.ts";
-import { StickyMap } from "./sticky-map.ts";
-import { buildTables } from "./tables.ts";
 
-/** Sticky-session entries kept (least recently used go first). */
-export const STICKY_CAPACITY = 10_000;
+export { STICKY_CAPACITY } from "./decide.ts";
 
 export function createEngine(opts: EngineOptions): Engine {
-  const { graph, ports, adapters } = opts;
-  const observer = guarded(opts.observer ?? {});
-  const state = adoptState(graph, opts.state);
-  const sticky = new StickyMap(STICKY_CAPACITY, state.sticky);
-  const tables = buildTables(graph, state, adapters, (key, from, to) => observer.breaker?.(key, from, to, ports.clock.now()));
-  const core: Core = { ports, observer, tables, state, sticky, checkpoints: new Map() };
+  const { graph } = opts;
+  const core = buildCore(opts, guarded(opts.observer ?? {}));
+  const { state, sticky } = core;
   return {
     graph,
     chat: (req) => chat(core, req),

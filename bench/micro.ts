@@ -1,0 +1,112 @@
+// `bun bench/micro.ts` (or `bun bench/run.ts --micro`): mitata microbenchmarks of the hot path,
+// each next to a baseline measured in the same run so the ratio means something on any machine:
+//   routing decision   needs + 100 rule conditions + candidate skip checks + ordering (the engine's
+//                      own decideChat, no I/O)            vs JSON.parse of the request body
+//   per SSE event      provider SSE parse + engine chunk handling + server SSE encoding, through the
+//                      real gateway (200 extra events minus none, per event) vs JSON.parse of one event
+//   gateway request    the whole app in-process (auth, body, schema, engine, adapter, metrics, log)
+//                                                          vs a thin handler doing the same I/O
+//   compile            1,000 routes / 5,000 models (bench/compile-bench.ts's generator) vs a JSON
+//                      round trip of the graph
+//   simulate           bench/simulate-bench.ts, run as is
+import { measure } from "mitata";
+import { compilePolicySource } from "../src/compile/index.ts";
+import { defaultAdapters } from "../src/providers/index.ts";
+import { buildCore, decideChat } from "../src/runtime/decide.ts";
+import { generatePolicy } from "./compile-bench.ts";
+import { benchPolicy, CONTENT_EVENT, hundredRulePolicy, requestBody } from "./lib/fixtures.ts";
+import { benchPorts, chatRequest, compileOrThrow, inProcessGateway, instantTransport, streamOf, thinHandler } from "./lib/in-process.ts";
+
+const QUICK = { min_cpu_time: 300e6 } as const; // ns of samples per measurement
+const SLOW = { min_cpu_time: 1500e6, min_samples: 5 } as const;
+const EXTRA_EVENTS = 200;
+
+interface Row {
+  name: string;
+  ns: number;
+  baseline: string;
+  baselineNs: number;
+  target?: string;
+}
+const rows: Row[] = [];
+const avg = async (fn: () => unknown, opts: object = QUICK): Promise<number> => (await measure(fn, opts)).avg;
+
+async function decision(): Promise<void> {
+  const core = buildCore({ graph: compileOrThrow(hundredRulePolicy()), ports: benchPorts(instantTransport()), adapters: defaultAdapters() }, {});
+  const text = JSON.stringify({ model: "chat", messages: [{ role: "user", content: "Summarise the attached meeting notes in three bullet points, please." }], metadata: { team: "infra" } });
+  const body = JSON.parse(text) as Record<string, unknown>;
+  const headers = new Headers({ "x-tier": "pro", "x-region": "eu" });
+  const signal = new AbortController().signal;
+  const check = decideChat(core, { id: "r", route: "chat", body, headers, signal, receivedAt: 0 });
+  if (!check.prepared.ok || check.prepared.viable.length !== 5) throw new Error("decision bench: expected `otherwise` with five viable candidates");
+  const ns = await avg(() => decideChat(core, { id: "r", route: "chat", body, headers, signal, receivedAt: 0 }));
+  rows.push({ name: "routing decision, 100-rule route", ns, baseline: "JSON.parse(request body)", baselineNs: await avg(() => JSON.parse(text)), target: "< 5 µs" });
+}
+
+async function drain(res: Response): Promise<number> {
+  const bytes = await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`gateway answered ${res.status}: ${new TextDecoder().decode(bytes)}`);
+  return bytes.byteLength;
+}
+
+async function perEvent(): Promise<void> {
+  const graph = compileOrThrow(benchPolicy("http://upstream.local/v1"));
+  const body = requestBody("chat", true);
+  const short = inProcessGateway(graph, instantTransport(streamOf(0))).gateway;
+  const long = inProcessGateway(graph, instantTransport(streamOf(EXTRA_EVENTS))).gateway;
+  const [a, b] = [await drain(await short.fetch(chatRequest(body))), await drain(await long.fetch(chatRequest(body)))];
+  if (b <= a) throw new Error("per-event bench: the long stream did not reach the client");
+  const tShort = await avg(async () => drain(await short.fetch(chatRequest(body))));
+  const tLong = await avg(async () => drain(await long.fetch(chatRequest(body))));
+  const data = CONTENT_EVENT.slice("data: ".length).trim();
+  rows.push({ name: "per SSE event (parse + engine + encode)", ns: (tLong - tShort) / EXTRA_EVENTS, baseline: "JSON.parse(one event's data)", baselineNs: await avg(() => JSON.parse(data)) });
+}
+
+async function gatewayRequest(): Promise<void> {
+  const graph = compileOrThrow(benchPolicy("http://upstream.local/v1"));
+  const transport = instantTransport();
+  const { gateway, logLines } = inProcessGateway(graph, transport);
+  const thin = thinHandler(transport);
+  for (const stream of [false, true]) {
+    const sy = requestBody("chat", stream);
+    const direct = requestBody("bench-model", stream);
+    const ns = await avg(async () => drain(await gateway.fetch(chatRequest(sy))));
+    const baselineNs = await avg(async () => drain(await thin(chatRequest(direct))));
+    rows.push({ name: `gateway request in-process, ${stream ? "stream" : "non-stream"}`, ns, baseline: "thin handler, same transport", baselineNs });
+  }
+  if (logLines() === 0) throw new Error("gateway bench: no log lines were written");
+}
+
+async function compile(): Promise<void> {
+  const source = generatePolicy();
+  const first = compilePolicySource(source, "bench.route");
+  if (!first.graph) throw new Error("compile bench: the generated policy does not compile");
+  const graph = first.graph;
+  const ns = await avg(() => compilePolicySource(source, "bench.route"), SLOW);
+  rows.push({ name: "compile 1,000 routes / 5,000 models", ns, baseline: "JSON round trip of the graph", baselineNs: await avg(() => JSON.parse(JSON.stringify(graph)), SLOW), target: "< 250 ms" });
+}
+
+function human(ns: number): string {
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(1)} ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
+  return `${ns.toFixed(0)} ns`;
+}
+
+function printRows(): void {
+  const header = ["benchmark", "time", "baseline", "baseline time", "ratio", "target"];
+  const lines = rows.map((r) => [r.name, human(r.ns), r.baseline, human(r.baselineNs), `${(r.ns / r.baselineNs).toFixed(1)}×`, r.target ?? ""]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cols: string[]) => "| " + cols.map((c, i) => c.padEnd(widths[i])).join(" | ") + " |";
+  console.log(fmt(header));
+  console.log("| " + widths.map((w) => "-".repeat(w)).join(" | ") + " |");
+  for (const l of lines) console.log(fmt(l));
+}
+
+await decision();
+await perEvent();
+await gatewayRequest();
+await compile();
+printRows();
+console.log("");
+const sim = Bun.spawnSync(["bun", `${import.meta.dir}/simulate-bench.ts`, "--minutes", "10"], { stdout: "pipe", stderr: "pipe" });
+console.log(sim.stdout.toString().trimEnd() || `simulate bench failed: ${sim.stderr.toString().trim()}`);
