@@ -1,6 +1,6 @@
 // Every block against its schema: unknown keys (with did-you-mean, or where the key belongs),
 // duplicate keys, rules outside routes, and each value's kind, word and range.
-import type { Block, Policy, Property } from "../../syntax/ast.ts";
+import type { Block, Decl, Policy, Property } from "../../syntax/ast.ts";
 import { didYouMean } from "../../util/edit-distance.ts";
 import type { CheckContext } from "../context.ts";
 import { gatewaySchema, modelSchema, providerSchema, settingsSchema, type BlockSchema } from "../schema.ts";
@@ -11,39 +11,56 @@ const DECL_SCHEMAS: Record<string, BlockSchema> = {
 };
 
 export function checkBlockShape(policy: Policy, ctx: CheckContext): void {
-  for (const decl of policy.items) {
-    const where = decl.name ? `${decl.kind} \`${decl.name.value}\`` : `\`${decl.kind}\``;
-    checkBlock(DECL_SCHEMAS[decl.kind], decl.body, where, decl.kind === "route", ctx);
-  }
+  for (const decl of policy.items) checkBlock(DECL_SCHEMAS[decl.kind], decl.body, decl, decl.kind === "route", ctx);
 }
 
-function checkBlock(schema: BlockSchema, block: Block, where: string, allowRules: boolean, ctx: CheckContext): void {
-  const seen = new Map<string, Property>();
-  for (const member of block.members) {
+/** Where a block sits, for messages: its declaration, or a description of a nested block. Built only when reporting. */
+type Where = Decl | string;
+
+function describe(where: Where): string {
+  if (typeof where === "string") return where;
+  return where.name ? `${where.kind} \`${where.name.value}\`` : `\`${where.kind}\``;
+}
+
+function checkBlock(schema: BlockSchema, block: Block, where: Where, allowRules: boolean, ctx: CheckContext): void {
+  const members = block.members;
+  // Blocks are small: scanning earlier members for a repeated key beats a Map per block, until one is large.
+  const seen = members.length > 16 ? new Map<string, Property>() : null;
+  for (let i = 0; i < members.length; i++) {
+    const member = members[i];
     if (member.kind === "rule") {
-      if (!allowRules) ctx.error("SY2009", `rules are only allowed in a route, not in ${where}`, member.keyword.span, "rule outside a route", { help: "move the rule into a `route` block" });
+      if (!allowRules) ctx.error("SY2009", `rules are only allowed in a route, not in ${describe(where)}`, member.keyword.span, "rule outside a route", { help: "move the rule into a `route` block" });
       else if (member.settings) checkBlock(settingsSchema, member.settings, "a target's settings", false, ctx);
       continue;
     }
     const key = member.key.name;
-    const first = seen.get(key);
+    const first = seen ? seen.get(key) : earlierWithKey(members, i, key);
     if (first) {
-      ctx.error("SY2007", `\`${key}\` is set more than once in ${where}`, member.key.span, "set again here", {
+      ctx.error("SY2007", `\`${key}\` is set more than once in ${describe(where)}`, member.key.span, "set again here", {
         secondary: [ctx.label(first.key.span, "first set here")],
         help: "keep one of them",
       });
       continue;
     }
-    seen.set(key, member);
+    seen?.set(key, member);
     const field = schema[key];
     if (!field) {
-      unknownKey(member, schema, where, ctx);
+      unknownKey(member, schema, describe(where), ctx);
       continue;
     }
     if (field.type === "block" && member.value.kind === "block") checkBlock(field.fields, member.value, `\`${key}\``, false, ctx);
     else if (field.type === "headers" && member.value.kind === "block") checkHeaders(member.value, ctx);
     else checkValue(field, member.value, key, ctx);
   }
+}
+
+/** The first property before index `i` with this key, if any. */
+function earlierWithKey(members: Block["members"], i: number, key: string): Property | undefined {
+  for (let j = 0; j < i; j++) {
+    const m = members[j];
+    if (m.kind === "property" && m.key.name === key) return m;
+  }
+  return undefined;
 }
 
 function unknownKey(member: Property, schema: BlockSchema, where: string, ctx: CheckContext): void {

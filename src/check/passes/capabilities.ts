@@ -8,15 +8,17 @@ import type { CheckContext } from "../context.ts";
 import { readValue } from "../read-value.ts";
 import { findProperty } from "../resolve-settings.ts";
 import { modelSchema } from "../schema.ts";
-import { declsOf, modelItems, routeRefs, rulesOf } from "../walk.ts";
+import { modelItems, routeRefs, rulesOf } from "../walk.ts";
 
 export function checkCapabilities(policy: Policy, ctx: CheckContext): void {
-  const caps = modelCaps(ctx);
-  for (const route of declsOf(policy, "route")) {
-    for (const rule of rulesOf(route)) {
-      if (!rule.cond) continue;
+  let caps: Map<string, number | null> | null = null; // built on the first rule that needs capabilities
+  for (const route of policy.items) {
+    if (route.kind !== "route") continue;
+    for (const rule of route.body.members) {
+      if (rule.kind !== "rule" || !rule.cond) continue;
       const needs = requiredCaps(rule.cond);
       if (needs === 0) continue;
+      caps ??= modelCaps(ctx);
       checkRule(rule.target, needs, rule.cond, caps, ctx);
     }
   }
@@ -46,7 +48,8 @@ function modelCaps(ctx: CheckContext): Map<string, number | null> {
 }
 
 interface Reach {
-  models: { name: string; label: Label }[];
+  /** Candidates reached, with the label to show for each if the rule is reported (built only then). */
+  models: { name: string; label: () => Label }[];
   unknown: boolean; // some candidate could not be judged: stay quiet
 }
 
@@ -65,7 +68,12 @@ function checkRule(target: Target, needs: number, cond: Cond, caps: Map<string, 
   const wanted = names.map((c) => `\`${c}\``).join(", ");
   const all = failing.length === units.length;
   const labels = new Map<string, Label>();
-  for (const reach of failing) for (const m of reach.models) labels.set(`${m.label.span.start}:${m.label.message}`, m.label);
+  for (const reach of failing) {
+    for (const m of reach.models) {
+      const label = m.label();
+      labels.set(`${label.span.start}:${label.message}`, label);
+    }
+  }
   const has = `${names.length > 1 ? "all of " : ""}${wanted}`;
   ctx.error("SY2022", all ? `no model in this target has ${has}` : `a split arm leads to no model with ${has}`, cond.span, `requires ${wanted}`, {
     secondary: [...labels.values()],
@@ -74,14 +82,14 @@ function checkRule(target: Target, needs: number, cond: Cond, caps: Map<string, 
   });
 }
 
-function collect(target: Target, caps: Map<string, number | null>, ctx: CheckContext, reach: Reach, visited: Set<string>, via: Label | null): void {
+function collect(target: Target, caps: Map<string, number | null>, ctx: CheckContext, reach: Reach, visited: Set<string>, via: (() => Label) | null): void {
   for (const item of modelItems(target)) {
     const mask = caps.get(item.ref.name);
     if (mask === undefined || mask === null) {
       reach.unknown = true;
       continue;
     }
-    const label = via ?? ctx.label(item.ref.span, `\`${item.ref.name}\` can ${maskToCaps(mask).join(", ") || "nothing"}`);
+    const label = via ?? (() => ctx.label(item.ref.span, `\`${item.ref.name}\` can ${maskToCaps(mask).join(", ") || "nothing"}`));
     reach.models.push({ name: item.ref.name, label });
   }
   for (const ref of routeRefs(target)) {
@@ -92,7 +100,13 @@ function collect(target: Target, caps: Map<string, number | null>, ctx: CheckCon
     }
     if (visited.has(ref.name.value)) continue;
     visited.add(ref.name.value);
-    const label = via ?? ctx.label(ref.span, `no model reached through \`${ref.name.value}\` has them`);
+    const label = via ?? once(() => ctx.label(ref.span, `no model reached through \`${ref.name.value}\` has them`));
     for (const rule of rulesOf(route)) collect(rule.target, caps, ctx, reach, visited, label);
   }
+}
+
+/** One label object however often it is asked for: labels are deduplicated by content, but one object keeps it cheap. */
+function once(make: () => Label): () => Label {
+  let label: Label | null = null;
+  return () => (label ??= make());
 }

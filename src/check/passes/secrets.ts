@@ -3,7 +3,7 @@
 // API key. Messages show only a redacted prefix, never the secret itself.
 import type { Decl, Policy, Value } from "../../syntax/ast.ts";
 import type { CheckContext } from "../context.ts";
-import { condValues, declsOf, forEachValue, rulesOf } from "../walk.ts";
+import { condValues, forEachValue } from "../walk.ts";
 
 const SECRET_KEYS = new Set(["key", "keys", "admin_token"]);
 
@@ -12,10 +12,10 @@ export const SECRET_CODES = ["SY2027", "SY2028"] as const;
 
 export function checkSecrets(policy: Policy, ctx: CheckContext): void {
   for (const decl of policy.items) {
-    forEachValue(decl.body, (value, key) => visit(value, key, decl, ctx));
-  }
-  for (const route of declsOf(policy, "route")) {
-    for (const rule of rulesOf(route)) for (const v of rule.cond ? condValues(rule.cond) : []) visit(v, "", route, ctx);
+    const visitor = (value: Value, key: string) => visit(value, key, decl, ctx);
+    forEachValue(decl.body, visitor);
+    if (decl.kind !== "route") continue;
+    for (const m of decl.body.members) if (m.kind === "rule" && m.cond) for (const v of condValues(m.cond)) visit(v, "", decl, ctx);
   }
 }
 
@@ -57,18 +57,29 @@ const KEY_PATTERNS: RegExp[] = [
 
 /** The part of `text` that looks like a key, or null. */
 export function looksLikeKey(text: string): string | null {
-  for (const pattern of KEY_PATTERNS) {
-    const m = pattern.exec(text);
-    if (m) return m[0];
+  // Nothing shorter than the shortest pattern (`xoxb-` and ten characters) can match: most strings
+  // in a policy (model names, header values) are skipped without running a regex.
+  if (text.length < MIN_KEY_LENGTH) return null;
+  if (KEY_PREFIX.test(text)) {
+    for (const pattern of KEY_PATTERNS) {
+      const m = pattern.exec(text);
+      if (m) return m[0];
+    }
   }
+  if (text.length < MIN_TOKEN_LENGTH) return null;
   // Random tokens: long, mixing cases and digits, and close to uniformly random (a 32-character
   // random base62 string scores about 4.5 bits per character). Splitting at `-`, `_`, `/` and `.`
   // keeps names like `Llama-v3p1-405B-Instruct` and url paths from ever qualifying: this is an error.
   for (const token of text.split(/[^A-Za-z0-9+=]+/)) {
-    if (token.length >= 32 && /[a-z]/.test(token) && /[A-Z]/.test(token) && /[0-9]/.test(token) && entropy(token) >= 4.2) return token;
+    if (token.length >= MIN_TOKEN_LENGTH && /[a-z]/.test(token) && /[A-Z]/.test(token) && /[0-9]/.test(token) && entropy(token) >= 4.2) return token;
   }
   return null;
 }
+
+/** Every KEY_PATTERNS match starts with one of these. */
+const KEY_PREFIX = /sk-|AIza|gh[pousr]_|xox[abprs]-|AKIA/;
+const MIN_KEY_LENGTH = 15;
+const MIN_TOKEN_LENGTH = 32;
 
 /** Shannon entropy in bits per character. */
 function entropy(text: string): number {

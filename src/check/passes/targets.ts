@@ -4,11 +4,11 @@ import type { Decl, Policy, SplitTarget, Target, TargetItem } from "../../syntax
 import { STRATEGIES } from "../../syntax/vocabulary.ts";
 import { didYouMean } from "../../util/edit-distance.ts";
 import type { CheckContext } from "../context.ts";
-import { declsOf, rulesOf } from "../walk.ts";
 
 export function checkTargets(policy: Policy, ctx: CheckContext): void {
-  for (const route of declsOf(policy, "route")) {
-    for (const rule of rulesOf(route)) checkTarget(rule.target, route, ctx);
+  for (const route of policy.items) {
+    if (route.kind !== "route") continue;
+    for (const m of route.body.members) if (m.kind === "rule") checkTarget(m.target, route, ctx);
   }
 }
 
@@ -31,18 +31,26 @@ function checkTarget(target: Target, route: Decl, ctx: CheckContext): void {
 
 function checkItems(items: TargetItem[], span: Target["span"], ctx: CheckContext): void {
   if (items.length === 0) ctx.error("SY2019", "this target has no models", span, "empty target", { help: "list at least one model, e.g. `[gpt4o]`" });
-  const seen = new Map<string, TargetItem>();
-  for (const item of items) {
+  // Targets list a handful of models: scanning earlier items beats a Map per target, until one is long.
+  const seen = items.length > 16 ? new Map<string, TargetItem>() : null;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
     checkModelRef(item.ref.name, item.ref.span, ctx);
     if (item.weight && item.weight.value <= 0) nonPositiveWeight(item.weight, ctx);
-    const first = seen.get(item.ref.name);
+    const first = seen ? seen.get(item.ref.name) : earlierItem(items, i);
     if (first) {
       ctx.warning("SY3007", `\`${item.ref.name}\` is listed twice in this target`, item.ref.span, "listed again", {
         secondary: [ctx.label(first.ref.span, "first listed here")],
         help: "remove the second one (use weights to send it more traffic)",
       });
-    } else seen.set(item.ref.name, item);
+    } else seen?.set(item.ref.name, item);
   }
+}
+
+function earlierItem(items: TargetItem[], i: number): TargetItem | undefined {
+  const name = items[i].ref.name;
+  for (let j = 0; j < i; j++) if (items[j].ref.name === name) return items[j];
+  return undefined;
 }
 
 function checkModelRef(name: string, span: Target["span"], ctx: CheckContext): void {
