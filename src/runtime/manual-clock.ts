@@ -53,7 +53,9 @@ function never(signal: AbortSignal | undefined): Promise<void> {
 }
 
 /** Resolves on the next macrotask turn, after every queued microtask has run. */
-function settled(): Promise<void> {
+const MODE = process.env.DRAIN ?? "imm"; const TURNS = Number(process.env.TURNS ?? 24);
+async function settled(): Promise<void> {
+  if (MODE === "turns") { for (let i = 0; i < TURNS; i++) await null; return; }
   return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
@@ -115,13 +117,7 @@ export class ManualClock implements Clock {
   async advanceTo(target: number): Promise<void> {
     this.#enter();
     try {
-      await settled();
-      for (;;) {
-        const top = this.#heap.peek();
-        if (top === undefined || top.at > target) break;
-        this.#fireDue(top.at);
-        await settled();
-      }
+      await this.#fireUntil(target, Number.POSITIVE_INFINITY);
       if (target > this.#now) this.#now = target;
       await settled();
     } finally {
@@ -132,18 +128,34 @@ export class ManualClock implements Clock {
   /** Fires timers until none are left (or `maxTimers` instants ran); returns how many instants ran. */
   async runUntilIdle(maxTimers = 1_000_000): Promise<number> {
     this.#enter();
-    let instants = 0;
     try {
-      await settled();
-      for (let top = this.#heap.peek(); top !== undefined && instants < maxTimers; top = this.#heap.peek()) {
-        this.#fireDue(top.at);
-        instants++;
-        await settled();
-      }
+      return await this.#fireUntil(Number.POSITIVE_INFINITY, maxTimers);
     } finally {
       this.#advancing = false;
     }
-    return instants;
+  }
+
+  /**
+   * One instant per macrotask turn: each turn fires the timers due next, and the microtasks they
+   * set off all run before the following turn. A chain of setImmediate callbacks does this without
+   * a promise and an async resumption per instant.
+   */
+  #fireUntil(target: number, maxInstants: number): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      let instants = 0;
+      const step = (): void => {
+        try {
+          const top = this.#heap.peek();
+          if (top === undefined || top.at > target || instants >= maxInstants) return resolve(instants);
+          this.#fireDue(top.at);
+          instants++;
+          setImmediate(step);
+        } catch (err) {
+          reject(err);
+        }
+      };
+      setImmediate(step);
+    });
   }
 
   /** Lets pending promise chains run without moving time. */

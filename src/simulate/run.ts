@@ -104,7 +104,7 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
       return;
     }
     const req = next.value;
-    void clock.sleep(origin + req.at - clock.now()).then(() => {
+    clock.schedule(origin + req.at - clock.now(), () => {
       void serve(req);
       arrive(traffic.next());
     });
