@@ -2,22 +2,11 @@
 // short SSE streams, no randomness, so every difference measured is the proxy's.
 // Usage: bun bench/mock-upstream.ts <port>   (prints "ready <port>" when listening)
 
+import { COMPLETION_JSON, STREAM_TEXT } from "./lib/fixtures.ts";
+
 const port = Number(process.argv[2] ?? 0);
-const created = 1_700_000_000;
-const completion = JSON.stringify({
-  id: "chatcmpl-bench", object: "chat.completion", created, model: "bench-model",
-  choices: [{ index: 0, message: { role: "assistant", content: "Hello from the bench upstream." }, finish_reason: "stop" }],
-  usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 },
-});
-const chunk = (delta: object, finish: string | null) =>
-  `data: ${JSON.stringify({ id: "chatcmpl-bench", object: "chat.completion.chunk", created, model: "bench-model", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-const streamBody = new TextEncoder().encode(
-  chunk({ role: "assistant", content: "" }, null) +
-    ["Hello", " from", " the", " bench", " upstream."].map((t) => chunk({ content: t }, null)).join("") +
-    chunk({}, "stop") +
-    `data: ${JSON.stringify({ id: "chatcmpl-bench", object: "chat.completion.chunk", created, model: "bench-model", choices: [], usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 } })}\n\n` +
-    "data: [DONE]\n\n",
-);
+const completion = COMPLETION_JSON;
+const streamBody = new TextEncoder().encode(STREAM_TEXT);
 
 const server = Bun.serve({
   port,

@@ -1,119 +1,29 @@
 // `bun run bench`: HTTP load benchmark. Starts a fixed mock upstream, a thin reference proxy
 // (Bun.serve + fetch) and Switchyard on 127.0.0.1, drives the same wrk load at each, and prints
-// RPS, p50, p99 and ratios to direct and to the thin proxy. Servers are pinned to core 0 and wrk
-// to core 1 so ratios mean relative CPU cost. Only processes this run started are killed.
-import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
-import { tmpdir, cpus } from "node:os";
+// RPS, p50, p99, the server process's CPU time per request and ratios to direct and to the thin
+// proxy, then checks the performance targets. Servers are pinned to core 0 and wrk to core 1 so
+// ratios mean relative CPU cost. Only processes this run started are stopped.
+//   bun bench/run.ts            HTTP bench (BENCH_SECONDS per measured run, default 5)
+//   bun bench/run.ts --micro    the mitata microbenchmarks instead (bench/micro.ts)
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawn, type Subprocess } from "bun";
+import { benchPolicy, requestBody } from "./lib/fixtures.ts";
+import { cpuMs, rssMb, startServer, stopAll, which } from "./lib/processes.ts";
+import { runWrk, wrkScript, type WrkResult } from "./lib/wrk.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const started: Subprocess[] = [];
+const WARMUP_SECONDS = 2;
 
-interface Row {
-  target: string; mode: "non-stream" | "stream"; connections: number;
-  rps: number; p50ms: number; p99ms: number; vsDirect: number; vsThin: number;
-}
-
-function which(cmd: string): boolean {
-  return Bun.spawnSync(["sh", "-c", `command -v ${cmd}`]).exitCode === 0;
-}
-
-const pin = (core: number, argv: string[]) => (which("taskset") && cpus().length > 1 ? ["taskset", "-c", String(core), ...argv] : argv);
-
-/**
- * Starts a server pinned to core 0 and resolves with its port once `readyPattern` shows up on
- * `readyOn` (mock and thin proxy print to stdout; Switchyard's startup line goes to stderr and its
- * request log to stdout). Stdout goes to a file when `logFile` is given, so the gateway's log
- * writes cost what they would in production and never wait on this process draining a pipe.
- */
-async function startServer(argv: string[], readyPattern: RegExp, readyOn: "stdout" | "stderr", logFile?: string): Promise<number> {
-  const stdout = logFile ? Bun.file(logFile) : "pipe";
-  const proc = spawn(pin(0, argv), { cwd: ROOT, stdout, stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
-  started.push(proc);
-  const watched = (readyOn === "stdout" ? proc.stdout : proc.stderr) as ReadableStream<Uint8Array>;
-  const other = (readyOn === "stdout" ? proc.stderr : proc.stdout) as ReadableStream<Uint8Array> | number | undefined;
-  if (other instanceof ReadableStream) void drain(other.getReader());
-  const reader = watched.getReader();
-  const decoder = new TextDecoder();
-  let seen = "";
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 15_000)));
-  try {
-    for (;;) {
-      const next = await Promise.race([reader.read(), timeout]);
-      if (next === null || next.done) break;
-      seen += decoder.decode(next.value, { stream: true });
-      const m = readyPattern.exec(seen);
-      if (m) {
-        void drain(reader);
-        return Number(m[1]);
-      }
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  throw new Error(`server did not start: ${argv.join(" ")}\n${seen}`);
-}
-
-/** Keeps reading so a chatty child never blocks on a full pipe. */
-async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
-  try {
-    while (!(await reader.read()).done);
-  } catch {
-    // the child exited
-  }
-}
-
-function wrkScript(stream: boolean, model: string): string {
-  const body = JSON.stringify({ model, stream, messages: [{ role: "user", content: "Say hello in five words." }] });
-  const path = join(mkdtempSync(join(tmpdir(), "sy-bench-")), "post.lua");
-  writeFileSync(path, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer bench"\n`);
-  return path;
-}
-
-function parseMs(s: string): number {
-  const m = /([\d.]+)(us|ms|s)/.exec(s);
-  if (!m) return NaN;
-  const v = Number(m[1]);
-  return m[2] === "us" ? v / 1000 : m[2] === "s" ? v * 1000 : v;
-}
-
-function runWrk(url: string, connections: number, script: string): { rps: number; p50ms: number; p99ms: number } {
-  const threads = Math.min(connections, 2);
-  const res = Bun.spawnSync(pin(1, ["wrk", "-t", String(threads), "-c", String(connections), "-d", `${SECONDS}s`, "--latency", "-s", script, url]));
-  const out = res.stdout.toString();
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
-  const p50ms = parseMs(/\n\s+50%\s+(\S+)/.exec(out)?.[1] ?? "");
-  const p99ms = parseMs(/\n\s+99%\s+(\S+)/.exec(out)?.[1] ?? "");
-  if (/Non-2xx/.test(out)) console.error(`warning: non-2xx responses from ${url}\n${out}`);
-  return { rps, p50ms, p99ms };
-}
-
-function benchPolicy(upstreamPort: number): string {
-  const base = `http://127.0.0.1:${upstreamPort}/v1`;
-  return `# Generated by bench/run.ts: capability rules, a three-model failover chain, breakers, retries.
-defaults {
-  timeout { connect 2s  first_token 10s  idle 10s  total 30s }
-  retry { attempts 2  backoff { base 50ms  max 1s  jitter 20% }  on [429, 5xx, connect, reset]  retry_after_cap 2s }
-  breaker { failures 5  error_rate 50%  window 1m  min_requests 20  cooldown 10s  probes 1  successes 2 }
-  stream { on_break continue }
-}
-provider up_a { kind openai  base_url "${base}" }
-provider up_b { kind openai  base_url "${base}" }
-provider up_c { kind openai  base_url "${base}" }
-model primary { provider up_a  upstream "bench-model"  can [chat, stream, tools, json]  context 128k  price { input $1  output $2 } }
-model secondary { provider up_b  upstream "bench-model"  can [chat, stream, tools, vision, json]  context 128k  price { input $2  output $4 } }
-model tertiary { provider up_c  upstream "bench-model"  can [chat, stream]  context 32k  price { input $0.5  output $1 } }
-route chat {
-  when vision -> [secondary, primary]
-  when tools and json -> [primary, secondary]
-  when tokens > 100k -> [primary, secondary]
-  when header "x-tier" == "batch" -> [tertiary, primary]
-  otherwise -> [primary, secondary, tertiary]
-}
-`;
+type Mode = "non-stream" | "stream";
+interface Row extends WrkResult {
+  target: string;
+  mode: Mode;
+  connections: number;
+  cpuUsPerRequest: number;
+  vsDirect: number;
+  vsThin: number;
 }
 
 async function main(): Promise<number> {
@@ -121,56 +31,90 @@ async function main(): Promise<number> {
     console.error("bench needs wrk: apt-get install -y wrk");
     return 2;
   }
-  const upstreamPort = await startServer(["bun", "bench/mock-upstream.ts", "0"], /ready (\d+)/, "stdout");
-  const upstreamBase = `http://127.0.0.1:${upstreamPort}/v1`;
-  const thinPort = await startServer(["bun", "bench/thin-proxy.ts", "0", upstreamBase], /ready (\d+)/, "stdout");
-  const policyDir = mkdtempSync(join(tmpdir(), "sy-bench-policy-"));
-  const policyPath = join(policyDir, "bench.route");
-  writeFileSync(policyPath, benchPolicy(upstreamPort));
-  const requestLog = join(policyDir, "requests.log");
-  const syPort = await startServer(["bun", "src/cli/main.ts", "serve", policyPath, "--port", "0"], /listening on http:\/\/127\.0\.0\.1:(\d+)/, "stderr", requestLog);
+  const load = loadavg()[0];
+  if (load > 0.5) console.error(`warning: load average is ${load.toFixed(2)}; other work on this machine will move the numbers`);
+  const upstream = await startServer(ROOT, ["bun", "bench/mock-upstream.ts", "0"], /ready (\d+)/, "stdout");
+  const upstreamBase = `http://127.0.0.1:${upstream.port}/v1`;
+  const thin = await startServer(ROOT, ["bun", "bench/thin-proxy.ts", "0", upstreamBase], /ready (\d+)/, "stdout");
+  const dir = mkdtempSync(join(tmpdir(), "sy-bench-policy-"));
+  const policyPath = join(dir, "bench.route");
+  writeFileSync(policyPath, benchPolicy(upstreamBase));
+  const requestLog = join(dir, "requests.log");
+  const sy = await startServer(ROOT, ["bun", "src/cli/main.ts", "serve", policyPath, "--port", "0"], /listening on http:\/\/127\.0\.0\.1:(\d+)/, "stderr", requestLog);
 
   const targets = [
-    { name: "direct", url: `${upstreamBase}/chat/completions` },
-    { name: "thin-proxy", url: `http://127.0.0.1:${thinPort}/v1/chat/completions` },
-    { name: "switchyard", url: `http://127.0.0.1:${syPort}/v1/chat/completions` },
+    { name: "direct", url: `${upstreamBase}/chat/completions`, pid: upstream.proc.pid, model: "bench-model" },
+    { name: "thin-proxy", url: `http://127.0.0.1:${thin.port}/v1/chat/completions`, pid: thin.proc.pid, model: "bench-model" },
+    { name: "switchyard", url: `http://127.0.0.1:${sy.port}/v1/chat/completions`, pid: sy.proc.pid, model: "chat" },
   ];
   const rows: Row[] = [];
-  for (const stream of [false, true]) {
+  let switchyardRequests = 0;
+  for (const mode of ["non-stream", "stream"] as const) {
     for (const connections of [1, 64]) {
-      const results = new Map<string, { rps: number; p50ms: number; p99ms: number }>();
+      const results = new Map<string, WrkResult & { cpuUsPerRequest: number }>();
       for (const t of targets) {
-        const script = wrkScript(stream, t.name === "switchyard" ? "chat" : "bench-model");
-        runWrk(t.url, connections, script); // warm-up pass, discarded
-        results.set(t.name, runWrk(t.url, connections, script));
+        const script = wrkScript(requestBody(t.model, mode === "stream"));
+        const warm = runWrk(t.url, connections, WARMUP_SECONDS, script); // JIT, connection pools; discarded
+        const before = cpuMs(t.pid);
+        const r = runWrk(t.url, connections, SECONDS, script);
+        const cpuUsPerRequest = ((cpuMs(t.pid) - before) * 1000) / r.requests;
+        if (r.non2xx > 0) console.error(`warning: ${r.non2xx} non-2xx responses from ${t.name}`);
+        if (t.name === "switchyard") switchyardRequests += warm.requests + r.requests;
+        results.set(t.name, { ...r, cpuUsPerRequest });
       }
       const direct = results.get("direct")!;
-      const thin = results.get("thin-proxy")!;
+      const thinResult = results.get("thin-proxy")!;
       for (const t of targets) {
         const r = results.get(t.name)!;
-        rows.push({ target: t.name, mode: stream ? "stream" : "non-stream", connections, ...r, vsDirect: r.rps / direct.rps, vsThin: r.rps / thin.rps });
+        rows.push({ target: t.name, mode, connections, ...r, vsDirect: r.rps / direct.rps, vsThin: r.rps / thinResult.rps });
       }
     }
   }
+  const rss = await rssMb(sy.proc.pid);
+  // SIGTERM drains and flushes the batched request log, so every line is on disk before we count.
+  sy.proc.kill("SIGTERM");
+  await sy.proc.exited;
+  const logLines = readFileSync(requestLog, "utf8").split("\n").filter((l) => l.includes('"event":"request"')).length;
+
   printTable(rows);
-  const rss = await rssOf(started[2]?.pid);
+  const checks = verdicts(rows, rss);
+  console.log("");
+  for (const c of checks) console.log(`${c.met ? "met   " : "MISSED"}  ${c.name}: ${c.value}`);
+  console.log(`        request log: ${logLines} lines for ${switchyardRequests} completed requests (logging stays on)`);
+  console.log(`        CPU µs/request is the server process alone; the mock upstream shares core 0 in every row`);
+
   mkdirSync(join(ROOT, "bench/results"), { recursive: true });
-  const out = { machine: `${cpus().length} cores, ${cpus()[0]?.model ?? "?"}`, bun: Bun.version, seconds: SECONDS, switchyardRssMb: rss, rows };
+  const machine = `${cpus().length} cores, ${cpus()[0]?.model ?? "?"}`;
+  const out = { machine, bun: Bun.version, seconds: SECONDS, loadAverageAtStart: load, switchyardRssMb: rss, logLines, switchyardRequests, rows, checks };
   writeFileSync(join(ROOT, "bench/results/http.json"), JSON.stringify(out, null, 2) + "\n");
-  console.log(`\nswitchyard RSS after load: ${rss?.toFixed(1) ?? "?"} MB; JSON saved to bench/results/http.json`);
+  console.log(`\nmachine: ${machine}; JSON saved to bench/results/http.json`);
   return 0;
 }
 
-async function rssOf(pid: number | undefined): Promise<number | null> {
-  if (!pid) return null;
-  const status = await Bun.file(`/proc/${pid}/status`).text().catch(() => "");
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-  return Number.isFinite(kb) ? kb / 1024 : null;
+interface Check {
+  name: string;
+  value: string;
+  met: boolean;
+}
+
+function verdicts(rows: Row[], rss: number | null): Check[] {
+  const find = (target: string, mode: Mode, connections: number) => rows.find((r) => r.target === target && r.mode === mode && r.connections === connections)!;
+  const checks: Check[] = [];
+  for (const mode of ["non-stream", "stream"] as const) {
+    const [sy64, thin64, sy1, thin1] = [find("switchyard", mode, 64), find("thin-proxy", mode, 64), find("switchyard", mode, 1), find("thin-proxy", mode, 1)];
+    checks.push({ name: `${mode} RPS at 64 connections ≥ 90% of thin proxy`, value: `${(sy64.vsThin * 100).toFixed(1)}%`, met: sy64.vsThin >= 0.9 });
+    const added = sy1.p50ms - thin1.p50ms;
+    checks.push({ name: `${mode} added median latency at 1 connection ≤ 0.030 ms`, value: `${added.toFixed(3)} ms`, met: added <= 0.03 });
+    const p99 = sy64.p99ms / thin64.p99ms;
+    checks.push({ name: `${mode} p99 at 64 connections < 1.5× thin proxy`, value: `${p99.toFixed(2)}×`, met: p99 < 1.5 });
+  }
+  checks.push({ name: "switchyard RSS after load < 100 MB", value: `${rss?.toFixed(1) ?? "?"} MB`, met: rss !== null && rss < 100 });
+  return checks;
 }
 
 function printTable(rows: Row[]): void {
-  const header = ["target", "mode", "conns", "rps", "p50 ms", "p99 ms", "vs direct", "vs thin"];
-  const lines = rows.map((r) => [r.target, r.mode, String(r.connections), r.rps.toFixed(0), r.p50ms.toFixed(3), r.p99ms.toFixed(3), r.vsDirect.toFixed(3), r.vsThin.toFixed(3)]);
+  const header = ["target", "mode", "conns", "rps", "p50 ms", "p99 ms", "cpu µs/req", "vs direct", "vs thin"];
+  const lines = rows.map((r) => [r.target, r.mode, String(r.connections), r.rps.toFixed(0), r.p50ms.toFixed(3), r.p99ms.toFixed(3), r.cpuUsPerRequest.toFixed(1), r.vsDirect.toFixed(3), r.vsThin.toFixed(3)]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cols: string[]) => "| " + cols.map((c, i) => c.padEnd(widths[i])).join(" | ") + " |";
   console.log(fmt(header));
@@ -178,9 +122,6 @@ function printTable(rows: Row[]): void {
   for (const l of lines) console.log(fmt(l));
 }
 
-const stopAll = (): void => {
-  for (const p of started) p.kill();
-};
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     stopAll();
@@ -189,11 +130,15 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 let code = 1;
-try {
-  code = await main();
-} catch (e) {
-  console.error(`bench failed: ${(e as Error).message}`);
-} finally {
-  stopAll();
+if (process.argv.includes("--micro")) {
+  code = Bun.spawnSync(["bun", join(import.meta.dir, "micro.ts")], { stdout: "inherit", stderr: "inherit" }).exitCode ?? 1;
+} else {
+  try {
+    code = await main();
+  } catch (e) {
+    console.error(`bench failed: ${(e as Error).message}`);
+  } finally {
+    stopAll();
+  }
 }
 process.exit(code);
