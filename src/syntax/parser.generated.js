@@ -10,6 +10,12 @@
   const PER = { s: "second", sec: "second", second: "second", min: "minute", minute: "minute",
     h: "hour", hour: "hour", day: "day", d: "day", month: "month", mo: "month" };
   // What may follow a number's digits: nothing, a duration or size unit, or `xx` after 1-5 (`5xx`).
+  // Whether an identifier starts with the word `when` or `otherwise` (`when.x` included), which
+  // a setting name may not.
+  function isReserved(name) {
+    const word = name.startsWith("when") ? 4 : name.startsWith("otherwise") ? 9 : 0;
+    return word > 0 && (word === name.length || !/[A-Za-z0-9_]/.test(name[word]));
+  }
   function isNumberSuffix(digits, unit) {
     return unit === "" || Object.hasOwn(UNITS, unit) || Object.hasOwn(SIZES, unit) || (unit === "xx" && /^[1-5]$/.test(digits));
   }
@@ -225,12 +231,12 @@ function peg$parse(input, options) {
 
   const peg$r0 = /^[,;]/;
   const peg$r1 = /^[<>]/;
-  const peg$r2 = /^[0-9]/;
-  const peg$r3 = /^[^"\\\n\r]/;
-  const peg$r4 = /^["\/\\]/;
-  const peg$r5 = /^[0-9a-fA-F]/;
-  const peg$r6 = /^[A-Za-z_]/;
-  const peg$r7 = /^[A-Za-z0-9_]/;
+  const peg$r2 = /^[A-Za-z0-9_]/;
+  const peg$r3 = /^[0-9]/;
+  const peg$r4 = /^[^"\\\n\r]/;
+  const peg$r5 = /^["\/\\]/;
+  const peg$r6 = /^[0-9a-fA-F]/;
+  const peg$r7 = /^[A-Za-z_]/;
   const peg$r8 = /^[.\-]/;
   const peg$r9 = /^[ \t\r\n\uFEFF]/;
   const peg$r10 = /^[^\n]/;
@@ -280,26 +286,26 @@ function peg$parse(input, options) {
   const peg$e42 = peg$otherExpectation("number");
   const peg$e43 = peg$literalExpectation("$", false);
   const peg$e44 = peg$literalExpectation("-", false);
-  const peg$e45 = peg$literalExpectation("%", false);
-  const peg$e46 = peg$literalExpectation("/", false);
-  const peg$e47 = peg$literalExpectation(".", false);
-  const peg$e48 = peg$classExpectation([["0", "9"]], false, false, false);
-  const peg$e49 = peg$literalExpectation("_", false);
-  const peg$e50 = peg$otherExpectation("string");
-  const peg$e51 = peg$literalExpectation("\"", false);
-  const peg$e52 = peg$classExpectation(["\"", "\\", "\n", "\r"], true, false, false);
-  const peg$e53 = peg$literalExpectation("\\", false);
-  const peg$e54 = peg$classExpectation(["\"", "/", "\\"], false, false, false);
-  const peg$e55 = peg$literalExpectation("n", false);
-  const peg$e56 = peg$literalExpectation("t", false);
-  const peg$e57 = peg$literalExpectation("r", false);
-  const peg$e58 = peg$literalExpectation("u", false);
-  const peg$e59 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"]], false, false, false);
-  const peg$e60 = peg$literalExpectation("true", false);
-  const peg$e61 = peg$literalExpectation("false", false);
-  const peg$e62 = peg$otherExpectation("identifier");
-  const peg$e63 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
-  const peg$e64 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
+  const peg$e45 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
+  const peg$e46 = peg$literalExpectation("%", false);
+  const peg$e47 = peg$literalExpectation("/", false);
+  const peg$e48 = peg$literalExpectation(".", false);
+  const peg$e49 = peg$classExpectation([["0", "9"]], false, false, false);
+  const peg$e50 = peg$literalExpectation("_", false);
+  const peg$e51 = peg$otherExpectation("string");
+  const peg$e52 = peg$literalExpectation("\"", false);
+  const peg$e53 = peg$classExpectation(["\"", "\\", "\n", "\r"], true, false, false);
+  const peg$e54 = peg$literalExpectation("\\", false);
+  const peg$e55 = peg$classExpectation(["\"", "/", "\\"], false, false, false);
+  const peg$e56 = peg$literalExpectation("n", false);
+  const peg$e57 = peg$literalExpectation("t", false);
+  const peg$e58 = peg$literalExpectation("r", false);
+  const peg$e59 = peg$literalExpectation("u", false);
+  const peg$e60 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"]], false, false, false);
+  const peg$e61 = peg$literalExpectation("true", false);
+  const peg$e62 = peg$literalExpectation("false", false);
+  const peg$e63 = peg$otherExpectation("identifier");
+  const peg$e64 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
   const peg$e65 = peg$classExpectation([".", "-"], false, false, false);
   const peg$e66 = peg$otherExpectation("whitespace");
   const peg$e67 = peg$classExpectation([" ", "\t", "\r", "\n", "\uFEFF"], false, false, false);
@@ -323,70 +329,71 @@ function peg$parse(input, options) {
   function peg$f7(members) {    return { kind: "block", members, span: span() };  }
   function peg$f8(key, value) {    return { kind: "property", key, value, span: span() };  }
   function peg$f9(s) {    return { kind: "ident", name: s.value, quoted: true, span: s.span };  }
-  function peg$f10(id) {    return id;  }
-  function peg$f11(keyword, cond, target, settings) {
+  function peg$f10(id) {    return isReserved(id.name);  }
+  function peg$f11(id) {    return id;  }
+  function peg$f12(keyword, cond, target, settings) {
     return { kind: "rule", keyword, cond, target, settings: settings ?? null, span: span() };
   }
-  function peg$f12(keyword, target, settings) {
+  function peg$f13(keyword, target, settings) {
     return { kind: "rule", keyword, cond: null, target, settings: settings ?? null, span: span() };
   }
-  function peg$f13() {    return { text: "when", span: span() };  }
-  function peg$f14() {    return { text: "otherwise", span: span() };  }
-  function peg$f15(head, tail) {
+  function peg$f14() {    return { text: "when", span: span() };  }
+  function peg$f15() {    return { text: "otherwise", span: span() };  }
+  function peg$f16(head, tail) {
     return tail.reduce((left, right) => ({ kind: "or", left, right,
       span: { start: left.span.start, end: right.span.end } }), head);
   }
-  function peg$f16(head, tail) {
+  function peg$f17(head, tail) {
     return tail.reduce((left, right) => ({ kind: "and", left, right,
       span: { start: left.span.start, end: right.span.end } }), head);
   }
-  function peg$f17(operand) {    return { kind: "not", operand, span: span() };  }
-  function peg$f18(inner) {    return { kind: "group", inner, span: span() };  }
-  function peg$f19(name) {    return { kind: "cap", name, span: span() };  }
-  function peg$f20(subject, op, value) {
+  function peg$f18(operand) {    return { kind: "not", operand, span: span() };  }
+  function peg$f19(inner) {    return { kind: "group", inner, span: span() };  }
+  function peg$f20(name) {    return { kind: "cap", name, span: span() };  }
+  function peg$f21(subject, op, value) {
     return { kind: "compare", subject, op, value, span: span() };
   }
-  function peg$f21() {    return { kind: "tokens", span: span() };  }
-  function peg$f22(name) {    return { kind: "header", name, span: span() };  }
-  function peg$f23(name) {    return { kind: "metadata", name, span: span() };  }
-  function peg$f24(name) {    return { kind: "param", name, span: span() };  }
-  function peg$f25(text) {    return { text, span: span() };  }
-  function peg$f26(text) {
+  function peg$f22() {    return { kind: "tokens", span: span() };  }
+  function peg$f23(name) {    return { kind: "header", name, span: span() };  }
+  function peg$f24(name) {    return { kind: "metadata", name, span: span() };  }
+  function peg$f25(name) {    return { kind: "param", name, span: span() };  }
+  function peg$f26(text) {    return { text, span: span() };  }
+  function peg$f27(text) {
     return { text, span: span() };
   }
-  function peg$f27(name) {    return { kind: "route_ref", name, span: span() };  }
-  function peg$f28(arms) {    return { kind: "split", arms: arms ?? [], span: span() };  }
-  function peg$f29(items) {    return { kind: "chain", items, span: span() };  }
-  function peg$f30(strategy, key, items) {
+  function peg$f28(name) {    return { kind: "route_ref", name, span: span() };  }
+  function peg$f29(arms) {    return { kind: "split", arms: arms ?? [], span: span() };  }
+  function peg$f30(items) {    return { kind: "chain", items, span: span() };  }
+  function peg$f31(strategy, key, items) {
     return { kind: "strategy", strategy, key: key ?? null, items, span: span() };
   }
-  function peg$f31(ref) {    return { kind: "model", ref, span: span() };  }
-  function peg$f32(items) {    return items ?? [];  }
-  function peg$f33(head, tail) {    return [head, ...tail];  }
-  function peg$f34(ref, weight) {    return { ref, weight: weight ?? null, span: span() };  }
-  function peg$f35(head, tail) {    return [head, ...tail];  }
-  function peg$f36(target, weight) {    return { target, weight: weight ?? null, span: span() };  }
-  function peg$f37(items) {    return { kind: "list", items: items ?? [], span: span() };  }
-  function peg$f38(head, tail) {    return [head, ...tail];  }
-  function peg$f39(value, weight) {    return { value, weight: weight ?? null, span: span() };  }
-  function peg$f40(callee, args) {
+  function peg$f32(ref) {    return { kind: "model", ref, span: span() };  }
+  function peg$f33(items) {    return items ?? [];  }
+  function peg$f34(head, tail) {    return [head, ...tail];  }
+  function peg$f35(ref, weight) {    return { ref, weight: weight ?? null, span: span() };  }
+  function peg$f36(head, tail) {    return [head, ...tail];  }
+  function peg$f37(target, weight) {    return { target, weight: weight ?? null, span: span() };  }
+  function peg$f38(items) {    return { kind: "list", items: items ?? [], span: span() };  }
+  function peg$f39(head, tail) {    return [head, ...tail];  }
+  function peg$f40(value, weight) {    return { value, weight: weight ?? null, span: span() };  }
+  function peg$f41(callee, args) {
     return args === null ? callee : { kind: "call", callee, args, span: span() };
   }
-  function peg$f41(args) {    return args ?? [];  }
-  function peg$f42(head, tail) {    return [head, ...tail];  }
-  function peg$f43(digits, per) {
+  function peg$f42(args) {    return args ?? [];  }
+  function peg$f43(head, tail) {    return [head, ...tail];  }
+  function peg$f44(digits, per) {
     const start = range().start;
     const amount = { kind: "money", usd: Number(digits), raw: "$" + digits, span: { start, end: start + 1 + digits.length } };
     return per === null ? amount : rate(amount, per);
   }
-  function peg$f44(digits, per) {
+  function peg$f45(digits, per) {
     const amount = number("-" + digits, range().start);
     return per === null ? amount : rate(amount, per);
   }
-  function peg$f45(digits, unit) {    return isNumberSuffix(digits, unit);  }
-  function peg$f46(digits, unit) {    return unit === "";  }
-  function peg$f47(digits, unit) {    return unit === "" || Object.hasOwn(SIZES, unit);  }
-  function peg$f48(digits, unit, tail) {
+  function peg$f46(digits, unit) {    return isNumberSuffix(digits, unit);  }
+  function peg$f47(digits, unit) {    return unit === "";  }
+  function peg$f48(digits, unit) {    return unit === "" || Object.hasOwn(SIZES, unit);  }
+  function peg$f49(digits, unit, tail) {
     const start = range().start;
     if (tail === "%") return { kind: "percent", value: Number(digits), raw: text(), span: span() };
     if (Object.hasOwn(UNITS, unit)) return { kind: "duration", ms: Number(digits) * UNITS[unit], raw: text(), span: span() };
@@ -397,23 +404,23 @@ function peg$parse(input, options) {
       : { kind: "size", value: Math.round(Number(digits) * SIZES[unit]), raw, span: { start, end: start + raw.length } };
     return tail === null ? amount : rate(amount, tail);
   }
-  function peg$f49(unit) {    return Object.hasOwn(PER, unit);  }
-  function peg$f50(unit) {    return PER[unit];  }
-  function peg$f51(digits) {    return { kind: "percent", value: Number(digits), raw: text(), span: span() };  }
-  function peg$f52(raw) {    return number(raw, range().start);  }
-  function peg$f53(parts) {    return { kind: "string", value: parts.join(""), raw: text(), span: span() };  }
-  function peg$f54(esc) {    return esc;  }
-  function peg$f55() {    return "\n";  }
-  function peg$f56() {    return "\t";  }
-  function peg$f57() {    return "\r";  }
-  function peg$f58(hex) {    return String.fromCharCode(parseInt(hex, 16));  }
-  function peg$f59() {    return true;  }
-  function peg$f60() {    return false;  }
-  function peg$f61(value) {
+  function peg$f50(unit) {    return Object.hasOwn(PER, unit);  }
+  function peg$f51(unit) {    return PER[unit];  }
+  function peg$f52(digits) {    return { kind: "percent", value: Number(digits), raw: text(), span: span() };  }
+  function peg$f53(raw) {    return number(raw, range().start);  }
+  function peg$f54(parts) {    return { kind: "string", value: parts.join(""), raw: text(), span: span() };  }
+  function peg$f55(esc) {    return esc;  }
+  function peg$f56() {    return "\n";  }
+  function peg$f57() {    return "\t";  }
+  function peg$f58() {    return "\r";  }
+  function peg$f59(hex) {    return String.fromCharCode(parseInt(hex, 16));  }
+  function peg$f60() {    return true;  }
+  function peg$f61() {    return false;  }
+  function peg$f62(value) {
     return { kind: "bool", value, span: span() };
   }
-  function peg$f62(name) {    return { kind: "ident", name, span: span() };  }
-  function peg$f63(body) {    comments.push({ text: text().replace(/\r$/, ""), span: span() });  }
+  function peg$f63(name) {    return { kind: "ident", name, span: span() };  }
+  function peg$f64(body) {    comments.push({ text: text().replace(/\r$/, ""), span: span() });  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -914,9 +921,9 @@ function peg$parse(input, options) {
   function peg$parseMember() {
     let s0;
 
-    s0 = peg$parseRule();
+    s0 = peg$parseProperty();
     if (s0 === peg$FAILED) {
-      s0 = peg$parseProperty();
+      s0 = peg$parseRule();
     }
 
     return s0;
@@ -958,21 +965,18 @@ function peg$parse(input, options) {
     s0 = s1;
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
-      s1 = peg$currPos;
-      peg$silentFails++;
-      s2 = peg$parseReservedWord();
-      peg$silentFails--;
-      if (s2 === peg$FAILED) {
-        s1 = undefined;
-      } else {
-        peg$currPos = s1;
-        s1 = peg$FAILED;
-      }
+      s1 = peg$parseIdent();
       if (s1 !== peg$FAILED) {
-        s2 = peg$parseIdent();
+        peg$savedPos = peg$currPos;
+        s2 = peg$f10(s1);
+        if (s2) {
+          s2 = peg$FAILED;
+        } else {
+          s2 = undefined;
+        }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f10(s2);
+          s0 = peg$f11(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1020,7 +1024,7 @@ function peg$parse(input, options) {
                 s8 = null;
               }
               peg$savedPos = s0;
-              s0 = peg$f11(s1, s3, s7, s8);
+              s0 = peg$f12(s1, s3, s7, s8);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1064,7 +1068,7 @@ function peg$parse(input, options) {
               s6 = null;
             }
             peg$savedPos = s0;
-            s0 = peg$f12(s1, s5, s6);
+            s0 = peg$f13(s1, s5, s6);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -1106,7 +1110,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f13();
+        s0 = peg$f14();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1143,7 +1147,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f14();
+        s0 = peg$f15();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1261,7 +1265,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f15(s1, s2);
+      s0 = peg$f16(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -1355,7 +1359,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f16(s1, s2);
+      s0 = peg$f17(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -1391,7 +1395,7 @@ function peg$parse(input, options) {
         s4 = peg$parseNotCond();
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f17(s4);
+          s0 = peg$f18(s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1436,7 +1440,7 @@ function peg$parse(input, options) {
         }
         if (s5 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f18(s3);
+          s0 = peg$f19(s3);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1456,7 +1460,7 @@ function peg$parse(input, options) {
         s1 = peg$parseIdent();
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f19(s1);
+          s1 = peg$f20(s1);
         }
         s0 = s1;
       }
@@ -1478,7 +1482,7 @@ function peg$parse(input, options) {
         s5 = peg$parseValue();
         if (s5 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f20(s1, s3, s5);
+          s0 = peg$f21(s1, s3, s5);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1520,7 +1524,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f21();
+        s0 = peg$f22();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1554,7 +1558,7 @@ function peg$parse(input, options) {
           s4 = peg$parseString();
           if (s4 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f22(s4);
+            s0 = peg$f23(s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -1592,7 +1596,7 @@ function peg$parse(input, options) {
             s4 = peg$parseString();
             if (s4 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f23(s4);
+              s0 = peg$f24(s4);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1633,7 +1637,7 @@ function peg$parse(input, options) {
               }
               if (s4 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f24(s4);
+                s0 = peg$f25(s4);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -1714,7 +1718,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f25(s1);
+      s1 = peg$f26(s1);
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -1781,7 +1785,7 @@ function peg$parse(input, options) {
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f26(s1);
+          s0 = peg$f27(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1827,7 +1831,7 @@ function peg$parse(input, options) {
         s4 = peg$parseName();
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f27(s4);
+          s0 = peg$f28(s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1885,7 +1889,7 @@ function peg$parse(input, options) {
             }
             if (s8 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f28(s6);
+              s0 = peg$f29(s6);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1907,7 +1911,7 @@ function peg$parse(input, options) {
         s1 = peg$parseTargetList();
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f29(s1);
+          s1 = peg$f30(s1);
         }
         s0 = s1;
         if (s0 === peg$FAILED) {
@@ -1923,7 +1927,7 @@ function peg$parse(input, options) {
             s5 = peg$parseTargetList();
             if (s5 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f30(s1, s3, s5);
+              s0 = peg$f31(s1, s3, s5);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1937,7 +1941,7 @@ function peg$parse(input, options) {
             s1 = peg$parseIdent();
             if (s1 !== peg$FAILED) {
               peg$savedPos = s0;
-              s1 = peg$f31(s1);
+              s1 = peg$f32(s1);
             }
             s0 = s1;
           }
@@ -2016,7 +2020,7 @@ function peg$parse(input, options) {
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f32(s3);
+        s0 = peg$f33(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2095,7 +2099,7 @@ function peg$parse(input, options) {
         s4 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f33(s1, s2);
+      s0 = peg$f34(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2128,7 +2132,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f34(s1, s2);
+      s0 = peg$f35(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2203,7 +2207,7 @@ function peg$parse(input, options) {
         s4 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f35(s1, s2);
+      s0 = peg$f36(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2236,7 +2240,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f36(s1, s2);
+      s0 = peg$f37(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2312,7 +2316,7 @@ function peg$parse(input, options) {
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f37(s3);
+        s0 = peg$f38(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2391,7 +2395,7 @@ function peg$parse(input, options) {
         s4 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f38(s1, s2);
+      s0 = peg$f39(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2424,7 +2428,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f39(s1, s2);
+      s0 = peg$f40(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2444,7 +2448,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f40(s1, s2);
+      s0 = peg$f41(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2480,7 +2484,7 @@ function peg$parse(input, options) {
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f41(s3);
+        s0 = peg$f42(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2548,7 +2552,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f42(s1, s2);
+      s0 = peg$f43(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2588,7 +2592,7 @@ function peg$parse(input, options) {
             s4 = null;
           }
           peg$savedPos = s0;
-          s0 = peg$f43(s2, s4);
+          s0 = peg$f44(s2, s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2629,7 +2633,7 @@ function peg$parse(input, options) {
               s4 = null;
             }
             peg$savedPos = s0;
-            s0 = peg$f44(s2, s4);
+            s0 = peg$f45(s2, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2648,14 +2652,26 @@ function peg$parse(input, options) {
         if (s1 !== peg$FAILED) {
           s2 = peg$currPos;
           s3 = [];
-          s4 = peg$parseIdentChar();
+          s4 = input.charAt(peg$currPos);
+          if (peg$r2.test(s4)) {
+            peg$currPos++;
+          } else {
+            s4 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e45); }
+          }
           while (s4 !== peg$FAILED) {
             s3.push(s4);
-            s4 = peg$parseIdentChar();
+            s4 = input.charAt(peg$currPos);
+            if (peg$r2.test(s4)) {
+              peg$currPos++;
+            } else {
+              s4 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e45); }
+            }
           }
           s2 = input.substring(s2, peg$currPos);
           peg$savedPos = peg$currPos;
-          s3 = peg$f45(s1, s2);
+          s3 = peg$f46(s1, s2);
           if (s3) {
             s3 = undefined;
           } else {
@@ -2664,7 +2680,7 @@ function peg$parse(input, options) {
           if (s3 !== peg$FAILED) {
             s4 = peg$currPos;
             peg$savedPos = peg$currPos;
-            s5 = peg$f46(s1, s2);
+            s5 = peg$f47(s1, s2);
             if (s5) {
               s5 = undefined;
             } else {
@@ -2676,7 +2692,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s6 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e45); }
+                if (peg$silentFails === 0) { peg$fail(peg$e46); }
               }
               if (s6 !== peg$FAILED) {
                 s4 = s6;
@@ -2691,7 +2707,7 @@ function peg$parse(input, options) {
             if (s4 === peg$FAILED) {
               s4 = peg$currPos;
               peg$savedPos = peg$currPos;
-              s5 = peg$f47(s1, s2);
+              s5 = peg$f48(s1, s2);
               if (s5) {
                 s5 = undefined;
               } else {
@@ -2714,7 +2730,7 @@ function peg$parse(input, options) {
               s4 = null;
             }
             peg$savedPos = s0;
-            s0 = peg$f48(s1, s2, s4);
+            s0 = peg$f49(s1, s2, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2743,16 +2759,28 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e46); }
+      if (peg$silentFails === 0) { peg$fail(peg$e47); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
       s3 = [];
-      s4 = peg$parseIdentChar();
+      s4 = input.charAt(peg$currPos);
+      if (peg$r2.test(s4)) {
+        peg$currPos++;
+      } else {
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
+      }
       if (s4 !== peg$FAILED) {
         while (s4 !== peg$FAILED) {
           s3.push(s4);
-          s4 = peg$parseIdentChar();
+          s4 = input.charAt(peg$currPos);
+          if (peg$r2.test(s4)) {
+            peg$currPos++;
+          } else {
+            s4 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e45); }
+          }
         }
       } else {
         s3 = peg$FAILED;
@@ -2764,7 +2792,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = peg$currPos;
-        s3 = peg$f49(s2);
+        s3 = peg$f50(s2);
         if (s3) {
           s3 = undefined;
         } else {
@@ -2772,7 +2800,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f50(s2);
+          s0 = peg$f51(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2802,7 +2830,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e47); }
+        if (peg$silentFails === 0) { peg$fail(peg$e48); }
       }
       if (s4 !== peg$FAILED) {
         s5 = peg$parseDigits();
@@ -2849,7 +2877,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e47); }
+        if (peg$silentFails === 0) { peg$fail(peg$e48); }
       }
       if (s5 !== peg$FAILED) {
         s6 = peg$parseDigits();
@@ -2884,11 +2912,11 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e45); }
+        if (peg$silentFails === 0) { peg$fail(peg$e46); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f51(s1);
+        s0 = peg$f52(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2925,7 +2953,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s6 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e47); }
+        if (peg$silentFails === 0) { peg$fail(peg$e48); }
       }
       if (s6 !== peg$FAILED) {
         s7 = peg$parseDigits();
@@ -2967,7 +2995,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f52(s1);
+        s0 = peg$f53(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2986,21 +3014,21 @@ function peg$parse(input, options) {
     s0 = peg$currPos;
     s1 = [];
     s2 = input.charAt(peg$currPos);
-    if (peg$r2.test(s2)) {
+    if (peg$r3.test(s2)) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e48); }
+      if (peg$silentFails === 0) { peg$fail(peg$e49); }
     }
     if (s2 !== peg$FAILED) {
       while (s2 !== peg$FAILED) {
         s1.push(s2);
         s2 = input.charAt(peg$currPos);
-        if (peg$r2.test(s2)) {
+        if (peg$r3.test(s2)) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e48); }
+          if (peg$silentFails === 0) { peg$fail(peg$e49); }
         }
       }
     } else {
@@ -3014,26 +3042,26 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e49); }
+        if (peg$silentFails === 0) { peg$fail(peg$e50); }
       }
       if (s4 !== peg$FAILED) {
         s5 = [];
         s6 = input.charAt(peg$currPos);
-        if (peg$r2.test(s6)) {
+        if (peg$r3.test(s6)) {
           peg$currPos++;
         } else {
           s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e48); }
+          if (peg$silentFails === 0) { peg$fail(peg$e49); }
         }
         if (s6 !== peg$FAILED) {
           while (s6 !== peg$FAILED) {
             s5.push(s6);
             s6 = input.charAt(peg$currPos);
-            if (peg$r2.test(s6)) {
+            if (peg$r3.test(s6)) {
               peg$currPos++;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e48); }
+              if (peg$silentFails === 0) { peg$fail(peg$e49); }
             }
           }
         } else {
@@ -3058,26 +3086,26 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e49); }
+          if (peg$silentFails === 0) { peg$fail(peg$e50); }
         }
         if (s4 !== peg$FAILED) {
           s5 = [];
           s6 = input.charAt(peg$currPos);
-          if (peg$r2.test(s6)) {
+          if (peg$r3.test(s6)) {
             peg$currPos++;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e48); }
+            if (peg$silentFails === 0) { peg$fail(peg$e49); }
           }
           if (s6 !== peg$FAILED) {
             while (s6 !== peg$FAILED) {
               s5.push(s6);
               s6 = input.charAt(peg$currPos);
-              if (peg$r2.test(s6)) {
+              if (peg$r3.test(s6)) {
                 peg$currPos++;
               } else {
                 s6 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e48); }
+                if (peg$silentFails === 0) { peg$fail(peg$e49); }
               }
             }
           } else {
@@ -3115,7 +3143,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e51); }
+      if (peg$silentFails === 0) { peg$fail(peg$e52); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -3129,11 +3157,11 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e51); }
+        if (peg$silentFails === 0) { peg$fail(peg$e52); }
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f53(s2);
+        s0 = peg$f54(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3145,7 +3173,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e50); }
+      if (peg$silentFails === 0) { peg$fail(peg$e51); }
     }
 
     return s0;
@@ -3157,21 +3185,21 @@ function peg$parse(input, options) {
     s0 = peg$currPos;
     s1 = [];
     s2 = input.charAt(peg$currPos);
-    if (peg$r3.test(s2)) {
+    if (peg$r4.test(s2)) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e52); }
+      if (peg$silentFails === 0) { peg$fail(peg$e53); }
     }
     if (s2 !== peg$FAILED) {
       while (s2 !== peg$FAILED) {
         s1.push(s2);
         s2 = input.charAt(peg$currPos);
-        if (peg$r3.test(s2)) {
+        if (peg$r4.test(s2)) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e52); }
+          if (peg$silentFails === 0) { peg$fail(peg$e53); }
         }
       }
     } else {
@@ -3189,13 +3217,13 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e53); }
+        if (peg$silentFails === 0) { peg$fail(peg$e54); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseEscape();
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f54(s2);
+          s0 = peg$f55(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3213,11 +3241,11 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5;
 
     s0 = input.charAt(peg$currPos);
-    if (peg$r4.test(s0)) {
+    if (peg$r5.test(s0)) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e54); }
+      if (peg$silentFails === 0) { peg$fail(peg$e55); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
@@ -3226,11 +3254,11 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e55); }
+        if (peg$silentFails === 0) { peg$fail(peg$e56); }
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f55();
+        s1 = peg$f56();
       }
       s0 = s1;
       if (s0 === peg$FAILED) {
@@ -3240,11 +3268,11 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e56); }
+          if (peg$silentFails === 0) { peg$fail(peg$e57); }
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f56();
+          s1 = peg$f57();
         }
         s0 = s1;
         if (s0 === peg$FAILED) {
@@ -3254,11 +3282,11 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e57); }
+            if (peg$silentFails === 0) { peg$fail(peg$e58); }
           }
           if (s1 !== peg$FAILED) {
             peg$savedPos = s0;
-            s1 = peg$f57();
+            s1 = peg$f58();
           }
           s0 = s1;
           if (s0 === peg$FAILED) {
@@ -3268,18 +3296,18 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s1 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e58); }
+              if (peg$silentFails === 0) { peg$fail(peg$e59); }
             }
             if (s1 !== peg$FAILED) {
               s2 = peg$currPos;
               s3 = peg$currPos;
               s4 = [];
               s5 = input.charAt(peg$currPos);
-              if (peg$r5.test(s5)) {
+              if (peg$r6.test(s5)) {
                 peg$currPos++;
               } else {
                 s5 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e59); }
+                if (peg$silentFails === 0) { peg$fail(peg$e60); }
               }
               while (s5 !== peg$FAILED) {
                 s4.push(s5);
@@ -3287,11 +3315,11 @@ function peg$parse(input, options) {
                   s5 = peg$FAILED;
                 } else {
                   s5 = input.charAt(peg$currPos);
-                  if (peg$r5.test(s5)) {
+                  if (peg$r6.test(s5)) {
                     peg$currPos++;
                   } else {
                     s5 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e59); }
+                    if (peg$silentFails === 0) { peg$fail(peg$e60); }
                   }
                 }
               }
@@ -3308,7 +3336,7 @@ function peg$parse(input, options) {
               }
               if (s2 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f58(s2);
+                s0 = peg$f59(s2);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -3335,11 +3363,11 @@ function peg$parse(input, options) {
       peg$currPos += 4;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e60); }
+      if (peg$silentFails === 0) { peg$fail(peg$e61); }
     }
     if (s2 !== peg$FAILED) {
       peg$savedPos = s1;
-      s2 = peg$f59();
+      s2 = peg$f60();
     }
     s1 = s2;
     if (s1 === peg$FAILED) {
@@ -3349,11 +3377,11 @@ function peg$parse(input, options) {
         peg$currPos += 5;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e61); }
+        if (peg$silentFails === 0) { peg$fail(peg$e62); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s1;
-        s2 = peg$f60();
+        s2 = peg$f61();
       }
       s1 = s2;
     }
@@ -3387,7 +3415,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f61(s1);
+          s0 = peg$f62(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3412,29 +3440,29 @@ function peg$parse(input, options) {
     s1 = peg$currPos;
     s2 = peg$currPos;
     s3 = input.charAt(peg$currPos);
-    if (peg$r6.test(s3)) {
+    if (peg$r7.test(s3)) {
       peg$currPos++;
     } else {
       s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e63); }
+      if (peg$silentFails === 0) { peg$fail(peg$e64); }
     }
     if (s3 !== peg$FAILED) {
       s4 = [];
       s5 = input.charAt(peg$currPos);
-      if (peg$r7.test(s5)) {
+      if (peg$r2.test(s5)) {
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e64); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       while (s5 !== peg$FAILED) {
         s4.push(s5);
         s5 = input.charAt(peg$currPos);
-        if (peg$r7.test(s5)) {
+        if (peg$r2.test(s5)) {
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e64); }
+          if (peg$silentFails === 0) { peg$fail(peg$e45); }
         }
       }
       s5 = [];
@@ -3449,21 +3477,21 @@ function peg$parse(input, options) {
       if (s7 !== peg$FAILED) {
         s8 = [];
         s9 = input.charAt(peg$currPos);
-        if (peg$r7.test(s9)) {
+        if (peg$r2.test(s9)) {
           peg$currPos++;
         } else {
           s9 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e64); }
+          if (peg$silentFails === 0) { peg$fail(peg$e45); }
         }
         if (s9 !== peg$FAILED) {
           while (s9 !== peg$FAILED) {
             s8.push(s9);
             s9 = input.charAt(peg$currPos);
-            if (peg$r7.test(s9)) {
+            if (peg$r2.test(s9)) {
               peg$currPos++;
             } else {
               s9 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e64); }
+              if (peg$silentFails === 0) { peg$fail(peg$e45); }
             }
           }
         } else {
@@ -3493,21 +3521,21 @@ function peg$parse(input, options) {
         if (s7 !== peg$FAILED) {
           s8 = [];
           s9 = input.charAt(peg$currPos);
-          if (peg$r7.test(s9)) {
+          if (peg$r2.test(s9)) {
             peg$currPos++;
           } else {
             s9 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e64); }
+            if (peg$silentFails === 0) { peg$fail(peg$e45); }
           }
           if (s9 !== peg$FAILED) {
             while (s9 !== peg$FAILED) {
               s8.push(s9);
               s9 = input.charAt(peg$currPos);
-              if (peg$r7.test(s9)) {
+              if (peg$r2.test(s9)) {
                 peg$currPos++;
               } else {
                 s9 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e64); }
+                if (peg$silentFails === 0) { peg$fail(peg$e45); }
               }
             }
           } else {
@@ -3538,13 +3566,13 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f62(s1);
+      s1 = peg$f63(s1);
     }
     s0 = s1;
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e62); }
+      if (peg$silentFails === 0) { peg$fail(peg$e63); }
     }
 
     return s0;
@@ -3554,57 +3582,11 @@ function peg$parse(input, options) {
     let s0;
 
     s0 = input.charAt(peg$currPos);
-    if (peg$r7.test(s0)) {
+    if (peg$r2.test(s0)) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e64); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseReservedWord() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 4) === peg$c7) {
-      s1 = peg$c7;
-      peg$currPos += 4;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e12); }
-    }
-    if (s1 === peg$FAILED) {
-      if (input.substr(peg$currPos, 9) === peg$c8) {
-        s1 = peg$c8;
-        peg$currPos += 9;
-      } else {
-        s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e13); }
-      }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e45); }
     }
 
     return s0;
@@ -3706,7 +3688,7 @@ function peg$parse(input, options) {
       }
       s2 = input.substring(s2, peg$currPos);
       peg$savedPos = s0;
-      s0 = peg$f63(s2);
+      s0 = peg$f64(s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
