@@ -29,6 +29,8 @@ export interface SimulationOptions {
   startAt?: number;
   /** Keep each request's attempt trail in the rows (for comparing against a live run). */
   trails?: boolean;
+  /** Shortest virtual gap between stream chunks; default streamChunkMs(graph), 1 for one token a chunk. */
+  chunkMs?: number;
 }
 
 export interface SimulationResult {
@@ -56,7 +58,7 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
   const clock = new ManualClock(origin);
   const ports: Ports = { clock, random: new SeededRandom(deriveSeed(seed, "engine")), transport: noNetwork, secrets: simSecrets };
   const behaviour = new UpstreamBehaviour(scenario, new SeededRandom(deriveSeed(seed, "upstream")), origin);
-  const sim = simulatedAdapters(behaviour, { chunkMs: streamChunkMs(graph) });
+  const sim = simulatedAdapters(behaviour, { chunkMs: opts.chunkMs ?? streamChunkMs(graph) });
   const recorder = new Recorder(origin);
   const engine = createEngine({ graph, ports, adapters: sim.adapters, observer: recorder.observer, state: opts.state });
   const neverAborted = new AbortController().signal;
