@@ -1,4 +1,4 @@
-// `bun bench/micro.ts` (or `bun bench/run.ts --micro`): mitata microbenchmarks of the hot path,
+// `bun bench/micro.ts [names…]` (or `bun bench/run.ts --micro`): mitata microbenchmarks of the hot path,
 // each next to a baseline measured in the same run so the ratio means something on any machine:
 //   routing decision   needs + 100 rule conditions + candidate skip checks + ordering (the engine's
 //                      own decideChat, no I/O)            vs JSON.parse of the request body
@@ -102,11 +102,15 @@ function printRows(): void {
   for (const l of lines) console.log(fmt(l));
 }
 
-await decision();
-await perEvent();
-await gatewayRequest();
-await compile();
+// `bun bench/micro.ts event gateway` runs only the benchmarks whose names contain a given word.
+const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const wanted = (name: string): boolean => only.length === 0 || only.some((w) => name.includes(w));
+if (wanted("decision")) await decision();
+if (wanted("event")) await perEvent();
+if (wanted("gateway")) await gatewayRequest();
+if (wanted("compile")) await compile();
 printRows();
 console.log("");
+if (!wanted("simulate")) process.exit(0);
 const sim = Bun.spawnSync(["bun", `${import.meta.dir}/simulate-bench.ts`, "--minutes", "10"], { stdout: "pipe", stderr: "pipe" });
 console.log(sim.stdout.toString().trimEnd() || `simulate bench failed: ${sim.stderr.toString().trim()}`);

@@ -21,8 +21,18 @@ export class SseParser {
 
   push(text: string): SseEvent[] {
     const out: SseEvent[] = [];
-    const buf = this.rest + text;
+    const buf = this.rest.length === 0 ? text : this.rest + text;
     let start = 0;
+    // Almost every upstream ends lines with LF alone: find them natively instead of scanning
+    // character by character (this runs for every event of every stream).
+    if (buf.indexOf("\r") < 0) {
+      for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n", start)) {
+        this.line(buf.slice(start, nl), out);
+        start = nl + 1;
+      }
+      this.rest = start === 0 ? buf : buf.slice(start);
+      return out;
+    }
     for (let i = 0; i < buf.length; i++) {
       const c = buf.charCodeAt(i);
       if (c !== 10 && c !== 13) continue;
@@ -54,9 +64,9 @@ export class SseParser {
 
   private line(line: string, out: SseEvent[]): void {
     if (line.length === 0) {
-      if (this.data.length > 0) out.push({ event: this.event, data: this.data.join("\n") });
+      if (this.data.length > 0) out.push({ event: this.event, data: this.data.length === 1 ? this.data[0]! : this.data.join("\n") });
       this.event = null;
-      this.data = [];
+      if (this.data.length > 0) this.data = [];
       return;
     }
     if (line.charCodeAt(0) === 58) return; // `:` comment, used as keepalive
