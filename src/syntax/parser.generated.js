@@ -227,7 +227,8 @@ function peg$parse(input, options) {
   const peg$c43 = "u";
   const peg$c44 = "true";
   const peg$c45 = "false";
-  const peg$c46 = "#";
+  const peg$c46 = " ";
+  const peg$c47 = "#";
 
   const peg$r0 = /^[,;]/;
   const peg$r1 = /^[<>]/;
@@ -237,9 +238,8 @@ function peg$parse(input, options) {
   const peg$r5 = /^["\/\\]/;
   const peg$r6 = /^[0-9a-fA-F]/;
   const peg$r7 = /^[A-Za-z_]/;
-  const peg$r8 = /^[.\-]/;
-  const peg$r9 = /^[ \t\r\n\uFEFF]/;
-  const peg$r10 = /^[^\n]/;
+  const peg$r8 = /^[\t\n\r\uFEFF]/;
+  const peg$r9 = /^[^\n]/;
 
   const peg$e0 = peg$otherExpectation("declaration (`provider`, `model` or `route`)");
   const peg$e1 = peg$literalExpectation("provider", false);
@@ -306,9 +306,9 @@ function peg$parse(input, options) {
   const peg$e62 = peg$literalExpectation("false", false);
   const peg$e63 = peg$otherExpectation("identifier");
   const peg$e64 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
-  const peg$e65 = peg$classExpectation([".", "-"], false, false, false);
-  const peg$e66 = peg$otherExpectation("whitespace");
-  const peg$e67 = peg$classExpectation([" ", "\t", "\r", "\n", "\uFEFF"], false, false, false);
+  const peg$e65 = peg$otherExpectation("whitespace");
+  const peg$e66 = peg$literalExpectation(" ", false);
+  const peg$e67 = peg$classExpectation(["\t", "\n", "\r", "\uFEFF"], false, false, false);
   const peg$e68 = peg$otherExpectation("comment");
   const peg$e69 = peg$literalExpectation("#", false);
   const peg$e70 = peg$classExpectation(["\n"], true, false, false);
@@ -3467,12 +3467,12 @@ function peg$parse(input, options) {
       }
       s5 = [];
       s6 = peg$currPos;
-      s7 = input.charAt(peg$currPos);
-      if (peg$r8.test(s7)) {
+      if (input.charCodeAt(peg$currPos) === 46) {
+        s7 = peg$c36;
         peg$currPos++;
       } else {
         s7 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e65); }
+        if (peg$silentFails === 0) { peg$fail(peg$e48); }
       }
       if (s7 !== peg$FAILED) {
         s8 = [];
@@ -3508,15 +3508,14 @@ function peg$parse(input, options) {
         peg$currPos = s6;
         s6 = peg$FAILED;
       }
-      while (s6 !== peg$FAILED) {
-        s5.push(s6);
+      if (s6 === peg$FAILED) {
         s6 = peg$currPos;
-        s7 = input.charAt(peg$currPos);
-        if (peg$r8.test(s7)) {
+        if (input.charCodeAt(peg$currPos) === 45) {
+          s7 = peg$c33;
           peg$currPos++;
         } else {
           s7 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e65); }
+          if (peg$silentFails === 0) { peg$fail(peg$e44); }
         }
         if (s7 !== peg$FAILED) {
           s8 = [];
@@ -3551,6 +3550,95 @@ function peg$parse(input, options) {
         } else {
           peg$currPos = s6;
           s6 = peg$FAILED;
+        }
+      }
+      while (s6 !== peg$FAILED) {
+        s5.push(s6);
+        s6 = peg$currPos;
+        if (input.charCodeAt(peg$currPos) === 46) {
+          s7 = peg$c36;
+          peg$currPos++;
+        } else {
+          s7 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e48); }
+        }
+        if (s7 !== peg$FAILED) {
+          s8 = [];
+          s9 = input.charAt(peg$currPos);
+          if (peg$r2.test(s9)) {
+            peg$currPos++;
+          } else {
+            s9 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e45); }
+          }
+          if (s9 !== peg$FAILED) {
+            while (s9 !== peg$FAILED) {
+              s8.push(s9);
+              s9 = input.charAt(peg$currPos);
+              if (peg$r2.test(s9)) {
+                peg$currPos++;
+              } else {
+                s9 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e45); }
+              }
+            }
+          } else {
+            s8 = peg$FAILED;
+          }
+          if (s8 !== peg$FAILED) {
+            s7 = [s7, s8];
+            s6 = s7;
+          } else {
+            peg$currPos = s6;
+            s6 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s6;
+          s6 = peg$FAILED;
+        }
+        if (s6 === peg$FAILED) {
+          s6 = peg$currPos;
+          if (input.charCodeAt(peg$currPos) === 45) {
+            s7 = peg$c33;
+            peg$currPos++;
+          } else {
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e44); }
+          }
+          if (s7 !== peg$FAILED) {
+            s8 = [];
+            s9 = input.charAt(peg$currPos);
+            if (peg$r2.test(s9)) {
+              peg$currPos++;
+            } else {
+              s9 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e45); }
+            }
+            if (s9 !== peg$FAILED) {
+              while (s9 !== peg$FAILED) {
+                s8.push(s9);
+                s9 = input.charAt(peg$currPos);
+                if (peg$r2.test(s9)) {
+                  peg$currPos++;
+                } else {
+                  s9 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e45); }
+                }
+              }
+            } else {
+              s8 = peg$FAILED;
+            }
+            if (s8 !== peg$FAILED) {
+              s7 = [s7, s8];
+              s6 = s7;
+            } else {
+              peg$currPos = s6;
+              s6 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s6;
+            s6 = peg$FAILED;
+          }
         }
       }
       s3 = [s3, s4, s5];
@@ -3613,7 +3701,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e66); }
+      if (peg$silentFails === 0) { peg$fail(peg$e65); }
     }
 
     return s0;
@@ -3623,28 +3711,46 @@ function peg$parse(input, options) {
     let s0, s1;
 
     s0 = [];
-    s1 = input.charAt(peg$currPos);
-    if (peg$r9.test(s1)) {
+    if (input.charCodeAt(peg$currPos) === 32) {
+      s1 = peg$c46;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e67); }
+      if (peg$silentFails === 0) { peg$fail(peg$e66); }
     }
     if (s1 === peg$FAILED) {
       s1 = peg$parseComment();
-    }
-    if (s1 !== peg$FAILED) {
-      while (s1 !== peg$FAILED) {
-        s0.push(s1);
+      if (s1 === peg$FAILED) {
         s1 = input.charAt(peg$currPos);
-        if (peg$r9.test(s1)) {
+        if (peg$r8.test(s1)) {
           peg$currPos++;
         } else {
           s1 = peg$FAILED;
           if (peg$silentFails === 0) { peg$fail(peg$e67); }
         }
+      }
+    }
+    if (s1 !== peg$FAILED) {
+      while (s1 !== peg$FAILED) {
+        s0.push(s1);
+        if (input.charCodeAt(peg$currPos) === 32) {
+          s1 = peg$c46;
+          peg$currPos++;
+        } else {
+          s1 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e66); }
+        }
         if (s1 === peg$FAILED) {
           s1 = peg$parseComment();
+          if (s1 === peg$FAILED) {
+            s1 = input.charAt(peg$currPos);
+            if (peg$r8.test(s1)) {
+              peg$currPos++;
+            } else {
+              s1 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e67); }
+            }
+          }
         }
       }
     } else {
@@ -3660,7 +3766,7 @@ function peg$parse(input, options) {
     peg$silentFails++;
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 35) {
-      s1 = peg$c46;
+      s1 = peg$c47;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
@@ -3670,7 +3776,7 @@ function peg$parse(input, options) {
       s2 = peg$currPos;
       s3 = [];
       s4 = input.charAt(peg$currPos);
-      if (peg$r10.test(s4)) {
+      if (peg$r9.test(s4)) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
@@ -3679,7 +3785,7 @@ function peg$parse(input, options) {
       while (s4 !== peg$FAILED) {
         s3.push(s4);
         s4 = input.charAt(peg$currPos);
-        if (peg$r10.test(s4)) {
+        if (peg$r9.test(s4)) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
