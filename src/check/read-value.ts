@@ -83,15 +83,27 @@ export function readValue(field: FieldSchema, v: Value): CanonicalValue | undefi
     }
     case "caps": {
       if (v.kind !== "list") return undefined;
-      const caps = v.items.map((i) => (i.value.kind === "ident" ? i.value.name : ""));
-      return caps.every((c) => (CAPABILITIES as readonly string[]).includes(c)) ? (caps as Capability[]) : undefined;
+      const caps: Capability[] = [];
+      for (const item of v.items) {
+        if (item.value.kind !== "ident" || !(CAPABILITIES as readonly string[]).includes(item.value.name)) return undefined;
+        caps.push(item.value.name as Capability);
+      }
+      return caps;
     }
     case "provider_ref": return v.kind === "ident" ? v.name : v.kind === "string" ? v.value : undefined;
     case "retry_on": return v.kind === "list" ? readRetryOn(v.items.map((i) => i.value)) : undefined;
     case "limits": {
-      const items = v.kind === "list" ? v.items.map((i) => i.value) : [v];
-      const limits = items.map((i) => readLimit(field.metric, i));
-      return limits.every((l) => l !== undefined) ? (limits as Limit[]) : undefined;
+      if (v.kind !== "list") {
+        const limit = readLimit(field.metric, v);
+        return limit === undefined ? undefined : [limit];
+      }
+      const limits: Limit[] = [];
+      for (const item of v.items) {
+        const limit = readLimit(field.metric, item.value);
+        if (limit === undefined) return undefined;
+        limits.push(limit);
+      }
+      return limits;
     }
     case "headers": {
       if (v.kind !== "block") return undefined;

@@ -72,6 +72,12 @@ export function compileGateway(decl: Decl | undefined): GatewayNode {
 /** `quota { requests 500/min  tokens [100k/min, 1M/day]  spend $50/day }` → one LimitNode per rate. */
 function limitsOf(quota: Fields): LimitNode[] {
   const limits: LimitNode[] = [];
-  for (const key of ["requests", "tokens", "spend"]) for (const l of (quota[key] as Limit[] | undefined) ?? []) limits.push({ metric: l.metric, amount: l.amount, window: l.window });
+  addLimits(limits, quota.requests);
+  addLimits(limits, quota.tokens);
+  addLimits(limits, quota.spend);
   return limits;
+}
+
+function addLimits(into: LimitNode[], read: Fields[string]): void {
+  for (const l of (read as Limit[] | undefined) ?? []) into.push({ metric: l.metric, amount: l.amount, window: l.window });
 }
