@@ -1,5 +1,5 @@
-// Turns the engine's StreamEvents into an OpenAI-style SSE body. Pull-based: each pull awaits one
-// event and enqueues it at once (no buffering); an error ends the stream without `[DONE]` so a
+// Turns the engine's StreamEvents into an OpenAI-style SSE body. Each event is written and flushed
+// as soon as the engine yields it (no buffering); an error ends the stream without `[DONE]` so a
 // broken stream can never look like a complete one; a cancelled body aborts the engine request.
 import type { StreamEvent } from "../runtime/api.ts";
 import { errorBody } from "./errors.ts";
@@ -22,6 +22,12 @@ export function frame(data: unknown): Uint8Array {
   return encoder.encode(`data: ${JSON.stringify(data)}\n\n`);
 }
 
+/**
+ * A Bun "direct" stream: Bun.serve calls `pull` once and the loop writes each event as it comes,
+ * flushing it at once. A pull-based stream costs a promise round trip through the stream
+ * machinery per event, which measured ~1 µs per event more on the bench's nine-event replies.
+ * Awaiting a write or flush that reports backpressure keeps a slow client from buffering ahead.
+ */
 export function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptions): ReadableStream<Uint8Array> {
   const iterator = events[Symbol.asyncIterator]();
   let ended = false;
@@ -32,9 +38,37 @@ export function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptions): R
     opts.onEnd(how);
   };
 
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
+  /** One event out; true once the stream is over. */
+  const emit = async (controller: ReadableStreamDirectController, next: IteratorResult<StreamEvent>): Promise<boolean> => {
+    if (next.done) {
+      // The engine promised a terminal event; ending silently would look like a complete stream.
+      controller.write(frame(errorBody("the stream ended without completing", "upstream_error", "stream_incomplete")));
+      controller.close();
+      end("error");
+      return true;
+    }
+    const event = next.value;
+    if (event.type === "chunk") {
+      if (!sentChunk) {
+        sentChunk = true;
+        opts.onFirstChunk?.();
+      }
+      const written = controller.write(frame(event.chunk));
+      const flushed = controller.flush();
+      if (typeof written !== "number") await written;
+      if (typeof flushed !== "number") await flushed;
+      return false;
+    }
+    controller.write(event.type === "done" ? DONE : frame(event.error));
+    controller.close();
+    end(event.type === "done" ? "done" : "error");
+    return true;
+  };
+
+  const source = {
+    type: "direct" as const,
+    async pull(controller: ReadableStreamDirectController) {
+      for (;;) {
         let next: IteratorResult<StreamEvent>;
         try {
           next = await iterator.next();
@@ -42,36 +76,14 @@ export function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptions): R
           next = { done: false, value: { type: "error", error: errorBody("the stream failed inside the gateway", "server_error", "stream_failed") } };
         }
         if (ended) return; // cancelled while waiting
-        if (next.done) {
-          // The engine promised a terminal event; ending silently would look like a complete stream.
-          controller.enqueue(frame(errorBody("the stream ended without completing", "upstream_error", "stream_incomplete")));
-          controller.close();
-          end("error");
-          return;
-        }
-        const event = next.value;
-        if (event.type === "chunk") {
-          if (!sentChunk) {
-            sentChunk = true;
-            opts.onFirstChunk?.();
-          }
-          controller.enqueue(frame(event.chunk));
-        } else if (event.type === "done") {
-          controller.enqueue(DONE);
-          controller.close();
-          end("done");
-        } else {
-          controller.enqueue(frame(event.error));
-          controller.close();
-          end("error");
-        }
-      },
-      async cancel() {
-        end("cancelled");
-        opts.abort.abort(new DOMException("client disconnected", "AbortError"));
-        await iterator.return?.();
-      },
+        if (await emit(controller, next)) return;
+      }
     },
-    { highWaterMark: 0 },
-  );
+    async cancel() {
+      end("cancelled");
+      opts.abort.abort(new DOMException("client disconnected", "AbortError"));
+      await iterator.return?.();
+    },
+  };
+  return new ReadableStream(source as unknown as UnderlyingDefaultSource<Uint8Array>);
 }
