@@ -34,11 +34,12 @@ class ScheduledCall implements Timer, TimerHandle {
     private readonly callback: () => void,
   ) {}
 
-  readonly fire = (): void => queueMicrotask(this.#run);
-
-  readonly #run = (): void => {
-    if (!this.#cancelled) this.callback();
-  };
+  fire(): void {
+    // the closure is made only here: most watchdog timers are cancelled, never fired
+    queueMicrotask(() => {
+      if (!this.#cancelled) this.callback();
+    });
+  }
 
   cancel(): void {
     this.#cancelled = true;
@@ -168,17 +169,14 @@ export class ManualClock implements Clock {
     if (group === undefined) {
       const timers = (group = new Set());
       this.#groups.set(signal, timers);
-      signal.addEventListener(
-        "abort",
-        () => {
-          for (const t of timers) {
-            this.#heap.remove(t);
-            t.fail(signal.reason);
-          }
-          timers.clear();
-        },
-        { once: true },
-      );
+      // no `once` option: a signal aborts only once, and parsing the options costs a third
+      signal.addEventListener("abort", () => {
+        for (const t of timers) {
+          this.#heap.remove(t);
+          t.fail(signal.reason);
+        }
+        timers.clear();
+      });
     }
     return group;
   }
