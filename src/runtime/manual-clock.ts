@@ -54,9 +54,7 @@ function never(signal: AbortSignal | undefined): Promise<void> {
 }
 
 /** Resolves on the next macrotask turn, after every queued microtask has run. */
-const MODE = process.env.DRAIN ?? "imm"; const TURNS = Number(process.env.TURNS ?? 24);
-async function settled(): Promise<void> {
-  if (MODE === "turns") { for (let i = 0; i < TURNS; i++) await null; return; }
+function settled(): Promise<void> {
   return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
