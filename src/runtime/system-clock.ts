@@ -44,12 +44,9 @@ export class SystemClock implements Clock {
     const timer: Timer = { at: performance.now() + Math.max(0, ms), seq: this.#seq++, index: -1, fire };
     this.#timers.push(timer);
     if (this.#timers.peek() === timer) this.#arm(timer.at);
-    return {
-      cancel: () => {
-        this.#timers.remove(timer);
-        if (this.#timers.size === 0) this.#disarm(); // nothing left to wait for: let the process exit
-      },
-    };
+    // Cancelling leaves the real timer set: it wakes once, finds nothing due and re-arms for the
+    // next, which is cheaper than a clearTimeout + setTimeout pair per request at low concurrency.
+    return { cancel: () => void this.#timers.remove(timer) };
   }
 
   readonly #timers = new TimerHeap();
@@ -59,15 +56,11 @@ export class SystemClock implements Clock {
 
   #arm(at: number): void {
     if (this.#realTimer !== undefined && this.#realAt <= at) return;
-    this.#disarm();
+    if (this.#realTimer !== undefined) clearTimeout(this.#realTimer);
     this.#realAt = at;
     this.#realTimer = setTimeout(() => this.#fireDue(), Math.min(Math.max(0, at - performance.now()), MAX_TIMER_MS));
-  }
-
-  #disarm(): void {
-    if (this.#realTimer !== undefined) clearTimeout(this.#realTimer);
-    this.#realTimer = undefined;
-    this.#realAt = Number.POSITIVE_INFINITY;
+    // Watchdogs guard I/O that keeps the process alive by itself; a watchdog alone must not.
+    this.#realTimer.unref?.();
   }
 
   #fireDue(): void {
