@@ -369,31 +369,27 @@ function peg$parse(input, options) {
   }
   function peg$f32(ref) {    return { kind: "model", ref, span: span() };  }
   function peg$f33(items) {    return items ?? [];  }
-  function peg$f34(head, tail) {    return [head, ...tail];  }
-  function peg$f35(ref, weight) {    return { ref, weight: weight ?? null, span: span() };  }
-  function peg$f36(head, tail) {    return [head, ...tail];  }
-  function peg$f37(target, weight) {    return { target, weight: weight ?? null, span: span() };  }
-  function peg$f38(items) {    return { kind: "list", items: items ?? [], span: span() };  }
-  function peg$f39(head, tail) {    return [head, ...tail];  }
-  function peg$f40(value, weight) {    return { value, weight: weight ?? null, span: span() };  }
-  function peg$f41(callee, args) {
+  function peg$f34(ref, weight) {    return { ref, weight: weight ?? null, span: span() };  }
+  function peg$f35(target, weight) {    return { target, weight: weight ?? null, span: span() };  }
+  function peg$f36(items) {    return { kind: "list", items: items ?? [], span: span() };  }
+  function peg$f37(value, weight) {    return { value, weight: weight ?? null, span: span() };  }
+  function peg$f38(callee, args) {
     return args === null ? callee : { kind: "call", callee, args, span: span() };
   }
-  function peg$f42(args) {    return args ?? [];  }
-  function peg$f43(head, tail) {    return [head, ...tail];  }
-  function peg$f44(digits, per) {
+  function peg$f39(args) {    return args ?? [];  }
+  function peg$f40(digits, per) {
     const start = range().start;
     const amount = { kind: "money", usd: Number(digits), raw: "$" + digits, span: { start, end: start + 1 + digits.length } };
     return per === null ? amount : rate(amount, per);
   }
-  function peg$f45(digits, per) {
+  function peg$f41(digits, per) {
     const amount = number("-" + digits, range().start);
     return per === null ? amount : rate(amount, per);
   }
-  function peg$f46(digits, unit) {    return isNumberSuffix(digits, unit);  }
-  function peg$f47(digits, unit) {    return unit === "";  }
-  function peg$f48(digits, unit) {    return unit === "" || Object.hasOwn(SIZES, unit);  }
-  function peg$f49(digits, unit, tail) {
+  function peg$f42(digits, unit) {    return isNumberSuffix(digits, unit);  }
+  function peg$f43(digits, unit) {    return unit === "";  }
+  function peg$f44(digits, unit) {    return unit === "" || Object.hasOwn(SIZES, unit);  }
+  function peg$f45(digits, unit, tail) {
     const start = range().start;
     if (tail === "%") return { kind: "percent", value: Number(digits), raw: text(), span: span() };
     if (Object.hasOwn(UNITS, unit)) return { kind: "duration", ms: Number(digits) * UNITS[unit], raw: text(), span: span() };
@@ -404,23 +400,23 @@ function peg$parse(input, options) {
       : { kind: "size", value: Math.round(Number(digits) * SIZES[unit]), raw, span: { start, end: start + raw.length } };
     return tail === null ? amount : rate(amount, tail);
   }
-  function peg$f50(unit) {    return Object.hasOwn(PER, unit);  }
-  function peg$f51(unit) {    return PER[unit];  }
-  function peg$f52(digits) {    return { kind: "percent", value: Number(digits), raw: text(), span: span() };  }
-  function peg$f53(raw) {    return number(raw, range().start);  }
-  function peg$f54(parts) {    return { kind: "string", value: parts.join(""), raw: text(), span: span() };  }
-  function peg$f55(esc) {    return esc;  }
-  function peg$f56() {    return "\n";  }
-  function peg$f57() {    return "\t";  }
-  function peg$f58() {    return "\r";  }
-  function peg$f59(hex) {    return String.fromCharCode(parseInt(hex, 16));  }
-  function peg$f60() {    return true;  }
-  function peg$f61() {    return false;  }
-  function peg$f62(value) {
+  function peg$f46(unit) {    return Object.hasOwn(PER, unit);  }
+  function peg$f47(unit) {    return PER[unit];  }
+  function peg$f48(digits) {    return { kind: "percent", value: Number(digits), raw: text(), span: span() };  }
+  function peg$f49(raw) {    return number(raw, range().start);  }
+  function peg$f50(parts) {    return { kind: "string", value: parts.join(""), raw: text(), span: span() };  }
+  function peg$f51(esc) {    return esc;  }
+  function peg$f52() {    return "\n";  }
+  function peg$f53() {    return "\t";  }
+  function peg$f54() {    return "\r";  }
+  function peg$f55(hex) {    return String.fromCharCode(parseInt(hex, 16));  }
+  function peg$f56() {    return true;  }
+  function peg$f57() {    return false;  }
+  function peg$f58(value) {
     return { kind: "bool", value, span: span() };
   }
-  function peg$f63(name) {    return { kind: "ident", name, span: span() };  }
-  function peg$f64(body) {    comments.push({ text: text().replace(/\r$/, ""), span: span() });  }
+  function peg$f59(name) {    return { kind: "ident", name, span: span() };  }
+  function peg$f60(body) {    comments.push({ text: text().replace(/\r$/, ""), span: span() });  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -912,8 +908,7 @@ function peg$parse(input, options) {
     if (s2 === peg$FAILED) {
       s2 = null;
     }
-    s1 = [s1, s2];
-    s0 = s1;
+    s0 = s2;
 
     return s0;
   }
@@ -2037,69 +2032,59 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6, s7;
 
     s0 = peg$currPos;
-    s1 = peg$parseTargetItem();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+    s1 = peg$currPos;
+    s2 = [];
+    s3 = peg$parseTargetItem();
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
-      s4 = peg$parse_();
+      s4 = peg$currPos;
+      s5 = peg$parse_();
       if (input.charCodeAt(peg$currPos) === 44) {
-        s5 = peg$c31;
+        s6 = peg$c31;
         peg$currPos++;
       } else {
-        s5 = peg$FAILED;
+        s6 = peg$FAILED;
         if (peg$silentFails === 0) { peg$fail(peg$e40); }
       }
-      if (s5 !== peg$FAILED) {
-        s6 = peg$parse_();
-        s7 = peg$parseTargetItem();
-        if (s7 !== peg$FAILED) {
-          s3 = s7;
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
+      if (s6 !== peg$FAILED) {
+        s7 = peg$parse_();
+        s4 = s6;
       } else {
-        peg$currPos = s3;
-        s3 = peg$FAILED;
-      }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        if (input.charCodeAt(peg$currPos) === 44) {
-          s5 = peg$c31;
-          peg$currPos++;
-        } else {
-          s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e40); }
-        }
-        if (s5 !== peg$FAILED) {
-          s6 = peg$parse_();
-          s7 = peg$parseTargetItem();
-          if (s7 !== peg$FAILED) {
-            s3 = s7;
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      s3 = peg$parse_();
-      if (input.charCodeAt(peg$currPos) === 44) {
-        s4 = peg$c31;
-        peg$currPos++;
-      } else {
+        peg$currPos = s4;
         s4 = peg$FAILED;
+      }
+      if (s4 !== peg$FAILED) {
+        s4 = peg$parseTargetItem();
+        if (s4 === peg$FAILED) {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        } else {
+          s3 = s4;
+        }
+      } else {
+        s3 = s4;
+      }
+    }
+    if (s2.length < 1) {
+      peg$currPos = s1;
+      s1 = peg$FAILED;
+    } else {
+      s1 = s2;
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$parse_();
+      if (input.charCodeAt(peg$currPos) === 44) {
+        s3 = peg$c31;
+        peg$currPos++;
+      } else {
+        s3 = peg$FAILED;
         if (peg$silentFails === 0) { peg$fail(peg$e40); }
       }
-      if (s4 === peg$FAILED) {
-        s4 = null;
+      if (s3 === peg$FAILED) {
+        s3 = null;
       }
-      peg$savedPos = s0;
-      s0 = peg$f34(s1, s2);
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2132,7 +2117,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f35(s1, s2);
+      s0 = peg$f34(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2145,69 +2130,59 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6, s7;
 
     s0 = peg$currPos;
-    s1 = peg$parseSplitArm();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+    s1 = peg$currPos;
+    s2 = [];
+    s3 = peg$parseSplitArm();
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
-      s4 = peg$parse_();
+      s4 = peg$currPos;
+      s5 = peg$parse_();
       if (input.charCodeAt(peg$currPos) === 44) {
-        s5 = peg$c31;
+        s6 = peg$c31;
         peg$currPos++;
       } else {
-        s5 = peg$FAILED;
+        s6 = peg$FAILED;
         if (peg$silentFails === 0) { peg$fail(peg$e40); }
       }
-      if (s5 !== peg$FAILED) {
-        s6 = peg$parse_();
-        s7 = peg$parseSplitArm();
-        if (s7 !== peg$FAILED) {
-          s3 = s7;
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
+      if (s6 !== peg$FAILED) {
+        s7 = peg$parse_();
+        s4 = s6;
       } else {
-        peg$currPos = s3;
-        s3 = peg$FAILED;
-      }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        if (input.charCodeAt(peg$currPos) === 44) {
-          s5 = peg$c31;
-          peg$currPos++;
-        } else {
-          s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e40); }
-        }
-        if (s5 !== peg$FAILED) {
-          s6 = peg$parse_();
-          s7 = peg$parseSplitArm();
-          if (s7 !== peg$FAILED) {
-            s3 = s7;
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      s3 = peg$parse_();
-      if (input.charCodeAt(peg$currPos) === 44) {
-        s4 = peg$c31;
-        peg$currPos++;
-      } else {
+        peg$currPos = s4;
         s4 = peg$FAILED;
+      }
+      if (s4 !== peg$FAILED) {
+        s4 = peg$parseSplitArm();
+        if (s4 === peg$FAILED) {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        } else {
+          s3 = s4;
+        }
+      } else {
+        s3 = s4;
+      }
+    }
+    if (s2.length < 1) {
+      peg$currPos = s1;
+      s1 = peg$FAILED;
+    } else {
+      s1 = s2;
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$parse_();
+      if (input.charCodeAt(peg$currPos) === 44) {
+        s3 = peg$c31;
+        peg$currPos++;
+      } else {
+        s3 = peg$FAILED;
         if (peg$silentFails === 0) { peg$fail(peg$e40); }
       }
-      if (s4 === peg$FAILED) {
-        s4 = null;
+      if (s3 === peg$FAILED) {
+        s3 = null;
       }
-      peg$savedPos = s0;
-      s0 = peg$f36(s1, s2);
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2240,7 +2215,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f37(s1, s2);
+      s0 = peg$f35(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2316,7 +2291,7 @@ function peg$parse(input, options) {
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f38(s3);
+        s0 = peg$f36(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2333,69 +2308,59 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6, s7;
 
     s0 = peg$currPos;
-    s1 = peg$parseListItem();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+    s1 = peg$currPos;
+    s2 = [];
+    s3 = peg$parseListItem();
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
-      s4 = peg$parse_();
+      s4 = peg$currPos;
+      s5 = peg$parse_();
       if (input.charCodeAt(peg$currPos) === 44) {
-        s5 = peg$c31;
+        s6 = peg$c31;
         peg$currPos++;
       } else {
-        s5 = peg$FAILED;
+        s6 = peg$FAILED;
         if (peg$silentFails === 0) { peg$fail(peg$e40); }
       }
-      if (s5 !== peg$FAILED) {
-        s6 = peg$parse_();
-        s7 = peg$parseListItem();
-        if (s7 !== peg$FAILED) {
-          s3 = s7;
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
+      if (s6 !== peg$FAILED) {
+        s7 = peg$parse_();
+        s4 = s6;
       } else {
-        peg$currPos = s3;
-        s3 = peg$FAILED;
-      }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        if (input.charCodeAt(peg$currPos) === 44) {
-          s5 = peg$c31;
-          peg$currPos++;
-        } else {
-          s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e40); }
-        }
-        if (s5 !== peg$FAILED) {
-          s6 = peg$parse_();
-          s7 = peg$parseListItem();
-          if (s7 !== peg$FAILED) {
-            s3 = s7;
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      s3 = peg$parse_();
-      if (input.charCodeAt(peg$currPos) === 44) {
-        s4 = peg$c31;
-        peg$currPos++;
-      } else {
+        peg$currPos = s4;
         s4 = peg$FAILED;
+      }
+      if (s4 !== peg$FAILED) {
+        s4 = peg$parseListItem();
+        if (s4 === peg$FAILED) {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        } else {
+          s3 = s4;
+        }
+      } else {
+        s3 = s4;
+      }
+    }
+    if (s2.length < 1) {
+      peg$currPos = s1;
+      s1 = peg$FAILED;
+    } else {
+      s1 = s2;
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$parse_();
+      if (input.charCodeAt(peg$currPos) === 44) {
+        s3 = peg$c31;
+        peg$currPos++;
+      } else {
+        s3 = peg$FAILED;
         if (peg$silentFails === 0) { peg$fail(peg$e40); }
       }
-      if (s4 === peg$FAILED) {
-        s4 = null;
+      if (s3 === peg$FAILED) {
+        s3 = null;
       }
-      peg$savedPos = s0;
-      s0 = peg$f39(s1, s2);
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2428,7 +2393,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f40(s1, s2);
+      s0 = peg$f37(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2448,7 +2413,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f41(s1, s2);
+      s0 = peg$f38(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2484,7 +2449,7 @@ function peg$parse(input, options) {
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f42(s3);
+        s0 = peg$f39(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2498,12 +2463,14 @@ function peg$parse(input, options) {
   }
 
   function peg$parseCallArgs() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
+    let s0, s1, s2, s3, s4, s5, s6;
 
     s0 = peg$currPos;
-    s1 = peg$parseValue();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+    s1 = [];
+    s2 = peg$parseValue();
+    while (s2 !== peg$FAILED) {
+      s1.push(s2);
+      s2 = peg$currPos;
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (input.charCodeAt(peg$currPos) === 44) {
@@ -2515,47 +2482,28 @@ function peg$parse(input, options) {
       }
       if (s5 !== peg$FAILED) {
         s6 = peg$parse_();
-        s7 = peg$parseValue();
-        if (s7 !== peg$FAILED) {
-          s3 = s7;
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
+        s3 = s5;
       } else {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        if (input.charCodeAt(peg$currPos) === 44) {
-          s5 = peg$c31;
-          peg$currPos++;
+      if (s3 !== peg$FAILED) {
+        s3 = peg$parseValue();
+        if (s3 === peg$FAILED) {
+          peg$currPos = s2;
+          s2 = peg$FAILED;
         } else {
-          s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e40); }
+          s2 = s3;
         }
-        if (s5 !== peg$FAILED) {
-          s6 = peg$parse_();
-          s7 = peg$parseValue();
-          if (s7 !== peg$FAILED) {
-            s3 = s7;
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
+      } else {
+        s2 = s3;
       }
-      peg$savedPos = s0;
-      s0 = peg$f43(s1, s2);
-    } else {
+    }
+    if (s1.length < 1) {
       peg$currPos = s0;
       s0 = peg$FAILED;
+    } else {
+      s0 = s1;
     }
 
     return s0;
@@ -2592,7 +2540,7 @@ function peg$parse(input, options) {
             s4 = null;
           }
           peg$savedPos = s0;
-          s0 = peg$f44(s2, s4);
+          s0 = peg$f40(s2, s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2633,7 +2581,7 @@ function peg$parse(input, options) {
               s4 = null;
             }
             peg$savedPos = s0;
-            s0 = peg$f45(s2, s4);
+            s0 = peg$f41(s2, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2671,7 +2619,7 @@ function peg$parse(input, options) {
           }
           s2 = input.substring(s2, peg$currPos);
           peg$savedPos = peg$currPos;
-          s3 = peg$f46(s1, s2);
+          s3 = peg$f42(s1, s2);
           if (s3) {
             s3 = undefined;
           } else {
@@ -2680,7 +2628,7 @@ function peg$parse(input, options) {
           if (s3 !== peg$FAILED) {
             s4 = peg$currPos;
             peg$savedPos = peg$currPos;
-            s5 = peg$f47(s1, s2);
+            s5 = peg$f43(s1, s2);
             if (s5) {
               s5 = undefined;
             } else {
@@ -2707,7 +2655,7 @@ function peg$parse(input, options) {
             if (s4 === peg$FAILED) {
               s4 = peg$currPos;
               peg$savedPos = peg$currPos;
-              s5 = peg$f48(s1, s2);
+              s5 = peg$f44(s1, s2);
               if (s5) {
                 s5 = undefined;
               } else {
@@ -2730,7 +2678,7 @@ function peg$parse(input, options) {
               s4 = null;
             }
             peg$savedPos = s0;
-            s0 = peg$f49(s1, s2, s4);
+            s0 = peg$f45(s1, s2, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2792,7 +2740,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = peg$currPos;
-        s3 = peg$f50(s2);
+        s3 = peg$f46(s2);
         if (s3) {
           s3 = undefined;
         } else {
@@ -2800,7 +2748,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f51(s2);
+          s0 = peg$f47(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2848,8 +2796,7 @@ function peg$parse(input, options) {
       if (s3 === peg$FAILED) {
         s3 = null;
       }
-      s2 = [s2, s3];
-      s1 = s2;
+      s1 = s3;
     } else {
       peg$currPos = s1;
       s1 = peg$FAILED;
@@ -2864,48 +2811,10 @@ function peg$parse(input, options) {
   }
 
   function peg$parsePercent() {
-    let s0, s1, s2, s3, s4, s5, s6;
+    let s0, s1, s2;
 
     s0 = peg$currPos;
-    s1 = peg$currPos;
-    s2 = peg$currPos;
-    s3 = peg$parseDigits();
-    if (s3 !== peg$FAILED) {
-      s4 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 46) {
-        s5 = peg$c36;
-        peg$currPos++;
-      } else {
-        s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e48); }
-      }
-      if (s5 !== peg$FAILED) {
-        s6 = peg$parseDigits();
-        if (s6 !== peg$FAILED) {
-          s5 = [s5, s6];
-          s4 = s5;
-        } else {
-          peg$currPos = s4;
-          s4 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s4;
-        s4 = peg$FAILED;
-      }
-      if (s4 === peg$FAILED) {
-        s4 = null;
-      }
-      s3 = [s3, s4];
-      s2 = s3;
-    } else {
-      peg$currPos = s2;
-      s2 = peg$FAILED;
-    }
-    if (s2 !== peg$FAILED) {
-      s1 = input.substring(s1, peg$currPos);
-    } else {
-      s1 = s2;
-    }
+    s1 = peg$parseDecimal();
     if (s1 !== peg$FAILED) {
       if (input.charCodeAt(peg$currPos) === 37) {
         s2 = peg$c34;
@@ -2916,7 +2825,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f52(s1);
+        s0 = peg$f48(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2930,7 +2839,7 @@ function peg$parse(input, options) {
   }
 
   function peg$parseNumber() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
+    let s0, s1, s2, s3, s4;
 
     s0 = peg$currPos;
     s1 = peg$currPos;
@@ -2945,33 +2854,9 @@ function peg$parse(input, options) {
     if (s3 === peg$FAILED) {
       s3 = null;
     }
-    s4 = peg$parseDigits();
+    s4 = peg$parseDecimal();
     if (s4 !== peg$FAILED) {
-      s5 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 46) {
-        s6 = peg$c36;
-        peg$currPos++;
-      } else {
-        s6 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e48); }
-      }
-      if (s6 !== peg$FAILED) {
-        s7 = peg$parseDigits();
-        if (s7 !== peg$FAILED) {
-          s6 = [s6, s7];
-          s5 = s6;
-        } else {
-          peg$currPos = s5;
-          s5 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s5;
-        s5 = peg$FAILED;
-      }
-      if (s5 === peg$FAILED) {
-        s5 = null;
-      }
-      s3 = [s3, s4, s5];
+      s3 = [s3, s4];
       s2 = s3;
     } else {
       peg$currPos = s2;
@@ -2995,7 +2880,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f53(s1);
+        s0 = peg$f49(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3012,74 +2897,23 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6;
 
     s0 = peg$currPos;
-    s1 = [];
-    s2 = input.charAt(peg$currPos);
-    if (peg$r3.test(s2)) {
+    s1 = input.charAt(peg$currPos);
+    if (peg$r3.test(s1)) {
       peg$currPos++;
     } else {
-      s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e49); }
-    }
-    if (s2 !== peg$FAILED) {
-      while (s2 !== peg$FAILED) {
-        s1.push(s2);
-        s2 = input.charAt(peg$currPos);
-        if (peg$r3.test(s2)) {
-          peg$currPos++;
-        } else {
-          s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e49); }
-        }
-      }
-    } else {
       s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e49); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
-      s3 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 95) {
-        s4 = peg$c37;
+      s3 = input.charAt(peg$currPos);
+      if (peg$r3.test(s3)) {
         peg$currPos++;
       } else {
-        s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e50); }
-      }
-      if (s4 !== peg$FAILED) {
-        s5 = [];
-        s6 = input.charAt(peg$currPos);
-        if (peg$r3.test(s6)) {
-          peg$currPos++;
-        } else {
-          s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e49); }
-        }
-        if (s6 !== peg$FAILED) {
-          while (s6 !== peg$FAILED) {
-            s5.push(s6);
-            s6 = input.charAt(peg$currPos);
-            if (peg$r3.test(s6)) {
-              peg$currPos++;
-            } else {
-              s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e49); }
-            }
-          }
-        } else {
-          s5 = peg$FAILED;
-        }
-        if (s5 !== peg$FAILED) {
-          s4 = [s4, s5];
-          s3 = s4;
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s3;
         s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e49); }
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
+      if (s3 === peg$FAILED) {
         s3 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 95) {
           s4 = peg$c37;
@@ -3089,7 +2923,8 @@ function peg$parse(input, options) {
           if (peg$silentFails === 0) { peg$fail(peg$e50); }
         }
         if (s4 !== peg$FAILED) {
-          s5 = [];
+          s5 = peg$currPos;
+          peg$silentFails++;
           s6 = input.charAt(peg$currPos);
           if (peg$r3.test(s6)) {
             peg$currPos++;
@@ -3097,17 +2932,10 @@ function peg$parse(input, options) {
             s6 = peg$FAILED;
             if (peg$silentFails === 0) { peg$fail(peg$e49); }
           }
+          peg$silentFails--;
           if (s6 !== peg$FAILED) {
-            while (s6 !== peg$FAILED) {
-              s5.push(s6);
-              s6 = input.charAt(peg$currPos);
-              if (peg$r3.test(s6)) {
-                peg$currPos++;
-              } else {
-                s6 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e49); }
-              }
-            }
+            peg$currPos = s5;
+            s5 = undefined;
           } else {
             s5 = peg$FAILED;
           }
@@ -3123,8 +2951,55 @@ function peg$parse(input, options) {
           s3 = peg$FAILED;
         }
       }
-      s1 = [s1, s2];
-      s0 = s1;
+      while (s3 !== peg$FAILED) {
+        s2.push(s3);
+        s3 = input.charAt(peg$currPos);
+        if (peg$r3.test(s3)) {
+          peg$currPos++;
+        } else {
+          s3 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e49); }
+        }
+        if (s3 === peg$FAILED) {
+          s3 = peg$currPos;
+          if (input.charCodeAt(peg$currPos) === 95) {
+            s4 = peg$c37;
+            peg$currPos++;
+          } else {
+            s4 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e50); }
+          }
+          if (s4 !== peg$FAILED) {
+            s5 = peg$currPos;
+            peg$silentFails++;
+            s6 = input.charAt(peg$currPos);
+            if (peg$r3.test(s6)) {
+              peg$currPos++;
+            } else {
+              s6 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e49); }
+            }
+            peg$silentFails--;
+            if (s6 !== peg$FAILED) {
+              peg$currPos = s5;
+              s5 = undefined;
+            } else {
+              s5 = peg$FAILED;
+            }
+            if (s5 !== peg$FAILED) {
+              s4 = [s4, s5];
+              s3 = s4;
+            } else {
+              peg$currPos = s3;
+              s3 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        }
+      }
+      s0 = s2;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -3161,7 +3036,7 @@ function peg$parse(input, options) {
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f54(s2);
+        s0 = peg$f50(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3223,7 +3098,7 @@ function peg$parse(input, options) {
         s2 = peg$parseEscape();
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f55(s2);
+          s0 = peg$f51(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3258,7 +3133,7 @@ function peg$parse(input, options) {
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f56();
+        s1 = peg$f52();
       }
       s0 = s1;
       if (s0 === peg$FAILED) {
@@ -3272,7 +3147,7 @@ function peg$parse(input, options) {
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f57();
+          s1 = peg$f53();
         }
         s0 = s1;
         if (s0 === peg$FAILED) {
@@ -3286,7 +3161,7 @@ function peg$parse(input, options) {
           }
           if (s1 !== peg$FAILED) {
             peg$savedPos = s0;
-            s1 = peg$f58();
+            s1 = peg$f54();
           }
           s0 = s1;
           if (s0 === peg$FAILED) {
@@ -3336,7 +3211,7 @@ function peg$parse(input, options) {
               }
               if (s2 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f59(s2);
+                s0 = peg$f55(s2);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -3367,7 +3242,7 @@ function peg$parse(input, options) {
     }
     if (s2 !== peg$FAILED) {
       peg$savedPos = s1;
-      s2 = peg$f60();
+      s2 = peg$f56();
     }
     s1 = s2;
     if (s1 === peg$FAILED) {
@@ -3381,7 +3256,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s1;
-        s2 = peg$f61();
+        s2 = peg$f57();
       }
       s1 = s2;
     }
@@ -3415,7 +3290,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f62(s1);
+          s0 = peg$f58(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3433,7 +3308,7 @@ function peg$parse(input, options) {
   }
 
   function peg$parseIdent() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
+    let s0, s1, s2, s3, s4, s5, s6, s7, s8;
 
     peg$silentFails++;
     s0 = peg$currPos;
@@ -3455,6 +3330,82 @@ function peg$parse(input, options) {
         s5 = peg$FAILED;
         if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
+      if (s5 === peg$FAILED) {
+        s5 = peg$currPos;
+        if (input.charCodeAt(peg$currPos) === 46) {
+          s6 = peg$c36;
+          peg$currPos++;
+        } else {
+          s6 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e48); }
+        }
+        if (s6 !== peg$FAILED) {
+          s7 = peg$currPos;
+          peg$silentFails++;
+          s8 = input.charAt(peg$currPos);
+          if (peg$r2.test(s8)) {
+            peg$currPos++;
+          } else {
+            s8 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e45); }
+          }
+          peg$silentFails--;
+          if (s8 !== peg$FAILED) {
+            peg$currPos = s7;
+            s7 = undefined;
+          } else {
+            s7 = peg$FAILED;
+          }
+          if (s7 !== peg$FAILED) {
+            s6 = [s6, s7];
+            s5 = s6;
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+        if (s5 === peg$FAILED) {
+          s5 = peg$currPos;
+          if (input.charCodeAt(peg$currPos) === 45) {
+            s6 = peg$c33;
+            peg$currPos++;
+          } else {
+            s6 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e44); }
+          }
+          if (s6 !== peg$FAILED) {
+            s7 = peg$currPos;
+            peg$silentFails++;
+            s8 = input.charAt(peg$currPos);
+            if (peg$r2.test(s8)) {
+              peg$currPos++;
+            } else {
+              s8 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e45); }
+            }
+            peg$silentFails--;
+            if (s8 !== peg$FAILED) {
+              peg$currPos = s7;
+              s7 = undefined;
+            } else {
+              s7 = peg$FAILED;
+            }
+            if (s7 !== peg$FAILED) {
+              s6 = [s6, s7];
+              s5 = s6;
+            } else {
+              peg$currPos = s5;
+              s5 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+        }
+      }
       while (s5 !== peg$FAILED) {
         s4.push(s5);
         s5 = input.charAt(peg$currPos);
@@ -3464,185 +3415,84 @@ function peg$parse(input, options) {
           s5 = peg$FAILED;
           if (peg$silentFails === 0) { peg$fail(peg$e45); }
         }
-      }
-      s5 = [];
-      s6 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 46) {
-        s7 = peg$c36;
-        peg$currPos++;
-      } else {
-        s7 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e48); }
-      }
-      if (s7 !== peg$FAILED) {
-        s8 = [];
-        s9 = input.charAt(peg$currPos);
-        if (peg$r2.test(s9)) {
-          peg$currPos++;
-        } else {
-          s9 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e45); }
-        }
-        if (s9 !== peg$FAILED) {
-          while (s9 !== peg$FAILED) {
-            s8.push(s9);
-            s9 = input.charAt(peg$currPos);
-            if (peg$r2.test(s9)) {
-              peg$currPos++;
-            } else {
-              s9 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e45); }
-            }
-          }
-        } else {
-          s8 = peg$FAILED;
-        }
-        if (s8 !== peg$FAILED) {
-          s7 = [s7, s8];
-          s6 = s7;
-        } else {
-          peg$currPos = s6;
-          s6 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s6;
-        s6 = peg$FAILED;
-      }
-      if (s6 === peg$FAILED) {
-        s6 = peg$currPos;
-        if (input.charCodeAt(peg$currPos) === 45) {
-          s7 = peg$c33;
-          peg$currPos++;
-        } else {
-          s7 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e44); }
-        }
-        if (s7 !== peg$FAILED) {
-          s8 = [];
-          s9 = input.charAt(peg$currPos);
-          if (peg$r2.test(s9)) {
+        if (s5 === peg$FAILED) {
+          s5 = peg$currPos;
+          if (input.charCodeAt(peg$currPos) === 46) {
+            s6 = peg$c36;
             peg$currPos++;
           } else {
-            s9 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e45); }
-          }
-          if (s9 !== peg$FAILED) {
-            while (s9 !== peg$FAILED) {
-              s8.push(s9);
-              s9 = input.charAt(peg$currPos);
-              if (peg$r2.test(s9)) {
-                peg$currPos++;
-              } else {
-                s9 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e45); }
-              }
-            }
-          } else {
-            s8 = peg$FAILED;
-          }
-          if (s8 !== peg$FAILED) {
-            s7 = [s7, s8];
-            s6 = s7;
-          } else {
-            peg$currPos = s6;
             s6 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e48); }
           }
-        } else {
-          peg$currPos = s6;
-          s6 = peg$FAILED;
-        }
-      }
-      while (s6 !== peg$FAILED) {
-        s5.push(s6);
-        s6 = peg$currPos;
-        if (input.charCodeAt(peg$currPos) === 46) {
-          s7 = peg$c36;
-          peg$currPos++;
-        } else {
-          s7 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e48); }
-        }
-        if (s7 !== peg$FAILED) {
-          s8 = [];
-          s9 = input.charAt(peg$currPos);
-          if (peg$r2.test(s9)) {
-            peg$currPos++;
-          } else {
-            s9 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e45); }
-          }
-          if (s9 !== peg$FAILED) {
-            while (s9 !== peg$FAILED) {
-              s8.push(s9);
-              s9 = input.charAt(peg$currPos);
-              if (peg$r2.test(s9)) {
-                peg$currPos++;
-              } else {
-                s9 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e45); }
-              }
-            }
-          } else {
-            s8 = peg$FAILED;
-          }
-          if (s8 !== peg$FAILED) {
-            s7 = [s7, s8];
-            s6 = s7;
-          } else {
-            peg$currPos = s6;
-            s6 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s6;
-          s6 = peg$FAILED;
-        }
-        if (s6 === peg$FAILED) {
-          s6 = peg$currPos;
-          if (input.charCodeAt(peg$currPos) === 45) {
-            s7 = peg$c33;
-            peg$currPos++;
-          } else {
-            s7 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e44); }
-          }
-          if (s7 !== peg$FAILED) {
-            s8 = [];
-            s9 = input.charAt(peg$currPos);
-            if (peg$r2.test(s9)) {
+          if (s6 !== peg$FAILED) {
+            s7 = peg$currPos;
+            peg$silentFails++;
+            s8 = input.charAt(peg$currPos);
+            if (peg$r2.test(s8)) {
               peg$currPos++;
-            } else {
-              s9 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e45); }
-            }
-            if (s9 !== peg$FAILED) {
-              while (s9 !== peg$FAILED) {
-                s8.push(s9);
-                s9 = input.charAt(peg$currPos);
-                if (peg$r2.test(s9)) {
-                  peg$currPos++;
-                } else {
-                  s9 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e45); }
-                }
-              }
             } else {
               s8 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e45); }
             }
+            peg$silentFails--;
             if (s8 !== peg$FAILED) {
-              s7 = [s7, s8];
-              s6 = s7;
+              peg$currPos = s7;
+              s7 = undefined;
             } else {
-              peg$currPos = s6;
-              s6 = peg$FAILED;
+              s7 = peg$FAILED;
+            }
+            if (s7 !== peg$FAILED) {
+              s6 = [s6, s7];
+              s5 = s6;
+            } else {
+              peg$currPos = s5;
+              s5 = peg$FAILED;
             }
           } else {
-            peg$currPos = s6;
-            s6 = peg$FAILED;
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+          if (s5 === peg$FAILED) {
+            s5 = peg$currPos;
+            if (input.charCodeAt(peg$currPos) === 45) {
+              s6 = peg$c33;
+              peg$currPos++;
+            } else {
+              s6 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e44); }
+            }
+            if (s6 !== peg$FAILED) {
+              s7 = peg$currPos;
+              peg$silentFails++;
+              s8 = input.charAt(peg$currPos);
+              if (peg$r2.test(s8)) {
+                peg$currPos++;
+              } else {
+                s8 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e45); }
+              }
+              peg$silentFails--;
+              if (s8 !== peg$FAILED) {
+                peg$currPos = s7;
+                s7 = undefined;
+              } else {
+                s7 = peg$FAILED;
+              }
+              if (s7 !== peg$FAILED) {
+                s6 = [s6, s7];
+                s5 = s6;
+              } else {
+                peg$currPos = s5;
+                s5 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s5;
+              s5 = peg$FAILED;
+            }
           }
         }
       }
-      s3 = [s3, s4, s5];
-      s2 = s3;
+      s2 = s4;
     } else {
       peg$currPos = s2;
       s2 = peg$FAILED;
@@ -3654,7 +3504,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f63(s1);
+      s1 = peg$f59(s1);
     }
     s0 = s1;
     peg$silentFails--;
@@ -3708,53 +3558,47 @@ function peg$parse(input, options) {
   }
 
   function peg$parseLayout() {
-    let s0, s1;
+    let s0, s1, s2, s3;
 
-    s0 = [];
+    s0 = peg$currPos;
+    s1 = peg$parseLayoutPiece();
+    if (s1 !== peg$FAILED) {
+      s2 = [];
+      s3 = peg$parseLayoutPiece();
+      while (s3 !== peg$FAILED) {
+        s2.push(s3);
+        s3 = peg$parseLayoutPiece();
+      }
+      s0 = s2;
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+
+    return s0;
+  }
+
+  function peg$parseLayoutPiece() {
+    let s0;
+
     if (input.charCodeAt(peg$currPos) === 32) {
-      s1 = peg$c46;
+      s0 = peg$c46;
       peg$currPos++;
     } else {
-      s1 = peg$FAILED;
+      s0 = peg$FAILED;
       if (peg$silentFails === 0) { peg$fail(peg$e66); }
     }
-    if (s1 === peg$FAILED) {
-      s1 = peg$parseComment();
-      if (s1 === peg$FAILED) {
-        s1 = input.charAt(peg$currPos);
-        if (peg$r8.test(s1)) {
+    if (s0 === peg$FAILED) {
+      s0 = peg$parseComment();
+      if (s0 === peg$FAILED) {
+        s0 = input.charAt(peg$currPos);
+        if (peg$r8.test(s0)) {
           peg$currPos++;
         } else {
-          s1 = peg$FAILED;
+          s0 = peg$FAILED;
           if (peg$silentFails === 0) { peg$fail(peg$e67); }
         }
       }
-    }
-    if (s1 !== peg$FAILED) {
-      while (s1 !== peg$FAILED) {
-        s0.push(s1);
-        if (input.charCodeAt(peg$currPos) === 32) {
-          s1 = peg$c46;
-          peg$currPos++;
-        } else {
-          s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e66); }
-        }
-        if (s1 === peg$FAILED) {
-          s1 = peg$parseComment();
-          if (s1 === peg$FAILED) {
-            s1 = input.charAt(peg$currPos);
-            if (peg$r8.test(s1)) {
-              peg$currPos++;
-            } else {
-              s1 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e67); }
-            }
-          }
-        }
-      }
-    } else {
-      s0 = peg$FAILED;
     }
 
     return s0;
@@ -3794,7 +3638,7 @@ function peg$parse(input, options) {
       }
       s2 = input.substring(s2, peg$currPos);
       peg$savedPos = s0;
-      s0 = peg$f64(s2);
+      s0 = peg$f60(s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
