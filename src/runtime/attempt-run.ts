@@ -14,6 +14,8 @@ export class AttemptRun {
   readonly #aborted: Promise<never>;
   #rejectAborted!: (reason: unknown) => void;
   readonly #onClientAbort: () => void;
+  /** Rejecters of the race() calls still waiting. */
+  readonly #waiting = new Set<(reason: unknown) => void>();
 
   constructor(
     readonly clock: Clock,
@@ -51,14 +53,34 @@ export class AttemptRun {
     this.#watchdog.arm("total", this.requestDeadline);
   }
 
+  /**
+   * `p`, or the abort reason as soon as this run is aborted. Not Promise.race against one shared
+   * promise: that leaves a reaction on it per call, and a stream races once per chunk, so a long
+   * stream would hold one per chunk until it ends.
+   */
   race<T>(p: Promise<T>): Promise<T> {
-    return Promise.race([p, this.#aborted]);
+    if (this.controller.signal.aborted) return Promise.race([p, this.#aborted]);
+    return new Promise<T>((resolve, reject) => {
+      this.#waiting.add(reject);
+      p.then(
+        (value) => {
+          this.#waiting.delete(reject);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.#waiting.delete(reject);
+          reject(err);
+        },
+      );
+    });
   }
 
   abort(reason: Error): void {
     if (!this.controller.signal.aborted) {
       this.controller.abort(reason);
       this.#rejectAborted(reason);
+      for (const reject of this.#waiting) reject(reason);
+      this.#waiting.clear();
     }
     this.finish();
   }

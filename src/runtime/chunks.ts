@@ -15,9 +15,22 @@ export function validUsage(v: unknown): Usage | null {
   return { ...v, prompt_tokens: p, completion_tokens: c, total_tokens: t };
 }
 
-/** A usable chunk (choices repaired, usage validated), or null to drop it. */
+/** Nothing to repair: choices well formed and no usage to validate (the common mid-stream chunk). */
+function wellFormed(raw: Json): boolean {
+  if (raw.usage !== undefined && raw.usage !== null) return false;
+  const choices = raw.choices;
+  if (!Array.isArray(choices) || choices.length === 0) return false;
+  for (const c of choices as unknown[]) {
+    if (!isObject(c) || typeof c.index !== "number" || !isObject(c.delta)) return false;
+    if (c.finish_reason !== null && typeof c.finish_reason !== "string") return false;
+  }
+  return true;
+}
+
+/** A usable chunk (choices repaired, usage validated), or null to drop it. A chunk that needs no repair is returned as is, without a copy. */
 export function normalizeChunk(raw: unknown): ChatChunk | null {
   if (!isObject(raw)) return null;
+  if (wellFormed(raw)) return raw as unknown as ChatChunk;
   const usage = validUsage(raw.usage);
   if (!Array.isArray(raw.choices)) return usage ? { ...raw, choices: [], usage } : null;
   const choices: ChatChunk["choices"] = [];
