@@ -57,7 +57,7 @@ async function simulated(): Promise<Timing & { failovers: number; breakers: numb
 /** The same arrivals on the same clock, each one call to the simulated adapter and nothing else. */
 async function baseline(): Promise<Timing> {
   const finish = timer();
-  const clock = new ManualClock(0);
+  const clock = new ManualClock(0, { lazyAbort: true }); // as the simulator's
   const ports = { clock, random: new SeededRandom(1), transport: { fetch: () => Promise.reject(new Error("no network")) }, secrets: { get: () => undefined } };
   const chunkMs = streamChunkMs(graph);
   const adapter = createSimulatedAdapter(() => ({ ttftMs: 150, perTokenMs: 8, outputTokens: OUTPUT_TOKENS, fault: null, chunkMs }));

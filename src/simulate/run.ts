@@ -55,7 +55,8 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
   const { graph, scenario } = opts;
   const seed = opts.seed ?? scenario.seed;
   const origin = opts.startAt ?? 0;
-  const clock = new ManualClock(origin);
+  // lazyAbort: the engine never waits on an abandoned attempt's sleep, so none needs an abort listener
+  const clock = new ManualClock(origin, { lazyAbort: true });
   const ports: Ports = { clock, random: new SeededRandom(deriveSeed(seed, "engine")), transport: noNetwork, secrets: simSecrets };
   const behaviour = new UpstreamBehaviour(scenario, new SeededRandom(deriveSeed(seed, "upstream")), origin);
   const sim = simulatedAdapters(behaviour, { chunkMs: opts.chunkMs ?? streamChunkMs(graph) });

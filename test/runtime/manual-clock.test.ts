@@ -97,6 +97,27 @@ describe("sleeps sharing a signal", () => {
   });
 });
 
+describe("lazyAbort", () => {
+  test("an aborted sleep rejects with the reason when it comes due, not at the abort", async () => {
+    const clock = new ManualClock(0, { lazyAbort: true });
+    const ctl = new AbortController();
+    const seen: string[] = [];
+    void clock.sleep(50, ctl.signal).then(
+      () => seen.push("resolved"),
+      (err: Error) => seen.push(`rejected@${clock.now()}:${err.message}`),
+    );
+    void clock.sleep(60, new AbortController().signal).then(() => seen.push(`resolved@${clock.now()}`));
+    ctl.abort(new Error("gone"));
+    await clock.drain();
+    expect(seen).toEqual([]);
+    expect(clock.pending()).toBe(2);
+    await clock.runUntilIdle();
+    expect(seen).toEqual(["rejected@50:gone", "resolved@60"]);
+    await expect(clock.sleep(5, ctl.signal)).rejects.toThrow("gone"); // already aborted: at once
+    expect(clock.pending()).toBe(0);
+  });
+});
+
 describe("draining between instants", () => {
   test("an await chain of any length without touching the clock still runs before time moves", async () => {
     const clock = new ManualClock(0);
