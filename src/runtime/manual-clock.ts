@@ -105,7 +105,7 @@ export class ManualClock implements Clock {
     return new Promise<void>((resolve, reject) => {
       if (signal !== undefined && this.#lazyAbort) {
         const fire = (): void => (signal.aborted ? reject(signal.reason) : resolve());
-        this.#heap.push({ at: this.#now + ms, seq: this.#seq++, index: -1, fire, fail: reject, group: null } satisfies SleepTimer);
+        this.#heap.push({ at: this.#now + ms, seq: this.#seq++, index: -1, fire });
         return;
       }
       const group = signal ? this.#groupOf(signal) : null;
