@@ -228,7 +228,9 @@ function peg$parse(input, options) {
   const peg$c44 = "true";
   const peg$c45 = "false";
   const peg$c46 = " ";
-  const peg$c47 = "#";
+  const peg$c47 = "\r";
+  const peg$c48 = "\n";
+  const peg$c49 = "#";
 
   const peg$r0 = /^[,;]/;
   const peg$r1 = /^[<>]/;
@@ -238,7 +240,7 @@ function peg$parse(input, options) {
   const peg$r5 = /^["\/\\]/;
   const peg$r6 = /^[0-9a-fA-F]/;
   const peg$r7 = /^[A-Za-z_]/;
-  const peg$r8 = /^[\t\n\r\uFEFF]/;
+  const peg$r8 = /^[\t\r\uFEFF]/;
   const peg$r9 = /^[^\n]/;
 
   const peg$e0 = peg$otherExpectation("declaration (`provider`, `model` or `route`)");
@@ -308,10 +310,12 @@ function peg$parse(input, options) {
   const peg$e64 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
   const peg$e65 = peg$otherExpectation("whitespace");
   const peg$e66 = peg$literalExpectation(" ", false);
-  const peg$e67 = peg$classExpectation(["\t", "\n", "\r", "\uFEFF"], false, false, false);
-  const peg$e68 = peg$otherExpectation("comment");
-  const peg$e69 = peg$literalExpectation("#", false);
-  const peg$e70 = peg$classExpectation(["\n"], true, false, false);
+  const peg$e67 = peg$literalExpectation("\r", false);
+  const peg$e68 = peg$literalExpectation("\n", false);
+  const peg$e69 = peg$classExpectation(["\t", "\r", "\uFEFF"], false, false, false);
+  const peg$e70 = peg$otherExpectation("comment");
+  const peg$e71 = peg$literalExpectation("#", false);
+  const peg$e72 = peg$classExpectation(["\n"], true, false, false);
 
   function peg$f0(items) {
     return { kind: "policy", file: options.grammarSource ?? "", items, comments, span: span() };
@@ -3579,7 +3583,7 @@ function peg$parse(input, options) {
   }
 
   function peg$parseLayoutPiece() {
-    let s0;
+    let s0, s1, s2;
 
     if (input.charCodeAt(peg$currPos) === 32) {
       s0 = peg$c46;
@@ -3589,14 +3593,40 @@ function peg$parse(input, options) {
       if (peg$silentFails === 0) { peg$fail(peg$e66); }
     }
     if (s0 === peg$FAILED) {
-      s0 = peg$parseComment();
+      s0 = peg$currPos;
+      if (input.charCodeAt(peg$currPos) === 13) {
+        s1 = peg$c47;
+        peg$currPos++;
+      } else {
+        s1 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e67); }
+      }
+      if (s1 === peg$FAILED) {
+        s1 = null;
+      }
+      if (input.charCodeAt(peg$currPos) === 10) {
+        s2 = peg$c48;
+        peg$currPos++;
+      } else {
+        s2 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e68); }
+      }
+      if (s2 !== peg$FAILED) {
+        s0 = s2;
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
       if (s0 === peg$FAILED) {
-        s0 = input.charAt(peg$currPos);
-        if (peg$r8.test(s0)) {
-          peg$currPos++;
-        } else {
-          s0 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e67); }
+        s0 = peg$parseComment();
+        if (s0 === peg$FAILED) {
+          s0 = input.charAt(peg$currPos);
+          if (peg$r8.test(s0)) {
+            peg$currPos++;
+          } else {
+            s0 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e69); }
+          }
         }
       }
     }
@@ -3610,11 +3640,11 @@ function peg$parse(input, options) {
     peg$silentFails++;
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 35) {
-      s1 = peg$c47;
+      s1 = peg$c49;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e69); }
+      if (peg$silentFails === 0) { peg$fail(peg$e71); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -3624,7 +3654,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e70); }
+        if (peg$silentFails === 0) { peg$fail(peg$e72); }
       }
       while (s4 !== peg$FAILED) {
         s3.push(s4);
@@ -3633,7 +3663,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e70); }
+          if (peg$silentFails === 0) { peg$fail(peg$e72); }
         }
       }
       s2 = input.substring(s2, peg$currPos);
@@ -3646,7 +3676,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e68); }
+      if (peg$silentFails === 0) { peg$fail(peg$e70); }
     }
 
     return s0;
