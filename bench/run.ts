@@ -3,7 +3,7 @@
 // RPS, p50, p99, the server process's CPU time per request and ratios to direct and to the thin
 // proxy, then checks the performance targets. Servers are pinned to core 0 and wrk to core 1 so
 // ratios mean relative CPU cost. Only processes this run started are stopped.
-//   bun bench/run.ts            HTTP bench (BENCH_SECONDS per measured run, default 5)
+//   bun bench/run.ts            HTTP bench (BENCH_REPEAT runs of BENCH_SECONDS per cell, medians; 3 × 3 s)
 //   bun bench/run.ts --micro    the mitata microbenchmarks instead (bench/micro.ts)
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -13,7 +13,9 @@ import { cpuMs, rssMb, startServer, stopAll, which } from "./lib/processes.ts";
 import { runWrk, wrkScript, type WrkResult } from "./lib/wrk.ts";
 
 const ROOT = join(import.meta.dir, "..");
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+/** Measured runs per cell; the row shows their medians, so one noisy moment does not decide it. */
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const WARMUP_SECONDS = 2;
 
 type Mode = "non-stream" | "stream";
@@ -55,12 +57,16 @@ async function main(): Promise<number> {
       for (const t of targets) {
         const script = wrkScript(requestBody(t.model, mode === "stream"));
         const warm = runWrk(t.url, connections, WARMUP_SECONDS, script); // JIT, connection pools; discarded
-        const before = cpuMs(t.pid);
-        const r = runWrk(t.url, connections, SECONDS, script);
-        const cpuUsPerRequest = ((cpuMs(t.pid) - before) * 1000) / r.requests;
-        if (r.non2xx > 0) console.error(`warning: ${r.non2xx} non-2xx responses from ${t.name}`);
-        if (t.name === "switchyard") switchyardRequests += warm.requests + r.requests;
-        results.set(t.name, { ...r, cpuUsPerRequest });
+        const runs: (WrkResult & { cpuUsPerRequest: number })[] = [];
+        for (let i = 0; i < REPEAT; i++) {
+          const before = cpuMs(t.pid);
+          const r = runWrk(t.url, connections, SECONDS, script);
+          runs.push({ ...r, cpuUsPerRequest: ((cpuMs(t.pid) - before) * 1000) / r.requests });
+          if (r.non2xx > 0) console.error(`warning: ${r.non2xx} non-2xx responses from ${t.name}`);
+          if (t.name === "switchyard") switchyardRequests += r.requests;
+        }
+        if (t.name === "switchyard") switchyardRequests += warm.requests;
+        results.set(t.name, medianRun(runs));
       }
       const direct = results.get("direct")!;
       const thinResult = results.get("thin-proxy")!;
@@ -85,10 +91,26 @@ async function main(): Promise<number> {
 
   mkdirSync(join(ROOT, "bench/results"), { recursive: true });
   const machine = `${cpus().length} cores, ${cpus()[0]?.model ?? "?"}`;
-  const out = { machine, bun: Bun.version, seconds: SECONDS, loadAverageAtStart: load, switchyardRssMb: rss, logLines, switchyardRequests, rows, checks };
+  const out = { machine, bun: Bun.version, seconds: SECONDS, repeat: REPEAT, loadAverageAtStart: load, switchyardRssMb: rss, logLines, switchyardRequests, rows, checks };
   writeFileSync(join(ROOT, "bench/results/http.json"), JSON.stringify(out, null, 2) + "\n");
   console.log(`\nmachine: ${machine}; JSON saved to bench/results/http.json`);
   return 0;
+}
+
+function medianRun<T extends WrkResult & { cpuUsPerRequest: number }>(runs: T[]): T {
+  const median = (pick: (r: T) => number): number => {
+    const xs = runs.map(pick).sort((a, b) => a - b);
+    return xs[Math.floor(xs.length / 2)]!;
+  };
+  return {
+    ...runs[0]!,
+    rps: median((r) => r.rps),
+    p50ms: median((r) => r.p50ms),
+    p99ms: median((r) => r.p99ms),
+    cpuUsPerRequest: median((r) => r.cpuUsPerRequest),
+    requests: runs.reduce((n, r) => n + r.requests, 0),
+    non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+  };
 }
 
 interface Check {
