@@ -4,17 +4,27 @@
 import type { CompareCond, Cond, Value } from "../syntax/ast.ts";
 import { unwrap } from "./walk.ts";
 
-export function implies(xIn: Cond, yIn: Cond): boolean {
+/**
+ * `keys` caches each condition's canonical text: a caller comparing many pairs (every rule of a
+ * route against the earlier ones) passes one map so each text is built once.
+ */
+export function implies(xIn: Cond, yIn: Cond, keys: Map<Cond, string> = new Map()): boolean {
   const x = unwrap(xIn);
   const y = unwrap(yIn);
-  if (condKey(x) === condKey(y)) return true;
-  if (y.kind === "and") return implies(x, y.left) && implies(x, y.right);
-  if (x.kind === "or") return implies(x.left, y) && implies(x.right, y);
-  if (y.kind === "or" && (implies(x, y.left) || implies(x, y.right))) return true;
-  if (x.kind === "and") return implies(x.left, y) || implies(x.right, y);
-  if (x.kind === "not" && y.kind === "not") return implies(y.operand, x.operand);
+  if (keyOf(x, keys) === keyOf(y, keys)) return true;
+  if (y.kind === "and") return implies(x, y.left, keys) && implies(x, y.right, keys);
+  if (x.kind === "or") return implies(x.left, y, keys) && implies(x.right, y, keys);
+  if (y.kind === "or" && (implies(x, y.left, keys) || implies(x, y.right, keys))) return true;
+  if (x.kind === "and") return implies(x.left, y, keys) || implies(x.right, y, keys);
+  if (x.kind === "not" && y.kind === "not") return implies(y.operand, x.operand, keys);
   if (x.kind === "compare" && y.kind === "compare") return compareImplies(x, y);
   return false;
+}
+
+function keyOf(cond: Cond, keys: Map<Cond, string>): string {
+  let key = keys.get(cond);
+  if (key === undefined) keys.set(cond, (key = condKey(cond)));
+  return key;
 }
 
 /** A canonical text for a condition: spans, parentheses and the order of `and`/`or` operands ignored. */

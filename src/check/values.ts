@@ -60,20 +60,21 @@ export function checkValue(field: FieldSchema, value: Value, key: string, ctx: C
         else wrongKind(field, item, key, ctx, null);
       }
       return noWeights(value, ctx);
-    case "limits": {
-      const items = value.kind === "list" ? value.items.map((i) => i.value) : [value];
-      for (const item of items) {
-        const usd = item.kind === "rate" && item.amount.kind === "money";
-        if (item.kind !== "rate" || usd !== (field.metric === "usd")) wrongKind(field, item, key, ctx, null);
-        else if ((item.amount.kind === "money" ? item.amount.usd : item.amount.value) <= 0) outOfRange(`\`${key}\` must allow more than zero`, item, ctx, "a zero limit blocks every request", "remove the limit or raise it");
-      }
-      return value.kind === "list" ? noWeights(value, ctx) : undefined;
-    }
+    case "limits":
+      if (value.kind !== "list") return checkLimit(field, value, key, ctx);
+      for (const item of value.items) checkLimit(field, item.value, key, ctx);
+      return noWeights(value, ctx);
     case "headers":
       return value.kind === "block" ? undefined : wrongKind(field, value, key, ctx, null);
     case "block":
       return value.kind === "block" ? undefined : wrongKind(field, value, key, ctx, `write it as a block: \`${key} { … }\``);
   }
+}
+
+function checkLimit(field: FieldSchema & { type: "limits" }, item: Value, key: string, ctx: CheckContext): void {
+  const usd = item.kind === "rate" && item.amount.kind === "money";
+  if (item.kind !== "rate" || usd !== (field.metric === "usd")) wrongKind(field, item, key, ctx, null);
+  else if ((item.amount.kind === "money" ? item.amount.usd : item.amount.value) <= 0) outOfRange(`\`${key}\` must allow more than zero`, item, ctx, "a zero limit blocks every request", "remove the limit or raise it");
 }
 
 const KIND_WORDS: Record<Value["kind"], string> = {

@@ -14,12 +14,19 @@ export function checkBlockShape(policy: Policy, ctx: CheckContext): void {
   for (const decl of policy.items) checkBlock(DECL_SCHEMAS[decl.kind], decl.body, decl, decl.kind === "route", ctx);
 }
 
-/** Where a block sits, for messages: its declaration, or a description of a nested block. Built only when reporting. */
-type Where = Decl | string;
+/**
+ * Where a block sits, for messages, described only when something is reported: its declaration,
+ * a rule's target settings, or the key of the nested block (`retry`).
+ */
+type Where = Decl | typeof TARGET_SETTINGS | string;
+
+const TARGET_SETTINGS = { description: "a target's settings" } as const;
 
 function describe(where: Where): string {
-  if (typeof where === "string") return where;
-  return where.name ? `${where.kind} \`${where.name.value}\`` : `\`${where.kind}\``;
+  if (typeof where === "string") return `\`${where}\``;
+  if (where === TARGET_SETTINGS) return where.description;
+  const decl = where as Decl;
+  return decl.name ? `${decl.kind} \`${decl.name.value}\`` : `\`${decl.kind}\``;
 }
 
 function checkBlock(schema: BlockSchema, block: Block, where: Where, allowRules: boolean, ctx: CheckContext): void {
@@ -30,7 +37,7 @@ function checkBlock(schema: BlockSchema, block: Block, where: Where, allowRules:
     const member = members[i];
     if (member.kind === "rule") {
       if (!allowRules) ctx.error("SY2009", `rules are only allowed in a route, not in ${describe(where)}`, member.keyword.span, "rule outside a route", { help: "move the rule into a `route` block" });
-      else if (member.settings) checkBlock(settingsSchema, member.settings, "a target's settings", false, ctx);
+      else if (member.settings) checkBlock(settingsSchema, member.settings, TARGET_SETTINGS, false, ctx);
       continue;
     }
     const key = member.key.name;
@@ -48,7 +55,7 @@ function checkBlock(schema: BlockSchema, block: Block, where: Where, allowRules:
       unknownKey(member, schema, describe(where), ctx);
       continue;
     }
-    if (field.type === "block" && member.value.kind === "block") checkBlock(field.fields, member.value, `\`${key}\``, false, ctx);
+    if (field.type === "block" && member.value.kind === "block") checkBlock(field.fields, member.value, key, false, ctx);
     else if (field.type === "headers" && member.value.kind === "block") checkHeaders(member.value, ctx);
     else checkValue(field, member.value, key, ctx);
   }

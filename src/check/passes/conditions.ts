@@ -41,7 +41,6 @@ function walk(cond: Cond, ctx: CheckContext): void {
 function checkCompare(cond: CompareCond, ctx: CheckContext): void {
   const op = cond.op.text;
   const value = cond.value;
-  const subject = cond.subject.kind === "tokens" ? "`tokens`" : `\`${cond.subject.kind}\``;
   const isNumber = value.kind === "number" || value.kind === "size";
   if (NUMERIC_OPS.has(op) && !isNumber) {
     return mismatch(cond, `\`${op}\` compares numbers, but this is ${describe(value)}`, "not a number", value.kind === "string" && value.value.trim() !== "" && !Number.isNaN(Number(value.value)) ? `drop the quotes: \`${value.value}\`` : "compare with a number, or use `==` for text", ctx);
@@ -50,8 +49,8 @@ function checkCompare(cond: CompareCond, ctx: CheckContext): void {
     if (STRING_OPS.has(op)) return mismatch(cond, `\`tokens\` is a number; \`${op}\` compares text`, "text operator on a number", "use `<`, `<=`, `>`, `>=`, `==` or `!=`", ctx);
     const items = op === "in" && value.kind === "list" ? value.items.map((i) => i.value) : [value];
     const bad = items.find((v) => v.kind !== "number" && v.kind !== "size");
-    if (bad && op !== "in") return mismatch(cond, `${subject} is a number, but this is ${describe(bad)}`, "not a number", "compare with a number such as `100k`", ctx);
-    if (bad && value.kind === "list") return mismatch({ ...cond, value: bad }, `${subject} is a number, but this is ${describe(bad)}`, "not a number", "list numbers only", ctx);
+    if (bad && op !== "in") return mismatch(cond, `\`tokens\` is a number, but this is ${describe(bad)}`, "not a number", "compare with a number such as `100k`", ctx);
+    if (bad && value.kind === "list") return mismatch({ ...cond, value: bad }, `\`tokens\` is a number, but this is ${describe(bad)}`, "not a number", "list numbers only", ctx);
   }
   if (op === "in") {
     if (value.kind !== "list") return mismatch(cond, `\`in\` needs a list, but this is ${describe(value)}`, "not a list", `write a list: \`[…]\`, or use \`==\``, ctx);

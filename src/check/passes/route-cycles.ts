@@ -2,7 +2,7 @@
 // request forever; each cycle is reported once, with its path and every hop labelled.
 import type { Policy, RouteTarget } from "../../syntax/ast.ts";
 import type { CheckContext } from "../context.ts";
-import { declsOf, routeRefs, rulesOf } from "../walk.ts";
+import { declsOf, routeRefs } from "../walk.ts";
 
 interface Edge {
   to: string;
@@ -10,15 +10,25 @@ interface Edge {
 }
 
 export function checkRouteCycles(policy: Policy, ctx: CheckContext): void {
+  // Only routes with a `route x` target can be on a cycle; most policies have few or none.
   const edges = new Map<string, Edge[]>();
   for (const [name, route] of ctx.symbols.routes) {
-    edges.set(name, rulesOf(route).flatMap((r) => routeRefs(r.target)).filter((ref) => ctx.symbols.routes.has(ref.name.value)).map((ref) => ({ to: ref.name.value, ref })));
+    for (const m of route.body.members) {
+      if (m.kind !== "rule" || (m.target.kind !== "route_ref" && m.target.kind !== "split")) continue;
+      for (const ref of routeRefs(m.target)) {
+        if (!ctx.symbols.routes.has(ref.name.value)) continue;
+        let out = edges.get(name);
+        if (out === undefined) edges.set(name, (out = []));
+        out.push({ to: ref.name.value, ref });
+      }
+    }
   }
+  if (edges.size === 0) return;
   const reported = new Set<string>();
   const order = [...new Set(declsOf(policy, "route").map((r) => r.name!.value))];
   const rank = new Map(order.map((name, i) => [name, i]));
   const budget = { steps: 100_000 };
-  for (const start of order) findCycles(start, edges, rank, budget, reported, ctx);
+  for (const start of order) if (edges.has(start)) findCycles(start, edges, rank, budget, reported, ctx);
 }
 
 /**

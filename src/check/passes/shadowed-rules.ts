@@ -1,7 +1,7 @@
 // Rules are tried top to bottom, so a rule is dead when an earlier one already matches every
 // request it would: anything after `otherwise`, a repeated condition, `vision` before
 // `vision and tools`, `tokens > 50k` before `tokens > 100k`.
-import type { Policy, Rule } from "../../syntax/ast.ts";
+import type { Cond, Policy, Rule } from "../../syntax/ast.ts";
 import type { CheckContext } from "../context.ts";
 import { implies } from "../implies.ts";
 import { declsOf, rulesOf } from "../walk.ts";
@@ -9,6 +9,7 @@ import { declsOf, rulesOf } from "../walk.ts";
 export function checkShadowedRules(policy: Policy, ctx: CheckContext): void {
   for (const route of declsOf(policy, "route")) {
     const earlier: Rule[] = [];
+    const keys = new Map<Cond, string>();
     let otherwise: Rule | null = null;
     for (const rule of rulesOf(route)) {
       const span = rule.cond?.span ?? rule.keyword.span;
@@ -23,7 +24,7 @@ export function checkShadowedRules(policy: Policy, ctx: CheckContext): void {
         otherwise = rule;
         continue;
       }
-      const shadow = earlier.find((e) => implies(rule.cond!, e.cond!));
+      const shadow = earlier.find((e) => implies(rule.cond!, e.cond!, keys));
       if (shadow) {
         ctx.error("SY2021", "this rule can never match", span, "never reached", {
           secondary: [ctx.label(shadow.cond!.span, "this earlier rule matches every such request first")],
