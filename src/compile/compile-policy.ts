@@ -12,9 +12,12 @@ import { compileTarget } from "./targets.ts";
 /** `source` (the policy text) is only used to put source line numbers on rules; without it they are 0. */
 export function compilePolicy(policy: Policy, source?: string): Graph {
   const lineOf = source === undefined ? () => 0 : lineCounter(source);
-  const decls = (kind: Decl["kind"]) => policy.items.filter((d) => d.kind === kind);
+  const byKind: Record<Decl["kind"], Decl[]> = { provider: [], model: [], route: [], defaults: [], gateway: [] };
+  for (const d of policy.items) byKind[d.kind]?.push(d);
+  const decls = (kind: Decl["kind"]) => byKind[kind];
   const models = decls("model").map(compileModel);
-  const modelsByName = new Map<string, ModelNode>(models.map((m) => [m.name, m]));
+  const modelsByName = new Map<string, ModelNode>();
+  for (const m of models) modelsByName.set(m.name, m);
   const resolver = new SettingsResolver(decls("defaults")[0]?.body);
   const routes = decls("route").map((route): RouteNode => {
     const routeValues = layerSettings(resolver.defaults, route.body);

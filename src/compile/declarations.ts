@@ -78,6 +78,7 @@ function limitsOf(quota: Fields): LimitNode[] {
   return limits;
 }
 
+/** readValue builds fresh `{ metric, amount, window }` objects per block: they become the nodes as they are. */
 function addLimits(into: LimitNode[], read: Fields[string]): void {
-  for (const l of (read as Limit[] | undefined) ?? []) into.push({ metric: l.metric, amount: l.amount, window: l.window });
+  if (read !== undefined) for (const l of read as Limit[]) into.push(l);
 }
