@@ -3562,16 +3562,27 @@ function peg$parse(input, options) {
   }
 
   function peg$parseLayout() {
-    let s0, s1, s2, s3;
+    let s0, s1, s2, s3, s4, s5;
 
     s0 = peg$currPos;
     s1 = peg$parseLayoutPiece();
     if (s1 !== peg$FAILED) {
-      s2 = [];
+      s2 = peg$currPos;
       s3 = peg$parseLayoutPiece();
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$parseLayoutPiece();
+      if (s3 !== peg$FAILED) {
+        s4 = [];
+        s5 = peg$parseLayoutPiece();
+        while (s5 !== peg$FAILED) {
+          s4.push(s5);
+          s5 = peg$parseLayoutPiece();
+        }
+        s2 = s4;
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+      if (s2 === peg$FAILED) {
+        s2 = null;
       }
       s0 = s2;
     } else {
