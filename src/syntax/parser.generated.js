@@ -9,13 +9,13 @@
   const SIZES = { k: 1e3, K: 1e3, M: 1e6, G: 1e9 };
   const PER = { s: "second", sec: "second", second: "second", min: "minute", minute: "minute",
     h: "hour", hour: "hour", day: "day", d: "day", month: "month", mo: "month" };
-  // What may follow a number's digits: nothing, a duration or size unit, or `xx` after 1-5 (`5xx`).
   // Whether an identifier starts with the word `when` or `otherwise` (`when.x` included), which
   // a setting name may not.
   function isReserved(name) {
     const word = name.startsWith("when") ? 4 : name.startsWith("otherwise") ? 9 : 0;
     return word > 0 && (word === name.length || !/[A-Za-z0-9_]/.test(name[word]));
   }
+  // What may follow a number's digits: nothing, a duration or size unit, or `xx` after 1-5 (`5xx`).
   function isNumberSuffix(digits, unit) {
     return unit === "" || Object.hasOwn(UNITS, unit) || Object.hasOwn(SIZES, unit) || (unit === "xx" && /^[1-5]$/.test(digits));
   }
