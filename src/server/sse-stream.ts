@@ -75,20 +75,22 @@ export function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptions): R
     return true;
   };
 
-  const nextEvent = (): Promise<IteratorResult<StreamEvent>> =>
-    iterator.next().catch(() => ({ done: false, value: { type: "error", error: errorBody("the stream failed inside the gateway", "server_error", "stream_failed") } }));
-
   const source = {
     type: "direct" as const,
     async pull(controller: ReadableStreamDirectController) {
-      let pending = nextEvent();
+      let pending = iterator.next();
       for (;;) {
-        const next = await pending;
+        let next: IteratorResult<StreamEvent>;
+        try {
+          next = await pending;
+        } catch {
+          next = { done: false, value: { type: "error", error: errorBody("the stream failed inside the gateway", "server_error", "stream_failed") } };
+        }
         if (ended) return; // cancelled while waiting
         const written = write(controller, next);
         if (written === true) return;
         if (typeof written !== "number") await written; // backpressure: the client reads slowly
-        pending = nextEvent();
+        pending = iterator.next();
         // Events already in memory (a few microtasks away) go out in the same write; anything that
         // must wait on the upstream is preceded by a flush, so no event is ever held back.
         if (!(await settlesSoon(pending))) {
