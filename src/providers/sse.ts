@@ -66,7 +66,11 @@ export class SseParser {
     if (line.length === 0) {
       if (this.data.length > 0) out.push({ event: this.event, data: this.data.length === 1 ? this.data[0]! : this.data.join("\n") });
       this.event = null;
-      if (this.data.length > 0) this.data = [];
+      this.data.length = 0;
+      return;
+    }
+    if (line.startsWith("data: ")) {
+      this.data.push(line.slice(6)); // the usual form, without splitting field and value
       return;
     }
     if (line.charCodeAt(0) === 58) return; // `:` comment, used as keepalive
