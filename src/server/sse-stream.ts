@@ -15,11 +15,11 @@ export interface SseOptions {
   onEnd(end: StreamEnd): void;
 }
 
-const encoder = new TextEncoder();
-const DONE = encoder.encode("data: [DONE]\n\n");
+const DONE = "data: [DONE]\n\n";
 
-export function frame(data: unknown): Uint8Array {
-  return encoder.encode(`data: ${JSON.stringify(data)}\n\n`);
+/** One SSE event as text: the direct stream encodes it while writing, so no Uint8Array per event. */
+export function frame(data: unknown): string {
+  return `data: ${JSON.stringify(data)}\n\n`;
 }
 
 /**
