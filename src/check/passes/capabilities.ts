@@ -105,7 +105,7 @@ function collect(target: Target, caps: Map<string, number | null>, ctx: CheckCon
   }
 }
 
-/** One label object however often it is asked for: labels are deduplicated by content, but one object keeps it cheap. */
+/** Builds the label on first use and hands out that same object afterwards. */
 function once(make: () => Label): () => Label {
   let label: Label | null = null;
   return () => (label ??= make());
