@@ -11,14 +11,13 @@ import { modelSchema } from "../schema.ts";
 import { modelItems, routeRefs, rulesOf } from "../walk.ts";
 
 export function checkCapabilities(policy: Policy, ctx: CheckContext): void {
-  let caps: Map<string, number | null> | null = null; // built on the first rule that needs capabilities
+  const caps = modelCaps(ctx);
   for (const route of policy.items) {
     if (route.kind !== "route") continue;
     for (const rule of route.body.members) {
       if (rule.kind !== "rule" || !rule.cond) continue;
       const needs = requiredCaps(rule.cond);
       if (needs === 0) continue;
-      caps ??= modelCaps(ctx);
       checkRule(rule.target, needs, rule.cond, caps, ctx);
     }
   }
@@ -36,15 +35,27 @@ export function requiredCaps(cond: Cond): number {
   }
 }
 
-/** Each model's capability mask, or null when its `can` is missing or invalid (already reported). */
-function modelCaps(ctx: CheckContext): Map<string, number | null> {
-  const out = new Map<string, number | null>();
-  for (const [name, model] of ctx.symbols.models) {
-    const can = findProperty(model.body, "can");
-    const caps = can ? readValue(modelSchema.can, can.value) : undefined;
-    out.set(name, Array.isArray(caps) ? capsToMask(caps as Capability[]) : null);
-  }
-  return out;
+/** A model's capability mask by name: null when its `can` is missing or invalid (already reported), undefined when no such model. */
+interface ModelCaps {
+  get(name: string): number | null | undefined;
+}
+
+/** Masks are read on first use: only models that a capability-requiring rule reaches are looked at. */
+function modelCaps(ctx: CheckContext): ModelCaps {
+  const masks = new Map<Decl, number | null>();
+  return {
+    get(name) {
+      const model = ctx.symbols.models.get(name);
+      if (model === undefined) return undefined;
+      let mask = masks.get(model);
+      if (mask === undefined) {
+        const can = findProperty(model.body, "can");
+        const caps = can ? readValue(modelSchema.can, can.value) : undefined;
+        masks.set(model, (mask = Array.isArray(caps) ? capsToMask(caps as Capability[]) : null));
+      }
+      return mask;
+    },
+  };
 }
 
 interface Reach {
@@ -54,7 +65,7 @@ interface Reach {
 }
 
 /** A split is judged arm by arm: an arm with no capable model fails its share of requests. */
-function checkRule(target: Target, needs: number, cond: Cond, caps: Map<string, number | null>, ctx: CheckContext): void {
+function checkRule(target: Target, needs: number, cond: Cond, caps: ModelCaps, ctx: CheckContext): void {
   const units = target.kind === "split" ? target.arms.map((a) => a.target) : [target];
   const failing: Reach[] = [];
   for (const unit of units) {
@@ -82,7 +93,7 @@ function checkRule(target: Target, needs: number, cond: Cond, caps: Map<string, 
   });
 }
 
-function collect(target: Target, caps: Map<string, number | null>, ctx: CheckContext, reach: Reach, visited: Set<string>, via: (() => Label) | null): void {
+function collect(target: Target, caps: ModelCaps, ctx: CheckContext, reach: Reach, visited: Set<string>, via: (() => Label) | null): void {
   for (const item of modelItems(target)) {
     const mask = caps.get(item.ref.name);
     if (mask === undefined || mask === null) {
