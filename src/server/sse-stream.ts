@@ -1,6 +1,7 @@
-// Turns the engine's StreamEvents into an OpenAI-style SSE body. Each event is written and flushed
-// as soon as the engine yields it (no buffering); an error ends the stream without `[DONE]` so a
-// broken stream can never look like a complete one; a cancelled body aborts the engine request.
+// Turns the engine's StreamEvents into an OpenAI-style SSE body. Each event leaves as soon as the
+// engine yields it (never held back behind a slow upstream); an error ends the stream without
+// `[DONE]` so a broken stream can never look like a complete one; a cancelled body aborts the
+// engine request.
 import type { StreamEvent } from "../runtime/api.ts";
 import { errorBody } from "./errors.ts";
 
@@ -22,13 +23,9 @@ export function frame(data: unknown): string {
   return `data: ${JSON.stringify(data)}\n\n`;
 }
 
-/**
- * A Bun "direct" stream: Bun.serve calls `pull` once and the loop writes each event as it comes.
- * A pull-based stream costs a promise round trip through the stream machinery per event, and a
- * flush per event costs a write syscall each even when the upstream delivered ten at once; here a
- * flush happens whenever the next event is not already in memory. Awaiting a write or flush that
- * reports backpressure keeps a slow client from buffering ahead.
- */
+/** Text gathered from events already in memory before it is written anyway. */
+const MAX_BATCH_CHARS = 8 * 1024;
+
 /** Microtask turns an event already read from the upstream needs to come through the engine. */
 const SOON_TURNS = 32;
 
@@ -42,6 +39,14 @@ async function settlesSoon(p: Promise<unknown>): Promise<boolean> {
   return settled;
 }
 
+/**
+ * A Bun "direct" stream: Bun.serve calls `pull` once and the loop writes events as they come.
+ * A pull-based stream costs a promise round trip through the stream machinery per event, and a
+ * write + flush per event costs a native call and a syscall each even when the upstream delivered
+ * ten events in one read; here events already in memory are written together, and a flush happens
+ * whenever the next event is not. Awaiting a write or flush that reports backpressure keeps a slow
+ * client from buffering ahead.
+ */
 export function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptions): ReadableStream<Uint8Array> {
   const iterator = events[Symbol.asyncIterator]();
   let ended = false;
@@ -52,33 +57,26 @@ export function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptions): R
     opts.onEnd(how);
   };
 
-  /** Writes one event; true once the stream is over (closed). */
-  const write = (controller: ReadableStreamDirectController, next: IteratorResult<StreamEvent>): number | Promise<number> | true => {
-    if (next.done) {
-      // The engine promised a terminal event; ending silently would look like a complete stream.
-      controller.write(frame(errorBody("the stream ended without completing", "upstream_error", "stream_incomplete")));
-      controller.close();
-      end("error");
-      return true;
-    }
+  /** The event's SSE text, and how the stream ends if it is a terminal one. */
+  const render = (next: IteratorResult<StreamEvent>): [string, StreamEnd | null] => {
+    // The engine promised a terminal event; ending silently would look like a complete stream.
+    if (next.done) return [frame(errorBody("the stream ended without completing", "upstream_error", "stream_incomplete")), "error"];
     const event = next.value;
     if (event.type === "chunk") {
       if (!sentChunk) {
         sentChunk = true;
         opts.onFirstChunk?.();
       }
-      return controller.write(frame(event.chunk));
+      return [frame(event.chunk), null];
     }
-    controller.write(event.type === "done" ? DONE : frame(event.error));
-    controller.close();
-    end(event.type === "done" ? "done" : "error");
-    return true;
+    return event.type === "done" ? [DONE, "done"] : [frame(event.error), "error"];
   };
 
   const source = {
     type: "direct" as const,
     async pull(controller: ReadableStreamDirectController) {
       let pending = iterator.next();
+      let batch = "";
       for (;;) {
         let next: IteratorResult<StreamEvent>;
         try {
@@ -87,16 +85,24 @@ export function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptions): R
           next = { done: false, value: { type: "error", error: errorBody("the stream failed inside the gateway", "server_error", "stream_failed") } };
         }
         if (ended) return; // cancelled while waiting
-        const written = write(controller, next);
-        if (written === true) return;
-        if (typeof written !== "number") await written; // backpressure: the client reads slowly
-        pending = iterator.next();
-        // Events already in memory (a few microtasks away) go out in the same write; anything that
-        // must wait on the upstream is preceded by a flush, so no event is ever held back.
-        if (!(await settlesSoon(pending))) {
-          const flushed = controller.flush();
-          if (typeof flushed !== "number") await flushed;
+        const [text, over] = render(next);
+        batch += text;
+        if (over !== null) {
+          controller.write(batch);
+          controller.close();
+          end(over);
+          return;
         }
+        pending = iterator.next();
+        // Events already in memory (a few microtasks away) join the batch, up to a bound; anything
+        // that must wait on the upstream is preceded by a write and a flush, so no event is ever
+        // held back behind a slow upstream.
+        if (batch.length < MAX_BATCH_CHARS && (await settlesSoon(pending))) continue;
+        const written = controller.write(batch);
+        batch = "";
+        if (typeof written !== "number") await written; // backpressure: the client reads slowly
+        const flushed = controller.flush();
+        if (typeof flushed !== "number") await flushed;
       }
     },
     async cancel() {
