@@ -11,8 +11,6 @@ export class AttemptRun {
   readonly controller = new AbortController();
   readonly startedAt: number;
   readonly #watchdog: Watchdog<WatchPhase>;
-  readonly #aborted: Promise<never>;
-  #rejectAborted!: (reason: unknown) => void;
   readonly #onClientAbort: () => void;
   /** Rejecters of the race() calls still waiting. */
   readonly #waiting = new Set<(reason: unknown) => void>();
@@ -25,10 +23,6 @@ export class AttemptRun {
   ) {
     this.startedAt = clock.now();
     // every abort goes through abort() below, so no listener on our own signal is needed
-    this.#aborted = new Promise<never>((_, reject) => {
-      this.#rejectAborted = reject;
-    });
-    this.#aborted.catch(() => {}); // observed through race(); never an unhandled rejection
     this.#watchdog = new Watchdog<WatchPhase>(clock, "total", (phase) => this.abort(new DeadlineExceeded(phase)));
     this.#onClientAbort = () => this.abort(new ClientGone());
     if (clientSignal.aborted) this.abort(new ClientGone());
@@ -59,7 +53,7 @@ export class AttemptRun {
    * stream would hold one per chunk until it ends.
    */
   race<T>(p: Promise<T>): Promise<T> {
-    if (this.controller.signal.aborted) return Promise.race([p, this.#aborted]);
+    if (this.controller.signal.aborted) return Promise.race([p, Promise.reject(this.controller.signal.reason as unknown)]);
     return new Promise<T>((resolve, reject) => {
       this.#waiting.add(reject);
       p.then(
@@ -78,7 +72,6 @@ export class AttemptRun {
   abort(reason: Error): void {
     if (!this.controller.signal.aborted) {
       this.controller.abort(reason);
-      this.#rejectAborted(reason);
       for (const reject of this.#waiting) reject(reason);
       this.#waiting.clear();
     }
