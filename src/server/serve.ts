@@ -79,9 +79,9 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
   const env = opts.env ?? processEnv;
   const stdoutLog = opts.log ? null : batchedLog((text) => process.stdout.write(text));
   const log: LogSink = opts.log ?? stdoutLog!.sink;
-  // Lines still queued when the process exits are written synchronously, so none are lost.
+  // Lines still queued when the process exits are written synchronously, so none are lost
+  // (hooked once the gateway listens, so a failed start leaves no listener behind).
   const flushAtExit = (): void => stdoutLog?.flush((text) => writeSync(1, text));
-  if (stdoutLog) process.once("exit", flushAtExit);
   const say = opts.say ?? ((text) => process.stderr.write(text + "\n"));
   const { graph, warnings } = await compileStartup(opts.policyPath);
   if (warnings) say(warnings.trimEnd());
@@ -115,6 +115,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
   }
 
   const server = listen(gateway, opts.port ?? DEFAULT_PORT, opts.host ?? DEFAULT_HOST);
+  if (stdoutLog) process.once("exit", flushAtExit);
   const url = server.url.href.replace(/\/$/, "");
   say(`switchyard listening on ${url} · policy ${opts.policyPath ?? EMBEDDED_POLICY_NAME} · routes: ${graph.routes.map((r) => r.name).join(", ")}`);
 
