@@ -4,6 +4,7 @@
 // body ending without `[DONE]` is a cut unless a finish_reason already arrived.
 import type { ChatChunk } from "../runtime/upstream.ts";
 import { UpstreamError } from "../runtime/upstream.ts";
+import { setRawJson } from "../runtime/chunks.ts";
 import { inBandError } from "./errors.ts";
 import { parseChunk } from "./openai-wire.ts";
 import type { EventTranslator } from "./sse-chunks.ts";
@@ -43,6 +44,9 @@ export function openaiTranslator(provider: string, apiKey: string | undefined): 
       const chunk = parseChunk(json);
       if (!chunk) return skip();
       good++;
+      // The event's own text can go to the client unchanged when the engine changes nothing in it;
+      // not when it spans several data lines (its line breaks would end the client's event).
+      if (data.indexOf("\n") < 0) setRawJson(chunk, data);
       if (chunk.choices.some((c) => c.finish_reason)) finished = true;
       return { chunks: [chunk], done: false };
     },

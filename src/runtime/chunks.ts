@@ -4,6 +4,23 @@
 import type { ChatChunk, ChatCompletion, Usage } from "./upstream.ts";
 
 type Json = Record<string, unknown>;
+
+/**
+ * The upstream's own JSON text of a chunk, set by adapters that parsed it from one SSE data line,
+ * so a chunk the engine passes on unchanged is written to the client without `JSON.stringify`. A
+ * symbol key: JSON.stringify skips it; but object spread copies it, so whoever copies a chunk to
+ * change it must clear it (`setRawJson(copy, undefined)`).
+ */
+export const RAW_JSON: unique symbol = Symbol("switchyard.rawJson");
+type WithRaw = { [RAW_JSON]?: string | undefined };
+
+export function rawJsonOf(chunk: ChatChunk): string | undefined {
+  return (chunk as WithRaw)[RAW_JSON];
+}
+
+export function setRawJson(chunk: ChatChunk, text: string | undefined): void {
+  (chunk as WithRaw)[RAW_JSON] = text;
+}
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export function validUsage(v: unknown): Usage | null {
@@ -32,7 +49,7 @@ export function normalizeChunk(raw: unknown): ChatChunk | null {
   if (!isObject(raw)) return null;
   if (wellFormed(raw)) return raw as unknown as ChatChunk;
   const usage = validUsage(raw.usage);
-  if (!Array.isArray(raw.choices)) return usage ? { ...raw, choices: [], usage } : null;
+  if (!Array.isArray(raw.choices)) return usage ? { ...raw, choices: [], usage, [RAW_JSON]: undefined } : null;
   const choices: ChatChunk["choices"] = [];
   for (const c of raw.choices as unknown[]) {
     if (!isObject(c)) continue;
@@ -46,6 +63,7 @@ export function normalizeChunk(raw: unknown): ChatChunk | null {
   }
   if (choices.length === 0 && raw.choices.length > 0 && !usage) return null;
   const chunk: ChatChunk = { ...raw, choices };
+  setRawJson(chunk, undefined); // repaired: the upstream's text no longer says the same
   if (usage) chunk.usage = usage;
   else delete chunk.usage;
   return chunk;
@@ -85,4 +103,45 @@ export async function* completionAsChunks(body: ChatCompletion): AsyncGenerator<
   };
   yield { ...base, choices: body.choices.map((c) => ({ index: c.index, delta: {}, finish_reason: c.finish_reason ?? "stop" })) };
   if (body.usage) yield { ...base, choices: [], usage: body.usage };
+}
+
+const MODEL_KEY = '"model":';
+
+/**
+ * For chunks passed on unchanged but for the model name: the upstream's JSON text with the
+ * top-level `model` value replaced, or null when that cannot be done safely (no compact top-level
+ * `"model":` key holding exactly `from`, or another `"model"` key later on). The caller then
+ * serialises the chunk instead. Caches the two JSON literals, which repeat for a whole stream.
+ */
+export function modelSplicer(): (raw: string, from: unknown, to: string) => string | null {
+  let fromValue = "";
+  let fromText = '""';
+  let toValue = "";
+  let toText = '""';
+  return (raw, from, to) => {
+    if (typeof from !== "string") return null;
+    const at = raw.indexOf(MODEL_KEY);
+    if (at < 0 || raw.indexOf('"model"', at + MODEL_KEY.length) >= 0 || !atTopLevel(raw, at)) return null;
+    if (from !== fromValue) [fromValue, fromText] = [from, JSON.stringify(from)];
+    if (to !== toValue) [toValue, toText] = [to, JSON.stringify(to)];
+    const value = at + MODEL_KEY.length;
+    if (!raw.startsWith(fromText, value)) return null;
+    return raw.slice(0, value) + toText + raw.slice(value + fromText.length);
+  };
+}
+
+/** Whether position `at` of a JSON object's text is outside strings and directly inside the outer object. */
+function atTopLevel(json: string, at: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < at; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: the next character is escaped
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) depth--;
+  }
+  return !inString && depth === 1;
 }

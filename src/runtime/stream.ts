@@ -7,7 +7,7 @@ import type { StreamCheckpoint, StreamEvent } from "./api.ts";
 import { secretFor, runCandidates, type LoopResult } from "./attempt-loop.ts";
 import type { AttemptHandle } from "./accounting.ts";
 import { streamExec, MAX_MALFORMED_IN_A_ROW, type BodyFor, type StreamStart } from "./chat-attempt.ts";
-import { hasFinish, normalizeChunk } from "./chunks.ts";
+import { hasFinish, modelSplicer, normalizeChunk, rawJsonOf, setRawJson } from "./chunks.ts";
 import { classifyError, DeadlineExceeded, type Failure } from "./classify.ts";
 import type { RequestCtx } from "./context.ts";
 import { continuationBody, OverlapTrimmer } from "./continuation.ts";
@@ -17,6 +17,8 @@ import { UpstreamError, type ChatChunk, type Usage } from "./upstream.ts";
 
 /** After a finish_reason, how long to wait for a trailing usage chunk (capped by the idle timeout). */
 const USAGE_GRACE_MS = 1000;
+
+const CHUNK_OBJECT = "chat.completion.chunk";
 
 export interface StreamPlan {
   ctx: RequestCtx;
@@ -77,33 +79,62 @@ export async function* superviseStream(plan: StreamPlan, start: LoopResult<Strea
     plan.onEnd();
   };
 
-  /** Shapes an upstream chunk for the client; null when nothing is left to send. */
+  const spliceModel = modelSplicer();
+
+  /**
+   * Shapes an upstream chunk for the client; null when nothing is left to send. Copies only what it
+   * changes: most mid-stream chunks need nothing but the model name, and go out as the upstream's
+   * own text with that one value spliced in (no copy, no JSON.stringify).
+   */
   const shape = (chunk: ChatChunk): ChatChunk | null => {
     if (chunk.usage) seg.usage = chunk.usage;
-    if (chunk.choices.length === 0) return null;
+    const from = chunk.choices;
+    if (from.length === 0) return null;
     let useful = false;
-    const choices = chunk.choices.map((c) => {
-      const delta = { ...c.delta };
-      if (delta.role !== undefined) {
-        if (rolesSent.has(c.index)) delete delta.role;
-        else rolesSent.add(c.index);
-      }
-      if (typeof delta.content === "string") {
-        seg.receivedChars += delta.content.length;
+    let choices: ChatChunk["choices"] | null = null; // made once a choice has to change
+    for (let i = 0; i < from.length; i++) {
+      const c = from[i]!;
+      const d = c.delta;
+      const dropRole = d.role !== undefined && rolesSent.has(c.index);
+      if (d.role !== undefined && !dropRole) rolesSent.add(c.index);
+      let content = d.content;
+      if (typeof content === "string") {
+        seg.receivedChars += content.length;
         if (c.index === 0) {
-          const text = seg.trimmer ? seg.trimmer.push(delta.content) : delta.content;
-          delta.content = text;
-          delivered += text;
+          if (seg.trimmer) content = seg.trimmer.push(content);
+          delivered += content;
         }
-        if (delta.content.length === 0) delete delta.content;
+      }
+      const dropContent = typeof content === "string" && content.length === 0;
+      let delta = d;
+      if (dropRole || dropContent || content !== d.content) {
+        delta = { ...d };
+        if (dropRole) delete delta.role;
+        if (dropContent) delete delta.content;
+        else if (content !== d.content) delta.content = content;
       }
       if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) toolCallsSent = true;
-      if (Object.keys(delta).length > 0 || c.finish_reason) useful = true;
-      return { ...c, delta };
-    });
+      if (c.finish_reason || hasKeys(delta)) useful = true;
+      if (delta !== d) {
+        choices ??= from.slice(0, i);
+        choices.push({ ...c, delta });
+      } else if (choices !== null) choices.push(c);
+    }
     if (!useful) return null;
-    const out: ChatChunk = { ...chunk, id: streamId, object: "chat.completion.chunk", created, model: seg.handle.entry.name, choices };
+    const model = seg.handle.entry.name;
+    if (choices === null && chunk.usage === undefined && chunk.id === streamId && chunk.object === CHUNK_OBJECT && chunk.created === created) {
+      if (chunk.model === model) return chunk;
+      const raw = rawJsonOf(chunk);
+      const spliced = raw === undefined ? null : spliceModel(raw, chunk.model, model);
+      if (spliced !== null) {
+        chunk.model = model; // the adapter's own fresh object, shared with no one
+        setRawJson(chunk, spliced);
+        return chunk;
+      }
+    }
+    const out: ChatChunk = { ...chunk, id: streamId, object: CHUNK_OBJECT, created, model, choices: choices ?? from };
     delete out.usage;
+    setRawJson(out, undefined);
     return out;
   };
 
@@ -241,6 +272,11 @@ function newSegment(handle: AttemptHandle, startValue: StreamStart, trimmer: Ove
     unfinishedChoices: new Set(),
     status,
   };
+}
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 function trackFinish(seg: Segment, chunk: ChatChunk): void {

@@ -3,6 +3,8 @@
 // `[DONE]` so a broken stream can never look like a complete one; a cancelled body aborts the
 // engine request.
 import type { StreamEvent } from "../runtime/api.ts";
+import { rawJsonOf } from "../runtime/chunks.ts";
+import type { ChatChunk } from "../runtime/upstream.ts";
 import { errorBody } from "./errors.ts";
 
 export type StreamEnd = "done" | "error" | "cancelled";
@@ -21,6 +23,12 @@ const DONE = "data: [DONE]\n\n";
 /** One SSE event as text: the direct stream encodes it while writing, so no Uint8Array per event. */
 export function frame(data: unknown): string {
   return `data: ${JSON.stringify(data)}\n\n`;
+}
+
+/** A chunk's event: the upstream's own text when the engine left it unchanged (see RAW_JSON). */
+function chunkFrame(chunk: ChatChunk): string {
+  const raw = rawJsonOf(chunk);
+  return raw === undefined ? frame(chunk) : `data: ${raw}\n\n`;
 }
 
 /** Text gathered from events already in memory before it is written anyway. */
@@ -67,7 +75,7 @@ export function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptions): R
         sentChunk = true;
         opts.onFirstChunk?.();
       }
-      return [frame(event.chunk), null];
+      return [chunkFrame(event.chunk), null];
     }
     return event.type === "done" ? [DONE, "done"] : [frame(event.error), "error"];
   };
