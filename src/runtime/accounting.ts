@@ -115,7 +115,7 @@ export class AttemptHandle {
     ctx.trail.push(`${entry.name}:${f.status ?? f.cls}`);
     ctx.lastFailure = f;
     this.#record(f.status, f.cls, f.message, now);
-    if (!run.signal.aborted) run.abort(ABANDONED);
+    if (!run.aborted) run.abort(ABANDONED);
     run.finish();
   }
 
@@ -126,7 +126,7 @@ export class AttemptHandle {
     if (usage) this.#book(usage);
     release(this.entry.breaker, this.modelAdmission);
     release(this.entry.providerBreaker, this.providerAdmission);
-    if (!this.run.signal.aborted) this.run.abort(CLIENT_LEFT);
+    if (!this.run.aborted) this.run.abort(CLIENT_LEFT);
     this.run.finish();
   }
 

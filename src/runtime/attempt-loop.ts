@@ -57,7 +57,7 @@ export async function runCandidates<T>(ctx: RequestCtx, candidates: ModelEntry[]
       if (lastModel !== null && lastModel !== entry.name) ctx.meta.failovers++;
       lastModel = entry.name;
       ctx.attemptsUsed++;
-      const run = new AttemptRun(clock, ctx.signal, ctx.deadline);
+      const run = new AttemptRun(clock, ctx.signal, ctx.deadline, ctx.client);
       const handle = new AttemptHandle(ctx, entry, run, modelAdmission, providerAdmission);
       let result: ExecResult<T>;
       try {

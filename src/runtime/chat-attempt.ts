@@ -31,7 +31,7 @@ function callFor(ctx: RequestCtx, entry: ModelEntry, run: AttemptRun, body: Reco
     stream,
     apiKey: secretFor(ctx, entry),
     headers: { "x-request-id": ctx.id },
-    signal: run.signal,
+    signal: entry.adapter?.lightSignal === true ? run.lightSignal : run.signal,
   };
 }
 
@@ -86,7 +86,7 @@ export function streamExec(ctx: RequestCtx, bodyFor: BodyFor): Exec<StreamStart>
         try {
           r = await run.race(it.next());
         } catch (err) {
-          if (err instanceof UpstreamError && err.cls === "malformed" && !run.signal.aborted && ++malformed <= MAX_MALFORMED_IN_A_ROW) continue;
+          if (err instanceof UpstreamError && err.cls === "malformed" && !run.aborted && ++malformed <= MAX_MALFORMED_IN_A_ROW) continue;
           throw err;
         }
         if (r.done) throw new UpstreamError("cut", "stream ended before any content");

@@ -47,6 +47,7 @@ export async function chat(core: Core, req: ChatRequest): Promise<ChatOutcome> {
   if (!needs.stream) {
     const bodyFor: BodyFor = (e) => ({ ...req.body, model: e.node.upstream });
     const r = await runCandidates(ctx, viable, completionExec(ctx, bodyFor));
+    ctx.client.close();
     if (r.kind !== "ok") {
       const [answer, cls] = failedAnswer(ctx, r);
       return errorOutcome(core, meta, answer, cls);
@@ -69,6 +70,7 @@ export async function chat(core: Core, req: ChatRequest): Promise<ChatOutcome> {
   });
   const r = await runCandidates(ctx, viable, streamExec(ctx, bodyFor));
   if (r.kind !== "ok") {
+    ctx.client.close();
     const [answer, cls] = failedAnswer(ctx, r);
     return errorOutcome(core, meta, answer, cls);
   }
@@ -80,6 +82,7 @@ export async function chat(core: Core, req: ChatRequest): Promise<ChatOutcome> {
       remaining: viable.slice(r.index + 1),
       includeUsage,
       onEnd: () => {
+        ctx.client.close();
         meta.endedAt = core.ports.clock.now();
         core.observer.requestDone?.(meta);
       },

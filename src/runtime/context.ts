@@ -3,6 +3,7 @@
 import type { Settings } from "../compile/graph.ts";
 import type { HeaderView, Observer, OutcomeMeta, RuntimeState, StreamCheckpoint } from "./api.ts";
 import type { Failure } from "./classify.ts";
+import type { ClientWatch } from "./client-watch.ts";
 import type { RequestNeeds } from "./needs.ts";
 import type { Ports } from "./ports.ts";
 import type { StickyMap } from "./sticky-map.ts";
@@ -24,6 +25,8 @@ export interface RequestCtx {
   body: Record<string, unknown>;
   headers: HeaderView;
   signal: AbortSignal;
+  /** Forwards a client disconnect to the live attempt; closed when the request ends. */
+  client: ClientWatch;
   needs: RequestNeeds;
   /** Whether the chat (vs embeddings) path is running: embeddings-only models cannot chat. */
   chat: boolean;

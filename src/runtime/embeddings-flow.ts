@@ -25,7 +25,7 @@ function embeddingsExec(ctx: RequestCtx, req: EmbeddingsRequest): Exec<Body> {
       stream: false,
       apiKey: secretFor(ctx, entry),
       headers: { "x-request-id": ctx.id },
-      signal: run.signal,
+      signal: entry.adapter.lightSignal === true ? run.lightSignal : run.signal,
     };
     const reply = await run.race(entry.adapter.embeddings(call, ctx.core.ports));
     if (reply.status >= 400) throw new UpstreamError(statusClass(reply.status), `upstream answered ${reply.status}`, reply.status);
@@ -45,6 +45,7 @@ export async function embeddings(core: Core, req: EmbeddingsRequest): Promise<Em
   const { ctx, viable } = prep;
   if (viable.length === 0) return errorOutcome(core, meta, allFailed(ctx), "no_available_model");
   const r = await runCandidates(ctx, viable, embeddingsExec(ctx, req));
+  ctx.client.close();
   if (r.kind !== "ok") {
     const [answer, cls] = failedAnswer(ctx, r);
     return errorOutcome(core, meta, answer, cls);

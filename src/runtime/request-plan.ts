@@ -3,6 +3,7 @@
 import type { ChatRequest, EmbeddingsRequest, OutcomeMeta } from "./api.ts";
 import { recordSkip } from "./accounting.ts";
 import { resolvePlan, skipReason } from "./candidates.ts";
+import { ClientWatch } from "./client-watch.ts";
 import type { Core, RequestCtx } from "./context.ts";
 import { noRuleMatched, unknownRoute, type ErrorAnswer } from "./errors.ts";
 import type { RequestNeeds } from "./needs.ts";
@@ -41,6 +42,7 @@ export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs:
     body: req.body,
     headers: req.headers,
     signal: req.signal,
+    client: new ClientWatch(req.signal),
     needs,
     chat,
     settings: rule.settings,

@@ -90,6 +90,12 @@ export class UpstreamError extends Error {
 }
 
 export interface ProviderAdapter {
+  /**
+   * Set when the adapter only reads `aborted` and `reason` of `call.signal` and listens for its
+   * `abort` event, never handing it to fetch or another platform API: the engine may then pass a
+   * lightweight stand-in instead of a real AbortSignal (the simulator's adapters do).
+   */
+  readonly lightSignal?: boolean;
   chat(call: UpstreamCall, ports: Ports): Promise<UpstreamReply>;
   embeddings(call: UpstreamCall, ports: Ports): Promise<EmbeddingsReply>;
 }

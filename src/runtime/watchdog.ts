@@ -21,6 +21,9 @@ export function startTimer(clock: Clock, ms: number, fire: () => void): TimerHan
   return { cancel: () => ctl.abort(REARMED) };
 }
 
+/** Who hears the watchdog fire: a callback, or an object (an attempt run, saving a closure each). */
+export type WatchdogListener<P> = ((phase: P) => void) | { onWatchdog(phase: P): void };
+
 export class Watchdog<P> {
   #deadline = Number.POSITIVE_INFINITY;
   #phase: P;
@@ -31,7 +34,7 @@ export class Watchdog<P> {
   constructor(
     private readonly clock: Clock,
     initialPhase: P,
-    private readonly onFire: (phase: P) => void,
+    private readonly onFire: WatchdogListener<P>,
   ) {
     this.#phase = initialPhase;
   }
@@ -61,7 +64,9 @@ export class Watchdog<P> {
     const wait = this.#deadline - this.clock.now();
     if (wait <= 0) {
       this.#stopped = true;
-      this.onFire(this.#phase);
+      const listener = this.onFire;
+      if (typeof listener === "function") listener(this.#phase);
+      else listener.onWatchdog(this.#phase);
       return;
     }
     if (!Number.isFinite(wait)) return;

@@ -38,6 +38,8 @@ export function simulatedAdapters(behaviour: UpstreamBehaviour, options: SimAdap
   // The inner adapter asks for the behaviour synchronously, before its first await, so `current`
   // is still this call's shape when it does.
   const adapter: ProviderAdapter = {
+    // the simulated adapter only reads the signal's state and listens for `abort`
+    lightSignal: true,
     chat(call, ports) {
       current = shapeOf(call);
       try {
