@@ -2,6 +2,7 @@
 // adapters, which differ only in how one event becomes chunks. Written as a hand-made iterator
 // rather than an async generator so `return()` can cancel the body reader even while a read is
 // pending: a generator would queue the return until the stalled upstream sent another byte.
+import type { QueuedChunks } from "../runtime/chunks.ts";
 import type { ChatChunk } from "../runtime/upstream.ts";
 import { UpstreamError } from "../runtime/upstream.ts";
 import { SseParser, type SseEvent } from "./sse.ts";
@@ -14,7 +15,7 @@ export interface EventTranslator {
   onEnd(): ChatChunk[];
 }
 
-export type ChunkIterator = AsyncIterator<ChatChunk> & AsyncIterable<ChatChunk>;
+export type ChunkIterator = AsyncIterator<ChatChunk> & AsyncIterable<ChatChunk> & QueuedChunks;
 
 export function sseChunks(body: ReadableStream<Uint8Array>, signal: AbortSignal, translator: EventTranslator): ChunkIterator {
   const reader = body.getReader();
@@ -88,6 +89,12 @@ export function sseChunks(body: ReadableStream<Uint8Array>, signal: AbortSignal,
 
   const iterator: ChunkIterator = {
     next,
+    takeQueued() {
+      if (head === queue.length) return undefined;
+      const chunk = queue[head++];
+      if (head === queue.length) queue.length = head = 0;
+      return chunk;
+    },
     async return(): Promise<IteratorResult<ChatChunk>> {
       queue.length = head = 0;
       failure = null;

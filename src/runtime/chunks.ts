@@ -105,6 +105,18 @@ export async function* completionAsChunks(body: ChatCompletion): AsyncGenerator<
   if (body.usage) yield { ...base, choices: [], usage: body.usage };
 }
 
+/**
+ * A chunk iterator's synchronous side: chunks already parsed from what the upstream sent, taken
+ * without a promise each. Chunks only: errors and the end still come through `next()`.
+ */
+export interface QueuedChunks {
+  takeQueued(): ChatChunk | undefined;
+}
+
+export function queuedChunks(it: AsyncIterator<ChatChunk>): QueuedChunks | null {
+  return typeof (it as Partial<QueuedChunks>).takeQueued === "function" ? (it as unknown as QueuedChunks) : null;
+}
+
 const MODEL_KEY = '"model":';
 
 /**
