@@ -4,6 +4,13 @@
 import type { AttemptRun } from "./attempt-run.ts";
 import { ClientGone } from "./classify.ts";
 
+/**
+ * A client signal that never aborts, for callers without a client that can leave (the simulator):
+ * the engine recognises it and adds no listener at all, which was a tenth of its own per-request
+ * work there.
+ */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+
 export class ClientWatch {
   #current: AttemptRun | null = null;
   #hooked = false;
@@ -13,7 +20,7 @@ export class ClientWatch {
   /** `run` is now the live attempt; the listener is added with the request's first attempt. */
   attach(run: AttemptRun): void {
     this.#current = run;
-    if (!this.#hooked) {
+    if (!this.#hooked && this.signal !== NEVER_ABORTED) {
       this.#hooked = true;
       this.signal.addEventListener("abort", this);
     }

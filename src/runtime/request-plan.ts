@@ -20,6 +20,12 @@ function stickyValue(req: ChatRequest | EmbeddingsRequest, key: { source: "heade
   return typeof v === "string" || typeof v === "number" ? String(v) : null;
 }
 
+function listedBefore(list: ModelEntry[], i: number): boolean {
+  const name = list[i]!.name;
+  for (let j = 0; j < i; j++) if (list[j]!.name === name) return true;
+  return false;
+}
+
 export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs: RequestNeeds, chat: boolean, meta: OutcomeMeta): Prepared {
   const { tables, ports } = core;
   if (!tables.routes.has(req.route)) return { ok: false, answer: unknownRoute(req.route, tables.routeNames) };
@@ -54,11 +60,13 @@ export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs:
     minContext: 0,
     stickyKey: sticky === null ? null : stickyStateKey(target, sticky),
   };
-  const seen = new Set<string>();
+  // a model listed twice is tried once; lists are short, so a scan beats a Set per request
+  const seen = ordered.length > 16 ? new Set<string>() : null;
   const viable: ModelEntry[] = [];
-  for (const entry of ordered) {
-    if (seen.has(entry.name)) continue;
-    seen.add(entry.name);
+  for (let i = 0; i < ordered.length; i++) {
+    const entry = ordered[i]!;
+    if (seen !== null ? seen.has(entry.name) : listedBefore(ordered, i)) continue;
+    seen?.add(entry.name);
     const reason = skipReason(ctx, entry);
     if (reason === null) viable.push(entry);
     else recordSkip(ctx, entry.name, reason);

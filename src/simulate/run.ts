@@ -4,6 +4,7 @@
 // retries, breakers and timeouts are all the engine's.
 import type { Graph } from "../compile/graph.ts";
 import type { RuntimeState } from "../runtime/api.ts";
+import { NEVER_ABORTED } from "../runtime/client-watch.ts";
 import { createEngine } from "../runtime/engine.ts";
 import { ManualClock } from "../runtime/manual-clock.ts";
 import type { Ports, Transport } from "../runtime/ports.ts";
@@ -62,7 +63,6 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
   const sim = simulatedAdapters(behaviour, { chunkMs: opts.chunkMs ?? streamChunkMs(graph) });
   const recorder = new Recorder(origin);
   const engine = createEngine({ graph, ports, adapters: sim.adapters, observer: recorder.observer, state: opts.state });
-  const neverAborted = new AbortController().signal;
 
   const inflight = new Map<number, SimRequest>();
   const serve = async (req: SimRequest): Promise<void> => {
@@ -71,7 +71,7 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
     const startedAt = clock.now();
     sim.expect(id, req.outputTokens, 0);
     try {
-      const outcome = await engine.chat({ id, route: req.route, body: req.body, headers: req.headers, signal: neverAborted, receivedAt: startedAt });
+      const outcome = await engine.chat({ id, route: req.route, body: req.body, headers: req.headers, signal: NEVER_ABORTED, receivedAt: startedAt });
       const atResponse = opts.trails ? { atResponse: attemptTrail(outcome.meta.attempts), servedAtResponse: outcome.meta.servedModel } : null;
       let ok = outcome.kind !== "error";
       let errorKind: string | null = null;
