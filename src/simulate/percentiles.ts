@@ -8,9 +8,13 @@ export interface Percentiles {
 }
 
 export function percentiles(values: ArrayLike<number>): Percentiles {
-  const n = values.length;
+  return sortedPercentiles(Float64Array.from(values).sort());
+}
+
+/** Percentiles of values already sorted ascending (a run's rows are many: no second copy). */
+export function sortedPercentiles(sorted: Float64Array): Percentiles {
+  const n = sorted.length;
   if (n === 0) return { p50: null, p95: null, p99: null };
-  const sorted = Float64Array.from(values).sort();
   const at = (p: number): number => sorted[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))];
   return { p50: at(50), p95: at(95), p99: at(99) };
 }

@@ -121,6 +121,23 @@ export class Recorder {
     if (row.ok && row.servedModel !== null) this.tally(row.servedModel).served++;
   }
 
+  /**
+   * The rows in arrival (seq) order. Requests finish nearly in arrival order, and seqs are 0..n-1,
+   * so each row is placed at its seq; a comparison sort is the fallback if that ever fails.
+   */
+  sortRows(): void {
+    const rows = this.rows;
+    const placed: (RequestRow | undefined)[] = new Array(rows.length);
+    for (const r of rows) {
+      if (!(r.seq >= 0 && r.seq < rows.length && Number.isInteger(r.seq)) || placed[r.seq] !== undefined) {
+        rows.sort((a, b) => a.seq - b.seq);
+        return;
+      }
+      placed[r.seq] = r;
+    }
+    for (let i = 0; i < rows.length; i++) rows[i] = placed[i]!;
+  }
+
   /** Rows from a finished request's meta and what its client saw. */
   static row(meta: OutcomeMeta, seq: number, arrivedAt: number, stream: boolean, ok: boolean, errorKind: string | null, endedAt: number, firstChunkAt: number | null, startedAt: number): RequestRow {
     return {

@@ -125,7 +125,7 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
   }
   for (const req of inflight.values()) recorder.record(failedRow(req, "never_finished", clock.now() - origin - req.at));
 
-  recorder.rows.sort((a, b) => a.seq - b.seq);
+  recorder.sortRows();
   const faults = new Map(graph.models.map((m) => [m.name, behaviour.faultsOf(m)]));
   const expectations = checkExpectations(scenario.expect, {
     recorder,

@@ -2,7 +2,7 @@
 // ordered and rounded so the same policy, scenario and seed always serialise to the same bytes.
 import type { Graph } from "../compile/graph.ts";
 import type { ExpectationResult } from "./expectations.ts";
-import { percentiles, round, roundOrNull, type Percentiles } from "./percentiles.ts";
+import { percentiles, round, roundOrNull, sortedPercentiles, type Percentiles } from "./percentiles.ts";
 import type { BreakerEvent, Recorder } from "./recorder.ts";
 import { timeSeries, type Series } from "./timeseries.ts";
 
@@ -73,7 +73,8 @@ export function summarise(inputs: SummaryInputs): Summary {
   const errorsByKind: Record<string, number> = {};
   const latencies = new Float64Array(rows.length);
   const ttfts: number[] = [];
-  rows.forEach((r, i) => {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
     latencies[i] = r.latencyMs;
     if (r.ok) successes++;
     else errorsByKind[r.errorKind ?? "error"] = (errorsByKind[r.errorKind ?? "error"] ?? 0) + 1;
@@ -85,7 +86,7 @@ export function summarise(inputs: SummaryInputs): Summary {
     cost += r.costUsd;
     attempts += r.attempts;
     if (r.attempts > maxAttempts) maxAttempts = r.attempts;
-  });
+  }
   const modelNames = graph.models.map((m) => m.name);
   const models: ModelRow[] = graph.models.map((m) => {
     const t = recorder.tally(m.name);
@@ -111,7 +112,7 @@ export function summarise(inputs: SummaryInputs): Summary {
       maxAttempts,
       meanAttempts: rows.length === 0 ? 0 : round(attempts / rows.length, 3),
     },
-    latencyMs: roundP(percentiles(latencies)),
+    latencyMs: roundP(sortedPercentiles(latencies.sort())),
     ttftMs: roundP(percentiles(ttfts)),
     models,
     breakers: recorder.breakers.map((b) => ({ ...b, at: round(b.at, 3) })),
