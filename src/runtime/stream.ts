@@ -56,7 +56,27 @@ const tooManyMalformed = (): SegmentEnd => ({
   failure: { cls: "malformed", status: null, message: "too many malformed chunks", retryAfterMs: null, code: null },
 });
 
-export async function* superviseStream(plan: StreamPlan, start: LoopResult<StreamStart> & { kind: "ok" }): AsyncGenerator<StreamEvent> {
+/**
+ * The events' synchronous side: the next event when it is already in memory (queued by the adapter),
+ * so the response writer can batch events without a promise and generator step each. Undefined when
+ * the next event needs waiting (or a segment ends): then `next()` is the way on.
+ */
+export interface ReadyEvents {
+  takeReady(): StreamEvent | undefined;
+}
+
+export function readyEvents(events: AsyncIterable<StreamEvent>): ReadyEvents | null {
+  return typeof (events as Partial<ReadyEvents>).takeReady === "function" ? (events as unknown as ReadyEvents) : null;
+}
+
+type Start = LoopResult<StreamStart> & { kind: "ok" };
+
+export function superviseStream(plan: StreamPlan, start: Start): AsyncGenerator<StreamEvent> & ReadyEvents {
+  const side = { take: (): StreamEvent | undefined => undefined }; // set once the generator runs
+  return Object.assign(supervise(plan, start, side), { takeReady: () => side.take() });
+}
+
+async function* supervise(plan: StreamPlan, start: Start, side: { take: () => StreamEvent | undefined }): AsyncGenerator<StreamEvent> {
   const { ctx } = plan;
   const clock = ctx.core.ports.clock;
   const first = start.value.buffered[0];
@@ -215,6 +235,26 @@ export async function* superviseStream(plan: StreamPlan, start: LoopResult<Strea
     }
   }
 
+  // Taking events while the generator sits at its chunk `yield` is the same as resuming it for them;
+  // a segment end found that way waits for the generator, which handles it on its next step.
+  let atYield = false;
+  let stashed: SegmentEnd | null = null;
+  const takeStashed = (): SegmentEnd | null => {
+    const end = stashed;
+    stashed = null;
+    return end;
+  };
+  side.take = () => {
+    if (!atYield || ended || stashed !== null) return undefined;
+    const step = ready();
+    if (step === null) return undefined;
+    if ("kind" in step) {
+      stashed = step;
+      return undefined;
+    }
+    return step;
+  };
+
   const partialUsage = (): Usage => seg.usage ?? estimateUsage(seg.promptTokens, seg.receivedChars);
 
   try {
@@ -222,12 +262,14 @@ export async function* superviseStream(plan: StreamPlan, start: LoopResult<Strea
       let result: SegmentEnd;
       for (;;) {
         // an async step only when the upstream must be waited on (~130 ns and a promise per chunk)
-        const step = ready() ?? (await pump());
+        const step = takeStashed() ?? ready() ?? (await pump());
         if ("kind" in step) {
           result = step;
           break;
         }
+        atYield = true;
         yield step;
+        atYield = false;
       }
       if (result.kind === "finished") {
         const usage = partialUsage();

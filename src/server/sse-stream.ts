@@ -4,6 +4,7 @@
 // engine request.
 import type { StreamEvent } from "../runtime/api.ts";
 import { rawJsonOf } from "../runtime/chunks.ts";
+import { readyEvents } from "../runtime/stream.ts";
 import type { ChatChunk } from "../runtime/upstream.ts";
 import { errorBody } from "./errors.ts";
 
@@ -65,20 +66,27 @@ export function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptions): R
     opts.onEnd(how);
   };
 
-  /** The event's SSE text, and how the stream ends if it is a terminal one. */
-  const render = (next: IteratorResult<StreamEvent>): [string, StreamEnd | null] => {
+  /** How the stream ends, set when a terminal event is rendered. */
+  let over: StreamEnd | null = null;
+  /** The event's SSE text; a terminal event also sets `over`. */
+  const render = (next: IteratorResult<StreamEvent>): string => (next.done ? incomplete() : renderEvent(next.value));
+  const incomplete = (): string => {
     // The engine promised a terminal event; ending silently would look like a complete stream.
-    if (next.done) return [frame(errorBody("the stream ended without completing", "upstream_error", "stream_incomplete")), "error"];
-    const event = next.value;
+    over = "error";
+    return frame(errorBody("the stream ended without completing", "upstream_error", "stream_incomplete"));
+  };
+  const renderEvent = (event: StreamEvent): string => {
     if (event.type === "chunk") {
       if (!sentChunk) {
         sentChunk = true;
         opts.onFirstChunk?.();
       }
-      return [chunkFrame(event.chunk), null];
+      return chunkFrame(event.chunk);
     }
-    return event.type === "done" ? [DONE, "done"] : [frame(event.error), "error"];
+    over = event.type === "done" ? "done" : "error";
+    return event.type === "done" ? DONE : frame(event.error);
   };
+  const ready = readyEvents(events);
 
   const source = {
     type: "direct" as const,
@@ -93,8 +101,13 @@ export function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptions): R
           next = { done: false, value: { type: "error", error: errorBody("the stream failed inside the gateway", "server_error", "stream_failed") } };
         }
         if (ended) return; // cancelled while waiting
-        const [text, over] = render(next);
-        batch += text;
+        batch += render(next);
+        // events the engine already holds are taken without a promise each, up to the bound
+        while (over === null && ready !== null && batch.length < MAX_BATCH_CHARS) {
+          const event = ready.takeReady();
+          if (event === undefined) break;
+          batch += renderEvent(event);
+        }
         if (over !== null) {
           controller.write(batch);
           controller.close();
