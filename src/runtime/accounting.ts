@@ -15,6 +15,9 @@ import { errorRate, recordResult, recordTiming } from "./windows.ts";
 const ABANDONED = new Error("attempt abandoned");
 const CLIENT_LEFT = new Error("client closed the request");
 
+/** What one attempt adds to `requests` quotas (read only, so one shared object). */
+const ONE_REQUEST = { requests: 1, tokens: 0, usd: 0 } as const;
+
 /** Without an upstream quota window to mark, a `quota` failure blocks the model this long. */
 const UPSTREAM_QUOTA_BLOCK_MS = 60_000;
 
@@ -46,9 +49,8 @@ export class AttemptHandle {
   ) {
     entry.counters.requests++;
     const now = run.startedAt;
-    const one = { requests: 1, tokens: 0, usd: 0 };
-    for (const slot of entry.modelQuotas) if (slot.limit.metric === "requests") addUsage(slot, now, one);
-    for (const slot of entry.providerQuotas) if (slot.limit.metric === "requests") addUsage(slot, now, one);
+    for (const slot of entry.modelQuotas) if (slot.limit.metric === "requests") addUsage(slot, now, ONE_REQUEST);
+    for (const slot of entry.providerQuotas) if (slot.limit.metric === "requests") addUsage(slot, now, ONE_REQUEST);
   }
 
   /** Books usage (the upstream's, or an estimate) and returns what was booked. */

@@ -30,7 +30,7 @@ function callFor(ctx: RequestCtx, entry: ModelEntry, run: AttemptRun, body: Reco
     body,
     stream,
     apiKey: secretFor(ctx, entry),
-    headers: { "x-request-id": ctx.id },
+    headers: (ctx.upstreamHeaders ??= { "x-request-id": ctx.id }),
     signal: entry.adapter?.lightSignal === true ? run.lightSignal : run.signal,
   };
 }

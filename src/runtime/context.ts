@@ -40,6 +40,8 @@ export interface RequestCtx {
   lastFailure: Failure | null;
   /** After a context_length failure, only larger context windows are tried. */
   minContext: number;
+  /** Headers forwarded upstream (the request id), built with the first attempt and shared by all. */
+  upstreamHeaders: Record<string, string> | null;
   /** Sticky-session state key to remember the serving model under, if the strategy is sticky. */
   stickyKey: string | null;
 }

@@ -24,7 +24,7 @@ function embeddingsExec(ctx: RequestCtx, req: EmbeddingsRequest): Exec<Body> {
       body: { ...req.body, model: entry.node.upstream },
       stream: false,
       apiKey: secretFor(ctx, entry),
-      headers: { "x-request-id": ctx.id },
+      headers: (ctx.upstreamHeaders ??= { "x-request-id": ctx.id }),
       signal: entry.adapter.lightSignal === true ? run.lightSignal : run.signal,
     };
     const reply = await run.race(entry.adapter.embeddings(call, ctx.core.ports));

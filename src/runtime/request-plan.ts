@@ -58,6 +58,7 @@ export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs:
     trail: [],
     lastFailure: null,
     minContext: 0,
+    upstreamHeaders: null,
     stickyKey: sticky === null ? null : stickyStateKey(target, sticky),
   };
   // a model listed twice is tried once; lists are short, so a scan beats a Set per request
