@@ -20,16 +20,48 @@ export function createEngine(opts: EngineOptions): Engine {
   };
 }
 
-/** A throwing observer (metrics, logs) must never fail or corrupt a request. */
+/**
+ * A throwing observer (metrics, logs) must never fail or corrupt a request. One wrapper per hook
+ * with its exact parameters: a rest-args wrapper allocated an array on every call, several per request.
+ */
 function guarded(o: Observer): Observer {
-  const safe = <A extends unknown[]>(f: ((...args: A) => void) | undefined) =>
-    f &&
-    ((...args: A): void => {
-      try {
-        f.apply(o, args);
-      } catch {
-        // observation is best effort
-      }
-    });
-  return { attempt: safe(o.attempt), skip: safe(o.skip), breaker: safe(o.breaker), requestDone: safe(o.requestDone) };
+  const { attempt, skip, breaker, requestDone } = o;
+  return {
+    attempt:
+      attempt &&
+      ((meta, record) => {
+        try {
+          attempt.call(o, meta, record);
+        } catch {
+          // observation is best effort
+        }
+      }),
+    skip:
+      skip &&
+      ((meta, record) => {
+        try {
+          skip.call(o, meta, record);
+        } catch {
+          // observation is best effort
+        }
+      }),
+    breaker:
+      breaker &&
+      ((model, from, to, at) => {
+        try {
+          breaker.call(o, model, from, to, at);
+        } catch {
+          // observation is best effort
+        }
+      }),
+    requestDone:
+      requestDone &&
+      ((meta) => {
+        try {
+          requestDone.call(o, meta);
+        } catch {
+          // observation is best effort
+        }
+      }),
+  };
 }
