@@ -71,13 +71,13 @@ export async function handleChat(core: GatewayCore, ctx: RequestContext): Promis
   return streamResponse(core, ctx, outcome, abort ?? abortOnDisconnect(ctx.req), engineStartedAt);
 }
 
-function streamResponse(core: GatewayCore, ctx: RequestContext, outcome: Extract<ChatOutcome, { kind: "stream" }>, abort: AbortController, engineStartedAt: number): Response {
+async function streamResponse(core: GatewayCore, ctx: RequestContext, outcome: Extract<ChatOutcome, { kind: "stream" }>, abort: AbortController, engineStartedAt: number): Promise<Response> {
   const clock = core.ports.clock;
   const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), true), true);
   const release = core.hold();
   ctx.logged = true; // the stream's end writes the line
   let ttftMs: number | null = null;
-  const stream = sseBody(outcome.events, {
+  const body = await sseBody(outcome.events, {
     abort,
     onFirstChunk: () => {
       ttftMs = clock.now() - ctx.receivedAt;
@@ -88,7 +88,7 @@ function streamResponse(core: GatewayCore, ctx: RequestContext, outcome: Extract
       release();
     },
   });
-  return new Response(stream, {
+  return new Response(body, {
     status: 200,
     headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
   });

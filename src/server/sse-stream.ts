@@ -49,15 +49,18 @@ async function settlesSoon(p: Promise<unknown>): Promise<boolean> {
 }
 
 /**
- * A Bun "direct" stream: Bun.serve calls `pull` once and the loop writes events as they come.
- * A pull-based stream costs a promise round trip through the stream machinery per event, and a
- * write + flush per event costs a native call and a syscall each even when the upstream delivered
- * ten events in one read; here events already in memory are written together, and a flush happens
- * whenever the next event is not. Awaiting a write or flush that reports backpressure keeps a slow
- * client from buffering ahead.
+ * The SSE body: a string when the whole stream was already in memory by the time the response
+ * starts (a short reply read from the upstream in one go: a plain body costs Bun far less than a
+ * streamed one), else a Bun "direct" stream that starts with what was ready. Bun.serve calls its
+ * `pull` once and the loop writes events as they come. A pull-based stream costs a promise round
+ * trip through the stream machinery per event, and a write + flush per event costs a native call
+ * and a syscall each even when the upstream delivered ten events in one read; here events already
+ * in memory are written together, and a flush happens whenever the next event is not. Awaiting a
+ * write or flush that reports backpressure keeps a slow client from buffering ahead.
  */
-export function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptions): ReadableStream<Uint8Array> {
+export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptions): Promise<string | ReadableStream<Uint8Array>> {
   const iterator = events[Symbol.asyncIterator]();
+  const ready = readyEvents(events);
   let ended = false;
   let sentChunk = false;
   const end = (how: StreamEnd): void => {
@@ -68,13 +71,6 @@ export function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptions): R
 
   /** How the stream ends, set when a terminal event is rendered. */
   let over: StreamEnd | null = null;
-  /** The event's SSE text; a terminal event also sets `over`. */
-  const render = (next: IteratorResult<StreamEvent>): string => (next.done ? incomplete() : renderEvent(next.value));
-  const incomplete = (): string => {
-    // The engine promised a terminal event; ending silently would look like a complete stream.
-    over = "error";
-    return frame(errorBody("the stream ended without completing", "upstream_error", "stream_incomplete"));
-  };
   const renderEvent = (event: StreamEvent): string => {
     if (event.type === "chunk") {
       if (!sentChunk) {
@@ -86,44 +82,65 @@ export function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptions): R
     over = event.type === "done" ? "done" : "error";
     return event.type === "done" ? DONE : frame(event.error);
   };
-  const ready = readyEvents(events);
+  /** The settled `next()`'s text, with the events the engine already holds after it (up to the bound). */
+  const renderFrom = async (pending: Promise<IteratorResult<StreamEvent>>): Promise<string> => {
+    let next: IteratorResult<StreamEvent>;
+    try {
+      next = await pending;
+    } catch {
+      next = { done: false, value: { type: "error", error: errorBody("the stream failed inside the gateway", "server_error", "stream_failed") } };
+    }
+    if (next.done) {
+      // The engine promised a terminal event; ending silently would look like a complete stream.
+      over = "error";
+      return frame(errorBody("the stream ended without completing", "upstream_error", "stream_incomplete"));
+    }
+    let text = renderEvent(next.value);
+    while (over === null && ready !== null && text.length < MAX_BATCH_CHARS) {
+      const event = ready.takeReady();
+      if (event === undefined) break;
+      text += renderEvent(event);
+    }
+    return text;
+  };
+
+  // Events already in memory before the response starts: all of them may be the whole stream.
+  let pending = iterator.next();
+  let batch = "";
+  while (batch.length < MAX_BATCH_CHARS && (await settlesSoon(pending))) {
+    batch += await renderFrom(pending);
+    if (over !== null) {
+      end(over);
+      return batch;
+    }
+    pending = iterator.next();
+  }
 
   const source = {
     type: "direct" as const,
     async pull(controller: ReadableStreamDirectController) {
-      let pending = iterator.next();
-      let batch = "";
       for (;;) {
-        let next: IteratorResult<StreamEvent>;
-        try {
-          next = await pending;
-        } catch {
-          next = { done: false, value: { type: "error", error: errorBody("the stream failed inside the gateway", "server_error", "stream_failed") } };
+        if (batch.length > 0) {
+          const written = controller.write(batch);
+          batch = "";
+          if (typeof written !== "number") await written; // backpressure: the client reads slowly
+          const flushed = controller.flush();
+          if (typeof flushed !== "number") await flushed;
         }
-        if (ended) return; // cancelled while waiting
-        batch += render(next);
-        // events the engine already holds are taken without a promise each, up to the bound
-        while (over === null && ready !== null && batch.length < MAX_BATCH_CHARS) {
-          const event = ready.takeReady();
-          if (event === undefined) break;
-          batch += renderEvent(event);
-        }
-        if (over !== null) {
-          controller.write(batch);
-          controller.close();
-          end(over);
-          return;
-        }
-        pending = iterator.next();
         // Events already in memory (a few microtasks away) join the batch, up to a bound; anything
-        // that must wait on the upstream is preceded by a write and a flush, so no event is ever
-        // held back behind a slow upstream.
-        if (batch.length < MAX_BATCH_CHARS && (await settlesSoon(pending))) continue;
-        const written = controller.write(batch);
-        batch = "";
-        if (typeof written !== "number") await written; // backpressure: the client reads slowly
-        const flushed = controller.flush();
-        if (typeof flushed !== "number") await flushed;
+        // that must wait on the upstream is preceded by the write and flush above, so no event is
+        // ever held back behind a slow upstream.
+        do {
+          batch += await renderFrom(pending);
+          if (ended) return; // cancelled while waiting
+          if (over !== null) {
+            controller.write(batch);
+            controller.close();
+            end(over);
+            return;
+          }
+          pending = iterator.next();
+        } while (batch.length < MAX_BATCH_CHARS && (await settlesSoon(pending)));
       }
     },
     async cancel() {
