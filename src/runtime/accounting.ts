@@ -62,9 +62,11 @@ export class AttemptHandle {
     c.tokensIn += usage.prompt_tokens;
     c.tokensOut += usage.completion_tokens;
     c.costUsd += cost;
-    const amounts = { requests: 0, tokens: usage.prompt_tokens + usage.completion_tokens, usd: cost };
-    for (const slot of entry.modelQuotas) if (slot.limit.metric !== "requests") addUsage(slot, now, amounts);
-    for (const slot of entry.providerQuotas) if (slot.limit.metric !== "requests") addUsage(slot, now, amounts);
+    if (entry.modelQuotas.length > 0 || entry.providerQuotas.length > 0) {
+      const amounts = { requests: 0, tokens: usage.prompt_tokens + usage.completion_tokens, usd: cost };
+      for (const slot of entry.modelQuotas) if (slot.limit.metric !== "requests") addUsage(slot, now, amounts);
+      for (const slot of entry.providerQuotas) if (slot.limit.metric !== "requests") addUsage(slot, now, amounts);
+    }
     ctx.meta.costUsd += cost;
     return cost;
   }

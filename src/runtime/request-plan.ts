@@ -20,7 +20,7 @@ function stickyValue(req: ChatRequest | EmbeddingsRequest, key: { source: "heade
   return typeof v === "string" || typeof v === "number" ? String(v) : null;
 }
 
-function listedBefore(list: ModelEntry[], i: number): boolean {
+function listedBefore(list: readonly ModelEntry[], i: number): boolean {
   const name = list[i]!.name;
   for (let j = 0; j < i; j++) if (list[j]!.name === name) return true;
   return false;
@@ -34,13 +34,11 @@ export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs:
   if (plan === null) return { ok: false, answer: noRuleMatched(req.route) };
   const { target, rule } = plan;
   const sticky = target.strategy === "sticky" ? stickyValue(req, target.stickyKey) : null;
-  const ordered = orderCandidates(target, {
-    random: ports.random,
-    cursors: core.state.cursors,
-    sticky: core.sticky,
-    stickyValue: sticky,
-    needs,
-  });
+  // a chain's order is fixed: read the list built with the tables (prepare only reads it)
+  const ordered: readonly ModelEntry[] =
+    target.strategy === "priority"
+      ? target.listed
+      : orderCandidates(target, { random: ports.random, cursors: core.state.cursors, sticky: core.sticky, stickyValue: sticky, needs });
   const ctx: RequestCtx = {
     core,
     id: req.id,

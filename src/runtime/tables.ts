@@ -40,6 +40,8 @@ export type CompiledTarget =
       kind: "list";
       strategy: Strategy;
       candidates: CandidateEntry[];
+      /** The candidates' models in listed order, built once: a chain's order on every request. */
+      listed: readonly ModelEntry[];
       stickyKey: { source: "header" | "metadata"; name: string } | null;
       /** State key for round-robin cursors and sticky entries: `route#rule` (plus arm path). */
       key: string;
@@ -106,8 +108,9 @@ function compileTarget(t: TargetNode, models: Map<string, ModelEntry>, key: stri
         const model = models.get(c.model);
         if (model) candidates.push({ model, weight: c.weight > 0 ? c.weight : 0 });
       }
-      if (t.kind === "chain") return { kind: "list", strategy: "priority", candidates, stickyKey: null, key };
-      return { kind: "list", strategy: t.strategy, candidates, stickyKey: t.stickyKey, key };
+      const listed = candidates.map((c) => c.model);
+      if (t.kind === "chain") return { kind: "list", strategy: "priority", candidates, listed, stickyKey: null, key };
+      return { kind: "list", strategy: t.strategy, candidates, listed, stickyKey: t.stickyKey, key };
     }
     case "split": {
       const arms = t.arms.map((a, i) => ({
