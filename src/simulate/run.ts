@@ -11,6 +11,7 @@ import type { Ports, Transport } from "../runtime/ports.ts";
 import { SeededRandom } from "../runtime/seeded-random.ts";
 import { streamChunkMs } from "./chunking.ts";
 import { checkExpectations } from "./expectations.ts";
+import { InFlight } from "./in-flight.ts";
 import { Recorder, attemptTrail, type RequestRow } from "./recorder.ts";
 import type { Scenario } from "./scenario-types.ts";
 import { deriveSeed } from "./seeds.ts";
@@ -64,9 +65,9 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
   const recorder = new Recorder(origin);
   const engine = createEngine({ graph, ports, adapters: sim.adapters, observer: recorder.observer, state: opts.state });
 
-  const inflight = new Map<number, SimRequest>();
+  const inflight = new InFlight<SimRequest>();
   const serve = async (req: SimRequest): Promise<void> => {
-    inflight.set(req.seq, req);
+    const entry = inflight.add(req);
     const id = `sim-${req.seq}`;
     const startedAt = clock.now();
     sim.expect(id, req.outputTokens, 0);
@@ -93,7 +94,7 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
       recorder.record(failedRow(req, `engine_threw:${err instanceof Error ? err.name : "unknown"}`, clock.now() - startedAt));
     } finally {
       sim.forget(id);
-      inflight.delete(req.seq);
+      inflight.remove(entry);
     }
   };
 
