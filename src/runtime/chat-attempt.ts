@@ -11,6 +11,7 @@ import type { RequestCtx } from "./context.ts";
 import type { ModelEntry } from "./tables.ts";
 import { UpstreamError, type ChatChunk, type ChatCompletion, type UpstreamCall, type UpstreamReply } from "./upstream.ts";
 import type { AttemptRun } from "./attempt-run.ts";
+import type { Clock } from "./ports.ts";
 
 /** Malformed chunks in a row tolerated before the stream counts as broken. */
 export const MAX_MALFORMED_IN_A_ROW = 8;
@@ -72,37 +73,38 @@ export function streamExec(ctx: RequestCtx, bodyFor: BodyFor): Exec<StreamStart>
     const iterator = reply.kind === "stream" ? reply.chunks : completionAsChunks(reply.body);
     run.arm("first_token", run.startedAt + t.firstTokenMs);
     try {
-      return await readToFirstOutput(run, handle, iterator);
+      return { ok: true, value: await readToFirstOutput(clock, run, handle, iterator), status: reply.status };
     } catch (err) {
       void iterator.return?.()?.catch(() => {});
       throw err;
     }
-
-    async function readToFirstOutput(run: AttemptRun, handle: AttemptHandle, it: AsyncIterator<ChatChunk>) {
-      const buffered: ChatChunk[] = [];
-      let malformed = 0;
-      for (;;) {
-        let r: IteratorResult<ChatChunk>;
-        try {
-          r = await run.race(it.next());
-        } catch (err) {
-          if (err instanceof UpstreamError && err.cls === "malformed" && !run.aborted && ++malformed <= MAX_MALFORMED_IN_A_ROW) continue;
-          throw err;
-        }
-        if (r.done) throw new UpstreamError("cut", "stream ended before any content");
-        const chunk = normalizeChunk(r.value);
-        if (chunk === null) {
-          if (++malformed > MAX_MALFORMED_IN_A_ROW) throw new UpstreamError("malformed", "too many malformed chunks");
-          continue;
-        }
-        malformed = 0;
-        buffered.push(chunk);
-        if (hasOutput(chunk) || hasFinish(chunk)) {
-          handle.ttftMs = clock.now() - run.startedAt;
-          run.hold(); // the stream supervisor arms the idle deadline when it next waits
-          return { ok: true as const, value: { iterator: it, buffered }, status: reply.status };
-        }
-      }
-    }
   };
+}
+
+/** Reads until the first chunk with output (or a finish); module level, so no closure per attempt. */
+async function readToFirstOutput(clock: Clock, run: AttemptRun, handle: AttemptHandle, it: AsyncIterator<ChatChunk>): Promise<StreamStart> {
+  const buffered: ChatChunk[] = [];
+  let malformed = 0;
+  for (;;) {
+    let r: IteratorResult<ChatChunk>;
+    try {
+      r = await run.race(it.next());
+    } catch (err) {
+      if (err instanceof UpstreamError && err.cls === "malformed" && !run.aborted && ++malformed <= MAX_MALFORMED_IN_A_ROW) continue;
+      throw err;
+    }
+    if (r.done) throw new UpstreamError("cut", "stream ended before any content");
+    const chunk = normalizeChunk(r.value);
+    if (chunk === null) {
+      if (++malformed > MAX_MALFORMED_IN_A_ROW) throw new UpstreamError("malformed", "too many malformed chunks");
+      continue;
+    }
+    malformed = 0;
+    buffered.push(chunk);
+    if (hasOutput(chunk) || hasFinish(chunk)) {
+      handle.ttftMs = clock.now() - run.startedAt;
+      run.hold(); // the stream supervisor arms the idle deadline when it next waits
+      return { iterator: it, buffered };
+    }
+  }
 }
