@@ -17,6 +17,9 @@ export function openaiTranslator(provider: string, apiKey: string | undefined): 
   let skipped = 0;
   let good = 0;
   const none = { chunks: [] as ChatChunk[], done: false };
+  // One result reused for the one-chunk answer of nearly every event: the iterator reads it
+  // before asking for the next event, so no object and array per event.
+  const one = { chunks: [] as ChatChunk[], done: false };
 
   const skip = (): typeof none => {
     if (++skipped > MAX_SKIPPED && skipped > good) {
@@ -48,7 +51,8 @@ export function openaiTranslator(provider: string, apiKey: string | undefined): 
       // not when it spans several data lines (its line breaks would end the client's event).
       if (data.indexOf("\n") < 0) setRawJson(chunk, data);
       if (chunk.choices.some((c) => c.finish_reason)) finished = true;
-      return { chunks: [chunk], done: false };
+      one.chunks[0] = chunk;
+      return one;
     },
     onEnd() {
       if (finished) return [];
