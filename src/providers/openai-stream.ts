@@ -4,7 +4,6 @@
 // body ending without `[DONE]` is a cut unless a finish_reason already arrived.
 import type { ChatChunk } from "../runtime/upstream.ts";
 import { UpstreamError } from "../runtime/upstream.ts";
-import { setRawJson } from "../runtime/chunks.ts";
 import { inBandError } from "./errors.ts";
 import { parseChunk } from "./openai-wire.ts";
 import type { EventTranslator } from "./sse-chunks.ts";
@@ -44,12 +43,11 @@ export function openaiTranslator(provider: string, apiKey: string | undefined): 
       }
       // A usage-only final chunk without `choices` (some servers) is repaired rather than lost.
       if (json !== null && typeof json === "object" && !("choices" in json) && "usage" in json) (json as Record<string, unknown>).choices = [];
-      const chunk = parseChunk(json);
-      if (!chunk) return skip();
-      good++;
       // The event's own text can go to the client unchanged when the engine changes nothing in it;
       // not when it spans several data lines (its line breaks would end the client's event).
-      if (data.indexOf("\n") < 0) setRawJson(chunk, data);
+      const chunk = parseChunk(json, data.indexOf("\n") < 0 ? data : undefined);
+      if (!chunk) return skip();
+      good++;
       if (chunk.choices.some((c) => c.finish_reason)) finished = true;
       one.chunks[0] = chunk;
       return one;

@@ -3,6 +3,7 @@
 // engine relies on (choices, deltas, usage) and keep every other field as it came, so provider
 // extras (system_fingerprint, logprobs) still reach clients.
 import * as v from "valibot";
+import { setRawJson } from "../runtime/chunks.ts";
 import type { ChatChunk, ChatCompletion } from "../runtime/upstream.ts";
 
 const UsageSchema = v.looseObject({
@@ -36,19 +37,25 @@ const CompletionSchema = v.looseObject({
  * for every event of every stream, so it is a structural check of the freshly parsed object rather
  * than a valibot schema (which copied every level, ~0.4 µs per event): the same rules as a loose
  * schema (choices with a numeric index, delta fields of the right types, finish_reason and usage
- * nullish or well typed), other fields kept as they came, a missing delta filled in place.
+ * nullish or well typed), other fields kept as they came, a missing delta filled in place. Given
+ * the JSON text, the chunk carries it (RAW_JSON) so an unchanged chunk can be forwarded as sent.
  */
-export function parseChunk(value: unknown): ChatChunk | null {
+export function parseChunk(value: unknown, text?: string): ChatChunk | null {
   if (!isObject(value)) return null;
   const choices = value.choices;
   if (!Array.isArray(choices)) return null;
+  let filled = false;
   for (const c of choices as unknown[]) {
     if (!isObject(c) || !isNumber(c.index) || !nullishString(c.finish_reason)) return null;
-    if (c.delta === undefined) c.delta = {};
-    else if (!validDelta(c.delta)) return null;
+    if (c.delta === undefined) {
+      c.delta = {};
+      filled = true;
+    } else if (!validDelta(c.delta)) return null;
   }
   const usage = value.usage;
   if (usage !== undefined && usage !== null && !validUsage(usage)) return null;
+  // `text` (the JSON it was parsed from) may stand for the chunk only if nothing was filled in
+  if (text !== undefined && !filled) setRawJson(value as ChatChunk, text);
   return value as ChatChunk;
 }
 

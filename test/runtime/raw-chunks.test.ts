@@ -70,6 +70,13 @@ describe("parseChunk", () => {
     expect(c).toEqual({ id: "x", system_fingerprint: "fp", choices: [{ index: 0, delta: {}, finish_reason: "stop" }], usage: null });
   });
 
+  test("keeps the JSON text only for a chunk it did not fill in", () => {
+    const whole = '{"choices":[{"index":0,"delta":{"content":"a"}}]}';
+    expect(rawJsonOf(parseChunk(JSON.parse(whole), whole)!)).toBe(whole);
+    const noDelta = '{"choices":[{"index":0,"finish_reason":"stop"}]}';
+    expect(rawJsonOf(parseChunk(JSON.parse(noDelta), noDelta)!)).toBeUndefined();
+  });
+
   test("rejects what the engine cannot read", () => {
     expect(parseChunk({ choices: [{ delta: {} }] })).toBeNull();
     expect(parseChunk({ choices: [{ index: 0, delta: { content: 3 } }] })).toBeNull();
