@@ -15,10 +15,10 @@ import { InFlight } from "./in-flight.ts";
 import { Recorder, attemptTrail, type RequestRow } from "./recorder.ts";
 import type { Scenario } from "./scenario-types.ts";
 import { deriveSeed } from "./seeds.ts";
-import { simulatedAdapters } from "./sim-adapters.ts";
+import { CALL_SHAPE, simulatedAdapters } from "./sim-adapters.ts";
 import { summarise, type Summary } from "./summary.ts";
 import { generateTraffic, type SimRequest } from "./traffic.ts";
-import { UpstreamBehaviour } from "./upstream-behaviour.ts";
+import { UpstreamBehaviour, type CallShape } from "./upstream-behaviour.ts";
 
 export interface SimulationOptions {
   graph: Graph;
@@ -70,7 +70,7 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
     const entry = inflight.add(req);
     const id = `sim-${req.seq}`;
     const startedAt = clock.now();
-    sim.expect(id, req.outputTokens, 0);
+    (req.body as { [CALL_SHAPE]?: CallShape })[CALL_SHAPE] = { outputTokens: req.outputTokens, promptTokens: 0 };
     try {
       const outcome = await engine.chat({ id, route: req.route, body: req.body, headers: req.headers, signal: NEVER_ABORTED, receivedAt: startedAt });
       const atResponse = opts.trails ? { atResponse: attemptTrail(outcome.meta.attempts), servedAtResponse: outcome.meta.servedModel } : null;
@@ -93,7 +93,6 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
       // The engine promises outcomes, not exceptions; if one escapes it is counted, not hidden.
       recorder.record(failedRow(req, `engine_threw:${err instanceof Error ? err.name : "unknown"}`, clock.now() - startedAt));
     } finally {
-      sim.forget(id);
       inflight.remove(entry);
     }
   };
