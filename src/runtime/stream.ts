@@ -39,6 +39,8 @@ interface Segment {
   pending: ChatChunk[];
   /** Malformed chunks in a row (a good one resets it). */
   malformed: number;
+  /** When the upstream's latest read arrived: the chunks it carried arrived then (one clock read per read, not per chunk). */
+  readAt: number;
   trimmer: OverlapTrimmer | null;
   promptTokens: number;
   receivedChars: number;
@@ -97,7 +99,7 @@ async function* supervise(plan: StreamPlan, start: Start, side: { take: () => St
     startedAt: clock.now(),
   };
   ctx.core.checkpoints.set(ctx.id, checkpoint);
-  let seg = newSegment(start.handle, start.value, null, ctx.needs.promptTokens, start.status);
+  let seg = newSegment(start.handle, start.value, null, ctx.needs.promptTokens, start.status, clock.now());
 
   const end = (status: number, errorClass: string | null): void => {
     if (ended) return;
@@ -174,10 +176,9 @@ async function* supervise(plan: StreamPlan, start: Start, side: { take: () => St
     seg.malformed = 0;
     trackFinish(seg, chunk);
     const out = shape(chunk);
-    const t = clock.now();
     checkpoint.tokensReceived = Math.ceil(seg.receivedChars / 4);
     checkpoint.charsDelivered = delivered.length;
-    const genMs = t - seg.handle.run.startedAt - (seg.handle.ttftMs ?? 0);
+    const genMs = seg.readAt - seg.handle.run.startedAt - (seg.handle.ttftMs ?? 0);
     checkpoint.tokensPerSec = genMs > 0 ? (checkpoint.tokensReceived * 1000) / genMs : 0;
     return out === null ? null : { type: "chunk", chunk: out };
   };
@@ -230,6 +231,7 @@ async function* supervise(plan: StreamPlan, start: Start, side: { take: () => St
         return { kind: "broken", failure: { cls: "cut", status: null, message: "stream ended without a finish_reason", retryAfterMs: null, code: null } };
       }
       run.hold();
+      seg.readAt = clock.now();
       const step = take(r.value, false);
       if (step !== null) return step;
     }
@@ -301,7 +303,7 @@ async function* supervise(plan: StreamPlan, start: Start, side: { take: () => St
           ctx.meta.failovers++;
           remaining = remaining.slice(next.index + 1);
           const prompt = ctx.needs.promptTokens + Math.ceil(sent.length / 4);
-          seg = newSegment(next.handle, next.value, new OverlapTrimmer(sent), prompt, next.status);
+          seg = newSegment(next.handle, next.value, new OverlapTrimmer(sent), prompt, next.status, clock.now());
           checkpoint.model = next.handle.entry.name;
           continue;
         }
@@ -325,13 +327,14 @@ async function* supervise(plan: StreamPlan, start: Start, side: { take: () => St
   }
 }
 
-function newSegment(handle: AttemptHandle, startValue: StreamStart, trimmer: OverlapTrimmer | null, promptTokens: number, status: number): Segment {
+function newSegment(handle: AttemptHandle, startValue: StreamStart, trimmer: OverlapTrimmer | null, promptTokens: number, status: number, now: number): Segment {
   return {
     handle,
     iterator: startValue.iterator,
     queued: queuedChunks(startValue.iterator),
     pending: startValue.buffered.slice(),
     malformed: 0,
+    readAt: now,
     trimmer,
     promptTokens,
     receivedChars: 0,
