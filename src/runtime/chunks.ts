@@ -1,6 +1,8 @@
 // Loose checks and repairs for upstream chunks and completions. This runs per chunk on the hot
 // path and must repair rather than reject (a missing index is not worth failing a stream over),
-// so it is a few property checks instead of a schema library.
+// so it is a few property checks instead of a schema library. Also what lets a chunk skip work on
+// the way through: the upstream's own JSON text (RAW_JSON, with the model name spliced in) and an
+// adapter's already-parsed chunks taken without a promise each (QueuedChunks).
 import type { ChatChunk, ChatCompletion, Usage } from "./upstream.ts";
 
 type Json = Record<string, unknown>;
