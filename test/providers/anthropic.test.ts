@@ -1,29 +1,20 @@
 // The Anthropic adapter end to end against a real local upstream: endpoint, headers, reply
 // translation and error classification from Anthropic's error JSON.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Server } from "bun";
+import { describe, expect, test } from "bun:test";
 import { anthropicAdapter } from "../../src/providers/anthropic.ts";
-import { call, collect, contentOf, provider, realPorts, rejection } from "./helpers.ts";
+import { call, collect, contentOf, provider, realPorts, rejection, scriptedUpstream } from "./helpers.ts";
 
 const KEY = "sk-ant-api03-SECRETSECRET";
-let handler: (req: Request) => Response | Promise<Response> = () => new Response("unset", { status: 500 });
-let server: Server<undefined>;
-let base = "";
-
-beforeAll(() => {
-  server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req) => handler(req) });
-  base = `http://127.0.0.1:${server.port}/v1`;
-});
-afterAll(() => server.stop(true));
+const up = scriptedUpstream();
 
 const ports = realPorts();
-const claude = () => provider({ name: "claude", kind: "anthropic", baseUrl: base });
+const claude = () => provider({ name: "claude", kind: "anthropic", baseUrl: up.base });
 const chatBody = { model: "claude-x", messages: [{ role: "user", content: "hi" }], stream_options: { include_usage: true } };
 
 describe("anthropic adapter", () => {
   test("non-stream: POST /messages with x-api-key and anthropic-version, reply translated", async () => {
     let seen: { path: string; headers: Headers; body: any } | null = null;
-    handler = async (req) => {
+    up.handler = async (req) => {
       seen = { path: new URL(req.url).pathname, headers: req.headers, body: await req.json() };
       return Response.json({
         id: "msg_1", type: "message", role: "assistant", model: "claude-x",
@@ -58,7 +49,7 @@ describe("anthropic adapter", () => {
   });
 
   test("refusal maps to content_filter", async () => {
-    handler = () => Response.json({ id: "m", model: "c", content: [], stop_reason: "refusal", usage: { input_tokens: 1, output_tokens: 0 } });
+    up.handler = () => Response.json({ id: "m", model: "c", content: [], stop_reason: "refusal", usage: { input_tokens: 1, output_tokens: 0 } });
     const reply = await anthropicAdapter.chat(call({ provider: claude(), body: chatBody }), ports);
     if (reply.kind !== "completion") throw new Error("expected a completion");
     expect(reply.body.choices[0].finish_reason).toBe("content_filter");
@@ -67,7 +58,7 @@ describe("anthropic adapter", () => {
   test("stream: the recorded event stream comes back as OpenAI chunks with usage", async () => {
     let sent: any = null;
     const recorded = await Bun.file(`${import.meta.dir}/fixtures/anthropic-text.sse`).text();
-    handler = async (req) => {
+    up.handler = async (req) => {
       sent = await req.json();
       return new Response(recorded, { headers: { "content-type": "text/event-stream" } });
     };
@@ -94,7 +85,7 @@ describe("anthropic adapter", () => {
   ];
   for (const [status, type, message, cls] of cases) {
     test(`${status} ${type} (${message.slice(0, 24)}…) → ${cls}`, async () => {
-      handler = () => new Response(errorJson(type, message), { status, headers: { "content-type": "application/json", "retry-after": "2" } });
+      up.handler = () => new Response(errorJson(type, message), { status, headers: { "content-type": "application/json", "retry-after": "2" } });
       const err = await rejection(anthropicAdapter.chat(call({ provider: claude(), body: chatBody, apiKey: KEY }), ports));
       expect(err.cls).toBe(cls);
       expect(err.status).toBe(status);
@@ -106,7 +97,7 @@ describe("anthropic adapter", () => {
 
   test("embeddings are refused as a client error without a request", async () => {
     let requests = 0;
-    handler = () => (requests++, new Response("{}"));
+    up.handler = () => (requests++, new Response("{}"));
     const err = await rejection(anthropicAdapter.embeddings(call({ provider: claude(), body: { input: "x" } }), ports));
     expect([err.cls, err.status, requests]).toEqual(["client", 400, 0]);
   });

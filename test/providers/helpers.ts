@@ -1,4 +1,6 @@
 // Shared builders for the provider tests: graph nodes, calls, ports and streams from text pieces.
+import { afterAll, beforeAll } from "bun:test";
+import type { Server } from "bun";
 import type { ModelNode, ProviderNode } from "../../src/compile/graph.ts";
 import type { Ports, Transport } from "../../src/runtime/ports.ts";
 import type { ChatChunk, UpstreamCall } from "../../src/runtime/upstream.ts";
@@ -89,4 +91,16 @@ export function pieces(text: string, size: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
   return out;
+}
+
+/** A real local upstream on 127.0.0.1 for one test file: each test sets `handler`; started before and stopped after the file's tests. */
+export function scriptedUpstream(): { handler: (req: Request) => Response | Promise<Response>; base: string } {
+  const up = { handler: (_req: Request): Response | Promise<Response> => new Response("unset", { status: 500 }), base: "" };
+  let server: Server<undefined> | undefined;
+  beforeAll(() => {
+    server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req) => up.handler(req) });
+    up.base = `http://127.0.0.1:${server.port}/v1`;
+  });
+  afterAll(() => server?.stop(true));
+  return up;
 }

@@ -1,24 +1,15 @@
 // The OpenAI-compatible adapter against a real local upstream over real fetch: what it sends,
 // how it streams, how it classifies failures, and that the key never leaks into an error.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Server } from "bun";
+import { describe, expect, test } from "bun:test";
 import { openaiAdapter } from "../../src/providers/openai-compatible.ts";
 import { UpstreamError } from "../../src/runtime/upstream.ts";
-import { call, collect, contentOf, provider, realPorts, rejection } from "./helpers.ts";
+import { call, collect, contentOf, provider, realPorts, rejection, scriptedUpstream } from "./helpers.ts";
 
 const KEY = "sk-test-SECRET-0123456789abcdef";
-let handler: (req: Request) => Response | Promise<Response> = () => new Response("unset", { status: 500 });
-let server: Server<undefined>;
-let base = "";
-
-beforeAll(() => {
-  server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req) => handler(req) });
-  base = `http://127.0.0.1:${server.port}/v1`;
-});
-afterAll(() => server.stop(true));
+const up = scriptedUpstream();
 
 const ports = realPorts();
-const upstream = () => provider({ baseUrl: base, headers: { "x-provider": "p1" } });
+const upstream = () => provider({ baseUrl: up.base, headers: { "x-provider": "p1" } });
 const sse = (events: string[]) => new Response(events.map((e) => `data: ${e}\n\n`).join(""), { headers: { "content-type": "text/event-stream" } });
 const chunkJson = (content: string, finish: string | null = null) =>
   JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content }, finish_reason: finish }] });
@@ -27,7 +18,7 @@ const completion = { id: "x", object: "chat.completion", created: 1, model: "m",
 describe("requests", () => {
   test("non-stream: posts the body with key, provider and call headers, returns the completion", async () => {
     let seen: { url: string; headers: Headers; body: any } | null = null;
-    handler = async (req) => {
+    up.handler = async (req) => {
       seen = { url: req.url, headers: req.headers, body: await req.json() };
       return Response.json(completion);
     };
@@ -35,7 +26,7 @@ describe("requests", () => {
     const reply = await openaiAdapter.chat(call({ provider: upstream(), body, apiKey: KEY, headers: { "x-request-id": "r1" } }), ports);
     expect(reply.kind).toBe("completion");
     if (reply.kind === "completion") expect(reply.body.choices[0].message.content).toBe("hello");
-    expect(seen!.url).toBe(`${base}/chat/completions`);
+    expect(seen!.url).toBe(`${up.base}/chat/completions`);
     expect(seen!.headers.get("authorization")).toBe(`Bearer ${KEY}`);
     expect(seen!.headers.get("x-provider")).toBe("p1");
     expect(seen!.headers.get("x-request-id")).toBe("r1");
@@ -44,7 +35,7 @@ describe("requests", () => {
 
   test("stream: sets stream, keeps stream_options, yields chunks as parsed objects", async () => {
     let sent: any = null;
-    handler = async (req) => {
+    up.handler = async (req) => {
       sent = await req.json();
       return sse([chunkJson("Hel"), chunkJson("lo", "stop"), JSON.stringify({ id: "c", choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } }), "[DONE]"]);
     };
@@ -59,7 +50,7 @@ describe("requests", () => {
   });
 
   test("a stream request answered with JSON is replayed as chunks", async () => {
-    handler = () => Response.json(completion);
+    up.handler = () => Response.json(completion);
     const reply = await openaiAdapter.chat(call({ provider: upstream(), stream: true }), ports);
     if (reply.kind !== "stream") throw new Error("expected a stream");
     const chunks = await collect(reply.chunks);
@@ -68,15 +59,15 @@ describe("requests", () => {
   });
 
   test("a 200 body that is not a completion is malformed", async () => {
-    handler = () => new Response("<html>gateway</html>", { headers: { "content-type": "text/html" } });
+    up.handler = () => new Response("<html>gateway</html>", { headers: { "content-type": "text/html" } });
     expect((await rejection(openaiAdapter.chat(call({ provider: upstream() }), ports))).cls).toBe("malformed");
-    handler = () => Response.json({ object: "chat.completion" });
+    up.handler = () => Response.json({ object: "chat.completion" });
     expect((await rejection(openaiAdapter.chat(call({ provider: upstream() }), ports))).cls).toBe("malformed");
   });
 
   test("embeddings post to /embeddings and return the body", async () => {
     let path = "";
-    handler = (req) => {
+    up.handler = (req) => {
       path = new URL(req.url).pathname;
       return Response.json({ object: "list", data: [{ index: 0, embedding: [0.1] }] });
     };
@@ -105,7 +96,7 @@ describe("failures", () => {
   ];
   for (const [name, status, body, headers, cls, retry] of cases) {
     test(`${name} → ${cls}`, async () => {
-      handler = (req) => {
+      up.handler = (req) => {
         // Echo the key back the way some upstreams do, to prove the adapter scrubs it.
         const echoed = JSON.stringify(body).replaceAll("KEY", req.headers.get("authorization") ?? "");
         return new Response(echoed, { status, headers });
@@ -123,7 +114,7 @@ describe("failures", () => {
 
   test("Retry-After as an HTTP date is measured against the clock", async () => {
     const now = Date.parse("2026-01-01T00:00:00Z");
-    handler = () => new Response("{}", { status: 429, headers: { "retry-after": "Thu, 01 Jan 2026 00:00:07 GMT" } });
+    up.handler = () => new Response("{}", { status: 429, headers: { "retry-after": "Thu, 01 Jan 2026 00:00:07 GMT" } });
     const err = await rejection(openaiAdapter.chat(call({ provider: upstream() }), { ...ports, clock: { ...ports.clock, now: () => now } }));
     expect(err.retryAfterMs).toBe(7000);
   });
@@ -176,7 +167,7 @@ describe("failures", () => {
   test("our own abort is rethrown as-is and releases the upstream connection", async () => {
     let upstreamClosed!: () => void;
     const closed = new Promise<void>((resolve) => (upstreamClosed = resolve));
-    handler = (req) => {
+    up.handler = (req) => {
       req.signal.addEventListener("abort", () => upstreamClosed());
       const encoder = new TextEncoder();
       const body = new ReadableStream<Uint8Array>({
@@ -199,7 +190,7 @@ describe("failures", () => {
   test("an abort before headers is rethrown as-is", async () => {
     let arrived!: () => void;
     const got = new Promise<void>((resolve) => (arrived = resolve));
-    handler = (req) => {
+    up.handler = (req) => {
       arrived();
       return new Promise<Response>((resolve) => req.signal.addEventListener("abort", () => resolve(new Response("late"))));
     };

@@ -1,5 +1,6 @@
 // The fault suite's rig: a hand-built graph whose models sit on mock upstreams, the real engine,
 // the real OpenAI-compatible adapter and fetch transport, and the gateway on a real socket.
+import { afterEach } from "bun:test";
 import type { Graph, ModelNode, ProviderNode, Settings } from "../../src/compile/graph.ts";
 import { defaultAdapters, fetchTransport } from "../../src/providers/index.ts";
 import { systemRandom } from "../../src/runtime/seeded-random.ts";
@@ -95,4 +96,16 @@ export function streamedText(frames: ReturnType<typeof sseData>): string {
 export function lastLog(rig: Rig): Record<string, any> {
   const requests = rig.logs.map((l) => JSON.parse(l)).filter((l) => l.event === "request");
   return requests.at(-1);
+}
+
+/** Returns `track`: whatever a test tracks (mock upstreams, rigs) is stopped after that test. */
+export function stopAfterEach(): <T extends { stop(): void }>(x: T) => T {
+  const live: { stop(): void }[] = [];
+  afterEach(() => {
+    for (const c of live.splice(0)) c.stop();
+  });
+  return (x) => {
+    live.push(x);
+    return x;
+  };
 }

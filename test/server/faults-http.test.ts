@@ -1,18 +1,11 @@
 // Fault suite, failures before any content: real HTTP to mock upstreams through the real engine
 // and adapter. Each test asserts what the upstreams saw (attempt counts and gaps) as well as what
 // the client got.
-import { afterEach, describe, expect, test } from "bun:test";
-import { faultGraph, faultSettings, lastLog, startRig, UPSTREAM_KEY, type Rig } from "./fault-harness.ts";
+import { describe, expect, test } from "bun:test";
+import { stopAfterEach, faultGraph, faultSettings, lastLog, startRig, UPSTREAM_KEY, type Rig } from "./fault-harness.ts";
 import { completionBody, json, mockUpstream, openaiError, rawUpstream, type MockUpstream } from "./mock-upstream.ts";
 
-const cleanup: { stop(): void }[] = [];
-afterEach(() => {
-  for (const c of cleanup.splice(0)) c.stop();
-});
-function track<T extends { stop(): void }>(x: T): T {
-  cleanup.push(x);
-  return x;
-}
+const track = stopAfterEach();
 const ok = (model: string, text = "fine") => () => json(completionBody(model, text));
 const gaps = (u: MockUpstream) => u.calls.slice(1).map((c, i) => c.at - u.calls[i].at);
 

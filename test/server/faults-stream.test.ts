@@ -1,18 +1,11 @@
 // Fault suite, streaming: slow first token, cuts, stalls, malformed chunks, a missing [DONE], a
 // fallback that rejects the continuation, and a client that disconnects. A broken stream must
 // never end like a complete one, and the upstreams must see the continuation they were sent.
-import { afterEach, describe, expect, test } from "bun:test";
-import { faultGraph, faultSettings, lastLog, sseData, startRig, streamedText, type Rig } from "./fault-harness.ts";
+import { describe, expect, test } from "bun:test";
+import { stopAfterEach, faultGraph, faultSettings, lastLog, sseData, startRig, streamedText, type Rig } from "./fault-harness.ts";
 import { chunkJson, finish, mockUpstream, openaiError, sse, words, type MockUpstream } from "./mock-upstream.ts";
 
-const cleanup: { stop(): void }[] = [];
-afterEach(() => {
-  for (const c of cleanup.splice(0)) c.stop();
-});
-function track<T extends { stop(): void }>(x: T): T {
-  cleanup.push(x);
-  return x;
-}
+const track = stopAfterEach();
 function rig(a: MockUpstream, b: MockUpstream, settings = faultSettings()): Rig {
   return track(startRig(faultGraph([{ name: "a", upstream: a }, { name: "b", upstream: b }], settings)));
 }
