@@ -35,7 +35,11 @@ export interface SimBehaviour {
 /** Decides one attempt's behaviour; `now` is the clock time the attempt starts. */
 export type BehaviourSource = (model: ModelNode, provider: ProviderNode, now: number, random: Random) => SimBehaviour;
 
-/** For a `simulated` provider declared without a profile: quick, healthy, short replies. */
+/**
+ * For a provider with no `sim` profile, i.e. an `openai` or `anthropic` provider that a simulation
+ * stands in for without scenario behaviour: quick, healthy, short replies. (A `simulated` provider
+ * always has a profile: the compiler fills its unset fields from the checker's SIM_DEFAULTS.)
+ */
 export const DEFAULT_SIM_PROFILE: SimProfile = {
   ttftMs: 200,
   perTokenMs: 20,
