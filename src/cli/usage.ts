@@ -6,6 +6,9 @@ export const USAGE = `usage: switchyard <command> [options]
 commands:
   serve [policy.route] [--port N] [--host H]
                       run the gateway (no policy: the embedded offline default)
+        --state FILE                       keep breakers, windows and quotas across restarts
+        --state-format msgpack|json|yaml   snapshot format (default msgpack)
+        --snapshot-interval DURATION       how often the snapshot is written (default 5s)
   lint [paths…]       check policy files (default: policies/)
         --format human|json|sarif|github   output format (default human)
         --deny-warnings                    exit 1 on warnings too
