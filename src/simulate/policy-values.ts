@@ -1,27 +1,11 @@
 // Scenario files write durations, rates, percentages and sizes exactly as policies do (`250ms`,
 // `5m`, `100/s`, `1%`, `1M`). Rather than a second, subtly different parser, each value is read
-// by the policy grammar itself, wrapped as a one-property `defaults` block.
-import type { Value } from "../syntax/ast.ts";
-import { parsePolicy } from "../syntax/parse.ts";
+// by the policy grammar itself (src/syntax/literal.ts).
+import { parseLiteral } from "../syntax/literal.ts";
 import { WINDOW_MS } from "../syntax/vocabulary.ts";
 
-const cache = new Map<string, Value | null>();
-
 /** The single policy value written in `text`, or null when it is not exactly one value. */
-export function policyValue(text: string): Value | null {
-  const hit = cache.get(text);
-  if (hit !== undefined) return hit;
-  let value: Value | null = null;
-  if (!/[\n\r#{}]/.test(text)) {
-    const parsed = parsePolicy(`defaults { v ${text} }`, "<scenario>");
-    const members = parsed.policy?.items[0]?.body.members ?? [];
-    if (parsed.policy?.items.length === 1 && members.length === 1 && members[0].kind === "property") {
-      value = members[0].value;
-    }
-  }
-  cache.set(text, value);
-  return value;
-}
+export const policyValue = parseLiteral;
 
 /** `250ms` → 250. Bare numbers are refused: a scenario must say its unit. */
 export function durationMs(input: string | number): number | null {

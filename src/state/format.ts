@@ -1,5 +1,6 @@
 // The three on-disk encodings of a state snapshot and how their headers look, kept in one place so
 // the writer, the reader and `switchyard state` agree on what makes a file recognisably ours.
+import { parseLiteral } from "../syntax/literal.ts";
 
 export const STATE_FORMATS = ["msgpack", "json", "yaml"] as const;
 export type StateFormat = (typeof STATE_FORMATS)[number];
@@ -37,9 +38,8 @@ export function formatForPath(path: string): StateFormat {
 
 /** Parses `--snapshot-interval` values: `250ms`, `5s`, `1m`, `1h` or plain milliseconds; null if invalid or not positive. */
 export function parseSnapshotInterval(text: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  if (!m) return null;
-  const scale = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? "ms"] ?? 1;
-  const ms = Math.round(Number(m[1]) * scale);
-  return ms > 0 ? ms : null;
+  // Written as a policy duration (`5s`, `250ms`, `1.5s`); a bare number means milliseconds.
+  const v = parseLiteral(text.trim());
+  const ms = v?.kind === "duration" ? Math.round(v.ms) : v?.kind === "number" ? v.value : NaN;
+  return Number.isFinite(ms) && ms > 0 ? ms : null;
 }
