@@ -91,7 +91,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   let inflight = 0;
   let draining = false;
   let drained: (() => void)[] = [];
-  let loadedAt = Math.floor(Date.now() / 1000);
+  let loadedAt = Math.floor(ports.clock.now() / 1000); // the injected clock, like every other time here
 
   const observer: Observer = {
     breaker: (model, from, to, at) => log(eventLogLine("breaker", at, { model, from, to })),
@@ -180,7 +180,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     },
     reload(graph: Graph): void {
       live = build(graph, live.engine);
-      loadedAt = Math.floor(Date.now() / 1000);
+      loadedAt = Math.floor(ports.clock.now() / 1000);
       log(eventLogLine("reload", ports.clock.now(), { sources: graph.sources, routes: graph.routes.map((r) => r.name) }));
     },
     drain(): Promise<void> {
