@@ -5,8 +5,8 @@ import { compilePolicySource } from "../../src/compile/index.ts";
 import type { Graph } from "../../src/compile/graph.ts";
 import { defaultAdapters } from "../../src/providers/index.ts";
 import type { Ports, Transport } from "../../src/runtime/ports.ts";
-import { SeededRandom } from "../../src/runtime/seeded-random.ts";
-import { systemClock } from "../../src/runtime/system-clock.ts";
+import { SeededRandom } from "../../src/ports/seeded-random.ts";
+import { systemClock } from "../../src/ports/system-clock.ts";
 import { createGateway, type Gateway } from "../../src/server/app.ts";
 import { COMPLETION_JSON, CONTENT_EVENT, STREAM_TEXT } from "./fixtures.ts";
 

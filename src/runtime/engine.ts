@@ -1,11 +1,11 @@
 // createEngine: builds the per-graph tables and carried-over state once, then serves chat and
 // embeddings requests through them. This is the only routing engine; serve and simulate both use it.
 import type { Engine, EngineOptions, Observer, RuntimeState, StreamCheckpoint } from "./api.ts";
-import { chat } from "./chat-flow.ts";
-import { buildCore } from "./decide.ts";
-import { embeddings } from "./embeddings-flow.ts";
+import { chat } from "./flow/chat-flow.ts";
+import { buildCore } from "./plan/decide.ts";
+import { embeddings } from "./flow/embeddings-flow.ts";
 
-export { STICKY_CAPACITY } from "./decide.ts";
+export { STICKY_CAPACITY } from "./plan/decide.ts";
 
 export function createEngine(opts: EngineOptions): Engine {
   const { graph } = opts;

@@ -4,11 +4,11 @@
 // retries, breakers and timeouts are all the engine's.
 import type { Graph } from "../compile/graph.ts";
 import type { RuntimeState } from "../runtime/api.ts";
-import { NEVER_ABORTED } from "../runtime/client-watch.ts";
+import { NEVER_ABORTED } from "../runtime/attempt/client-watch.ts";
 import { createEngine } from "../runtime/engine.ts";
-import { ManualClock } from "../runtime/manual-clock.ts";
+import { ManualClock } from "../ports/manual-clock.ts";
 import type { Ports, Transport } from "../runtime/ports.ts";
-import { SeededRandom } from "../runtime/seeded-random.ts";
+import { SeededRandom } from "../ports/seeded-random.ts";
 import { streamChunkMs } from "./chunking.ts";
 import { checkExpectations } from "./expectations.ts";
 import { InFlight } from "./in-flight.ts";

@@ -3,7 +3,7 @@
 // json) and prompt size. Each traffic source draws from its own seeded stream, so adding a source
 // does not reshuffle the others.
 import type { HeaderView } from "../runtime/api.ts";
-import { SeededRandom } from "../runtime/seeded-random.ts";
+import { SeededRandom } from "../ports/seeded-random.ts";
 import { exponentialGap, pick, sample } from "./distribution.ts";
 import { deriveSeed } from "./seeds.ts";
 import type { Scenario, TrafficSpec } from "./scenario-types.ts";

@@ -1,4 +1,4 @@
-// Fixed quota windows, as the engine counts them (src/runtime/quotas.ts): multiples of their
+// Fixed quota windows, as the engine counts them (src/runtime/state/quotas.ts): multiples of their
 // length from the clock's epoch (so days are UTC days); months are UTC calendar months.
 import { WINDOWS, WINDOW_MS, type WindowUnit } from "../syntax/vocabulary.ts";
 

@@ -16,9 +16,10 @@ const ALLOWED: Record<string, string[]> = {
   runtime: ["syntax", "compile"],
   providers: ["syntax", "compile", "runtime"],
   state: ["syntax", "compile", "runtime"],
-  server: ["syntax", "check", "compile", "runtime", "providers", "state"],
-  simulate: ["syntax", "check", "compile", "runtime", "providers", "state"],
-  cli: ["syntax", "check", "compile", "runtime", "providers", "state", "server", "simulate"],
+  ports: ["runtime"],
+  server: ["syntax", "check", "compile", "runtime", "ports", "providers", "state"],
+  simulate: ["syntax", "check", "compile", "runtime", "ports", "providers", "state"],
+  cli: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "server", "simulate"],
 };
 
 function sourceFiles(dir: string): string[] {

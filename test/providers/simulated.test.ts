@@ -1,7 +1,7 @@
 // The simulated provider on a virtual clock: timing, deterministic text, prefill continuation,
 // every fault kind, and the default behaviour read from a provider's sim profile.
 import { describe, expect, test } from "bun:test";
-import { ManualClock } from "../../src/runtime/manual-clock.ts";
+import { ManualClock } from "../../src/ports/manual-clock.ts";
 import type { Ports } from "../../src/runtime/ports.ts";
 import type { ChatChunk, UpstreamReply } from "../../src/runtime/upstream.ts";
 import { createSimulatedAdapter, simulatedAdapter } from "../../src/providers/simulated.ts";

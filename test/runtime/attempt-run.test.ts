@@ -1,9 +1,9 @@
 // The per-attempt lifetime: deadlines abort the attempt's signal with a reason the engine can
 // classify, and a client that is already gone aborts it at once.
 import { describe, expect, test } from "bun:test";
-import { AttemptRun } from "../../src/runtime/attempt-run.ts";
-import { ClientGone, DeadlineExceeded } from "../../src/runtime/classify.ts";
-import { ManualClock } from "../../src/runtime/manual-clock.ts";
+import { AttemptRun } from "../../src/runtime/attempt/attempt-run.ts";
+import { ClientGone, DeadlineExceeded } from "../../src/runtime/attempt/classify.ts";
+import { ManualClock } from "../../src/ports/manual-clock.ts";
 
 describe("AttemptRun", () => {
   test("an already-aborted client signal aborts the run immediately", () => {

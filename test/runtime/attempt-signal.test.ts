@@ -2,13 +2,13 @@
 // that still aborts on our deadlines, others a real AbortSignal made only when read; one client
 // listener per request forwards a disconnect to whichever attempt is live.
 import { describe, expect, test } from "bun:test";
-import { AttemptRun } from "../../src/runtime/attempt-run.ts";
-import { ClientGone, DeadlineExceeded } from "../../src/runtime/classify.ts";
-import { ClientWatch, NEVER_ABORTED } from "../../src/runtime/client-watch.ts";
+import { AttemptRun } from "../../src/runtime/attempt/attempt-run.ts";
+import { ClientGone, DeadlineExceeded } from "../../src/runtime/attempt/classify.ts";
+import { ClientWatch, NEVER_ABORTED } from "../../src/runtime/attempt/client-watch.ts";
 import { createEngine } from "../../src/runtime/engine.ts";
-import { LightSignal } from "../../src/runtime/light-signal.ts";
-import { ManualClock } from "../../src/runtime/manual-clock.ts";
-import { SeededRandom } from "../../src/runtime/seeded-random.ts";
+import { LightSignal } from "../../src/runtime/attempt/light-signal.ts";
+import { ManualClock } from "../../src/ports/manual-clock.ts";
+import { SeededRandom } from "../../src/ports/seeded-random.ts";
 import type { ProviderAdapter, UpstreamCall } from "../../src/runtime/upstream.ts";
 import { chainGraph, model, settings } from "./fixtures.ts";
 

@@ -4,9 +4,9 @@ import type { CandidateNode, CondNode, Graph, LimitNode, ModelNode, ProviderNode
 import { GRAPH_VERSION } from "../../src/compile/graph.ts";
 import type { ChatOutcome, ChatRequest, Observer, RuntimeState, StreamEvent } from "../../src/runtime/api.ts";
 import { createEngine } from "../../src/runtime/engine.ts";
-import { ManualClock } from "../../src/runtime/manual-clock.ts";
+import { ManualClock } from "../../src/ports/manual-clock.ts";
 import type { Ports, Random } from "../../src/runtime/ports.ts";
-import { SeededRandom } from "../../src/runtime/seeded-random.ts";
+import { SeededRandom } from "../../src/ports/seeded-random.ts";
 import { UpstreamError, type ChatChunk, type ProviderAdapter, type UpstreamCall, type Usage } from "../../src/runtime/upstream.ts";
 import { capsToMask, type Capability } from "../../src/syntax/vocabulary.ts";
 

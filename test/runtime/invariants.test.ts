@@ -3,7 +3,7 @@
 // its total budget, streams end in exactly one terminal event, and no timer or probe slot leaks.
 import { describe, expect, test } from "bun:test";
 import type { StreamEvent } from "../../src/runtime/api.ts";
-import { SeededRandom } from "../../src/runtime/seeded-random.ts";
+import { SeededRandom } from "../../src/ports/seeded-random.ts";
 import { UpstreamError } from "../../src/runtime/upstream.ts";
 import { chainGraph, err, harness, model, settings, type Behaviour, type StreamStep } from "./fixtures.ts";
 

@@ -1,7 +1,7 @@
 // Request needs inference and compiled rule conditions.
 import { describe, expect, test } from "bun:test";
-import { compileCond } from "../../src/runtime/conditions.ts";
-import { inferChatNeeds, inferEmbeddingNeeds } from "../../src/runtime/needs.ts";
+import { compileCond } from "../../src/runtime/plan/conditions.ts";
+import { inferChatNeeds, inferEmbeddingNeeds } from "../../src/runtime/plan/needs.ts";
 import { CAP_BIT } from "../../src/syntax/vocabulary.ts";
 
 describe("inferChatNeeds", () => {

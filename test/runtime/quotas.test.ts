@@ -1,6 +1,6 @@
 // Fixed quota windows (epoch multiples; UTC days and calendar months) and provider-wide limits.
 import { describe, expect, test } from "bun:test";
-import { windowBounds } from "../../src/runtime/quotas.ts";
+import { windowBounds } from "../../src/runtime/state/quotas.ts";
 import { chainGraph, harness, model, provider } from "./fixtures.ts";
 
 describe("quota windows", () => {

@@ -1,7 +1,7 @@
 // Chunks passed on as the upstream's own text: the model splice must touch only the top-level
 // `model` value and refuse anything it cannot do safely, and a repaired chunk must lose its text.
 import { describe, expect, test } from "bun:test";
-import { modelSplicer, normalizeChunk, rawJsonOf, setRawJson } from "../../src/runtime/chunks.ts";
+import { modelSplicer, normalizeChunk, rawJsonOf, setRawJson } from "../../src/runtime/stream/chunks.ts";
 import { parseChunk } from "../../src/providers/openai-wire.ts";
 import type { ChatChunk } from "../../src/runtime/upstream.ts";
 

@@ -1,6 +1,6 @@
 // RuntimeState carry-over between engines (hot reload, snapshots).
 import { describe, expect, test } from "bun:test";
-import { StickyMap } from "../../src/runtime/sticky-map.ts";
+import { StickyMap } from "../../src/runtime/state/sticky-map.ts";
 import { chainGraph, err, harness, model, settings } from "./fixtures.ts";
 
 describe("state carry-over", () => {

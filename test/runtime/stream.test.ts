@@ -2,7 +2,7 @@
 // that never look like a normal end, [DONE]-less upstreams, usage, client aborts, checkpoints.
 import { describe, expect, test } from "bun:test";
 import type { StreamEvent } from "../../src/runtime/api.ts";
-import { CONTINUE_INSTRUCTION } from "../../src/runtime/continuation.ts";
+import { CONTINUE_INSTRUCTION } from "../../src/runtime/stream/continuation.ts";
 import { UpstreamError } from "../../src/runtime/upstream.ts";
 import { chainGraph, err, harness, model, settings, textOf, textSteps, usage } from "./fixtures.ts";
 

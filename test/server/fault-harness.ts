@@ -3,8 +3,8 @@
 import { afterEach } from "bun:test";
 import type { Graph, ModelNode, ProviderNode, Settings } from "../../src/compile/graph.ts";
 import { defaultAdapters, fetchTransport } from "../../src/providers/index.ts";
-import { systemRandom } from "../../src/runtime/seeded-random.ts";
-import { SystemClock } from "../../src/runtime/system-clock.ts";
+import { systemRandom } from "../../src/ports/seeded-random.ts";
+import { SystemClock } from "../../src/ports/system-clock.ts";
 import { createGateway, type Gateway } from "../../src/server/app.ts";
 import { chainRoute, defaultSettings, model } from "./fixtures.ts";
 import type { MockUpstream } from "./mock-upstream.ts";

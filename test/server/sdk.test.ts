@@ -5,7 +5,7 @@ import OpenAI from "openai";
 import type { StreamEvent } from "../../src/runtime/api.ts";
 import { compilePolicySource } from "../../src/compile/index.ts";
 import { defaultAdapters } from "../../src/providers/index.ts";
-import { SystemClock } from "../../src/runtime/system-clock.ts";
+import { SystemClock } from "../../src/ports/system-clock.ts";
 import { createGateway } from "../../src/server/app.ts";
 import { chunk, completion, fakeEngines, graph, meta, ports } from "./fixtures.ts";
 

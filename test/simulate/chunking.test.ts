@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { createSimulatedAdapter } from "../../src/providers/simulated.ts";
 import type { SimBehaviour } from "../../src/providers/sim-behaviour.ts";
-import { ManualClock } from "../../src/runtime/manual-clock.ts";
+import { ManualClock } from "../../src/ports/manual-clock.ts";
 import type { Ports } from "../../src/runtime/ports.ts";
 import type { ChatChunk, UpstreamCall } from "../../src/runtime/upstream.ts";
 import { MAX_CHUNK_MS, streamChunkMs } from "../../src/simulate/chunking.ts";

@@ -11,8 +11,8 @@
 // in both and never half-open. Retry backoff waits differ in length but not in what follows them.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createEngine } from "../../src/runtime/engine.ts";
-import { SeededRandom } from "../../src/runtime/seeded-random.ts";
-import { SystemClock } from "../../src/runtime/system-clock.ts";
+import { SeededRandom } from "../../src/ports/seeded-random.ts";
+import { SystemClock } from "../../src/ports/system-clock.ts";
 import { createGateway } from "../../src/server/app.ts";
 import { runScenario } from "../../src/simulate/run.ts";
 import type { RequestRow } from "../../src/simulate/recorder.ts";

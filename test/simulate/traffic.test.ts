@@ -1,7 +1,7 @@
 // Traffic generation: arrival counts and order, mix shares, prompt sizes the engine will estimate
 // as intended, header/metadata choices, and seeded replay.
 import { describe, expect, test } from "bun:test";
-import { inferChatNeeds } from "../../src/runtime/needs.ts";
+import { inferChatNeeds } from "../../src/runtime/plan/needs.ts";
 import { CAP_BIT } from "../../src/syntax/vocabulary.ts";
 import { generateTraffic, type SimRequest } from "../../src/simulate/traffic.ts";
 import { scenario } from "./helpers.ts";

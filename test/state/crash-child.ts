@@ -5,7 +5,7 @@
 // usage: bun crash-child.ts <state file> <hash log> <interval ms> <models>
 import { appendFileSync } from "node:fs";
 import type { RuntimeState } from "../../src/runtime/api.ts";
-import { SystemClock } from "../../src/runtime/system-clock.ts";
+import { SystemClock } from "../../src/ports/system-clock.ts";
 import { attachSnapshots } from "../../src/state/attach.ts";
 import { stateHash } from "./state-hash.ts";
 

@@ -7,7 +7,7 @@ import type { Graph } from "../../src/compile/graph.ts";
 import { openaiAdapter } from "../../src/providers/index.ts";
 import type { ChatRequest } from "../../src/runtime/api.ts";
 import { createEngine } from "../../src/runtime/engine.ts";
-import { ManualClock } from "../../src/runtime/manual-clock.ts";
+import { ManualClock } from "../../src/ports/manual-clock.ts";
 import type { Ports } from "../../src/runtime/ports.ts";
 import { runStateCli } from "../../src/state/cli.ts";
 import { STATE_FORMATS } from "../../src/state/format.ts";

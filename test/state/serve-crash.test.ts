@@ -16,7 +16,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, watch, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SeededRandom } from "../../src/runtime/seeded-random.ts";
+import { SeededRandom } from "../../src/ports/seeded-random.ts";
 import { loadSnapshot } from "../../src/state/load-snapshot.ts";
 import { readSnapshotFile } from "../../src/state/read-snapshot.ts";
 import { placeAmong, type Counters } from "./counter-bounds.ts";

@@ -2,7 +2,7 @@
 // failures as one line instead of throwing into the request path.
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { ManualClock } from "../../src/runtime/manual-clock.ts";
+import { ManualClock } from "../../src/ports/manual-clock.ts";
 import type { RuntimeState } from "../../src/runtime/api.ts";
 import { StateSetupError, attachSnapshots } from "../../src/state/attach.ts";
 import { decodeSnapshot } from "../../src/state/codec.ts";

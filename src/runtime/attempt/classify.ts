@@ -1,0 +1,90 @@
+// Turns whatever an attempt ended with (an adapter's UpstreamError, our own timeout, a client
+// abort, or an unexpected throw) into one Failure the retry and breaker logic can reason about.
+// Messages are shortened and scrubbed of the provider key before they go anywhere.
+import type { FailureClass } from "../../syntax/vocabulary.ts";
+import { UpstreamError } from "../upstream.ts";
+
+export type TimeoutPhase = "connect" | "first_token" | "idle" | "total";
+
+export interface Failure {
+  cls: FailureClass;
+  status: number | null;
+  message: string;
+  retryAfterMs: number | null;
+  code: string | null;
+}
+
+/** The abort reason the engine uses for its own deadlines. */
+export class DeadlineExceeded extends Error {
+  constructor(readonly phase: TimeoutPhase | "grace") {
+    super(`${phase} timeout`);
+    this.name = "DeadlineExceeded";
+  }
+}
+
+/** The abort reason when the client went away. */
+export class ClientGone extends Error {
+  constructor() {
+    super("client closed the request");
+    this.name = "ClientGone";
+  }
+}
+
+export function statusClass(status: number): FailureClass {
+  if (status === 429) return "rate_limit";
+  if (status === 401 || status === 403) return "auth";
+  if (status === 404) return "not_found";
+  if (status === 408) return "timeout";
+  if (status >= 500) return "server";
+  return "client";
+}
+
+const MAX_MESSAGE = 300;
+
+export function scrub(message: string, secret: string | undefined): string {
+  let m = message;
+  if (secret && secret.length >= 4) m = m.split(secret).join("***");
+  return m.length > MAX_MESSAGE ? `${m.slice(0, MAX_MESSAGE)}…` : m;
+}
+
+export function timeoutFailure(phase: TimeoutPhase): Failure {
+  return { cls: "timeout", status: null, message: `${phase.replace("_", " ")} timeout`, retryAfterMs: null, code: phase };
+}
+
+export function classifyError(err: unknown, secret: string | undefined): Failure {
+  if (err instanceof DeadlineExceeded) return timeoutFailure(err.phase === "grace" ? "idle" : err.phase);
+  if (err instanceof UpstreamError) {
+    return {
+      cls: err.cls,
+      status: err.status,
+      message: scrub(err.message, secret),
+      retryAfterMs: err.retryAfterMs,
+      code: err.code,
+    };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  // adapters should classify, but a raw network error still means we never reached the upstream
+  const looksLikeConnect = err instanceof TypeError || /ECONNREFUSED|ENOTFOUND|connect|fetch failed/i.test(message);
+  return {
+    cls: looksLikeConnect ? "connect" : "server",
+    status: null,
+    message: scrub(`adapter error: ${message}`, secret),
+    retryAfterMs: null,
+    code: null,
+  };
+}
+
+/** Failures that say something about the upstream's health (and so count towards its breaker). */
+export function isUpstreamFault(cls: FailureClass): boolean {
+  return cls !== "client" && cls !== "context_length" && cls !== "content_policy" && cls !== "quota";
+}
+
+/** Failures that say the provider as a whole is unreachable or refusing our key. */
+export function isProviderWide(cls: FailureClass): boolean {
+  return cls === "auth" || cls === "connect" || cls === "reset";
+}
+
+/** `a:503`, `b:timeout`: the per-attempt trail shown in final error messages. */
+export function trailEntry(model: string, f: Failure): string {
+  return `${model}:${f.status ?? f.cls}`;
+}

@@ -1,0 +1,65 @@
+// The two contexts the request path passes around: the engine core (ports, tables, live state)
+// and one request's working set (needs, settings, deadline, attempt trail, outcome meta).
+import type { Settings } from "../../compile/graph.ts";
+import type { HeaderView, Observer, OutcomeMeta, RuntimeState, StreamCheckpoint } from "../api.ts";
+import type { Failure } from "../attempt/classify.ts";
+import type { ClientWatch } from "../attempt/client-watch.ts";
+import type { RequestNeeds } from "../plan/needs.ts";
+import type { Ports } from "../ports.ts";
+import type { StickyMap } from "../state/sticky-map.ts";
+import type { Tables } from "../plan/tables.ts";
+
+export interface Core {
+  ports: Ports;
+  observer: Observer;
+  tables: Tables;
+  state: RuntimeState;
+  sticky: StickyMap;
+  checkpoints: Map<string, StreamCheckpoint>;
+}
+
+export interface RequestCtx {
+  core: Core;
+  id: string;
+  route: string;
+  body: Record<string, unknown>;
+  headers: HeaderView;
+  signal: AbortSignal;
+  /** Forwards a client disconnect to the live attempt; closed when the request ends. */
+  client: ClientWatch;
+  needs: RequestNeeds;
+  /** Whether the chat (vs embeddings) path is running: embeddings-only models cannot chat. */
+  chat: boolean;
+  settings: Settings;
+  /** Absolute clock time at which the whole request budget (timeout.total) runs out. */
+  deadline: number;
+  meta: OutcomeMeta;
+  attemptsUsed: number;
+  /** Per-attempt summary such as `a:503`, `b:timeout`, for the final error message. */
+  trail: string[];
+  lastFailure: Failure | null;
+  /** After a context_length failure, only larger context windows are tried. */
+  minContext: number;
+  /** Headers forwarded upstream (the request id), built with the first attempt and shared by all. */
+  upstreamHeaders: Record<string, string> | null;
+  /** Sticky-session state key to remember the serving model under, if the strategy is sticky. */
+  stickyKey: string | null;
+}
+
+export function newMeta(id: string, route: string, startedAt: number): OutcomeMeta {
+  return {
+    id,
+    route,
+    servedModel: null,
+    attempts: [],
+    skipped: [],
+    failovers: 0,
+    continuations: 0,
+    usage: null,
+    costUsd: 0,
+    startedAt,
+    endedAt: null,
+    status: 200,
+    errorClass: null,
+  };
+}

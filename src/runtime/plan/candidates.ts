@@ -1,0 +1,109 @@
+// From a route to an ordered list of models worth attempting: evaluate rules in order (first match
+// or `otherwise`), follow `route` targets and weighted `split` arms, then drop the candidates that
+// cannot or may not serve this request, recording why (capability, context, no_key, breaker, quota).
+import { CAP_BIT } from "../../syntax/vocabulary.ts";
+import type { SkipRecord } from "../api.ts";
+import { reopensAt, wouldAdmit } from "../state/breaker.ts";
+import type { CondInput } from "./conditions.ts";
+import type { RequestCtx } from "../flow/context.ts";
+import type { Random } from "../ports.ts";
+import { isSpent, resetsAt } from "../state/quotas.ts";
+import type { CompiledRule, CompiledTarget, ModelEntry, Tables } from "./tables.ts";
+
+/** The checker forbids route cycles; this guards against a graph that slipped past it. */
+const MAX_ROUTE_DEPTH = 16;
+
+export type ListTarget = Extract<CompiledTarget, { kind: "list" }>;
+
+export interface Plan {
+  /** The innermost matching rule: its settings govern the attempts. */
+  rule: CompiledRule;
+  target: ListTarget;
+}
+
+export function resolvePlan(tables: Tables, route: string, input: CondInput, random: Random, depth = 0): Plan | null {
+  if (depth > MAX_ROUTE_DEPTH) return null;
+  const rules = tables.routes.get(route);
+  if (!rules) return null;
+  for (const rule of rules) {
+    if (!rule.cond(input)) continue;
+    return resolveTarget(tables, rule, rule.target, input, random, depth);
+  }
+  return null;
+}
+
+function resolveTarget(
+  tables: Tables,
+  rule: CompiledRule,
+  target: CompiledTarget,
+  input: CondInput,
+  random: Random,
+  depth: number,
+): Plan | null {
+  switch (target.kind) {
+    case "list":
+      return { rule, target };
+    case "route":
+      return resolvePlan(tables, target.route, input, random, depth + 1);
+    case "split": {
+      if (target.arms.length === 0) return null;
+      let pick = random.next() * target.totalWeight;
+      let arm = target.arms[target.arms.length - 1]!;
+      for (const a of target.arms) {
+        if (pick < a.weight) {
+          arm = a;
+          break;
+        }
+        pick -= a.weight;
+      }
+      return resolveTarget(tables, rule, arm.target, input, random, depth + 1);
+    }
+  }
+}
+
+function quotaBlocked(entry: ModelEntry, now: number): boolean {
+  if (entry.upstreamBlock.used > 0 && now < entry.upstreamBlock.windowStart) return true;
+  for (const slot of entry.modelQuotas) if (isSpent(slot, now)) return true;
+  for (const slot of entry.providerQuotas) if (isSpent(slot, now)) return true;
+  return false;
+}
+
+/**
+ * Why `entry` must not be attempted for this request right now, or null. Chat requests also skip
+ * embeddings-only models (embeddings bit without chat), since they cannot answer a chat at all.
+ */
+export function skipReason(ctx: RequestCtx, entry: ModelEntry): SkipRecord["reason"] | null {
+  const node = entry.node;
+  const needs = ctx.needs;
+  if ((node.caps & needs.mask) !== needs.mask) return "capability";
+  if (ctx.chat && (node.caps & (CAP_BIT.embeddings | CAP_BIT.chat)) === CAP_BIT.embeddings) return "capability";
+  if (node.contextWindow < needs.promptTokens + needs.maxTokens || node.contextWindow <= ctx.minContext) return "context";
+  const keyEnv = entry.provider.keyEnv;
+  if (keyEnv !== null && !ctx.core.ports.secrets.get(keyEnv)) return "no_key";
+  const now = ctx.core.ports.clock.now();
+  const cfg = ctx.settings.breaker;
+  if (!wouldAdmit(entry.breaker, cfg, now, entry.onBreaker)) return "breaker_open";
+  if (!wouldAdmit(entry.providerBreaker, cfg, now, entry.onProviderBreaker)) return "breaker_open";
+  if (quotaBlocked(entry, now)) return "quota";
+  return null;
+}
+
+/** When a skipped model could be tried again (breaker half-opens, quota window resets); null if never by waiting. */
+export function availableAt(ctx: RequestCtx, entry: ModelEntry, reason: SkipRecord["reason"]): number | null {
+  const now = ctx.core.ports.clock.now();
+  const cfg = ctx.settings.breaker;
+  if (reason === "breaker_open") {
+    const times = [reopensAt(entry.breaker, cfg), reopensAt(entry.providerBreaker, cfg)].filter((t) => t !== null);
+    // half-open with every probe slot taken: the probes finish within the request timeout
+    return times.length > 0 ? Math.max(...times) : now + ctx.settings.timeout.totalMs;
+  }
+  if (reason === "quota") {
+    let at = 0;
+    if (entry.upstreamBlock.used > 0 && now < entry.upstreamBlock.windowStart) at = entry.upstreamBlock.windowStart;
+    for (const slot of [...entry.modelQuotas, ...entry.providerQuotas]) {
+      if (isSpent(slot, now)) at = Math.max(at, resetsAt(slot, now));
+    }
+    return at > 0 ? at : null;
+  }
+  return null;
+}

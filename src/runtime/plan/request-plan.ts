@@ -1,0 +1,74 @@
+// Everything decided before the first attempt: the route (404 when unknown), the matching rule and
+// its settings, the candidates in strategy order, and which of them are skipped and why.
+import type { ChatRequest, EmbeddingsRequest, OutcomeMeta } from "../api.ts";
+import { recordSkip } from "../state/accounting.ts";
+import { resolvePlan, skipReason } from "./candidates.ts";
+import { ClientWatch } from "../attempt/client-watch.ts";
+import type { Core, RequestCtx } from "../flow/context.ts";
+import { noRuleMatched, unknownRoute, type ErrorAnswer } from "../flow/errors.ts";
+import type { RequestNeeds } from "./needs.ts";
+import { orderCandidates, stickyStateKey } from "./strategies.ts";
+import type { ModelEntry } from "./tables.ts";
+
+export type Prepared = { ok: true; ctx: RequestCtx; viable: ModelEntry[] } | { ok: false; answer: ErrorAnswer };
+
+function stickyValue(req: ChatRequest | EmbeddingsRequest, key: { source: "header" | "metadata"; name: string } | null): string | null {
+  if (key === null) return null;
+  if (key.source === "header") return req.headers.get(key.name);
+  const md = req.body.metadata;
+  const v = typeof md === "object" && md !== null ? (md as Record<string, unknown>)[key.name] : undefined;
+  return typeof v === "string" || typeof v === "number" ? String(v) : null;
+}
+
+function listedBefore(list: readonly ModelEntry[], i: number): boolean {
+  const name = list[i]!.name;
+  for (let j = 0; j < i; j++) if (list[j]!.name === name) return true;
+  return false;
+}
+
+export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs: RequestNeeds, chat: boolean, meta: OutcomeMeta): Prepared {
+  const { tables, ports } = core;
+  if (!tables.routes.has(req.route)) return { ok: false, answer: unknownRoute(req.route, tables.routeNames) };
+  const input = { needs: needs.mask, promptTokens: needs.promptTokens, headers: req.headers, body: req.body };
+  const plan = resolvePlan(tables, req.route, input, ports.random);
+  if (plan === null) return { ok: false, answer: noRuleMatched(req.route) };
+  const { target, rule } = plan;
+  const sticky = target.strategy === "sticky" ? stickyValue(req, target.stickyKey) : null;
+  // a chain's order is fixed: read the list built with the tables (prepare only reads it)
+  const ordered: readonly ModelEntry[] =
+    target.strategy === "priority"
+      ? target.listed
+      : orderCandidates(target, { random: ports.random, cursors: core.state.cursors, sticky: core.sticky, stickyValue: sticky, needs });
+  const ctx: RequestCtx = {
+    core,
+    id: req.id,
+    route: req.route,
+    body: req.body,
+    headers: req.headers,
+    signal: req.signal,
+    client: new ClientWatch(req.signal),
+    needs,
+    chat,
+    settings: rule.settings,
+    deadline: req.receivedAt + rule.settings.timeout.totalMs,
+    meta,
+    attemptsUsed: 0,
+    trail: [],
+    lastFailure: null,
+    minContext: 0,
+    upstreamHeaders: null,
+    stickyKey: sticky === null ? null : stickyStateKey(target, sticky),
+  };
+  // a model listed twice is tried once; lists are short, so a scan beats a Set per request
+  const seen = ordered.length > 16 ? new Set<string>() : null;
+  const viable: ModelEntry[] = [];
+  for (let i = 0; i < ordered.length; i++) {
+    const entry = ordered[i]!;
+    if (seen !== null ? seen.has(entry.name) : listedBefore(ordered, i)) continue;
+    seen?.add(entry.name);
+    const reason = skipReason(ctx, entry);
+    if (reason === null) viable.push(entry);
+    else recordSkip(ctx, entry.name, reason);
+  }
+  return { ok: true, ctx, viable };
+}

@@ -1,0 +1,161 @@
+// Bookkeeping for one attempt, in one place: counters, quotas, breakers, rolling windows, the
+// AttemptRecord in the outcome meta and the observer call. The attempt loop and the stream
+// supervisor only say how an attempt ended; this decides what that means for state.
+import type { AttemptRecord, SkipRecord } from "../api.ts";
+import type { AttemptRun } from "../attempt/attempt-run.ts";
+import { recordFailure, recordSuccess, release, type Admission } from "./breaker.ts";
+import { isProviderWide, isUpstreamFault, type Failure } from "../attempt/classify.ts";
+import type { RequestCtx } from "../flow/context.ts";
+import { addUsage, markSpent } from "./quotas.ts";
+import type { ModelEntry } from "../plan/tables.ts";
+import type { Usage } from "../upstream.ts";
+import { errorRate, recordResult, recordTiming } from "./windows.ts";
+
+// shared abort reasons: the hot path should not build an Error (and its stack) per attempt
+const ABANDONED = new Error("attempt abandoned");
+const CLIENT_LEFT = new Error("client closed the request");
+
+/** What one attempt adds to `requests` quotas (read only, so one shared object). */
+const ONE_REQUEST = { requests: 1, tokens: 0, usd: 0 } as const;
+
+/** Without an upstream quota window to mark, a `quota` failure blocks the model this long. */
+const UPSTREAM_QUOTA_BLOCK_MS = 60_000;
+
+export function costOf(entry: ModelEntry, usage: Usage): number {
+  return (usage.prompt_tokens * entry.node.priceIn + usage.completion_tokens * entry.node.priceOut) / 1_000_000;
+}
+
+export function estimateUsage(promptTokens: number, outputChars: number): Usage {
+  const completion = Math.ceil(outputChars / 4);
+  return { prompt_tokens: promptTokens, completion_tokens: completion, total_tokens: promptTokens + completion };
+}
+
+export function recordSkip(ctx: RequestCtx, model: string, reason: SkipRecord["reason"]): void {
+  const skip: SkipRecord = { model, reason };
+  ctx.meta.skipped.push(skip);
+  ctx.core.observer.skip?.(ctx.meta, skip);
+}
+
+export class AttemptHandle {
+  ttftMs: number | null = null;
+  #done = false;
+
+  constructor(
+    private readonly ctx: RequestCtx,
+    readonly entry: ModelEntry,
+    readonly run: AttemptRun,
+    private readonly modelAdmission: Admission,
+    private readonly providerAdmission: Admission,
+  ) {
+    entry.counters.requests++;
+    const now = run.startedAt;
+    for (const slot of entry.modelQuotas) if (slot.limit.metric === "requests") addUsage(slot, now, ONE_REQUEST);
+    for (const slot of entry.providerQuotas) if (slot.limit.metric === "requests") addUsage(slot, now, ONE_REQUEST);
+  }
+
+  /** Books usage (the upstream's, or an estimate) and returns what was booked. */
+  #book(usage: Usage): number {
+    const { entry, ctx } = this;
+    const now = ctx.core.ports.clock.now();
+    const cost = costOf(entry, usage);
+    const c = entry.counters;
+    c.tokensIn += usage.prompt_tokens;
+    c.tokensOut += usage.completion_tokens;
+    c.costUsd += cost;
+    if (entry.modelQuotas.length > 0 || entry.providerQuotas.length > 0) {
+      const amounts = { requests: 0, tokens: usage.prompt_tokens + usage.completion_tokens, usd: cost };
+      for (const slot of entry.modelQuotas) if (slot.limit.metric !== "requests") addUsage(slot, now, amounts);
+      for (const slot of entry.providerQuotas) if (slot.limit.metric !== "requests") addUsage(slot, now, amounts);
+    }
+    ctx.meta.costUsd += cost;
+    return cost;
+  }
+
+  succeed(usage: Usage, status: number): void {
+    if (this.#done) return;
+    this.#done = true;
+    const { entry, ctx, run } = this;
+    const now = ctx.core.ports.clock.now();
+    const cfg = ctx.settings.breaker;
+    this.#book(usage);
+    entry.counters.successes++;
+    recordSuccess(entry.breaker, cfg, this.modelAdmission, now, entry.onBreaker);
+    recordSuccess(entry.providerBreaker, cfg, this.providerAdmission, now, entry.onProviderBreaker);
+    recordResult(entry.window, now, true, cfg.windowMs);
+    recordTiming(entry.window, now - run.startedAt, this.ttftMs, usage.completion_tokens);
+    ctx.meta.usage = usage;
+    ctx.meta.servedModel = entry.name;
+    if (ctx.stickyKey !== null) ctx.core.sticky.set(ctx.stickyKey, entry.name);
+    this.#record(status, "ok", null, now);
+    run.finish();
+  }
+
+  /** `partial`: what a broken stream already produced (billed even though it failed). */
+  fail(f: Failure, partial: Usage | null = null): void {
+    if (this.#done) return;
+    this.#done = true;
+    const { entry, ctx, run } = this;
+    const now = ctx.core.ports.clock.now();
+    const cfg = ctx.settings.breaker;
+    if (partial) this.#book(partial);
+    entry.counters.failures++;
+    if (f.cls === "quota") this.#markQuota(f, now);
+    if (isUpstreamFault(f.cls)) {
+      recordResult(entry.window, now, false, cfg.windowMs);
+      const { total, rate } = errorRate(entry.window, now, cfg.windowMs);
+      const tripped = cfg.errorRate !== null && total >= cfg.minRequests && rate >= cfg.errorRate;
+      recordFailure(entry.breaker, cfg, this.modelAdmission, now, entry.onBreaker, tripped);
+    } else {
+      release(entry.breaker, this.modelAdmission);
+    }
+    if (isProviderWide(f.cls)) {
+      recordFailure(entry.providerBreaker, cfg, this.providerAdmission, now, entry.onProviderBreaker, false);
+    } else if (f.cls === "timeout") {
+      release(entry.providerBreaker, this.providerAdmission);
+    } else {
+      // any other answer proves the provider reachable and our key accepted
+      recordSuccess(entry.providerBreaker, cfg, this.providerAdmission, now, entry.onProviderBreaker);
+    }
+    ctx.trail.push(`${entry.name}:${f.status ?? f.cls}`);
+    ctx.lastFailure = f;
+    this.#record(f.status, f.cls, f.message, now);
+    if (!run.aborted) run.abort(ABANDONED);
+    run.finish();
+  }
+
+  /** The client left: give probe slots back without judging the upstream. */
+  abandon(usage: Usage | null): void {
+    if (this.#done) return;
+    this.#done = true;
+    if (usage) this.#book(usage);
+    release(this.entry.breaker, this.modelAdmission);
+    release(this.entry.providerBreaker, this.providerAdmission);
+    if (!this.run.aborted) this.run.abort(CLIENT_LEFT);
+    this.run.finish();
+  }
+
+  #markQuota(f: Failure, now: number): void {
+    const { entry } = this;
+    const slots = entry.modelQuotas.length > 0 ? entry.modelQuotas : entry.providerQuotas;
+    for (const slot of slots) markSpent(slot, now);
+    if (slots.length === 0) {
+      entry.upstreamBlock.windowStart = now + (f.retryAfterMs ?? UPSTREAM_QUOTA_BLOCK_MS);
+      entry.upstreamBlock.used = 1;
+    }
+  }
+
+  #record(status: number | null, cls: AttemptRecord["cls"], message: string | null, now: number): void {
+    const record: AttemptRecord = {
+      model: this.entry.name,
+      provider: this.entry.provider.name,
+      status,
+      cls,
+      startedAt: this.run.startedAt,
+      durationMs: now - this.run.startedAt,
+      ttftMs: this.ttftMs,
+      message,
+    };
+    this.ctx.meta.attempts.push(record);
+    this.ctx.core.observer.attempt?.(this.ctx.meta, record);
+  }
+}

@@ -1,0 +1,62 @@
+// Fixed-window quotas and budgets (requests, tokens, usd) per model and per provider. Windows are
+// multiples of their length from the clock's epoch; day and month follow UTC calendar days and
+// months. A spent quota makes the engine skip the model until the window resets, which is how
+// free tiers chain into paid ones.
+import type { LimitNode } from "../../compile/graph.ts";
+import { WINDOW_MS } from "../../syntax/vocabulary.ts";
+import type { QuotaState } from "../api.ts";
+
+export interface QuotaSlot {
+  key: string;
+  limit: LimitNode;
+  state: QuotaState;
+}
+
+export interface UsageAmounts {
+  requests: number;
+  tokens: number;
+  usd: number;
+}
+
+export function quotaKey(owner: "model" | "provider", name: string, limit: LimitNode): string {
+  return `${owner}:${name}:${limit.metric}:${limit.window}`;
+}
+
+export function windowBounds(limit: LimitNode, now: number): [start: number, end: number] {
+  if (limit.window === "month") {
+    const d = new Date(now);
+    const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+    return [start, Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)];
+  }
+  const len = WINDOW_MS[limit.window];
+  const start = Math.floor(now / len) * len;
+  return [start, start + len];
+}
+
+function roll(slot: QuotaSlot, now: number): void {
+  const [start] = windowBounds(slot.limit, now);
+  if (slot.state.windowStart !== start) {
+    slot.state.windowStart = start;
+    slot.state.used = 0;
+  }
+}
+
+export function isSpent(slot: QuotaSlot, now: number): boolean {
+  roll(slot, now);
+  return slot.state.used >= slot.limit.amount;
+}
+
+export function resetsAt(slot: QuotaSlot, now: number): number {
+  return windowBounds(slot.limit, now)[1];
+}
+
+export function addUsage(slot: QuotaSlot, now: number, amounts: UsageAmounts): void {
+  roll(slot, now);
+  slot.state.used += amounts[slot.limit.metric];
+}
+
+/** The upstream said the quota is gone: treat it as spent until this window ends. */
+export function markSpent(slot: QuotaSlot, now: number): void {
+  roll(slot, now);
+  slot.state.used = Math.max(slot.state.used, slot.limit.amount);
+}

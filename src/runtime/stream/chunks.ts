@@ -1,0 +1,168 @@
+// Loose checks and repairs for upstream chunks and completions. This runs per chunk on the hot
+// path and must repair rather than reject (a missing index is not worth failing a stream over),
+// so it is a few property checks instead of a schema library. Also what lets a chunk skip work on
+// the way through: the upstream's own JSON text (RAW_JSON, with the model name spliced in) and an
+// adapter's already-parsed chunks taken without a promise each (QueuedChunks).
+import type { ChatChunk, ChatCompletion, Usage } from "../upstream.ts";
+
+type Json = Record<string, unknown>;
+
+/**
+ * The upstream's own JSON text of a chunk, set by adapters that parsed it from one SSE data line,
+ * so a chunk the engine passes on unchanged is written to the client without `JSON.stringify`. A
+ * symbol key: JSON.stringify skips it; but object spread copies it, so whoever copies a chunk to
+ * change it must clear it (`setRawJson(copy, undefined)`).
+ */
+export const RAW_JSON: unique symbol = Symbol("switchyard.rawJson");
+type WithRaw = { [RAW_JSON]?: string | undefined };
+
+export function rawJsonOf(chunk: ChatChunk): string | undefined {
+  return (chunk as WithRaw)[RAW_JSON];
+}
+
+export function setRawJson(chunk: ChatChunk, text: string | undefined): void {
+  (chunk as WithRaw)[RAW_JSON] = text;
+}
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export function validUsage(v: unknown): Usage | null {
+  if (!isObject(v)) return null;
+  const p = v.prompt_tokens;
+  const c = v.completion_tokens;
+  if (typeof p !== "number" || typeof c !== "number" || !Number.isFinite(p) || !Number.isFinite(c)) return null;
+  const t = typeof v.total_tokens === "number" && Number.isFinite(v.total_tokens) ? v.total_tokens : p + c;
+  return { ...v, prompt_tokens: p, completion_tokens: c, total_tokens: t };
+}
+
+/** Nothing to repair: choices well formed and no usage to validate (the common mid-stream chunk). */
+function wellFormed(raw: Json): boolean {
+  if (raw.usage !== undefined && raw.usage !== null) return false;
+  const choices = raw.choices;
+  if (!Array.isArray(choices) || choices.length === 0) return false;
+  for (const c of choices as unknown[]) {
+    if (!isObject(c) || typeof c.index !== "number" || !isObject(c.delta)) return false;
+    if (c.finish_reason !== null && typeof c.finish_reason !== "string") return false;
+  }
+  return true;
+}
+
+/** A usable chunk (choices repaired, usage validated), or null to drop it. A chunk that needs no repair is returned as is, without a copy. */
+export function normalizeChunk(raw: unknown): ChatChunk | null {
+  if (!isObject(raw)) return null;
+  if (wellFormed(raw)) return raw as unknown as ChatChunk;
+  const usage = validUsage(raw.usage);
+  if (!Array.isArray(raw.choices)) return usage ? { ...raw, choices: [], usage, [RAW_JSON]: undefined } : null;
+  const choices: ChatChunk["choices"] = [];
+  for (const c of raw.choices as unknown[]) {
+    if (!isObject(c)) continue;
+    const delta = isObject(c.delta) ? c.delta : {};
+    choices.push({
+      ...c,
+      index: typeof c.index === "number" ? c.index : 0,
+      delta: delta as ChatChunk["choices"][number]["delta"],
+      finish_reason: typeof c.finish_reason === "string" ? c.finish_reason : null,
+    });
+  }
+  if (choices.length === 0 && raw.choices.length > 0 && !usage) return null;
+  const chunk: ChatChunk = { ...raw, choices };
+  setRawJson(chunk, undefined); // repaired: the upstream's text no longer says the same
+  if (usage) chunk.usage = usage;
+  else delete chunk.usage;
+  return chunk;
+}
+
+/** Whether the chunk carries model output (what ends the first-token wait). */
+export function hasOutput(chunk: ChatChunk): boolean {
+  for (const c of chunk.choices) {
+    const d = c.delta;
+    if (typeof d.content === "string" && d.content.length > 0) return true;
+    if (Array.isArray(d.tool_calls) && d.tool_calls.length > 0) return true;
+    if (typeof d.reasoning_content === "string" && d.reasoning_content.length > 0) return true;
+    if (typeof d.refusal === "string" && d.refusal.length > 0) return true;
+  }
+  return false;
+}
+
+export function hasFinish(chunk: ChatChunk): boolean {
+  for (const c of chunk.choices) if (c.finish_reason) return true;
+  return false;
+}
+
+export function isCompletion(body: unknown): body is ChatCompletion {
+  return isObject(body) && Array.isArray(body.choices) && body.choices.every((c) => isObject(c) && isObject(c.message));
+}
+
+/** A provider answered a stream request with a whole completion: replay it as chunks. */
+export async function* completionAsChunks(body: ChatCompletion): AsyncGenerator<ChatChunk> {
+  const base = { id: body.id, object: "chat.completion.chunk", created: body.created, model: body.model };
+  yield {
+    ...base,
+    choices: body.choices.map((c) => ({
+      index: c.index,
+      delta: { role: c.message.role, content: c.message.content, ...(c.message.tool_calls ? { tool_calls: c.message.tool_calls } : {}) },
+      finish_reason: null,
+    })),
+  };
+  yield { ...base, choices: body.choices.map((c) => ({ index: c.index, delta: {}, finish_reason: c.finish_reason ?? "stop" })) };
+  if (body.usage) yield { ...base, choices: [], usage: body.usage };
+}
+
+/**
+ * A chunk iterator's synchronous side: chunks already parsed from what the upstream sent, taken
+ * without a promise each. Chunks only: errors and the end still come through `next()`.
+ */
+export interface QueuedChunks {
+  takeQueued(): ChatChunk | undefined;
+}
+
+export function queuedChunks(it: AsyncIterator<ChatChunk>): QueuedChunks | null {
+  return typeof (it as Partial<QueuedChunks>).takeQueued === "function" ? (it as unknown as QueuedChunks) : null;
+}
+
+const MODEL_KEY = '"model":';
+
+/**
+ * For chunks passed on unchanged but for the model name: the upstream's JSON text with the
+ * top-level `model` value replaced, or null when that cannot be done safely (no compact top-level
+ * `"model":` key holding exactly `from`, or another `"model"` key later on). The caller then
+ * serialises the chunk instead. The chunks of one stream nearly always start with the same text up
+ * to the model value (id, object, created), so a start checked once is reused: a prefix compare
+ * instead of a scan per chunk (~220 → ~60 ns).
+ */
+export function modelSplicer(): (raw: string, from: unknown, to: string) => string | null {
+  let fromValue = "";
+  let toValue = "";
+  let oldStart = ""; // a checked text start that ends with the old model value's literal
+  let newStart = "";
+  return (raw, from, to) => {
+    if (typeof from !== "string") return null;
+    if (oldStart.length === 0 || from !== fromValue || to !== toValue || !raw.startsWith(oldStart)) {
+      const at = raw.indexOf(MODEL_KEY);
+      if (at < 0 || !atTopLevel(raw, at)) return null;
+      const value = at + MODEL_KEY.length;
+      const fromText = JSON.stringify(from);
+      if (!raw.startsWith(fromText, value)) return null;
+      [fromValue, toValue] = [from, to];
+      oldStart = raw.slice(0, value + fromText.length);
+      newStart = raw.slice(0, value) + JSON.stringify(to);
+    }
+    if (raw.indexOf('"model"', oldStart.length) >= 0) return null; // a duplicate key would win over ours
+    return newStart + raw.slice(oldStart.length);
+  };
+}
+
+/** Whether position `at` of a JSON object's text is outside strings and directly inside the outer object. */
+function atTopLevel(json: string, at: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < at; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: the next character is escaped
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) depth--;
+  }
+  return !inString && depth === 1;
+}
