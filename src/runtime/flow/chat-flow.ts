@@ -1,36 +1,17 @@
 // The chat request path: plan, run the failover loop, and shape the outcome. Non-stream answers
 // come back whole; streams are handed over only after their first content chunk, so any failure
 // before that is still a clean HTTP error.
-import type { ChatOutcome, ChatRequest, OutcomeMeta } from "../api.ts";
+import type { ChatOutcome, ChatRequest } from "../api.ts";
 import { estimateUsage } from "../state/accounting.ts";
-import { runCandidates, type LoopResult } from "../attempt/attempt-loop.ts";
+import { runCandidates } from "../attempt/attempt-loop.ts";
 import { completionExec, streamExec, type BodyFor } from "../attempt/chat-attempt.ts";
 import { validUsage } from "../stream/chunks.ts";
 import type { Core, RequestCtx } from "./context.ts";
 import { decideChat } from "../plan/decide.ts";
-import { allFailed, clientGone, contentPolicy, type ErrorAnswer } from "./errors.ts";
+import { allFailed } from "./errors.ts";
+import { errorOutcome, failedAnswer, finishMeta } from "./outcome.ts";
 import { superviseStream } from "../stream/supervise.ts";
 import type { ChatCompletion } from "../upstream.ts";
-
-export function finishMeta(core: Core, meta: OutcomeMeta, status: number, errorClass: string | null): void {
-  meta.status = status;
-  meta.errorClass = errorClass;
-  meta.endedAt = core.ports.clock.now();
-  core.observer.requestDone?.(meta);
-}
-
-export function errorOutcome(core: Core, meta: OutcomeMeta, a: ErrorAnswer, errorClass: string) {
-  finishMeta(core, meta, a.status, errorClass);
-  return { kind: "error" as const, status: a.status, error: a.error, retryAfterS: a.retryAfterS, meta };
-}
-
-/** The answer for a loop that did not succeed. */
-export function failedAnswer(ctx: RequestCtx, r: Exclude<LoopResult<unknown>, { kind: "ok" }>): [ErrorAnswer, string] {
-  if (r.kind === "client_gone") return [clientGone(), "client_gone"];
-  if (r.kind === "returned") return [contentPolicy(r.failure), "content_policy"];
-  const answer = allFailed(ctx);
-  return [answer, ctx.meta.attempts.length === 0 ? "no_available_model" : (ctx.lastFailure?.cls ?? "upstream")];
-}
 
 function contentChars(body: ChatCompletion): number {
   let n = 0;

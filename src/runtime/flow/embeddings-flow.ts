@@ -6,7 +6,7 @@ import { validUsage } from "../stream/chunks.ts";
 import { statusClass } from "../attempt/classify.ts";
 import { newMeta, type Core, type RequestCtx } from "./context.ts";
 import { allFailed } from "./errors.ts";
-import { errorOutcome, failedAnswer, finishMeta } from "./chat-flow.ts";
+import { errorOutcome, failedAnswer, finishMeta } from "./outcome.ts";
 import { inferEmbeddingNeeds } from "../plan/needs.ts";
 import { prepare } from "../plan/request-plan.ts";
 import { UpstreamError } from "../upstream.ts";
