@@ -12,7 +12,8 @@
 import { measure } from "mitata";
 import { compilePolicySource } from "../src/compile/index.ts";
 import { defaultAdapters } from "../src/providers/index.ts";
-import { buildCore, decideChat } from "../src/runtime/plan/decide.ts";
+import { buildCore } from "../src/runtime/flow/context.ts";
+import { decideChat } from "../src/runtime/plan/decide.ts";
 import { generatePolicy } from "./compile-bench.ts";
 import { benchPolicy, CONTENT_EVENT, hundredRulePolicy, requestBody } from "./lib/fixtures.ts";
 import { benchPorts, chatRequest, compileOrThrow, inProcessGateway, instantTransport, streamOf, thinHandler } from "./lib/in-process.ts";

@@ -2,10 +2,8 @@
 // embeddings requests through them. This is the only routing engine; serve and simulate both use it.
 import type { Engine, EngineOptions, Observer, RuntimeState, StreamCheckpoint } from "./api.ts";
 import { chat } from "./flow/chat-flow.ts";
-import { buildCore } from "./plan/decide.ts";
+import { buildCore } from "./flow/context.ts";
 import { embeddings } from "./flow/embeddings-flow.ts";
-
-export { STICKY_CAPACITY } from "./plan/decide.ts";
 
 export function createEngine(opts: EngineOptions): Engine {
   const { graph } = opts;

@@ -2,7 +2,8 @@
 // are all written, in order, and promptly; shared watchdog timers fire in deadline order and never
 // after a cancel; the benchmarks' own fixtures mean what their names say.
 import { describe, expect, test } from "bun:test";
-import { buildCore, decideChat } from "../../src/runtime/plan/decide.ts";
+import { buildCore } from "../../src/runtime/flow/context.ts";
+import { decideChat } from "../../src/runtime/plan/decide.ts";
 import { SystemClock } from "../../src/ports/system-clock.ts";
 import { batchedLog } from "../../src/server/log-writer.ts";
 import { hundredRulePolicy } from "../../bench/lib/fixtures.ts";

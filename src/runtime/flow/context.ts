@@ -1,13 +1,15 @@
-// The two contexts the request path passes around: the engine core (ports, tables, live state)
-// and one request's working set (needs, settings, deadline, attempt trail, outcome meta).
+// The two contexts the request path passes around: the engine core (ports, tables, live state),
+// built once per engine here, and one request's working set (needs, settings, deadline, attempt
+// trail, outcome meta).
 import type { Settings } from "../../compile/graph.ts";
-import type { HeaderView, Observer, OutcomeMeta, RuntimeState, StreamCheckpoint } from "../api.ts";
+import type { EngineOptions, HeaderView, Observer, OutcomeMeta, RuntimeState, StreamCheckpoint } from "../api.ts";
 import type { Failure } from "../attempt/classify.ts";
 import type { ClientWatch } from "../attempt/client-watch.ts";
 import type { RequestNeeds } from "../plan/needs.ts";
 import type { Ports } from "../ports.ts";
-import type { StickyMap } from "../state/sticky-map.ts";
-import type { Tables } from "../plan/tables.ts";
+import { adoptState } from "../state/runtime-state.ts";
+import { StickyMap } from "../state/sticky-map.ts";
+import { buildTables, type Tables } from "../plan/tables.ts";
 
 export interface Core {
   ports: Ports;
@@ -16,6 +18,18 @@ export interface Core {
   state: RuntimeState;
   sticky: StickyMap;
   checkpoints: Map<string, StreamCheckpoint>;
+}
+
+/** Sticky-session entries kept (least recently used go first). */
+export const STICKY_CAPACITY = 10_000;
+
+/** Per-graph tables and carried-over state, built once when an engine is created. */
+export function buildCore(opts: EngineOptions, observer: Observer): Core {
+  const { graph, ports, adapters } = opts;
+  const state = adoptState(graph, opts.state);
+  const sticky = new StickyMap(STICKY_CAPACITY, state.sticky);
+  const tables = buildTables(graph, state, adapters, (key, from, to) => observer.breaker?.(key, from, to, ports.clock.now()));
+  return { ports, observer, tables, state, sticky, checkpoints: new Map() };
 }
 
 export interface RequestCtx {
