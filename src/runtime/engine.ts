@@ -19,47 +19,25 @@ export function createEngine(opts: EngineOptions): Engine {
 }
 
 /**
- * A throwing observer (metrics, logs) must never fail or corrupt a request. One wrapper per hook
- * with its exact parameters: a rest-args wrapper allocated an array on every call, several per request.
+ * A throwing observer (metrics, logs) must never fail or corrupt a request. The wrapper takes fixed
+ * parameters (four, the most any hook has), not rest args: a rest-args wrapper allocated an array on
+ * every call, several per request.
  */
 function guarded(o: Observer): Observer {
-  const { attempt, skip, breaker, requestDone } = o;
-  return {
-    attempt:
-      attempt &&
-      ((meta, record) => {
-        try {
-          attempt.call(o, meta, record);
-        } catch {
-          // observation is best effort
-        }
-      }),
-    skip:
-      skip &&
-      ((meta, record) => {
-        try {
-          skip.call(o, meta, record);
-        } catch {
-          // observation is best effort
-        }
-      }),
-    breaker:
-      breaker &&
-      ((model, from, to, at) => {
-        try {
-          breaker.call(o, model, from, to, at);
-        } catch {
-          // observation is best effort
-        }
-      }),
-    requestDone:
-      requestDone &&
-      ((meta) => {
-        try {
-          requestDone.call(o, meta);
-        } catch {
-          // observation is best effort
-        }
-      }),
+  return { attempt: guard(o, o.attempt), skip: guard(o, o.skip), breaker: guard(o, o.breaker), requestDone: guard(o, o.requestDone) };
+}
+
+type AnyHook = (a: unknown, b: unknown, c: unknown, d: unknown) => void;
+
+function guard<F extends (...args: never[]) => void>(o: Observer, hook: F | undefined): F | undefined {
+  if (!hook) return undefined;
+  const call = hook as unknown as AnyHook;
+  const safe: AnyHook = (a, b, c, d) => {
+    try {
+      call.call(o, a, b, c, d);
+    } catch {
+      // observation is best effort
+    }
   };
+  return safe as unknown as F;
 }
