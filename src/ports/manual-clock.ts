@@ -8,13 +8,6 @@ import { TimerHeap, type Timer } from "./timer-heap.ts";
 
 export interface ManualClockOptions {
   /**
-   * No longer used: draining waits for the microtask queue to empty, however long the await
-   * chains are. Accepted so callers tuned for the older turn-counting drain keep compiling.
-   */
-  drainTurns?: number;
-  /** No longer used (see drainTurns). */
-  maxDrainRounds?: number;
-  /**
    * A sleep whose signal aborts stays on the heap and rejects when it comes due, instead of at the
    * abort, so no abort listener is added per signal (a listener per upstream attempt was a tenth
    * of a simulated request's cost). For the simulator, where the engine has stopped waiting on an

@@ -8,11 +8,11 @@ export interface Clock {
   /** Resolves after `ms`; rejects with the signal's reason if aborted first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /**
-   * Optional: calls `fire` once after `ms` unless the handle is cancelled first. A cheaper way than
-   * sleep + AbortController to keep a timer that is re-armed often (the attempt watchdog); callers
-   * fall back to sleep when a clock lacks it. `fire` runs where a sleep's continuation would.
+   * Calls `fire` once after `ms` unless the handle is cancelled first. A cheaper way than
+   * sleep + AbortController to keep a timer that is re-armed often (the attempt watchdog).
+   * `fire` runs where a sleep's continuation would.
    */
-  schedule?(ms: number, fire: () => void): TimerHandle;
+  schedule(ms: number, fire: () => void): TimerHandle;
 }
 
 /** A scheduled call that can still be called off. */

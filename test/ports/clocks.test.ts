@@ -38,7 +38,7 @@ describe("ManualClock", () => {
   });
 
   test("long await chains that keep touching the clock still reach their next sleep before time moves", async () => {
-    const clock = new ManualClock(0, { drainTurns: 8 });
+    const clock = new ManualClock(0);
     const seen: number[] = [];
     const worker = async () => {
       for (let round = 0; round < 3; round++) {
@@ -97,7 +97,7 @@ describe("ManualClock", () => {
   });
 
   test("handles many concurrent timers quickly", async () => {
-    const clock = new ManualClock(0, { drainTurns: 8 });
+    const clock = new ManualClock(0);
     let fired = 0;
     const ctls: AbortController[] = [];
     for (let i = 0; i < 20_000; i++) {

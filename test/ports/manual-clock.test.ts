@@ -1,8 +1,7 @@
 // The virtual clock's cheaper paths: schedule() handles, one abort listener per signal, exact
-// draining between instants, and the watchdog behaving the same on either timer path.
+// draining between instants, and the watchdog re-armed on schedule().
 import { describe, expect, test } from "bun:test";
 import { ManualClock } from "../../src/ports/manual-clock.ts";
-import type { Clock } from "../../src/runtime/ports.ts";
 import { Watchdog } from "../../src/runtime/attempt/watchdog.ts";
 
 describe("ManualClock.schedule", () => {
@@ -149,33 +148,22 @@ describe("draining between instants", () => {
   });
 });
 
-describe("Watchdog on either timer path", () => {
-  /** The same virtual clock seen through only the required Clock methods: the sleep fallback. */
-  function sleepOnly(clock: ManualClock): Clock {
-    return { now: () => clock.now(), sleep: (ms, signal) => clock.sleep(ms, signal) };
-  }
-
-  async function scenario(withSchedule: boolean): Promise<{ fired: [string, number][]; pending: number }> {
+describe("Watchdog on the clock's schedule()", () => {
+  test("fires at the right virtual time after re-arms, and leaves no timers", async () => {
     const clock = new ManualClock(0);
     const fired: [string, number][] = [];
-    const dog = new Watchdog<string>(withSchedule ? clock : sleepOnly(clock), "total", (phase) => fired.push([phase, clock.now()]));
+    const dog = new Watchdog<string>(clock, "total", (phase) => fired.push([phase, clock.now()]));
     dog.arm("first_token", 100);
     await clock.advance(40);
     dog.arm("total", 1000); // later: no new timer, the sleeping one re-checks at 100
     await clock.advance(70);
     dog.arm("idle", 150); // earlier than 1000: restarts
     await clock.advance(100);
-    const second = new Watchdog<string>(withSchedule ? clock : sleepOnly(clock), "total", (phase) => fired.push([`stopped-${phase}`, clock.now()]));
+    const second = new Watchdog<string>(clock, "total", (phase) => fired.push([`stopped-${phase}`, clock.now()]));
     second.arm("idle", 250);
     second.stop();
     await clock.runUntilIdle();
-    return { fired, pending: clock.pending() };
-  }
-
-  test("fires at the same virtual times with schedule() and with the sleep fallback, and leaves no timers", async () => {
-    const scheduled = await scenario(true);
-    expect(scheduled.fired).toEqual([["idle", 150]]);
-    expect(scheduled.pending).toBe(0);
-    expect(await scenario(false)).toEqual(scheduled);
+    expect(fired).toEqual([["idle", 150]]);
+    expect(clock.pending()).toBe(0);
   });
 });

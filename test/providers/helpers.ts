@@ -42,7 +42,13 @@ export function call(over: Partial<UpstreamCall> = {}): UpstreamCall {
 /** Real-time ports for adapter tests against a local mock server (the adapters never sleep). */
 export function realPorts(transport: Transport = fetchTransport): Ports {
   return {
-    clock: { now: () => Date.now(), sleep: () => Promise.reject(new Error("adapters must not sleep here")) },
+    clock: {
+      now: () => Date.now(),
+      sleep: () => Promise.reject(new Error("adapters must not sleep here")),
+      schedule: () => {
+        throw new Error("adapters must not schedule here");
+      },
+    },
     random: { next: () => 0.5 },
     transport,
     secrets: { get: () => undefined },

@@ -2,7 +2,7 @@
 // layer can be tested on its own; the integration and fault suites use the real engine.
 import type { Graph, ModelNode, RouteNode, Settings } from "../../src/compile/graph.ts";
 import type { ChatOutcome, ChatRequest, CreateEngine, EmbeddingsOutcome, EmbeddingsRequest, Engine, EngineOptions, OutcomeMeta, RuntimeState, StreamEvent } from "../../src/runtime/api.ts";
-import type { Clock, Ports, SecretSource } from "../../src/runtime/ports.ts";
+import type { Clock, Ports, SecretSource, TimerHandle } from "../../src/runtime/ports.ts";
 import type { ChatChunk } from "../../src/runtime/upstream.ts";
 import { CAP_BIT } from "../../src/syntax/vocabulary.ts";
 
@@ -68,6 +68,14 @@ export class FakeClock implements Clock {
   sleep(ms: number): Promise<void> {
     this.t += ms;
     return Promise.resolve();
+  }
+  /** Like sleep: time jumps ahead and `fire` runs a microtask later unless cancelled by then. */
+  schedule(ms: number, fire: () => void): TimerHandle {
+    let live = true;
+    void this.sleep(ms).then(() => {
+      if (live) fire();
+    });
+    return { cancel: () => (live = false) };
   }
 }
 

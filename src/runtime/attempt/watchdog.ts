@@ -1,25 +1,8 @@
 // One re-armable timer per attempt instead of one timer per chunk: moving the deadline later is a
 // field write, and the sleeping timer re-checks when it wakes. Only moving it earlier (e.g. from
 // the first-token deadline to a shorter idle gap) restarts the sleep. It uses the clock's
-// cancellable `schedule` when there is one (the virtual clock), which saves an AbortController
-// and a promise per re-arm; on other clocks a sleep with an abort signal does the same job.
+// cancellable `schedule`, which saves an AbortController and a promise per re-arm.
 import type { Clock, TimerHandle } from "../ports.ts";
-
-// a shared reason: abort() without one builds a DOMException (with a stack) every time
-const REARMED = new Error("watchdog re-armed or stopped");
-
-/** `clock.schedule`, or the same behaviour from sleep + AbortController on clocks without it. */
-export function startTimer(clock: Clock, ms: number, fire: () => void): TimerHandle {
-  if (clock.schedule) return clock.schedule(ms, fire);
-  const ctl = new AbortController();
-  clock.sleep(ms, ctl.signal).then(
-    () => {
-      if (!ctl.signal.aborted) fire();
-    },
-    () => {},
-  );
-  return { cancel: () => ctl.abort(REARMED) };
-}
 
 /** Who hears the watchdog fire: a callback, or an object (an attempt run, saving a closure each). */
 export type WatchdogListener<P> = ((phase: P) => void) | { onWatchdog(phase: P): void };
@@ -71,7 +54,7 @@ export class Watchdog<P> {
     }
     if (!Number.isFinite(wait)) return;
     this.#sleepUntil = this.#deadline;
-    const timer = startTimer(this.clock, wait, () => {
+    const timer = this.clock.schedule(wait, () => {
       if (this.#sleep !== timer) return;
       this.#sleep = null;
       this.#schedule();
