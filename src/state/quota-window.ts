@@ -1,6 +1,6 @@
-// Fixed quota windows, as the engine counts them (src/runtime/state/quotas.ts): multiples of their
-// length from the clock's epoch (so days are UTC days); months are UTC calendar months.
-import { WINDOWS, WINDOW_MS, type WindowUnit } from "../syntax/vocabulary.ts";
+// Quota keys and windows as the state tools read them: the engine counts in the same fixed windows
+// (`windowBounds` in src/syntax/vocabulary.ts, the one definition of a window).
+import { WINDOWS, windowBounds, type WindowUnit } from "../syntax/vocabulary.ts";
 
 export type QuotaKey =
   | { kind: "limit"; scope: "model" | "provider"; name: string; metric: string; window: WindowUnit }
@@ -22,20 +22,10 @@ export function parseQuotaKey(key: string): QuotaKey | null {
 
 /** When the window that began at `start` ends. */
 export function windowEnd(start: number, unit: WindowUnit): number {
-  if (unit === "month") {
-    const d = new Date(start);
-    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-  }
-  const length = WINDOW_MS[unit];
-  return Math.floor(start / length) * length + length;
+  return windowBounds(unit, start)[1];
 }
 
 /** The start of the window containing `now`. */
 export function currentWindowStart(unit: WindowUnit, now: number): number {
-  if (unit === "month") {
-    const d = new Date(now);
-    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-  }
-  const length = WINDOW_MS[unit];
-  return Math.floor(now / length) * length;
+  return windowBounds(unit, now)[0];
 }

@@ -59,3 +59,18 @@ export const WINDOW_MS: Readonly<Record<WindowUnit, number>> = {
   day: 86_400_000,
   month: 30 * 86_400_000,
 };
+
+/**
+ * The fixed window of `unit` that contains `at`: a multiple of its length from the epoch (so days
+ * are UTC days), except months, which are UTC calendar months. Quotas count in these windows; the
+ * engine and the state tools both use this one definition.
+ */
+export function windowBounds(unit: WindowUnit, at: number): [start: number, end: number] {
+  if (unit === "month") {
+    const d = new Date(at);
+    return [Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)];
+  }
+  const length = WINDOW_MS[unit];
+  const start = Math.floor(at / length) * length;
+  return [start, start + length];
+}

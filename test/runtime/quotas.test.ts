@@ -1,16 +1,16 @@
 // Fixed quota windows (epoch multiples; UTC days and calendar months) and provider-wide limits.
 import { describe, expect, test } from "bun:test";
-import { windowBounds } from "../../src/runtime/state/quotas.ts";
+import { windowBounds } from "../../src/syntax/vocabulary.ts";
 import { chainGraph, harness, model, provider } from "./fixtures.ts";
 
 describe("quota windows", () => {
   test("minute and hour windows are multiples of their length; day and month follow UTC", () => {
     const t = Date.UTC(2026, 1, 14, 13, 45, 30, 500); // 2026-02-14T13:45:30.500Z
-    expect(windowBounds({ metric: "requests", amount: 1, window: "minute" }, t)).toEqual([Date.UTC(2026, 1, 14, 13, 45), Date.UTC(2026, 1, 14, 13, 46)]);
-    expect(windowBounds({ metric: "requests", amount: 1, window: "hour" }, t)).toEqual([Date.UTC(2026, 1, 14, 13), Date.UTC(2026, 1, 14, 14)]);
-    expect(windowBounds({ metric: "requests", amount: 1, window: "day" }, t)).toEqual([Date.UTC(2026, 1, 14), Date.UTC(2026, 1, 15)]);
-    expect(windowBounds({ metric: "usd", amount: 1, window: "month" }, t)).toEqual([Date.UTC(2026, 1, 1), Date.UTC(2026, 2, 1)]);
-    expect(windowBounds({ metric: "usd", amount: 1, window: "month" }, Date.UTC(2026, 11, 31, 23))).toEqual([Date.UTC(2026, 11, 1), Date.UTC(2027, 0, 1)]);
+    expect(windowBounds("minute", t)).toEqual([Date.UTC(2026, 1, 14, 13, 45), Date.UTC(2026, 1, 14, 13, 46)]);
+    expect(windowBounds("hour", t)).toEqual([Date.UTC(2026, 1, 14, 13), Date.UTC(2026, 1, 14, 14)]);
+    expect(windowBounds("day", t)).toEqual([Date.UTC(2026, 1, 14), Date.UTC(2026, 1, 15)]);
+    expect(windowBounds("month", t)).toEqual([Date.UTC(2026, 1, 1), Date.UTC(2026, 2, 1)]);
+    expect(windowBounds("month", Date.UTC(2026, 11, 31, 23))).toEqual([Date.UTC(2026, 11, 1), Date.UTC(2027, 0, 1)]);
   });
 
   test("a provider-wide limit is shared by all of the provider's models", async () => {

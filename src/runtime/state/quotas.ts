@@ -3,7 +3,7 @@
 // months. A spent quota makes the engine skip the model until the window resets, which is how
 // free tiers chain into paid ones.
 import type { LimitNode } from "../../compile/graph.ts";
-import { WINDOW_MS } from "../../syntax/vocabulary.ts";
+import { windowBounds } from "../../syntax/vocabulary.ts";
 import type { QuotaState } from "../api.ts";
 
 export interface QuotaSlot {
@@ -22,19 +22,8 @@ export function quotaKey(owner: "model" | "provider", name: string, limit: Limit
   return `${owner}:${name}:${limit.metric}:${limit.window}`;
 }
 
-export function windowBounds(limit: LimitNode, now: number): [start: number, end: number] {
-  if (limit.window === "month") {
-    const d = new Date(now);
-    const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-    return [start, Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)];
-  }
-  const len = WINDOW_MS[limit.window];
-  const start = Math.floor(now / len) * len;
-  return [start, start + len];
-}
-
 function roll(slot: QuotaSlot, now: number): void {
-  const [start] = windowBounds(slot.limit, now);
+  const [start] = windowBounds(slot.limit.window, now);
   if (slot.state.windowStart !== start) {
     slot.state.windowStart = start;
     slot.state.used = 0;
@@ -47,7 +36,7 @@ export function isSpent(slot: QuotaSlot, now: number): boolean {
 }
 
 export function resetsAt(slot: QuotaSlot, now: number): number {
-  return windowBounds(slot.limit, now)[1];
+  return windowBounds(slot.limit.window, now)[1];
 }
 
 export function addUsage(slot: QuotaSlot, now: number, amounts: UsageAmounts): void {
