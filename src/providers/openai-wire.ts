@@ -3,8 +3,7 @@
 // engine relies on (choices, deltas, usage) and keep every other field as it came, so provider
 // extras (system_fingerprint, logprobs) still reach clients.
 import * as v from "valibot";
-import { setRawJson } from "../runtime/stream/chunks.ts";
-import type { ChatChunk, ChatCompletion } from "../runtime/upstream.ts";
+import { setRawJson, type ChatChunk, type ChatCompletion } from "../runtime/upstream.ts";
 
 const UsageSchema = v.looseObject({
   prompt_tokens: v.number(),

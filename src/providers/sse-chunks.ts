@@ -2,8 +2,7 @@
 // adapters, which differ only in how one event becomes chunks. Written as a hand-made iterator
 // rather than an async generator so `return()` can cancel the body reader even while a read is
 // pending: a generator would queue the return until the stalled upstream sent another byte.
-import type { QueuedChunks } from "../runtime/stream/chunks.ts";
-import type { ChatChunk } from "../runtime/upstream.ts";
+import type { ChatChunk, QueuedChunks } from "../runtime/upstream.ts";
 import { UpstreamError } from "../runtime/upstream.ts";
 import { SseParser, type SseEvent } from "./sse.ts";
 import { networkCode } from "./network-code.ts";

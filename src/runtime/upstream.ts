@@ -102,3 +102,14 @@ export interface ProviderAdapter {
 
 /** Adapters by provider kind; simulate swaps in simulated behaviour for every kind. */
 export type AdapterSet = Record<string, ProviderAdapter>;
+
+// Fast-path contracts on chunks, exported here so adapters and the server reach no engine
+// internals. They are side channels the types above do not show yet; a later step declares each
+// one in the types (issue 10) and these re-exports go.
+
+/** Fast-path contract (to be declared in the types): the upstream's own JSON text of a chunk, written to the client as is. */
+export { rawJsonOf } from "./stream/chunks.ts";
+/** Fast-path contract (to be declared in the types): an adapter records a chunk's JSON text; whoever changes a copy clears it. */
+export { setRawJson } from "./stream/chunks.ts";
+/** Fast-path contract (to be declared in the types): a chunk iterator's synchronous `takeQueued`, duck-typed today. */
+export type { QueuedChunks } from "./stream/chunks.ts";

@@ -3,9 +3,8 @@
 // `[DONE]` so a broken stream can never look like a complete one; a cancelled body aborts the
 // engine request.
 import type { StreamEvent } from "../runtime/api.ts";
-import { rawJsonOf } from "../runtime/stream/chunks.ts";
-import { readyEvents } from "../runtime/stream/supervise.ts";
-import type { ChatChunk } from "../runtime/upstream.ts";
+import { readyEvents } from "../runtime/engine.ts";
+import { rawJsonOf, type ChatChunk } from "../runtime/upstream.ts";
 import { errorBody } from "./errors.ts";
 
 export type StreamEnd = "done" | "error" | "cancelled";

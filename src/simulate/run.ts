@@ -4,8 +4,7 @@
 // retries, breakers and timeouts are all the engine's.
 import type { Graph } from "../compile/graph.ts";
 import type { RuntimeState } from "../runtime/api.ts";
-import { NEVER_ABORTED } from "../runtime/attempt/client-watch.ts";
-import { createEngine } from "../runtime/engine.ts";
+import { createEngine, NEVER_ABORTED } from "../runtime/engine.ts";
 import { ManualClock } from "../ports/manual-clock.ts";
 import type { Ports, Transport } from "../runtime/ports.ts";
 import { SeededRandom } from "../ports/seeded-random.ts";
