@@ -1,26 +1,14 @@
-// Enforces the design picture: imports flow one way (syntax → check → compile → runtime →
-// providers → state → server/simulate → cli), the engine touches no ambient clock, randomness or
-// network, and only serve.ts opens a listening socket.
+// Enforces the design picture (docs/architecture.md): imports flow one way (syntax → check →
+// compile → runtime → providers/state/ports → server/simulate → cli), other layers see only the
+// runtime's public modules, nothing below serve and simulate reads the clock, randomness or network
+// except the named port implementations, and only serve.ts opens a listening socket. Each rule is
+// also shown failing on a planted violation, so a checker that silently stopped seeing would fail.
 import { describe, expect, test } from "bun:test";
 import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join, relative, dirname, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
+import { ALLOWED, PORT_IMPLEMENTATIONS, violations } from "./rules.ts";
 
 const SRC = resolve(import.meta.dir, "../../src");
-
-/** Which top-level src/ folders each folder may import from (besides itself and util). */
-const ALLOWED: Record<string, string[]> = {
-  util: [],
-  syntax: [],
-  check: ["syntax"],
-  compile: ["syntax", "check"],
-  runtime: ["syntax", "compile"],
-  providers: ["syntax", "compile", "runtime"],
-  state: ["syntax", "compile", "runtime"],
-  ports: ["runtime"],
-  server: ["syntax", "check", "compile", "runtime", "ports", "providers", "state"],
-  simulate: ["syntax", "check", "compile", "runtime", "ports", "providers", "state"],
-  cli: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "server", "simulate"],
-};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -30,64 +18,87 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-function layerOf(file: string): string {
-  return relative(SRC, file).split("/")[0];
-}
+const files = sourceFiles(SRC).map((f) => relative(SRC, f));
 
-function imports(file: string): string[] {
-  const text = readFileSync(file, "utf8");
-  const found: string[] = [];
-  for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)) {
-    found.push(m[1] ?? m[2]);
-  }
-  return found;
-}
-
-const files = sourceFiles(SRC);
-
-/** Ambient time, randomness or network: a direct call, not a method signature like `fetch(url: string)`. */
-const AMBIENT = /\b(Date\.now|setTimeout|setInterval|Math\.random|performance\.now)\s*\(|(?<![.\w])fetch\s*\((?![\w\s]*:)/;
-
-/** Source text without comments, so prose about Date.now does not count. */
-function codeOnly(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'])\/\/.*$/gm, "$1");
-}
-
-describe("layering", () => {
+describe("the source tree", () => {
   test("every src folder is a known layer", () => {
-    const unknown = [...new Set(files.map(layerOf))].filter((l) => !(l in ALLOWED) && !l.includes("."));
+    const unknown = [...new Set(files.map((f) => f.split("/")[0]))].filter((l) => !(l in ALLOWED) && !l.includes("."));
     expect(unknown).toEqual([]);
   });
 
-  test("imports only flow down the picture", () => {
-    const violations: string[] = [];
-    for (const file of files) {
-      const from = layerOf(file);
-      if (!(from in ALLOWED)) continue;
-      for (const spec of imports(file)) {
-        if (!spec.startsWith(".")) continue;
-        const target = resolve(dirname(file), spec);
-        if (!target.startsWith(SRC)) continue;
-        const to = layerOf(target);
-        if (to === from || to === "util") continue;
-        if (!ALLOWED[from].includes(to)) violations.push(`${relative(SRC, file)} imports ${to} (${spec})`);
-      }
+  test("breaks no rule: layering, the runtime's public surface, ambient reads, Bun.serve", () => {
+    const found = files.flatMap((f) => violations(f, readFileSync(join(SRC, f), "utf8")));
+    expect(found).toEqual([]);
+  });
+
+  test("the exempt port implementations exist under their names", () => {
+    for (const [file, names] of Object.entries(PORT_IMPLEMENTATIONS)) {
+      const text = readFileSync(join(SRC, file), "utf8");
+      for (const name of names) expect(text).toMatch(new RegExp(`(class|function|const) ${name}\\b`));
     }
-    expect(violations).toEqual([]);
   });
 });
 
-describe("one engine", () => {
-  test("the runtime reads no ambient clock, randomness or network", () => {
-    const offenders = files
-      .filter((f) => layerOf(f) === "runtime" && !/(clock|random)[^/]*\.ts$/.test(f))
-      .filter((f) => AMBIENT.test(codeOnly(readFileSync(f, "utf8"))))
-      .map((f) => relative(SRC, f));
-    expect(offenders).toEqual([]);
+describe("the checker catches a planted violation of each kind", () => {
+  const caught = (path: string, text: string): string[] => violations(path, text);
+
+  test("an import up the picture", () => {
+    expect(caught("runtime/x.ts", `import { serve } from "../server/serve.ts";`)).toEqual(["runtime/x.ts imports server (../server/serve.ts)"]);
+    expect(caught("check/x.ts", `export { a } from "../compile/graph.ts";`)).toEqual(["check/x.ts imports compile (../compile/graph.ts)"]);
   });
 
-  test("only src/server/serve.ts calls Bun.serve", () => {
-    const callers = files.filter((f) => /Bun\.serve\s*\(/.test(readFileSync(f, "utf8"))).map((f) => relative(SRC, f));
-    expect(callers.filter((f) => f !== "server/serve.ts")).toEqual([]);
+  test("an import of runtime internals from another layer, static, type-only or dynamic", () => {
+    expect(caught("server/x.ts", `import { rawJsonOf } from "../runtime/stream/chunks.ts";`)).toEqual(["server/x.ts imports runtime internals (../runtime/stream/chunks.ts)"]);
+    expect(caught("providers/x.ts", `import type { Core } from "../runtime/flow/context.ts";`)).toHaveLength(1);
+    expect(caught("simulate/x.ts", `const m = await import("../runtime/attempt/client-watch.ts");`)).toHaveLength(1);
+    expect(caught("server/x.ts", `import type { Engine } from "../runtime/api.ts";\nimport { createEngine } from "../runtime/engine.ts";`)).toEqual([]);
+    expect(caught("runtime/flow/x.ts", `import { prepare } from "../plan/request-plan.ts";`)).toEqual([]);
+  });
+
+  test("ambient clock reads: Date.now, new Date(), Date(), performance.*, process.hrtime", () => {
+    expect(caught("runtime/x.ts", `const t = Date.now();`)).toEqual(["runtime/x.ts:1: Date.now (in t) reads the ambient world"]);
+    expect(caught("state/x.ts", `export function f() { return new Date().getTime(); }`)).toEqual(["state/x.ts:1: new Date() (in f) reads the ambient world"]);
+    expect(caught("compile/x.ts", `const s = Date();`)).toHaveLength(1);
+    expect(caught("check/x.ts", `const t = performance.now();`)).toHaveLength(1);
+    expect(caught("syntax/x.ts", `const o = performance.timeOrigin;`)).toHaveLength(1);
+    expect(caught("providers/x.ts", `const [s] = process.hrtime();`)).toHaveLength(1);
+    expect(caught("runtime/x.ts", `const d = new Date(0); const t = Date.UTC(2026, 0, 1);`)).toEqual([]);
+  });
+
+  test("ambient randomness: Math.random, crypto.*", () => {
+    expect(caught("runtime/x.ts", `const r = Math.random();`)).toHaveLength(1);
+    expect(caught("runtime/x.ts", `crypto.getRandomValues(new Uint32Array(1));`)).toEqual(["runtime/x.ts:1: crypto.getRandomValues reads the ambient world"]);
+    expect(caught("state/x.ts", `const id = crypto.randomUUID();`)).toHaveLength(1);
+  });
+
+  test("ambient timers and globalThis, bare or through globalThis", () => {
+    expect(caught("runtime/x.ts", `setTimeout(() => {}, 10);`)).toEqual(["runtime/x.ts:1: setTimeout() reads the ambient world"]);
+    expect(caught("runtime/x.ts", `globalThis.setTimeout(() => {}, 10);`)).toEqual(["runtime/x.ts:1: globalThis.setTimeout reads the ambient world"]);
+    expect(caught("providers/x.ts", `setInterval(tick, 1000);`)).toHaveLength(1);
+    expect(caught("compile/x.ts", `setImmediate(next);`)).toHaveLength(1);
+    expect(caught("runtime/x.ts", `queueMicrotask(next);`)).toEqual([]);
+  });
+
+  test("network outside the transport", () => {
+    expect(caught("providers/x.ts", `export async function get(u: string) { return fetch(u); }`)).toEqual(["providers/x.ts:1: fetch() (in get) reads the ambient world"]);
+    expect(caught("runtime/x.ts", `await globalThis.fetch("http://example.com");`)).toHaveLength(1);
+    expect(caught("providers/x.ts", `export const t = { fetch: (u: string) => transport.fetch(u) };`)).toEqual([]);
+  });
+
+  test("port implementations are exempt by name, not by file name", () => {
+    const clock = `export class SystemClock { now() { return Date.now(); } }`;
+    expect(caught("ports/system-clock.ts", clock)).toEqual([]);
+    expect(caught("ports/system-clock.ts", `${clock}\nexport const leak = Date.now();`)).toHaveLength(1);
+    expect(caught("runtime/my-clock.ts", clock)).toHaveLength(1);
+  });
+
+  test("comments, strings and shadowing names are not reads", () => {
+    expect(caught("runtime/x.ts", `// Date.now() is never read here\nconst s = "Math.random()";`)).toEqual([]);
+    expect(caught("runtime/x.ts", `function f(performance: { now(): number }) { return performance.now(); }`)).toEqual([]);
+  });
+
+  test("Bun.serve outside serve.ts", () => {
+    expect(caught("server/app.ts", `Bun.serve({ fetch: () => new Response() });`)).toEqual(["server/app.ts calls Bun.serve"]);
+    expect(caught("server/serve.ts", `Bun.serve({ fetch: () => new Response() });`)).toEqual([]);
   });
 });
