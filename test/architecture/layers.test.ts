@@ -69,6 +69,9 @@ describe("the checker catches a planted violation of each kind", () => {
     expect(caught("runtime/x.ts", `const r = Math.random();`)).toHaveLength(1);
     expect(caught("runtime/x.ts", `crypto.getRandomValues(new Uint32Array(1));`)).toEqual(["runtime/x.ts:1: crypto.getRandomValues reads the ambient world"]);
     expect(caught("state/x.ts", `const id = crypto.randomUUID();`)).toHaveLength(1);
+    expect(caught("runtime/x.ts", `import { randomUUID as id } from "node:crypto";`)).toEqual(["runtime/x.ts: import of randomUUID from node:crypto reads the ambient world"]);
+    expect(caught("state/x.ts", `import * as c from "node:crypto";`)).toHaveLength(1);
+    expect(caught("runtime/x.ts", `import { createHash } from "node:crypto";`)).toEqual([]);
   });
 
   test("ambient timers and globalThis, bare or through globalThis", () => {
@@ -76,6 +79,8 @@ describe("the checker catches a planted violation of each kind", () => {
     expect(caught("runtime/x.ts", `globalThis.setTimeout(() => {}, 10);`)).toEqual(["runtime/x.ts:1: globalThis.setTimeout reads the ambient world"]);
     expect(caught("providers/x.ts", `setInterval(tick, 1000);`)).toHaveLength(1);
     expect(caught("compile/x.ts", `setImmediate(next);`)).toHaveLength(1);
+    expect(caught("runtime/x.ts", `import { setTimeout as wait } from "node:timers/promises";`)).toEqual(["runtime/x.ts: import from node:timers/promises reads the ambient world"]);
+    expect(caught("providers/x.ts", `import { performance as p } from "node:perf_hooks";`)).toHaveLength(1);
     expect(caught("runtime/x.ts", `queueMicrotask(next);`)).toEqual([]);
   });
 

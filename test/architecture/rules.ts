@@ -49,6 +49,12 @@ const AMBIENT_MEMBERS: Record<string, string[] | "any"> = {
 };
 const AMBIENT_CALLS = new Set(["fetch", "setTimeout", "setInterval", "setImmediate", "Date"]);
 
+/** Node modules that are timers or clocks under another name: any import of them is an ambient read. */
+const CLOCK_MODULES = new Set(["node:timers", "node:timers/promises", "timers", "timers/promises", "node:perf_hooks", "perf_hooks"]);
+const CRYPTO_MODULES = new Set(["node:crypto", "crypto"]);
+/** What node:crypto offers of randomness; hashing (createHash …) is deterministic and fine. */
+const CRYPTO_RANDOM = new Set(["randomUUID", "randomBytes", "randomInt", "randomFill", "randomFillSync", "getRandomValues", "webcrypto", "generateKey", "generateKeyPair"]);
+
 /** Import specifiers of a file: static imports and re-exports (type-only ones too) and `import()`. */
 export function importsOf(source: ts.SourceFile): string[] {
   const found: string[] = [];
@@ -61,6 +67,27 @@ export function importsOf(source: ts.SourceFile): string[] {
     ts.forEachChild(node, visit);
   };
   visit(source);
+  return found;
+}
+
+/** Imports that bring in time or randomness: a clock module, or node:crypto's random functions (or all of it, unnamed). */
+function ambientImports(source: ts.SourceFile): string[] {
+  const found: string[] = [];
+  for (const statement of source.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const from = statement.moduleSpecifier.text;
+    const clause = statement.importClause;
+    if (CLOCK_MODULES.has(from)) found.push(`import from ${from}`);
+    if (!CRYPTO_MODULES.has(from) || !clause) continue;
+    const bindings = clause.namedBindings;
+    if (clause.name || (bindings && ts.isNamespaceImport(bindings))) found.push(`import of all of ${from}`);
+    if (bindings && ts.isNamedImports(bindings)) {
+      for (const el of bindings.elements) {
+        const name = (el.propertyName ?? el.name).text;
+        if (CRYPTO_RANDOM.has(name)) found.push(`import of ${name} from ${from}`);
+      }
+    }
+  }
   return found;
 }
 
@@ -170,6 +197,7 @@ export function violations(path: string, text: string): string[] {
   }
   if (PURE_LAYERS.includes(from)) {
     for (const read of ambientReads(source, PORT_IMPLEMENTATIONS[path])) found.push(`${path}:${read} reads the ambient world`);
+    for (const use of ambientImports(source)) found.push(`${path}: ${use} reads the ambient world`);
   }
   if (callsBunServe(source) && path !== "server/serve.ts") found.push(`${path} calls Bun.serve`);
   return found;
