@@ -1,4 +1,6 @@
-// The engine's public surface, used by src/server (serve) and src/simulate alike.
+// The engine's public surface, used by src/server (serve) and src/simulate alike. The runtime's
+// public modules are this one, ports.ts, upstream.ts (the adapter contract) and engine.ts; the
+// stage folders (plan/, attempt/, stream/, state/, flow/) are internal (docs/architecture.md).
 import type { Graph } from "../compile/graph.ts";
 import type { FailureClass } from "../syntax/vocabulary.ts";
 import type { Ports } from "./ports.ts";

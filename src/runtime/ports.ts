@@ -1,6 +1,7 @@
 // What the engine may touch of the outside world. Serve passes the real ones, simulate passes a
 // virtual clock, a seeded random and simulated providers; the engine never reads Date.now,
-// setTimeout, Math.random or fetch itself.
+// setTimeout, Math.random or fetch itself. The implementations live outside the runtime: the
+// clocks and the random in src/ports, the network in src/providers/fetch-transport.ts.
 
 export interface Clock {
   /** Milliseconds; monotonic within a run. */
