@@ -18,6 +18,6 @@ export async function serveCommand(argv: readonly string[]): Promise<number | nu
   } catch (e) {
     if (!(e instanceof server.ServeError)) throw e;
     process.stderr.write(`error: ${e.message}\n`);
-    return EXIT.problems;
+    return e.exitCode === 2 ? EXIT.usage : EXIT.problems;
   }
 }

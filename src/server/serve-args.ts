@@ -19,9 +19,13 @@ export const DEFAULT_SNAPSHOT_INTERVAL_MS = 5_000;
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = "127.0.0.1";
 
-/** An error meant for the person starting the server: print `message`, exit non-zero. */
+/** An error meant for the person starting the server: print `message`, exit with `exitCode`. */
 export class ServeError extends Error {
   override name = "ServeError";
+  /** 1: the policy or its environment has problems; 2: a usage or file error (the CLI's convention). */
+  constructor(message: string, readonly exitCode: 1 | 2 = 1) {
+    super(message);
+  }
 }
 
 export function parseServeArgs(argv: readonly string[]): ServeArgs {

@@ -156,7 +156,7 @@ async function attachState(opts: ServeOptions, graph: Graph, getState: () => Run
     for (const warning of attached.warnings) say(`warning: ${warning}`);
     return attached;
   } catch (err) {
-    if (err instanceof StateSetupError) throw new ServeError(err.message);
+    if (err instanceof StateSetupError) throw new ServeError(err.message, 2);
     throw err;
   }
 }
