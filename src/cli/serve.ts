@@ -7,7 +7,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number | nu
   const server = await import("../server/serve.ts");
   let args: ReturnType<typeof server.parseServeArgs>;
   try {
-    args = server.parseServeArgs(argv);
+    args = server.parseServeArgs(argv, process.env);
   } catch (e) {
     if (e instanceof server.ServeError) throw new UsageError(e.message);
     throw e;

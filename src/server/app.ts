@@ -39,8 +39,12 @@ export interface Gateway {
   fetch(req: Request): Promise<Response>;
   /** Swaps in a new graph atomically; in-flight requests finish on the engine they started on. */
   reload(graph: Graph): void;
+  /** Makes /readyz answer 503 while everything else is still served (the start of shutdown). */
+  markNotReady(): void;
   /** Stops admitting API requests and resolves once every in-flight request has finished. */
   drain(): Promise<void>;
+  /** Ends every running stream with an error event (shutdown gave up waiting); returns how many. */
+  cutStreams(): number;
   engine(): Engine;
   graph(): Graph;
   inflight(): number;
@@ -73,7 +77,7 @@ function handleModels(core: GatewayCore, ctx: RequestContext): Response {
 }
 
 function handleReady(core: GatewayCore): Response {
-  if (core.draining()) return jsonResponse(503, { status: "draining" });
+  if (!core.ready()) return jsonResponse(503, { status: core.draining() ? "draining" : "shutting_down" });
   return jsonResponse(200, { status: "ready" });
 }
 
@@ -90,6 +94,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const log: LogSink = opts.log ?? (() => {});
   let inflight = 0;
   let draining = false;
+  let ready = true;
+  /** How to cut each running stream at shutdown. */
+  const cuts = new Set<() => void>();
   let drained: (() => void)[] = [];
   let loadedAt = Math.floor(ports.clock.now() / 1000); // the injected clock, like every other time here
 
@@ -119,14 +126,17 @@ export function createGateway(opts: GatewayOptions): Gateway {
     loadedAt: () => loadedAt,
     metricsText: () => metrics.render(),
     draining: () => draining,
+    ready: () => ready && !draining,
     reloadPolicy: opts.reloadPolicy ?? null,
     snapshot: opts.snapshot ?? null,
-    hold: () => {
+    hold: (cut) => {
       inflight++;
+      if (cut) cuts.add(cut);
       let released = false;
       return () => {
         if (!released) {
           released = true;
+          if (cut) cuts.delete(cut);
           release();
         }
       };
@@ -182,6 +192,14 @@ export function createGateway(opts: GatewayOptions): Gateway {
       live = build(graph, live.engine);
       loadedAt = Math.floor(ports.clock.now() / 1000);
       log(eventLogLine("reload", ports.clock.now(), { sources: graph.sources, routes: graph.routes.map((r) => r.name) }));
+    },
+    markNotReady(): void {
+      ready = false;
+    },
+    cutStreams(): number {
+      const running = [...cuts];
+      for (const cut of running) cut();
+      return running.length;
     },
     drain(): Promise<void> {
       draining = true;
