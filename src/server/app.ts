@@ -33,6 +33,8 @@ export interface GatewayOptions {
   initialState?: RuntimeState;
   /** Writes a state snapshot on demand (POST /admin/snapshot); absent: no `--state` file. */
   snapshot?: () => Promise<{ bytes: number; ms: number }>;
+  /** The event-loop lag in seconds for /metrics (serve's sampler); absent: not exported. */
+  eventLoopLag?: () => number;
 }
 
 export interface Gateway {
@@ -70,6 +72,7 @@ const OPS_ROUTES: Record<string, Record<string, Handler>> = {
 
 /** Health checks and scrapes arrive every few seconds; a log line each would drown the requests. */
 const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+const noHold = (): void => {};
 
 function handleModels(core: GatewayCore, ctx: RequestContext): Response {
   if (!clientAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return invalidApiKey();
@@ -109,7 +112,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     routeNames: new Set(graph.routes.map((r) => r.name)),
   });
   let live = build(opts.graph, null);
-  const metrics = new GatewayMetrics(() => live, () => inflight);
+  const metrics = new GatewayMetrics(() => live, () => inflight, opts.eventLoopLag ?? null);
 
   const release = (): void => {
     inflight--;
@@ -172,7 +175,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
       const url = new URL(req.url);
       const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
       const ctx: RequestContext = { req, path, id: requestIdFor(req), receivedAt, live, logged: false };
-      const done = core.hold();
+      // Probes and scrapes are not work to drain, and a scrape must not count itself as in flight.
+      const done = QUIET_PATHS.has(path) ? noHold : core.hold();
       let res: Response;
       try {
         res = await dispatch(req, ctx);

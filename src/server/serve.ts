@@ -16,6 +16,7 @@ import { createGateway, type Gateway } from "./app.ts";
 import { errorResponse } from "./errors.ts";
 import { createPolicyReloader, type PolicyReloader } from "./reload.ts";
 import { batchedLog } from "./log-writer.ts";
+import { startLagMonitor } from "./process-metrics.ts";
 import { eventLogLine, type LogSink } from "./request-log.ts";
 import { DEFAULT_DRAIN_MS, DEFAULT_NOT_READY_MS, shutDown } from "./shutdown.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SNAPSHOT_INTERVAL_MS, ServeError } from "./serve-args.ts";
@@ -98,8 +99,9 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
   let reloader: PolicyReloader | null = null;
   let gateway: Gateway | null = null;
   const snapshots = opts.statePath ? await attachState(opts, clock, graph, () => gateway!.engine().state(), log, say) : null;
+  const lagMonitor = startLagMonitor();
   gateway = createGateway({
-    graph, ports, adapters: defaultAdapters(), log, secrets: env,
+    graph, ports, adapters: defaultAdapters(), log, secrets: env, eventLoopLag: lagMonitor.lagSeconds,
     reloadPolicy: opts.policyPath ? () => reloader!.reloadNow() : undefined,
     initialState: snapshots?.state,
     snapshot: snapshots ? () => snapshots.writeNow() : undefined,
@@ -120,7 +122,13 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
     reloader.watch(graph.sources);
   }
 
-  const server = listen(gateway, opts.port ?? DEFAULT_PORT, opts.host ?? DEFAULT_HOST);
+  let server: ReturnType<typeof listen>;
+  try {
+    server = listen(gateway, opts.port ?? DEFAULT_PORT, opts.host ?? DEFAULT_HOST);
+  } catch (err) {
+    lagMonitor.stop();
+    throw err;
+  }
   if (stdoutLog) process.once("exit", flushAtExit);
   const url = server.url.href.replace(/\/$/, "");
   say(`switchyard listening on ${url} · policy ${opts.policyPath ?? EMBEDDED_POLICY_NAME} · routes: ${graph.routes.map((r) => r.name).join(", ")}`);
@@ -138,6 +146,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
       });
       await snapshots?.stop().catch(() => {}); // the final write; failures were already reported by onError
       await server.stop(true);
+      lagMonitor.stop();
       stdoutLog?.flush();
       process.off("exit", flushAtExit);
     })());
