@@ -10,7 +10,7 @@ import { handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admi
 import { handleChat, handleEmbeddings } from "./api-handlers.ts";
 import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext } from "./context.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
-import { clientAllowed } from "./auth.ts";
+import { clientAllowed, metricsAllowed } from "./auth.ts";
 import { GatewayMetrics } from "./metrics.ts";
 import { listModels } from "./models.ts";
 import { overheadMs } from "./outcome-headers.ts";
@@ -64,7 +64,7 @@ const API_ROUTES: Record<string, Record<string, Handler>> = {
 const OPS_ROUTES: Record<string, Record<string, Handler>> = {
   "/healthz": { GET: () => jsonResponse(200, { status: "ok" }) },
   "/readyz": { GET: handleReady },
-  "/metrics": { GET: (core) => new Response(core.metricsText(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } }) },
+  "/metrics": { GET: handleMetrics },
   "/admin/state": { GET: handleAdminState },
   "/admin/reload": { POST: handleAdminReload },
   "/admin/snapshot": { POST: handleAdminSnapshot },
@@ -77,6 +77,11 @@ const noHold = (): void => {};
 function handleModels(core: GatewayCore, ctx: RequestContext): Response {
   if (!clientAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return invalidApiKey();
   return jsonResponse(200, listModels(ctx.live.graph, core.loadedAt()));
+}
+
+function handleMetrics(core: GatewayCore, ctx: RequestContext): Response {
+  if (!metricsAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return invalidApiKey();
+  return new Response(core.metricsText(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
 }
 
 function handleReady(core: GatewayCore): Response {

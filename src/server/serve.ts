@@ -77,7 +77,7 @@ function missingMessage(missing: string[]): string {
 
 /** Provider keys and client keys the policy names but the environment lacks. */
 export function missingSecrets(graph: Graph, env: SecretSource): string[] {
-  const names = [...graph.providers.map((p) => p.keyEnv), ...graph.gateway.clientKeyEnvs].filter((n): n is string => n !== null);
+  const names = [...graph.providers.map((p) => p.keyEnv), ...graph.gateway.clientKeyEnvs, graph.gateway.metricsTokenEnv].filter((n): n is string => n !== null);
   return [...new Set(names)].filter((n) => !env.get(n));
 }
 
