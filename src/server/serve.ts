@@ -106,21 +106,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
     initialState: snapshots?.state,
     snapshot: snapshots ? () => snapshots.writeNow() : undefined,
   });
-  if (opts.policyPath) {
-    reloader = createPolicyReloader({
-      path: opts.policyPath,
-      compile: compilePolicyFile,
-      render,
-      apply: (g) => gateway.reload(g),
-      admit: (g) => {
-        const lacking = missingSecrets(g, env);
-        return lacking.length > 0 ? `the edited policy was not applied: ${missingMessage(lacking)}` : null;
-      },
-      log,
-      now: () => clock.now(),
-    });
-    reloader.watch(graph.sources);
-  }
+  if (opts.policyPath) reloader = watchPolicy(opts.policyPath, graph, gateway, env, log, clock);
 
   let server: ReturnType<typeof listen>;
   try {
@@ -159,6 +145,24 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
     process.once("SIGINT", onSignal);
   }
   return { url, port: server.port ?? 0, gateway, reloader, stop };
+}
+
+/** Hot reload: the policy file and its includes are watched, and an edit that compiles is swapped in. */
+function watchPolicy(path: string, graph: Graph, gateway: Gateway, env: SecretSource, log: LogSink, clock: Clock): PolicyReloader {
+  const reloader = createPolicyReloader({
+    path,
+    compile: compilePolicyFile,
+    render,
+    apply: (g) => gateway.reload(g),
+    admit: (g) => {
+      const lacking = missingSecrets(g, env);
+      return lacking.length > 0 ? `the edited policy was not applied: ${missingMessage(lacking)}` : null;
+    },
+    log,
+    now: () => clock.now(),
+  });
+  reloader.watch(graph.sources);
+  return reloader;
 }
 
 /** Loads the snapshot (moving a corrupt one aside with a warning) and starts periodic writes. */
