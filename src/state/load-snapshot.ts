@@ -48,7 +48,10 @@ export async function loadSnapshot(path: string, options: LoadOptions): Promise<
     case "unreadable":
       // Not a file we could ever write over sensibly (a FIFO, a device, a directory): whoever put it
       // there meant something else, so serving must not start on top of it.
-      if (read.notRegular) throw new StateSetupError(`cannot keep state in \`${path}\`: ${read.message.replace(/^`[^`]*` /, "it ")}`);
+      if (read.notRegular) {
+        const reason = read.message.replace(/^`[^`]*` /, "it ");
+        throw new StateSetupError(`cannot keep state in \`${path}\`: ${reason}\nhelp: give \`--state\` the path of a regular file (it is created when missing)`);
+      }
       return setAside(path, read.message, options.now, base);
     case "bad":
       return setAside(path, read.message, options.now, base);
