@@ -97,6 +97,7 @@ const limitsSchema: BlockSchema = {
 export const gatewaySchema: BlockSchema = {
   keys: { type: "secrets", doc: "client keys accepted as `Authorization: Bearer …`; none = no auth" },
   admin_token: { type: "secret", doc: "token for /admin" },
+  metrics_token: { type: "secret", doc: "token for /metrics (scrapers send it as a bearer token); without it, /metrics needs a client key when `keys` are set" },
   max_body: { type: "count", min: 1, max: 1_000_000_000, doc: "request body limit in bytes" },
 };
 

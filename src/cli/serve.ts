@@ -7,7 +7,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number | nu
   const server = await import("../server/serve.ts");
   let args: ReturnType<typeof server.parseServeArgs>;
   try {
-    args = server.parseServeArgs(argv);
+    args = server.parseServeArgs(argv, process.env);
   } catch (e) {
     if (e instanceof server.ServeError) throw new UsageError(e.message);
     throw e;
@@ -18,6 +18,6 @@ export async function serveCommand(argv: readonly string[]): Promise<number | nu
   } catch (e) {
     if (!(e instanceof server.ServeError)) throw e;
     process.stderr.write(`error: ${e.message}\n`);
-    return EXIT.problems;
+    return e.exitCode === 2 ? EXIT.usage : EXIT.problems;
   }
 }

@@ -5,10 +5,13 @@ export const USAGE = `usage: switchyard <command> [options]
 
 commands:
   serve [policy.route] [--port N] [--host H]
-                      run the gateway (no policy: the embedded offline default)
+                      run the gateway (no policy: the embedded offline default;
+                      no --port: the PORT environment variable, else 8080)
         --state FILE                       keep breakers, windows and quotas across restarts
         --state-format msgpack|json|yaml   snapshot format (default msgpack)
         --snapshot-interval DURATION       how often the snapshot is written (default 5s)
+        --not-ready-window DURATION        at shutdown, /readyz fails this long first (default 0s)
+        --drain-timeout DURATION           then in-flight requests get this long (default 10s)
   lint [paths…]       check policy files (default: policies/)
         --format human|json|sarif|github   output format (default human)
         --deny-warnings                    exit 1 on warnings too

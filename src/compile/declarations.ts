@@ -65,6 +65,7 @@ export function compileGateway(decl: Decl | undefined): GatewayNode {
   return {
     clientKeyEnvs: [...((f.keys as string[] | undefined) ?? [])],
     adminTokenEnv: str(f.admin_token) ?? null,
+    metricsTokenEnv: str(f.metrics_token) ?? null,
     maxBodyBytes: num(f.max_body) ?? GATEWAY_DEFAULTS.max_body,
   };
 }

@@ -18,6 +18,8 @@ export interface GatewayNode {
   /** Environment variables holding the client keys (Authorization: Bearer …). Empty: no auth. */
   clientKeyEnvs: string[];
   adminTokenEnv: string | null;
+  /** The bearer token /metrics needs; null: /metrics needs a client key when `keys` are set, else nothing. */
+  metricsTokenEnv: string | null;
   maxBodyBytes: number; // default 10 MB
 }
 

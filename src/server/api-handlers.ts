@@ -4,7 +4,7 @@ import type { ChatOutcome, EmbeddingsOutcome, OutcomeMeta } from "../runtime/api
 import { clientAllowed } from "./auth.ts";
 import { readJsonBody } from "./body.ts";
 import type { GatewayCore, RequestContext } from "./context.ts";
-import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
+import { errorBody, errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
 import { outcomeHeaders, overheadMs } from "./outcome-headers.ts";
 import { ChatBody, EmbeddingsBody, validate } from "./schemas.ts";
 import { sseBody } from "./sse-stream.ts";
@@ -74,16 +74,23 @@ export async function handleChat(core: GatewayCore, ctx: RequestContext): Promis
 async function streamResponse(core: GatewayCore, ctx: RequestContext, outcome: Extract<ChatOutcome, { kind: "stream" }>, abort: AbortController, engineStartedAt: number): Promise<Response> {
   const clock = core.ports.clock;
   const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), true), true);
-  const release = core.hold();
+  // Shutdown may cut this stream once the drain time is over: the engine request is aborted (a
+  // cancellation, which never counts against the provider) and the client gets an error event.
+  let cut: object | null = null;
+  const release = core.hold(() => {
+    cut ??= errorBody("the gateway is shutting down and ended this stream before it finished; retry the request", "server_error", "gateway_shutdown");
+    abort.abort(new DOMException("the gateway is shutting down", "AbortError"));
+  });
   ctx.logged = true; // the stream's end writes the line
   let ttftMs: number | null = null;
   const body = await sseBody(outcome.events, {
     abort,
+    cutError: () => cut,
     onFirstChunk: () => {
       ttftMs = clock.now() - ctx.receivedAt;
     },
     onEnd: (end) => {
-      const error = end === "done" ? null : end === "cancelled" ? "client_cancelled" : (outcome.meta.errorClass ?? "stream_error");
+      const error = end === "done" ? null : end === "cancelled" ? "client_cancelled" : end === "cut" ? "gateway_shutdown" : (outcome.meta.errorClass ?? "stream_error");
       core.finish(ctx, { endpoint: "chat", status: 200, meta: outcome.meta, stream: true, ttftMs, engineStartedAt, error });
       release();
     },

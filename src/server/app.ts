@@ -10,7 +10,7 @@ import { handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admi
 import { handleChat, handleEmbeddings } from "./api-handlers.ts";
 import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext } from "./context.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
-import { clientAllowed } from "./auth.ts";
+import { clientAllowed, metricsAllowed } from "./auth.ts";
 import { GatewayMetrics } from "./metrics.ts";
 import { listModels } from "./models.ts";
 import { overheadMs } from "./outcome-headers.ts";
@@ -33,14 +33,20 @@ export interface GatewayOptions {
   initialState?: RuntimeState;
   /** Writes a state snapshot on demand (POST /admin/snapshot); absent: no `--state` file. */
   snapshot?: () => Promise<{ bytes: number; ms: number }>;
+  /** The event-loop lag in seconds for /metrics (serve's sampler); absent: not exported. */
+  eventLoopLag?: () => number;
 }
 
 export interface Gateway {
   fetch(req: Request): Promise<Response>;
   /** Swaps in a new graph atomically; in-flight requests finish on the engine they started on. */
   reload(graph: Graph): void;
+  /** Makes /readyz answer 503 while everything else is still served (the start of shutdown). */
+  markNotReady(): void;
   /** Stops admitting API requests and resolves once every in-flight request has finished. */
   drain(): Promise<void>;
+  /** Ends every running stream with an error event (shutdown gave up waiting); returns how many. */
+  cutStreams(): number;
   engine(): Engine;
   graph(): Graph;
   inflight(): number;
@@ -58,7 +64,7 @@ const API_ROUTES: Record<string, Record<string, Handler>> = {
 const OPS_ROUTES: Record<string, Record<string, Handler>> = {
   "/healthz": { GET: () => jsonResponse(200, { status: "ok" }) },
   "/readyz": { GET: handleReady },
-  "/metrics": { GET: (core) => new Response(core.metricsText(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } }) },
+  "/metrics": { GET: handleMetrics },
   "/admin/state": { GET: handleAdminState },
   "/admin/reload": { POST: handleAdminReload },
   "/admin/snapshot": { POST: handleAdminSnapshot },
@@ -66,14 +72,20 @@ const OPS_ROUTES: Record<string, Record<string, Handler>> = {
 
 /** Health checks and scrapes arrive every few seconds; a log line each would drown the requests. */
 const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+const noHold = (): void => {};
 
 function handleModels(core: GatewayCore, ctx: RequestContext): Response {
   if (!clientAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return invalidApiKey();
   return jsonResponse(200, listModels(ctx.live.graph, core.loadedAt()));
 }
 
+function handleMetrics(core: GatewayCore, ctx: RequestContext): Response {
+  if (!metricsAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return invalidApiKey();
+  return new Response(core.metricsText(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
+}
+
 function handleReady(core: GatewayCore): Response {
-  if (core.draining()) return jsonResponse(503, { status: "draining" });
+  if (!core.ready()) return jsonResponse(503, { status: core.draining() ? "draining" : "shutting_down" });
   return jsonResponse(200, { status: "ready" });
 }
 
@@ -90,6 +102,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const log: LogSink = opts.log ?? (() => {});
   let inflight = 0;
   let draining = false;
+  let ready = true;
+  /** How to cut each running stream at shutdown. */
+  const cuts = new Set<() => void>();
   let drained: (() => void)[] = [];
   let loadedAt = Math.floor(ports.clock.now() / 1000); // the injected clock, like every other time here
 
@@ -102,7 +117,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     routeNames: new Set(graph.routes.map((r) => r.name)),
   });
   let live = build(opts.graph, null);
-  const metrics = new GatewayMetrics(() => live, () => inflight);
+  const metrics = new GatewayMetrics(() => live, () => inflight, opts.eventLoopLag ?? null);
 
   const release = (): void => {
     inflight--;
@@ -119,14 +134,17 @@ export function createGateway(opts: GatewayOptions): Gateway {
     loadedAt: () => loadedAt,
     metricsText: () => metrics.render(),
     draining: () => draining,
+    ready: () => ready && !draining,
     reloadPolicy: opts.reloadPolicy ?? null,
     snapshot: opts.snapshot ?? null,
-    hold: () => {
+    hold: (cut) => {
       inflight++;
+      if (cut) cuts.add(cut);
       let released = false;
       return () => {
         if (!released) {
           released = true;
+          if (cut) cuts.delete(cut);
           release();
         }
       };
@@ -162,7 +180,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
       const url = new URL(req.url);
       const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
       const ctx: RequestContext = { req, path, id: requestIdFor(req), receivedAt, live, logged: false };
-      const done = core.hold();
+      // Probes and scrapes are not work to drain, and a scrape must not count itself as in flight.
+      const done = QUIET_PATHS.has(path) ? noHold : core.hold();
       let res: Response;
       try {
         res = await dispatch(req, ctx);
@@ -182,6 +201,14 @@ export function createGateway(opts: GatewayOptions): Gateway {
       live = build(graph, live.engine);
       loadedAt = Math.floor(ports.clock.now() / 1000);
       log(eventLogLine("reload", ports.clock.now(), { sources: graph.sources, routes: graph.routes.map((r) => r.name) }));
+    },
+    markNotReady(): void {
+      ready = false;
+    },
+    cutStreams(): number {
+      const running = [...cuts];
+      for (const cut of running) cut();
+      return running.length;
     },
     drain(): Promise<void> {
       draining = true;

@@ -39,11 +39,16 @@ export interface GatewayCore {
   secrets: SecretSource;
   /** Records the request's log line and metrics. Call exactly once per request. */
   finish(ctx: RequestContext, f: Finish): void;
-  /** Marks a request's response as still running past the handler (a stream); returns its release. */
-  hold(): () => void;
+  /**
+   * Marks a request's response as still running past the handler (a stream); returns its release.
+   * `cut` ends it early when shutdown gives up waiting for it.
+   */
+  hold(cut?: () => void): () => void;
   /** The created timestamp shown by /v1/models (epoch seconds of the graph load). */
   loadedAt(): number;
   draining(): boolean;
+  /** False from the start of shutdown (before draining begins), so /readyz fails while work finishes. */
+  ready(): boolean;
   /** The Prometheus exposition of the gateway's metrics. */
   metricsText(): string;
   reloadPolicy: (() => Promise<ReloadOutcome>) | null;

@@ -2,6 +2,7 @@
 // from its final OutcomeMeta; breaker state is read from the live engine at scrape time.
 import type { Graph } from "../compile/graph.ts";
 import type { BreakerPhase, Engine, OutcomeMeta } from "../runtime/api.ts";
+import { addProcessMetrics } from "./process-metrics.ts";
 import { ComputedGauge, Counter, Histogram, Registry } from "./prometheus.ts";
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -32,13 +33,15 @@ export class GatewayMetrics {
   private readonly ttft = this.registry.add(new Histogram("switchyard_ttft_seconds", "time from request received to the first streamed chunk sent", LATENCY_BUCKETS));
   private readonly overhead = this.registry.add(new Histogram("switchyard_overhead_seconds", "gateway time excluding upstream waits", OVERHEAD_BUCKETS));
 
-  constructor(current: () => { graph: Graph; engine: Engine }, inflight: () => number) {
+  /** `eventLoopLag`: seconds, from serve's sampler; null leaves that series out (no sampler runs). */
+  constructor(current: () => { graph: Graph; engine: Engine }, inflight: () => number, eventLoopLag: (() => number) | null = null) {
     this.registry.add(new ComputedGauge("switchyard_breaker_state", "circuit breaker per model: 0 closed, 1 half-open, 2 open", () => {
       const { graph, engine } = current();
       const breakers = engine.state().breakers;
       return graph.models.map((m) => [{ model: m.name }, PHASE_VALUE[breakers[m.name]?.phase ?? "closed"]]);
     }));
-    this.registry.add(new ComputedGauge("switchyard_inflight_requests", "requests being served now", () => [[{}, inflight()]]));
+    this.registry.add(new ComputedGauge("switchyard_inflight_requests", "API and admin requests being served now (probes and scrapes are not counted)", () => [[{}, inflight()]]));
+    addProcessMetrics(this.registry, eventLoopLag);
   }
 
   record(r: FinishedRequest): void {

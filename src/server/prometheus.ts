@@ -74,10 +74,13 @@ export class Counter extends Base {
   }
 }
 
-/** A gauge whose values are computed at scrape time, so it can never go stale. */
+/**
+ * A gauge whose values are computed at scrape time, so it can never go stale; with type `counter`,
+ * a total kept elsewhere (the process's CPU time) exposed the same way.
+ */
 export class ComputedGauge extends Base {
-  constructor(name: string, help: string, private readonly collect: () => [Labels, number][]) {
-    super(name, help, "gauge");
+  constructor(name: string, help: string, private readonly collect: () => [Labels, number][], type: "gauge" | "counter" = "gauge") {
+    super(name, help, type);
   }
   render(): string[] {
     return [...this.header(), ...this.collect().map(([l, v]) => series(this.name, labelKey(l), v))];

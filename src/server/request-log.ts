@@ -1,5 +1,8 @@
 // One structured JSON line per request. Built from OutcomeMeta only: it carries model names,
-// statuses and usage, never prompt text or keys, so a log line cannot leak either.
+// statuses and usage, never prompt text or keys, so a log line cannot leak either. Every line
+// carries its time twice: `time`, ISO 8601 UTC, which log shippers and people read, and `at`, the
+// same instant in epoch milliseconds, which is what arithmetic on lines wants (and what earlier
+// consumers read).
 import type { OutcomeMeta } from "../runtime/api.ts";
 
 /** Receives complete JSON lines (no trailing newline); serve.ts writes them to stdout. */
@@ -26,6 +29,7 @@ export function requestLogLine(f: RequestLogFields, at: number): string {
   const meta = f.meta;
   return JSON.stringify({
     event: "request",
+    time: isoTime(at),
     at,
     id: f.id,
     method: f.method,
@@ -48,5 +52,11 @@ export function requestLogLine(f: RequestLogFields, at: number): string {
 }
 
 export function eventLogLine(event: string, at: number, fields: Record<string, unknown>): string {
-  return JSON.stringify({ event, at, ...fields });
+  return JSON.stringify({ event, time: isoTime(at), at, ...fields });
+}
+
+/** `2026-12-04T15:42:59.123Z`; a clock value outside Date's range (a test's odd clock) is kept as null. */
+function isoTime(at: number): string | null {
+  const date = new Date(at);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }

@@ -1,7 +1,9 @@
-// `switchyard serve` arguments: `--port`, `--host`, `--policy FILE` or a positional FILE, and the
-// state snapshot flags `--state FILE`, `--state-format`, `--snapshot-interval`. Errors are
-// ServeErrors with a plain message (the CLI prints them, never a stack trace).
+// `switchyard serve` arguments: `--port` (else the `PORT` environment variable, else 8080), `--host`,
+// `--policy FILE` or a positional FILE, the state snapshot flags `--state FILE`, `--state-format`,
+// `--snapshot-interval`, and the shutdown timing `--not-ready-window`, `--drain-timeout`. Errors
+// are ServeErrors with a plain message (the CLI prints them, never a stack trace).
 import { parseSnapshotInterval, parseStateFormat, type StateFormat } from "../state/index.ts";
+import { parseLiteral } from "../syntax/literal.ts";
 
 export interface ServeArgs {
   policyPath?: string;
@@ -12,6 +14,10 @@ export interface ServeArgs {
   stateFormat?: StateFormat;
   /** Default DEFAULT_SNAPSHOT_INTERVAL_MS. */
   snapshotIntervalMs?: number;
+  /** Shutdown: how long /readyz fails before the listener closes (see shutdown.ts). */
+  notReadyMs?: number;
+  /** Shutdown: longest wait for in-flight requests before running streams are cut. */
+  drainTimeoutMs?: number;
 }
 
 export const DEFAULT_SNAPSHOT_INTERVAL_MS = 5_000;
@@ -19,13 +25,19 @@ export const DEFAULT_SNAPSHOT_INTERVAL_MS = 5_000;
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = "127.0.0.1";
 
-/** An error meant for the person starting the server: print `message`, exit non-zero. */
+/** An error meant for the person starting the server: print `message`, exit with `exitCode`. */
 export class ServeError extends Error {
   override name = "ServeError";
+  /** 1: the policy or its environment has problems; 2: a usage or file error (the CLI's convention). */
+  constructor(message: string, readonly exitCode: 1 | 2 = 1) {
+    super(message);
+  }
 }
 
-export function parseServeArgs(argv: readonly string[]): ServeArgs {
+/** `env` is where `PORT` is read (the CLI passes process.env); a `--port` flag wins over it. */
+export function parseServeArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ServeArgs {
   const args: ServeArgs = { port: DEFAULT_PORT, host: DEFAULT_HOST };
+  let portFlag: number | undefined;
   let policy: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -37,18 +49,22 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
       if (v === undefined || v === "") throw new ServeError(`\`${flag}\` needs a value`);
       return v;
     };
-    if (flag === "--port" || flag === "-p") args.port = parsePort(value());
+    if (flag === "--port" || flag === "-p") portFlag = parsePort(value());
     else if (flag === "--host") args.host = value();
     else if (flag === "--policy") policy = setOnce(policy, value());
     else if (flag === "--state") args.statePath = value();
     else if (flag === "--state-format") args.stateFormat = parseFormat(value());
     else if (flag === "--snapshot-interval") args.snapshotIntervalMs = parseInterval(value());
+    else if (flag === "--not-ready-window") args.notReadyMs = parseWait(flag, value());
+    else if (flag === "--drain-timeout") args.drainTimeoutMs = parseWait(flag, value());
     else if (arg.startsWith("-") && arg !== "-") {
-      throw new ServeError(`unknown option \`${arg}\` (expected --port, --host, --policy, --state, --state-format or --snapshot-interval)`);
+      throw new ServeError(`unknown option \`${arg}\` (expected --port, --host, --policy, --state, --state-format, --snapshot-interval, --not-ready-window or --drain-timeout)`);
     }
     else policy = setOnce(policy, arg);
   }
   if (policy !== undefined) args.policyPath = policy;
+  if (portFlag !== undefined) args.port = portFlag;
+  else if (env.PORT !== undefined && env.PORT !== "") args.port = parsePort(env.PORT, "the `PORT` environment variable");
   return args;
 }
 
@@ -69,8 +85,16 @@ function parseInterval(raw: string): number {
   return ms;
 }
 
-function parsePort(raw: string): number {
+/** A shutdown wait: a duration such as `5s`, and `0s` for none. */
+function parseWait(flag: string, raw: string): number {
+  const v = parseLiteral(raw.trim()); // the policy grammar's durations, like --snapshot-interval
+  const ms = v?.kind === "duration" ? Math.round(v.ms) : NaN;
+  if (!Number.isFinite(ms) || ms < 0) throw new ServeError(`invalid \`${flag}\` \`${raw}\`: expected a duration such as \`10s\`, \`500ms\` or \`0s\``);
+  return ms;
+}
+
+function parsePort(raw: string, source = "port"): number {
   const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port > 65535) throw new ServeError(`invalid port \`${raw}\`: expected a number from 0 to 65535`);
+  if (!/^\d+$/.test(raw) || port > 65535) throw new ServeError(`invalid ${source === "port" ? "port" : `port in ${source}`} \`${raw}\`: expected a number from 0 to 65535`);
   return port;
 }

@@ -1,13 +1,13 @@
 // The one place that opens a socket: compile the policy (a file, or the embedded default), refuse
 // to start on a broken policy or missing keys with a readable message, serve the gateway app with
-// Bun.serve, hot-reload the policy file, and drain in-flight requests on SIGTERM/SIGINT.
+// Bun.serve, hot-reload the policy file, and shut down in order on SIGTERM/SIGINT (shutdown.ts).
 import { writeSync } from "node:fs";
 import defaultPolicy from "../../policies/default.route" with { type: "text" };
 import { renderHuman } from "../check/render/human.ts";
 import type { Graph } from "../compile/graph.ts";
 import { compilePolicyFile, compilePolicySource } from "../compile/index.ts";
 import type { RuntimeState } from "../runtime/api.ts";
-import type { Ports, SecretSource } from "../runtime/ports.ts";
+import type { Clock, Ports, SecretSource } from "../runtime/ports.ts";
 import { systemRandom } from "../ports/seeded-random.ts";
 import { systemClock } from "../ports/system-clock.ts";
 import { defaultAdapters, fetchTransport } from "../providers/index.ts";
@@ -16,7 +16,9 @@ import { createGateway, type Gateway } from "./app.ts";
 import { errorResponse } from "./errors.ts";
 import { createPolicyReloader, type PolicyReloader } from "./reload.ts";
 import { batchedLog } from "./log-writer.ts";
+import { startLagMonitor } from "./process-metrics.ts";
 import { eventLogLine, type LogSink } from "./request-log.ts";
+import { DEFAULT_DRAIN_MS, DEFAULT_NOT_READY_MS, shutDown } from "./shutdown.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SNAPSHOT_INTERVAL_MS, ServeError } from "./serve-args.ts";
 import { StateSetupError, attachSnapshots, type AttachedSnapshots, type StateFormat } from "../state/index.ts";
 
@@ -34,8 +36,12 @@ export interface ServeOptions {
   log?: LogSink;
   /** Human messages (startup line, policy warnings); defaults to stderr. */
   say?: (text: string) => void;
-  /** Longest wait for in-flight requests on shutdown. */
+  /** Longest wait for in-flight requests on shutdown, once the listener stopped accepting (default 10 s). */
   drainTimeoutMs?: number;
+  /** How long /readyz answers 503 at shutdown, with everything still served, before draining (default 0). */
+  notReadyMs?: number;
+  /** Defaults to the system clock; tests pass a manual one to step through shutdown without sleeping. */
+  clock?: Clock;
   /** Install SIGTERM/SIGINT handlers that drain and exit 0 (the CLI wants this; tests do not). */
   handleSignals?: boolean;
   /** Keep runtime state in this snapshot file: loaded at start, written periodically, on shutdown and on demand. */
@@ -71,7 +77,7 @@ function missingMessage(missing: string[]): string {
 
 /** Provider keys and client keys the policy names but the environment lacks. */
 export function missingSecrets(graph: Graph, env: SecretSource): string[] {
-  const names = [...graph.providers.map((p) => p.keyEnv), ...graph.gateway.clientKeyEnvs].filter((n): n is string => n !== null);
+  const names = [...graph.providers.map((p) => p.keyEnv), ...graph.gateway.clientKeyEnvs, graph.gateway.metricsTokenEnv].filter((n): n is string => n !== null);
   return [...new Set(names)].filter((n) => !env.get(n));
 }
 
@@ -88,33 +94,27 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
   const missing = missingSecrets(graph, env);
   if (missing.length > 0) throw new ServeError(`cannot serve: ${missingMessage(missing)}`);
 
-  const ports: Ports = { clock: systemClock, random: systemRandom, transport: fetchTransport, secrets: env };
+  const clock = opts.clock ?? systemClock;
+  const ports: Ports = { clock, random: systemRandom, transport: fetchTransport, secrets: env };
   let reloader: PolicyReloader | null = null;
   let gateway: Gateway | null = null;
-  const snapshots = opts.statePath ? await attachState(opts, graph, () => gateway!.engine().state(), log, say) : null;
+  const snapshots = opts.statePath ? await attachState(opts, clock, graph, () => gateway!.engine().state(), log, say) : null;
+  const lagMonitor = startLagMonitor();
   gateway = createGateway({
-    graph, ports, adapters: defaultAdapters(), log, secrets: env,
+    graph, ports, adapters: defaultAdapters(), log, secrets: env, eventLoopLag: lagMonitor.lagSeconds,
     reloadPolicy: opts.policyPath ? () => reloader!.reloadNow() : undefined,
     initialState: snapshots?.state,
     snapshot: snapshots ? () => snapshots.writeNow() : undefined,
   });
-  if (opts.policyPath) {
-    reloader = createPolicyReloader({
-      path: opts.policyPath,
-      compile: compilePolicyFile,
-      render,
-      apply: (g) => gateway.reload(g),
-      admit: (g) => {
-        const lacking = missingSecrets(g, env);
-        return lacking.length > 0 ? `the edited policy was not applied: ${missingMessage(lacking)}` : null;
-      },
-      log,
-      now: () => systemClock.now(),
-    });
-    reloader.watch(graph.sources);
-  }
+  if (opts.policyPath) reloader = watchPolicy(opts.policyPath, graph, gateway, env, log, clock);
 
-  const server = listen(gateway, opts.port ?? DEFAULT_PORT, opts.host ?? DEFAULT_HOST);
+  let server: ReturnType<typeof listen>;
+  try {
+    server = listen(gateway, opts.port ?? DEFAULT_PORT, opts.host ?? DEFAULT_HOST);
+  } catch (err) {
+    lagMonitor.stop();
+    throw err;
+  }
   if (stdoutLog) process.once("exit", flushAtExit);
   const url = server.url.href.replace(/\/$/, "");
   say(`switchyard listening on ${url} · policy ${opts.policyPath ?? EMBEDDED_POLICY_NAME} · routes: ${graph.routes.map((r) => r.name).join(", ")}`);
@@ -123,10 +123,16 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       reloader?.close();
-      void server.stop(false); // stop accepting; open connections finish
-      await boundedDrain(gateway, opts.drainTimeoutMs ?? 10_000);
+      await shutDown({
+        gateway,
+        clock,
+        timing: { notReadyMs: opts.notReadyMs ?? DEFAULT_NOT_READY_MS, drainMs: opts.drainTimeoutMs ?? DEFAULT_DRAIN_MS },
+        stopAccepting: () => void server.stop(false), // open connections finish
+        log,
+      });
       await snapshots?.stop().catch(() => {}); // the final write; failures were already reported by onError
       await server.stop(true);
+      lagMonitor.stop();
       stdoutLog?.flush();
       process.off("exit", flushAtExit);
     })());
@@ -141,22 +147,40 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
   return { url, port: server.port ?? 0, gateway, reloader, stop };
 }
 
+/** Hot reload: the policy file and its includes are watched, and an edit that compiles is swapped in. */
+function watchPolicy(path: string, graph: Graph, gateway: Gateway, env: SecretSource, log: LogSink, clock: Clock): PolicyReloader {
+  const reloader = createPolicyReloader({
+    path,
+    compile: compilePolicyFile,
+    render,
+    apply: (g) => gateway.reload(g),
+    admit: (g) => {
+      const lacking = missingSecrets(g, env);
+      return lacking.length > 0 ? `the edited policy was not applied: ${missingMessage(lacking)}` : null;
+    },
+    log,
+    now: () => clock.now(),
+  });
+  reloader.watch(graph.sources);
+  return reloader;
+}
+
 /** Loads the snapshot (moving a corrupt one aside with a warning) and starts periodic writes. */
-async function attachState(opts: ServeOptions, graph: Graph, getState: () => RuntimeState, log: LogSink, say: (text: string) => void): Promise<AttachedSnapshots> {
+async function attachState(opts: ServeOptions, clock: Clock, graph: Graph, getState: () => RuntimeState, log: LogSink, say: (text: string) => void): Promise<AttachedSnapshots> {
   try {
     const attached = await attachSnapshots({
       path: opts.statePath!,
       format: opts.stateFormat,
       intervalMs: opts.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS,
-      clock: systemClock,
+      clock,
       graph,
       getState,
-      onError: (message) => log(eventLogLine("snapshot_error", systemClock.now(), { message })),
+      onError: (message) => log(eventLogLine("snapshot_error", clock.now(), { message })),
     });
     for (const warning of attached.warnings) say(`warning: ${warning}`);
     return attached;
   } catch (err) {
-    if (err instanceof StateSetupError) throw new ServeError(err.message);
+    if (err instanceof StateSetupError) throw new ServeError(err.message, 2);
     throw err;
   }
 }
@@ -176,11 +200,4 @@ function listen(gateway: Gateway, port: number, hostname: string) {
     const reason = code === "EADDRINUSE" ? "the port is already in use" : code === "EACCES" ? "permission denied" : "the address is not available";
     throw new ServeError(`cannot listen on ${hostname}:${port}: ${reason}\nhelp: pick another port with \`--port\``);
   }
-}
-
-async function boundedDrain(gateway: Gateway, timeoutMs: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-  await Promise.race([gateway.drain(), timeout]);
-  clearTimeout(timer);
 }

@@ -1,13 +1,14 @@
 // Turns the engine's StreamEvents into an OpenAI-style SSE body. Each event leaves as soon as the
 // engine yields it (never held back behind a slow upstream); an error ends the stream without
 // `[DONE]` so a broken stream can never look like a complete one; a cancelled body aborts the
-// engine request.
+// engine request; a stream the gateway itself cuts (shutdown) ends with an error event saying so.
 import type { StreamEvent } from "../runtime/api.ts";
 import { readyEvents } from "../runtime/engine.ts";
 import { rawJsonOf, type ChatChunk } from "../runtime/upstream.ts";
 import { errorBody } from "./errors.ts";
 
-export type StreamEnd = "done" | "error" | "cancelled";
+/** `cut`: the gateway ended the stream itself (shutdown), not the upstream and not the client. */
+export type StreamEnd = "done" | "error" | "cancelled" | "cut";
 
 export interface SseOptions {
   /** Aborted when the client goes away, so the engine releases the upstream. */
@@ -16,6 +17,12 @@ export interface SseOptions {
   onFirstChunk?(): void;
   /** Called exactly once, when the body ends for any reason. */
   onEnd(end: StreamEnd): void;
+  /**
+   * The error event to end with when the gateway cut the stream (it aborts `abort` and the engine
+   * then stops early), or null while it has not. Read only when the stream ends, so it costs no
+   * event anything.
+   */
+  cutError?(): object | null;
 }
 
 const DONE = "data: [DONE]\n\n";
@@ -78,8 +85,17 @@ export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptio
       }
       return chunkFrame(event.chunk);
     }
-    over = event.type === "done" ? "done" : "error";
-    return event.type === "done" ? DONE : frame(event.error);
+    if (event.type === "done") {
+      over = "done";
+      return DONE;
+    }
+    return endEarly(event.error);
+  };
+  /** The terminal error frame: the gateway's own reason when it cut the stream, else `error`'s. */
+  const endEarly = (error: object): string => {
+    const cut = opts.cutError?.() ?? null;
+    over = cut === null ? "error" : "cut";
+    return frame(cut ?? error);
   };
   /** The settled `next()`'s text, with the events the engine already holds after it (up to the bound). */
   const renderFrom = async (pending: Promise<IteratorResult<StreamEvent>>): Promise<string> => {
@@ -87,12 +103,11 @@ export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptio
     try {
       next = await pending;
     } catch {
-      next = { done: false, value: { type: "error", error: errorBody("the stream failed inside the gateway", "server_error", "stream_failed") } };
+      return endEarly(errorBody("the stream failed inside the gateway", "server_error", "stream_failed"));
     }
     if (next.done) {
       // The engine promised a terminal event; ending silently would look like a complete stream.
-      over = "error";
-      return frame(errorBody("the stream ended without completing", "upstream_error", "stream_incomplete"));
+      return endEarly(errorBody("the stream ended without completing", "upstream_error", "stream_incomplete"));
     }
     let text = renderEvent(next.value);
     while (over === null && ready !== null && text.length < MAX_BATCH_CHARS) {

@@ -7,9 +7,11 @@ import type { Graph } from "../compile/graph.ts";
 import type { RuntimeState } from "../runtime/api.ts";
 import type { Clock } from "../runtime/ports.ts";
 import type { StateFormat } from "./format.ts";
-import { describeIoError } from "./io-error.ts";
+import { StateSetupError, describeIoError } from "./io-error.ts";
 import { loadSnapshot, type LoadResult } from "./load-snapshot.ts";
 import { createSnapshotter, type WriteResult } from "./snapshotter.ts";
+
+export { StateSetupError };
 
 export interface AttachOptions {
   path: string;
@@ -35,10 +37,6 @@ export interface AttachedSnapshots {
   stop(): Promise<WriteResult>;
 }
 
-/** `--state` cannot work at all (its directory is missing or not writable): serve should exit 2 with this message. */
-export class StateSetupError extends Error {
-  override name = "StateSetupError";
-}
 
 export async function attachSnapshots(options: AttachOptions): Promise<AttachedSnapshots> {
   const dir = dirname(options.path);

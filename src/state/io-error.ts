@@ -16,3 +16,8 @@ export function describeIoError(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.split("\n")[0].toLowerCase();
 }
+
+/** `--state` cannot work at all (its directory is unusable, or the path is not a regular file): serve exits 2 with this message. */
+export class StateSetupError extends Error {
+  override name = "StateSetupError";
+}

@@ -1,6 +1,7 @@
 // Loading state at start. A missing file is a first start (quiet); a damaged or foreign one is
 // moved aside (never deleted, someone may want it) with a warning, and the gateway starts fresh;
-// a good one is aged by the downtime and trimmed to the current policy.
+// a good one is aged by the downtime and trimmed to the current policy. Something that is not a
+// regular file at the path (FIFO, device, directory) is refused with a StateSetupError.
 import { rename, stat } from "node:fs/promises";
 import type { Graph } from "../compile/graph.ts";
 import type { RuntimeState } from "../runtime/api.ts";
@@ -8,7 +9,7 @@ import { cleanStaleTemps } from "./atomic-write.ts";
 import { decayState } from "./decay.ts";
 import type { StateFormat } from "./format.ts";
 import { freshState } from "./fresh-state.ts";
-import { describeIoError } from "./io-error.ts";
+import { StateSetupError, describeIoError } from "./io-error.ts";
 import { pruneToGraph } from "./prune.ts";
 import { readSnapshotFile } from "./read-snapshot.ts";
 import { timingFromGraph } from "./timing.ts";
@@ -45,7 +46,12 @@ export async function loadSnapshot(path: string, options: LoadOptions): Promise<
     case "absent":
       return { ...base, state: freshState(), outcome: "absent" };
     case "unreadable":
-      if (read.directory) return { ...base, state: freshState(), outcome: "unreadable", warnings: [`${read.message}; starting with fresh state`] };
+      // Not a file we could ever write over sensibly (a FIFO, a device, a directory): whoever put it
+      // there meant something else, so serving must not start on top of it.
+      if (read.notRegular) {
+        const reason = read.message.replace(/^`[^`]*` /, "it ");
+        throw new StateSetupError(`cannot keep state in \`${path}\`: ${reason}\nhelp: give \`--state\` the path of a regular file (it is created when missing)`);
+      }
       return setAside(path, read.message, options.now, base);
     case "bad":
       return setAside(path, read.message, options.now, base);

@@ -18,4 +18,18 @@ describe("parseServeArgs", () => {
     }
     expect(() => parseServeArgs(["--prot", "1"])).toThrow("unknown option `--prot`");
   });
+
+  test("reads the port from PORT when no flag gives one; the flag wins", () => {
+    expect(parseServeArgs([], { PORT: "9100" }).port).toBe(9100);
+    expect(parseServeArgs(["--port", "9200"], { PORT: "9100" }).port).toBe(9200);
+    expect(parseServeArgs([], { PORT: "" }).port).toBe(8080);
+    expect(() => parseServeArgs([], { PORT: "http" })).toThrow("invalid port in the `PORT` environment variable `http`: expected a number from 0 to 65535");
+    expect(parseServeArgs(["--port", "1"], { PORT: "http" }).port).toBe(1); // a broken PORT the flag overrides is not an error
+  });
+
+  test("reads the shutdown waits as durations, 0s allowed", () => {
+    expect(parseServeArgs(["--not-ready-window", "5s", "--drain-timeout=1m"])).toMatchObject({ notReadyMs: 5_000, drainTimeoutMs: 60_000 });
+    expect(parseServeArgs(["--not-ready-window", "0s"]).notReadyMs).toBe(0);
+    expect(() => parseServeArgs(["--drain-timeout", "soon"])).toThrow("invalid `--drain-timeout` `soon`: expected a duration such as `10s`, `500ms` or `0s`");
+  });
 });

@@ -94,6 +94,23 @@ route r { otherwise -> [m] }
   });
 });
 
+describe("serve --state", () => {
+  test("refuses a FIFO at the state path with one clear line and exit 2, instead of hanging at startup", async () => {
+    dir = mkdtempSync(join(tmpdir(), "switchyard-serve-"));
+    const fifo = join(dir, "state.bin");
+    Bun.spawnSync(["mkfifo", fifo]);
+    const proc = Bun.spawn([process.execPath, resolve(import.meta.dir, "../../src/cli/main.ts"), "serve", "--port", "0", "--state", fifo], { stdout: "ignore", stderr: "pipe" });
+    try {
+      const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
+      expect(code).toBe(2);
+      expect(stderr).toContain(`error: cannot keep state in \`${fifo}\`: it is a FIFO (named pipe), not a regular file`);
+      expect(stderr).not.toContain("    at ");
+    } finally {
+      proc.kill();
+    }
+  });
+});
+
 describe("serve with a policy file", () => {
   test("POST /admin/reload applies an edit, and refuses one whose keys are not set", async () => {
     const base = `

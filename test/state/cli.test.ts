@@ -1,9 +1,11 @@
 // `switchyard state show|convert`: readable output, faithful conversion, exit 2 with one clear line on mistakes.
 import { describe, expect, test } from "bun:test";
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runStateCli } from "../../src/state/cli.ts";
 import { decodeSnapshot, encodeSnapshot } from "../../src/state/codec.ts";
+import { readSnapshotFile } from "../../src/state/read-snapshot.ts";
 import { T0, sampleState, tempDir } from "./fixtures.ts";
 
 async function run(...argv: string[]) {
@@ -73,6 +75,34 @@ describe("show", () => {
     expect(stderr).toMatch(/^error: cannot read state file `.*s\.bin`: it is truncated \(36 of \d+ body bytes\)\n$/);
     expect(readdirSync(dir.path)).toEqual(["s.bin"]);
   });
+});
+
+describe("show refuses what is not a regular file (exit 2), without reading it", () => {
+  test("a symlink to /dev/zero (endless)", async () => {
+    using dir = tempDir();
+    const path = dir.file("s.bin");
+    symlinkSync("/dev/zero", path);
+    const { code, stderr } = await run("show", path);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`error: cannot read state file \`${path}\`: \`${path}\` is a character device, not a regular file; a state file must be one\n`);
+  });
+
+  test("a FIFO (would wait for a writer forever)", async () => {
+    using dir = tempDir();
+    const path = dir.file("s.bin");
+    execFileSync("mkfifo", [path]);
+    const { code, stderr } = await run("show", path);
+    expect(code).toBe(2);
+    expect(stderr).toContain("is a FIFO (named pipe), not a regular file");
+  });
+});
+
+test("the size bound counts bytes read, not the size stat reports", async () => {
+  using dir = tempDir();
+  const path = dir.file("s.bin");
+  writeFileSync(path, encodeSnapshot(sampleState(), T0, "msgpack"));
+  const read = await readSnapshotFile(path, 100);
+  expect(read).toMatchObject({ kind: "bad", problem: "too_large" });
 });
 
 describe("convert", () => {

@@ -1,8 +1,10 @@
 // Loading at start: quiet when absent, loud and non-destructive when damaged, decayed and trimmed when good.
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, lstatSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { encodeSnapshot } from "../../src/state/codec.ts";
 import { freshState } from "../../src/state/fresh-state.ts";
+import { StateSetupError } from "../../src/state/io-error.ts";
 import { loadSnapshot } from "../../src/state/load-snapshot.ts";
 import { T0, sampleGraph, sampleState, tempDir } from "./fixtures.ts";
 
@@ -115,10 +117,18 @@ test("stale temp files from a killed writer are removed before loading", async (
   expect(readdirSync(dir.path).sort()).toEqual(["other.bin.tmp-999999999-1", "s.bin"]);
 });
 
-test("a directory in place of the file is reported and left alone", async () => {
+test("a directory in place of the file is refused and left alone", async () => {
   using dir = tempDir();
-  const result = await loadSnapshot(dir.path, { now: T0 });
-  expect(result.outcome).toBe("unreadable");
-  expect(result.warnings[0]).toContain("is a directory");
+  const loading = loadSnapshot(dir.path, { now: T0 });
+  await expect(loading).rejects.toBeInstanceOf(StateSetupError);
+  await expect(loadSnapshot(dir.path, { now: T0 })).rejects.toThrow(`cannot keep state in \`${dir.path}\`: it is a directory, not a regular file`);
   expect(existsSync(dir.path)).toBe(true);
+});
+
+test("a FIFO in place of the file is refused at once, without waiting for a writer, and left alone", async () => {
+  using dir = tempDir();
+  const path = dir.file("s.bin");
+  execFileSync("mkfifo", [path]);
+  await expect(loadSnapshot(path, { now: T0 })).rejects.toThrow(`cannot keep state in \`${path}\`: it is a FIFO (named pipe), not a regular file`);
+  expect(lstatSync(path).isFIFO()).toBe(true);
 });

@@ -1,6 +1,7 @@
-// The real gateway as a child process for the serve crash test: spawns `bun src/cli/main.ts serve`
-// on port 0 with a state file, waits for its startup line, and offers the few admin calls the
-// test needs. Kept apart from the test so the test reads as the crash scenario only.
+// The real gateway as a child process for the serve crash and npm start tests: spawns `bun
+// src/cli/main.ts serve` (or any command that starts it) on port 0 with a state file, waits for
+// its startup line, and offers the few admin calls the tests need. Kept apart from the tests so
+// they read as their scenarios only.
 import { join } from "node:path";
 import type { ModelCounters } from "../../src/runtime/api.ts";
 
@@ -18,11 +19,19 @@ export interface ServeChild {
 }
 
 /** Starts `serve` and resolves once it prints `switchyard listening on <url>`. */
-export async function startServe(policy: string, statePath: string, intervalMs: number): Promise<ServeChild> {
-  const proc = Bun.spawn(
-    [process.execPath, MAIN, "serve", policy, "--port", "0", "--state", statePath, "--snapshot-interval", `${intervalMs}ms`],
-    { env: { ...process.env, [ADMIN_ENV]: ADMIN_TOKEN, NO_COLOR: "1" }, stdin: "ignore", stdout: "pipe", stderr: "pipe" },
-  );
+export function startServe(policy: string, statePath: string, intervalMs: number): Promise<ServeChild> {
+  return spawnServe([process.execPath, MAIN, "serve", policy, "--port", "0", "--state", statePath, "--snapshot-interval", `${intervalMs}ms`]);
+}
+
+/** Runs `command` (any way of starting serve, e.g. `npm run serve -- …`) and waits for its startup line. */
+export async function spawnServe(command: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<ServeChild> {
+  const proc = Bun.spawn(command, {
+    cwd: options.cwd,
+    env: { ...process.env, [ADMIN_ENV]: ADMIN_TOKEN, NO_COLOR: "1", ...options.env },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const stdout = new Response(proc.stdout).text();
   const reader = proc.stderr.getReader();
   const decoder = new TextDecoder();

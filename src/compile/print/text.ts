@@ -18,7 +18,8 @@ export function printText(graph: Graph): string {
 function gatewayLine(g: Graph): string {
   const auth = g.gateway.clientKeyEnvs.length ? `keys from ${g.gateway.clientKeyEnvs.map((e) => `$${e}`).join(", ")}` : "none";
   const admin = g.gateway.adminTokenEnv ? `$${g.gateway.adminTokenEnv}` : "none";
-  return `gateway  auth ${auth}  admin ${admin}  max_body ${size(g.gateway.maxBodyBytes)}`;
+  const metrics = g.gateway.metricsTokenEnv ? `  metrics $${g.gateway.metricsTokenEnv}` : "";
+  return `gateway  auth ${auth}  admin ${admin}${metrics}  max_body ${size(g.gateway.maxBodyBytes)}`;
 }
 
 function providerRow(p: ProviderNode): string[] {
