@@ -6,6 +6,7 @@ import type { Failure } from "./classify.ts";
 import type { ClientWatch } from "./client-watch.ts";
 import type { RequestNeeds } from "./needs.ts";
 import type { Ports } from "./ports.ts";
+import type { Redactor } from "./redactor.ts";
 import type { StickyMap } from "./sticky-map.ts";
 import type { Tables } from "./tables.ts";
 
@@ -16,6 +17,8 @@ export interface Core {
   state: RuntimeState;
   sticky: StickyMap;
   checkpoints: Map<string, StreamCheckpoint>;
+  /** Scrubs this policy's secrets from failure messages; built once per policy load. */
+  redactor: Redactor;
 }
 
 export interface RequestCtx {

@@ -4,6 +4,7 @@
 import type { ChatRequest, EngineOptions, OutcomeMeta } from "./api.ts";
 import { newMeta, type Core } from "./context.ts";
 import { inferChatNeeds, type RequestNeeds } from "./needs.ts";
+import { policyRedactor } from "./redactor.ts";
 import { prepare, type Prepared } from "./request-plan.ts";
 import { adoptState } from "./runtime-state.ts";
 import { StickyMap } from "./sticky-map.ts";
@@ -25,7 +26,7 @@ export function buildCore(opts: EngineOptions, observer: NonNullable<EngineOptio
   const state = adoptState(graph, opts.state);
   const sticky = new StickyMap(STICKY_CAPACITY, state.sticky);
   const tables = buildTables(graph, state, adapters, (key, from, to) => observer.breaker?.(key, from, to, ports.clock.now()));
-  return { ports, observer, tables, state, sticky, checkpoints: new Map() };
+  return { ports, observer, tables, state, sticky, checkpoints: new Map(), redactor: policyRedactor(graph, ports.secrets) };
 }
 
 export function decideChat(core: Core, req: ChatRequest): ChatDecision {

@@ -1,0 +1,116 @@
+// Scrubs configured secrets (provider keys, client keys, the admin token) out of text that leaves
+// the process: relayed upstream errors and log lines. An upstream may echo a key in part (a prefix
+// "sk-abc…xyz"), base64-encoded (a Basic auth header) or URL-encoded (a query string), so any run
+// of MIN_RUN or more characters taken from a secret, or from one of those encodings of it, is
+// replaced. The matcher is built once per policy load: every MIN_RUN-character window of every form
+// goes into a set, and a rolling hash walks the text once, so a line costs one pass whatever the
+// number of secrets.
+import type { Graph } from "../compile/graph.ts";
+import type { SecretSource } from "./ports.ts";
+
+/** Shortest run of a secret that is redacted; shorter runs are too likely to be ordinary text. */
+export const MIN_RUN = 8;
+const MASK = "[redacted]";
+/** Obvious bearer tokens and OpenAI-style keys, even when they are not ours (a proxy's echo). */
+const TOKEN_PATTERN = /\b(sk-[A-Za-z0-9_\-*]{6,}|Bearer\s+[A-Za-z0-9._\-~+/]{8,}=*)/g;
+const BASE = 0x01000193;
+/** BASE ** (MIN_RUN - 1) in 32-bit arithmetic: what the char leaving the window contributed. */
+const BASE_TOP = (() => {
+  let p = 1;
+  for (let i = 1; i < MIN_RUN; i++) p = Math.imul(p, BASE);
+  return p;
+})();
+
+/**
+ * The forms a secret may travel in. Base64 from each of three starting offsets, because base64 of
+ * a part of the secret only lines up with base64 of the whole when it starts at a multiple of 3.
+ */
+function forms(secret: string): string[] {
+  const out = new Set([secret, encodeURIComponent(secret)]);
+  for (let shift = 0; shift < 3; shift++) {
+    const body = Buffer.from(secret.slice(shift), "utf8").toString("base64");
+    out.add(body);
+    out.add(body.replaceAll("+", "-").replaceAll("/", "_"));
+    out.add(encodeURIComponent(body));
+  }
+  return [...out];
+}
+
+export class Redactor {
+  readonly #hashes = new Set<number>();
+  readonly #windows = new Set<string>();
+
+  constructor(secrets: Iterable<string>) {
+    for (const secret of secrets) {
+      if (secret.length < MIN_RUN) continue;
+      for (const form of forms(secret)) {
+        for (let i = 0; i + MIN_RUN <= form.length; i++) {
+          const w = form.slice(i, i + MIN_RUN);
+          this.#windows.add(w);
+          this.#hashes.add(hashOf(w, 0));
+        }
+      }
+    }
+  }
+
+  /** The text with every run of a secret (or a bearer-looking token) replaced by `[redacted]`. */
+  redact(text: string): string {
+    const out = this.#windows.size === 0 || text.length < MIN_RUN ? text : this.#maskRuns(text);
+    return redactTokens(out);
+  }
+
+  /** Finds every window of the text that is a window of a secret and masks the union of them. */
+  #maskRuns(text: string): string {
+    let h = hashOf(text, 0);
+    let result = "";
+    let copiedTo = 0; // text before this index is in `result` already
+    let runStart = -1;
+    let runEnd = -1; // the current masked run covers [runStart, runEnd)
+    for (let i = 0; ; i++) {
+      if (this.#hashes.has(h) && this.#windows.has(text.slice(i, i + MIN_RUN))) {
+        if (runStart < 0 || i > runEnd) {
+          if (runStart >= 0) {
+            result += text.slice(copiedTo, runStart) + MASK;
+            copiedTo = runEnd;
+          }
+          runStart = i;
+        }
+        runEnd = i + MIN_RUN;
+      }
+      if (i + MIN_RUN >= text.length) break;
+      // roll: drop text[i], add text[i + MIN_RUN]
+      h = (Math.imul(h - Math.imul(text.charCodeAt(i), BASE_TOP), BASE) + text.charCodeAt(i + MIN_RUN)) | 0;
+    }
+    if (runStart < 0) return text;
+    return result + text.slice(copiedTo, runStart) + MASK + text.slice(runEnd);
+  }
+}
+
+/** Masks bearer-looking tokens only: for text scrubbed before a policy's secrets are at hand. */
+export function redactTokens(text: string): string {
+  return text.replace(TOKEN_PATTERN, MASK);
+}
+
+function hashOf(text: string, from: number): number {
+  let h = 0;
+  for (let i = from; i < from + MIN_RUN; i++) h = (Math.imul(h, BASE) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** Every secret a policy refers to, read once when the policy is loaded. */
+export function policySecrets(graph: Graph, secrets: SecretSource): string[] {
+  const names = new Set<string>(graph.gateway.clientKeyEnvs);
+  if (graph.gateway.adminTokenEnv !== null) names.add(graph.gateway.adminTokenEnv);
+  for (const p of graph.providers) if (p.keyEnv !== null) names.add(p.keyEnv);
+  const values: string[] = [];
+  for (const name of names) {
+    const value = secrets.get(name);
+    if (value) values.push(value);
+  }
+  return values;
+}
+
+/** The redactor for a loaded policy. */
+export function policyRedactor(graph: Graph, secrets: SecretSource): Redactor {
+  return new Redactor(policySecrets(graph, secrets));
+}
