@@ -2,7 +2,7 @@
 // layer can be tested on its own; the integration and fault suites use the real engine.
 import type { Graph, ModelNode, RouteNode, Settings } from "../../src/compile/graph.ts";
 import type { ChatOutcome, ChatRequest, CreateEngine, EmbeddingsOutcome, EmbeddingsRequest, Engine, EngineOptions, OutcomeMeta, RuntimeState, StreamEvent } from "../../src/runtime/api.ts";
-import type { Clock, Ports, SecretSource } from "../../src/runtime/ports.ts";
+import type { Clock, Ports, SecretSource, TimerHandle } from "../../src/runtime/ports.ts";
 import type { ChatChunk } from "../../src/runtime/upstream.ts";
 import { CAP_BIT } from "../../src/syntax/vocabulary.ts";
 
@@ -68,6 +68,25 @@ export class FakeClock implements Clock {
   sleep(ms: number): Promise<void> {
     this.t += ms;
     return Promise.resolve();
+  }
+}
+
+/**
+ * For running simulated providers over real HTTP at no wall-time cost: sleeps (the simulated
+ * latencies) move virtual time and return at once, and scheduled timers (the engine's timeouts)
+ * never fire. Only for tests in which nothing is meant to time out.
+ */
+export class InstantClock implements Clock {
+  t = 1000;
+  now(): number {
+    return this.t;
+  }
+  sleep(ms: number): Promise<void> {
+    this.t += ms;
+    return Promise.resolve();
+  }
+  schedule(): TimerHandle {
+    return { cancel() {} };
   }
 }
 
