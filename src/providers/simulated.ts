@@ -1,13 +1,16 @@
 // An in-process provider with no transport, for `switchyard simulate` and the offline default
 // policy. Replies are deterministic (`token1 token2 …`) so a continuation after a break can be
-// checked for gaps and repeats, and all waiting goes through the injected clock so a virtual clock
-// makes a run instant. Cheap by design: the simulator pushes hundreds of thousands of requests a
+// checked for gaps and repeats; a request for JSON, tools or `n` choices gets that shape instead
+// (sim-shapes.ts, sim-shaped-stream.ts). All waiting goes through the injected clock so a virtual
+// clock makes a run instant. Cheap by design: the simulator pushes hundreds of thousands of requests a
 // second through it, so tokens due at the same moment (or within the behaviour's `chunkMs`) share
 // one chunk and one promise, and reply texts are built once and reused.
 import type { Ports } from "../runtime/ports.ts";
 import type { ChatChunk, ChatCompletion, EmbeddingsReply, ProviderAdapter, UpstreamCall, UpstreamReply, Usage } from "../runtime/upstream.ts";
 import { UpstreamError } from "../runtime/upstream.ts";
 import { faultError, profileBehaviour, untilAborted, type BehaviourSource, type SimBehaviour } from "./sim-behaviour.ts";
+import { shapedCompletion, shapedStream } from "./sim-shaped-stream.ts";
+import { needsShape, shapedReply } from "./sim-shapes.ts";
 
 interface Plan {
   id: string;
@@ -89,6 +92,7 @@ async function complete(call: UpstreamCall, ports: Ports, b: SimBehaviour, p: Pl
   if (wait > 0) await ports.clock.sleep(wait, call.signal);
   if (fault?.kind === "cut_after") throw new UpstreamError("cut", `simulated provider \`${call.provider.name}\` dropped the reply midway`, 200);
   if (fault?.kind === "malformed") throw new UpstreamError("malformed", `simulated provider \`${call.provider.name}\` sent a reply that is not JSON`, 200);
+  if (needsShape(call.body)) return { kind: "completion", status: 200, body: shapedCompletion(p, shapedReply(call.body, words(p, 0, p.tokens), p.id)) };
   const body: ChatCompletion = {
     id: p.id,
     object: "chat.completion",
@@ -169,7 +173,10 @@ export function createSimulatedAdapter(behaviourFor: BehaviourSource): ProviderA
       if (error) throw error;
       if (b.fault?.kind === "no_response") return untilAborted(call.signal);
       const p = plan(call, b, ++seq, now);
-      return call.stream ? { kind: "stream", status: 200, chunks: stream(call, ports, b, p) } : complete(call, ports, b, p);
+      if (!call.stream) return complete(call, ports, b, p);
+      // JSON, tool calls and `n` choices take the shaped path; plain text keeps the batched one
+      const chunks = needsShape(call.body) ? shapedStream(call, ports, b, p, shapedReply(call.body, words(p, 0, p.tokens), p.id)) : stream(call, ports, b, p);
+      return { kind: "stream", status: 200, chunks };
     },
     async embeddings(call, ports): Promise<EmbeddingsReply> {
       const b = behaviourFor(call.model, call.provider, ports.clock.now(), ports.random);

@@ -3,6 +3,7 @@
 // the simulated latencies cost no wall time.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
+import * as v from "valibot";
 import defaultPolicy from "../../policies/default.route" with { type: "text" };
 import { compilePolicySource } from "../../src/compile/index.ts";
 import { defaultAdapters } from "../../src/providers/index.ts";
@@ -41,5 +42,86 @@ describe("openai sdk on the default policy: embeddings", () => {
     const bytes = Buffer.from(body.data[0]!.embedding as string, "base64");
     expect(bytes.length).toBe(32);
     expect(bytes.readFloatLE(0)).not.toBe(0);
+  });
+});
+
+/** A JSON schema the way SDKs send one, and the same shape as a valibot schema to check replies. */
+const weatherSchema = {
+  type: "object",
+  properties: {
+    city: { type: "string", minLength: 3 },
+    unit: { type: "string", enum: ["celsius", "fahrenheit"] },
+    temperature: { type: "number", minimum: -50, maximum: 50 },
+    days: { type: "integer", minimum: 1, maximum: 7 },
+    sunny: { type: "boolean" },
+    hourly: { type: "array", items: { type: "object", properties: { hour: { type: "integer", minimum: 0, maximum: 23 }, note: { type: ["string", "null"] } }, required: ["hour", "note"], additionalProperties: false } },
+  },
+  required: ["city", "unit", "temperature", "days", "sunny", "hourly"],
+  additionalProperties: false,
+};
+const Weather = v.strictObject({
+  city: v.pipe(v.string(), v.minLength(3)),
+  unit: v.picklist(["celsius", "fahrenheit"]),
+  temperature: v.pipe(v.number(), v.minValue(-50), v.maxValue(50)),
+  days: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7)),
+  sunny: v.boolean(),
+  hourly: v.array(v.strictObject({ hour: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(23)), note: v.nullable(v.string()) })),
+});
+const weatherTool: OpenAI.ChatCompletionTool = {
+  type: "function",
+  function: { name: "get_weather", description: "weather for a city", parameters: weatherSchema },
+};
+const ask = (extra: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming> = {}) =>
+  sdk.chat.completions.create({ model: "chat", messages: [{ role: "user", content: "weather in Lisbon?" }], ...extra });
+
+describe("openai sdk on the default policy: reply shapes", () => {
+  test("json_object: the content parses as a JSON object", async () => {
+    const res = await ask({ response_format: { type: "json_object" } });
+    const parsed = JSON.parse(res.choices[0]!.message.content!);
+    expect(typeof parsed).toBe("object");
+  });
+
+  test("json_schema: the content validates against the schema, the same for the same request", async () => {
+    const format = { type: "json_schema" as const, json_schema: { name: "weather", strict: true, schema: weatherSchema } };
+    const res = await ask({ response_format: format, seed: 7 });
+    const value = v.parse(Weather, JSON.parse(res.choices[0]!.message.content!));
+    expect(value.hourly.length).toBeGreaterThan(0);
+    const again = await ask({ response_format: format, seed: 7 });
+    expect(again.choices[0]!.message.content).toBe(res.choices[0]!.message.content);
+  });
+
+  test("tools: a tool call arrives with arguments shaped by the parameters; none after a tool result, none for tool_choice none", async () => {
+    const res = await ask({ tools: [weatherTool] });
+    const call = res.choices[0]!.message.tool_calls![0]! as OpenAI.ChatCompletionMessageFunctionToolCall;
+    expect(res.choices[0]!.finish_reason).toBe("tool_calls");
+    expect(call.function.name).toBe("get_weather");
+    v.parse(Weather, JSON.parse(call.function.arguments));
+    const followUp = await sdk.chat.completions.create({
+      model: "chat",
+      tools: [weatherTool],
+      messages: [{ role: "user", content: "weather in Lisbon?" }, res.choices[0]!.message, { role: "tool", tool_call_id: call.id, content: "{\"temperature\": 21}" }],
+    });
+    expect(followUp.choices[0]!.message.tool_calls ?? []).toHaveLength(0);
+    expect(followUp.choices[0]!.message.content?.length).toBeGreaterThan(0);
+    const refused = await ask({ tools: [weatherTool], tool_choice: "none" });
+    expect(refused.choices[0]!.message.tool_calls ?? []).toHaveLength(0);
+  });
+
+  test("tools in a stream: tool-call deltas accumulate into the same call", async () => {
+    const stream = sdk.chat.completions.stream({ model: "chat", messages: [{ role: "user", content: "weather?" }], tools: [weatherTool], tool_choice: "required", stream: true });
+    const final = await stream.finalChatCompletion();
+    const call = final.choices[0]!.message.tool_calls![0]! as OpenAI.ChatCompletionMessageFunctionToolCall;
+    expect(final.choices[0]!.finish_reason).toBe("tool_calls");
+    v.parse(Weather, JSON.parse(call.function.arguments));
+  });
+
+  test("n=2 gives two choices, non-stream and stream", async () => {
+    const res = await ask({ n: 2 });
+    expect(res.choices.map((c) => c.index)).toEqual([0, 1]);
+    for (const c of res.choices) expect(c.message.content?.length).toBeGreaterThan(0);
+    const stream = await sdk.chat.completions.create({ model: "chat", messages: [{ role: "user", content: "hi" }], n: 2, stream: true, response_format: { type: "json_object" } });
+    const texts = ["", ""];
+    for await (const part of stream) for (const c of part.choices) texts[c.index] += c.delta?.content ?? "";
+    for (const t of texts) expect(typeof JSON.parse(t)).toBe("object");
   });
 });
