@@ -1,7 +1,10 @@
-// The official openai SDK against the embedded default policy, over real HTTP, with the real engine
-// and the simulated providers: what a new user sees on first run. The clock is InstantClock, so
+// The official openai SDK (and the Vercel AI SDK's generateObject) against the embedded default
+// policy, over real HTTP, with the real engine and the simulated providers: what a new user sees on
+// first run. The clock is InstantClock, so
 // the simulated latencies cost no wall time.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createOpenAI } from "@ai-sdk/openai";
+import { generateObject, jsonSchema, type JSONSchema7 } from "ai";
 import OpenAI from "openai";
 import * as v from "valibot";
 import defaultPolicy from "../../policies/default.route" with { type: "text" };
@@ -123,5 +126,13 @@ describe("openai sdk on the default policy: reply shapes", () => {
     const texts = ["", ""];
     for await (const part of stream) for (const c of part.choices) texts[c.index] += c.delta?.content ?? "";
     for (const t of texts) expect(typeof JSON.parse(t)).toBe("object");
+  });
+});
+
+describe("vercel ai sdk on the default policy", () => {
+  test("generateObject through the chat-completions provider returns an object valid for the schema", async () => {
+    const openai = createOpenAI({ apiKey: "unused", baseURL: `http://127.0.0.1:${server.port}/v1` });
+    const { object } = await generateObject({ model: openai.chat("chat"), schema: jsonSchema<v.InferOutput<typeof Weather>>(weatherSchema as JSONSchema7), prompt: "weather in Lisbon?", maxRetries: 0 });
+    expect(v.parse(Weather, object).city.length).toBeGreaterThanOrEqual(3);
   });
 });
