@@ -1,7 +1,6 @@
 // The official openai SDK (and the Vercel AI SDK's generateObject) against the embedded default
 // policy, over real HTTP, with the real engine and the simulated providers: what a new user sees on
-// first run. The clock is InstantClock, so
-// the simulated latencies cost no wall time.
+// first run. The clock is InstantClock, so the simulated latencies cost no wall time.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createOpenAI } from "@ai-sdk/openai";
 import { generateObject, jsonSchema, type JSONSchema7 } from "ai";
