@@ -12,6 +12,8 @@ import type { SecretSource } from "./ports.ts";
 
 /** Shortest run of a secret that is redacted; shorter runs are too likely to be ordinary text. */
 export const MIN_RUN = 8;
+/** Shorter secrets are masked whole; under this length not even that (it would mask plain words). */
+const MIN_WHOLE = 4;
 const MASK = "[redacted]";
 /** Obvious bearer tokens and OpenAI-style keys, even when they are not ours (a proxy's echo). */
 const TOKEN_PATTERN = /\b(sk-[A-Za-z0-9_\-*]{6,}|Bearer\s+[A-Za-z0-9._\-~+/]{8,}=*)/g;
@@ -53,10 +55,15 @@ export class Redactor {
   readonly #windows = new Set<string>();
   /** Bit set for every QUARTER-character window of every form of every secret. */
   readonly #sieve = new Uint32Array(1 << (SIEVE_BITS - 5));
+  /** Secrets too short for runs (4 to MIN_RUN - 1 characters): masked only when whole. */
+  readonly #short: string[] = [];
 
   constructor(secrets: Iterable<string>) {
     for (const secret of secrets) {
-      if (secret.length < MIN_RUN) continue;
+      if (secret.length < MIN_RUN) {
+        if (secret.length >= MIN_WHOLE) this.#short.push(secret);
+        continue;
+      }
       for (const form of forms(secret)) {
         for (let i = 0; i + MIN_RUN <= form.length; i++) {
           const w = form.slice(i, i + MIN_RUN);
@@ -73,7 +80,8 @@ export class Redactor {
 
   /** The text with every run of a secret (or a bearer-looking token) replaced by `[redacted]`. */
   redact(text: string): string {
-    const out = this.#windows.size === 0 || text.length < MIN_RUN || !this.#mayHold(text) ? text : this.#maskRuns(text);
+    let out = this.#windows.size === 0 || text.length < MIN_RUN || !this.#mayHold(text) ? text : this.#maskRuns(text);
+    for (const secret of this.#short) if (out.includes(secret)) out = out.split(secret).join(MASK);
     return redactTokens(out);
   }
 
