@@ -3,6 +3,7 @@
 // refused connection means the same thing whichever provider produced it, and so that provider
 // keys are scrubbed from every message in one place.
 import type { FailureClass } from "../syntax/vocabulary.ts";
+import { redactTokens } from "../runtime/redactor.ts";
 import { UpstreamError } from "../runtime/upstream.ts";
 import { networkCode } from "./network-code.ts";
 
@@ -70,11 +71,15 @@ export function retryAfterMs(headers: Headers, nowEpochMs: number): number | nul
   return Number.isNaN(at) ? null : Math.max(0, at - nowEpochMs);
 }
 
-/** Removes the key (and obvious bearer tokens) from text that may have come from the upstream. */
+/**
+ * First pass over text that may have come from the upstream: the call's own key and obvious bearer
+ * tokens. The engine's classifier then applies the policy's Redactor (src/runtime/redactor.ts),
+ * which also catches parts and encodings of every configured secret.
+ */
 export function redact(text: string, apiKey: string | undefined): string {
   let out = text;
   if (apiKey && apiKey.length >= 4) out = out.split(apiKey).join("[redacted]");
-  out = out.replace(/\b(sk-[A-Za-z0-9_\-*]{6,}|Bearer\s+[A-Za-z0-9._\-~+/]{8,}=*)/g, "[redacted]");
+  out = redactTokens(out);
   return out.length > MAX_MESSAGE ? `${out.slice(0, MAX_MESSAGE)}…` : out;
 }
 

@@ -1,13 +1,16 @@
 // An in-process provider with no transport, for `switchyard simulate` and the offline default
 // policy. Replies are deterministic (`token1 token2 …`) so a continuation after a break can be
-// checked for gaps and repeats, and all waiting goes through the injected clock so a virtual clock
-// makes a run instant. Cheap by design: the simulator pushes hundreds of thousands of requests a
+// checked for gaps and repeats; a request for JSON, tools or `n` choices gets that shape instead
+// (sim-shapes.ts, sim-shaped-stream.ts). All waiting goes through the injected clock so a virtual
+// clock makes a run instant. Cheap by design: the simulator pushes hundreds of thousands of requests a
 // second through it, so tokens due at the same moment (or within the behaviour's `chunkMs`) share
 // one chunk and one promise, and reply texts are built once and reused.
 import type { Ports } from "../runtime/ports.ts";
 import type { ChatChunk, ChatCompletion, EmbeddingsReply, ProviderAdapter, UpstreamCall, UpstreamReply, Usage } from "../runtime/upstream.ts";
 import { UpstreamError } from "../runtime/upstream.ts";
 import { faultError, profileBehaviour, untilAborted, type BehaviourSource, type SimBehaviour } from "./sim-behaviour.ts";
+import { shapedCompletion, shapedStream } from "./sim-shaped-stream.ts";
+import { needsShape, shapedReply } from "./sim-shapes.ts";
 
 interface Plan {
   id: string;
@@ -89,6 +92,7 @@ async function complete(call: UpstreamCall, ports: Ports, b: SimBehaviour, p: Pl
   if (wait > 0) await ports.clock.sleep(wait, call.signal);
   if (fault?.kind === "cut_after") throw new UpstreamError("cut", `simulated provider \`${call.provider.name}\` dropped the reply midway`, 200);
   if (fault?.kind === "malformed") throw new UpstreamError("malformed", `simulated provider \`${call.provider.name}\` sent a reply that is not JSON`, 200);
+  if (needsShape(call.body)) return { kind: "completion", status: 200, body: shapedCompletion(p, shapedReply(call.body, words(p, 0, p.tokens), p.id)) };
   const body: ChatCompletion = {
     id: p.id,
     object: "chat.completion",
@@ -169,7 +173,10 @@ export function createSimulatedAdapter(behaviourFor: BehaviourSource): ProviderA
       if (error) throw error;
       if (b.fault?.kind === "no_response") return untilAborted(call.signal);
       const p = plan(call, b, ++seq, now);
-      return call.stream ? { kind: "stream", status: 200, chunks: stream(call, ports, b, p) } : complete(call, ports, b, p);
+      if (!call.stream) return complete(call, ports, b, p);
+      // JSON, tool calls and `n` choices take the shaped path; plain text keeps the batched one
+      const chunks = needsShape(call.body) ? shapedStream(call, ports, b, p, shapedReply(call.body, words(p, 0, p.tokens), p.id)) : stream(call, ports, b, p);
+      return { kind: "stream", status: 200, chunks };
     },
     async embeddings(call, ports): Promise<EmbeddingsReply> {
       const b = behaviourFor(call.model, call.provider, ports.clock.now(), ports.random);
@@ -182,10 +189,21 @@ export function createSimulatedAdapter(behaviourFor: BehaviourSource): ProviderA
   };
 }
 
-/** Small deterministic vectors, one per input, derived from the text so equal inputs embed equally. */
+/** OpenAI's `encoding_format: base64`: the vector as little-endian float32s, base64-encoded. */
+function base64Floats(vector: number[]): string {
+  const view = new DataView(new ArrayBuffer(vector.length * 4));
+  for (let i = 0; i < vector.length; i++) view.setFloat32(i * 4, vector[i]!, true);
+  return Buffer.from(view.buffer).toString("base64");
+}
+
+/**
+ * Small deterministic vectors, one per input, derived from the text so equal inputs embed equally;
+ * as numbers, or base64 when the request asks (the official SDKs ask for base64 by default).
+ */
 function simulatedEmbeddings(call: UpstreamCall): Record<string, unknown> {
   const input = call.body.input;
   const inputs = Array.isArray(input) ? input : [input];
+  const asBase64 = call.body.encoding_format === "base64";
   let chars = 0;
   const data = inputs.map((item, index) => {
     const text = typeof item === "string" ? item : JSON.stringify(item ?? "");
@@ -193,7 +211,8 @@ function simulatedEmbeddings(call: UpstreamCall): Record<string, unknown> {
     const vector = [0, 0, 0, 0, 0, 0, 0, 0];
     for (let i = 0; i < text.length; i++) vector[i % 8] += (text.charCodeAt(i) % 31) / 31;
     const norm = Math.hypot(...vector) || 1;
-    return { object: "embedding", index, embedding: vector.map((x) => x / norm) };
+    const unit = vector.map((x) => x / norm);
+    return { object: "embedding", index, embedding: asBase64 ? base64Floats(unit) : unit };
   });
   const tokens = Math.ceil(chars / 4);
   return { object: "list", data, model: String(call.body.model ?? call.model.upstream), usage: { prompt_tokens: tokens, total_tokens: tokens } };

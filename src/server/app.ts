@@ -5,6 +5,7 @@ import type { Graph } from "../compile/graph.ts";
 import type { CreateEngine, Engine, Observer, RuntimeState } from "../runtime/api.ts";
 import { createEngine as realEngine } from "../runtime/engine.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
+import { policyRedactor } from "../runtime/redactor.ts";
 import type { AdapterSet } from "../runtime/upstream.ts";
 import { handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
 import { handleChat, handleEmbeddings } from "./api-handlers.ts";
@@ -99,7 +100,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const { ports, adapters } = opts;
   const createEngine = opts.createEngine ?? realEngine;
   const secrets = opts.secrets ?? ports.secrets;
-  const log: LogSink = opts.log ?? (() => {});
+  const sink: LogSink = opts.log ?? (() => {});
+  // Every line passes the live policy's redactor: no secret, whole or in part, reaches the log.
+  let redactor = policyRedactor(opts.graph, secrets); // rebuilt on reload, never per line
+  const log: LogSink = (line) => sink(redactor.redact(line));
   let inflight = 0;
   let draining = false;
   let ready = true;
@@ -198,6 +202,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       return res;
     },
     reload(graph: Graph): void {
+      redactor = policyRedactor(graph, secrets);
       live = build(graph, live.engine);
       loadedAt = Math.floor(ports.clock.now() / 1000);
       log(eventLogLine("reload", ports.clock.now(), { sources: graph.sources, routes: graph.routes.map((r) => r.name) }));

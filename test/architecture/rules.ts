@@ -21,7 +21,7 @@ export const ALLOWED: Record<string, string[]> = {
 };
 
 /** The runtime's public surface: the only runtime modules another layer may import. */
-export const RUNTIME_PUBLIC = ["runtime/api.ts", "runtime/ports.ts", "runtime/upstream.ts", "runtime/engine.ts"];
+export const RUNTIME_PUBLIC = ["runtime/api.ts", "runtime/ports.ts", "runtime/upstream.ts", "runtime/engine.ts", "runtime/redactor.ts"];
 
 /** Layers below serve and simulate: they never read the clock, randomness or network themselves. */
 export const PURE_LAYERS = ["util", "syntax", "check", "compile", "runtime", "providers", "state", "ports"];

@@ -66,6 +66,16 @@ route b { otherwise -> route a }
     for (const d of diags) expect(CHECK_CODES[d.code]).toBeDefined();
   });
 
+  test("regexes that can backtrack exponentially are refused (SY2036); ordinary ones pass", () => {
+    const policy = (pattern: string) => `provider sim { kind simulated }\nmodel m { provider sim  can [chat] }\nroute r {\n  when header "x" matches ${JSON.stringify(pattern)} -> m\n  otherwise -> m\n}\n`;
+    for (const bad of ["(a+)+$", "(a|a)*", "(.*)*", "^(\\d+)*$", "(\\w+\\s?)+$", "(a|ab)+", "((a+))+", "(x)\\1"]) {
+      expect(check(policy(bad)).map((d) => d.code)).toEqual(["SY2036"]);
+    }
+    for (const good of ["^beta-", "^(gpt|claude)-", "^user-[0-9]+$", "^[a-z]+(-[a-z0-9]+)*$", "^([a-z0-9]+\\.)+[a-z]{2,}$", "([^,]+,)*", "(https?://)+", "^v\\d+(\\.\\d+){0,2}$", ".*foo.*", "\\((a+)\\)"]) {
+      expect(check(policy(good)).map((d) => `${good} ${d.code}`)).toEqual([]);
+    }
+  });
+
   test("diagnostics come sorted by position", () => {
     const text = `route r { when vison -> [x] }\nmodel q { can [chat] }\n`;
     const starts = check(text).map((d) => d.primary.span.start);

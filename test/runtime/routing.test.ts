@@ -156,7 +156,7 @@ describe("skipping", () => {
     expect(out.meta.attempts.map((a) => `${a.model}:${a.status ?? a.cls}`)).toEqual(["a:400", "b:401", "c:403", "d:404", "e:200"]);
     expect(out.meta.failovers).toBe(4);
     expect(JSON.stringify(out.meta)).not.toContain("sk-very-secret-key");
-    expect(out.meta.attempts[0]!.message).toContain("***");
+    expect(out.meta.attempts[0]!.message).toContain("[redacted]");
   });
 
   test("all candidates failing gives 502 with the per-attempt trail", async () => {

@@ -59,9 +59,11 @@ export function faultGraph(models: RigModel[], settings: Settings, routeModels =
   };
 }
 
-export function startRig(graph: Graph): Rig {
+/** `env` overrides the secrets the rig serves (UPSTREAM_KEY for every provider, ADMIN for /admin). */
+export function startRig(graph: Graph, env: Record<string, string> = {}): Rig {
   const logs: string[] = [];
-  const secrets = { get: (n: string) => ({ UPSTREAM_KEY, ADMIN: "adm" })[n as "ADMIN"] };
+  const values: Record<string, string> = { UPSTREAM_KEY, ADMIN: "adm", ...env };
+  const secrets = { get: (n: string) => values[n] };
   const gateway = createGateway({
     graph,
     ports: { clock: new SystemClock(), random: systemRandom, transport: fetchTransport, secrets },

@@ -79,6 +79,25 @@ export class FakeClock implements Clock {
   }
 }
 
+/**
+ * For running simulated providers over real HTTP at no wall-time cost: sleeps (the simulated
+ * latencies) move virtual time and return at once, and scheduled timers (the engine's timeouts)
+ * never fire. Only for tests in which nothing is meant to time out.
+ */
+export class InstantClock implements Clock {
+  t = 1000;
+  now(): number {
+    return this.t;
+  }
+  sleep(ms: number): Promise<void> {
+    this.t += ms;
+    return Promise.resolve();
+  }
+  schedule(): TimerHandle {
+    return { cancel() {} };
+  }
+}
+
 export function secrets(values: Record<string, string>): SecretSource {
   return { get: (name) => values[name] };
 }

@@ -1,7 +1,9 @@
 // Rule conditions: capability words are known, each comparison's value fits its operator (numbers
-// for `<`, strings for `starts_with`, a list for `in`), and every `matches` regex compiles.
+// for `<`, strings for `starts_with`, a list for `in`), and every `matches` regex compiles and
+// cannot backtrack exponentially (src/check/regex-safety.ts).
 import type { CompareCond, Cond, Policy, Value } from "../../syntax/ast.ts";
 import { CAPABILITIES } from "../../syntax/vocabulary.ts";
+import { catastrophicRegex } from "../regex-safety.ts";
 import { didYouMean } from "../../util/edit-distance.ts";
 import type { CheckContext } from "../context.ts";
 import { declsOf, rulesOf } from "../walk.ts";
@@ -73,6 +75,14 @@ function checkRegex(value: Value & { kind: "string" }, ctx: CheckContext): void 
   } catch (e) {
     const reason = (e instanceof Error ? e.message : String(e)).replace(/^Invalid regular expression: (\/.*\/[a-z]*: )?/i, "").toLowerCase();
     ctx.error("SY2029", "invalid regular expression", value.span, `this pattern does not compile: ${reason}`, { help: "fix the pattern; backslashes must be doubled inside a string (`\\\\d`)" });
+    return;
+  }
+  const problem = catastrophicRegex(value.value);
+  if (problem) {
+    ctx.error("SY2036", `regular expression \`${value.value}\` can take exponential time`, value.span, problem, {
+      notes: ["it is matched against client-controlled text on every request, so one header could stall the gateway"],
+      help: "repeat a group only when its rounds cannot overlap: `(-[a-z]+)*`, not `(a+)+`; or drop the outer repetition",
+    });
   }
 }
 

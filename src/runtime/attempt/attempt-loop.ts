@@ -63,7 +63,7 @@ export async function runCandidates<T>(ctx: RequestCtx, candidates: ModelEntry[]
       try {
         result = await exec(entry, run, handle);
       } catch (err) {
-        result = { ok: false, failure: classifyError(run.abortReason ?? err, secretFor(ctx, entry)) };
+        result = { ok: false, failure: classifyError(run.abortReason ?? err, ctx.core.redactor) };
       }
       if (result.ok) return { kind: "ok", value: result.value, status: result.status, handle, index: i };
       if (run.clientGone || ctx.signal.aborted) {

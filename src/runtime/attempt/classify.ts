@@ -1,7 +1,8 @@
 // Turns whatever an attempt ended with (an adapter's UpstreamError, our own timeout, a client
 // abort, or an unexpected throw) into one Failure the retry and breaker logic can reason about.
-// Messages are shortened and scrubbed of the provider key before they go anywhere.
+// Messages are scrubbed of every configured secret and shortened before they go anywhere.
 import type { FailureClass } from "../../syntax/vocabulary.ts";
+import type { Redactor } from "../redactor.ts";
 import { UpstreamError } from "../upstream.ts";
 
 export type TimeoutPhase = "connect" | "first_token" | "idle" | "total";
@@ -41,9 +42,9 @@ export function statusClass(status: number): FailureClass {
 
 const MAX_MESSAGE = 300;
 
-export function scrub(message: string, secret: string | undefined): string {
-  let m = message;
-  if (secret && secret.length >= 4) m = m.split(secret).join("***");
+/** Redacts before shortening, so a cut can never leave a secret's tail behind unrecognised. */
+export function scrub(message: string, redactor: Redactor): string {
+  const m = redactor.redact(message);
   return m.length > MAX_MESSAGE ? `${m.slice(0, MAX_MESSAGE)}…` : m;
 }
 
@@ -51,13 +52,13 @@ export function timeoutFailure(phase: TimeoutPhase): Failure {
   return { cls: "timeout", status: null, message: `${phase.replace("_", " ")} timeout`, retryAfterMs: null, code: phase };
 }
 
-export function classifyError(err: unknown, secret: string | undefined): Failure {
+export function classifyError(err: unknown, redactor: Redactor): Failure {
   if (err instanceof DeadlineExceeded) return timeoutFailure(err.phase === "grace" ? "idle" : err.phase);
   if (err instanceof UpstreamError) {
     return {
       cls: err.cls,
       status: err.status,
-      message: scrub(err.message, secret),
+      message: scrub(err.message, redactor),
       retryAfterMs: err.retryAfterMs,
       code: err.code,
     };
@@ -68,7 +69,7 @@ export function classifyError(err: unknown, secret: string | undefined): Failure
   return {
     cls: looksLikeConnect ? "connect" : "server",
     status: null,
-    message: scrub(`adapter error: ${message}`, secret),
+    message: scrub(`adapter error: ${message}`, redactor),
     retryAfterMs: null,
     code: null,
   };

@@ -7,6 +7,7 @@ import type { Failure } from "../attempt/classify.ts";
 import type { ClientWatch } from "../attempt/client-watch.ts";
 import type { RequestNeeds } from "../plan/needs.ts";
 import type { Ports } from "../ports.ts";
+import { policyRedactor, type Redactor } from "../redactor.ts";
 import { adoptState } from "../state/runtime-state.ts";
 import { StickyMap } from "../state/sticky-map.ts";
 import { buildTables, type Tables } from "../plan/tables.ts";
@@ -18,6 +19,8 @@ export interface Core {
   state: RuntimeState;
   sticky: StickyMap;
   checkpoints: Map<string, StreamCheckpoint>;
+  /** Scrubs this policy's secrets from failure messages; built once per policy load. */
+  redactor: Redactor;
 }
 
 /** Sticky-session entries kept (least recently used go first). */
@@ -29,7 +32,7 @@ export function buildCore(opts: EngineOptions, observer: Observer): Core {
   const state = adoptState(graph, opts.state);
   const sticky = new StickyMap(STICKY_CAPACITY, state.sticky);
   const tables = buildTables(graph, state, adapters, (key, from, to) => observer.breaker?.(key, from, to, ports.clock.now()));
-  return { ports, observer, tables, state, sticky, checkpoints: new Map() };
+  return { ports, observer, tables, state, sticky, checkpoints: new Map(), redactor: policyRedactor(graph, ports.secrets) };
 }
 
 export interface RequestCtx {

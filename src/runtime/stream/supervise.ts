@@ -4,7 +4,7 @@
 // continues the delivered text seamlessly (onBreak `continue`), or the client gets an error event.
 import { estimateUsage } from "../state/accounting.ts";
 import type { StreamCheckpoint, StreamEvent } from "../api.ts";
-import { secretFor, runCandidates, type LoopResult } from "../attempt/attempt-loop.ts";
+import { runCandidates, type LoopResult } from "../attempt/attempt-loop.ts";
 import type { AttemptHandle } from "../state/accounting.ts";
 import { streamExec, MAX_MALFORMED_IN_A_ROW, type BodyFor, type StreamStart } from "../attempt/chat-attempt.ts";
 import { hasFinish, modelSplicer, normalizeChunk, queuedChunks, rawJsonOf, setRawJson, type QueuedChunks } from "./chunks.ts";
@@ -223,7 +223,7 @@ async function* supervise(plan: StreamPlan, start: Start, side: { take: () => St
         if (seg.finished) return FINISHED; // the answer is complete; only the tail went wrong
         const reason = run.abortReason;
         if (!reason && err instanceof UpstreamError && err.cls === "malformed" && ++seg.malformed <= MAX_MALFORMED_IN_A_ROW) continue;
-        const failure = classifyError(reason instanceof DeadlineExceeded ? reason : err, secretFor(ctx, seg.handle.entry));
+        const failure = classifyError(reason instanceof DeadlineExceeded ? reason : err, ctx.core.redactor);
         return { kind: "broken", failure };
       }
       if (r.done) {
