@@ -7,7 +7,7 @@ import type { GatewayCore, RequestContext } from "./context.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
 import { outcomeHeaders, overheadMs } from "./outcome-headers.ts";
 import { ChatBody, EmbeddingsBody, validate } from "./schemas.ts";
-import { sseBody } from "./sse-stream.ts";
+import { sseBody, type SseFrames } from "./sse-stream.ts";
 
 type Endpoint = "chat" | "embeddings";
 
@@ -35,7 +35,7 @@ async function admit(core: GatewayCore, ctx: RequestContext, endpoint: Endpoint)
 }
 
 /** Links the client's disconnect to the engine request. */
-function abortOnDisconnect(req: Request): AbortController {
+export function abortOnDisconnect(req: Request): AbortController {
   const abort = new AbortController();
   if (req.signal.aborted) abort.abort(req.signal.reason);
   else req.signal.addEventListener("abort", () => abort.abort(req.signal.reason), { once: true });
@@ -71,7 +71,15 @@ export async function handleChat(core: GatewayCore, ctx: RequestContext): Promis
   return streamResponse(core, ctx, outcome, abort ?? abortOnDisconnect(ctx.req), engineStartedAt);
 }
 
-async function streamResponse(core: GatewayCore, ctx: RequestContext, outcome: Extract<ChatOutcome, { kind: "stream" }>, abort: AbortController, engineStartedAt: number): Promise<Response> {
+/** A running engine stream as an SSE response; `frames` writes another dialect's events (OpenAI chunks when absent). */
+export async function streamResponse(
+  core: GatewayCore,
+  ctx: RequestContext,
+  outcome: Extract<ChatOutcome, { kind: "stream" }>,
+  abort: AbortController,
+  engineStartedAt: number,
+  dialect: { endpoint: "chat" | "messages"; frames?: SseFrames } = { endpoint: "chat" },
+): Promise<Response> {
   const clock = core.ports.clock;
   const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), true), true);
   const release = core.hold();
@@ -79,12 +87,13 @@ async function streamResponse(core: GatewayCore, ctx: RequestContext, outcome: E
   let ttftMs: number | null = null;
   const body = await sseBody(outcome.events, {
     abort,
+    frames: dialect.frames,
     onFirstChunk: () => {
       ttftMs = clock.now() - ctx.receivedAt;
     },
     onEnd: (end) => {
       const error = end === "done" ? null : end === "cancelled" ? "client_cancelled" : (outcome.meta.errorClass ?? "stream_error");
-      core.finish(ctx, { endpoint: "chat", status: 200, meta: outcome.meta, stream: true, ttftMs, engineStartedAt, error });
+      core.finish(ctx, { endpoint: dialect.endpoint, status: 200, meta: outcome.meta, stream: true, ttftMs, engineStartedAt, error });
       release();
     },
   });

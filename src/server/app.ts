@@ -8,6 +8,7 @@ import type { Ports, SecretSource } from "../runtime/ports.ts";
 import type { AdapterSet } from "../runtime/upstream.ts";
 import { handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
 import { handleChat, handleEmbeddings } from "./api-handlers.ts";
+import { handleCountTokens, handleMessages } from "./dialects/messages/handler.ts";
 import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext } from "./context.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
 import { clientAllowed } from "./auth.ts";
@@ -52,6 +53,8 @@ type Handler = (core: GatewayCore, ctx: RequestContext) => Response | Promise<Re
 const API_ROUTES: Record<string, Record<string, Handler>> = {
   "/chat/completions": { POST: handleChat },
   "/embeddings": { POST: handleEmbeddings },
+  "/messages": { POST: handleMessages },
+  "/messages/count_tokens": { POST: handleCountTokens },
   "/models": { GET: handleModels },
 };
 

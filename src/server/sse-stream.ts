@@ -1,8 +1,9 @@
-// Turns the engine's StreamEvents into an OpenAI-style SSE body. Each event leaves as soon as the
+// Turns the engine's StreamEvents into an SSE body: OpenAI-style by default, another dialect's
+// events when the caller passes its frames (see dialects/). Each event leaves as soon as the
 // engine yields it (never held back behind a slow upstream); an error ends the stream without
 // `[DONE]` so a broken stream can never look like a complete one; a cancelled body aborts the
 // engine request.
-import type { StreamEvent } from "../runtime/api.ts";
+import type { OpenAIErrorBody, StreamEvent } from "../runtime/api.ts";
 import { rawJsonOf } from "../runtime/chunks.ts";
 import { readyEvents } from "../runtime/stream.ts";
 import type { ChatChunk } from "../runtime/upstream.ts";
@@ -17,6 +18,17 @@ export interface SseOptions {
   onFirstChunk?(): void;
   /** Called exactly once, when the body ends for any reason. */
   onEnd(end: StreamEnd): void;
+  /** How events are written; OpenAI chat chunks when absent. */
+  frames?: SseFrames;
+}
+
+/** A dialect's SSE text for each engine event (may be "" when an event maps to nothing). */
+export interface SseFrames {
+  chunk(chunk: ChatChunk): string;
+  /** The normal end: whatever closes the dialect's stream. */
+  done(): string;
+  /** A terminal error: the dialect's error event, never its success end. */
+  error(error: OpenAIErrorBody): string;
 }
 
 const DONE = "data: [DONE]\n\n";
@@ -31,6 +43,8 @@ function chunkFrame(chunk: ChatChunk): string {
   const raw = rawJsonOf(chunk);
   return raw === undefined ? frame(chunk) : `data: ${raw}\n\n`;
 }
+
+const OPENAI_FRAMES: SseFrames = { chunk: chunkFrame, done: () => DONE, error: frame };
 
 /** Text gathered from events already in memory before it is written anyway. */
 const MAX_BATCH_CHARS = 8 * 1024;
@@ -61,6 +75,7 @@ async function settlesSoon(p: Promise<unknown>): Promise<boolean> {
 export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptions): Promise<string | ReadableStream<Uint8Array>> {
   const iterator = events[Symbol.asyncIterator]();
   const ready = readyEvents(events);
+  const frames = opts.frames ?? OPENAI_FRAMES;
   let ended = false;
   let sentChunk = false;
   const end = (how: StreamEnd): void => {
@@ -77,10 +92,10 @@ export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptio
         sentChunk = true;
         opts.onFirstChunk?.();
       }
-      return chunkFrame(event.chunk);
+      return frames.chunk(event.chunk);
     }
     over = event.type === "done" ? "done" : "error";
-    return event.type === "done" ? DONE : frame(event.error);
+    return event.type === "done" ? frames.done() : frames.error(event.error);
   };
   /** The settled `next()`'s text, with the events the engine already holds after it (up to the bound). */
   const renderFrom = async (pending: Promise<IteratorResult<StreamEvent>>): Promise<string> => {
@@ -93,7 +108,7 @@ export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptio
     if (next.done) {
       // The engine promised a terminal event; ending silently would look like a complete stream.
       over = "error";
-      return frame(errorBody("the stream ended without completing", "upstream_error", "stream_incomplete"));
+      return frames.error(errorBody("the stream ended without completing", "upstream_error", "stream_incomplete"));
     }
     let text = renderEvent(next.value);
     while (over === null && ready !== null && text.length < MAX_BATCH_CHARS) {
