@@ -108,11 +108,13 @@ export function checkBody<T>(schema: v.GenericSchema<unknown, T>, input: unknown
   return { ok: false, message: describeIssue(issuePath(issue.path), issue) };
 }
 
+/** The innermost issue, its path made whole: a union's own issues carry paths relative to the union. */
 function deepest(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown> {
   let best = issue;
   for (const inner of issue.issues ?? []) {
     const candidate = deepest(inner);
-    if ((candidate.path?.length ?? 0) > (best.path?.length ?? 0)) best = candidate;
+    const path = [...(issue.path ?? []), ...(candidate.path ?? [])];
+    if (path.length > (best.path?.length ?? 0)) best = { ...candidate, path: path as v.BaseIssue<unknown>["path"] };
   }
   return best;
 }
