@@ -10,6 +10,8 @@ import { fromOpenAIError } from "./errors.ts";
 import { anthropicUsage, stopInfo, type StopInfo } from "./from-chat.ts";
 
 type Json = Record<string, unknown>;
+type Choice = ChatChunk["choices"][number];
+type BlockKind = "text" | "thinking" | "tool_use";
 
 export interface MessagesStreamOptions {
   id: string;
@@ -24,102 +26,111 @@ function event(type: string, data: Json): string {
   return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-type BlockKind = "text" | "thinking" | "tool_use";
+function blockDelta(index: number, delta: Json): string {
+  return event("content_block_delta", { type: "content_block_delta", index, delta });
+}
 
-export function messagesFrames(opts: MessagesStreamOptions): SseFrames {
-  let started = false;
-  let nextIndex = 0;
-  let open: { index: number; kind: BlockKind } | null = null;
-  const toolBlocks = new Map<number, number>(); // chat tool_calls index → content block index
-  let stop: StopInfo | null = null;
-  let usage: Usage | null = null;
+/** One stream's translation state; a new one per response. */
+class MessagesStream implements SseFrames {
+  #started = false;
+  #nextIndex = 0;
+  #open: { index: number; kind: BlockKind } | null = null;
+  readonly #toolBlocks = new Map<number, number>(); // chat tool_calls index → content block index
+  #stop: StopInfo | null = null;
+  #usage: Usage | null = null;
 
-  const start = (model: unknown): string => {
-    started = true;
+  constructor(private readonly opts: MessagesStreamOptions) {}
+
+  chunk(chunk: ChatChunk): string {
+    let out = this.#started ? "" : this.#start(chunk.model);
+    if (chunk.usage) this.#usage = chunk.usage;
+    // Messages has one answer per request; the translation never asks chat for more (n).
+    for (const c of chunk.choices) if (c.index === 0) out += this.#choice(c);
+    return out;
+  }
+
+  done(): string {
+    let out = this.#started ? "" : this.#start(null);
+    out += this.#close();
+    const stop = this.#stop ?? stopInfo("stop", null, []);
+    out += event("message_delta", { type: "message_delta", delta: { stop_reason: stop.stop_reason, stop_sequence: stop.stop_sequence }, usage: anthropicUsage(this.#usage) });
+    return out + event("message_stop", { type: "message_stop" });
+  }
+
+  error(error: OpenAIErrorBody): string {
+    // The answer broke after it started: a server-side failure, whatever the upstream's status was.
+    return event("error", fromOpenAIError(500, error) as unknown as Json);
+  }
+
+  #start(model: unknown): string {
+    this.#started = true;
     const message = {
-      id: opts.id,
+      id: this.opts.id,
       type: "message",
       role: "assistant",
-      model: typeof model === "string" && model ? model : opts.model,
+      model: typeof model === "string" && model ? model : this.opts.model,
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: opts.inputTokens, output_tokens: 0 },
+      usage: { input_tokens: this.opts.inputTokens, output_tokens: 0 },
     };
     return event("message_start", { type: "message_start", message }) + event("ping", { type: "ping" });
-  };
-  const close = (): string => {
-    if (open === null) return "";
-    const index = open.index;
-    open = null;
+  }
+
+  #close(): string {
+    if (this.#open === null) return "";
+    const index = this.#open.index;
+    this.#open = null;
     return event("content_block_stop", { type: "content_block_stop", index });
-  };
-  /** Opens a block of `kind` unless one is open already; returns the events and its index. */
-  const ensure = (kind: "text" | "thinking"): [string, number] => {
-    if (open?.kind === kind) return ["", open.index];
-    let out = close();
-    open = { index: nextIndex++, kind };
-    const block = kind === "text" ? { type: "text", text: "" } : { type: "thinking", thinking: "", signature: "" };
-    out += event("content_block_start", { type: "content_block_start", index: open.index, content_block: block });
-    return [out, open.index];
-  };
-  const delta = (index: number, d: Json): string => event("content_block_delta", { type: "content_block_delta", index, delta: d });
+  }
 
-  const toolCall = (raw: unknown): string => {
-    const call = (raw ?? {}) as Json;
-    const fn = (call.function ?? {}) as Json;
-    const key = typeof call.index === "number" ? call.index : 0;
-    let out = "";
-    let index = toolBlocks.get(key);
-    if (index === undefined) {
-      out += close();
-      index = nextIndex++;
-      toolBlocks.set(key, index);
-      open = { index, kind: "tool_use" };
-      const block = { type: "tool_use", id: String(call.id ?? `toolu_${opts.id}_${index}`), name: String(fn.name ?? ""), input: {} };
-      out += event("content_block_start", { type: "content_block_start", index, content_block: block });
-    }
-    // Arguments for a call whose block was already stopped (chat may interleave calls) keep their
-    // own index: the SDKs accumulate input by index.
-    if (typeof fn.arguments === "string" && fn.arguments) out += delta(index, { type: "input_json_delta", partial_json: fn.arguments });
-    return out;
-  };
+  /** Stops the open block and starts a new one at the next index. */
+  #begin(kind: BlockKind, block: Json): [string, number] {
+    const out = this.#close();
+    const index = this.#nextIndex++;
+    this.#open = { index, kind };
+    return [out + event("content_block_start", { type: "content_block_start", index, content_block: block }), index];
+  }
 
-  const choice = (c: ChatChunk["choices"][number]): string => {
+  /** The open block of `kind` (text and thinking go on in the same block), or a new one. */
+  #ensure(kind: "text" | "thinking"): [string, number] {
+    if (this.#open?.kind === kind) return ["", this.#open.index];
+    return this.#begin(kind, kind === "text" ? { type: "text", text: "" } : { type: "thinking", thinking: "", signature: "" });
+  }
+
+  #choice(c: Choice): string {
     const d = c.delta;
     let out = "";
     if (typeof d.reasoning_content === "string" && d.reasoning_content) {
-      const [opened, index] = ensure("thinking");
-      out += opened + delta(index, { type: "thinking_delta", thinking: d.reasoning_content });
+      const [opened, index] = this.#ensure("thinking");
+      out += opened + blockDelta(index, { type: "thinking_delta", thinking: d.reasoning_content });
     }
     if (typeof d.content === "string" && d.content) {
-      const [opened, index] = ensure("text");
-      out += opened + delta(index, { type: "text_delta", text: d.content });
+      const [opened, index] = this.#ensure("text");
+      out += opened + blockDelta(index, { type: "text_delta", text: d.content });
     }
-    if (Array.isArray(d.tool_calls)) for (const call of d.tool_calls) out += toolCall(call);
-    if (c.finish_reason) stop = stopInfo(c.finish_reason, (c as Json).stop_reason, opts.stopSequences);
+    if (Array.isArray(d.tool_calls)) for (const call of d.tool_calls) out += this.#toolCall((call ?? {}) as Json);
+    if (c.finish_reason) this.#stop = stopInfo(c.finish_reason, (c as Json).stop_reason, this.opts.stopSequences);
     return out;
-  };
+  }
 
-  return {
-    chunk(chunk) {
-      let out = started ? "" : start(chunk.model);
-      if (chunk.usage) usage = chunk.usage;
-      // Messages has one answer per request; the translation never asks chat for more (n).
-      for (const c of chunk.choices) if (c.index === 0) out += choice(c);
-      return out;
-    },
-    done() {
-      let out = started ? "" : start(null);
-      out += close();
-      const final = anthropicUsage(usage);
-      const delta = { stop_reason: (stop ?? stopInfo("stop", null, [])).stop_reason, stop_sequence: stop?.stop_sequence ?? null };
-      out += event("message_delta", { type: "message_delta", delta, usage: final });
-      return out + event("message_stop", { type: "message_stop" });
-    },
-    error(error: OpenAIErrorBody) {
-      // Status 500 semantics: the answer broke inside the gateway or upstream after it started.
-      return event("error", fromOpenAIError(500, error) as unknown as Json);
-    },
-  };
+  #toolCall(call: Json): string {
+    const fn = (call.function ?? {}) as Json;
+    const key = typeof call.index === "number" ? call.index : 0;
+    let out = "";
+    let index = this.#toolBlocks.get(key);
+    if (index === undefined) {
+      const id = typeof call.id === "string" && call.id ? call.id : `toolu_${this.opts.id}_${this.#nextIndex}`;
+      [out, index] = this.#begin("tool_use", { type: "tool_use", id, name: String(fn.name ?? ""), input: {} });
+      this.#toolBlocks.set(key, index);
+    }
+    // Arguments for a call whose block was already stopped (chat may interleave calls) keep their
+    // own index: the SDKs accumulate input by index.
+    if (typeof fn.arguments === "string" && fn.arguments) out += blockDelta(index, { type: "input_json_delta", partial_json: fn.arguments });
+    return out;
+  }
+}
+
+export function messagesFrames(opts: MessagesStreamOptions): SseFrames {
+  return new MessagesStream(opts);
 }
