@@ -155,6 +155,25 @@ describe("messages → a fake Anthropic upstream", () => {
     expect(sent[2]).toEqual({ role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6", content: "sunny, 20C" }] });
   });
 
+  test("which stop sequence ended the answer survives the round trip, streamed and not", async () => {
+    const reply = { ...anthropicMessage([{ type: "text", text: "one two" }], "stop_sequence"), stop_sequence: "THREE" };
+    const events = [
+      { type: "message_start", message: { ...reply, content: [], stop_reason: null, stop_sequence: null } },
+      { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+      { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "one two" } },
+      { type: "content_block_stop", index: 0 },
+      { type: "message_delta", delta: { stop_reason: "stop_sequence", stop_sequence: "THREE" }, usage: { output_tokens: 2 } },
+      { type: "message_stop" },
+    ];
+    const streamed = () => new Response(events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join(""), { headers: { "content-type": "text/event-stream" } });
+    const { client } = rigWith((n) => (n === 0 ? json(reply) : streamed()), "anthropic");
+    const params = { model: "r", max_tokens: 20, stop_sequences: ["THREE"], messages: [{ role: "user" as const, content: "count" }] };
+    const whole = await client.messages.create(params);
+    expect([whole.stop_reason, whole.stop_sequence]).toEqual(["stop_sequence", "THREE"]);
+    const final = await client.messages.stream(params).finalMessage();
+    expect([final.stop_reason, final.stop_sequence]).toEqual(["stop_sequence", "THREE"]);
+  });
+
   test("an image reaches Anthropic as an image block again", async () => {
     const { up, client } = rigWith(() => anthropicFixture("anthropic-text"), "anthropic");
     const stream = client.messages.stream({ model: "r", max_tokens: 100, messages: [{ role: "user", content: [{ type: "image", source: { type: "base64", media_type: "image/png", data: PNG } }, { type: "text", text: "what?" }] }] });
