@@ -30,11 +30,21 @@ function blockDelta(index: number, delta: Json): string {
   return event("content_block_delta", { type: "content_block_delta", index, delta });
 }
 
+/**
+ * Text and thinking deltas are nearly every event of a stream: their frame is the block's fixed
+ * text around one JSON string, built once per block instead of serialising an object per event.
+ */
+function deltaFrame(index: number, kind: "text" | "thinking"): [string, string] {
+  const field = kind === "text" ? "text" : "thinking";
+  const head = `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"${kind}_delta","${field}":`;
+  return [head, "}}\n\n"];
+}
+
 /** One stream's translation state; a new one per response. */
 class MessagesStream implements SseFrames {
   #started = false;
   #nextIndex = 0;
-  #open: { index: number; kind: BlockKind } | null = null;
+  #open: { index: number; kind: BlockKind; frame: [string, string] | null } | null = null;
   readonly #toolBlocks = new Map<number, number>(); // chat tool_calls index → content block index
   #stop: StopInfo | null = null;
   #usage: Usage | null = null;
@@ -88,27 +98,23 @@ class MessagesStream implements SseFrames {
   #begin(kind: BlockKind, block: Json): [string, number] {
     const out = this.#close();
     const index = this.#nextIndex++;
-    this.#open = { index, kind };
+    this.#open = { index, kind, frame: kind === "tool_use" ? null : deltaFrame(index, kind) };
     return [out + event("content_block_start", { type: "content_block_start", index, content_block: block }), index];
   }
 
-  /** The open block of `kind` (text and thinking go on in the same block), or a new one. */
-  #ensure(kind: "text" | "thinking"): [string, number] {
-    if (this.#open?.kind === kind) return ["", this.#open.index];
-    return this.#begin(kind, kind === "text" ? { type: "text", text: "" } : { type: "thinking", thinking: "", signature: "" });
+  /** A text or thinking delta, in the open block of its kind (continued text goes on in the same block) or a new one. */
+  #delta(kind: "text" | "thinking", piece: string): string {
+    let out = "";
+    if (this.#open?.kind !== kind) [out] = this.#begin(kind, kind === "text" ? { type: "text", text: "" } : { type: "thinking", thinking: "", signature: "" });
+    const [head, tail] = this.#open!.frame!;
+    return out + head + JSON.stringify(piece) + tail;
   }
 
   #choice(c: Choice): string {
     const d = c.delta;
     let out = "";
-    if (typeof d.reasoning_content === "string" && d.reasoning_content) {
-      const [opened, index] = this.#ensure("thinking");
-      out += opened + blockDelta(index, { type: "thinking_delta", thinking: d.reasoning_content });
-    }
-    if (typeof d.content === "string" && d.content) {
-      const [opened, index] = this.#ensure("text");
-      out += opened + blockDelta(index, { type: "text_delta", text: d.content });
-    }
+    if (typeof d.reasoning_content === "string" && d.reasoning_content) out += this.#delta("thinking", d.reasoning_content);
+    if (typeof d.content === "string" && d.content) out += this.#delta("text", d.content);
     if (Array.isArray(d.tool_calls)) for (const call of d.tool_calls) out += this.#toolCall((call ?? {}) as Json);
     if (c.finish_reason) this.#stop = stopInfo(c.finish_reason, (c as Json).stop_reason, this.opts.stopSequences);
     return out;
