@@ -78,6 +78,7 @@ export function describeIssue(path: string | null, issue: v.BaseIssue<unknown>):
   if (path === null) return "request body must be a json object";
   if (issue.received === "undefined" && issue.kind === "schema") return `\`${path}\` is required`;
   if (issue.type === "min_length" && issue.requirement === 1) return `\`${path}\` must not be empty`;
-  const expected = issue.expected ? `expected ${issue.expected}` : issue.message.toLowerCase();
-  return `invalid \`${path}\`: ${expected}, received ${issue.received}`;
+  // valibot's own message already says what it received ("Invalid integer: Received 5.5").
+  if (!issue.expected) return `invalid \`${path}\`: ${issue.message.toLowerCase()}`;
+  return `invalid \`${path}\`: expected ${issue.expected}, received ${issue.received}`;
 }

@@ -117,6 +117,8 @@ describe("/v1/messages bad input", () => {
     const { max_tokens: _, stream: __, ...noMax } = ask;
     await expectError(await post(r, noMax), 400, "invalid_request_error", "`max_tokens` is required");
     await expectError(await post(r, { ...noMax, max_tokens: 0 }), 400, "invalid_request_error", "`max_tokens`");
+    const fraction = await post(r, { ...noMax, max_tokens: 5.5 });
+    expect(((await fraction.json()) as { error: { message: string } }).error.message).toBe("invalid `max_tokens`: invalid integer: received 5.5");
     await expectError(await post(r, { ...noMax, max_tokens: 5, messages: [{ role: "user", content: [{ type: "document", source: {} }] }] }), 400, "invalid_request_error", "`messages[0].content[0].type`");
     const badImage = { type: "image", source: { type: "base64", media_type: "image/bmp", data: "AA" } };
     await expectError(await post(r, { ...noMax, max_tokens: 5, messages: [{ role: "user", content: [badImage] }] }), 400, "invalid_request_error", "`messages[0].content[0].source.media_type`");
@@ -125,6 +127,29 @@ describe("/v1/messages bad input", () => {
     await expectError(await post(r, { ...ask, model: "nope" }), 404, "not_found_error", "`r`");
     expect(r.logs.length).toBeGreaterThan(0);
     expect(up().calls).toHaveLength(0);
+  });
+
+  test("hostile shapes and an oversized body are 4xx in Anthropic's shape, never a 500", async () => {
+    const r = rig(up(), up());
+    const hostile: unknown[] = [
+      [],
+      { model: "r", max_tokens: 5, messages: "hi" },
+      { model: "r", max_tokens: 5, messages: [null] },
+      { model: "r", max_tokens: 5, messages: [{ role: "user", content: null }] },
+      { model: "r", max_tokens: 5, messages: [{ role: "system", content: "x" }] },
+      { model: "r", max_tokens: 5, system: 5, messages: [{ role: "user", content: "x" }] },
+      { model: "r", max_tokens: 5, messages: [{ role: "assistant", content: [{ type: "tool_use", id: "t", name: "f", input: "not an object" }] }] },
+      { model: "r", max_tokens: 5, thinking: { type: "enabled" }, messages: [{ role: "user", content: "x" }] },
+      { model: "r", max_tokens: 5.5, messages: [{ role: "user", content: "x" }] },
+    ];
+    for (const body of hostile) {
+      const res = await post(r, body);
+      expect(res.status).toBe(400);
+      const json = (await res.json()) as { type: string; error: { type: string; message: string } };
+      expect(json).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
+      expect(json.error.message).not.toContain("    at ");
+    }
+    await expectError(await post(r, { ...ask, messages: [{ role: "user", content: "x".repeat(1_100_000) }] }), 413, "request_too_large", "larger than the limit");
   });
 
   test("the SDK gets its typed errors: bad request, not found, authentication", async () => {
