@@ -6,6 +6,7 @@
 //                      real gateway (200 extra events minus none, per event) vs JSON.parse of one event
 //   gateway request    the whole app in-process (auth, body, schema, engine, adapter, metrics, log)
 //                                                          vs a thin handler doing the same I/O
+//   messages           /v1/messages (translation both ways) vs /v1/chat/completions on the same gateway
 //   compile            1,000 routes / 5,000 models (bench/compile-bench.ts's generator) vs a JSON
 //                      round trip of the graph
 //   simulate           bench/simulate-bench.ts, run as is
@@ -15,7 +16,7 @@ import { defaultAdapters } from "../src/providers/index.ts";
 import { buildCore } from "../src/runtime/flow/context.ts";
 import { decideChat } from "../src/runtime/plan/decide.ts";
 import { generatePolicy } from "./compile-bench.ts";
-import { benchPolicy, CONTENT_EVENT, hundredRulePolicy, requestBody } from "./lib/fixtures.ts";
+import { benchPolicy, CONTENT_EVENT, hundredRulePolicy, messagesBody, requestBody } from "./lib/fixtures.ts";
 import { benchPorts, chatRequest, compileOrThrow, inProcessGateway, instantTransport, streamOf, thinHandler } from "./lib/in-process.ts";
 
 const QUICK = { min_cpu_time: 400e6, min_samples: 30 } as const; // ns of samples per measurement
@@ -79,6 +80,23 @@ async function gatewayRequest(): Promise<void> {
   if (logLines() === 0) throw new Error("gateway bench: no log lines were written");
 }
 
+/** The Anthropic front door's own cost: same engine, same upstream reply, translated both ways. */
+async function messagesRequest(): Promise<void> {
+  const graph = compileOrThrow(benchPolicy("http://upstream.local/v1"));
+  const { gateway } = inProcessGateway(graph, instantTransport(streamOf(EXTRA_EVENTS)));
+  for (const stream of [false, true]) {
+    const messages = messagesBody("chat", stream);
+    const chat = requestBody("chat", stream);
+    // Alternated and the best of two each: whichever runs first pays for warming the shared engine.
+    const chatRun = async () => avg(async () => drain(await gateway.fetch(chatRequest(chat))));
+    const messagesRun = async () => avg(async () => drain(await gateway.fetch(chatRequest(messages, "/v1/messages"))));
+    const [b1, m1, b2, m2] = [await chatRun(), await messagesRun(), await chatRun(), await messagesRun()];
+    const [baselineNs, ns] = [Math.min(b1, b2), Math.min(m1, m2)];
+    const what = stream ? `stream of ${EXTRA_EVENTS} events` : "non-stream";
+    rows.push({ name: `/v1/messages in-process, ${what}`, ns, baseline: "/v1/chat/completions, same gateway", baselineNs, target: "≤ 1.1×" });
+  }
+}
+
 async function compile(): Promise<void> {
   const source = generatePolicy();
   const first = compilePolicySource(source, "bench.route");
@@ -110,6 +128,7 @@ const wanted = (name: string): boolean => only.length === 0 || only.some((w) => 
 if (wanted("decision")) await decision();
 if (wanted("event")) await perEvent();
 if (wanted("gateway")) await gatewayRequest();
+if (wanted("messages")) await messagesRequest();
 if (wanted("compile")) await compile();
 printRows();
 console.log("");

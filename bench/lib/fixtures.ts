@@ -28,6 +28,11 @@ export function requestBody(model: string, stream: boolean): string {
   return JSON.stringify({ model, stream, messages: [{ role: "user", content: "Say hello in five words." }] });
 }
 
+/** The same request as `requestBody`, in Anthropic Messages form (for /v1/messages). */
+export function messagesBody(model: string, stream: boolean): string {
+  return JSON.stringify({ model, stream, max_tokens: 256, messages: [{ role: "user", content: "Say hello in five words." }] });
+}
+
 export function benchPolicy(upstreamBase: string): string {
   return `# Generated for the benchmarks: capability rules, a three-model failover chain, breakers, retries.
 defaults {

@@ -45,8 +45,8 @@ export function inProcessGateway(graph: Graph, transport: Transport): { gateway:
   return { gateway, logLines: () => lines };
 }
 
-export function chatRequest(body: string): Request {
-  return new Request("http://gateway.local/v1/chat/completions", {
+export function chatRequest(body: string, path = "/v1/chat/completions"): Request {
+  return new Request(`http://gateway.local${path}`, {
     method: "POST",
     body,
     headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), authorization: "Bearer bench" },

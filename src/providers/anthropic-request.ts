@@ -31,6 +31,8 @@ const Body = v.looseObject({
   max_completion_tokens: v.nullish(v.number()),
   temperature: v.nullish(v.number()),
   top_p: v.nullish(v.number()),
+  top_k: v.nullish(v.number()),
+  thinking: v.nullish(v.looseObject({ type: v.string() })),
   stop: v.nullish(v.union([v.string(), v.array(v.string())])),
   user: v.nullish(v.string()),
 });
@@ -161,6 +163,9 @@ export function toAnthropicRequest(raw: Record<string, unknown>, model: ModelNod
   // OpenAI's temperature runs 0–2, Anthropic's 0–1: clamp rather than let the upstream reject it.
   if (body.temperature != null) out.temperature = Math.min(1, Math.max(0, body.temperature));
   if (body.top_p != null) out.top_p = body.top_p;
+  // Not OpenAI fields, but Anthropic's own, as the /v1/messages front door carries them in the chat body.
+  if (body.top_k != null) out.top_k = body.top_k;
+  if (body.thinking != null) out.thinking = body.thinking;
   if (body.stop != null) out.stop_sequences = typeof body.stop === "string" ? [body.stop] : body.stop;
   if (body.user) out.metadata = { user_id: body.user };
   if (body.tools?.length) {

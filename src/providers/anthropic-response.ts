@@ -52,12 +52,21 @@ export function prefillStripper(trimmed: string): (text: string) => string {
   };
 }
 
+/**
+ * Which stop sequence ended the reply, as `stop_reason` on the choice (vLLM's field for it): chat
+ * has no standard place, and the /v1/messages front door reports it back as `stop_sequence`.
+ */
+export function matchedStop(sequence: unknown): { stop_reason?: string } {
+  return typeof sequence === "string" && sequence ? { stop_reason: sequence } : {};
+}
+
 const Block = v.looseObject({ type: v.string() });
 const Message = v.looseObject({
   id: v.optional(v.string(), ""),
   model: v.optional(v.string(), ""),
   content: v.array(Block),
   stop_reason: v.nullish(v.string()),
+  stop_sequence: v.nullish(v.string()),
   usage: v.optional(AnthropicUsage, {}),
 });
 
@@ -92,6 +101,7 @@ export function fromAnthropicMessage(value: unknown, prefillTrimmed: string, now
           ...(reasoning ? { reasoning_content: reasoning } : {}),
         },
         finish_reason: finishReason(message.stop_reason),
+        ...matchedStop(message.stop_sequence),
       },
     ],
     usage: toUsage(u.input_tokens ?? 0, u.cache_read_input_tokens ?? 0, u.cache_creation_input_tokens ?? 0, u.output_tokens ?? 0),

@@ -5,7 +5,7 @@
 import type { ChatChunk } from "../runtime/upstream.ts";
 import { UpstreamError } from "../runtime/upstream.ts";
 import { inBandError } from "./errors.ts";
-import { finishReason, prefillStripper, toUsage } from "./anthropic-response.ts";
+import { finishReason, matchedStop, prefillStripper, toUsage } from "./anthropic-response.ts";
 import type { EventTranslator } from "./sse-chunks.ts";
 
 type Json = Record<string, any>;
@@ -102,10 +102,13 @@ export function anthropicTranslator(opts: AnthropicStreamOptions): EventTranslat
         return { chunks: withRole(blockDelta(Number(data.index), (data.delta ?? {}) as Json)), done: false };
       case "message_delta": {
         takeUsage(data.usage);
-        const reason = finishReason((data.delta as Json | undefined)?.stop_reason);
+        const delta = (data.delta ?? {}) as Json;
+        const reason = finishReason(delta.stop_reason);
         if (!reason) return { chunks: [], done: false };
         finished = true;
-        return { chunks: withRole([chunk({}, reason)]), done: false };
+        const end = chunk({}, reason);
+        Object.assign(end.choices[0], matchedStop(delta.stop_sequence));
+        return { chunks: withRole([end]), done: false };
       }
       case "message_stop":
         return { chunks: finished ? usageChunk() : [], done: true };

@@ -50,3 +50,6 @@ function guard<F extends (...args: never[]) => void>(o: Observer, hook: F | unde
   };
   return safe as unknown as F;
 }
+
+/** What a chat body needs (capabilities, estimated prompt tokens): the engine's own reading, for front doors that report it (count_tokens). */
+export { inferChatNeeds } from "./plan/needs.ts";

@@ -1,13 +1,13 @@
 // POST /v1/chat/completions and /v1/embeddings: authenticate, read and validate the body, check the
 // route, hand the request to the engine and turn its outcome into an OpenAI-shaped response.
-import type { ChatOutcome, EmbeddingsOutcome, OutcomeMeta } from "../runtime/api.ts";
+import type { ChatOutcome, EmbeddingsOutcome, OpenAIErrorBody, OutcomeMeta } from "../runtime/api.ts";
 import { clientAllowed } from "./auth.ts";
 import { readJsonBody } from "./body.ts";
 import type { GatewayCore, RequestContext } from "./context.ts";
 import { errorBody, errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
 import { outcomeHeaders, overheadMs } from "./outcome-headers.ts";
 import { ChatBody, EmbeddingsBody, validate } from "./schemas.ts";
-import { sseBody } from "./sse-stream.ts";
+import { sseBody, type SseFrames } from "./sse-stream.ts";
 
 type Endpoint = "chat" | "embeddings";
 
@@ -35,7 +35,7 @@ async function admit(core: GatewayCore, ctx: RequestContext, endpoint: Endpoint)
 }
 
 /** Links the client's disconnect to the engine request. */
-function abortOnDisconnect(req: Request): AbortController {
+export function abortOnDisconnect(req: Request): AbortController {
   const abort = new AbortController();
   if (req.signal.aborted) abort.abort(req.signal.reason);
   else req.signal.addEventListener("abort", () => abort.abort(req.signal.reason), { once: true });
@@ -71,12 +71,20 @@ export async function handleChat(core: GatewayCore, ctx: RequestContext): Promis
   return streamResponse(core, ctx, outcome, abort ?? abortOnDisconnect(ctx.req), engineStartedAt);
 }
 
-async function streamResponse(core: GatewayCore, ctx: RequestContext, outcome: Extract<ChatOutcome, { kind: "stream" }>, abort: AbortController, engineStartedAt: number): Promise<Response> {
+/** A running engine stream as an SSE response; `frames` writes another dialect's events (OpenAI chunks when absent). */
+export async function streamResponse(
+  core: GatewayCore,
+  ctx: RequestContext,
+  outcome: Extract<ChatOutcome, { kind: "stream" }>,
+  abort: AbortController,
+  engineStartedAt: number,
+  dialect: { endpoint: "chat" | "messages"; frames?: SseFrames } = { endpoint: "chat" },
+): Promise<Response> {
   const clock = core.ports.clock;
   const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), true), true);
   // Shutdown may cut this stream once the drain time is over: the engine request is aborted (a
   // cancellation, which never counts against the provider) and the client gets an error event.
-  let cut: object | null = null;
+  let cut: OpenAIErrorBody | null = null;
   const release = core.hold(() => {
     cut ??= errorBody("the gateway is shutting down and ended this stream before it finished; retry the request", "server_error", "gateway_shutdown");
     abort.abort(new DOMException("the gateway is shutting down", "AbortError"));
@@ -86,12 +94,13 @@ async function streamResponse(core: GatewayCore, ctx: RequestContext, outcome: E
   const body = await sseBody(outcome.events, {
     abort,
     cutError: () => cut,
+    frames: dialect.frames,
     onFirstChunk: () => {
       ttftMs = clock.now() - ctx.receivedAt;
     },
     onEnd: (end) => {
       const error = end === "done" ? null : end === "cancelled" ? "client_cancelled" : end === "cut" ? "gateway_shutdown" : (outcome.meta.errorClass ?? "stream_error");
-      core.finish(ctx, { endpoint: "chat", status: 200, meta: outcome.meta, stream: true, ttftMs, engineStartedAt, error });
+      core.finish(ctx, { endpoint: dialect.endpoint, status: 200, meta: outcome.meta, stream: true, ttftMs, engineStartedAt, error });
       release();
     },
   });

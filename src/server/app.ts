@@ -9,6 +9,7 @@ import { policyRedactor } from "../runtime/redactor.ts";
 import type { AdapterSet } from "../runtime/upstream.ts";
 import { handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
 import { handleChat, handleEmbeddings } from "./api-handlers.ts";
+import { handleCountTokens, handleMessages } from "./dialects/messages/handler.ts";
 import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext } from "./context.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
 import { clientAllowed, metricsAllowed } from "./auth.ts";
@@ -59,6 +60,8 @@ type Handler = (core: GatewayCore, ctx: RequestContext) => Response | Promise<Re
 const API_ROUTES: Record<string, Record<string, Handler>> = {
   "/chat/completions": { POST: handleChat },
   "/embeddings": { POST: handleEmbeddings },
+  "/messages": { POST: handleMessages },
+  "/messages/count_tokens": { POST: handleCountTokens },
   "/models": { GET: handleModels },
 };
 

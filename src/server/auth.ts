@@ -25,10 +25,15 @@ export function constantTimeEquals(a: string, b: string): boolean {
   return timingSafeEqual(left, right);
 }
 
-/** True when the client may call the API: no keys configured, or the bearer matches one of them. */
+/** The client's key: the bearer token, or `x-api-key` as Anthropic's SDKs send it. */
+export function clientKey(req: Request): string | null {
+  return bearerToken(req) ?? (req.headers.get("x-api-key")?.trim() || null);
+}
+
+/** True when the client may call the API: no keys configured, or the client key matches one of them. */
 export function clientAllowed(req: Request, gateway: GatewayNode, secrets: SecretSource): boolean {
   if (gateway.clientKeyEnvs.length === 0) return true;
-  const token = bearerToken(req);
+  const token = clientKey(req);
   if (token === null) return false;
   let ok = false;
   for (const env of gateway.clientKeyEnvs) {

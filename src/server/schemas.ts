@@ -73,10 +73,12 @@ export function issuePath(path: readonly v.IssuePathItem[] | undefined): string 
   return out;
 }
 
-function describeIssue(path: string | null, issue: v.BaseIssue<unknown>): string {
+/** A readable message for a valibot issue at `path` (the field named in backticks). */
+export function describeIssue(path: string | null, issue: v.BaseIssue<unknown>): string {
   if (path === null) return "request body must be a json object";
   if (issue.received === "undefined" && issue.kind === "schema") return `\`${path}\` is required`;
   if (issue.type === "min_length" && issue.requirement === 1) return `\`${path}\` must not be empty`;
-  const expected = issue.expected ? `expected ${issue.expected}` : issue.message.toLowerCase();
-  return `invalid \`${path}\`: ${expected}, received ${issue.received}`;
+  // valibot's own message already says what it received ("Invalid integer: Received 5.5").
+  if (!issue.expected) return `invalid \`${path}\`: ${issue.message.toLowerCase()}`;
+  return `invalid \`${path}\`: expected ${issue.expected}, received ${issue.received}`;
 }

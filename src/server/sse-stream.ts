@@ -1,8 +1,9 @@
-// Turns the engine's StreamEvents into an OpenAI-style SSE body. Each event leaves as soon as the
+// Turns the engine's StreamEvents into an SSE body: OpenAI-style by default, another dialect's
+// events when the caller passes its frames (see dialects/). Each event leaves as soon as the
 // engine yields it (never held back behind a slow upstream); an error ends the stream without
 // `[DONE]` so a broken stream can never look like a complete one; a cancelled body aborts the
 // engine request; a stream the gateway itself cuts (shutdown) ends with an error event saying so.
-import type { StreamEvent } from "../runtime/api.ts";
+import type { OpenAIErrorBody, StreamEvent } from "../runtime/api.ts";
 import { readyEvents } from "../runtime/engine.ts";
 import { rawJsonOf, type ChatChunk } from "../runtime/upstream.ts";
 import { errorBody } from "./errors.ts";
@@ -22,7 +23,18 @@ export interface SseOptions {
    * then stops early), or null while it has not. Read only when the stream ends, so it costs no
    * event anything.
    */
-  cutError?(): object | null;
+  cutError?(): OpenAIErrorBody | null;
+  /** How events are written; OpenAI chat chunks when absent. */
+  frames?: SseFrames;
+}
+
+/** A dialect's SSE text for each engine event (may be "" when an event maps to nothing). */
+export interface SseFrames {
+  chunk(chunk: ChatChunk): string;
+  /** The normal end: whatever closes the dialect's stream. */
+  done(): string;
+  /** A terminal error: the dialect's error event, never its success end. */
+  error(error: OpenAIErrorBody): string;
 }
 
 const DONE = "data: [DONE]\n\n";
@@ -37,6 +49,8 @@ function chunkFrame(chunk: ChatChunk): string {
   const raw = rawJsonOf(chunk);
   return raw === undefined ? frame(chunk) : `data: ${raw}\n\n`;
 }
+
+const OPENAI_FRAMES: SseFrames = { chunk: chunkFrame, done: () => DONE, error: frame };
 
 /** Text gathered from events already in memory before it is written anyway. */
 const MAX_BATCH_CHARS = 8 * 1024;
@@ -67,6 +81,7 @@ async function settlesSoon(p: Promise<unknown>): Promise<boolean> {
 export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptions): Promise<string | ReadableStream<Uint8Array>> {
   const iterator = events[Symbol.asyncIterator]();
   const ready = readyEvents(events);
+  const frames = opts.frames ?? OPENAI_FRAMES;
   let ended = false;
   let sentChunk = false;
   const end = (how: StreamEnd): void => {
@@ -83,19 +98,19 @@ export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptio
         sentChunk = true;
         opts.onFirstChunk?.();
       }
-      return chunkFrame(event.chunk);
+      return frames.chunk(event.chunk);
     }
     if (event.type === "done") {
       over = "done";
-      return DONE;
+      return frames.done();
     }
     return endEarly(event.error);
   };
   /** The terminal error frame: the gateway's own reason when it cut the stream, else `error`'s. */
-  const endEarly = (error: object): string => {
+  const endEarly = (error: OpenAIErrorBody): string => {
     const cut = opts.cutError?.() ?? null;
     over = cut === null ? "error" : "cut";
-    return frame(cut ?? error);
+    return frames.error(cut ?? error);
   };
   /** The settled `next()`'s text, with the events the engine already holds after it (up to the bound). */
   const renderFrom = async (pending: Promise<IteratorResult<StreamEvent>>): Promise<string> => {

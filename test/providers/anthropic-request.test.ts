@@ -23,6 +23,11 @@ describe("anthropic request translation", () => {
     expect(translate({ messages: [{ role: "user", content: "x" }], stop: ["a", "b"] }).body.stop_sequences).toEqual(["a", "b"]);
   });
 
+  test("thinking and top_k (Anthropic's own fields, carried by the /v1/messages front door) are forwarded", () => {
+    const { body } = translate({ messages: [{ role: "user", content: "x" }], thinking: { type: "enabled", budget_tokens: 2048 }, top_k: 7 });
+    expect(body).toMatchObject({ thinking: { type: "enabled", budget_tokens: 2048 }, top_k: 7 });
+  });
+
   test("consecutive same-role turns merge; image parts become base64 or url sources", () => {
     const { body } = translate({
       messages: [

@@ -80,4 +80,11 @@ describe("prefill and reasoning", () => {
     expect(inferChatNeeds({ messages: [user], reasoning_effort: "high" }).mask & CAP_BIT.reasoning).toBe(CAP_BIT.reasoning);
     expect(inferChatNeeds({ messages: [user] }).mask & CAP_BIT.reasoning).toBe(0);
   });
+
+  test("Anthropic's `thinking` (carried by /v1/messages) needs reasoning unless it is disabled", () => {
+    const user = { role: "user", content: "think" };
+    expect(inferChatNeeds({ messages: [user], thinking: { type: "enabled", budget_tokens: 1024 } }).mask & CAP_BIT.reasoning).toBe(CAP_BIT.reasoning);
+    expect(inferChatNeeds({ messages: [user], thinking: { type: "adaptive" } }).mask & CAP_BIT.reasoning).toBe(CAP_BIT.reasoning);
+    expect(inferChatNeeds({ messages: [user], thinking: { type: "disabled" } }).mask & CAP_BIT.reasoning).toBe(0);
+  });
 });

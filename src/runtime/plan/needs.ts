@@ -51,8 +51,13 @@ export function inferChatNeeds(body: Json): RequestNeeds {
   // A trailing assistant message asks the model to continue it (prefill); reasoning controls ask for a reasoning model.
   const last = messages.length > 0 ? messages[messages.length - 1] : null;
   if (isObject(last) && last.role === "assistant") mask |= CAP_BIT.prefill;
-  if (body.reasoning_effort !== undefined || isObject(body.reasoning)) mask |= CAP_BIT.reasoning;
+  // `thinking` is how Anthropic Messages asks for it (carried into the chat body by the /v1/messages front door).
+  if (body.reasoning_effort !== undefined || isObject(body.reasoning) || isThinking(body.thinking)) mask |= CAP_BIT.reasoning;
   return { mask, promptTokens: Math.ceil(chars / 4), maxTokens: requestedMaxTokens(body), stream };
+}
+
+function isThinking(v: unknown): boolean {
+  return isObject(v) && v.type !== "disabled";
 }
 
 export function inferEmbeddingNeeds(body: Json): RequestNeeds {
