@@ -4,7 +4,7 @@
 import type { AttemptRecord, SkipRecord } from "./api.ts";
 import type { AttemptRun } from "./attempt-run.ts";
 import { recordFailure, recordSuccess, release, type Admission } from "./breaker.ts";
-import { isProviderWide, isUpstreamFault, type Failure } from "./classify.ts";
+import { attemptLabel, isProviderWide, isUpstreamFault, type Failure } from "./classify.ts";
 import type { RequestCtx } from "./context.ts";
 import { addUsage, markSpent } from "./quotas.ts";
 import type { ModelEntry } from "./tables.ts";
@@ -116,7 +116,7 @@ export class AttemptHandle {
       // any other answer proves the provider reachable and our key accepted
       recordSuccess(entry.providerBreaker, cfg, this.providerAdmission, now, entry.onProviderBreaker);
     }
-    ctx.trail.push(`${entry.name}:${f.status ?? f.cls}`);
+    ctx.trail.push(attemptLabel(entry.name, f.status, f.cls));
     ctx.lastFailure = f;
     this.#record(f.status, f.cls, f.message, now);
     if (!run.aborted) run.abort(ABANDONED);

@@ -88,8 +88,9 @@ export function hasFinish(chunk: ChatChunk): boolean {
   return false;
 }
 
+/** A completion with an answer: at least one choice, each with a message (an empty 200 is the provider's failure). */
 export function isCompletion(body: unknown): body is ChatCompletion {
-  return isObject(body) && Array.isArray(body.choices) && body.choices.every((c) => isObject(c) && isObject(c.message));
+  return isObject(body) && Array.isArray(body.choices) && body.choices.length > 0 && body.choices.every((c) => isObject(c) && isObject(c.message));
 }
 
 /** A provider answered a stream request with a whole completion: replay it as chunks. */

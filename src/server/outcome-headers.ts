@@ -1,10 +1,11 @@
 // The x-switchyard-* response headers and the overhead figure, derived from an OutcomeMeta so the
 // client can see which route and model served it and how many attempts it took.
 import type { AttemptRecord, OutcomeMeta } from "../runtime/api.ts";
+import { attemptLabel } from "../runtime/classify.ts";
 
-/** `a:503,a:503,b:200`; attempts without an HTTP status show their class (`b:timeout`). */
+/** `a:503,a:503,b:200`; attempts without an HTTP error status show their class (`b:timeout`). */
 export function attemptSummary(attempts: readonly AttemptRecord[]): string {
-  return attempts.map((a) => `${a.model}:${a.status ?? a.cls}`).join(",");
+  return attempts.map((a) => attemptLabel(a.model, a.status, a.cls)).join(",");
 }
 
 /**
