@@ -174,6 +174,11 @@ async function* supervise(plan: StreamPlan, start: Start, side: { take: () => St
     const chunk = normalized ? upstream : normalizeChunk(upstream);
     if (chunk === null) return ++seg.malformed > MAX_MALFORMED_IN_A_ROW ? tooManyMalformed() : null;
     seg.malformed = 0;
+    if (seg.finished) {
+      // the answer is complete: only its usage may still follow, never more content
+      if (chunk.usage) seg.usage = chunk.usage;
+      return null;
+    }
     trackFinish(seg, chunk);
     const out = shape(chunk);
     checkpoint.tokensReceived = Math.ceil(seg.receivedChars / 4);

@@ -10,7 +10,7 @@ import type { RuntimeState } from "../runtime/api.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
 import { systemRandom } from "../runtime/seeded-random.ts";
 import { systemClock } from "../runtime/system-clock.ts";
-import { defaultAdapters, fetchTransport } from "../providers/index.ts";
+import { defaultAdapters, networkTransport } from "../providers/index.ts";
 import type { Diagnostic } from "../syntax/diagnostic.ts";
 import { createGateway, type Gateway } from "./app.ts";
 import { errorResponse } from "./errors.ts";
@@ -88,7 +88,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
   const missing = missingSecrets(graph, env);
   if (missing.length > 0) throw new ServeError(`cannot serve: ${missingMessage(missing)}`);
 
-  const ports: Ports = { clock: systemClock, random: systemRandom, transport: fetchTransport, secrets: env };
+  const ports: Ports = { clock: systemClock, random: systemRandom, transport: networkTransport, secrets: env };
   let reloader: PolicyReloader | null = null;
   let gateway: Gateway | null = null;
   const snapshots = opts.statePath ? await attachState(opts, graph, () => gateway!.engine().state(), log, say) : null;

@@ -1,8 +1,8 @@
 // The fault suite's rig: a hand-built graph whose models sit on mock upstreams, the real engine,
-// the real OpenAI-compatible adapter and fetch transport, and the gateway on a real socket.
+// the real OpenAI-compatible adapter and network transport, and the gateway on a real socket.
 import { afterEach } from "bun:test";
 import type { Graph, ModelNode, ProviderNode, Settings } from "../../src/compile/graph.ts";
-import { defaultAdapters, fetchTransport } from "../../src/providers/index.ts";
+import { defaultAdapters, networkTransport } from "../../src/providers/index.ts";
 import { systemRandom } from "../../src/runtime/seeded-random.ts";
 import { SystemClock } from "../../src/runtime/system-clock.ts";
 import { createGateway, type Gateway } from "../../src/server/app.ts";
@@ -64,7 +64,7 @@ export function startRig(graph: Graph): Rig {
   const secrets = { get: (n: string) => ({ UPSTREAM_KEY, ADMIN: "adm" })[n as "ADMIN"] };
   const gateway = createGateway({
     graph,
-    ports: { clock: new SystemClock(), random: systemRandom, transport: fetchTransport, secrets },
+    ports: { clock: new SystemClock(), random: systemRandom, transport: networkTransport, secrets },
     adapters: defaultAdapters(),
     log: (l) => logs.push(l),
   });
