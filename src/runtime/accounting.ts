@@ -123,11 +123,15 @@ export class AttemptHandle {
     run.finish();
   }
 
-  /** The client left: give probe slots back without judging the upstream. */
-  abandon(usage: Usage | null): void {
+  /**
+   * The client left: give probe slots back without judging the upstream. Recorded as `cancelled`
+   * (with the upstream's status when it was serving), so the trail shows who served until then.
+   */
+  abandon(usage: Usage | null, status: number | null = null): void {
     if (this.#done) return;
     this.#done = true;
     if (usage) this.#book(usage);
+    this.#record(status, "cancelled", "the client left", this.ctx.core.ports.clock.now());
     release(this.entry.breaker, this.modelAdmission);
     release(this.entry.providerBreaker, this.providerAdmission);
     if (!this.run.aborted) this.run.abort(CLIENT_LEFT);

@@ -289,7 +289,7 @@ async function* supervise(plan: StreamPlan, start: Start, side: { take: () => St
         return;
       }
       if (result.kind === "client_gone") {
-        seg.handle.abandon(partialUsage());
+        seg.handle.abandon(partialUsage(), seg.status);
         void seg.iterator.return?.()?.catch(() => {});
         end(499, "client_gone");
         return;
@@ -325,7 +325,7 @@ async function* supervise(plan: StreamPlan, start: Start, side: { take: () => St
   } finally {
     // the consumer stopped early (client disconnect): release the upstream and close the books
     if (!ended) {
-      seg.handle.abandon(partialUsage());
+      seg.handle.abandon(partialUsage(), seg.status);
       void seg.iterator.return?.()?.catch(() => {});
       end(499, "client_gone");
     }

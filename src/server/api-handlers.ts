@@ -5,7 +5,7 @@ import { clientAllowed } from "./auth.ts";
 import { readJsonBody } from "./body.ts";
 import type { GatewayCore, RequestContext } from "./context.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
-import { outcomeHeaders, overheadMs } from "./outcome-headers.ts";
+import { finalStreamComment, outcomeHeaders, overheadMs } from "./outcome-headers.ts";
 import { ChatBody, EmbeddingsBody, validate } from "./schemas.ts";
 import { sseBody } from "./sse-stream.ts";
 
@@ -87,6 +87,7 @@ async function streamResponse(core: GatewayCore, ctx: RequestContext, outcome: E
       core.finish(ctx, { endpoint: "chat", status: 200, meta: outcome.meta, stream: true, ttftMs, engineStartedAt, error });
       release();
     },
+    finalComment: () => finalStreamComment(outcome.meta),
   });
   return new Response(body, {
     status: 200,

@@ -27,6 +27,15 @@ export function overheadMs(meta: OutcomeMeta | null, receivedAt: number, engineS
   return Math.max(0, elapsed - upstream);
 }
 
+/**
+ * The SSE comment before a stream's last event: every attempt as the stream ended and the model that
+ * finished. The headers went out with the first model; a continuation changes both afterwards, and
+ * a comment reaches every client, unlike trailers (SSE parsers skip it).
+ */
+export function finalStreamComment(meta: OutcomeMeta): string {
+  return `: switchyard attempts=${attemptSummary(meta.attempts)}; model=${meta.servedModel ?? "none"}\n\n`;
+}
+
 export function outcomeHeaders(meta: OutcomeMeta, requestId: string, overhead: number, streaming: boolean): Record<string, string> {
   const attempts = [...meta.attempts];
   // A stream's serving attempt is recorded when it ends; show it as the 200 the client is getting.

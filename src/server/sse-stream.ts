@@ -15,8 +15,10 @@ export interface SseOptions {
   abort: AbortController;
   /** Called before the first chunk is enqueued (for time-to-first-token). */
   onFirstChunk?(): void;
-  /** Called exactly once, when the body ends for any reason. */
+  /** Called exactly once, when the body ends for any reason (after the engine closed its books). */
   onEnd(end: StreamEnd): void;
+  /** An SSE comment (`: …\n\n`) written before the terminal event, read when that event comes. */
+  finalComment?(): string;
 }
 
 const DONE = "data: [DONE]\n\n";
@@ -62,6 +64,7 @@ export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptio
   const iterator = events[Symbol.asyncIterator]();
   const ready = readyEvents(events);
   let ended = false;
+  let cancelled = false;
   let sentChunk = false;
   const end = (how: StreamEnd): void => {
     if (ended) return;
@@ -80,7 +83,7 @@ export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptio
       return chunkFrame(event.chunk);
     }
     over = event.type === "done" ? "done" : "error";
-    return event.type === "done" ? DONE : frame(event.error);
+    return (opts.finalComment?.() ?? "") + (event.type === "done" ? DONE : frame(event.error));
   };
   /** The settled `next()`'s text, with the events the engine already holds after it (up to the bound). */
   const renderFrom = async (pending: Promise<IteratorResult<StreamEvent>>): Promise<string> => {
@@ -132,7 +135,7 @@ export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptio
         // ever held back behind a slow upstream.
         do {
           batch += await renderFrom(pending);
-          if (ended) return; // cancelled while waiting
+          if (cancelled) return; // cancelled while waiting
           if (over !== null) {
             controller.write(batch);
             controller.close();
@@ -144,9 +147,13 @@ export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptio
       }
     },
     async cancel() {
-      end("cancelled");
+      cancelled = true;
       opts.abort.abort(new DOMException("client disconnected", "AbortError"));
-      await iterator.return?.();
+      try {
+        await iterator.return?.(); // the engine records the abandoned attempt before the log line is written
+      } finally {
+        end("cancelled");
+      }
     },
   };
   return new ReadableStream(source as unknown as UnderlyingDefaultSource<Uint8Array>);

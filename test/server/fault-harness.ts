@@ -33,6 +33,8 @@ export interface Rig {
   url: string;
   gateway: Gateway;
   logs: string[];
+  /** Resolves with the first request log line, parsed, that is or will be written. */
+  requestLogged(): Promise<Record<string, any>>;
   stop(): void;
   chat(body: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
 }
@@ -61,12 +63,18 @@ export function faultGraph(models: RigModel[], settings: Settings, routeModels =
 
 export function startRig(graph: Graph): Rig {
   const logs: string[] = [];
+  const waiting: ((line: Record<string, any>) => void)[] = [];
+  const onLog = (line: string): void => {
+    logs.push(line);
+    const parsed = JSON.parse(line) as Record<string, any>;
+    if (parsed.event === "request") for (const resolve of waiting.splice(0)) resolve(parsed);
+  };
   const secrets = { get: (n: string) => ({ UPSTREAM_KEY, ADMIN: "adm" })[n as "ADMIN"] };
   const gateway = createGateway({
     graph,
     ports: { clock: new SystemClock(), random: systemRandom, transport: networkTransport, secrets },
     adapters: defaultAdapters(),
-    log: (l) => logs.push(l),
+    log: onLog,
   });
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", idleTimeout: 0, fetch: (req) => gateway.fetch(req) });
   const url = `http://127.0.0.1:${server.port}`;
@@ -74,6 +82,10 @@ export function startRig(graph: Graph): Rig {
     url,
     gateway,
     logs,
+    requestLogged: () => {
+      const written = logs.map((l) => JSON.parse(l)).find((l) => l.event === "request");
+      return written ? Promise.resolve(written) : new Promise((resolve) => waiting.push(resolve));
+    },
     stop: () => void server.stop(true),
     chat: (body, headers = {}) =>
       fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ model: "r", messages: [{ role: "user", content: "hello there" }], ...body }) }),

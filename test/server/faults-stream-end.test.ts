@@ -59,3 +59,34 @@ describe("fault suite: the end of a stream", () => {
     expect(sseData(text).at(-1)).toBe("[DONE]");
   });
 });
+
+describe("fault suite: who served a stream", () => {
+  test("after a continuation the final comment and the usage chunk name the model that finished; the log has every attempt", async () => {
+    const a = track(mockUpstream((_n, _b, call) => sse([...words("a-up", ["Hello", " wor"]), { end: "close" }], call)));
+    const b = track(mockUpstream((_n, _b, call) => sse([...words("b-up", ["ld", "!"]), ...finish("b-up"), { end: "done" }], call)));
+    const r = rig(a, b, "continue");
+    const res = await r.chat({ stream: true, stream_options: { include_usage: true } });
+    expect(res.headers.get("x-switchyard-model")).toBe("a"); // sent before the break
+    const text = await res.text();
+    expect(streamedText(sseData(text))).toBe("Hello world!");
+    expect(text).toEndWith("\n\n: switchyard attempts=a:cut,b:200; model=b\n\ndata: [DONE]\n\n");
+    const usageChunk = sseData(text).find((f) => f !== "[DONE]" && f.usage) as Record<string, any>;
+    expect(usageChunk.model).toBe("b");
+    const line = await r.requestLogged();
+    expect(line.servedModel).toBe("b");
+    expect(line.attempts.map((x: any) => `${x.model}:${x.cls}`)).toEqual(["a:cut", "b:ok"]);
+  });
+
+  test("a stream the client cancels logs the serving attempt as cancelled", async () => {
+    const ticks = Array.from({ length: 200 }, () => [{ pause: 10 }, { data: chunkJson("a-up", { content: "." }) }]).flat();
+    const a = track(mockUpstream((_n, _b, call) => sse([...words("a-up", ["tick"]), ...ticks, { end: "done" }], call)));
+    const r = rig(a, healthyB(), "continue");
+    const res = await r.chat({ stream: true });
+    const reader = res.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    const line = await r.requestLogged();
+    expect(line).toMatchObject({ servedModel: "a", error: "client_cancelled" });
+    expect(line.attempts).toEqual([expect.objectContaining({ model: "a", status: 200, cls: "cancelled" })]);
+  });
+});
