@@ -73,14 +73,15 @@ export function normalizeChunk(raw: unknown): ChatChunk | null {
 
 /** Whether the chunk carries model output (what ends the first-token wait). */
 export function hasOutput(chunk: ChatChunk): boolean {
-  for (const c of chunk.choices) {
-    const d = c.delta;
-    if (typeof d.content === "string" && d.content.length > 0) return true;
-    if (Array.isArray(d.tool_calls) && d.tool_calls.length > 0) return true;
-    if (typeof d.reasoning_content === "string" && d.reasoning_content.length > 0) return true;
-    if (typeof d.refusal === "string" && d.refusal.length > 0) return true;
-  }
+  for (const c of chunk.choices) if (deltaHasOutput(c.delta)) return true;
   return false;
+}
+
+export function deltaHasOutput(d: ChatChunk["choices"][number]["delta"]): boolean {
+  if (typeof d.content === "string" && d.content.length > 0) return true;
+  if (Array.isArray(d.tool_calls) && d.tool_calls.length > 0) return true;
+  if (typeof d.reasoning_content === "string" && d.reasoning_content.length > 0) return true;
+  return typeof d.refusal === "string" && d.refusal.length > 0;
 }
 
 export function hasFinish(chunk: ChatChunk): boolean {

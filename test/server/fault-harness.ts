@@ -12,13 +12,13 @@ import type { MockUpstream } from "./mock-upstream.ts";
 export const UPSTREAM_KEY = "sk-upstream-secret-4242";
 
 /** Small timeouts keep the suite fast; every test overrides what it exercises. */
-export function faultSettings(over: { timeout?: Partial<Settings["timeout"]>; retry?: Partial<Settings["retry"]>; breaker?: Partial<Settings["breaker"]>; stream?: Settings["stream"]; failoverOnContentPolicy?: boolean } = {}): Settings {
+export function faultSettings(over: { timeout?: Partial<Settings["timeout"]>; retry?: Partial<Settings["retry"]>; breaker?: Partial<Settings["breaker"]>; stream?: Partial<Settings["stream"]>; failoverOnContentPolicy?: boolean } = {}): Settings {
   const base = defaultSettings();
   return {
     timeout: { ...base.timeout, connectMs: 100, firstTokenMs: 100, idleMs: 100, totalMs: 2000, ...over.timeout },
     retry: { ...base.retry, attempts: 1, maxPerRequest: 6, backoffBaseMs: 10, backoffMaxMs: 40, jitter: 0, retryAfterCapMs: 100, ...over.retry },
     breaker: { ...base.breaker, failures: 100, cooldownMs: 100, ...over.breaker },
-    stream: over.stream ?? { onBreak: "continue" },
+    stream: { onBreak: "continue", toolCalls: "hold", ...over.stream },
     failoverOnContentPolicy: over.failoverOnContentPolicy ?? false,
   };
 }
