@@ -1,7 +1,8 @@
 // Turns the engine's StreamEvents into an OpenAI-style SSE body. Each event leaves as soon as the
 // engine yields it (never held back behind a slow upstream); an error ends the stream without
-// `[DONE]` so a broken stream can never look like a complete one; a cancelled body aborts the
-// engine request.
+// `[DONE]` so a broken stream can never look like a complete one; a comment before the terminal
+// event can say what the headers could not know yet (the attempt trail); a cancelled body aborts
+// the engine request.
 import type { StreamEvent } from "../runtime/api.ts";
 import { rawJsonOf } from "../runtime/chunks.ts";
 import { readyEvents } from "../runtime/stream.ts";
