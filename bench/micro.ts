@@ -4,6 +4,8 @@
 //                      own decideChat, no I/O)            vs JSON.parse of the request body
 //   per SSE event      provider SSE parse + engine chunk handling + server SSE encoding, through the
 //                      real gateway (200 extra events minus none, per event) vs JSON.parse of one event
+//   per tool call      10 tool calls of 20 deltas each through the real gateway, per delta and per
+//                      call (tool-call deltas are held until the call is complete: the cost of that)
 //   gateway request    the whole app in-process (auth, body, schema, engine, adapter, metrics, log)
 //                                                          vs a thin handler doing the same I/O
 //   messages           /v1/messages (translation both ways) vs /v1/chat/completions on the same gateway
@@ -16,12 +18,14 @@ import { defaultAdapters } from "../src/providers/index.ts";
 import { buildCore } from "../src/runtime/flow/context.ts";
 import { decideChat } from "../src/runtime/plan/decide.ts";
 import { generatePolicy } from "./compile-bench.ts";
-import { benchPolicy, CONTENT_EVENT, hundredRulePolicy, messagesBody, requestBody } from "./lib/fixtures.ts";
+import { benchPolicy, CONTENT_EVENT, hundredRulePolicy, messagesBody, requestBody, toolCallEvents } from "./lib/fixtures.ts";
 import { benchPorts, chatRequest, compileOrThrow, inProcessGateway, instantTransport, streamOf, thinHandler } from "./lib/in-process.ts";
 
 const QUICK = { min_cpu_time: 400e6, min_samples: 30 } as const; // ns of samples per measurement
 const SLOW = { min_cpu_time: 1500e6, min_samples: 5 } as const;
 const EXTRA_EVENTS = 200;
+const TOOL_CALLS = 10;
+const TOOL_CALL_DELTAS = 20;
 
 interface Row {
   name: string;
@@ -63,6 +67,24 @@ async function perEvent(): Promise<void> {
   const tLong = await avg(async () => drain(await long.fetch(chatRequest(body))));
   const data = CONTENT_EVENT.slice("data: ".length).trim();
   rows.push({ name: "per SSE event (parse + engine + encode)", ns: (tLong - tShort) / EXTRA_EVENTS, baseline: "JSON.parse(one event's data)", baselineNs: await avg(() => JSON.parse(data)) });
+}
+
+/** Tool calls streamed in many small deltas, against the same stream without them. */
+async function perToolCall(): Promise<void> {
+  const graph = compileOrThrow(benchPolicy("http://upstream.local/v1"));
+  const body = requestBody("chat", true);
+  const calls = TOOL_CALLS;
+  const short = inProcessGateway(graph, instantTransport(streamOf(0))).gateway;
+  const long = inProcessGateway(graph, instantTransport(streamOf(0, toolCallEvents(calls, TOOL_CALL_DELTAS)))).gateway;
+  const [a, b] = [await drain(await short.fetch(chatRequest(body))), await drain(await long.fetch(chatRequest(body)))];
+  if (b <= a) throw new Error("per-tool-call bench: the tool calls did not reach the client");
+  const tShort = await avg(async () => drain(await short.fetch(chatRequest(body))));
+  const tLong = await avg(async () => drain(await long.fetch(chatRequest(body))));
+  const data = CONTENT_EVENT.slice("data: ".length).trim();
+  const perEvent = (tLong - tShort) / (calls * TOOL_CALL_DELTAS);
+  const baselineNs = await avg(() => JSON.parse(data));
+  rows.push({ name: `per tool-call delta (${TOOL_CALL_DELTAS} per call)`, ns: perEvent, baseline: "JSON.parse(one event's data)", baselineNs });
+  rows.push({ name: "per tool call", ns: (tLong - tShort) / calls, baseline: `${TOOL_CALL_DELTAS} × JSON.parse(one event)`, baselineNs: baselineNs * TOOL_CALL_DELTAS });
 }
 
 async function gatewayRequest(): Promise<void> {
@@ -127,6 +149,7 @@ const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const wanted = (name: string): boolean => only.length === 0 || only.some((w) => name.includes(w));
 if (wanted("decision")) await decision();
 if (wanted("event")) await perEvent();
+if (wanted("tool")) await perToolCall();
 if (wanted("gateway")) await gatewayRequest();
 if (wanted("messages")) await messagesRequest();
 if (wanted("compile")) await compile();

@@ -16,6 +16,20 @@ const chunk = (delta: object, finish: string | null): string =>
 /** One SSE event with a content delta, as a typical upstream sends it. */
 export const CONTENT_EVENT = chunk({ content: " hello" }, null);
 
+/**
+ * `calls` tool calls streamed as upstreams do: a first delta with id and name, then `deltas - 1`
+ * argument fragments that only parse as JSON once all have arrived.
+ */
+export function toolCallEvents(calls: number, deltas: number): string {
+  let text = "";
+  for (let index = 0; index < calls; index++) {
+    const fragments = ['{"city": "', ...Array.from({ length: deltas - 3 }, () => "ab"), '", "days": ', "3}"];
+    text += chunk({ tool_calls: [{ index, id: `call_${index}`, type: "function", function: { name: "get_weather", arguments: "" } }] }, null);
+    for (const f of fragments.slice(0, deltas - 1)) text += chunk({ tool_calls: [{ index, function: { arguments: f } }] }, null);
+  }
+  return text;
+}
+
 /** A whole short stream: role, five content deltas, finish, usage, [DONE] (9 events). */
 export const STREAM_TEXT =
   chunk({ role: "assistant", content: "" }, null) +

@@ -16,10 +16,10 @@ export function compileOrThrow(source: string): Graph {
   return compiled.graph;
 }
 
-/** A stream of `extraEvents` more content events than the bench upstream's usual reply. */
-export function streamOf(extraEvents: number): Uint8Array<ArrayBuffer> {
+/** A stream of `extraEvents` more content events than the bench upstream's usual reply (or `extra` as given). */
+export function streamOf(extraEvents: number, extra = CONTENT_EVENT.repeat(extraEvents)): Uint8Array<ArrayBuffer> {
   const head = STREAM_TEXT.indexOf("data: ", 1); // after the role event
-  return new TextEncoder().encode(STREAM_TEXT.slice(0, head) + CONTENT_EVENT.repeat(extraEvents) + STREAM_TEXT.slice(head));
+  return new TextEncoder().encode(STREAM_TEXT.slice(0, head) + extra + STREAM_TEXT.slice(head));
 }
 
 /** Answers at once: JSON for plain requests, `streamBody` for `"stream":true` ones. */

@@ -1,7 +1,7 @@
 // What every block of a policy may contain: keys, value kinds, ranges and built-in defaults. The
 // checker validates against it and the compiler reads values with it (see read-value.ts), so a
 // setting's name, unit and default are written down exactly once.
-import { CAPABILITIES, FAILURE_CLASSES, PROVIDER_KINDS, STREAM_ON_BREAK, type FailureClass, type ProviderKind, type StreamOnBreak } from "../syntax/vocabulary.ts";
+import { CAPABILITIES, FAILURE_CLASSES, PROVIDER_KINDS, STREAM_ON_BREAK, STREAM_TOOL_CALLS, type FailureClass, type ProviderKind, type StreamOnBreak, type StreamToolCalls } from "../syntax/vocabulary.ts";
 
 /**
  * The kind of value a key takes. Canonical values (what read-value.ts returns): durations in ms,
@@ -76,8 +76,11 @@ export const settingsSchema = {
     },
   },
   stream: {
-    type: "block", doc: "what to do when a stream breaks after the first chunk",
-    fields: { on_break: { type: "word", words: STREAM_ON_BREAK, doc: "continue | restart | fail" } },
+    type: "block", doc: "what to do when a stream breaks after the first chunk, and when tool calls are sent",
+    fields: {
+      on_break: { type: "word", words: STREAM_ON_BREAK, doc: "continue | restart | fail" },
+      tool_calls: { type: "word", words: STREAM_TOOL_CALLS, doc: "hold (send each tool call once complete) | pass (send deltas as they come)" },
+    },
   },
   failover: {
     type: "block", doc: "which answers fail over",
@@ -163,7 +166,7 @@ export interface SettingsValues {
     failures: number; error_rate: number; window: number; min_requests: number;
     cooldown: number; probes: number; successes: number;
   };
-  stream: { on_break: StreamOnBreak };
+  stream: { on_break: StreamOnBreak; tool_calls: StreamToolCalls };
   failover: { on_content_policy: boolean };
 }
 
@@ -178,7 +181,7 @@ export const BUILTIN_DEFAULTS: Readonly<SettingsValues> = {
     retry_after_cap: 20_000,
   },
   breaker: { failures: 5, error_rate: 0.5, window: 60_000, min_requests: 20, cooldown: 30_000, probes: 1, successes: 2 },
-  stream: { on_break: "continue" },
+  stream: { on_break: "continue", tool_calls: "hold" },
   failover: { on_content_policy: false },
 };
 

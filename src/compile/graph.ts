@@ -1,7 +1,7 @@
 // The compiled execution graph: plain JSON-serialisable data, printable by `switchyard graph`,
 // and everything the engine needs with settings already resolved (defaults → route → target).
 // The engine builds its lookup tables from this once per graph, never per request.
-import type { CompareOp, FailureClass, ProviderKind, StreamOnBreak, WindowUnit } from "../syntax/vocabulary.ts";
+import type { CompareOp, FailureClass, ProviderKind, StreamOnBreak, StreamToolCalls, WindowUnit } from "../syntax/vocabulary.ts";
 
 export const GRAPH_VERSION = 1;
 
@@ -135,7 +135,8 @@ export interface Settings {
     probes: number; // half-open probes let through
     successes: number; // probe successes needed to close
   };
-  stream: { onBreak: StreamOnBreak };
+  /** toolCalls `hold`: a streamed tool call goes out once complete, so a break inside it can start over. */
+  stream: { onBreak: StreamOnBreak; toolCalls: StreamToolCalls };
   /** Whether a content_policy_violation fails over (true) or is returned to the client (false). */
   failoverOnContentPolicy: boolean;
 }

@@ -52,7 +52,7 @@ export function toGraphSettings(v: Readonly<SettingsValues>): Settings {
       probes: v.breaker.probes,
       successes: v.breaker.successes,
     },
-    stream: { onBreak: v.stream.on_break },
+    stream: { onBreak: v.stream.on_break, toolCalls: v.stream.tool_calls },
     failoverOnContentPolicy: v.failover.on_content_policy,
   };
 }

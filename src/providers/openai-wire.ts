@@ -16,17 +16,21 @@ const CompletionSchema = v.looseObject({
   object: v.optional(v.literal("chat.completion"), "chat.completion"),
   created: v.optional(v.number(), 0),
   model: v.optional(v.string(), ""),
-  choices: v.array(
-    v.looseObject({
+  // a 200 without a choice carries no answer: the provider failed (`malformed`), the next candidate serves
+  choices: v.pipe(
+    v.array(
+      v.looseObject({
       index: v.number(),
-      message: v.looseObject({
-        role: v.optional(v.string(), "assistant"),
-        content: v.nullish(v.string(), null),
-        tool_calls: v.optional(v.array(v.unknown())),
-        refusal: v.nullish(v.string()),
+        message: v.looseObject({
+          role: v.optional(v.string(), "assistant"),
+          content: v.nullish(v.string(), null),
+          tool_calls: v.optional(v.array(v.unknown())),
+          refusal: v.nullish(v.string()),
+        }),
+        finish_reason: v.nullish(v.string(), null),
       }),
-      finish_reason: v.nullish(v.string(), null),
-    }),
+    ),
+    v.minLength(1),
   ),
   usage: v.optional(UsageSchema),
 });

@@ -33,7 +33,8 @@ export interface AttemptRecord {
   model: string;
   provider: string;
   status: number | null; // HTTP status, null when there was none (connect/reset/timeout)
-  cls: FailureClass | "ok";
+  /** `cancelled`: the client left while this attempt ran or served (not the upstream's fault). */
+  cls: FailureClass | "ok" | "cancelled";
   startedAt: number;
   durationMs: number;
   ttftMs: number | null;

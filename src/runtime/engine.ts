@@ -53,3 +53,6 @@ function guard<F extends (...args: never[]) => void>(o: Observer, hook: F | unde
 
 /** What a chat body needs (capabilities, estimated prompt tokens): the engine's own reading, for front doors that report it (count_tokens). */
 export { inferChatNeeds } from "./plan/needs.ts";
+
+/** How one attempt reads in a trail (`model:status`, or `model:class` when there was no status or a 2xx failed). */
+export { attemptLabel } from "./attempt/classify.ts";

@@ -5,7 +5,7 @@ import { clientAllowed } from "./auth.ts";
 import { readJsonBody } from "./body.ts";
 import type { GatewayCore, RequestContext } from "./context.ts";
 import { errorBody, errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
-import { outcomeHeaders, overheadMs } from "./outcome-headers.ts";
+import { finalStreamComment, outcomeHeaders, overheadMs } from "./outcome-headers.ts";
 import { ChatBody, EmbeddingsBody, validate } from "./schemas.ts";
 import { sseBody, type SseFrames } from "./sse-stream.ts";
 
@@ -103,6 +103,7 @@ export async function streamResponse(
       core.finish(ctx, { endpoint: dialect.endpoint, status: 200, meta: outcome.meta, stream: true, ttftMs, engineStartedAt, error });
       release();
     },
+    finalComment: () => finalStreamComment(outcome.meta),
   });
   return new Response(body, {
     status: 200,

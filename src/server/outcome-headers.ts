@@ -1,10 +1,11 @@
 // The x-switchyard-* response headers and the overhead figure, derived from an OutcomeMeta so the
 // client can see which route and model served it and how many attempts it took.
 import type { AttemptRecord, OutcomeMeta } from "../runtime/api.ts";
+import { attemptLabel } from "../runtime/engine.ts";
 
-/** `a:503,a:503,b:200`; attempts without an HTTP status show their class (`b:timeout`). */
+/** `a:503,a:503,b:200`; attempts without an HTTP error status show their class (`b:timeout`). */
 export function attemptSummary(attempts: readonly AttemptRecord[]): string {
-  return attempts.map((a) => `${a.model}:${a.status ?? a.cls}`).join(",");
+  return attempts.map((a) => attemptLabel(a.model, a.status, a.cls)).join(",");
 }
 
 /**
@@ -24,6 +25,15 @@ export function overheadMs(meta: OutcomeMeta | null, receivedAt: number, engineS
   const servingRecorded = meta.attempts.some((a) => a.cls === "ok" && a.model === meta.servedModel);
   if (streaming && !servingRecorded) upstream += Math.max(0, now - lastEnd);
   return Math.max(0, elapsed - upstream);
+}
+
+/**
+ * The SSE comment before a stream's last event: every attempt as the stream ended and the model that
+ * finished. The headers went out with the first model; a continuation changes both afterwards, and
+ * a comment reaches every client, unlike trailers (SSE parsers skip it).
+ */
+export function finalStreamComment(meta: OutcomeMeta): string {
+  return `: switchyard attempts=${attemptSummary(meta.attempts)}; model=${meta.servedModel ?? "none"}\n\n`;
 }
 
 export function outcomeHeaders(meta: OutcomeMeta, requestId: string, overhead: number, streaming: boolean): Record<string, string> {

@@ -10,7 +10,7 @@ import type { RuntimeState } from "../runtime/api.ts";
 import type { Clock, Ports, SecretSource } from "../runtime/ports.ts";
 import { systemRandom } from "../ports/seeded-random.ts";
 import { systemClock } from "../ports/system-clock.ts";
-import { defaultAdapters, fetchTransport } from "../providers/index.ts";
+import { defaultAdapters, networkTransport } from "../providers/index.ts";
 import type { Diagnostic } from "../syntax/diagnostic.ts";
 import { createGateway, type Gateway } from "./app.ts";
 import { errorResponse } from "./errors.ts";
@@ -95,7 +95,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
   if (missing.length > 0) throw new ServeError(`cannot serve: ${missingMessage(missing)}`);
 
   const clock = opts.clock ?? systemClock;
-  const ports: Ports = { clock, random: systemRandom, transport: fetchTransport, secrets: env };
+  const ports: Ports = { clock, random: systemRandom, transport: networkTransport, secrets: env };
   let reloader: PolicyReloader | null = null;
   let gateway: Gateway | null = null;
   const snapshots = opts.statePath ? await attachState(opts, clock, graph, () => gateway!.engine().state(), log, say) : null;

@@ -1,8 +1,9 @@
 // Turns the engine's StreamEvents into an SSE body: OpenAI-style by default, another dialect's
 // events when the caller passes its frames (see dialects/). Each event leaves as soon as the
 // engine yields it (never held back behind a slow upstream); an error ends the stream without
-// `[DONE]` so a broken stream can never look like a complete one; a cancelled body aborts the
-// engine request; a stream the gateway itself cuts (shutdown) ends with an error event saying so.
+// `[DONE]` so a broken stream can never look like a complete one; a comment before the terminal
+// event can say what the headers could not know yet (the attempt trail); a cancelled body aborts
+// the engine request; a stream the gateway itself cuts (shutdown) ends with an error event saying so.
 import type { OpenAIErrorBody, StreamEvent } from "../runtime/api.ts";
 import { readyEvents } from "../runtime/engine.ts";
 import { rawJsonOf, type ChatChunk } from "../runtime/upstream.ts";
@@ -16,7 +17,7 @@ export interface SseOptions {
   abort: AbortController;
   /** Called before the first chunk is enqueued (for time-to-first-token). */
   onFirstChunk?(): void;
-  /** Called exactly once, when the body ends for any reason. */
+  /** Called exactly once, when the body ends for any reason (after the engine closed its books). */
   onEnd(end: StreamEnd): void;
   /**
    * The error event to end with when the gateway cut the stream (it aborts `abort` and the engine
@@ -26,6 +27,8 @@ export interface SseOptions {
   cutError?(): OpenAIErrorBody | null;
   /** How events are written; OpenAI chat chunks when absent. */
   frames?: SseFrames;
+  /** An SSE comment (`: …\n\n`) written before the terminal event, read when that event comes. */
+  finalComment?(): string;
 }
 
 /** A dialect's SSE text for each engine event (may be "" when an event maps to nothing). */
@@ -83,6 +86,7 @@ export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptio
   const ready = readyEvents(events);
   const frames = opts.frames ?? OPENAI_FRAMES;
   let ended = false;
+  let cancelled = false;
   let sentChunk = false;
   const end = (how: StreamEnd): void => {
     if (ended) return;
@@ -102,7 +106,7 @@ export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptio
     }
     if (event.type === "done") {
       over = "done";
-      return frames.done();
+      return (opts.finalComment?.() ?? "") + frames.done();
     }
     return endEarly(event.error);
   };
@@ -110,7 +114,7 @@ export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptio
   const endEarly = (error: OpenAIErrorBody): string => {
     const cut = opts.cutError?.() ?? null;
     over = cut === null ? "error" : "cut";
-    return frames.error(cut ?? error);
+    return (opts.finalComment?.() ?? "") + frames.error(cut ?? error);
   };
   /** The settled `next()`'s text, with the events the engine already holds after it (up to the bound). */
   const renderFrom = async (pending: Promise<IteratorResult<StreamEvent>>): Promise<string> => {
@@ -161,7 +165,7 @@ export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptio
         // ever held back behind a slow upstream.
         do {
           batch += await renderFrom(pending);
-          if (ended) return; // cancelled while waiting
+          if (cancelled) return; // cancelled while waiting
           if (over !== null) {
             controller.write(batch);
             controller.close();
@@ -173,9 +177,13 @@ export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptio
       }
     },
     async cancel() {
-      end("cancelled");
+      cancelled = true;
       opts.abort.abort(new DOMException("client disconnected", "AbortError"));
-      await iterator.return?.();
+      try {
+        await iterator.return?.(); // the engine records the abandoned attempt before the log line is written
+      } finally {
+        end("cancelled");
+      }
     },
   };
   return new ReadableStream(source as unknown as UnderlyingDefaultSource<Uint8Array>);

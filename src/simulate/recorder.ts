@@ -2,6 +2,7 @@
 // keeps compact per-request rows plus per-model counters and the breaker timeline. It only
 // observes: every routing decision it sees was made by the engine.
 import type { AttemptRecord, BreakerPhase, Observer, OutcomeMeta, SkipRecord } from "../runtime/api.ts";
+import { attemptLabel } from "../runtime/engine.ts";
 
 export interface RequestRow {
   seq: number;
@@ -29,9 +30,9 @@ export interface RequestTrail {
   final: string;
 }
 
-/** `a:503,a:503,b:200`: an attempt without an HTTP status shows its class (`b:timeout`). */
+/** `a:503,a:503,b:200`: an attempt without an HTTP error status shows its class (`b:timeout`). */
 export function attemptTrail(attempts: readonly AttemptRecord[]): string {
-  return attempts.map((a) => `${a.model}:${a.status ?? a.cls}`).join(",");
+  return attempts.map((a) => attemptLabel(a.model, a.status, a.cls)).join(",");
 }
 
 export interface ModelTally {
@@ -80,7 +81,7 @@ export class Recorder {
     attempt: (meta: OutcomeMeta, a: AttemptRecord) => {
       const t = this.tally(a.model);
       t.attempted++;
-      if (a.cls !== "ok") {
+      if (a.cls !== "ok" && a.cls !== "cancelled") {
         t.failed++;
         t.failedByClass[a.cls] = (t.failedByClass[a.cls] ?? 0) + 1;
       }

@@ -28,6 +28,9 @@ export type Strategy = (typeof STRATEGIES)[number];
 export const STREAM_ON_BREAK = ["continue", "restart", "fail"] as const;
 export type StreamOnBreak = (typeof STREAM_ON_BREAK)[number];
 
+export const STREAM_TOOL_CALLS = ["hold", "pass"] as const;
+export type StreamToolCalls = (typeof STREAM_TOOL_CALLS)[number];
+
 export const COMPARE_OPS = ["==", "!=", "<", "<=", ">", ">=", "in", "starts_with", "ends_with", "contains", "matches"] as const;
 export type CompareOp = (typeof COMPARE_OPS)[number];
 

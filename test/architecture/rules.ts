@@ -35,7 +35,8 @@ export const PORT_IMPLEMENTATIONS: Record<string, string[]> = {
   "ports/system-clock.ts": ["SystemClock"],
   "ports/manual-clock.ts": ["ManualClock", "settled"], // setImmediate only: a macrotask turn, no time read
   "ports/seeded-random.ts": ["systemRandom"],
-  "providers/fetch-transport.ts": ["fetchTransport"],
+  "providers/fetch-transport.ts": ["networkTransport"],
+  "providers/node-http-transport.ts": ["nodeHttpTransport"],
 };
 
 const AMBIENT_MEMBERS: Record<string, string[] | "any"> = {

@@ -15,7 +15,7 @@ test("built-in defaults match the language reference", () => {
   expect(BUILTIN_DEFAULTS.retry.backoff).toEqual({ base: 250, max: 8_000, jitter: 0.2 });
   expect(BUILTIN_DEFAULTS.retry.on).toEqual({ statuses: [429, 500, 502, 503, 504], classes: ["connect", "reset"] });
   expect(BUILTIN_DEFAULTS.breaker).toEqual({ failures: 5, error_rate: 0.5, window: 60_000, min_requests: 20, cooldown: 30_000, probes: 1, successes: 2 });
-  expect(BUILTIN_DEFAULTS.stream.on_break).toBe("continue");
+  expect(BUILTIN_DEFAULTS.stream).toEqual({ on_break: "continue", tool_calls: "hold" });
   expect(BUILTIN_DEFAULTS.failover.on_content_policy).toBe(false);
 });
 

@@ -53,7 +53,7 @@ describe("settings inheritance", () => {
     expect(s.retry.retryAfterCapMs).toBe(20_000);
     expect(s.retry.onStatuses).toEqual([429, 500, 502, 503, 504]);
     expect(s.retry.onClasses).toEqual(["connect", "reset"]);
-    expect(s.stream.onBreak).toBe("continue");
+    expect(s.stream).toEqual({ onBreak: "continue", toolCalls: "hold" });
     expect(s.failoverOnContentPolicy).toBe(false);
   });
 
@@ -72,6 +72,11 @@ describe("settings inheritance", () => {
     expect(otherwise.settings.retry).toMatchObject({ attempts: 3, backoffBaseMs: 100, backoffMaxMs: 2000 });
     expect(rule.settings.timeout).toEqual({ connectMs: 5000, firstTokenMs: 60_000, idleMs: 7000, totalMs: 120_000 });
     expect(rule.settings.retry).toMatchObject({ attempts: 1, backoffBaseMs: 100, backoffMaxMs: 2000, jitter: 0.1 });
+  });
+
+  test("`stream { tool_calls pass }` compiles next to the inherited on_break", () => {
+    const c = compile(`${SIM}\nmodel m { provider sim  can [chat, stream] }\nroute r { stream { tool_calls pass }  otherwise -> m }`);
+    expect(route(c, "r").rules[0].settings.stream).toEqual({ onBreak: "continue", toolCalls: "pass" });
   });
 
   test("`retry.on` expands status classes and keeps failure-class words", () => {

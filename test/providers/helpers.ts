@@ -4,7 +4,7 @@ import type { Server } from "bun";
 import type { ModelNode, ProviderNode } from "../../src/compile/graph.ts";
 import type { Ports, Transport } from "../../src/runtime/ports.ts";
 import type { ChatChunk, UpstreamCall } from "../../src/runtime/upstream.ts";
-import { fetchTransport } from "../../src/providers/fetch-transport.ts";
+import { networkTransport } from "../../src/providers/fetch-transport.ts";
 
 export function provider(over: Partial<ProviderNode> = {}): ProviderNode {
   return { name: "up", kind: "openai", baseUrl: "http://127.0.0.1:1", keyEnv: null, headers: {}, sim: null, limits: [], ...over };
@@ -40,7 +40,7 @@ export function call(over: Partial<UpstreamCall> = {}): UpstreamCall {
 }
 
 /** Real-time ports for adapter tests against a local mock server (the adapters never sleep). */
-export function realPorts(transport: Transport = fetchTransport): Ports {
+export function realPorts(transport: Transport = networkTransport): Ports {
   return {
     clock: {
       now: () => Date.now(),

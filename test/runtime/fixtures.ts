@@ -26,7 +26,7 @@ export function defaultSettings(): Settings {
       retryAfterCapMs: 5_000,
     },
     breaker: { failures: 3, errorRate: null, windowMs: 60_000, minRequests: 10, cooldownMs: 30_000, probes: 1, successes: 1 },
-    stream: { onBreak: "continue" },
+    stream: { onBreak: "continue", toolCalls: "hold" },
     failoverOnContentPolicy: false,
   };
 }

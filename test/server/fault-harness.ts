@@ -1,8 +1,8 @@
 // The fault suite's rig: a hand-built graph whose models sit on mock upstreams, the real engine,
-// the real OpenAI-compatible adapter and fetch transport, and the gateway on a real socket.
+// the real OpenAI-compatible adapter and network transport, and the gateway on a real socket.
 import { afterEach } from "bun:test";
 import type { Graph, ModelNode, ProviderNode, Settings } from "../../src/compile/graph.ts";
-import { defaultAdapters, fetchTransport } from "../../src/providers/index.ts";
+import { defaultAdapters, networkTransport } from "../../src/providers/index.ts";
 import { systemRandom } from "../../src/ports/seeded-random.ts";
 import { SystemClock } from "../../src/ports/system-clock.ts";
 import { createGateway, type Gateway } from "../../src/server/app.ts";
@@ -12,13 +12,13 @@ import type { MockUpstream } from "./mock-upstream.ts";
 export const UPSTREAM_KEY = "sk-upstream-secret-4242";
 
 /** Small timeouts keep the suite fast; every test overrides what it exercises. */
-export function faultSettings(over: { timeout?: Partial<Settings["timeout"]>; retry?: Partial<Settings["retry"]>; breaker?: Partial<Settings["breaker"]>; stream?: Settings["stream"]; failoverOnContentPolicy?: boolean } = {}): Settings {
+export function faultSettings(over: { timeout?: Partial<Settings["timeout"]>; retry?: Partial<Settings["retry"]>; breaker?: Partial<Settings["breaker"]>; stream?: Partial<Settings["stream"]>; failoverOnContentPolicy?: boolean } = {}): Settings {
   const base = defaultSettings();
   return {
     timeout: { ...base.timeout, connectMs: 100, firstTokenMs: 100, idleMs: 100, totalMs: 2000, ...over.timeout },
     retry: { ...base.retry, attempts: 1, maxPerRequest: 6, backoffBaseMs: 10, backoffMaxMs: 40, jitter: 0, retryAfterCapMs: 100, ...over.retry },
     breaker: { ...base.breaker, failures: 100, cooldownMs: 100, ...over.breaker },
-    stream: over.stream ?? { onBreak: "continue" },
+    stream: { onBreak: "continue", toolCalls: "hold", ...over.stream },
     failoverOnContentPolicy: over.failoverOnContentPolicy ?? false,
   };
 }
@@ -33,6 +33,8 @@ export interface Rig {
   url: string;
   gateway: Gateway;
   logs: string[];
+  /** Resolves with the first request log line, parsed, that is or will be written. */
+  requestLogged(): Promise<Record<string, any>>;
   stop(): void;
   chat(body: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
 }
@@ -64,11 +66,17 @@ export function startRig(graph: Graph, env: Record<string, string> = {}): Rig {
   const logs: string[] = [];
   const values: Record<string, string> = { UPSTREAM_KEY, ADMIN: "adm", ...env };
   const secrets = { get: (n: string) => values[n] };
+  const waiting: ((line: Record<string, any>) => void)[] = [];
+  const onLog = (line: string): void => {
+    logs.push(line);
+    const parsed = JSON.parse(line) as Record<string, any>;
+    if (parsed.event === "request") for (const resolve of waiting.splice(0)) resolve(parsed);
+  };
   const gateway = createGateway({
     graph,
-    ports: { clock: new SystemClock(), random: systemRandom, transport: fetchTransport, secrets },
+    ports: { clock: new SystemClock(), random: systemRandom, transport: networkTransport, secrets },
     adapters: defaultAdapters(),
-    log: (l) => logs.push(l),
+    log: onLog,
   });
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", idleTimeout: 0, fetch: (req) => gateway.fetch(req) });
   const url = `http://127.0.0.1:${server.port}`;
@@ -76,6 +84,10 @@ export function startRig(graph: Graph, env: Record<string, string> = {}): Rig {
     url,
     gateway,
     logs,
+    requestLogged: () => {
+      const written = logs.map((l) => JSON.parse(l)).find((l) => l.event === "request");
+      return written ? Promise.resolve(written) : new Promise((resolve) => waiting.push(resolve));
+    },
     stop: () => void server.stop(true),
     chat: (body, headers = {}) =>
       fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ model: "r", messages: [{ role: "user", content: "hello there" }], ...body }) }),

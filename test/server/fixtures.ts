@@ -10,7 +10,7 @@ export const defaultSettings = (): Settings => ({
   timeout: { connectMs: 200, firstTokenMs: 200, idleMs: 200, totalMs: 1000 },
   retry: { attempts: 1, maxPerRequest: 4, backoffBaseMs: 1, backoffMaxMs: 5, jitter: 0, onStatuses: [429, 500, 502, 503, 504], onClasses: ["connect", "reset"], retryAfterCapMs: 50 },
   breaker: { failures: 3, errorRate: null, windowMs: 10_000, minRequests: 10, cooldownMs: 100, probes: 1, successes: 1 },
-  stream: { onBreak: "continue" },
+  stream: { onBreak: "continue", toolCalls: "hold" },
   failoverOnContentPolicy: false,
 });
 

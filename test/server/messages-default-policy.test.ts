@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import defaultPolicy from "../../policies/default.route" with { type: "text" };
 import { compilePolicySource } from "../../src/compile/index.ts";
-import { defaultAdapters, fetchTransport } from "../../src/providers/index.ts";
+import { defaultAdapters, networkTransport } from "../../src/providers/index.ts";
 import { systemRandom } from "../../src/ports/seeded-random.ts";
 import { SystemClock } from "../../src/ports/system-clock.ts";
 import { createGateway } from "../../src/server/app.ts";
@@ -21,7 +21,7 @@ let client: Anthropic;
 
 beforeAll(() => {
   const graph = compilePolicySource(defaultPolicy, "policies/default.route").graph!;
-  const gateway = createGateway({ graph, ports: { clock: new SystemClock(), random: systemRandom, transport: fetchTransport, secrets: { get: () => undefined } }, adapters: defaultAdapters() });
+  const gateway = createGateway({ graph, ports: { clock: new SystemClock(), random: systemRandom, transport: networkTransport, secrets: { get: () => undefined } }, adapters: defaultAdapters() });
   server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req) => gateway.fetch(req) });
   url = `http://127.0.0.1:${server.port}`;
   client = sdk(url);

@@ -88,10 +88,24 @@ describe("/v1/messages stream faults", () => {
     expect(textOf(events)).toBe("good still");
   });
 
-  test("a break after a tool_use block was sent is not continued: event: error", async () => {
+  test("a break inside a tool call's arguments restarts cleanly on the fallback (nothing of the call was sent)", async () => {
     const a = track(
       mockUpstream((_n, _b, call) =>
         sse([{ data: chunkJson("a-up", { role: "assistant", content: "" }) }, { data: chunkJson("a-up", { tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "f", arguments: '{"x":' } }] }) }, { end: "close" }], call),
+      ),
+    );
+    const b = healthyB();
+    const events = await streamEvents(rig(a, b));
+    expect(names(events).at(-1)).toBe("message_stop");
+    expect(events.some((e) => e.data.content_block?.type === "tool_use")).toBe(false);
+    expect(textOf(events)).toBe("from b");
+    expect(b.calls).toHaveLength(1);
+  });
+
+  test("a break after a whole tool_use block was sent is not continued: event: error", async () => {
+    const a = track(
+      mockUpstream((_n, _b, call) =>
+        sse([{ data: chunkJson("a-up", { role: "assistant", content: "" }) }, { data: chunkJson("a-up", { tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "f", arguments: '{"x":1}' } }] }) }, { end: "close" }], call),
       ),
     );
     const b = healthyB();

@@ -15,11 +15,11 @@ export interface SseEvent {
   data: Record<string, any>;
 }
 
-/** Every `event:` + `data:` frame of an Anthropic-style SSE body, in order. */
+/** Every `event:` + `data:` frame of an Anthropic-style SSE body, in order (comment frames skipped, as SSE parsers do). */
 export function anthropicEvents(text: string): SseEvent[] {
   return text
     .split("\n\n")
-    .filter((f) => f.trim() !== "")
+    .filter((f) => f.trim() !== "" && !f.split("\n").every((line) => line.startsWith(":")))
     .map((frame) => {
       const event = /^event: (.*)$/m.exec(frame)?.[1] ?? "";
       const data = /^data: (.*)$/m.exec(frame)?.[1] ?? "null";

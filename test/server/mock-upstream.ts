@@ -89,6 +89,38 @@ export function rawUpstream(mode: "reset" | "silent"): MockUpstream & { connecti
   };
 }
 
+/**
+ * A raw TCP upstream that streams like many real servers end: it writes the response head and the
+ * `head` SSE frames at once, waits for `gate` (so the test decides when the gateway is mid-stream),
+ * then writes the `tail` frames and destroys the socket without the chunked terminator (`0\r\n\r\n`).
+ */
+export function closingUpstream(head: string[], tail: string[], gate: Promise<void>): MockUpstream {
+  const calls: UpstreamCallRecord[] = [];
+  const chunked = (frames: string[]) => frames.map((f) => `${Buffer.byteLength(f).toString(16)}\r\n${f}\r\n`).join("");
+  const answered = new WeakSet<object>(); // the request may arrive in several packets: answer once
+  const listener = Bun.listen({
+    hostname: "127.0.0.1",
+    port: 0,
+    socket: {
+      async data(socket) {
+        if (answered.has(socket)) return;
+        answered.add(socket);
+        calls.push(newCall({}));
+        socket.write(`HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n${chunked(head)}`);
+        await gate;
+        socket.write(chunked(tail));
+        socket.terminate();
+      },
+    },
+  });
+  return { url: `http://127.0.0.1:${listener.port}/v1`, calls, stop: () => listener.stop(true) };
+}
+
+/** SSE frames (`data: …\n\n`) for chunk objects, with `[DONE]` for the string. */
+export function frames(...data: unknown[]): string[] {
+  return data.map((d) => `data: ${typeof d === "string" ? d : JSON.stringify(d)}\n\n`);
+}
+
 const encoder = new TextEncoder();
 let seq = 0;
 

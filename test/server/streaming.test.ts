@@ -12,12 +12,13 @@ function streamingGateway(list: () => AsyncIterable<StreamEvent>, clock = new Fa
   return { app, engines, lines };
 }
 
-/** Splits an SSE body into its `data:` payloads, checking every frame ends with a blank line. */
+/** Splits an SSE body into its `data:` payloads (comments skipped, as SSE parsers do), checking every frame ends with a blank line. */
 function frames(text: string): string[] {
   expect(text.endsWith("\n\n")).toBe(true);
   return text
     .trimEnd()
     .split("\n\n")
+    .filter((f) => !f.startsWith(": "))
     .map((f) => {
       expect(f.startsWith("data: ")).toBe(true);
       return f.slice("data: ".length);
@@ -32,8 +33,11 @@ describe("streaming", () => {
     expect(res.headers.get("content-type")).toContain("text/event-stream");
     expect(res.headers.get("x-switchyard-attempts")).toBe("a:503,b:200");
     expect(res.headers.get("x-switchyard-model")).toBe("b");
-    const data = frames(await res.text());
+    const text = await res.text();
+    const data = frames(text);
     expect(data).toHaveLength(3);
+    // the attempt trail as the stream ended, just before [DONE] (the headers went out before it)
+    expect(text).toEndWith("\n\n: switchyard attempts=a:503; model=b\n\ndata: [DONE]\n\n");
     expect(JSON.parse(data[0]).choices[0].delta.content).toBe("Hel");
     expect(JSON.parse(data[1]).choices[0].delta.content).toBe("lo");
     expect(data[2]).toBe("[DONE]");

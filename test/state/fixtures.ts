@@ -50,7 +50,7 @@ export const breakerSettings = (cooldownMs: number, windowMs: number): Settings 
   timeout: { connectMs: 1000, firstTokenMs: 1000, idleMs: 1000, totalMs: 10_000 },
   retry: { attempts: 1, maxPerRequest: 3, backoffBaseMs: 1, backoffMaxMs: 5, jitter: 0, onStatuses: [], onClasses: [], retryAfterCapMs: 50 },
   breaker: { failures: 3, errorRate: null, windowMs, minRequests: 10, cooldownMs, probes: 1, successes: 1 },
-  stream: { onBreak: "continue" },
+  stream: { onBreak: "continue", toolCalls: "hold" },
   failoverOnContentPolicy: false,
 });
 

@@ -94,7 +94,7 @@ export function settingsLines(s: Settings): string[] {
     `retry    attempts ${r.attempts}  max_per_request ${r.maxPerRequest}  backoff ${duration(r.backoffBaseMs)}..${duration(r.backoffMaxMs)} jitter ${percent(r.jitter)}  retry_after_cap ${duration(r.retryAfterCapMs)}`,
     `         on [${[...statuses(r.onStatuses), ...r.onClasses].join(", ")}]`,
     `breaker  failures ${b.failures}  ${rate}  cooldown ${duration(b.cooldownMs)}  probes ${b.probes}  successes ${b.successes}`,
-    `stream   on_break ${s.stream.onBreak}  failover on_content_policy ${s.failoverOnContentPolicy}`,
+    `stream   on_break ${s.stream.onBreak}  tool_calls ${s.stream.toolCalls}  failover on_content_policy ${s.failoverOnContentPolicy}`,
   ];
 }
 

@@ -57,7 +57,7 @@ export function completionExec(ctx: RequestCtx, bodyFor: BodyFor): Exec<ChatComp
       void reply.chunks.return?.()?.catch(() => {});
       throw new UpstreamError("malformed", "expected a completion, got a stream");
     }
-    if (!isCompletion(reply.body)) throw new UpstreamError("malformed", "completion without a choices array");
+    if (!isCompletion(reply.body)) throw new UpstreamError("malformed", "completion without an answer (no choices, or a choice without a message)");
     handle.ttftMs = ctx.core.ports.clock.now() - run.startedAt;
     return { ok: true, value: reply.body, status: reply.status };
   };

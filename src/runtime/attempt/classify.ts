@@ -85,7 +85,11 @@ export function isProviderWide(cls: FailureClass): boolean {
   return cls === "auth" || cls === "connect" || cls === "reset";
 }
 
-/** `a:503`, `b:timeout`: the per-attempt trail shown in final error messages. */
-export function trailEntry(model: string, f: Failure): string {
-  return `${model}:${f.status ?? f.cls}`;
+/**
+ * `a:503`, `b:timeout`, `c:malformed`: one attempt of the per-attempt trail (error messages and
+ * x-switchyard-attempts). The HTTP status when it says what happened; a failure on a 2xx (a 200
+ * without an answer) or without a status shows its class.
+ */
+export function attemptLabel(model: string, status: number | null, cls: string): string {
+  return `${model}:${status !== null && (status >= 400 || cls === "ok") ? status : cls}`;
 }

@@ -4,7 +4,7 @@
 import type { AttemptRecord, SkipRecord } from "../api.ts";
 import type { AttemptRun } from "../attempt/attempt-run.ts";
 import { recordFailure, recordSuccess, release, type Admission } from "./breaker.ts";
-import { isProviderWide, isUpstreamFault, type Failure } from "../attempt/classify.ts";
+import { attemptLabel, isProviderWide, isUpstreamFault, type Failure } from "../attempt/classify.ts";
 import type { RequestCtx } from "../flow/context.ts";
 import { addUsage, markSpent } from "./quotas.ts";
 import type { ModelEntry } from "../plan/tables.ts";
@@ -116,18 +116,22 @@ export class AttemptHandle {
       // any other answer proves the provider reachable and our key accepted
       recordSuccess(entry.providerBreaker, cfg, this.providerAdmission, now, entry.onProviderBreaker);
     }
-    ctx.trail.push(`${entry.name}:${f.status ?? f.cls}`);
+    ctx.trail.push(attemptLabel(entry.name, f.status, f.cls));
     ctx.lastFailure = f;
     this.#record(f.status, f.cls, f.message, now);
     if (!run.aborted) run.abort(ABANDONED);
     run.finish();
   }
 
-  /** The client left: give probe slots back without judging the upstream. */
-  abandon(usage: Usage | null): void {
+  /**
+   * The client left: give probe slots back without judging the upstream. Recorded as `cancelled`
+   * (with the upstream's status when it was serving), so the trail shows who served until then.
+   */
+  abandon(usage: Usage | null, status: number | null = null): void {
     if (this.#done) return;
     this.#done = true;
     if (usage) this.#book(usage);
+    this.#record(status, "cancelled", "the client left", this.ctx.core.ports.clock.now());
     release(this.entry.breaker, this.modelAdmission);
     release(this.entry.providerBreaker, this.providerAdmission);
     if (!this.run.aborted) this.run.abort(CLIENT_LEFT);

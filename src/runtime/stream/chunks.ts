@@ -73,14 +73,15 @@ export function normalizeChunk(raw: unknown): ChatChunk | null {
 
 /** Whether the chunk carries model output (what ends the first-token wait). */
 export function hasOutput(chunk: ChatChunk): boolean {
-  for (const c of chunk.choices) {
-    const d = c.delta;
-    if (typeof d.content === "string" && d.content.length > 0) return true;
-    if (Array.isArray(d.tool_calls) && d.tool_calls.length > 0) return true;
-    if (typeof d.reasoning_content === "string" && d.reasoning_content.length > 0) return true;
-    if (typeof d.refusal === "string" && d.refusal.length > 0) return true;
-  }
+  for (const c of chunk.choices) if (deltaHasOutput(c.delta)) return true;
   return false;
+}
+
+export function deltaHasOutput(d: ChatChunk["choices"][number]["delta"]): boolean {
+  if (typeof d.content === "string" && d.content.length > 0) return true;
+  if (Array.isArray(d.tool_calls) && d.tool_calls.length > 0) return true;
+  if (typeof d.reasoning_content === "string" && d.reasoning_content.length > 0) return true;
+  return typeof d.refusal === "string" && d.refusal.length > 0;
 }
 
 export function hasFinish(chunk: ChatChunk): boolean {
@@ -88,8 +89,9 @@ export function hasFinish(chunk: ChatChunk): boolean {
   return false;
 }
 
+/** A completion with an answer: at least one choice, each with a message (an empty 200 is the provider's failure). */
 export function isCompletion(body: unknown): body is ChatCompletion {
-  return isObject(body) && Array.isArray(body.choices) && body.choices.every((c) => isObject(c) && isObject(c.message));
+  return isObject(body) && Array.isArray(body.choices) && body.choices.length > 0 && body.choices.every((c) => isObject(c) && isObject(c.message));
 }
 
 /** A provider answered a stream request with a whole completion: replay it as chunks. */

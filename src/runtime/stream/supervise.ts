@@ -7,10 +7,11 @@ import type { StreamCheckpoint, StreamEvent } from "../api.ts";
 import { runCandidates, type LoopResult } from "../attempt/attempt-loop.ts";
 import type { AttemptHandle } from "../state/accounting.ts";
 import { streamExec, MAX_MALFORMED_IN_A_ROW, type BodyFor, type StreamStart } from "../attempt/chat-attempt.ts";
-import { hasFinish, modelSplicer, normalizeChunk, queuedChunks, rawJsonOf, setRawJson, type QueuedChunks } from "./chunks.ts";
+import { deltaHasOutput, hasFinish, modelSplicer, normalizeChunk, queuedChunks, rawJsonOf, setRawJson, type QueuedChunks } from "./chunks.ts";
 import { classifyError, DeadlineExceeded, type Failure } from "../attempt/classify.ts";
 import type { RequestCtx } from "../flow/context.ts";
 import { continuationBody, OverlapTrimmer } from "./continuation.ts";
+import { ToolCallHold } from "./tool-call-hold.ts";
 import { errorBody } from "../flow/errors.ts";
 import type { ModelEntry } from "../plan/tables.ts";
 import { UpstreamError, type ChatChunk, type Usage } from "../upstream.ts";
@@ -87,6 +88,9 @@ async function* supervise(plan: StreamPlan, start: Start, side: { take: () => St
   let delivered = "";
   const rolesSent = new Set<number>(); // per choice index: one role delta each, continuations add none
   let toolCallsSent = false;
+  let outputSent = false; // more than a role went out: a break can no longer start over
+  let hold: ToolCallHold | null = null; // made at the first tool call, with `stream { tool_calls hold }`
+  const holding = ctx.settings.stream.toolCalls === "hold";
   let remaining = plan.remaining;
   let ended = false;
   const checkpoint: StreamCheckpoint = {
@@ -137,14 +141,19 @@ async function* supervise(plan: StreamPlan, start: Start, side: { take: () => St
         }
       }
       const dropContent = typeof content === "string" && content.length === 0;
+      let calls = d.tool_calls;
+      if (holding && (calls !== undefined || (c.finish_reason && hold !== null))) calls = (hold ??= new ToolCallHold()).take(c.index, calls, !!c.finish_reason);
       let delta = d;
-      if (dropRole || dropContent || content !== d.content) {
+      if (dropRole || dropContent || content !== d.content || calls !== d.tool_calls) {
         delta = { ...d };
         if (dropRole) delete delta.role;
         if (dropContent) delete delta.content;
         else if (content !== d.content) delta.content = content;
+        if (calls === undefined) delete delta.tool_calls;
+        else delta.tool_calls = calls;
       }
       if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) toolCallsSent = true;
+      if (!outputSent) outputSent = deltaHasOutput(delta);
       if (c.finish_reason || hasKeys(delta)) useful = true;
       if (delta !== d) {
         choices ??= from.slice(0, i);
@@ -174,6 +183,11 @@ async function* supervise(plan: StreamPlan, start: Start, side: { take: () => St
     const chunk = normalized ? upstream : normalizeChunk(upstream);
     if (chunk === null) return ++seg.malformed > MAX_MALFORMED_IN_A_ROW ? tooManyMalformed() : null;
     seg.malformed = 0;
+    if (seg.finished) {
+      // the answer is complete: only its usage may still follow, never more content
+      if (chunk.usage) seg.usage = chunk.usage;
+      return null;
+    }
     trackFinish(seg, chunk);
     const out = shape(chunk);
     checkpoint.tokensReceived = Math.ceil(seg.receivedChars / 4);
@@ -284,7 +298,7 @@ async function* supervise(plan: StreamPlan, start: Start, side: { take: () => St
         return;
       }
       if (result.kind === "client_gone") {
-        seg.handle.abandon(partialUsage());
+        seg.handle.abandon(partialUsage(), seg.status);
         void seg.iterator.return?.()?.catch(() => {});
         end(499, "client_gone");
         return;
@@ -294,16 +308,20 @@ async function* supervise(plan: StreamPlan, start: Start, side: { take: () => St
       void seg.iterator.return?.()?.catch(() => {});
       let secondary: string | null = null;
       const policyStop = broken.cls === "content_policy" && !ctx.settings.failoverOnContentPolicy;
-      if (!policyStop && ctx.settings.stream.onBreak === "continue" && delivered.length > 0 && !toolCallsSent && !ctx.signal.aborted) {
+      // only a role went out (a held tool call broke): the next candidate starts over, as before the first token
+      const restart = !outputSent;
+      const resume = restart || (ctx.settings.stream.onBreak === "continue" && delivered.length > 0 && !toolCallsSent);
+      if (!policyStop && resume && !ctx.signal.aborted) {
         const sent = delivered;
         const trailFrom = ctx.trail.length;
-        const next = await runCandidates(ctx, remaining, streamExec(ctx, (e) => continuationBody(plan.bodyFor(e), e, sent)));
+        const next = await runCandidates(ctx, remaining, streamExec(ctx, restart ? plan.bodyFor : (e) => continuationBody(plan.bodyFor(e), e, sent)));
         if (next.kind === "ok") {
-          ctx.meta.continuations++;
+          if (!restart) ctx.meta.continuations++;
           ctx.meta.failovers++;
           remaining = remaining.slice(next.index + 1);
           const prompt = ctx.needs.promptTokens + Math.ceil(sent.length / 4);
-          seg = newSegment(next.handle, next.value, new OverlapTrimmer(sent), prompt, next.status, clock.now());
+          seg = newSegment(next.handle, next.value, restart ? null : new OverlapTrimmer(sent), prompt, next.status, clock.now());
+          hold = null; // the broken segment's held call was never sent
           checkpoint.model = next.handle.entry.name;
           continue;
         }
@@ -320,7 +338,7 @@ async function* supervise(plan: StreamPlan, start: Start, side: { take: () => St
   } finally {
     // the consumer stopped early (client disconnect): release the upstream and close the books
     if (!ended) {
-      seg.handle.abandon(partialUsage());
+      seg.handle.abandon(partialUsage(), seg.status);
       void seg.iterator.return?.()?.catch(() => {});
       end(499, "client_gone");
     }
