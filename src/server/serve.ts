@@ -91,7 +91,8 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
   const ports: Ports = { clock: systemClock, random: systemRandom, transport: fetchTransport, secrets: env };
   let reloader: PolicyReloader | null = null;
   let gateway: Gateway | null = null;
-  const snapshots = opts.statePath ? await attachState(opts, graph, () => gateway!.engine().state(), log, say) : null;
+  const live = { state: () => gateway!.engine().state(), graph: () => gateway!.graph() };
+  const snapshots = opts.statePath ? await attachState(opts, graph, live, log, say) : null;
   gateway = createGateway({
     graph, ports, adapters: defaultAdapters(), log, secrets: env,
     reloadPolicy: opts.policyPath ? () => reloader!.reloadNow() : undefined,
@@ -142,7 +143,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
 }
 
 /** Loads the snapshot (moving a corrupt one aside with a warning) and starts periodic writes. */
-async function attachState(opts: ServeOptions, graph: Graph, getState: () => RuntimeState, log: LogSink, say: (text: string) => void): Promise<AttachedSnapshots> {
+async function attachState(opts: ServeOptions, graph: Graph, live: { state: () => RuntimeState; graph: () => Graph }, log: LogSink, say: (text: string) => void): Promise<AttachedSnapshots> {
   try {
     const attached = await attachSnapshots({
       path: opts.statePath!,
@@ -150,7 +151,8 @@ async function attachState(opts: ServeOptions, graph: Graph, getState: () => Run
       intervalMs: opts.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS,
       clock: systemClock,
       graph,
-      getState,
+      getState: live.state,
+      getGraph: live.graph, // recorded in each snapshot, so `state show` knows the cool-downs
       onError: (message) => log(eventLogLine("snapshot_error", systemClock.now(), { message })),
     });
     for (const warning of attached.warnings) say(`warning: ${warning}`);

@@ -1,11 +1,12 @@
 // `switchyard state show`: a snapshot as people read it. Times are shown relative to when the
-// snapshot was written (the moment it describes), and limits/cool-downs come from the policy
-// when one is given, so "12 / 100 requests, resets in 41s" needs no arithmetic by the reader.
+// snapshot was written (the moment it describes); limits come from the policy when one is given,
+// cool-downs from it or else from what the writing gateway recorded, so "12 / 100 requests,
+// resets in 41s" needs no arithmetic by the reader.
 import type { Graph, LimitNode } from "../compile/graph.ts";
 import type { BreakerState, QuotaState, RuntimeState, WindowState } from "../runtime/api.ts";
 import type { StateFormat } from "./format.ts";
 import { parseQuotaKey, windowEnd } from "./quota-window.ts";
-import { timingFromGraph, type DecayTiming } from "./timing.ts";
+import { DEFAULT_TIMING, timingFromGraph, timingFromTable, type TimingTable } from "./timing.ts";
 
 export interface ShowInput {
   path: string;
@@ -15,12 +16,14 @@ export interface ShowInput {
   writtenAt: number;
   state: RuntimeState;
   graph?: Graph;
+  /** The cool-downs and windows the writing gateway recorded; `graph` wins when given. */
+  timing?: TimingTable;
 }
 
 export function renderSnapshot(input: ShowInput): string {
   const { state, writtenAt } = input;
-  const timing = timingFromGraph(input.graph);
-  const cooldownSource = input.graph ? "" : " (default)";
+  const timing = input.graph ? timingFromGraph(input.graph) : input.timing ? timingFromTable(input.timing) : DEFAULT_TIMING;
+  const cooldownSource = input.graph || input.timing ? "" : " (default)";
   const lines = [
     `state file  ${input.path}`,
     `format      ${input.format}, layout v${input.version}, ${input.bytes.toLocaleString("en-US")} bytes`,
