@@ -1,6 +1,7 @@
 // One structured JSON line per request. Built from OutcomeMeta only: it carries model names,
 // statuses and usage, never prompt text or keys, so a log line cannot leak either.
 import type { OutcomeMeta } from "../runtime/api.ts";
+import { roundUsd } from "../util/money.ts";
 
 /** Receives complete JSON lines (no trailing newline); serve.ts writes them to stdout. */
 export type LogSink = (line: string) => void;
@@ -42,7 +43,7 @@ export function requestLogLine(f: RequestLogFields, at: number): string {
     failovers: meta?.failovers ?? 0,
     continuations: meta?.continuations ?? 0,
     tokens: meta?.usage ? { in: meta.usage.prompt_tokens, out: meta.usage.completion_tokens } : null,
-    costUsd: meta?.costUsd ?? 0,
+    costUsd: roundUsd(meta?.costUsd ?? 0),
     error: f.error ?? meta?.errorClass ?? null,
   });
 }

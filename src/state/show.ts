@@ -5,6 +5,7 @@
 import type { Graph, LimitNode } from "../compile/graph.ts";
 import type { BreakerState, QuotaState, RuntimeState, WindowState } from "../runtime/api.ts";
 import type { StateFormat } from "./format.ts";
+import { formatUsd } from "../util/money.ts";
 import { parseQuotaKey, windowEnd } from "./quota-window.ts";
 import { DEFAULT_TIMING, timingFromGraph, timingFromTable, type TimingTable } from "./timing.ts";
 
@@ -33,7 +34,7 @@ export function renderSnapshot(input: ShowInput): string {
   section(lines, "quotas", state.quotas, (key, q) => quotaLine(key, q, writtenAt, input.graph));
   section(lines, "latency and error windows", state.windows, (model, w) => windowLine(w, writtenAt, timing.windowMs(model)));
   section(lines, "counters", state.counters, (_, c) =>
-    `${c.requests} requests (${c.successes} ok, ${c.failures} failed) · ${c.tokensIn} tokens in, ${c.tokensOut} out · $${c.costUsd.toFixed(4)}`,
+    `${c.requests} requests (${c.successes} ok, ${c.failures} failed) · ${c.tokensIn} tokens in, ${c.tokensOut} out · ${formatUsd(c.costUsd)}`,
   );
   section(lines, "round-robin cursors", state.cursors, (_, n) => String(n));
   section(lines, "sticky sessions", state.sticky, (_, model) => `→ ${model}`);
@@ -97,7 +98,7 @@ function windowLine(w: WindowState, at: number, windowMs: number): string {
 }
 
 function formatAmount(n: number, metric: string): string {
-  return metric === "usd" ? `$${n.toFixed(2)}` : n.toLocaleString("en-US");
+  return metric === "usd" ? formatUsd(n) : n.toLocaleString("en-US");
 }
 
 /** Epoch-like clock times as ISO dates; a non-epoch clock (tests, simulation) as raw milliseconds. */
