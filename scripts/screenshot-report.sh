@@ -9,9 +9,11 @@ policy="${1:?usage: scripts/screenshot-report.sh <policy.route> <scenario.yaml> 
 scenario="${2:?usage: scripts/screenshot-report.sh <policy.route> <scenario.yaml> [out.png]}"
 out="${3:-/tmp/switchyard-report.png}"
 html="$(mktemp --suffix=.html)"
-trap 'rm -f "$html"' EXIT
+profile="$(mktemp -d)" # a throwaway profile: nothing read from or left in the user's
+trap 'rm -rf "$html" "$profile"' EXIT
 # Exit 1 (an expectation failed) still produces a report worth looking at.
 bun src/cli/main.ts simulate "$policy" "$scenario" --report "$html" >/dev/null || [ $? -eq 1 ]
 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+  --disable-component-update --disable-sync --no-first-run --user-data-dir="$profile" \
   --screenshot="$out" --window-size=1200,2400 "file://$html" 2>/dev/null
 echo "wrote $out"

@@ -11,6 +11,8 @@ import { parseOptions } from "./options.ts";
 import { findPolicyFiles } from "./policy-files.ts";
 import { EXIT, UsageError } from "./usage.ts";
 
+const CR = 13;
+
 export async function fmt(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseOptions(argv, { check: { type: "boolean" } });
   const { files, problems } = await findPolicyFiles(positionals);
@@ -34,7 +36,8 @@ export async function fmt(argv: readonly string[]): Promise<number> {
       continue;
     }
     const formatted = formatPolicy(parsed.policy, parsed.source); // the source keeps trailing comments and blank lines in place
-    if (formatted === parsed.source) continue;
+    // canonical text has no raw CR (a string's CR is written `\r`), and parsing turned lone CRs into LF
+    if (formatted === parsed.source && !bytes.includes(CR)) continue;
     unformatted.push(file);
     if (values.check) continue;
     try {

@@ -4,6 +4,7 @@
 // same instant in epoch milliseconds, which is what arithmetic on lines wants (and what earlier
 // consumers read).
 import type { OutcomeMeta } from "../runtime/api.ts";
+import { roundUsd } from "../util/money.ts";
 
 /** Receives complete JSON lines (no trailing newline); serve.ts writes them to stdout. */
 export type LogSink = (line: string) => void;
@@ -46,7 +47,7 @@ export function requestLogLine(f: RequestLogFields, at: number): string {
     failovers: meta?.failovers ?? 0,
     continuations: meta?.continuations ?? 0,
     tokens: meta?.usage ? { in: meta.usage.prompt_tokens, out: meta.usage.completion_tokens } : null,
-    costUsd: meta?.costUsd ?? 0,
+    costUsd: roundUsd(meta?.costUsd ?? 0),
     error: f.error ?? meta?.errorClass ?? null,
   });
 }

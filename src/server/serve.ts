@@ -98,7 +98,8 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
   const ports: Ports = { clock, random: systemRandom, transport: networkTransport, secrets: env };
   let reloader: PolicyReloader | null = null;
   let gateway: Gateway | null = null;
-  const snapshots = opts.statePath ? await attachState(opts, clock, graph, () => gateway!.engine().state(), log, say) : null;
+  const live = { state: () => gateway!.engine().state(), graph: () => gateway!.graph() };
+  const snapshots = opts.statePath ? await attachState(opts, clock, graph, live, log, say) : null;
   const lagMonitor = startLagMonitor();
   gateway = createGateway({
     graph, ports, adapters: defaultAdapters(), log, secrets: env, eventLoopLag: lagMonitor.lagSeconds,
@@ -166,7 +167,7 @@ function watchPolicy(path: string, graph: Graph, gateway: Gateway, env: SecretSo
 }
 
 /** Loads the snapshot (moving a corrupt one aside with a warning) and starts periodic writes. */
-async function attachState(opts: ServeOptions, clock: Clock, graph: Graph, getState: () => RuntimeState, log: LogSink, say: (text: string) => void): Promise<AttachedSnapshots> {
+async function attachState(opts: ServeOptions, clock: Clock, graph: Graph, live: { state: () => RuntimeState; graph: () => Graph }, log: LogSink, say: (text: string) => void): Promise<AttachedSnapshots> {
   try {
     const attached = await attachSnapshots({
       path: opts.statePath!,
@@ -174,7 +175,8 @@ async function attachState(opts: ServeOptions, clock: Clock, graph: Graph, getSt
       intervalMs: opts.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS,
       clock,
       graph,
-      getState,
+      getState: live.state,
+      getGraph: live.graph, // recorded in each snapshot, so `state show` knows the cool-downs
       onError: (message) => log(eventLogLine("snapshot_error", clock.now(), { message })),
     });
     for (const warning of attached.warnings) say(`warning: ${warning}`);

@@ -13,9 +13,7 @@ export function formatShare(x: number): string {
   return `${Math.round(x * 10000) / 100}%`;
 }
 
-export function formatUsd(x: number): string {
-  return `$${x < 1 ? x.toFixed(4) : x.toFixed(2)}`;
-}
+export { formatUsd } from "../util/money.ts";
 
 /** `00:05:00` style clock offsets for timelines. */
 export function formatOffset(ms: number): string {

@@ -40,3 +40,10 @@ export function count(input: string | number): number | null {
   if (v?.kind === "size" || v?.kind === "number") return v.value >= 0 ? v.value : null;
   return null;
 }
+
+/** `1_000` or `-3` (YAML reads a number with `_` separators as a string): a plain number. */
+export function plainNumber(input: string | number): number | null {
+  if (typeof input === "number") return input;
+  const v = policyValue(input.trim());
+  return v?.kind === "number" ? v.value : null;
+}

@@ -41,8 +41,14 @@ export function renderHtml(s: Summary): string {
   const colors = models.map((_, i) => PALETTE[i % PALETTE.length]);
   const t = s.totals;
 
-  const share = stackedBars("requests per bucket by serving model", bucketMs, s.durationMs, buckets.map((b) => [...models.map((m) => b.servedBy[m] ?? 0), b.errors]), [...colors, "#444"]);
-  const errorRate = lines("error rate", bucketMs, s.durationMs, [{ values: buckets.map((b) => (b.requests === 0 ? null : (b.errors / b.requests) * 100)), color: "#e15759" }], (v) => `${Math.round(v)}%`, 5);
+  // Shares in percent of each bucket's requests (failed ones included), on a 0–100% axis.
+  const percentOf = (b: (typeof buckets)[number], n: number) => (b.requests === 0 ? 0 : (n / b.requests) * 100);
+  const shares = buckets.map((b) => [...models.map((m) => percentOf(b, b.servedBy[m] ?? 0)), percentOf(b, b.errors)]);
+  const share = stackedBars("share of each bucket's requests by serving model, in percent", bucketMs, s.durationMs, shares, [...colors, "#444"], (v) => `${v}%`, 100);
+  // No errors: one line saying so, not an empty chart to squint at.
+  const errorRate = buckets.some((b) => b.errors > 0)
+    ? lines("error rate", bucketMs, s.durationMs, [{ values: buckets.map((b) => (b.requests === 0 ? null : (b.errors / b.requests) * 100)), color: "#e15759" }], (v) => `${v}%`, 5)
+    : `<p class="none">no errors: every request succeeded</p>`;
   const latency = lines("latency percentiles", bucketMs, s.durationMs, [
     { values: buckets.map((b) => b.latency.p50), color: "#4e79a7" },
     { values: buckets.map((b) => b.latency.p95), color: "#f28e2b" },

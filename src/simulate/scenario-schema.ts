@@ -2,7 +2,7 @@
 // milliseconds, fractions and rates here, so the rest of the simulator never sees a unit string.
 import * as v from "valibot";
 import { WINDOWS } from "../syntax/vocabulary.ts";
-import { count, durationMs, fraction, ratePerMs } from "./policy-values.ts";
+import { count, durationMs, fraction, plainNumber, ratePerMs } from "./policy-values.ts";
 import { FAULT_KINDS, type BehaviourSpec, type Choice, type Dist, type Expectation, type FaultWindow, type TrafficSpec } from "./scenario-types.ts";
 
 type Scalar = string | number;
@@ -28,6 +28,7 @@ const duration = unit(DURATION, durationMs);
 const share = unit("a share like `30%` or `0.3`", fraction);
 const amount = unit("a non-negative number like `500` or `1M`", count);
 const rate = unit("a rate like `100/s` or `6000/min`", ratePerMs);
+const wholeNumber = (what: string) => v.pipe(unit(what, plainNumber), v.integer(`expected ${what}`));
 const status = v.pipe(v.number("expected an HTTP status"), v.integer("expected an HTTP status"), v.minValue(100, "expected an HTTP status"), v.maxValue(599, "expected an HTTP status"));
 
 /** `300ms`, `{ min: 100ms, max: 400ms }` or `{ median: 300ms, p95: 1.2s }`. */
@@ -74,7 +75,7 @@ const traffic = v.pipe(
   v.strictObject({
     route: v.pipe(v.string("expected a route name"), v.minLength(1, "expected a route name")),
     rate: v.optional(rate),
-    count: v.optional(v.pipe(v.number("expected a request count"), v.integer("expected a whole number of requests"), v.minValue(1, "expected at least 1 request"))),
+    count: v.optional(v.pipe(wholeNumber("a whole number of requests"), v.minValue(1, "expected at least 1 request"))),
     arrival: v.optional(v.picklist(["constant", "poisson"], "expected `constant` or `poisson`"), "poisson"),
     from: v.optional(duration, 0),
     until: v.optional(duration),
@@ -145,7 +146,7 @@ const percentileChecks = ["p50", "p95", "p99"].flatMap((p) => [`${p}_latency`, `
 const expectation = v.variant("check", [
   v.strictObject({ check: v.literal("success_rate"), at_least: share }),
   v.strictObject({ check: v.picklist(percentileChecks as `${"p50" | "p95" | "p99"}_${"latency" | "ttft"}`[]), below: duration }),
-  v.strictObject({ check: v.literal("attempts_per_request"), at_most: v.pipe(v.number("expected a number"), v.minValue(1, "expected at least 1")) }),
+  v.strictObject({ check: v.literal("attempts_per_request"), at_most: v.pipe(unit("a number", plainNumber), v.minValue(1, "expected at least 1")) }),
   v.pipe(
     v.strictObject({ check: v.literal("share"), model, from: v.optional(duration, 0), to: v.optional(duration), at_least: v.optional(share), at_most: v.optional(share) }),
     v.check((s) => s.at_least !== undefined || s.at_most !== undefined, "give `at_least` or `at_most`"),
@@ -157,7 +158,7 @@ const expectation = v.variant("check", [
 
 export const ScenarioSchema = v.strictObject({
   name: v.optional(v.string("expected a name")),
-  seed: v.optional(v.pipe(v.number("expected a whole-number seed"), v.integer("expected a whole-number seed")), 1),
+  seed: v.optional(wholeNumber("a whole-number seed"), 1),
   duration,
   traffic: v.pipe(v.array(traffic, "expected a list of traffic sources"), v.minLength(1, "expected at least one traffic source")),
   providers: v.optional(v.record(v.string(), behaviour), {}),

@@ -2,6 +2,7 @@
 // ordered and rounded so the same policy, scenario and seed always serialise to the same bytes.
 import type { Graph } from "../compile/graph.ts";
 import type { ExpectationResult } from "./expectations.ts";
+import { roundUsd } from "../util/money.ts";
 import { percentiles, round, roundOrNull, sortedPercentiles, type Percentiles } from "./percentiles.ts";
 import type { BreakerEvent, Recorder } from "./recorder.ts";
 import { timeSeries, type Series } from "./timeseries.ts";
@@ -108,7 +109,7 @@ export function summarise(inputs: SummaryInputs): Summary {
       continuations,
       streams,
       errorsByKind: sortedRecord(errorsByKind),
-      costUsd: round(cost, 6),
+      costUsd: roundUsd(cost),
       maxAttempts,
       meanAttempts: rows.length === 0 ? 0 : round(attempts / rows.length, 3),
     },

@@ -14,30 +14,38 @@ export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** Rounds an axis maximum up to 1, 2, 2.5 or 5 times a power of ten, so ticks read as round numbers. */
-export function niceCeil(x: number): number {
-  if (!(x > 0)) return 1;
-  const p = 10 ** Math.floor(Math.log10(x));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= x) return m * p;
-  return 10 * p;
+/**
+ * Axis ticks for values up to `max`: 0, step, 2·step… up to the first one at or above `max`, the
+ * step being 1, 2 or 5 times a power of ten with about `target` intervals, so every label is a
+ * round number (dividing a "nice" maximum into quarters gave 12.5 → 13, 37.5 → 38, 62.5 → 63).
+ */
+export function niceTicks(max: number, target = 5): number[] {
+  if (!(max > 0) || !Number.isFinite(max)) return [0, 1];
+  const rough = max / target;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough * (1 - 1e-12))!;
+  const count = Math.ceil(max / step - 1e-9);
+  // toPrecision: 3 × 0.1 is 0.30000000000000004, which would print as a label
+  return Array.from({ length: count + 1 }, (_, i) => Number((i * step).toPrecision(12)));
 }
 
 interface Frame {
   height: number;
   durationMs: number;
-  yMax: number;
+  /** y-axis ticks, ascending from 0; the last one is the top of the plot. */
+  ticks: number[];
   yLabel: (v: number) => string;
 }
 
 const plotW = WIDTH - LEFT - RIGHT;
 const xOf = (f: Frame, ms: number) => LEFT + (ms / f.durationMs) * plotW;
-const yOf = (f: Frame, v: number) => f.height - BOTTOM - (f.yMax === 0 ? 0 : (v / f.yMax) * (f.height - TOP - BOTTOM));
+const yMax = (f: Frame) => f.ticks[f.ticks.length - 1] ?? 0;
+const yOf = (f: Frame, v: number) => f.height - BOTTOM - (yMax(f) === 0 ? 0 : (v / yMax(f)) * (f.height - TOP - BOTTOM));
 
 function axes(f: Frame): string {
   const parts: string[] = [];
   const bottom = f.height - BOTTOM;
-  for (let i = 0; i <= 4; i++) {
-    const v = (f.yMax * i) / 4;
+  for (const v of f.ticks) {
     const y = yOf(f, v);
     parts.push(`<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#e4e4e4"/>`);
     parts.push(`<text x="${LEFT - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end" class="tick">${escapeXml(f.yLabel(v))}</text>`);
@@ -55,11 +63,14 @@ function svg(height: number, body: string, title: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="${escapeXml(title)}">${body}</svg>`;
 }
 
-/** One stacked bar per bucket; `stacks[i][k]` is series k's value in bucket i. */
-export function stackedBars(title: string, bucketMs: number, durationMs: number, stacks: number[][], colors: string[], yLabel = (v: number) => String(Math.round(v))): string {
+/**
+ * One stacked bar per bucket; `stacks[i][k]` is series k's value in bucket i. The axis reaches the
+ * tallest stack, or `fixedMax` when given (100 for shares in percent).
+ */
+export function stackedBars(title: string, bucketMs: number, durationMs: number, stacks: number[][], colors: string[], yLabel = (v: number) => String(v), fixedMax?: number): string {
   const height = 240;
-  const max = niceCeil(Math.max(4, ...stacks.map((s) => s.reduce((a, b) => a + b, 0))));
-  const f: Frame = { height, durationMs, yMax: max, yLabel };
+  const max = fixedMax ?? Math.max(4, ...stacks.map((s) => s.reduce((a, b) => a + b, 0)));
+  const f: Frame = { height, durationMs, ticks: niceTicks(max), yLabel };
   const bw = Math.max(1, (bucketMs / durationMs) * plotW - 1);
   const rects: string[] = [];
   stacks.forEach((stack, i) => {
@@ -80,7 +91,7 @@ export function lines(title: string, bucketMs: number, durationMs: number, serie
   const height = 220;
   let max = yMaxAtLeast;
   for (const s of series) for (const v of s.values) if (v !== null && v > max) max = v;
-  const f: Frame = { height, durationMs, yMax: niceCeil(max), yLabel };
+  const f: Frame = { height, durationMs, ticks: niceTicks(max), yLabel };
   const paths = series.map((s) => {
     let d = "";
     let pen = false;
@@ -107,7 +118,7 @@ export interface Band {
 export function bands(title: string, durationMs: number, rows: { label: string; bands: Band[] }[]): string {
   const rowH = 22;
   const height = TOP + rows.length * rowH + BOTTOM;
-  const f: Frame = { height, durationMs, yMax: 0, yLabel: () => "" };
+  const f: Frame = { height, durationMs, ticks: [0], yLabel: () => "" };
   const parts: string[] = [];
   rows.forEach((r, i) => {
     const y = TOP + i * rowH;

@@ -21,6 +21,8 @@ export interface AttachOptions {
   graph?: Graph;
   /** Usually `() => engine.state()` of the engine currently serving (it changes on hot reload). */
   getState: () => RuntimeState;
+  /** The graph currently served, recorded in each snapshot (see SnapshotterOptions.getGraph). */
+  getGraph?: () => Graph;
   onError?: (message: string) => void;
   onWrite?: (result: WriteResult) => void;
 }
@@ -51,6 +53,7 @@ export async function attachSnapshots(options: AttachOptions): Promise<AttachedS
     format: options.format,
     intervalMs: options.intervalMs,
     getState: options.getState,
+    getGraph: options.getGraph,
     clock: options.clock,
     onError: options.onError,
     onWrite: options.onWrite,

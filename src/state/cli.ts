@@ -24,7 +24,8 @@ const processIo: StateCliIo = {
 export const STATE_USAGE = `usage:
   switchyard state show <file> [--json] [--policy <policy.route>]
         people-readable breakers, quotas, windows and counters (--json: the raw document;
-        --policy: show quota limits and cool-downs from that policy)
+        --policy: quota limits, and cool-downs from that policy instead of the ones
+        the gateway recorded in the snapshot)
   switchyard state convert <in> <out> [--to msgpack|json|yaml]
         rewrite a snapshot in another format (default: from <out>'s extension, else msgpack)
 `;
@@ -92,7 +93,7 @@ async function show(argv: readonly string[], io: StateCliIo): Promise<number> {
     }
     graph = compiled.graph;
   }
-  io.stdout(renderSnapshot({ path, format: read.format, version: document.version, bytes: read.bytes, writtenAt: document.writtenAt, state: document.state, graph }));
+  io.stdout(renderSnapshot({ path, format: read.format, version: document.version, bytes: read.bytes, writtenAt: document.writtenAt, state: document.state, graph, timing: document.timing }));
   return 0;
 }
 
@@ -105,7 +106,7 @@ async function convert(argv: readonly string[], io: StateCliIo): Promise<number>
   if (format === null) throw new StateUsageError(`unknown format \`${to}\` (expected ${STATE_FORMATS.join(", ")})`);
   const read = await readOrFail(input, io);
   if (!read) return 2;
-  const bytes = encodeSnapshot(read.document.state, read.document.writtenAt, format);
+  const bytes = encodeSnapshot(read.document.state, read.document.writtenAt, format, read.document.timing);
   try {
     await atomicWrite(output, bytes);
   } catch (err) {

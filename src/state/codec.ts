@@ -15,6 +15,7 @@ import {
   type StateFormat,
 } from "./format.ts";
 import { SnapshotDocumentSchema, describeIssues, type SnapshotDocument } from "./schema.ts";
+import type { TimingTable } from "./timing.ts";
 
 export type DecodeProblem = "foreign" | "version" | "truncated" | "corrupt" | "invalid";
 
@@ -35,9 +36,9 @@ function hex8(n: number): string {
   return n.toString(16).padStart(8, "0");
 }
 
-/** The file bytes for `state` as written at clock time `writtenAt`. */
-export function encodeSnapshot(state: RuntimeState, writtenAt: number, format: StateFormat): Uint8Array {
-  const document: SnapshotDocument = { version: SNAPSHOT_VERSION, writtenAt, state };
+/** The file bytes for `state` as written at clock time `writtenAt` (with the policy's `timing`, when known). */
+export function encodeSnapshot(state: RuntimeState, writtenAt: number, format: StateFormat, timing?: TimingTable): Uint8Array {
+  const document: SnapshotDocument = timing ? { version: SNAPSHOT_VERSION, writtenAt, state, timing } : { version: SNAPSHOT_VERSION, writtenAt, state };
   if (format === "msgpack") {
     const body = msgpack.encoder.encode(document);
     const out = new Uint8Array(BINARY_HEADER_BYTES + body.length);

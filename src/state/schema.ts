@@ -2,6 +2,7 @@
 // hand-edited file, a disk error), so nothing reaches the engine until it has passed these.
 import * as v from "valibot";
 import type { RuntimeState } from "../runtime/api.ts";
+import type { TimingTable } from "./timing.ts";
 
 const finite = v.pipe(v.number(), v.finite());
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -53,17 +54,30 @@ export const RuntimeStateSchema = v.object({
   counters: v.record(v.string(), CountersSchema),
 });
 
+const positiveMs = v.pipe(v.number(), v.finite(), v.minValue(1));
+
+/** Optional, so snapshots written before it was recorded still read (as the built-in defaults). */
+const TimingSchema = v.object({
+  cooldownMs: v.record(v.string(), positiveMs),
+  windowMs: v.record(v.string(), positiveMs),
+});
+
 export const SnapshotDocumentSchema = v.object({
   version: v.number(),
   writtenAt: finite,
   state: RuntimeStateSchema,
+  timing: v.optional(TimingSchema),
 });
 
-/** What a snapshot file holds after its header: layout version, the writer's clock time, the state. */
+/**
+ * What a snapshot file holds after its header: layout version, the writer's clock time, the state,
+ * and the cool-downs and windows the writer's policy gave each breaker and window.
+ */
 export interface SnapshotDocument {
   version: number;
   writtenAt: number;
   state: RuntimeState;
+  timing?: TimingTable;
 }
 
 // If RuntimeState grows a field, this line stops compiling until the schema learns it too.

@@ -1,11 +1,13 @@
 // `switchyard state show`: a snapshot as people read it. Times are shown relative to when the
-// snapshot was written (the moment it describes), and limits/cool-downs come from the policy
-// when one is given, so "12 / 100 requests, resets in 41s" needs no arithmetic by the reader.
+// snapshot was written (the moment it describes); limits come from the policy when one is given,
+// cool-downs from it or else from what the writing gateway recorded, so "12 / 100 requests,
+// resets in 41s" needs no arithmetic by the reader.
 import type { Graph, LimitNode } from "../compile/graph.ts";
 import type { BreakerState, QuotaState, RuntimeState, WindowState } from "../runtime/api.ts";
 import type { StateFormat } from "./format.ts";
+import { formatUsd } from "../util/money.ts";
 import { parseQuotaKey, windowEnd } from "./quota-window.ts";
-import { timingFromGraph, type DecayTiming } from "./timing.ts";
+import { DEFAULT_TIMING, timingFromGraph, timingFromTable, type TimingTable } from "./timing.ts";
 
 export interface ShowInput {
   path: string;
@@ -15,12 +17,14 @@ export interface ShowInput {
   writtenAt: number;
   state: RuntimeState;
   graph?: Graph;
+  /** The cool-downs and windows the writing gateway recorded; `graph` wins when given. */
+  timing?: TimingTable;
 }
 
 export function renderSnapshot(input: ShowInput): string {
   const { state, writtenAt } = input;
-  const timing = timingFromGraph(input.graph);
-  const cooldownSource = input.graph ? "" : " (default)";
+  const timing = input.graph ? timingFromGraph(input.graph) : input.timing ? timingFromTable(input.timing) : DEFAULT_TIMING;
+  const cooldownSource = input.graph || input.timing ? "" : " (default)";
   const lines = [
     `state file  ${input.path}`,
     `format      ${input.format}, layout v${input.version}, ${input.bytes.toLocaleString("en-US")} bytes`,
@@ -30,7 +34,7 @@ export function renderSnapshot(input: ShowInput): string {
   section(lines, "quotas", state.quotas, (key, q) => quotaLine(key, q, writtenAt, input.graph));
   section(lines, "latency and error windows", state.windows, (model, w) => windowLine(w, writtenAt, timing.windowMs(model)));
   section(lines, "counters", state.counters, (_, c) =>
-    `${c.requests} requests (${c.successes} ok, ${c.failures} failed) · ${c.tokensIn} tokens in, ${c.tokensOut} out · $${c.costUsd.toFixed(4)}`,
+    `${c.requests} requests (${c.successes} ok, ${c.failures} failed) · ${c.tokensIn} tokens in, ${c.tokensOut} out · ${formatUsd(c.costUsd)}`,
   );
   section(lines, "round-robin cursors", state.cursors, (_, n) => String(n));
   section(lines, "sticky sessions", state.sticky, (_, model) => `→ ${model}`);
@@ -94,7 +98,7 @@ function windowLine(w: WindowState, at: number, windowMs: number): string {
 }
 
 function formatAmount(n: number, metric: string): string {
-  return metric === "usd" ? `$${n.toFixed(2)}` : n.toLocaleString("en-US");
+  return metric === "usd" ? formatUsd(n) : n.toLocaleString("en-US");
 }
 
 /** Epoch-like clock times as ISO dates; a non-epoch clock (tests, simulation) as raw milliseconds. */

@@ -2,18 +2,22 @@
 // starts (so it is one consistent instant while the engine keeps mutating), then written with
 // async I/O off the request path. One write at a time: requests arriving during a write share a
 // single follow-up write of the then-current state.
+import type { Graph } from "../compile/graph.ts";
 import type { RuntimeState } from "../runtime/api.ts";
 import type { Clock } from "../runtime/ports.ts";
 import { atomicWrite } from "./atomic-write.ts";
 import { encodeSnapshot } from "./codec.ts";
 import type { StateFormat } from "./format.ts";
 import { describeIoError } from "./io-error.ts";
+import { timingTable, type TimingTable } from "./timing.ts";
 
 export interface SnapshotterOptions {
   path: string;
   format?: StateFormat; // msgpack unless told
   intervalMs: number;
   getState: () => RuntimeState;
+  /** The policy being served (it changes on hot reload): its cool-downs and windows go into each snapshot. */
+  getGraph?: () => Graph;
   clock: Clock;
   /** Periodic writes that fail are reported here (one lowercase line) and retried next interval. */
   onError?: (message: string) => void;
@@ -40,6 +44,16 @@ export class SnapshotWriteError extends Error {
   override name = "SnapshotWriteError";
 }
 
+/** One table per graph: a graph is immutable and lives until the next reload. */
+const tables = new WeakMap<Graph, TimingTable>();
+
+function timingOf(graph: Graph | undefined): TimingTable | undefined {
+  if (!graph) return undefined;
+  let table = tables.get(graph);
+  if (!table) tables.set(graph, (table = timingTable(graph)));
+  return table;
+}
+
 export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
   const { path, intervalMs, getState, clock } = options;
   const format = options.format ?? "msgpack";
@@ -51,7 +65,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
 
   async function writeOnce(): Promise<WriteResult> {
     const started = clock.now();
-    const bytes = encodeSnapshot(getState(), started, format);
+    const bytes = encodeSnapshot(getState(), started, format, timingOf(options.getGraph?.()));
     try {
       await atomicWrite(path, bytes);
     } catch (err) {

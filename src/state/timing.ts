@@ -12,8 +12,8 @@ export interface DecayTiming {
 }
 
 /**
- * Without a graph (e.g. `switchyard state show`), the language's built-in breaker defaults
- * (`cooldown 30s`, `window 60s`). Copied rather than imported: the compiler's defaults module is
+ * Without a graph or a recorded table (a snapshot from an older build), the language's built-in
+ * breaker defaults (`cooldown 30s`, `window 60s`). Copied rather than imported: the compiler's defaults module is
  * not a shared contract, and these only matter when no policy is at hand.
  */
 export const DEFAULT_TIMING: DecayTiming = {
@@ -21,9 +21,19 @@ export const DEFAULT_TIMING: DecayTiming = {
   windowMs: () => 60_000,
 };
 
-export function timingFromGraph(graph: Graph | undefined): DecayTiming {
-  if (!graph) return DEFAULT_TIMING;
-  const cooldown = new Map<string, number>();
+/**
+ * The effective cool-downs and windows of a policy as plain data: what a gateway records in each
+ * snapshot, so `state show` can tell when a breaker reopens without being handed the policy.
+ */
+export interface TimingTable {
+  /** Breaker key (model name or `provider:<name>`) → cool-down in ms. */
+  cooldownMs: Record<string, number>;
+  /** Model name → error-rate window in ms. */
+  windowMs: Record<string, number>;
+}
+
+export function timingTable(graph: Graph): TimingTable {
+  const cooldown = new Map<string, number>(); // Maps, not records: a model may be named `constructor`
   const window = new Map<string, number>();
   const raise = (map: Map<string, number>, key: string, value: number): void => {
     map.set(key, Math.max(map.get(key) ?? 0, value));
@@ -39,10 +49,21 @@ export function timingFromGraph(graph: Graph | undefined): DecayTiming {
       }
     }
   }
+  return { cooldownMs: Object.fromEntries(cooldown), windowMs: Object.fromEntries(window) };
+}
+
+/** Lookups over a table; keys it does not name get the built-in defaults. */
+export function timingFromTable(table: TimingTable): DecayTiming {
+  const cooldown = new Map(Object.entries(table.cooldownMs));
+  const window = new Map(Object.entries(table.windowMs));
   return {
     cooldownMs: (key) => cooldown.get(key) ?? DEFAULT_TIMING.cooldownMs(key),
     windowMs: (model) => window.get(model) ?? DEFAULT_TIMING.windowMs(model),
   };
+}
+
+export function timingFromGraph(graph: Graph | undefined): DecayTiming {
+  return graph ? timingFromTable(timingTable(graph)) : DEFAULT_TIMING;
 }
 
 function modelsIn(target: TargetNode): string[] {

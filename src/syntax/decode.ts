@@ -35,6 +35,16 @@ export function decodePolicy(bytes: Uint8Array, file: string, session: Session):
   }
 }
 
+/**
+ * Lone CRs (classic Mac line endings) as LF. The grammar, comments, line numbers and every later
+ * scan split lines on LF (a CRLF pair's CR is layout), so without this a CR-only file is one long
+ * line and its first `#` comments out the rest: "no routes", exit 0. One character for one, so
+ * every offset into the result is the same offset into the file.
+ */
+export function normalizeLineBreaks(text: string): string {
+  return text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
+}
+
 function lossy(bytes: Uint8Array): string {
   return new TextDecoder("utf-8").decode(bytes);
 }

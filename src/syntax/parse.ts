@@ -2,7 +2,7 @@
 // declaration and parsing on, so one run reports every broken declaration (Peggy-style session).
 import type { Policy } from "./ast.ts";
 import { Session, type Diagnostic } from "./diagnostic.ts";
-import { checkNesting, checkSize, decodePolicy } from "./decode.ts";
+import { checkNesting, checkSize, decodePolicy, normalizeLineBreaks } from "./decode.ts";
 import { parse as generatedParse } from "./parser.generated.js";
 
 export interface ParseResult {
@@ -26,8 +26,10 @@ export function parsePolicyBytes(bytes: Uint8Array, file: string): ParseResult {
   return parsePolicy(text, file);
 }
 
-export function parsePolicy(text: string, file: string): ParseResult {
+/** `source` in the result is `text` with lone CRs as LF (see normalizeLineBreaks); offsets are the same. */
+export function parsePolicy(raw: string, file: string): ParseResult {
   const session = new Session();
+  const text = normalizeLineBreaks(raw);
   if (!checkSize(text.length, file, session) || !checkNesting(text, file, session)) return { policy: null, source: text, diagnostics: session.diagnostics };
   // After an error, only the text after the broken declaration is parsed again: the part before
   // it already parsed, and re-reading a 4 MB prefix for each of 25 errors would take a minute.

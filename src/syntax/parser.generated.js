@@ -383,7 +383,7 @@ function peg$parse(input, options) {
   function peg$f39(args) {    return args ?? [];  }
   function peg$f40(digits, per) {
     const start = range().start;
-    const amount = { kind: "money", usd: Number(digits), raw: "$" + digits, span: { start, end: start + 1 + digits.length } };
+    const amount = { kind: "money", usd: toNumber(digits), raw: "$" + digits, span: { start, end: start + 1 + digits.length } };
     return per === null ? amount : rate(amount, per);
   }
   function peg$f41(digits, per) {
@@ -395,18 +395,18 @@ function peg$parse(input, options) {
   function peg$f44(digits, unit) {    return unit === "" || Object.hasOwn(SIZES, unit);  }
   function peg$f45(digits, unit, tail) {
     const start = range().start;
-    if (tail === "%") return { kind: "percent", value: Number(digits), raw: text(), span: span() };
-    if (Object.hasOwn(UNITS, unit)) return { kind: "duration", ms: Number(digits) * UNITS[unit], raw: text(), span: span() };
-    if (unit === "xx") return { kind: "status_class", value: Number(digits), raw: text(), span: span() };
+    if (tail === "%") return { kind: "percent", value: toNumber(digits), raw: text(), span: span() };
+    if (Object.hasOwn(UNITS, unit)) return { kind: "duration", ms: toNumber(digits) * UNITS[unit], raw: text(), span: span() };
+    if (unit === "xx") return { kind: "status_class", value: toNumber(digits), raw: text(), span: span() };
     const raw = digits + unit;
     const amount = unit === ""
       ? number(digits, start)
-      : { kind: "size", value: Math.round(Number(digits) * SIZES[unit]), raw, span: { start, end: start + raw.length } };
+      : { kind: "size", value: Math.round(toNumber(digits) * SIZES[unit]), raw, span: { start, end: start + raw.length } };
     return tail === null ? amount : rate(amount, tail);
   }
   function peg$f46(unit) {    return Object.hasOwn(PER, unit);  }
   function peg$f47(unit) {    return PER[unit];  }
-  function peg$f48(digits) {    return { kind: "percent", value: Number(digits), raw: text(), span: span() };  }
+  function peg$f48(digits) {    return { kind: "percent", value: toNumber(digits), raw: text(), span: span() };  }
   function peg$f49(raw) {    return number(raw, range().start);  }
   function peg$f50(parts) {    return { kind: "string", value: parts.join(""), raw: text(), span: span() };  }
   function peg$f51(esc) {    return esc;  }
@@ -3700,8 +3700,13 @@ function peg$parse(input, options) {
     const r = range();
     return { start: r.start, end: r.end };
   }
+  // The value of digits as written, `_` separators included (`Number("1_000")` is NaN); `raw`
+  // keeps them, so the formatter writes the number as the author grouped it.
+  function toNumber(digits) {
+    return Number(digits.includes("_") ? digits.replaceAll("_", "") : digits);
+  }
   function number(raw, start) {
-    return { kind: "number", value: Number(raw), raw, span: { start, end: start + raw.length } };
+    return { kind: "number", value: toNumber(raw), raw, span: { start, end: start + raw.length } };
   }
   function rate(amount, per) {
     return { kind: "rate", amount, per, raw: text(), span: span() };

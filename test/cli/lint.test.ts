@@ -180,3 +180,33 @@ describe("colour", () => {
     expect(plain).not.toContain(ESC);
   });
 });
+
+describe("line endings", () => {
+  // A comment first, so CR-only text where `#` runs to the next LF would swallow the whole file.
+  const lines = ["# chat for everyone", "route chat {", '  when header "x" == "y" -> [a]', "  otherwise -> [b]", "}", ""];
+
+  test("CR-only, LF and CRLF files lint alike, with the same lines and columns", () => {
+    const runs = ["\n", "\r\n", "\r"].map((eol) => {
+      const dir = scratch({ "p.route": lines.join(eol) });
+      const r = cli(["lint", "--format", "json", join(dir, "p.route")]);
+      const found = JSON.parse(r.stdout).diagnostics.map((d: { code: string; line: number; column: number; endLine: number; endColumn: number }) => [d.code, d.line, d.column, d.endLine, d.endColumn]);
+      return { code: r.code, found };
+    });
+    expect(runs[0]!.code).toBe(1);
+    expect(runs[0]!.found).toEqual([["SY2011", 3, 30, 3, 31], ["SY2011", 4, 17, 4, 18]]);
+    expect(runs[1]).toEqual(runs[0]!);
+    expect(runs[2]).toEqual(runs[0]!);
+  });
+
+  test("the human renderer shows a CR-only file's own line under a diagnostic", () => {
+    const dir = scratch({ "p.route": lines.join("\r") });
+    const r = cli(["lint", join(dir, "p.route")]);
+    expect(r.stdout).toContain(":4:17\n");
+    expect(r.stdout).toContain("4 |   otherwise -> [b]\n");
+  });
+
+  test("fmt rewrites a CR-only file with LF line breaks", () => {
+    const dir = scratch({ "p.route": 'route chat {\r  otherwise -> [b]\r}\r' });
+    expect(cli(["fmt", "--check", join(dir, "p.route")]).code).toBe(1);
+  });
+});

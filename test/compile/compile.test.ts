@@ -147,6 +147,23 @@ describe("declarations", () => {
   });
 });
 
+describe("digit separators", () => {
+  test("`_` groups digits in every kind of number, as docs/language.md says", () => {
+    const g = compile(`
+      provider sim { kind simulated  output_tokens 1_000_000  ttft 1_500ms  per_token 0.000_5s }
+      model m { provider sim  can [chat]  context 1_000k  max_output 16_384  price { input $1_000  output $0.000_1 }
+        quota { requests 10_000/day  tokens 1_000_000/min } }
+      route r { otherwise -> [m] { timeout { total 120_000ms } breaker { failures 1_000 } } }`);
+    expect(g.providers[0]!.sim).toMatchObject({ outputTokens: 1_000_000, ttftMs: 1500, perTokenMs: 0.5 });
+    expect(g.models[0]).toMatchObject({ contextWindow: 1_000_000, maxOutput: 16_384, priceIn: 1000, priceOut: 0.0001 });
+    expect(g.models[0]!.limits).toEqual([
+      { metric: "requests", amount: 10_000, window: "day" },
+      { metric: "tokens", amount: 1_000_000, window: "minute" },
+    ]);
+    expect(route(g, "r").rules[0]!.settings).toMatchObject({ timeout: { totalMs: 120_000 }, breaker: { failures: 1000 } });
+  });
+});
+
 describe("rules", () => {
   const g = compile(`
     ${SIM}

@@ -1,12 +1,13 @@
 // Serve's state flags and POST /admin/snapshot: a snapshot written on demand, refused without
 // the admin token or without a state file, and a gateway that starts from a loaded state.
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGateway } from "../../src/server/app.ts";
 import { ServeError, parseServeArgs } from "../../src/server/serve-args.ts";
 import { serve } from "../../src/server/serve.ts";
+import { decodeSnapshot } from "../../src/state/codec.ts";
 import { fakeEngines, graph, ports } from "./fixtures.ts";
 
 const env = { ADMIN: "admin-token" };
@@ -61,6 +62,9 @@ describe("serve with --state", () => {
     const first = await serve(quiet);
     first.gateway.engine().state().counters.smart = { requests: 7, successes: 6, failures: 1, tokensIn: 70, tokensOut: 60, costUsd: 0.01 };
     await first.stop(); // the final write on shutdown
+    // the served (embedded default) policy's breaker timing goes with it, for `state show`
+    const written = decodeSnapshot(readFileSync(statePath));
+    expect(written.ok && written.document.timing?.cooldownMs).toMatchObject({ smart: 15_000, "provider:primary": 15_000 });
     const second = await serve(quiet);
     try {
       expect(second.gateway.engine().state().counters.smart?.requests).toBe(7);

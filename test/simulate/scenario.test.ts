@@ -15,6 +15,32 @@ function problems(text: string, refs?: Parameters<typeof parseScenario>[2]) {
 }
 
 describe("scenario files", () => {
+  test("numbers may group digits with `_`, as in policies (YAML reads `1_000` as a string)", () => {
+    const r = parseScenario(`seed: 12_345
+duration: 5m
+traffic:
+  - route: chat
+    count: 1_000
+    prompt_tokens: { median: 1_000, p95: 8_000 }
+    output_tokens: { min: 10, max: 100_000_000 }
+  - route: chat
+    rate: 6_000/min
+providers:
+  openai:
+    faults:
+      - { at: 2m, fault: stall_after, tokens: 1_200 }
+expect:
+  - { check: attempts_per_request, at_most: 1_000 }
+`);
+    if (!r.ok) throw new Error(formatProblems("t", r.problems));
+    const s = r.scenario;
+    expect(s.seed).toBe(12_345);
+    expect(s.traffic[0]).toMatchObject({ count: 1000, promptTokens: { kind: "lognormal", median: 1000, p95: 8000 }, outputTokens: { kind: "uniform", min: 10, max: 100_000_000 } });
+    expect(s.traffic[1].ratePerMs).toBeCloseTo(0.1);
+    expect(s.providers.openai.faults[0]).toMatchObject({ tokens: 1200 });
+    expect(s.expect[0]).toMatchObject({ atMost: 1000 });
+  });
+
   test("durations, rates and shares are read in policy syntax", () => {
     const r = parseScenario(`${BASE}    mix: { stream: 30%, tools: 0.1 }
     prompt_tokens: { median: 1k, p95: 8k }

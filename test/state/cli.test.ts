@@ -4,9 +4,11 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runStateCli } from "../../src/state/cli.ts";
+import type { Clock } from "../../src/runtime/ports.ts";
 import { decodeSnapshot, encodeSnapshot } from "../../src/state/codec.ts";
 import { readSnapshotFile } from "../../src/state/read-snapshot.ts";
-import { T0, sampleState, tempDir } from "./fixtures.ts";
+import { createSnapshotter } from "../../src/state/snapshotter.ts";
+import { T0, sampleGraph, sampleState, tempDir } from "./fixtures.ts";
 
 async function run(...argv: string[]) {
   const out: string[] = [];
@@ -54,6 +56,24 @@ describe("show", () => {
     expect(stdout).toMatch(/model:groq-free:requests:minute\s+12 \/ 30 requests/);
     expect(stdout).toMatch(/model:paid:usd:day\s+\$1.50 \/ \$5.00 · day window/);
     expect(stdout).not.toContain("(default)");
+  });
+
+  test("without --policy, the cool-downs of the policy that wrote the snapshot, not the built-in default", async () => {
+    using dir = tempDir();
+    const path = dir.file("s.bin");
+    const clock = { now: () => T0 } as Clock; // one immediate write reads nothing else
+    const snapshotter = createSnapshotter({ path, intervalMs: 1000, clock, getState: sampleState, getGraph: () => sampleGraph(15_000, 120_000) });
+    await snapshotter.writeNow();
+    const { code, stdout } = await run("show", path);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/gpt-4o\s+open · 5 consecutive failures · opened 10s before the snapshot · cool-down ends 5.0s after it/);
+    expect(stdout).toMatch(/gpt-4o\s+latency 812ms .* 14 ok, 5 failed in the last 2m/);
+    expect(stdout).not.toContain("(default)");
+    // convert keeps them; --policy still wins over them
+    expect((await run("convert", path, dir.file("s.yaml"))).code).toBe(0);
+    expect((await run("show", dir.file("s.yaml"))).stdout).toContain("cool-down ends 5.0s after it");
+    const policy = join(import.meta.dir, "../../policies/free-tiers.route");
+    expect((await run("show", path, "--policy", policy)).stdout).not.toContain("cool-down ends 5.0s after it");
   });
 
   test("--json prints the document", async () => {

@@ -71,6 +71,7 @@ export function streamExec(ctx: RequestCtx, bodyFor: BodyFor): Exec<StreamStart>
     const reply = await run.race(send(ctx, entry, callFor(ctx, entry, run, bodyFor(entry), true)));
     checkStatus(reply.status);
     const iterator = reply.kind === "stream" ? reply.chunks : completionAsChunks(reply.body);
+    handle.streamed = reply.kind === "stream";
     run.arm("first_token", run.startedAt + t.firstTokenMs);
     try {
       return { ok: true, value: await readToFirstOutput(clock, run, handle, iterator), status: reply.status };

@@ -38,6 +38,12 @@ export function recordSkip(ctx: RequestCtx, model: string, reason: SkipRecord["r
 
 export class AttemptHandle {
   ttftMs: number | null = null;
+  /**
+   * Whether output arrived as a stream after the first token. A whole reply (non-stream, or a
+   * completion served to a stream request) arrives at once: the time after its "first token" is
+   * only our own processing, and dividing its tokens by that gave millions of tokens/s.
+   */
+  streamed = false;
   #done = false;
 
   constructor(
@@ -82,7 +88,7 @@ export class AttemptHandle {
     recordSuccess(entry.breaker, cfg, this.modelAdmission, now, entry.onBreaker);
     recordSuccess(entry.providerBreaker, cfg, this.providerAdmission, now, entry.onProviderBreaker);
     recordResult(entry.window, now, true, cfg.windowMs);
-    recordTiming(entry.window, now - run.startedAt, this.ttftMs, usage.completion_tokens);
+    recordTiming(entry.window, now - run.startedAt, this.ttftMs, this.streamed ? usage.completion_tokens : 0);
     ctx.meta.usage = usage;
     ctx.meta.servedModel = entry.name;
     if (ctx.stickyKey !== null) ctx.core.sticky.set(ctx.stickyKey, entry.name);

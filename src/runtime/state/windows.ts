@@ -47,6 +47,7 @@ export function errorRate(w: WindowState, now: number, windowMs: number): { tota
 
 const ewma = (prev: number | null, x: number): number => (prev === null ? x : prev + EWMA_ALPHA * (x - prev));
 
+/** `outputTokens` 0: nothing to measure a generation speed from (see AttemptHandle.streamed). */
 export function recordTiming(w: WindowState, durationMs: number, ttftMs: number | null, outputTokens: number): void {
   w.latencyEwmaMs = ewma(w.latencyEwmaMs, durationMs);
   if (ttftMs !== null) w.ttftEwmaMs = ewma(w.ttftEwmaMs, ttftMs);
