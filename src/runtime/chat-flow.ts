@@ -8,7 +8,7 @@ import { completionExec, streamExec, type BodyFor } from "./chat-attempt.ts";
 import { validUsage } from "./chunks.ts";
 import type { Core, RequestCtx } from "./context.ts";
 import { decideChat } from "./decide.ts";
-import { allFailed, clientGone, contentPolicy, type ErrorAnswer } from "./errors.ts";
+import { allFailed, clientGone, contentPolicy, gatewayFault, type ErrorAnswer } from "./errors.ts";
 import { superviseStream } from "./stream.ts";
 import type { ChatCompletion } from "./upstream.ts";
 
@@ -28,6 +28,7 @@ export function errorOutcome(core: Core, meta: OutcomeMeta, a: ErrorAnswer, erro
 export function failedAnswer(ctx: RequestCtx, r: Exclude<LoopResult<unknown>, { kind: "ok" }>): [ErrorAnswer, string] {
   if (r.kind === "client_gone") return [clientGone(), "client_gone"];
   if (r.kind === "returned") return [contentPolicy(r.failure), "content_policy"];
+  if (r.kind === "gateway_fault") return [gatewayFault(), "gateway_fault"];
   const answer = allFailed(ctx);
   return [answer, ctx.meta.attempts.length === 0 ? "no_available_model" : (ctx.lastFailure?.cls ?? "upstream")];
 }

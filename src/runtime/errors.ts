@@ -32,6 +32,12 @@ export function contentPolicy(f: Failure): ErrorAnswer {
   return { status: 400, error: errorBody(message, "invalid_request_error", "content_policy_violation"), retryAfterS: null };
 }
 
+/** The gateway failed to make an attempt itself (GatewayFault): its own 500, never a provider's 502. */
+export function gatewayFault(): ErrorAnswer {
+  const message = "the gateway could not prepare the upstream request; no provider was called";
+  return { status: 500, error: errorBody(message, "server_error", "internal_error"), retryAfterS: null };
+}
+
 export function clientGone(): ErrorAnswer {
   return { status: 499, error: errorBody("client closed the request", "client_error", "client_closed_request"), retryAfterS: null };
 }
