@@ -15,6 +15,7 @@ import { GatewayMetrics } from "./metrics.ts";
 import { listModels } from "./models.ts";
 import { overheadMs } from "./outcome-headers.ts";
 import { requestIdFor } from "./request-id.ts";
+import { requestPath } from "./request-path.ts";
 import { eventLogLine, requestLogLine, type LogSink } from "./request-log.ts";
 
 export interface GatewayOptions {
@@ -63,6 +64,9 @@ const OPS_ROUTES: Record<string, Record<string, Handler>> = {
   "/admin/reload": { POST: handleAdminReload },
   "/admin/snapshot": { POST: handleAdminSnapshot },
 };
+
+/** An unparsable request target is logged only this far (it is client-controlled). */
+const MAX_LOGGED_TARGET = 200;
 
 /** Health checks and scrapes arrive every few seconds; a log line each would drown the requests. */
 const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
@@ -159,13 +163,13 @@ export function createGateway(opts: GatewayOptions): Gateway {
   return {
     async fetch(req: Request): Promise<Response> {
       const receivedAt = ports.clock.now();
-      const url = new URL(req.url);
-      const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
+      const target = requestPath(req.url);
+      const path = target ?? req.url.slice(0, MAX_LOGGED_TARGET);
       const ctx: RequestContext = { req, path, id: requestIdFor(req), receivedAt, live, logged: false };
       const done = core.hold();
       let res: Response;
       try {
-        res = await dispatch(req, ctx);
+        res = target === null ? errorResponse(400, "the request target is not a valid path", { code: "invalid_request_target" }) : await dispatch(req, ctx);
       } catch (err) {
         // Never a stack trace to the client; the log line names only the error type.
         log(eventLogLine("internal_error", ports.clock.now(), { id: ctx.id, path, error: err instanceof Error ? err.name : "unknown" }));
