@@ -30,6 +30,7 @@ export function failedAnswer(ctx: RequestCtx, r: Exclude<LoopResult<unknown>, { 
   if (r.kind === "returned") return [contentPolicy(r.failure), "content_policy"];
   if (r.kind === "gateway_fault") return [gatewayFault(), "gateway_fault"];
   const answer = allFailed(ctx);
+  if (answer.status === 400) return [answer, "unservable"];
   return [answer, ctx.meta.attempts.length === 0 ? "no_available_model" : (ctx.lastFailure?.cls ?? "upstream")];
 }
 
@@ -43,7 +44,7 @@ export async function chat(core: Core, req: ChatRequest): Promise<ChatOutcome> {
   const { meta, needs, prepared: prep } = decideChat(core, req);
   if (!prep.ok) return errorOutcome(core, meta, prep.answer, "route");
   const { ctx, viable } = prep;
-  if (viable.length === 0) return errorOutcome(core, meta, allFailed(ctx), "no_available_model");
+  if (viable.length === 0) return errorOutcome(core, meta, ...failedAnswer(ctx, { kind: "exhausted" }));
 
   if (!needs.stream) {
     const bodyFor: BodyFor = (e) => ({ ...req.body, model: e.node.upstream });

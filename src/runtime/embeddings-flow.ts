@@ -5,7 +5,6 @@ import { runCandidates, secretFor, type Exec } from "./attempt-loop.ts";
 import { validUsage } from "./chunks.ts";
 import { statusClass } from "./classify.ts";
 import { newMeta, type Core, type RequestCtx } from "./context.ts";
-import { allFailed } from "./errors.ts";
 import { errorOutcome, failedAnswer, finishMeta } from "./chat-flow.ts";
 import { inferEmbeddingNeeds } from "./needs.ts";
 import { prepare } from "./request-plan.ts";
@@ -43,7 +42,7 @@ export async function embeddings(core: Core, req: EmbeddingsRequest): Promise<Em
   const prep = prepare(core, req, needs, false, meta);
   if (!prep.ok) return errorOutcome(core, meta, prep.answer, "route");
   const { ctx, viable } = prep;
-  if (viable.length === 0) return errorOutcome(core, meta, allFailed(ctx), "no_available_model");
+  if (viable.length === 0) return errorOutcome(core, meta, ...failedAnswer(ctx, { kind: "exhausted" }));
   const r = await runCandidates(ctx, viable, embeddingsExec(ctx, req));
   ctx.client.close();
   if (r.kind !== "ok") {

@@ -1,10 +1,12 @@
 // OpenAI-shaped error answers the engine gives back, and the rule for the final status when every
-// candidate failed: 503 (+ Retry-After) when nothing could even be attempted, 504 when the last
-// failure was a timeout, 502 otherwise, always with the per-attempt trail in the message.
+// candidate failed: 400 when no candidate could ever serve the request (unservable.ts), 503
+// (+ Retry-After) when nothing could be attempted right now, 504 when the last failure was a
+// timeout, 502 otherwise, always with the per-attempt trail in the message.
 import type { OpenAIErrorBody, SkipRecord } from "./api.ts";
 import { availableAt } from "./candidates.ts";
 import type { Failure } from "./classify.ts";
 import type { RequestCtx } from "./context.ts";
+import { contextExhausted, neverServable } from "./unservable.ts";
 
 export interface ErrorAnswer {
   status: number;
@@ -54,6 +56,8 @@ function describeSkips(skipped: SkipRecord[]): string {
  * earliest spent quota resets). Half-open breakers then admit only their `probes`.
  */
 export function nothingAvailable(ctx: RequestCtx): ErrorAnswer {
+  const permanent = neverServable(ctx);
+  if (permanent !== null) return permanent;
   const now = ctx.core.ports.clock.now();
   let earliest: number | null = null;
   for (const s of ctx.meta.skipped) {
@@ -69,6 +73,8 @@ export function nothingAvailable(ctx: RequestCtx): ErrorAnswer {
 
 export function allFailed(ctx: RequestCtx): ErrorAnswer {
   if (ctx.meta.attempts.length === 0) return nothingAvailable(ctx);
+  const tooLong = contextExhausted(ctx);
+  if (tooLong !== null) return tooLong;
   const last = ctx.lastFailure;
   const timedOut = last?.cls === "timeout";
   const status = timedOut ? 504 : 502;
