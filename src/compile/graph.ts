@@ -19,6 +19,8 @@ export interface GatewayNode {
   clientKeyEnvs: string[];
   adminTokenEnv: string | null;
   maxBodyBytes: number; // default 10 MB
+  /** Whether clients may name a model as `model` (each then has an implicit route; see RouteNode.direct). */
+  directModels: boolean;
 }
 
 export interface ProviderNode {
@@ -65,6 +67,8 @@ export interface LimitNode {
 export interface RouteNode {
   name: string;
   rules: RuleNode[];
+  /** Set on the implicit route of a model clients address by name (`gateway { direct_models true }`). */
+  direct?: true;
 }
 
 export interface RuleNode {

@@ -18,12 +18,6 @@ export function errorBody(message: string, type: string, code: string | null): O
   return { error: { message, type, param: null, code } };
 }
 
-export function unknownRoute(route: string, available: string[]): ErrorAnswer {
-  const list = available.map((r) => `\`${r}\``).join(", ");
-  const message = `the model \`${route}\` does not exist; available routes: ${list || "none"}`;
-  return { status: 404, error: errorBody(message, "invalid_request_error", "model_not_found"), retryAfterS: null };
-}
-
 export function noRuleMatched(route: string): ErrorAnswer {
   const message = `no rule of route \`${route}\` matches this request; add an \`otherwise\` rule to the route`;
   return { status: 400, error: errorBody(message, "invalid_request_error", "no_matching_rule"), retryAfterS: null };

@@ -4,6 +4,7 @@
 import type { Graph } from "../compile/graph.ts";
 import type { CreateEngine, Engine, Observer, RuntimeState } from "../runtime/api.ts";
 import { createEngine as realEngine } from "../runtime/engine.ts";
+import { addressableNames, unknownModel } from "../runtime/unknown-model.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
 import type { AdapterSet } from "../runtime/upstream.ts";
 import { handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
@@ -12,7 +13,7 @@ import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext } from ".
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
 import { clientAllowed } from "./auth.ts";
 import { GatewayMetrics } from "./metrics.ts";
-import { listModels } from "./models.ts";
+import { findModel, listModels } from "./models.ts";
 import { overheadMs } from "./outcome-headers.ts";
 import { requestIdFor } from "./request-id.ts";
 import { requestPath } from "./request-path.ts";
@@ -76,6 +77,25 @@ function handleModels(core: GatewayCore, ctx: RequestContext): Response {
   return jsonResponse(200, listModels(ctx.live.graph, core.loadedAt()));
 }
 
+/** `/v1/models/{id}`; the id may itself contain `/` (quoted names like `openai/gpt-4o`). */
+const MODEL_PATH = /^(?:\/v1)?\/models\/(.+)$/;
+const MODEL_ROUTE: Record<string, Handler> = { GET: handleModel };
+
+function handleModel(core: GatewayCore, ctx: RequestContext): Response {
+  if (!clientAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return invalidApiKey();
+  const raw = MODEL_PATH.exec(ctx.path)![1]!;
+  let id = raw;
+  try {
+    id = decodeURIComponent(raw); // SDKs percent-encode the id
+  } catch {
+    // not valid percent-encoding: look the raw text up, which fails with the usual 404
+  }
+  const entry = findModel(ctx.live.graph, core.loadedAt(), id);
+  if (entry !== null) return jsonResponse(200, entry);
+  const answer = unknownModel(id, ctx.live.addressable);
+  return jsonResponse(answer.status, answer.error);
+}
+
 function handleReady(core: GatewayCore): Response {
   if (core.draining()) return jsonResponse(503, { status: "draining" });
   return jsonResponse(200, { status: "ready" });
@@ -84,6 +104,7 @@ function handleReady(core: GatewayCore): Response {
 function lookup(path: string): Record<string, Handler> | undefined {
   const bare = path.startsWith("/v1/") ? path.slice(3) : path;
   if (Object.hasOwn(API_ROUTES, bare)) return API_ROUTES[bare];
+  if (MODEL_PATH.test(path)) return MODEL_ROUTE;
   return Object.hasOwn(OPS_ROUTES, path) ? OPS_ROUTES[path] : undefined;
 }
 
@@ -103,7 +124,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const build = (graph: Graph, previous: Engine | null): Live => ({
     graph,
     engine: createEngine({ graph, ports, adapters, observer, state: previous ? previous.state() : opts.initialState }),
-    routeNames: new Set(graph.routes.map((r) => r.name)),
+    addressable: addressableNames(graph),
   });
   let live = build(opts.graph, null);
   const metrics = new GatewayMetrics(() => live, () => inflight);
@@ -142,7 +163,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       const overhead = overheadMs(f.meta, ctx.receivedAt, f.engineStartedAt ?? now, now, f.stream);
       const route = f.meta?.route ?? null;
       if (f.endpoint) {
-        const known = route !== null && ctx.live.routeNames.has(route) ? route : "";
+        const known = route !== null && ctx.live.addressable.has(route) ? route : "";
         metrics.record({ endpoint: f.endpoint, route: known, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, meta: f.meta });
       }
       log(requestLogLine({ id: ctx.id, method: ctx.req.method, path: ctx.path, route, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, stream: f.stream, meta: f.meta, error: f.error }, now));

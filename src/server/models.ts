@@ -1,4 +1,5 @@
-// GET /v1/models: the routes a client can name as `model`, then the models behind them, in the
+// GET /v1/models and /v1/models/{id}: exactly what a client can name as `model`: the routes, then,
+// when the policy allows direct addressing (`gateway { direct_models true }`), the models, in the
 // OpenAI list shape with our extra fields (kind, capabilities, limits) so tools can discover both.
 // Linear in the policy's size: model lookups go through a map and each route's reachable models
 // are computed once and reused by every route that points at it (a filter over all models per
@@ -16,9 +17,18 @@ export interface ModelEntry {
 
 export function listModels(graph: Graph, created: number): { object: "list"; data: ModelEntry[] } {
   const catalogue = new ModelCatalogue(graph, created);
-  const data: ModelEntry[] = graph.routes.map((route) => catalogue.routeEntry(route));
-  for (const m of graph.models) data.push(catalogue.modelEntry(m));
+  const data: ModelEntry[] = [];
+  for (const route of graph.routes) if (!route.direct) data.push(catalogue.routeEntry(route));
+  for (const route of graph.routes) if (route.direct) data.push(catalogue.modelEntry(route.name));
   return { object: "list", data };
+}
+
+/** The entry for one name a client can send as `model`, or null when it cannot send it. */
+export function findModel(graph: Graph, created: number, id: string): ModelEntry | null {
+  const route = graph.routes.find((r) => r.name === id);
+  if (!route) return null;
+  const catalogue = new ModelCatalogue(graph, created);
+  return route.direct ? catalogue.modelEntry(id) : catalogue.routeEntry(route);
 }
 
 /** Builds list entries for one graph, sharing the per-route reachability between them. */
@@ -42,7 +52,8 @@ export class ModelCatalogue {
     return { id: route.name, object: "model", created: this.created, owned_by: "switchyard", kind: "route", models: [...models], capabilities: maskToCaps(caps) };
   }
 
-  modelEntry(m: ModelNode): ModelEntry {
+  modelEntry(name: string): ModelEntry {
+    const m = this.#models.get(name)!; // a direct route exists only for a declared model
     return {
       id: m.name,
       object: "model",

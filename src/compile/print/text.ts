@@ -11,14 +11,16 @@ export function printText(graph: Graph): string {
   out.push(gatewayLine(graph));
   if (graph.providers.length) out.push("", "providers", ...table(graph.providers.map(providerRow)));
   if (graph.models.length) out.push("", "models", ...table(graph.models.map(modelRow)));
-  for (const route of graph.routes) out.push("", ...routeLines(route));
+  // a direct model's implicit route says nothing the gateway line and the model table do not
+  for (const route of graph.routes) if (!route.direct) out.push("", ...routeLines(route));
   return out.join("\n") + "\n";
 }
 
 function gatewayLine(g: Graph): string {
   const auth = g.gateway.clientKeyEnvs.length ? `keys from ${g.gateway.clientKeyEnvs.map((e) => `$${e}`).join(", ")}` : "none";
   const admin = g.gateway.adminTokenEnv ? `$${g.gateway.adminTokenEnv}` : "none";
-  return `gateway  auth ${auth}  admin ${admin}  max_body ${size(g.gateway.maxBodyBytes)}`;
+  const direct = g.gateway.directModels ? "  direct_models (clients may name models)" : "";
+  return `gateway  auth ${auth}  admin ${admin}  max_body ${size(g.gateway.maxBodyBytes)}${direct}`;
 }
 
 function providerRow(p: ProviderNode): string[] {
