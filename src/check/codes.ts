@@ -42,6 +42,7 @@ export const CHECK_CODES: Readonly<Record<string, CodeInfo>> = {
   SY2032: { description: "key on a strategy other than sticky", help: "remove the key or use sticky" },
   SY2033: { description: "sticky key is not a header or metadata", help: 'key on `header "…"` or `metadata "…"`' },
   SY2034: { description: "environment variable not set (serve)", help: "set the variable before serving" },
+  SY2035: { description: "route chain longer than the hop limit", help: "point a route earlier in the chain at models" },
   SY2036: { description: "regular expression with ambiguous repetition", help: "repeat a group only when its rounds cannot overlap: `(-[a-z]+)*`, not `([a-z-]+)*`; drop the outer repetition" },
   SY3001: { description: "route without otherwise", help: "add `otherwise -> …` as the last rule" },
   SY3002: { description: "split percentages do not add up to 100%", help: "give every arm a percentage, summing to 100%" },

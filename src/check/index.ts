@@ -13,6 +13,7 @@ import { checkHasRoutes } from "./passes/no-routes.ts";
 import { checkModels } from "./passes/models.ts";
 import { checkProviders } from "./passes/providers.ts";
 import { checkRouteCycles } from "./passes/route-cycles.ts";
+import { checkRouteDepth } from "./passes/route-depth.ts";
 import { checkSecrets } from "./passes/secrets.ts";
 import { checkSettingsConsistency } from "./passes/settings-consistency.ts";
 import { checkShadowedRules } from "./passes/shadowed-rules.ts";
@@ -36,6 +37,7 @@ export const PASSES: readonly Pass[] = [
   checkTargets,
   checkConditions,
   checkRouteCycles,
+  checkRouteDepth,
   checkShadowedRules,
   checkCapabilities,
   checkSettingsConsistency,

@@ -102,6 +102,7 @@ export const gatewaySchema: BlockSchema = {
   admin_token: { type: "secret", doc: "token for /admin" },
   metrics_token: { type: "secret", doc: "token for /metrics (scrapers send it as a bearer token); without it, /metrics needs a client key when `keys` are set" },
   max_body: { type: "count", min: 1, max: 1_000_000_000, doc: "request body limit in bytes" },
+  direct_models: { type: "bool", doc: "clients may name a model as `model`, not only a route" },
 };
 
 export const providerSchema: BlockSchema = {
@@ -186,7 +187,7 @@ export const BUILTIN_DEFAULTS: Readonly<SettingsValues> = {
 };
 
 /** Defaults outside the settings blocks, for the compiler. */
-export const GATEWAY_DEFAULTS = { max_body: 10_000_000 } as const;
+export const GATEWAY_DEFAULTS = { max_body: 10_000_000, direct_models: false } as const;
 export const MODEL_DEFAULTS = { context: 128_000, max_output: 4_096, price: { input: 0, output: 0 } } as const;
 export const SIM_DEFAULTS = { ttft: 200, per_token: 10, output_tokens: 50, error_rate: 0, error_status: 503 } as const;
 

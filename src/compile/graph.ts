@@ -21,6 +21,8 @@ export interface GatewayNode {
   /** The bearer token /metrics needs; null: /metrics needs a client key when `keys` are set, else nothing. */
   metricsTokenEnv: string | null;
   maxBodyBytes: number; // default 10 MB
+  /** Whether clients may name a model as `model` (each then has an implicit route; see RouteNode.direct). */
+  directModels: boolean;
 }
 
 export interface ProviderNode {
@@ -67,6 +69,8 @@ export interface LimitNode {
 export interface RouteNode {
   name: string;
   rules: RuleNode[];
+  /** Set on the implicit route of a model clients address by name (`gateway { direct_models true }`). */
+  direct?: true;
 }
 
 export interface RuleNode {

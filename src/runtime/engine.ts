@@ -56,3 +56,6 @@ export { inferChatNeeds } from "./plan/needs.ts";
 
 /** How one attempt reads in a trail (`model:status`, or `model:class` when there was no status or a 2xx failed). */
 export { attemptLabel } from "./attempt/classify.ts";
+
+/** The one answer for a `model` the policy does not accept (did-you-mean), and the names it accepts. */
+export { addressableNames, unknownModel, type Addressable } from "./plan/unknown-model.ts";

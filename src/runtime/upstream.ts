@@ -89,6 +89,18 @@ export class UpstreamError extends Error {
   }
 }
 
+/**
+ * A failure of the gateway's own making while preparing or handling an attempt (the upstream body
+ * cannot be serialised, an adapter bug): the provider never saw a byte, so it must never count
+ * against its breakers nor be retried as if the provider had failed.
+ */
+export class GatewayFault extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "GatewayFault";
+  }
+}
+
 export interface ProviderAdapter {
   /**
    * Set when the adapter only reads `aborted` and `reason` of `call.signal` and listens for its

@@ -6,6 +6,7 @@ import { readJsonBody } from "./body.ts";
 import type { GatewayCore, RequestContext } from "./context.ts";
 import { errorBody, errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
 import { finalStreamComment, outcomeHeaders, overheadMs } from "./outcome-headers.ts";
+import { unknownModel } from "../runtime/engine.ts";
 import { ChatBody, EmbeddingsBody, validate } from "./schemas.ts";
 import { sseBody, type SseFrames } from "./sse-stream.ts";
 
@@ -24,12 +25,9 @@ async function admit(core: GatewayCore, ctx: RequestContext, endpoint: Endpoint)
   const checked = validate(endpoint === "chat" ? ChatBody : EmbeddingsBody, read.value);
   if (!checked.ok) return fail(errorResponse(400, checked.message, { param: checked.param, code: "invalid_body" }), "invalid_body");
   const route = checked.body.model as string;
-  if (!ctx.live.routeNames.has(route)) {
-    const known = [...ctx.live.routeNames].map((r) => `\`${r}\``).join(", ");
-    return fail(
-      errorResponse(404, `model \`${route}\` is not a route of this gateway; available routes: ${known || "none"}`, { code: "model_not_found", param: "model" }),
-      "model_not_found",
-    );
+  if (!ctx.live.addressable.has(route)) {
+    const answer = unknownModel(route, ctx.live.addressable);
+    return fail(jsonResponse(answer.status, answer.error), "model_not_found");
   }
   return checked.body;
 }

@@ -4,6 +4,7 @@
 import type { Graph } from "../compile/graph.ts";
 import type { CreateEngine, Engine, Observer, RuntimeState } from "../runtime/api.ts";
 import { createEngine as realEngine } from "../runtime/engine.ts";
+import { addressableNames, unknownModel } from "../runtime/engine.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
 import { policyRedactor } from "../runtime/redactor.ts";
 import type { AdapterSet } from "../runtime/upstream.ts";
@@ -14,9 +15,10 @@ import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext } from ".
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
 import { clientAllowed, metricsAllowed } from "./auth.ts";
 import { GatewayMetrics } from "./metrics.ts";
-import { listModels } from "./models.ts";
+import { findModel, listModels } from "./models.ts";
 import { overheadMs } from "./outcome-headers.ts";
 import { requestIdFor } from "./request-id.ts";
+import { requestPath } from "./request-path.ts";
 import { eventLogLine, requestLogLine, type LogSink } from "./request-log.ts";
 
 export interface GatewayOptions {
@@ -74,6 +76,9 @@ const OPS_ROUTES: Record<string, Record<string, Handler>> = {
   "/admin/snapshot": { POST: handleAdminSnapshot },
 };
 
+/** An unparsable request target is logged only this far (it is client-controlled). */
+const MAX_LOGGED_TARGET = 200;
+
 /** Health checks and scrapes arrive every few seconds; a log line each would drown the requests. */
 const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 const noHold = (): void => {};
@@ -88,6 +93,25 @@ function handleMetrics(core: GatewayCore, ctx: RequestContext): Response {
   return new Response(core.metricsText(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
 }
 
+/** `/v1/models/{id}`; the id may itself contain `/` (quoted names like `openai/gpt-4o`). */
+const MODEL_PATH = /^(?:\/v1)?\/models\/(.+)$/;
+const MODEL_ROUTE: Record<string, Handler> = { GET: handleModel };
+
+function handleModel(core: GatewayCore, ctx: RequestContext): Response {
+  if (!clientAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return invalidApiKey();
+  const raw = MODEL_PATH.exec(ctx.path)![1]!;
+  let id = raw;
+  try {
+    id = decodeURIComponent(raw); // SDKs percent-encode the id
+  } catch {
+    // not valid percent-encoding: look the raw text up, which fails with the usual 404
+  }
+  const entry = findModel(ctx.live.graph, core.loadedAt(), id);
+  if (entry !== null) return jsonResponse(200, entry);
+  const answer = unknownModel(id, ctx.live.addressable);
+  return jsonResponse(answer.status, answer.error);
+}
+
 function handleReady(core: GatewayCore): Response {
   if (!core.ready()) return jsonResponse(503, { status: core.draining() ? "draining" : "shutting_down" });
   return jsonResponse(200, { status: "ready" });
@@ -96,6 +120,7 @@ function handleReady(core: GatewayCore): Response {
 function lookup(path: string): Record<string, Handler> | undefined {
   const bare = path.startsWith("/v1/") ? path.slice(3) : path;
   if (Object.hasOwn(API_ROUTES, bare)) return API_ROUTES[bare];
+  if (MODEL_PATH.test(path)) return MODEL_ROUTE;
   return Object.hasOwn(OPS_ROUTES, path) ? OPS_ROUTES[path] : undefined;
 }
 
@@ -121,7 +146,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const build = (graph: Graph, previous: Engine | null): Live => ({
     graph,
     engine: createEngine({ graph, ports, adapters, observer, state: previous ? previous.state() : opts.initialState }),
-    routeNames: new Set(graph.routes.map((r) => r.name)),
+    addressable: addressableNames(graph),
   });
   let live = build(opts.graph, null);
   const metrics = new GatewayMetrics(() => live, () => inflight, opts.eventLoopLag ?? null);
@@ -163,7 +188,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       const overhead = overheadMs(f.meta, ctx.receivedAt, f.engineStartedAt ?? now, now, f.stream);
       const route = f.meta?.route ?? null;
       if (f.endpoint) {
-        const known = route !== null && ctx.live.routeNames.has(route) ? route : "";
+        const known = route !== null && ctx.live.addressable.has(route) ? route : "";
         metrics.record({ endpoint: f.endpoint, route: known, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, meta: f.meta });
       }
       log(requestLogLine({ id: ctx.id, method: ctx.req.method, path: ctx.path, route, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, stream: f.stream, meta: f.meta, error: f.error }, now));
@@ -184,14 +209,14 @@ export function createGateway(opts: GatewayOptions): Gateway {
   return {
     async fetch(req: Request): Promise<Response> {
       const receivedAt = ports.clock.now();
-      const url = new URL(req.url);
-      const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
+      const target = requestPath(req.url);
+      const path = target ?? req.url.slice(0, MAX_LOGGED_TARGET);
       const ctx: RequestContext = { req, path, id: requestIdFor(req), receivedAt, live, logged: false };
       // Probes and scrapes are not work to drain, and a scrape must not count itself as in flight.
       const done = QUIET_PATHS.has(path) ? noHold : core.hold();
       let res: Response;
       try {
-        res = await dispatch(req, ctx);
+        res = target === null ? errorResponse(400, "the request target is not a valid path", { code: "invalid_request_target" }) : await dispatch(req, ctx);
       } catch (err) {
         // Never a stack trace to the client; the log line names only the error type.
         log(eventLogLine("internal_error", ports.clock.now(), { id: ctx.id, path, error: err instanceof Error ? err.name : "unknown" }));

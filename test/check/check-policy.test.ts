@@ -129,4 +129,15 @@ route r { when header "x-user" matches "^beta-[a-z0-9]+$" -> m  otherwise -> m }
       expect(check(text)).toEqual([]);
     });
   });
+
+  test("with `direct_models true` a model no route names is not unused (clients can name it)", () => {
+    const policy = (direct: string) => `${direct}
+provider sim { kind simulated }
+model a { provider sim  can [chat] }
+model spare { provider sim  can [chat] }
+route r { otherwise -> a }
+`;
+    expect(check(policy("")).map((d) => d.code)).toEqual(["SY3004"]);
+    expect(check(policy("gateway { direct_models true }"))).toEqual([]);
+  });
 });

@@ -51,7 +51,7 @@ export function graph(extra: Partial<Graph> = {}, gateway: Partial<Graph["gatewa
   return {
     version: 1,
     sources: ["test.route"],
-    gateway: { clientKeyEnvs: [], adminTokenEnv: null, metricsTokenEnv: null, maxBodyBytes: 10_000, ...gateway },
+    gateway: { clientKeyEnvs: [], adminTokenEnv: null, metricsTokenEnv: null, maxBodyBytes: 10_000, directModels: false, ...gateway },
     providers: [{ name: "p", kind: "openai", baseUrl: "http://127.0.0.1:1", keyEnv: "P_KEY", headers: {}, sim: null, limits: [] }],
     models: [model("a"), model("b")],
     routes: [chainRoute("fast", ["a", "b"])],

@@ -1,5 +1,6 @@
 // Providers no model uses and models no route reaches are dead configuration, often a typo'd
-// reference elsewhere; warnings, since removing them changes nothing.
+// reference elsewhere; warnings, since removing them changes nothing. With `gateway {
+// direct_models true }` clients can name any model, so no model is unused.
 import type { Policy } from "../../syntax/ast.ts";
 import type { CheckContext } from "../context.ts";
 import { findProperty } from "../resolve-settings.ts";
@@ -22,6 +23,9 @@ export function checkUnused(policy: Policy, ctx: CheckContext): void {
       help: `remove it, or point a model at it with \`provider ${name}\``,
     });
   }
+  const gateway = ctx.symbols.gateway;
+  const direct = gateway !== null && gateway.body !== null && findProperty(gateway.body, "direct_models")?.value;
+  if (direct && direct.kind === "bool" && direct.value) return;
   for (const [name, model] of ctx.symbols.models) {
     if (usedModels.has(name)) continue;
     ctx.warning("SY3004", `model \`${name}\` is never used`, model.name!.span, "no route sends requests here", {

@@ -11,7 +11,8 @@ export function printText(graph: Graph): string {
   out.push(gatewayLine(graph));
   if (graph.providers.length) out.push("", "providers", ...table(graph.providers.map(providerRow)));
   if (graph.models.length) out.push("", "models", ...table(graph.models.map(modelRow)));
-  for (const route of graph.routes) out.push("", ...routeLines(route));
+  // a direct model's implicit route says nothing the gateway line and the model table do not
+  for (const route of graph.routes) if (!route.direct) out.push("", ...routeLines(route));
   return out.join("\n") + "\n";
 }
 
@@ -19,7 +20,8 @@ function gatewayLine(g: Graph): string {
   const auth = g.gateway.clientKeyEnvs.length ? `keys from ${g.gateway.clientKeyEnvs.map((e) => `$${e}`).join(", ")}` : "none";
   const admin = g.gateway.adminTokenEnv ? `$${g.gateway.adminTokenEnv}` : "none";
   const metrics = g.gateway.metricsTokenEnv ? `  metrics $${g.gateway.metricsTokenEnv}` : "";
-  return `gateway  auth ${auth}  admin ${admin}${metrics}  max_body ${size(g.gateway.maxBodyBytes)}`;
+  const direct = g.gateway.directModels ? "  direct_models (clients may name models)" : "";
+  return `gateway  auth ${auth}  admin ${admin}${metrics}  max_body ${size(g.gateway.maxBodyBytes)}${direct}`;
 }
 
 function providerRow(p: ProviderNode): string[] {

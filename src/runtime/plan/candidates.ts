@@ -1,7 +1,7 @@
 // From a route to an ordered list of models worth attempting: evaluate rules in order (first match
 // or `otherwise`), follow `route` targets and weighted `split` arms, then drop the candidates that
 // cannot or may not serve this request, recording why (capability, context, no_key, breaker, quota).
-import { CAP_BIT } from "../../syntax/vocabulary.ts";
+import { CAP_BIT, MAX_ROUTE_HOPS } from "../../syntax/vocabulary.ts";
 import type { SkipRecord } from "../api.ts";
 import { reopensAt, wouldAdmit } from "../state/breaker.ts";
 import type { CondInput } from "./conditions.ts";
@@ -9,9 +9,6 @@ import type { RequestCtx } from "../flow/context.ts";
 import type { Random } from "../ports.ts";
 import { isSpent, resetsAt } from "../state/quotas.ts";
 import type { CompiledRule, CompiledTarget, ModelEntry, Tables } from "./tables.ts";
-
-/** The checker forbids route cycles; this guards against a graph that slipped past it. */
-const MAX_ROUTE_DEPTH = 16;
 
 export type ListTarget = Extract<CompiledTarget, { kind: "list" }>;
 
@@ -21,13 +18,14 @@ export interface Plan {
   target: ListTarget;
 }
 
-export function resolvePlan(tables: Tables, route: string, input: CondInput, random: Random, depth = 0): Plan | null {
-  if (depth > MAX_ROUTE_DEPTH) return null;
+/** `hops`: the `route x` hops taken so far; the checker forbids cycles and longer chains (SY2020, SY2035). */
+export function resolvePlan(tables: Tables, route: string, input: CondInput, random: Random, hops = 0): Plan | null {
+  if (hops > MAX_ROUTE_HOPS) return null;
   const rules = tables.routes.get(route);
   if (!rules) return null;
   for (const rule of rules) {
     if (!rule.cond(input)) continue;
-    return resolveTarget(tables, rule, rule.target, input, random, depth);
+    return resolveTarget(tables, rule, rule.target, input, random, hops);
   }
   return null;
 }
@@ -38,13 +36,13 @@ function resolveTarget(
   target: CompiledTarget,
   input: CondInput,
   random: Random,
-  depth: number,
+  hops: number,
 ): Plan | null {
   switch (target.kind) {
     case "list":
       return { rule, target };
     case "route":
-      return resolvePlan(tables, target.route, input, random, depth + 1);
+      return resolvePlan(tables, target.route, input, random, hops + 1);
     case "split": {
       if (target.arms.length === 0) return null;
       let pick = random.next() * target.totalWeight;
@@ -56,7 +54,8 @@ function resolveTarget(
         }
         pick -= a.weight;
       }
-      return resolveTarget(tables, rule, arm.target, input, random, depth + 1);
+      // a split arm is not a hop: split nesting is bounded by the policy text itself
+      return resolveTarget(tables, rule, arm.target, input, random, hops);
     }
   }
 }

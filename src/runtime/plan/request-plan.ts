@@ -5,7 +5,8 @@ import { recordSkip } from "../state/accounting.ts";
 import { resolvePlan, skipReason } from "./candidates.ts";
 import { ClientWatch } from "../attempt/client-watch.ts";
 import type { Core, RequestCtx } from "../flow/context.ts";
-import { noRuleMatched, unknownRoute, type ErrorAnswer } from "../flow/errors.ts";
+import { noRuleMatched, type ErrorAnswer } from "../flow/errors.ts";
+import { unknownModel } from "./unknown-model.ts";
 import type { RequestNeeds } from "./needs.ts";
 import { orderCandidates, stickyStateKey } from "./strategies.ts";
 import type { ModelEntry } from "./tables.ts";
@@ -28,7 +29,7 @@ function listedBefore(list: readonly ModelEntry[], i: number): boolean {
 
 export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs: RequestNeeds, chat: boolean, meta: OutcomeMeta): Prepared {
   const { tables, ports } = core;
-  if (!tables.routes.has(req.route)) return { ok: false, answer: unknownRoute(req.route, tables.routeNames) };
+  if (!tables.routes.has(req.route)) return { ok: false, answer: unknownModel(req.route, tables.addressable) };
   const input = { needs: needs.mask, promptTokens: needs.promptTokens, headers: req.headers, body: req.body };
   const plan = resolvePlan(tables, req.route, input, ports.random);
   if (plan === null) return { ok: false, answer: noRuleMatched(req.route) };

@@ -8,6 +8,7 @@ import type { OnTransition } from "../state/breaker.ts";
 import { compileCond, type CondFn } from "./conditions.ts";
 import { quotaKey, type QuotaSlot } from "../state/quotas.ts";
 import { providerBreakerKey, upstreamBlockKey } from "../state/runtime-state.ts";
+import { addressableNames, type Addressable } from "./unknown-model.ts";
 import type { AdapterSet, ProviderAdapter } from "../upstream.ts";
 
 export interface ModelEntry {
@@ -59,7 +60,8 @@ export interface CompiledRule {
 export interface Tables {
   models: Map<string, ModelEntry>;
   routes: Map<string, CompiledRule[]>;
-  routeNames: string[];
+  /** What clients may name as `model`, for the unknown-model answer. */
+  addressable: Addressable;
 }
 
 function buildModel(
@@ -143,5 +145,5 @@ export function buildTables(graph: Graph, state: RuntimeState, adapters: Adapter
   }
   const routes = new Map<string, CompiledRule[]>();
   for (const r of graph.routes) routes.set(r.name, compileRoute(r, models));
-  return { models, routes, routeNames: graph.routes.map((r) => r.name) };
+  return { models, routes, addressable: addressableNames(graph) };
 }

@@ -4,7 +4,7 @@
 // Anthropic-shaped error). Everything between is the same engine the chat endpoint uses.
 import type * as v from "valibot";
 import type { ChatOutcome } from "../../../runtime/api.ts";
-import { inferChatNeeds } from "../../../runtime/engine.ts";
+import { inferChatNeeds, unknownModel } from "../../../runtime/engine.ts";
 import { abortOnDisconnect, streamResponse } from "../../api-handlers.ts";
 import { clientAllowed } from "../../auth.ts";
 import { readJsonBody } from "../../body.ts";
@@ -30,9 +30,9 @@ async function admit<T extends { model: string }>(core: GatewayCore, ctx: Reques
   const checked = checkBody(schema, read.value);
   if (!checked.ok) return fail(anthropicErrorResponse(400, checked.message), "invalid_body");
   const route = checked.body.model;
-  if (!ctx.live.routeNames.has(route)) {
-    const known = [...ctx.live.routeNames].map((r) => `\`${r}\``).join(", ");
-    return fail(anthropicErrorResponse(404, `model \`${route}\` is not a route of this gateway; available routes: ${known || "none"}`), "model_not_found");
+  if (!ctx.live.addressable.has(route)) {
+    const answer = unknownModel(route, ctx.live.addressable); // the same did-you-mean as chat completions
+    return fail(anthropicErrorResponse(answer.status, answer.error.error.message), "model_not_found");
   }
   return checked.body;
 }
