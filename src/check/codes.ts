@@ -34,7 +34,7 @@ export const CHECK_CODES: Readonly<Record<string, CodeInfo>> = {
   SY2024: { description: "value out of range", help: "use a value inside the documented range" },
   SY2025: { description: "settings contradict each other", help: "make the smaller value at most the larger one" },
   SY2026: { description: "weight not positive", help: "use a weight above zero or remove the candidate" },
-  SY2027: { description: "literal secret in key, keys, admin_token or metrics_token", help: 'use `env("NAME")`' },
+  SY2027: { description: "literal secret in key, keys, admin_token, metrics_token or redis", help: 'use `env("NAME")`' },
   SY2028: { description: "string looks like an API key", help: "move the key to an environment variable" },
   SY2029: { description: "invalid regular expression", help: "fix the pattern" },
   SY2030: { description: "comparison value does not fit the operator", help: "numbers for < > <= >=, text for starts_with/ends_with/contains/matches, a list for in" },
@@ -52,4 +52,5 @@ export const CHECK_CODES: Readonly<Record<string, CodeInfo>> = {
   SY3006: { description: "weighted strategy without weights", help: "give weights or use round_robin" },
   SY3007: { description: "model listed twice in one target", help: "remove the repeat" },
   SY3008: { description: "policy declares no routes", help: "add a route, or check that this is the right file" },
+  SY2037: { description: "shared state key prefix is not a plain name", help: 'use letters, digits and `: . _ -`, e.g. `prefix "sy:prod"`' },
 };
