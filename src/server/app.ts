@@ -2,7 +2,7 @@
 // serve.ts hands it to Bun.serve. It owns the live graph+engine pair, swaps it on reload, counts
 // in-flight requests for draining, and closes out every request with one log line and metrics.
 import type { Graph } from "../compile/graph.ts";
-import type { CreateEngine, Engine, Observer, RuntimeState } from "../runtime/api.ts";
+import type { CreateEngine, Engine, Observer, OutcomeMeta, RuntimeState } from "../runtime/api.ts";
 import { createEngine as realEngine } from "../runtime/engine.ts";
 import { addressableNames, unknownModel } from "../runtime/engine.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
@@ -11,7 +11,7 @@ import type { AdapterSet } from "../runtime/upstream.ts";
 import { handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
 import { handleChat, handleEmbeddings } from "./api-handlers.ts";
 import { handleCountTokens, handleMessages } from "./dialects/messages/handler.ts";
-import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext } from "./context.ts";
+import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext, SharedHooks } from "./context.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
 import { clientAllowed, metricsAllowed } from "./auth.ts";
 import { GatewayMetrics } from "./metrics.ts";
@@ -39,6 +39,8 @@ export interface GatewayOptions {
   snapshot?: () => Promise<{ bytes: number; ms: number }>;
   /** The event-loop lag in seconds for /metrics (serve's sampler); absent: not exported. */
   eventLoopLag?: () => number;
+  /** State shared with other instances (src/state/shared/sync.ts); absent: this instance alone. */
+  shared?: SharedHooks;
 }
 
 export interface Gateway {
@@ -112,8 +114,10 @@ function handleModel(core: GatewayCore, ctx: RequestContext): Response {
   return jsonResponse(answer.status, answer.error);
 }
 
+/** Ready while Redis is down too: the instance serves on local state, and taking every instance out of the load balancer would fail every request. */
 function handleReady(core: GatewayCore): Response {
   if (!core.ready()) return jsonResponse(503, { status: core.draining() ? "draining" : "shutting_down" });
+  if (core.shared) return jsonResponse(200, { status: "ready", shared_state: core.shared.up ? "up" : "degraded" });
   return jsonResponse(200, { status: "ready" });
 }
 
@@ -140,8 +144,14 @@ export function createGateway(opts: GatewayOptions): Gateway {
   let drained: (() => void)[] = [];
   let loadedAt = Math.floor(ports.clock.now() / 1000); // the injected clock, like every other time here
 
+  const shared = opts.shared ?? null;
   const observer: Observer = {
-    breaker: (model, from, to, at) => log(eventLogLine("breaker", at, { model, from, to })),
+    breaker: (model, from, to, at) => {
+      log(eventLogLine("breaker", at, { model, from, to }));
+      shared?.breakerChanged(model, from, to, at);
+    },
+    // only with shared state: a hook per request costs nothing when nobody listens
+    ...(shared ? { requestDone: (meta: OutcomeMeta) => shared.requestDone(meta) } : {}),
   };
   const build = (graph: Graph, previous: Engine | null): Live => ({
     graph,
@@ -149,7 +159,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     addressable: addressableNames(graph),
   });
   let live = build(opts.graph, null);
-  const metrics = new GatewayMetrics(() => live, () => inflight, opts.eventLoopLag ?? null);
+  const metrics = new GatewayMetrics(() => live, () => inflight, opts.eventLoopLag ?? null, shared);
 
   const release = (): void => {
     inflight--;
@@ -169,6 +179,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     ready: () => ready && !draining,
     reloadPolicy: opts.reloadPolicy ?? null,
     snapshot: opts.snapshot ?? null,
+    shared,
     hold: (cut) => {
       inflight++;
       if (cut) cuts.add(cut);

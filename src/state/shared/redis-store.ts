@@ -103,6 +103,10 @@ export class RedisSharedStore implements SharedStore {
 
   async onBreaker(listener: (key: string, breaker: SharedBreaker) => void): Promise<() => Promise<void>> {
     await this.#ready();
+    if (this.#subscriber && !this.#subscriber.connected) {
+      this.#subscriber.close(); // died with an outage: subscribe again on a fresh connection
+      this.#subscriber = null;
+    }
     this.#subscriber ??= await this.#client.duplicate();
     const subscriber = this.#subscriber;
     const channel = this.#keys.breakerChannel;
