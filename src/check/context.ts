@@ -1,8 +1,9 @@
 // What every checker pass receives (Peggy-style): the session collecting diagnostics, the symbol
 // table built by the first pass, and the caller's options. Passes report and carry on; none stops.
 import type { Decl, Policy } from "../syntax/ast.ts";
-import type { Diagnostic, Label, Session } from "../syntax/diagnostic.ts";
+import type { Details, Label, Session } from "../syntax/diagnostic.ts";
 import type { Span } from "../syntax/span.ts";
+import type { CheckCode } from "./codes.ts";
 
 export interface SecretSource {
   get(name: string): string | undefined;
@@ -23,7 +24,6 @@ export interface SymbolTable {
   gateway: Decl | null;
 }
 
-type Extra = Partial<Pick<Diagnostic, "secondary" | "notes" | "help" | "secret">>;
 
 export class CheckContext {
   readonly symbols: SymbolTable = { providers: new Map(), models: new Map(), routes: new Map(), defaults: null, gateway: null };
@@ -38,12 +38,9 @@ export class CheckContext {
     return { file: this.file, span: { start: span.start, end: span.end }, message };
   }
 
-  error(code: string, message: string, span: Span, label: string, extra: Extra = {}): void {
-    this.session.error(code, message, this.label(span, label), extra);
-  }
-
-  warning(code: string, message: string, span: Span, label: string, extra: Extra = {}): void {
-    this.session.warning(code, message, this.label(span, label), extra);
+  /** Reports `code` at `span`; its severity and default help come from the catalogue (codes.ts). */
+  report(code: CheckCode, message: string, span: Span, label: string, details: Details = {}): void {
+    this.session.emit(code, message, this.label(span, label), details);
   }
 }
 
