@@ -36,7 +36,7 @@ export function describeSyntaxError(text: string, file: string, offset: number, 
   const routeInList = found !== null && place.declStart !== null ? routeInModelList(text, file, place.declStart, offset, found) : null;
   if (routeInList !== null) return { diagnostic: routeInList };
   const wanted = describeExpected(onlyValidHere(text, expected, place, offset));
-  const opener = found === null ? unclosedOpener(text) : null;
+  const opener = found === null ? unclosedOpener(text) : place.declStart === null ? null : mismatchedOpener(text, place.declStart, offset, found);
   const diagnostic = make("SY1001", { file, span: { start: offset, end: offset + (found?.length ?? 0) }, message: "" }, {
     message: found === null ? "unexpected end of file" : `unexpected ${quote(found)}`,
     secondary: opener === null ? [] : [{ file, span: { start: opener, end: opener + 1 }, message: `this \`${text[opener]}\` is never closed` }],
@@ -76,7 +76,7 @@ function wrongUnit(text: string, file: string, declStart: number, offset: number
 function separatedUnit(text: string, file: string, declStart: number, offset: number): SyntaxProblem | null {
   const lineBefore = text.lastIndexOf("\n", text.lastIndexOf("\n", offset - 1) - 1) + 1;
   const from = Math.max(declStart, lineBefore);
-  const window = text.slice(from, Math.min(text.length, offset + 32));
+  const window = maskStringsAndComments(text.slice(from, Math.min(text.length, offset + 32)));
   const pattern = /(?<![\w.$])(\d[\d_]*(?:\.\d+)?)[ \t]+([A-Za-z]+)\b/g;
   let last: SyntaxProblem | null = null;
   for (const m of window.matchAll(pattern)) {
@@ -102,6 +102,11 @@ function unitProblem(file: string, amount: string, unit: string, start: number, 
   const written = isRate ? `${amount}/${unit}` : attached ? `${amount}${unit}` : `${amount} ${unit}`;
   const diagnostic = make("SY1007", label, { message: `\`${written}\` has no valid unit`, help });
   return { diagnostic, blank: blankSpan };
+}
+
+/** `text` with strings and comments as spaces (same length), so a unit scan sees only code. */
+function maskStringsAndComments(text: string): string {
+  return text.replace(/"(?:[^"\\\n]|\\.)*"?|#[^\n]*/g, (m) => " ".repeat(m.length));
 }
 
 // ---- routes in a model list -------------------------------------------------------------------
@@ -182,6 +187,15 @@ function unterminatedString(text: string, offset: number): number | null {
     return offset;
   }
   return null;
+}
+
+/** The bracket a closer at `offset` leaves open (`[a, b }`), to label it. */
+function mismatchedOpener(text: string, declStart: number, offset: number, found: string): number | null {
+  const closes: Record<string, string> = { "}": "{", "]": "[", ")": "(" };
+  if (!(found in closes)) return null;
+  const open = openersAt(text, declStart, offset);
+  const top = open[open.length - 1];
+  return top !== undefined && top.char !== closes[found] ? top.at : null;
 }
 
 function unclosedOpener(text: string): number | null {
