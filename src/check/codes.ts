@@ -55,7 +55,7 @@ export const CHECK_CODES = {
   SY3003: { severity: "warning", description: "provider never used", help: "remove it or use it in a model" },
   SY3004: { severity: "warning", description: "model never used", help: "remove it or use it in a route" },
   SY3005: { severity: "warning", description: "environment variable not set (lint)", help: "set the variable where the gateway runs" },
-  SY3006: { severity: "warning", description: "weighted strategy without weights", help: "give weights or use round_robin" },
+  SY3006: { severity: "warning", description: "weighted without weights", help: "give weights or use round_robin" },
   SY3007: { severity: "warning", description: "model listed twice in one target", help: "remove the repeat" },
   SY3008: { severity: "warning", description: "policy declares no routes", help: "add a route, or check that this is the right file" },
 } as const satisfies Catalogue;
@@ -64,7 +64,7 @@ export type CheckCode = keyof typeof CHECK_CODES;
 
 /** Reading and compiling a policy file (SY4xxx). */
 export const INPUT_CODES = {
-  SY4001: { severity: "error", description: "file cannot be read", help: "check the path and the file's permissions; policy files end in `.route`" },
+  SY4001: { severity: "error", description: "cannot read the policy file", help: "check the path and the file's permissions; policy files end in `.route`" },
   SY4002: { severity: "error", description: "internal compiler error", help: "please report this with the policy file" },
 } as const satisfies Catalogue;
 
