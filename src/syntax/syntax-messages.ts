@@ -91,7 +91,8 @@ function separatedUnit(text: string, file: string, declStart: number, offset: nu
 }
 
 function unitProblem(file: string, amount: string, unit: string, start: number, end: number, blankSpan: Span, isRate = false, attached = false): SyntaxProblem {
-  const label = { file, span: { start, end }, message: isRate ? `\`/${unit}\` is not a rate unit` : `\`${unit}\` is not a unit` };
+  const spaced = !isRate && !attached && [...DURATION_UNITS, ...SIZE_UNITS].includes(unit); // `100 k`: a unit, but apart
+  const label = { file, span: { start, end }, message: isRate ? `\`/${unit}\` is not a rate unit` : spaced ? "a space between the number and its unit" : `\`${unit}\` is not a unit` };
   const valid = isRate
     ? "rates are per `s`/`sec`/`second`, `min`/`minute`, `h`/`hour`, `d`/`day` or `mo`/`month`"
     : "durations take `ms`, `s`, `m` (minutes), `h` or `d`, sizes `k`, `M` or `G`, written right after the number";
@@ -100,7 +101,8 @@ function unitProblem(file: string, amount: string, unit: string, start: number, 
   const fixed = unitFix === null ? null : isRate ? `${amount}/${unitFix}` : `${amount}${unitFix}`;
   const help = fixed === null ? valid : `did you mean \`${fixed}\`? ${valid}`;
   const written = isRate ? `${amount}/${unit}` : attached ? `${amount}${unit}` : `${amount} ${unit}`;
-  const diagnostic = make("SY1007", label, { message: `\`${written}\` has no valid unit`, help });
+  const message = spaced ? `\`${written}\` has a space before its unit` : `\`${written}\` has no valid unit`;
+  const diagnostic = make("SY1007", label, { message, help: spaced ? `write \`${amount}${unit}\`: the unit goes right after the number` : help });
   return { diagnostic, blank: blankSpan };
 }
 
