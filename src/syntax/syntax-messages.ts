@@ -61,13 +61,15 @@ const UNIT_WORD = /^(?:[A-Za-z_][A-Za-z0-9_]*)$/;
 function wrongUnit(text: string, file: string, declStart: number, offset: number, found: string | null): SyntaxProblem | null {
   const attached = found === null ? null : /^(\$?-?\d[\d_]*(?:\.\d+)?)([A-Za-z_][A-Za-z0-9_]*)$/.exec(found);
   if (attached && !["xx", ...DURATION_UNITS, ...SIZE_UNITS].includes(attached[2])) {
-    return unitProblem(file, attached[1], attached[2], offset, offset + found!.length, { start: offset + attached[1].length, end: offset + found!.length }, false, true);
+    const end = offset + found!.length;
+    return unitProblem(file, { form: "attached", amount: attached[1], unit: attached[2], span: { start: offset, end }, blank: { start: offset + attached[1].length, end } });
   }
   const rate = /^\/([A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(offset, offset + 32));
   const amount = /(\$?\d[\d_]*(?:\.\d+)?[kKMG]?)$/.exec(text.slice(Math.max(declStart, offset - 32), offset));
   if (rate && amount && !RATE_UNITS.includes(rate[1])) {
     const start = offset - amount[1].length;
-    return unitProblem(file, amount[1], rate[1], start, offset + rate[0].length, { start: offset, end: offset + rate[0].length }, true);
+    const end = offset + rate[0].length;
+    return unitProblem(file, { form: "rate", amount: amount[1], unit: rate[1], span: { start, end }, blank: { start: offset, end } });
   }
   return separatedUnit(text, file, declStart, offset);
 }
@@ -85,25 +87,44 @@ function separatedUnit(text: string, file: string, declStart: number, offset: nu
     const start = from + m.index!;
     if (start >= offset + 1) break;
     const wordStart = start + m[0].length - word.length;
-    last = unitProblem(file, m[1], word, start, start + m[0].length, { start: start + m[1].length, end: wordStart + word.length });
+    last = unitProblem(file, { form: "apart", amount: m[1], unit: word, span: { start, end: start + m[0].length }, blank: { start: start + m[1].length, end: wordStart + word.length } });
   }
   return last;
 }
 
-function unitProblem(file: string, amount: string, unit: string, start: number, end: number, blankSpan: Span, isRate = false, attached = false): SyntaxProblem {
-  const spaced = !isRate && !attached && [...DURATION_UNITS, ...SIZE_UNITS].includes(unit); // `100 k`: a unit, but apart
-  const label = { file, span: { start, end }, message: isRate ? `\`/${unit}\` is not a rate unit` : spaced ? "a space between the number and its unit" : `\`${unit}\` is not a unit` };
-  const valid = isRate
-    ? "rates are per `s`/`sec`/`second`, `min`/`minute`, `h`/`hour`, `d`/`day` or `mo`/`month`"
-    : "durations take `ms`, `s`, `m` (minutes), `h` or `d`, sizes `k`, `M` or `G`, written right after the number";
-  const suggestion = isRate ? closest(unit, RATE_UNITS) : (DURATION_ALIASES[unit] ?? ([...DURATION_UNITS, ...SIZE_UNITS].includes(unit) ? unit : closest(unit, [...DURATION_UNITS, ...SIZE_UNITS, ...Object.keys(DURATION_ALIASES)])));
-  const unitFix = suggestion === null || isRate ? suggestion : (DURATION_ALIASES[suggestion] ?? suggestion);
-  const fixed = unitFix === null ? null : isRate ? `${amount}/${unitFix}` : `${amount}${unitFix}`;
-  const help = fixed === null ? valid : `did you mean \`${fixed}\`? ${valid}`;
-  const written = isRate ? `${amount}/${unit}` : attached ? `${amount}${unit}` : `${amount} ${unit}`;
+/** A value and its unit as written: `5sec` (attached), `5 sec` (apart) or `$50/dya` (rate). */
+interface UnitCase {
+  form: "attached" | "apart" | "rate";
+  amount: string;
+  unit: string;
+  span: Span;
+  /** What to blank so the rest of the member still parses: the unit, keeping the amount. */
+  blank: Span;
+}
+
+const VALID_RATE_UNITS = "rates are per `s`/`sec`/`second`, `min`/`minute`, `h`/`hour`, `d`/`day` or `mo`/`month`";
+const VALID_UNITS = "durations take `ms`, `s`, `m` (minutes), `h` or `d`, sizes `k`, `M` or `G`, written right after the number";
+
+function unitProblem(file: string, c: UnitCase): SyntaxProblem {
+  const { form, amount, unit } = c;
+  const isRate = form === "rate";
+  const spaced = form === "apart" && [...DURATION_UNITS, ...SIZE_UNITS].includes(unit); // `100 k`: a unit, but apart
+  const labelText = isRate ? `\`/${unit}\` is not a rate unit` : spaced ? "a space between the number and its unit" : `\`${unit}\` is not a unit`;
+  const written = isRate ? `${amount}/${unit}` : form === "attached" ? `${amount}${unit}` : `${amount} ${unit}`;
   const message = spaced ? `\`${written}\` has a space before its unit` : `\`${written}\` has no valid unit`;
-  const diagnostic = make("SY1007", label, { message, help: spaced ? `write \`${amount}${unit}\`: the unit goes right after the number` : help });
-  return { diagnostic, blank: blankSpan };
+  const help = spaced ? `write \`${amount}${unit}\`: the unit goes right after the number` : unitHelp(amount, unit, isRate);
+  return { diagnostic: make("SY1007", { file, span: c.span, message: labelText }, { message, help }), blank: c.blank };
+}
+
+/** "did you mean `5s`?" (an alias or the closest unit) and the valid units. */
+function unitHelp(amount: string, unit: string, isRate: boolean): string {
+  if (isRate) {
+    const suggestion = closest(unit, RATE_UNITS);
+    return suggestion === null ? VALID_RATE_UNITS : `did you mean \`${amount}/${suggestion}\`? ${VALID_RATE_UNITS}`;
+  }
+  const near = DURATION_ALIASES[unit] ?? closest(unit, [...DURATION_UNITS, ...SIZE_UNITS, ...Object.keys(DURATION_ALIASES)]);
+  const suggestion = near === null ? null : (DURATION_ALIASES[near] ?? near);
+  return suggestion === null ? VALID_UNITS : `did you mean \`${amount}${suggestion}\`? ${VALID_UNITS}`;
 }
 
 /** `text` with strings and comments as spaces (same length), so a unit scan sees only code. */
