@@ -94,6 +94,16 @@ export class SharedStateSync {
     const probes = this.#probeSlots();
     b.probesInFlight = probes; // refuse local probes until the lease is ours
     this.#probeBlocked.add(key);
+    this.#claimProbe(key, probes);
+  }
+
+  /** Tried at the turn to half-open and again every tick while blocked (the last lease may outlive the cool-down by up to `timeout`). */
+  #claimProbe(key: string, probes: number): void {
+    const b = this.o.state().breakers[key];
+    if (!b || b.phase !== "half_open") {
+      this.#probeBlocked.delete(key);
+      return;
+    }
     const lease = this.o.store.claimProbe(key, this.o.instance, this.o.timeoutMs + this.#cooldown(key));
     this.#send(lease.then((won) => {
       if (!won || b.phase !== "half_open") return;
@@ -167,6 +177,7 @@ export class SharedStateSync {
   async #pull(): Promise<void> {
     const graph = this.o.graph();
     const state = this.o.state();
+    for (const key of this.#probeBlocked) this.#claimProbe(key, this.#probeSlots());
     const breakers = await this.o.store.readBreakers(Object.keys(state.breakers));
     for (const [key, b] of Object.entries(breakers)) this.#applyBreaker(key, b);
     const now = this.o.clock.now();
