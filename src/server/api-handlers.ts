@@ -78,7 +78,7 @@ export async function streamResponse(
   outcome: Extract<ChatOutcome, { kind: "stream" }>,
   abort: AbortController,
   engineStartedAt: number,
-  dialect: { endpoint: "chat" | "messages"; frames?: SseFrames } = { endpoint: "chat" },
+  dialect: { endpoint: "chat" | "messages" | "responses"; frames?: SseFrames } = { endpoint: "chat" },
 ): Promise<Response> {
   const clock = core.ports.clock;
   const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), true), true);
