@@ -157,6 +157,8 @@ describe("/v1/responses bad and stateful input", () => {
     await expectError(await post(rig.url, { model: "r", input: "hi", previous_response_id: "resp_1" }), 400, "previous_response_id", "stateless");
     await expectError(await post(rig.url, { model: "r", input: "hi", store: true }), 400, "store", "send the whole conversation in `input`");
     await expectError(await post(rig.url, { model: "r", input: [{ role: "user", content: "hi" }, { type: "item_reference", id: "msg_1" }] }), 400, "input[1]", "store: false");
+    await expectError(await post(rig.url, { model: "r", input: "hi", background: true }), 400, "background", "stateless");
+    await expectError(await post(rig.url, { model: "r", input: "hi", conversation: "conv_1" }), 400, "conversation", "stateless");
     const sdkErr = await client.responses.create({ model: "r", input: "hi", previous_response_id: "resp_1" }).catch((e) => e);
     expect(sdkErr).toBeInstanceOf(OpenAI.BadRequestError);
     expect(upstream.calls).toHaveLength(0);

@@ -14,6 +14,7 @@ export interface Refusal {
 export function statefulField(body: ResponsesBody & Record<string, unknown>): Refusal | null {
   if (typeof body.previous_response_id === "string") return { param: "previous_response_id", message: `\`previous_response_id\` is not supported: ${SEND_ALL}` };
   if (body.store === true) return { param: "store", message: `\`store: true\` is not supported: ${SEND_ALL}, and leave \`store\` out or set it to false` };
+  if (body.background === true) return { param: "background", message: `\`background: true\` is not supported: a background response is collected later by id, and ${SEND_ALL}` };
   if (body.conversation !== undefined && body.conversation !== null) return { param: "conversation", message: `\`conversation\` is not supported: ${SEND_ALL}` };
   if (Array.isArray(body.input)) {
     const at = body.input.findIndex((item) => item.type === "item_reference");
