@@ -4,7 +4,7 @@
 // model that can call tools. The clock is InstantClock, so simulated latencies cost no wall time.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createOpenAI } from "@ai-sdk/openai";
-import { generateText, jsonSchema, Output, streamText, tool } from "ai";
+import { generateText, jsonSchema, Output, stepCountIs, streamText, tool } from "ai";
 import OpenAI from "openai";
 import defaultPolicy from "../../policies/default.route" with { type: "text" };
 import { compilePolicySource } from "../../src/compile/index.ts";
@@ -117,5 +117,26 @@ describe("the Vercel AI SDK's default openai provider (Responses) on the default
     expect(toolCalls[0]?.toolName).toBe("lookup");
     const { output } = await generateText({ model: provider()("chat"), prompt: "weather", output: Output.object({ schema: jsonSchema<{ city: string }>({ type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false }) }), maxRetries: 0 });
     expect(typeof output.city).toBe("string");
+  });
+
+  test("a multi-step tool loop: function calls go back as whole items", async () => {
+    const lookupTool = tool({ description: "looks a word up", inputSchema: jsonSchema<{ word: string }>(lookup.parameters as never), execute: async () => "a way in" });
+    const { steps, text } = await generateText({ model: provider()("fast"), prompt: "define gateway", tools: { lookup: lookupTool }, stopWhen: stepCountIs(2), maxRetries: 0 });
+    expect(steps).toHaveLength(2);
+    expect(steps[0]!.toolCalls[0]?.toolName).toBe("lookup");
+    expect(text.length).toBeGreaterThan(0);
+  });
+
+  test("earlier assistant text the SDK would send as an item_reference: refused saying what to do, fine with store: false", async () => {
+    // What the SDK's own response messages carry: the output item's id, which it refers to by id by default.
+    const messages = [
+      { role: "user" as const, content: "hi" },
+      { role: "assistant" as const, content: [{ type: "text" as const, text: "hello", providerOptions: { openai: { itemId: "msg_earlier" } } }] },
+      { role: "user" as const, content: "and again" },
+    ];
+    const err = await generateText({ model: provider()("fast"), messages, maxRetries: 0 }).catch((e) => e);
+    expect(String(err.message)).toContain("store: false");
+    const { text } = await generateText({ model: provider()("fast"), messages, maxRetries: 0, providerOptions: { openai: { store: false } } });
+    expect(text.length).toBeGreaterThan(0);
   });
 });
