@@ -7,12 +7,13 @@ import { abortOnDisconnect, streamResponse } from "../../api-handlers.ts";
 import type { GatewayCore, RequestContext } from "../../context.ts";
 import { jsonResponse } from "../../errors.ts";
 import { outcomeHeaders, overheadMs } from "../../outcome-headers.ts";
-import { anthropicErrorResponse, fromOpenAIError, invalidMessagesKey } from "./errors.ts";
-import { completionToMessage, messageId } from "./from-chat.ts";
-import { CountTokensBody, MessagesBody } from "./schema.ts";
+import { fromOpenAIError } from "../../../dialects/messages/errors.ts";
+import { anthropicErrorResponse, invalidMessagesKey } from "./errors.ts";
+import { completionToMessage, messageId } from "../../../dialects/messages/from-chat.ts";
+import { CountTokensBody, MessagesBody } from "../../../dialects/messages/schema.ts";
 import { admit, callEngine, type FrontDoor } from "../front-door.ts";
-import { messagesFrames } from "./stream.ts";
-import { messagesToChat, promptToChat } from "./to-chat.ts";
+import { messagesFrames } from "../../../dialects/messages/stream.ts";
+import { messagesToChat, promptToChat } from "../../../dialects/messages/to-chat.ts";
 
 const door: FrontDoor<MessagesBody> = { endpoint: "messages", schema: MessagesBody, reject: (status, message, extra) => anthropicErrorResponse(status, message, extra?.headers), invalidKey: invalidMessagesKey };
 const countDoor: FrontDoor<CountTokensBody> = { ...door, schema: CountTokensBody };

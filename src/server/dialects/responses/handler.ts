@@ -9,11 +9,11 @@ import type { GatewayCore, RequestContext } from "../../context.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "../../errors.ts";
 import { outcomeHeaders, overheadMs } from "../../outcome-headers.ts";
 import { admit, callEngine, type FrontDoor } from "../front-door.ts";
-import { completionToResponse, type ResponseEcho } from "./from-chat.ts";
-import { ResponsesBody } from "./schema.ts";
-import { notStoredMessage, statefulField } from "./stateless.ts";
-import { responsesFrames } from "./stream.ts";
-import { responsesToChat } from "./to-chat.ts";
+import { completionToResponse, type ResponseEcho } from "../../../dialects/responses/from-chat.ts";
+import { ResponsesBody } from "../../../dialects/responses/schema.ts";
+import { notStoredMessage, statefulField } from "../../../dialects/responses/stateless.ts";
+import { responsesFrames } from "../../../dialects/responses/stream.ts";
+import { responsesToChat } from "../../../dialects/responses/to-chat.ts";
 
 const door: FrontDoor<ResponsesBody> = {
   endpoint: "responses",

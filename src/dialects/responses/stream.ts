@@ -5,9 +5,9 @@
 // makes a continued stream look like one (one role, overlap trimmed), so a continuation simply
 // keeps filling the open item: one response.created … one response.completed, ids unchanged.
 // An engine error ends the stream with response.failed and an `error` event, never completed.
-import type { OpenAIErrorBody } from "../../../runtime/api.ts";
-import type { ChatChunk, Usage } from "../../../runtime/upstream.ts";
-import type { SseFrames } from "../../sse-stream.ts";
+import type { OpenAIErrorBody } from "../../runtime/api.ts";
+import type { ChatChunk, Usage } from "../../runtime/upstream.ts";
+import type { SseFrames } from "../frames.ts";
 import { callItem, callItemId, messageItem, messageItemId, responseShell, responsesUsage, statusFor, textPart, type ResponseEcho } from "./from-chat.ts";
 
 type Json = Record<string, unknown>;

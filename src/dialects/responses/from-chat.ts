@@ -1,7 +1,7 @@
 // The engine's answer (an OpenAI chat completion) → an OpenAI Response object, plus the pieces the
 // stream translation shares: the response shell echoing the request's settings, the status a
 // finish_reason gives (length → incomplete, max_output_tokens), usage, and output item ids.
-import type { ChatCompletion, Usage } from "../../../runtime/upstream.ts";
+import type { ChatCompletion, Usage } from "../../runtime/upstream.ts";
 import type { ResponsesBody } from "./schema.ts";
 
 type Json = Record<string, unknown>;
