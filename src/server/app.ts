@@ -10,7 +10,7 @@ import type { AdapterSet } from "../runtime/upstream.ts";
 import { handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
 import { handleChat, handleEmbeddings } from "./api-handlers.ts";
 import { handleCountTokens, handleMessages } from "./dialects/messages/handler.ts";
-import { handleResponses, handleStoredResponse } from "./dialects/responses/handler.ts";
+import { handleInputTokens, handleResponses, handleStoredResponse } from "./dialects/responses/handler.ts";
 import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext } from "./context.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
 import { clientAllowed, metricsAllowed } from "./auth.ts";
@@ -64,6 +64,7 @@ const API_ROUTES: Record<string, Record<string, Handler>> = {
   "/messages": { POST: handleMessages },
   "/messages/count_tokens": { POST: handleCountTokens },
   "/responses": { POST: handleResponses },
+  "/responses/input_tokens": { POST: handleInputTokens },
   "/models": { GET: handleModels },
 };
 

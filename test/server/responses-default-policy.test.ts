@@ -92,6 +92,13 @@ describe("openai sdk responses on the default policy", () => {
   });
 });
 
+test("inputTokens.count answers with the gateway's estimate", async () => {
+  const small = await sdk.responses.inputTokens.count({ model: "chat", input: "hello" });
+  const big = await sdk.responses.inputTokens.count({ model: "chat", instructions: "x".repeat(400), input: "hello", tools: [lookup] });
+  expect(small).toEqual({ object: "response.input_tokens", input_tokens: 2 } as never); // ceil(5 chars / 4)
+  expect(big.input_tokens).toBeGreaterThan(100);
+});
+
 describe("the Vercel AI SDK's default openai provider (Responses) on the default policy", () => {
   const provider = () => createOpenAI({ apiKey: "unused", baseURL: url });
 

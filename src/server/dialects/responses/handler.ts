@@ -2,7 +2,9 @@
 // the body, refuse what needs stored state (previous_response_id, store, item references),
 // translate it to the engine's chat request, and translate the engine's outcome back (a Response
 // object, a Responses event stream, or an OpenAI error). GET /v1/responses/{id} and the other
-// stored-response endpoints answer 404 saying nothing is stored.
+// stored-response endpoints answer 404 saying nothing is stored; /v1/responses/input_tokens gives
+// the gateway's prompt estimate.
+import { inferChatNeeds } from "../../../runtime/engine.ts";
 import { abortOnDisconnect, errorOutcomeResponse, streamResponse } from "../../api-handlers.ts";
 import { clientAllowed } from "../../auth.ts";
 import type { GatewayCore, RequestContext } from "../../context.ts";
@@ -43,6 +45,16 @@ export async function handleResponses(core: GatewayCore, ctx: RequestContext): P
   const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), false), false);
   const res = outcome.kind === "completion" ? jsonResponse(200, completionToResponse(outcome.body, echo), headers) : errorOutcomeResponse(outcome, headers);
   core.finish(ctx, { endpoint: "responses", meta: outcome.meta, engineStartedAt, status: res.status, stream: false, ttftMs: null, error: null });
+  return res;
+}
+
+/** POST /v1/responses/input_tokens: the gateway's own estimate (≈ chars/4, the one routing uses), not a tokenizer's count. */
+export async function handleInputTokens(core: GatewayCore, ctx: RequestContext): Promise<Response> {
+  const body = await admit(core, ctx, door);
+  if (body instanceof Response) return body;
+  const res = jsonResponse(200, { object: "response.input_tokens", input_tokens: inferChatNeeds(responsesToChat(body)).promptTokens });
+  // Logged, but not counted as a model request in the metrics: nothing was routed.
+  core.finish(ctx, { endpoint: null, status: 200, meta: null, stream: false, ttftMs: null, engineStartedAt: null, error: null });
   return res;
 }
 
