@@ -51,4 +51,6 @@ export const CHECK_CODES: Readonly<Record<string, CodeInfo>> = {
   SY3006: { description: "weighted strategy without weights", help: "give weights or use round_robin" },
   SY3007: { description: "model listed twice in one target", help: "remove the repeat" },
   SY3008: { description: "policy declares no routes", help: "add a route, or check that this is the right file" },
+  SY2037: { description: "worst case exceeds a declared bound", help: "turn the knob the note names (attempts, first_token, backoff, max_per_request, retry.on) or raise the bound" },
+  SY3009: { description: "worst-case wait over 10 minutes without a declared bound", help: "lower `timeout { total }`, or declare `bounds { latency … }` if the wait is intended" },
 };

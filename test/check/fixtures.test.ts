@@ -5,8 +5,10 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CHECK_CODES, checkPolicy } from "../../src/check/index.ts";
-import { renderHuman } from "../../src/check/render/human.ts";
+import { checkBounds } from "../../src/compile/analysis/bounds-check.ts";
+import { compilePolicy } from "../../src/compile/index.ts";
 import { parsePolicy } from "../../src/syntax/parse.ts";
+import { renderHuman } from "../../src/check/render/human.ts";
 
 const DIR = join(import.meta.dir, "fixtures");
 const FIXTURES = readdirSync(DIR).filter((f) => f.endsWith(".route")).sort();
@@ -22,6 +24,9 @@ function run(fixture: string) {
   expect(parsed.diagnostics).toEqual([]);
   const serve = /^# options serve$/m.test(text);
   const diags = checkPolicy(parsed.policy!, { secrets, missingEnv: serve ? "error" : "warning" });
+  // the checks that run on the compiled graph (bounds), as compilePolicySource runs them
+  if (!diags.some((d) => d.severity === "error")) diags.push(...checkBounds(parsed.policy!, compilePolicy(parsed.policy!, text)));
+  expect(diags.filter((d) => d.code.startsWith("SY1"))).toEqual([]);
   return { file, text, diags };
 }
 
