@@ -7,7 +7,7 @@ import { createEngine as realEngine } from "../runtime/engine.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
 import { policyRedactor } from "../runtime/redactor.ts";
 import type { AdapterSet } from "../runtime/upstream.ts";
-import { handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
+import { handleAdminExplain, handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
 import { handleChat, handleEmbeddings } from "./api-handlers.ts";
 import { handleCountTokens, handleMessages } from "./dialects/messages/handler.ts";
 import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext } from "./context.ts";
@@ -72,6 +72,7 @@ const OPS_ROUTES: Record<string, Record<string, Handler>> = {
   "/admin/state": { GET: handleAdminState },
   "/admin/reload": { POST: handleAdminReload },
   "/admin/snapshot": { POST: handleAdminSnapshot },
+  "/admin/explain": { POST: handleAdminExplain },
 };
 
 /** Health checks and scrapes arrive every few seconds; a log line each would drown the requests. */

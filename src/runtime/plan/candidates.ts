@@ -9,6 +9,7 @@ import type { RequestCtx } from "../flow/context.ts";
 import type { Random } from "../ports.ts";
 import { isSpent, resetsAt } from "../state/quotas.ts";
 import type { CompiledRule, CompiledTarget, ModelEntry, Tables } from "./tables.ts";
+import type { DecisionTracer } from "./trace.ts";
 
 /** The checker forbids route cycles; this guards against a graph that slipped past it. */
 const MAX_ROUTE_DEPTH = 16;
@@ -21,13 +22,17 @@ export interface Plan {
   target: ListTarget;
 }
 
-export function resolvePlan(tables: Tables, route: string, input: CondInput, random: Random, depth = 0): Plan | null {
+/** `trace`, when given (explain), hears every rule tested and every split arm picked. */
+export function resolvePlan(tables: Tables, route: string, input: CondInput, random: Random, depth = 0, trace?: DecisionTracer): Plan | null {
   if (depth > MAX_ROUTE_DEPTH) return null;
   const rules = tables.routes.get(route);
   if (!rules) return null;
-  for (const rule of rules) {
-    if (!rule.cond(input)) continue;
-    return resolveTarget(tables, rule, rule.target, input, random, depth);
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!;
+    const matched = rule.cond(input);
+    trace?.rule(route, i, rule.line, matched);
+    if (!matched) continue;
+    return resolveTarget(tables, rule, rule.target, input, random, depth, trace);
   }
   return null;
 }
@@ -39,24 +44,27 @@ function resolveTarget(
   input: CondInput,
   random: Random,
   depth: number,
+  trace: DecisionTracer | undefined,
 ): Plan | null {
   switch (target.kind) {
     case "list":
       return { rule, target };
     case "route":
-      return resolvePlan(tables, target.route, input, random, depth + 1);
+      return resolvePlan(tables, target.route, input, random, depth + 1, trace);
     case "split": {
       if (target.arms.length === 0) return null;
       let pick = random.next() * target.totalWeight;
-      let arm = target.arms[target.arms.length - 1]!;
-      for (const a of target.arms) {
+      let armIndex = target.arms.length - 1;
+      for (let i = 0; i < target.arms.length; i++) {
+        const a = target.arms[i]!;
         if (pick < a.weight) {
-          arm = a;
+          armIndex = i;
           break;
         }
         pick -= a.weight;
       }
-      return resolveTarget(tables, rule, arm.target, input, random, depth + 1);
+      trace?.split(armIndex, target.arms.length);
+      return resolveTarget(tables, rule, target.arms[armIndex]!.target, input, random, depth + 1, trace);
     }
   }
 }
