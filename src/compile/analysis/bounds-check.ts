@@ -18,12 +18,12 @@ const ATTEMPT_SETTINGS = ["retry.attempts", "retry.max_per_request"];
 const COST_SETTINGS = ["retry.attempts", "retry.max_per_request", "retry.on"];
 
 export function checkBounds(policy: Policy, graph: Graph): Diagnostic[] {
-  const worst = analyzeGraph(graph);
+  const worst = new Map(analyzeGraph(graph).routes.map((r) => [r.route, r]));
   const defaults = policy.items.find((d) => d.kind === "defaults")?.body;
   const out: Diagnostic[] = [];
   for (const decl of policy.items) {
     if (decl.kind !== "route") continue;
-    const analysed = worst.routes.find((r) => r.route === decl.name?.value);
+    const analysed = worst.get(decl.name?.value ?? "");
     if (!analysed) continue;
     const rules = decl.body.members.filter((m): m is Rule => m.kind === "rule");
     rules.forEach((rule, i) => {
