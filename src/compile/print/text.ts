@@ -100,7 +100,16 @@ export function settingsLines(s: Settings): string[] {
     `         on [${[...statuses(r.onStatuses), ...r.onClasses].join(", ")}]`,
     `breaker  failures ${b.failures}  ${rate}  cooldown ${duration(b.cooldownMs)}  probes ${b.probes}  successes ${b.successes}`,
     `stream   on_break ${s.stream.onBreak}  tool_calls ${s.stream.toolCalls}  failover on_content_policy ${s.failoverOnContentPolicy}`,
+    ...(s.bounds ? [`bounds   ${boundsText(s.bounds)}`] : []),
   ];
+}
+
+function boundsText(b: NonNullable<Settings["bounds"]>): string {
+  const parts: string[] = [];
+  if (b.latencyMs !== null) parts.push(`latency ${duration(b.latencyMs)}`);
+  if (b.costUsd !== null) parts.push(`cost ${money(b.costUsd)}`);
+  if (b.attempts !== null) parts.push(`attempts ${b.attempts}`);
+  return parts.join("  ");
 }
 
 /** Left-aligned columns; the last column is not padded so lines carry no trailing spaces. */
