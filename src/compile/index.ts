@@ -7,6 +7,7 @@ import { checkPartialPolicy, checkPolicy, inputDiagnostic, type CheckOptions } f
 import { sortDiagnostics } from "../check/render/sort.ts";
 import type { Diagnostic } from "../syntax/diagnostic.ts";
 import { parsePolicy, parsePolicyBytes, type ParseResult } from "../syntax/parse.ts";
+import { checkBounds } from "./analysis/bounds-check.ts";
 import { compilePolicy } from "./compile-policy.ts";
 import type { Graph } from "./graph.ts";
 
@@ -43,7 +44,10 @@ function finish(parsed: ParseResult, file: string, opts: CheckOptions | undefine
   const diagnostics = [...parsed.diagnostics, ...checkPolicy(policy, opts)];
   if (hasErrors(diagnostics)) return { graph: null, diagnostics: sortDiagnostics(diagnostics), source };
   try {
-    return { graph: compilePolicy(policy, source), diagnostics: sortDiagnostics(diagnostics), source };
+    const graph = compilePolicy(policy, source);
+    // declared bounds are checked on the compiled graph; a broken bound is an error like any other
+    diagnostics.push(...checkBounds(policy, graph));
+    return { graph: hasErrors(diagnostics) ? null : graph, diagnostics: sortDiagnostics(diagnostics), source };
   } catch (e) {
     // A checked policy should always compile; if it does not, say so as a diagnostic, not a stack trace.
     diagnostics.push(internalDiagnostic(file, e));
