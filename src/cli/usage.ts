@@ -21,6 +21,8 @@ commands:
   graph <policy.route> print the compiled routing graph
         --route NAME                       only this route
         --format text|dot|mermaid|json     output format (default text)
+  lsp [--stdio]       run the language server for editors over stdin/stdout
+                      (see docs/editors.md)
   simulate <policy.route> <scenario.yaml> [--json] [--report FILE] [--seed N] [--state FILE]
                       replay a traffic scenario on a virtual clock (see: simulate --help)
   state show|convert  inspect or convert a runtime state snapshot (see: state --help)

@@ -17,7 +17,8 @@ export const ALLOWED: Record<string, string[]> = {
   ports: ["runtime"],
   server: ["syntax", "check", "compile", "runtime", "ports", "providers", "state"],
   simulate: ["syntax", "check", "compile", "runtime", "ports", "providers", "state"],
-  cli: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "server", "simulate"],
+  lsp: ["syntax", "check", "compile"],
+  cli: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "server", "simulate", "lsp"],
 };
 
 /** The runtime's public surface: the only runtime modules another layer may import. */

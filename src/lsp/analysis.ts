@@ -1,0 +1,23 @@
+// One open document, analysed by the same pipeline as `switchyard lint` (compilePolicySource: parse →
+// check → compile), plus the symbol index the editor features read. When an edit breaks the syntax
+// the last policy that parsed is kept for navigation and hover, so a half-typed line does not
+// switch those features off.
+import { compilePolicySource, type CompileResult } from "../compile/index.ts";
+import type { Policy } from "../syntax/ast.ts";
+import { occurrencesOf, type Occurrence } from "./occurrences.ts";
+
+export interface Analysis {
+  result: CompileResult;
+  /** The current AST, or the last one that parsed (its spans may be off by the broken edit). */
+  policy: Policy | null;
+  /** Whether `policy` is the current text's own AST. */
+  current: boolean;
+  occurrences: Occurrence[];
+}
+
+/** `file` is what diagnostics name (the document's path); lint gives a policy no more than this. */
+export function analyze(text: string, file: string, previous?: Analysis): Analysis {
+  const result = compilePolicySource(text, file);
+  if (result.policy !== null) return { result, policy: result.policy, current: true, occurrences: occurrencesOf(result.policy) };
+  return { result, policy: previous?.policy ?? null, current: false, occurrences: previous?.occurrences ?? [] };
+}
