@@ -28,7 +28,7 @@ export function completionsAt(text: string, offset: number, policy: Policy | nul
   if (ctx.blocks.length === 0) return ctx.words.length === 0 ? items(DECL_KEYWORDS, CompletionItemKind.Keyword) : [];
   const [declKind] = ctx.blocks[0];
   const inRoute = declKind === "route" && ctx.blocks.length === 1;
-  if (inRoute && RULE_KEYWORDS.includes(ctx.words[0])) return ruleCompletions(ctx, names);
+  if (inRoute && RULE_KEYWORDS.includes(ctx.words[0])) return ruleCompletions(ctx, names).filter((i) => i.label !== ctx.blocks[0][1]); // a route never targets itself
   const fields = fieldsOfBlock(ctx.blocks);
   const key = ctx.list?.at(-1) ?? (ctx.words.length % 2 === 1 ? ctx.words.at(-1) : undefined);
   const field = key !== undefined && fields && Object.hasOwn(fields, key) ? fields[key] : undefined;

@@ -3,7 +3,9 @@
 import { ResponseError, SymbolKind, type Connection, type DocumentSymbol, type Range, type TextEdit } from "vscode-languageserver/node";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { rulesOf } from "../check/walk.ts";
+import type { Policy } from "../syntax/ast.ts";
 import { formatPolicy } from "../syntax/format.ts";
+import { parsePolicy } from "../syntax/parse.ts";
 import type { Span } from "../syntax/span.ts";
 import { completionsAt } from "./completion.ts";
 import { hoverAt } from "./hover.ts";
@@ -68,7 +70,9 @@ export function registerNavigation(connection: Connection, workspace: Workspace)
   });
   connection.onCompletion((params) => {
     const found = at(params);
-    return found ? completionsAt(found.doc.getText(), found.offset, found.analysis.policy) : [];
+    if (!found) return [];
+    const text = found.doc.getText();
+    return completionsAt(text, found.offset, found.analysis.current ? found.analysis.policy : namesSource(text, found.offset, found.analysis.policy));
   });
   connection.onDocumentSymbol((params) => {
     const doc = documents.get(params.textDocument.uri);
@@ -83,6 +87,17 @@ export function registerNavigation(connection: Connection, workspace: Workspace)
     if (formatted === doc.getText()) return [];
     return [{ range: { start: doc.positionAt(0), end: doc.positionAt(doc.getText().length) }, newText: formatted }];
   });
+}
+
+/**
+ * The declarations completion offers while the line being typed does not parse: the same parser
+ * on the text with that line blanked (offsets stay put), else the last policy that parsed.
+ */
+function namesSource(text: string, offset: number, fallback: Policy | null): Policy | null {
+  const start = text.lastIndexOf("\n", offset - 1) + 1;
+  const end = text.indexOf("\n", offset);
+  const blanked = text.slice(0, start) + " ".repeat((end < 0 ? text.length : end) - start) + (end < 0 ? "" : text.slice(end));
+  return parsePolicy(blanked, "").policy ?? fallback;
 }
 
 function declSymbol(doc: TextDocument, d: Parameters<typeof formatPolicy>[0]["items"][number]): DocumentSymbol {
