@@ -105,7 +105,7 @@ test("edits in quick succession are diagnosed once, for the latest text (debounc
   expect(await debounced.diagnostics(doc, 1)).toEqual([]); // opening is not delayed
   await debounced.change(doc, 2, text.replace("[m]", "[x]"));
   await debounced.change(doc, 3, text.replace("[m]", "[mm]"));
-  expect((await debounced.diagnostics(doc, 3)).map((d) => d.message.split("\n")[0])).toEqual(["model `m` is never used", "unknown model `mm`"]);
+  expect((await debounced.diagnostics(doc, 3)).map((d) => String(d.message).split("\n")[0])).toEqual(["model `m` is never used", "unknown model `mm`"]);
   expect(debounced.publishedVersions(doc)).toEqual([1, 3]);
   expect(await debounced.close()).toBe(0);
 });
