@@ -1,21 +1,15 @@
-// The request handlers that read one document's analysis: hover, definition, references,
-// highlights, rename, completion, outline and formatting (through `fmt`'s formatPolicy).
-import { ResponseError, SymbolKind, type Connection, type DocumentSymbol, type Range, type TextEdit } from "vscode-languageserver/node";
+// The request handlers about symbols under the cursor: hover, definition, references, highlights
+// and rename (document-wide features are in document-features.ts).
+import { ResponseError, type Connection, type Range, type TextEdit } from "vscode-languageserver/node";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { rulesOf } from "../check/walk.ts";
-import type { Policy } from "../syntax/ast.ts";
-import { formatPolicy } from "../syntax/format.ts";
-import { parsePolicy } from "../syntax/parse.ts";
 import type { Span } from "../syntax/span.ts";
-import { completionsAt } from "./completion.ts";
 import { hoverAt } from "./hover.ts";
 import { occurrenceAt, sameSymbol, type Occurrence } from "./occurrences.ts";
 import type { Workspace } from "./server.ts";
 
 const IDENT = /^[A-Za-z_](?:[A-Za-z0-9_]|[.-](?=[A-Za-z0-9_]))*$/;
-const DECL_SYMBOL = { provider: SymbolKind.Module, model: SymbolKind.Class, route: SymbolKind.Function, defaults: SymbolKind.Namespace, gateway: SymbolKind.Namespace } as const;
 
-const rangeOf = (doc: TextDocument, span: Span): Range => ({ start: doc.positionAt(span.start), end: doc.positionAt(span.end) });
+export const rangeOf = (doc: TextDocument, span: Span): Range => ({ start: doc.positionAt(span.start), end: doc.positionAt(span.end) });
 
 /** The text a rename writes: a quoted route name stays quoted; a name that is no identifier gets quotes on routes only. */
 function renameText(occ: Occurrence, newName: string): string {
@@ -68,55 +62,4 @@ export function registerNavigation(connection: Connection, workspace: Workspace)
     const edits: TextEdit[] = s.all.map((o) => ({ range: rangeOf(s.doc, o.span), newText: renameText(o, params.newName) }));
     return { changes: { [s.doc.uri]: edits } };
   });
-  connection.onCompletion((params) => {
-    const found = at(params);
-    if (!found) return [];
-    const text = found.doc.getText();
-    return completionsAt(text, found.offset, found.analysis.current ? found.analysis.policy : namesSource(text, found.offset, found.analysis.policy));
-  });
-  connection.onDocumentSymbol((params) => {
-    const doc = documents.get(params.textDocument.uri);
-    const policy = doc && workspace.analysis(doc).policy;
-    return doc && policy ? policy.items.map((d) => declSymbol(doc, d)) : [];
-  });
-  connection.onDocumentFormatting((params) => {
-    const doc = documents.get(params.textDocument.uri);
-    const analysis = doc && workspace.analysis(doc);
-    if (!doc || !analysis?.current || !analysis.policy) return null; // a file that does not parse is left as it is, like `fmt`
-    const formatted = formatPolicy(analysis.policy, analysis.result.source);
-    if (formatted === doc.getText()) return [];
-    return [{ range: { start: doc.positionAt(0), end: doc.positionAt(doc.getText().length) }, newText: formatted }];
-  });
-}
-
-/**
- * The declarations completion offers while the line being typed does not parse: the same parser
- * on the text with that line blanked (offsets stay put), else the last policy that parsed.
- */
-function namesSource(text: string, offset: number, fallback: Policy | null): Policy | null {
-  const start = text.lastIndexOf("\n", offset - 1) + 1;
-  const end = text.indexOf("\n", offset);
-  const blanked = text.slice(0, start) + " ".repeat((end < 0 ? text.length : end) - start) + (end < 0 ? "" : text.slice(end));
-  return parsePolicy(blanked, "").policy ?? fallback;
-}
-
-function declSymbol(doc: TextDocument, d: Parameters<typeof formatPolicy>[0]["items"][number]): DocumentSymbol {
-  const children: DocumentSymbol[] =
-    d.kind === "route"
-      ? rulesOf(d).map((r) => ({
-          name: doc.getText(rangeOf(doc, { start: r.span.start, end: r.target.span.start })).replace(/\s*->\s*$/, "").trim(),
-          detail: `-> ${doc.getText(rangeOf(doc, r.target.span))}`,
-          kind: SymbolKind.Event,
-          range: rangeOf(doc, r.span),
-          selectionRange: rangeOf(doc, r.keyword.span),
-        }))
-      : [];
-  return {
-    name: d.name?.value ?? d.kind,
-    detail: d.kind,
-    kind: DECL_SYMBOL[d.kind],
-    range: rangeOf(doc, d.span),
-    selectionRange: rangeOf(doc, (d.name ?? d.keyword).span),
-    children,
-  };
 }

@@ -7,6 +7,7 @@ import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { analyze, type Analysis } from "./analysis.ts";
 import { toLspDiagnostic, quickFixActions } from "./diagnostics.ts";
+import { registerDocumentFeatures } from "./document-features.ts";
 import { registerNavigation } from "./navigation.ts";
 
 const DEFAULT_DEBOUNCE_MS = 150;
@@ -89,6 +90,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
   connection.onCodeAction((params) => quickFixActions(params.textDocument.uri, params.context.diagnostics));
   registerNavigation(connection, workspace);
+  registerDocumentFeatures(connection, workspace);
 
   documents.listen(connection);
   connection.listen();
