@@ -1,5 +1,5 @@
-// The document-wide requests: completion, the outline (document symbols) and formatting through
-// `fmt`'s formatPolicy.
+// The document-wide requests: completion, the outline (document symbols), workspace symbols over
+// every open policy, and formatting through `fmt`'s formatPolicy.
 import { SymbolKind, type Connection, type DocumentSymbol } from "vscode-languageserver/node";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { rulesOf } from "../check/walk.ts";
@@ -26,6 +26,14 @@ export function registerDocumentFeatures(connection: Connection, workspace: Work
     const doc = documents.get(params.textDocument.uri);
     const policy = doc && workspace.analysis(doc).policy;
     return doc && policy ? policy.items.map((d) => declSymbol(doc, d)) : [];
+  });
+  connection.onWorkspaceSymbol((params) => {
+    const query = params.query.toLowerCase();
+    return documents.all().flatMap((doc) =>
+      (workspace.analysis(doc).policy?.items ?? [])
+        .filter((d) => d.name && d.name.value.toLowerCase().includes(query))
+        .map((d) => ({ name: d.name!.value, kind: DECL_SYMBOL[d.kind], containerName: d.kind, location: { uri: doc.uri, range: rangeOf(doc, d.name!.span) } })),
+    );
   });
   connection.onDocumentFormatting((params) => {
     const doc = documents.get(params.textDocument.uri);

@@ -73,6 +73,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         renameProvider: { prepareProvider: true },
         completionProvider: { triggerCharacters: [" ", "[", ",", ">"] },
         documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
         documentFormattingProvider: true,
         codeActionProvider: { codeActionKinds: ["quickfix"] },
       },

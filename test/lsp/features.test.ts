@@ -2,6 +2,7 @@
 // scratch documents: hover, definition, references, rename, completion, outline and formatting.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { CompletionItem, DocumentSymbol, Hover, Location, Position, TextEdit, WorkspaceEdit } from "vscode-languageserver-protocol/node";
+import { cli } from "../cli/run-cli.ts";
 import { LspClient } from "./lsp-client.ts";
 
 let client: LspClient;
@@ -70,6 +71,21 @@ test("document symbols outline the declarations and the rules of each route", as
   expect(symbols.map((s) => s.name)).toEqual(["gateway", "defaults", "openai", "anthropic", "groq", "ollama", "gpt4o", "gpt4o-mini", "embed-small", "sonnet", "haiku", "llama-70b", "local-llama", "chat", "cheap", "fast", "balanced", "gpt-4o", "embed"]);
   const cheap = symbols.find((s) => s.name === "cheap")!;
   expect(cheap.children!.map((c) => `${c.name} ${c.detail}`)).toEqual(["when tools -> lowest_cost [gpt4o-mini, llama-70b, haiku]", "otherwise -> lowest_cost [local-llama, llama-70b, gpt4o-mini]"]);
+});
+
+test("workspace symbols search the declarations of every open policy", async () => {
+  const other = await client.open("policies/default.route");
+  const found = await client.connection.sendRequest<{ name: string; containerName: string; location: Location }[]>("workspace/symbol", { query: "smart" });
+  expect(found.map((s) => `${s.containerName} ${s.name} ${s.location.uri === other ? "default" : s.location.uri}`)).toEqual(["model smart default"]);
+  const routes = await client.connection.sendRequest<{ name: string; location: Location }[]>("workspace/symbol", { query: "embed" });
+  expect(routes.map((s) => `${s.name} ${s.location.uri.split("/").at(-1)}`).sort()).toEqual(["embed default.route", "embed multi-provider.route", "embed-small multi-provider.route", "embedder default.route"]);
+});
+
+test("`switchyard lsp` rejects options it does not know, with the usage", () => {
+  const run = cli(["lsp", "--sdtio"]);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toStartWith("error: unknown option `--sdtio`; did you mean `--stdio`?");
+  expect(run.stderr).toContain("lsp [--stdio]");
 });
 
 /** Completion labels at the `|` in `text`, opened as a new document. */
