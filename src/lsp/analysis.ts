@@ -12,12 +12,31 @@ export interface Analysis {
   policy: Policy | null;
   /** Whether `policy` is the current text's own AST. */
   current: boolean;
-  occurrences: Occurrence[];
+  /** Names of `policy`, indexed on first use: diagnostics after an edit never pay for it. */
+  readonly occurrences: Occurrence[];
 }
 
 /** `file` is what diagnostics name (the document's path); lint gives a policy no more than this. */
 export function analyze(text: string, file: string, previous?: Analysis): Analysis {
   const result = compilePolicySource(text, file);
-  if (result.policy !== null) return { result, policy: result.policy, current: true, occurrences: occurrencesOf(result.policy) };
-  return { result, policy: previous?.policy ?? null, current: false, occurrences: previous?.occurrences ?? [] };
+  if (result.policy === null) {
+    return {
+      result,
+      policy: previous?.policy ?? null,
+      current: false,
+      get occurrences() {
+        return previous?.occurrences ?? [];
+      },
+    };
+  }
+  const policy = result.policy;
+  let occurrences: Occurrence[] | null = null;
+  return {
+    result,
+    policy,
+    current: true,
+    get occurrences() {
+      return (occurrences ??= occurrencesOf(policy));
+    },
+  };
 }
