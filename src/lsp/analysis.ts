@@ -14,29 +14,29 @@ export interface Analysis {
   current: boolean;
   /** Names of `policy`, indexed on first use: diagnostics after an edit never pay for it. */
   readonly occurrences: Occurrence[];
+  /** The analysis `policy` comes from (itself when current); only that one is kept, not every broken text since. */
+  readonly lastGood: Analysis | null;
 }
 
 /** `file` is what diagnostics name (the document's path); lint gives a policy no more than this. */
 export function analyze(text: string, file: string, previous?: Analysis): Analysis {
   const result = compilePolicySource(text, file);
   if (result.policy === null) {
-    return {
-      result,
-      policy: previous?.policy ?? null,
-      current: false,
-      get occurrences() {
-        return previous?.occurrences ?? [];
-      },
-    };
+    const lastGood = previous?.lastGood ?? null;
+    return { result, policy: lastGood?.policy ?? null, current: false, lastGood, get occurrences() { return lastGood?.occurrences ?? []; } };
   }
   const policy = result.policy;
   let occurrences: Occurrence[] | null = null;
-  return {
+  const analysis: Analysis = {
     result,
     policy,
     current: true,
+    get lastGood() {
+      return analysis;
+    },
     get occurrences() {
       return (occurrences ??= occurrencesOf(policy));
     },
   };
+  return analysis;
 }

@@ -85,6 +85,8 @@ test("a syntax error is reported at its position and navigation keeps the last g
   const diags = await client.diagnostics(uri, 2);
   expect(diags.map((d) => d.code)).toEqual(["SY1001"]);
   expect(diags[0].severity).toBe(1);
+  await client.change(uri, 3, broken.replace("[m", "[m,")); // still broken: the last good version stays the one navigation uses
+  expect((await client.diagnostics(uri, 3)).map((d) => d.code)).toEqual(["SY1001"]);
   const symbols = await client.request<{ name: string }[]>("textDocument/documentSymbol", uri);
   expect(symbols.map((s) => s.name)).toEqual(["p", "m", "r"]);
 });
