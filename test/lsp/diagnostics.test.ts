@@ -72,7 +72,9 @@ test("an edit is diagnosed, the did-you-mean quick fix repairs it, and the diagn
   expect(actions.map((a) => a.title)).toEqual(["Change to `smart`"]);
   expect(actions[0].edit!.changes![uri]).toEqual([{ range: diag.range, newText: "smart" }]);
 
-  await client.change(uri, 3, text);
+  const [fix] = actions[0].edit!.changes![uri];
+  await client.edit(uri, 3, fix.range, fix.newText); // applied as an editor does: an incremental change
+  expect(client.text(uri)).toBe(text);
   expect(await client.diagnostics(uri, 3)).toEqual([]);
 });
 

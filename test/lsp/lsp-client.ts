@@ -66,6 +66,18 @@ export class LspClient {
     return uri;
   }
 
+  /** An incremental change, as editors send them: `newText` replaces `range` (this client keeps its copy in step). */
+  async edit(uri: string, version: number, range: { start: Position; end: Position }, newText: string): Promise<void> {
+    const text = this.texts.get(uri)!;
+    const offset = (p: Position) => text.split("\n").slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+    this.texts.set(uri, text.slice(0, offset(range.start)) + newText + text.slice(offset(range.end)));
+    await this.connection.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [{ range, text: newText }] });
+  }
+
+  text(uri: string): string {
+    return this.texts.get(uri)!;
+  }
+
   async change(uri: string, version: number, text: string): Promise<void> {
     this.texts.set(uri, text);
     await this.connection.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [{ text }] });
