@@ -27,6 +27,12 @@ test("hover on a model shows its provider, capabilities, context and price", asy
   );
 });
 
+test("hover on a provider reference shows its kind, url, key variable, quotas and models", async () => {
+  expect(await hover("provider groq", 9, 2)).toBe(
+    ["```", "provider groq", "kind      openai", "base_url  https://api.groq.com/openai/v1", 'key       env("GROQ_API_KEY")', "quota     requests 30/min", "quota     tokens 6k/min", "models    llama-70b", "```"].join("\n"),
+  );
+});
+
 test("hover on a rule shows its settings after inheritance and where each came from", async () => {
   const text = await hover("otherwise -> lowest_latency");
   expect(text).toStartWith("**otherwise rule of route fast**: settings after inheritance");
