@@ -4,7 +4,7 @@
 // after a number that fit the setting being written.
 import { CompletionItemKind, type CompletionItem } from "vscode-languageserver/node";
 import { settingsSchema, type BlockSchema, type FieldSchema } from "../check/schema.ts";
-import type { Policy } from "../syntax/ast.ts";
+import type { Decl, Policy } from "../syntax/ast.ts";
 import { CAPABILITIES, FAILURE_CLASSES, STRATEGIES } from "../syntax/vocabulary.ts";
 import { cursorContext, type CursorContext } from "./cursor-context.ts";
 import { fieldsAt, schemaOf } from "./settings-at.ts";
@@ -43,7 +43,9 @@ export function completionsAt(text: string, offset: number, policy: Policy | nul
 /** The schema of the innermost open block: a declaration's, or a rule's settings block, and nested keys. */
 function fieldsOfBlock(blocks: readonly string[][]): BlockSchema | null {
   const ruleAt = blocks.findIndex((head) => RULE_KEYWORDS.includes(head[0]));
-  const root = ruleAt >= 0 ? settingsSchema : schemaOf(blocks[0][0] as never);
+  const declKind = blocks[0][0];
+  if (ruleAt < 0 && !DECL_KEYWORDS.includes(declKind)) return null; // not inside a declaration we know
+  const root = ruleAt >= 0 ? settingsSchema : schemaOf(declKind as Decl["kind"]);
   const path = blocks.slice(ruleAt >= 0 ? ruleAt + 1 : 1).map((head) => head.at(-1) ?? "");
   return fieldsAt(root, path);
 }
