@@ -25,6 +25,8 @@ commands:
                       the routing decision for one chat request, step by step
         --state FILE                       decide against a state snapshot (as of when it was written)
         --format human|json                output format (default human)
+  lsp [--stdio]       run the language server for editors over stdin/stdout
+                      (see docs/editors.md)
   simulate <policy.route> <scenario.yaml> [--json] [--report FILE] [--seed N] [--state FILE]
                       replay a traffic scenario on a virtual clock (see: simulate --help)
   state show|convert  inspect or convert a runtime state snapshot (see: state --help)
