@@ -86,6 +86,14 @@ export const settingsSchema = {
     type: "block", doc: "which answers fail over",
     fields: { on_content_policy: { type: "bool", doc: "fail over on a content-policy refusal" } },
   },
+  bounds: {
+    type: "block", doc: "worst-case limits lint holds the policy to (not enforced at run time)",
+    fields: {
+      latency: { type: "duration", min: DURATION_POSITIVE, doc: "longest wait for the first token or the final error" },
+      cost: { type: "money", doc: "highest cost of one request" },
+      attempts: { type: "int", min: 1, max: 50, doc: "most upstream attempts for one request" },
+    },
+  },
 } as const satisfies BlockSchema;
 
 export type SettingsBlockName = keyof typeof settingsSchema;
@@ -182,6 +190,8 @@ export interface SettingsValues {
   };
   stream: { on_break: StreamOnBreak; tool_calls: StreamToolCalls };
   failover: { on_content_policy: boolean };
+  /** Declared worst-case bounds (ms, USD, count); null where none is declared. */
+  bounds: { latency: number | null; cost: number | null; attempts: number | null };
 }
 
 /** The built-in defaults (language reference), canonical units: ms, fractions. */
@@ -197,6 +207,7 @@ export const BUILTIN_DEFAULTS: Readonly<SettingsValues> = {
   breaker: { failures: 5, error_rate: 0.5, window: 60_000, min_requests: 20, cooldown: 30_000, probes: 1, successes: 2 },
   stream: { on_break: "continue", tool_calls: "hold" },
   failover: { on_content_policy: false },
+  bounds: { latency: null, cost: null, attempts: null },
 };
 
 /** Defaults outside the settings blocks, for the compiler. */

@@ -31,7 +31,7 @@ export function checkSharedState(policy: Policy, ctx: CheckContext): void {
 }
 
 function reportPrefix(value: Value, text: string, ctx: CheckContext): void {
-  ctx.report("SY2037", `key prefix \`${text}\` is not a plain name`, value.span, "not usable as a key prefix", {
+  ctx.report("SY2038", `key prefix \`${text}\` is not a plain name`, value.span, "not usable as a key prefix", {
     notes: ["the prefix starts every key and key pattern: spaces and `* ? [ ]` would match other gateways' keys"],
     help: 'use 1 to 64 letters, digits and `: . _ -`, starting with a letter or digit, e.g. `prefix "sy:prod"`',
   });
