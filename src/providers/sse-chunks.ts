@@ -2,7 +2,7 @@
 // adapters, which differ only in how one event becomes chunks. Written as a hand-made iterator
 // rather than an async generator so `return()` can cancel the body reader even while a read is
 // pending: a generator would queue the return until the stalled upstream sent another byte.
-import type { ChatChunk, QueuedChunks } from "../runtime/upstream.ts";
+import type { ChatChunk, ChunkStream } from "../runtime/upstream.ts";
 import { UpstreamError } from "../runtime/upstream.ts";
 import { SseParser, type SseEvent } from "./sse.ts";
 import { networkCode } from "./network-code.ts";
@@ -14,7 +14,7 @@ export interface EventTranslator {
   onEnd(): ChatChunk[];
 }
 
-export type ChunkIterator = AsyncIterator<ChatChunk> & AsyncIterable<ChatChunk> & QueuedChunks;
+export type ChunkIterator = ChunkStream & AsyncIterable<ChatChunk> & { takeQueued(): ChatChunk | undefined };
 
 export function sseChunks(body: ReadableStream<Uint8Array>, signal: AbortSignal, translator: EventTranslator): ChunkIterator {
   const reader = body.getReader();

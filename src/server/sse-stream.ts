@@ -4,9 +4,8 @@
 // `[DONE]` so a broken stream can never look like a complete one; a comment before the terminal
 // event can say what the headers could not know yet (the attempt trail); a cancelled body aborts
 // the engine request; a stream the gateway itself cuts (shutdown) ends with an error event saying so.
-import type { OpenAIErrorBody, StreamEvent } from "../runtime/api.ts";
-import { readyEvents } from "../runtime/engine.ts";
-import { rawJsonOf, type ChatChunk } from "../runtime/upstream.ts";
+import type { OpenAIErrorBody, StreamEvent, StreamEvents } from "../runtime/api.ts";
+import { rawTextOf, type ChatChunk } from "../runtime/upstream.ts";
 import { errorBody } from "./errors.ts";
 
 /** `cut`: the gateway ended the stream itself (shutdown), not the upstream and not the client. */
@@ -47,9 +46,9 @@ export function frame(data: unknown): string {
   return `data: ${JSON.stringify(data)}\n\n`;
 }
 
-/** A chunk's event: the upstream's own text when the engine left it unchanged (see RAW_JSON). */
+/** A chunk's event: the upstream's own text when the engine left it unchanged (ChatChunk.raw). */
 function chunkFrame(chunk: ChatChunk): string {
-  const raw = rawJsonOf(chunk);
+  const raw = rawTextOf(chunk);
   return raw === undefined ? frame(chunk) : `data: ${raw}\n\n`;
 }
 
@@ -58,32 +57,21 @@ const OPENAI_FRAMES: SseFrames = { chunk: chunkFrame, done: () => DONE, error: f
 /** Text gathered from events already in memory before it is written anyway. */
 const MAX_BATCH_CHARS = 8 * 1024;
 
-/** Microtask turns an event already read from the upstream needs to come through the engine. */
-const SOON_TURNS = 32;
-
-async function settlesSoon(p: Promise<unknown>): Promise<boolean> {
-  let settled = false;
-  const mark = (): void => {
-    settled = true;
-  };
-  p.then(mark, mark);
-  for (let turn = 0; turn < SOON_TURNS && !settled; turn++) await null;
-  return settled;
-}
-
 /**
  * The SSE body: a string when the whole stream was already in memory by the time the response
- * starts (a short reply read from the upstream in one go: a plain body costs Bun far less than a
- * streamed one), else a Bun "direct" stream that starts with what was ready. Bun.serve calls its
- * `pull` once and the loop writes events as they come. A pull-based stream costs a promise round
- * trip through the stream machinery per event, and a write + flush per event costs a native call
- * and a syscall each even when the upstream delivered ten events in one read; here events already
- * in memory are written together, and a flush happens whenever the next event is not. Awaiting a
- * write or flush that reports backpressure keeps a slow client from buffering ahead.
+ * starts (`takeReady` gave every event up to the terminal one: a short reply read from the upstream
+ * in one go; a plain body costs Bun far less than a streamed one), else a Bun "direct" stream that
+ * starts with what was ready. Bun.serve calls its `pull` once and the loop writes events as they
+ * come. A pull-based stream costs a promise round trip through the stream machinery per event, and
+ * a write + flush per event costs a native call and a syscall each even when the upstream delivered
+ * ten events in one read; here events already in memory are written together, and a flush happens
+ * whenever the next event is not. Awaiting a write or flush that reports backpressure keeps a slow
+ * client from buffering ahead.
  */
-export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptions): Promise<string | ReadableStream<Uint8Array>> {
+export type SseBody = string | ReadableStream<Uint8Array>;
+
+export async function sseBody(events: StreamEvents, opts: SseOptions): Promise<SseBody> {
   const iterator = events[Symbol.asyncIterator]();
-  const ready = readyEvents(events);
   const frames = opts.frames ?? OPENAI_FRAMES;
   let ended = false;
   let cancelled = false;
@@ -128,9 +116,12 @@ export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptio
       // The engine promised a terminal event; ending silently would look like a complete stream.
       return endEarly(errorBody("the stream ended without completing", "upstream_error", "stream_incomplete"));
     }
-    let text = renderEvent(next.value);
-    while (over === null && ready !== null && text.length < MAX_BATCH_CHARS) {
-      const event = ready.takeReady();
+    return renderReady(renderEvent(next.value));
+  };
+  /** `text` with the events the engine already holds after it (up to the bound or the terminal one). */
+  const renderReady = (text: string): string => {
+    while (over === null && text.length < MAX_BATCH_CHARS) {
+      const event = events.takeReady?.();
       if (event === undefined) break;
       text += renderEvent(event);
     }
@@ -138,19 +129,14 @@ export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptio
   };
 
   // Events already in memory before the response starts: all of them may be the whole stream.
-  let pending = iterator.next();
-  let batch = "";
-  while (batch.length < MAX_BATCH_CHARS && (await settlesSoon(pending))) {
-    batch += await renderFrom(pending);
-    if (over !== null) {
-      end(over);
-      return batch;
-    }
-    pending = iterator.next();
+  let batch = renderReady("");
+  if (over !== null) {
+    end(over);
+    return batch;
   }
 
-  const source = {
-    type: "direct" as const,
+  const source: Bun.DirectUnderlyingSource<Uint8Array> = {
+    type: "direct",
     async pull(controller: ReadableStreamDirectController) {
       for (;;) {
         if (batch.length > 0) {
@@ -160,20 +146,17 @@ export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptio
           const flushed = controller.flush();
           if (typeof flushed !== "number") await flushed;
         }
-        // Events already in memory (a few microtasks away) join the batch, up to a bound; anything
-        // that must wait on the upstream is preceded by the write and flush above, so no event is
-        // ever held back behind a slow upstream.
-        do {
-          batch += await renderFrom(pending);
-          if (cancelled) return; // cancelled while waiting
-          if (over !== null) {
-            controller.write(batch);
-            controller.close();
-            end(over);
-            return;
-          }
-          pending = iterator.next();
-        } while (batch.length < MAX_BATCH_CHARS && (await settlesSoon(pending)));
+        // The next event, and those already in memory after it, up to a bound; anything that must
+        // wait on the upstream is preceded by the write and flush above, so no event is ever held
+        // back behind a slow upstream.
+        batch += await renderFrom(iterator.next());
+        if (cancelled) return; // cancelled while waiting
+        if (over !== null) {
+          controller.write(batch);
+          controller.close();
+          end(over);
+          return;
+        }
       }
     },
     async cancel() {
@@ -186,5 +169,11 @@ export async function sseBody(events: AsyncIterable<StreamEvent>, opts: SseOptio
       }
     },
   };
-  return new ReadableStream(source as unknown as UnderlyingDefaultSource<Uint8Array>);
+  return new DirectStream(source);
 }
+
+/**
+ * Bun's ReadableStream constructor for a direct source. bun-types declares this overload, but the
+ * DOM lib's ReadableStream declaration hides it from the checker here, so it is named once.
+ */
+const DirectStream = ReadableStream as unknown as new (source: Bun.DirectUnderlyingSource<Uint8Array>) => ReadableStream<Uint8Array>;

@@ -4,20 +4,19 @@
 // retries, breakers and timeouts are all the engine's.
 import type { Graph } from "../compile/graph.ts";
 import type { RuntimeState } from "../runtime/api.ts";
-import { createEngine, NEVER_ABORTED } from "../runtime/engine.ts";
+import { createEngine } from "../runtime/engine.ts";
 import { ManualClock } from "../ports/manual-clock.ts";
 import type { Ports, Transport } from "../runtime/ports.ts";
 import { SeededRandom } from "../ports/seeded-random.ts";
 import { streamChunkMs } from "./chunking.ts";
 import { checkExpectations } from "./expectations.ts";
-import { InFlight } from "./in-flight.ts";
 import { Recorder, attemptTrail, type RequestRow } from "./recorder.ts";
 import type { Scenario } from "./scenario-types.ts";
 import { deriveSeed } from "./seeds.ts";
-import { CALL_SHAPE, simulatedAdapters } from "./sim-adapters.ts";
+import { simulatedAdapters } from "./sim-adapters.ts";
 import { summarise, type Summary } from "./summary.ts";
 import { generateTraffic, type SimRequest } from "./traffic.ts";
-import { UpstreamBehaviour, type CallShape } from "./upstream-behaviour.ts";
+import { UpstreamBehaviour } from "./upstream-behaviour.ts";
 
 export interface SimulationOptions {
   graph: Graph;
@@ -64,14 +63,15 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
   const recorder = new Recorder(origin);
   const engine = createEngine({ graph, ports, adapters: sim.adapters, observer: recorder.observer, state: opts.state });
 
-  const inflight = new InFlight<SimRequest>();
+  const inflight = new Set<SimRequest>(); // in start order, for the end-of-run report
   const serve = async (req: SimRequest): Promise<void> => {
-    const entry = inflight.add(req);
+    inflight.add(req);
     const id = `sim-${req.seq}`;
     const startedAt = clock.now();
-    (req.body as { [CALL_SHAPE]?: CallShape })[CALL_SHAPE] = { outputTokens: req.outputTokens, promptTokens: 0 };
+    sim.expect(id, req.outputTokens, 0);
     try {
-      const outcome = await engine.chat({ id, route: req.route, body: req.body, headers: req.headers, signal: NEVER_ABORTED, receivedAt: startedAt });
+      // no signal: no client can leave a simulated request
+      const outcome = await engine.chat({ id, route: req.route, body: req.body, headers: req.headers, receivedAt: startedAt });
       const atResponse = opts.trails ? { atResponse: attemptTrail(outcome.meta.attempts), servedAtResponse: outcome.meta.servedModel } : null;
       let ok = outcome.kind !== "error";
       let errorKind: string | null = null;
@@ -92,7 +92,8 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
       // The engine promises outcomes, not exceptions; if one escapes it is counted, not hidden.
       recorder.record(failedRow(req, `engine_threw:${err instanceof Error ? err.name : "unknown"}`, clock.now() - startedAt));
     } finally {
-      inflight.remove(entry);
+      sim.forget(id);
+      inflight.delete(req);
     }
   };
 
