@@ -71,105 +71,121 @@ const MAX_BATCH_CHARS = 8 * 1024;
 export type SseBody = string | ReadableStream<Uint8Array>;
 
 export async function sseBody(events: StreamEvents, opts: SseOptions): Promise<SseBody> {
-  const iterator = events[Symbol.asyncIterator]();
-  const frames = opts.frames ?? OPENAI_FRAMES;
-  let ended = false;
-  let cancelled = false;
-  let sentChunk = false;
-  const end = (how: StreamEnd): void => {
-    if (ended) return;
-    ended = true;
-    opts.onEnd(how);
-  };
+  const writer = new SseWriter(events, opts);
+  // Events already in memory before the response starts: all of them may be the whole stream.
+  const ready = writer.renderReady("");
+  if (writer.over !== null) {
+    writer.end(writer.over);
+    return ready;
+  }
+  return new DirectStream({ type: "direct", pull: (controller) => writer.pull(controller, ready), cancel: () => writer.cancel() });
+}
 
+/** One stream's rendering and writing: the events as frames, batched, and how the stream ended. */
+class SseWriter {
+  readonly #events: StreamEvents;
+  readonly #iterator: AsyncIterator<StreamEvent>;
+  readonly #opts: SseOptions;
+  readonly #frames: SseFrames;
+  #ended = false;
+  #cancelled = false;
+  #sentChunk = false;
   /** How the stream ends, set when a terminal event is rendered. */
-  let over: StreamEnd | null = null;
-  const renderEvent = (event: StreamEvent): string => {
-    if (event.type === "chunk") {
-      if (!sentChunk) {
-        sentChunk = true;
-        opts.onFirstChunk?.();
+  over: StreamEnd | null = null;
+
+  constructor(events: StreamEvents, opts: SseOptions) {
+    this.#events = events;
+    this.#iterator = events[Symbol.asyncIterator]();
+    this.#opts = opts;
+    this.#frames = opts.frames ?? OPENAI_FRAMES;
+  }
+
+  end(how: StreamEnd): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#opts.onEnd(how);
+  }
+
+  /** `text` with the events the engine already holds after it (up to the bound or the terminal one). */
+  renderReady(text: string): string {
+    while (this.over === null && text.length < MAX_BATCH_CHARS) {
+      const event = this.#events.takeReady?.();
+      if (event === undefined) break;
+      text += this.#render(event);
+    }
+    return text;
+  }
+
+  /** Bun.serve calls this once; it writes until the terminal event, starting with `batch`. */
+  async pull(controller: ReadableStreamDirectController, batch: string): Promise<void> {
+    for (;;) {
+      if (batch.length > 0) {
+        const written = controller.write(batch);
+        batch = "";
+        if (typeof written !== "number") await written; // backpressure: the client reads slowly
+        const flushed = controller.flush();
+        if (typeof flushed !== "number") await flushed;
       }
-      return frames.chunk(event.chunk);
+      // The next event, and those already in memory after it, up to a bound; anything that must
+      // wait on the upstream is preceded by the write and flush above, so no event is ever held
+      // back behind a slow upstream.
+      batch += await this.#renderNext();
+      if (this.#cancelled) return; // cancelled while waiting
+      if (this.over !== null) {
+        controller.write(batch);
+        controller.close();
+        this.end(this.over);
+        return;
+      }
+    }
+  }
+
+  async cancel(): Promise<void> {
+    this.#cancelled = true;
+    this.#opts.abort.abort(new DOMException("client disconnected", "AbortError"));
+    try {
+      await this.#iterator.return?.(); // the engine records the abandoned attempt before the log line is written
+    } finally {
+      this.end("cancelled");
+    }
+  }
+
+  #render(event: StreamEvent): string {
+    if (event.type === "chunk") {
+      if (!this.#sentChunk) {
+        this.#sentChunk = true;
+        this.#opts.onFirstChunk?.();
+      }
+      return this.#frames.chunk(event.chunk);
     }
     if (event.type === "done") {
-      over = "done";
-      return (opts.finalComment?.() ?? "") + frames.done();
+      this.over = "done";
+      return (this.#opts.finalComment?.() ?? "") + this.#frames.done();
     }
-    return endEarly(event.error);
-  };
+    return this.#endEarly(event.error);
+  }
+
   /** The terminal error frame: the gateway's own reason when it cut the stream, else `error`'s. */
-  const endEarly = (error: OpenAIErrorBody): string => {
-    const cut = opts.cutError?.() ?? null;
-    over = cut === null ? "error" : "cut";
-    return (opts.finalComment?.() ?? "") + frames.error(cut ?? error);
-  };
-  /** The settled `next()`'s text, with the events the engine already holds after it (up to the bound). */
-  const renderFrom = async (pending: Promise<IteratorResult<StreamEvent>>): Promise<string> => {
+  #endEarly(error: OpenAIErrorBody): string {
+    const cut = this.#opts.cutError?.() ?? null;
+    this.over = cut === null ? "error" : "cut";
+    return (this.#opts.finalComment?.() ?? "") + this.#frames.error(cut ?? error);
+  }
+
+  /** The next event's text (waiting for it), with the events the engine already holds after it. */
+  async #renderNext(): Promise<string> {
     let next: IteratorResult<StreamEvent>;
     try {
-      next = await pending;
+      next = await this.#iterator.next();
     } catch {
-      return endEarly(errorBody("the stream failed inside the gateway", "server_error", "stream_failed"));
+      return this.#endEarly(errorBody("the stream failed inside the gateway", "server_error", "stream_failed"));
     }
     if (next.done) {
       // The engine promised a terminal event; ending silently would look like a complete stream.
-      return endEarly(errorBody("the stream ended without completing", "upstream_error", "stream_incomplete"));
+      return this.#endEarly(errorBody("the stream ended without completing", "upstream_error", "stream_incomplete"));
     }
-    return renderReady(renderEvent(next.value));
-  };
-  /** `text` with the events the engine already holds after it (up to the bound or the terminal one). */
-  const renderReady = (text: string): string => {
-    while (over === null && text.length < MAX_BATCH_CHARS) {
-      const event = events.takeReady?.();
-      if (event === undefined) break;
-      text += renderEvent(event);
-    }
-    return text;
-  };
-
-  // Events already in memory before the response starts: all of them may be the whole stream.
-  let batch = renderReady("");
-  if (over !== null) {
-    end(over);
-    return batch;
+    return this.renderReady(this.#render(next.value));
   }
-
-  const source: Bun.DirectUnderlyingSource<Uint8Array> = {
-    type: "direct",
-    async pull(controller: ReadableStreamDirectController) {
-      for (;;) {
-        if (batch.length > 0) {
-          const written = controller.write(batch);
-          batch = "";
-          if (typeof written !== "number") await written; // backpressure: the client reads slowly
-          const flushed = controller.flush();
-          if (typeof flushed !== "number") await flushed;
-        }
-        // The next event, and those already in memory after it, up to a bound; anything that must
-        // wait on the upstream is preceded by the write and flush above, so no event is ever held
-        // back behind a slow upstream.
-        batch += await renderFrom(iterator.next());
-        if (cancelled) return; // cancelled while waiting
-        if (over !== null) {
-          controller.write(batch);
-          controller.close();
-          end(over);
-          return;
-        }
-      }
-    },
-    async cancel() {
-      cancelled = true;
-      opts.abort.abort(new DOMException("client disconnected", "AbortError"));
-      try {
-        await iterator.return?.(); // the engine records the abandoned attempt before the log line is written
-      } finally {
-        end("cancelled");
-      }
-    },
-  };
-  return new DirectStream(source);
 }
 
 /**
