@@ -3,7 +3,7 @@
 // differences. This file generates traffic, moves virtual time and records what happens; routing,
 // retries, breakers and timeouts are all the engine's.
 import type { Graph } from "../compile/graph.ts";
-import type { RuntimeState } from "../runtime/api.ts";
+import type { ChatOutcome, RuntimeState } from "../runtime/api.ts";
 import { createEngine } from "../runtime/engine.ts";
 import { ManualClock } from "../ports/manual-clock.ts";
 import type { Ports, Transport } from "../runtime/ports.ts";
@@ -73,18 +73,8 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
       // no signal: no client can leave a simulated request
       const outcome = await engine.chat({ id, route: req.route, body: req.body, headers: req.headers, receivedAt: startedAt });
       const atResponse = opts.trails ? { atResponse: attemptTrail(outcome.meta.attempts), servedAtResponse: outcome.meta.servedModel } : null;
-      let ok = outcome.kind !== "error";
-      let errorKind: string | null = null;
-      let firstChunkAt: number | null = null;
-      if (outcome.kind === "stream") {
-        firstChunkAt = clock.now();
-        for await (const event of outcome.events) {
-          if (event.type === "error") {
-            ok = false;
-            errorKind = "stream_error";
-          }
-        }
-      }
+      const firstChunkAt = outcome.kind === "stream" ? clock.now() : null;
+      const { ok, errorKind } = await readOutcome(outcome);
       const row = Recorder.row(outcome.meta, req.seq, startedAt - origin, req.stream, ok, errorKind, clock.now(), firstChunkAt, startedAt);
       if (atResponse) row.trail = { ...atResponse, final: attemptTrail(outcome.meta.attempts) };
       recorder.record(row);
@@ -113,16 +103,7 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
     });
   };
   arrive(traffic.next());
-  for (let idleDrains = 0; !(trafficDone && inflight.size === 0); ) {
-    if (clock.pending() > 0) {
-      await clock.runUntilIdle();
-      idleDrains = 0;
-    } else {
-      await clock.drain();
-      // Nothing left to fire yet requests are open: they wait on something that never comes.
-      if (++idleDrains > 100) break;
-    }
-  }
+  await runClock(clock, () => trafficDone && inflight.size === 0);
   for (const req of inflight.values()) recorder.record(failedRow(req, "never_finished", clock.now() - origin - req.at));
 
   recorder.sortRows();
@@ -134,6 +115,28 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
   });
   const summary = summarise({ policy: opts.policyName, scenario: scenario.name, seed, durationMs: scenario.durationMs, graph, recorder, expectations });
   return { summary, rows: recorder.rows };
+}
+
+/** Whether an outcome ended well: a stream is read to its end, and its error event counts. */
+async function readOutcome(outcome: ChatOutcome): Promise<{ ok: boolean; errorKind: string | null }> {
+  if (outcome.kind !== "stream") return { ok: outcome.kind !== "error", errorKind: null };
+  let ok = true;
+  for await (const event of outcome.events) if (event.type === "error") ok = false;
+  return { ok, errorKind: ok ? null : "stream_error" };
+}
+
+/** Runs the virtual clock until `done`, or until nothing is left to fire while requests still wait. */
+async function runClock(clock: ManualClock, done: () => boolean): Promise<void> {
+  for (let idleDrains = 0; !done(); ) {
+    if (clock.pending() > 0) {
+      await clock.runUntilIdle();
+      idleDrains = 0;
+    } else {
+      await clock.drain();
+      // Nothing left to fire yet requests are open: they wait on something that never comes.
+      if (++idleDrains > 100) break;
+    }
+  }
 }
 
 function failedRow(req: SimRequest, errorKind: string, latencyMs: number) {
