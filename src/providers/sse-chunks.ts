@@ -14,7 +14,7 @@ export interface EventTranslator {
   onEnd(): ChatChunk[];
 }
 
-export type ChunkIterator = ChunkStream & AsyncIterable<ChatChunk> & { takeQueued(): ChatChunk | undefined };
+export type ChunkIterator = ChunkStream & AsyncIterable<ChatChunk> & { takeQueued(): ChatChunk | undefined; ended(): boolean };
 
 export function sseChunks(body: ReadableStream<Uint8Array>, signal: AbortSignal, translator: EventTranslator): ChunkIterator {
   return new SseChunkReader(body, signal, translator);
@@ -50,6 +50,10 @@ class SseChunkReader implements ChunkIterator {
     const chunk = this.#queue[this.#head++];
     if (this.#head === this.#queue.length) this.#queue.length = this.#head = 0;
     return chunk;
+  }
+
+  ended(): boolean {
+    return this.#finished && this.#head === this.#queue.length;
   }
 
   async next(): Promise<IteratorResult<ChatChunk>> {

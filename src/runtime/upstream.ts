@@ -111,6 +111,35 @@ export interface ChunkStream extends AsyncIterator<ChatChunk> {
    * Chunks only: errors and the end still come through `next()`.
    */
   takeQueued?(): ChatChunk | undefined;
+  /**
+   * Optional, with `takeQueued`: true once nothing is queued and `next()` settles at once with the
+   * end (or an error) without waiting on the upstream, so a finished answer is known to be complete
+   * without a promise (and its stream can be written as one body).
+   */
+  ended?(): boolean;
+}
+
+/** Chunks that are all in memory (a whole reply replayed as a stream), as a ChunkStream that never waits. */
+export class ChunkList implements ChunkStream {
+  #next = 0;
+  constructor(private readonly chunks: ChatChunk[]) {}
+  takeQueued(): ChatChunk | undefined {
+    return this.#next < this.chunks.length ? this.chunks[this.#next++] : undefined;
+  }
+  ended(): boolean {
+    return this.#next >= this.chunks.length;
+  }
+  async next(): Promise<IteratorResult<ChatChunk>> {
+    const chunk = this.takeQueued();
+    return chunk === undefined ? { value: undefined, done: true } : { value: chunk, done: false };
+  }
+  async return(): Promise<IteratorResult<ChatChunk>> {
+    this.#next = this.chunks.length;
+    return { value: undefined, done: true };
+  }
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 }
 
 export type UpstreamReply =

@@ -2,7 +2,7 @@
 // path and must repair rather than reject (a missing index is not worth failing a stream over),
 // so it is a few property checks instead of a schema library. Also the splice that lets a chunk
 // changed only in its model name go out as the upstream's own JSON text (ChatChunk.raw).
-import type { ChatChunk, ChatCompletion, Usage } from "../upstream.ts";
+import { ChunkList, type ChatChunk, type ChatCompletion, type ChunkStream, type Usage } from "../upstream.ts";
 
 type Json = Record<string, unknown>;
 
@@ -76,20 +76,24 @@ export function isCompletion(body: unknown): body is ChatCompletion {
   return isObject(body) && Array.isArray(body.choices) && body.choices.length > 0 && body.choices.every((c) => isObject(c) && isObject(c.message));
 }
 
-/** A provider answered a stream request with a whole completion: replay it as chunks. */
-export async function* completionAsChunks(body: ChatCompletion): AsyncGenerator<ChatChunk> {
+/** A provider answered a stream request with a whole completion: replay it as chunks, all of them queued. */
+export function completionAsChunks(body: ChatCompletion): ChunkStream {
   const base = { id: body.id, object: "chat.completion.chunk", created: body.created, model: body.model };
-  yield {
-    ...base,
-    choices: body.choices.map((c) => ({
-      index: c.index,
-      delta: { role: c.message.role, content: c.message.content, ...(c.message.tool_calls ? { tool_calls: c.message.tool_calls } : {}) },
-      finish_reason: null,
-    })),
-  };
-  yield { ...base, choices: body.choices.map((c) => ({ index: c.index, delta: {}, finish_reason: c.finish_reason ?? "stop" })) };
-  if (body.usage) yield { ...base, choices: [], usage: body.usage };
+  const chunks: ChatChunk[] = [
+    {
+      ...base,
+      choices: body.choices.map((c) => ({
+        index: c.index,
+        delta: { role: c.message.role, content: c.message.content, ...(c.message.tool_calls ? { tool_calls: c.message.tool_calls } : {}) },
+        finish_reason: null,
+      })),
+    },
+    { ...base, choices: body.choices.map((c) => ({ index: c.index, delta: {}, finish_reason: c.finish_reason ?? "stop" })) },
+  ];
+  if (body.usage) chunks.push({ ...base, choices: [], usage: body.usage });
+  return new ChunkList(chunks);
 }
+
 
 const MODEL_KEY = '"model":';
 

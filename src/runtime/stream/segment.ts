@@ -64,7 +64,7 @@ export class Segment {
         if (this.finished && this.usage !== null) return FINISHED;
         if (stopped || this.iterator.takeQueued === undefined) return null;
         const parsed = this.iterator.takeQueued();
-        if (parsed === undefined) return null;
+        if (parsed === undefined) return this.finished && this.iterator.ended?.() === true ? FINISHED : null;
         step = take(parsed, false);
       }
       if (step !== null) return step;
