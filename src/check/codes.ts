@@ -34,7 +34,7 @@ export const CHECK_CODES: Readonly<Record<string, CodeInfo>> = {
   SY2024: { description: "value out of range", help: "use a value inside the documented range" },
   SY2025: { description: "settings contradict each other", help: "make the smaller value at most the larger one" },
   SY2026: { description: "weight not positive", help: "use a weight above zero or remove the candidate" },
-  SY2027: { description: "literal secret in key, keys, admin_token or metrics_token", help: 'use `env("NAME")`' },
+  SY2027: { description: "literal secret in key, keys, admin_token, metrics_token or secret", help: 'use `env("NAME")`' },
   SY2028: { description: "string looks like an API key", help: "move the key to an environment variable" },
   SY2029: { description: "invalid regular expression", help: "fix the pattern" },
   SY2030: { description: "comparison value does not fit the operator", help: "numbers for < > <= >=, text for starts_with/ends_with/contains/matches, a list for in" },
@@ -51,4 +51,9 @@ export const CHECK_CODES: Readonly<Record<string, CodeInfo>> = {
   SY3006: { description: "weighted strategy without weights", help: "give weights or use round_robin" },
   SY3007: { description: "model listed twice in one target", help: "remove the repeat" },
   SY3008: { description: "policy declares no routes", help: "add a route, or check that this is the right file" },
+  SY2050: { description: "unknown key or team", help: "name a declared key or team" },
+  SY2051: { description: "two keys read the same environment variable", help: "give every key its own environment variable" },
+  SY2052: { description: "unknown window in a rate", help: "use /s, /min, /h, /day or /month" },
+  SY2053: { description: "key without a secret", help: 'add `secret env("NAME")`' },
+  SY2054: { description: "key or tag condition but no keys declared", help: "declare the keys that call the gateway" },
 };

@@ -19,6 +19,8 @@ export interface SymbolTable {
   providers: Map<string, Decl>;
   models: Map<string, Decl>;
   routes: Map<string, Decl>;
+  keys: Map<string, Decl>;
+  teams: Map<string, Decl>;
   defaults: Decl | null;
   gateway: Decl | null;
 }
@@ -26,7 +28,7 @@ export interface SymbolTable {
 type Extra = Partial<Pick<Diagnostic, "secondary" | "notes" | "help" | "secret">>;
 
 export class CheckContext {
-  readonly symbols: SymbolTable = { providers: new Map(), models: new Map(), routes: new Map(), defaults: null, gateway: null };
+  readonly symbols: SymbolTable = { providers: new Map(), models: new Map(), routes: new Map(), keys: new Map(), teams: new Map(), defaults: null, gateway: null };
 
   constructor(
     readonly file: string,

@@ -9,6 +9,18 @@ import { noRuleMatched, unknownRoute, type ErrorAnswer } from "../flow/errors.ts
 import type { RequestNeeds } from "./needs.ts";
 import { orderCandidates, stickyStateKey } from "./strategies.ts";
 import type { ModelEntry } from "./tables.ts";
+import { admitKey, admitWorstCase, unknownKey, type KeyEntry } from "../state/access.ts";
+
+/** The most one request can cost on these candidates: its prompt plus the longest reply it allows. */
+function worstCaseUsd(viable: readonly ModelEntry[], promptTokens: number, body: Record<string, unknown>): number {
+  const asked = typeof body.max_completion_tokens === "number" ? body.max_completion_tokens : typeof body.max_tokens === "number" ? body.max_tokens : null;
+  let worst = 0;
+  for (const e of viable) {
+    const out = asked === null ? e.node.maxOutput : Math.min(asked, e.node.maxOutput);
+    worst = Math.max(worst, (promptTokens * e.node.priceIn + out * e.node.priceOut) / 1_000_000);
+  }
+  return worst;
+}
 
 export type Prepared = { ok: true; ctx: RequestCtx; viable: ModelEntry[] } | { ok: false; answer: ErrorAnswer };
 
@@ -29,7 +41,13 @@ function listedBefore(list: readonly ModelEntry[], i: number): boolean {
 export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs: RequestNeeds, chat: boolean, meta: OutcomeMeta): Prepared {
   const { tables, ports } = core;
   if (!tables.routes.has(req.route)) return { ok: false, answer: unknownRoute(req.route, tables.routeNames) };
-  const input = { needs: needs.mask, promptTokens: needs.promptTokens, headers: req.headers, body: req.body };
+  let access: KeyEntry | null = null;
+  if (req.key != null) {
+    access = tables.keys.get(req.key) ?? null;
+    const refused = access === null ? unknownKey(req.key) : admitKey(access, req.route, ports.clock.now());
+    if (refused !== null) return { ok: false, answer: refused };
+  }
+  const input = { needs: needs.mask, promptTokens: needs.promptTokens, headers: req.headers, body: req.body, key: access };
   const plan = resolvePlan(tables, req.route, input, ports.random);
   if (plan === null) return { ok: false, answer: noRuleMatched(req.route) };
   const { target, rule } = plan;
@@ -58,6 +76,7 @@ export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs:
     minContext: 0,
     upstreamHeaders: null,
     stickyKey: sticky === null ? null : stickyStateKey(target, sticky),
+    access,
   };
   // a model listed twice is tried once; lists are short, so a scan beats a Set per request
   const seen = ordered.length > 16 ? new Set<string>() : null;
@@ -69,6 +88,10 @@ export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs:
     const reason = skipReason(ctx, entry);
     if (reason === null) viable.push(entry);
     else recordSkip(ctx, entry.name, reason);
+  }
+  if (access !== null && viable.length > 0) {
+    const refused = admitWorstCase(access, worstCaseUsd(viable, needs.promptTokens, req.body), ports.clock.now());
+    if (refused !== null) return { ok: false, answer: refused };
   }
   return { ok: true, ctx, viable };
 }

@@ -7,6 +7,7 @@ import type { BreakerPhase, BreakerState, ModelCounters, QuotaState, RuntimeStat
 import type { OnTransition } from "../state/breaker.ts";
 import { compileCond, type CondFn } from "./conditions.ts";
 import { quotaKey, type QuotaSlot } from "../state/quotas.ts";
+import { buildKeys, type KeyEntry } from "../state/access.ts";
 import { providerBreakerKey, upstreamBlockKey } from "../state/runtime-state.ts";
 import type { AdapterSet, ProviderAdapter } from "../upstream.ts";
 
@@ -60,6 +61,8 @@ export interface Tables {
   models: Map<string, ModelEntry>;
   routes: Map<string, CompiledRule[]>;
   routeNames: string[];
+  /** Declared client keys by name (empty when the policy declares none). */
+  keys: Map<string, KeyEntry>;
 }
 
 function buildModel(
@@ -143,5 +146,5 @@ export function buildTables(graph: Graph, state: RuntimeState, adapters: Adapter
   }
   const routes = new Map<string, CompiledRule[]>();
   for (const r of graph.routes) routes.set(r.name, compileRoute(r, models));
-  return { models, routes, routeNames: graph.routes.map((r) => r.name) };
+  return { models, routes, routeNames: graph.routes.map((r) => r.name), keys: buildKeys(graph, state) };
 }
