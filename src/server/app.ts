@@ -12,7 +12,7 @@ import { handleChat, handleEmbeddings } from "./api-handlers.ts";
 import { handleCountTokens, handleMessages } from "./dialects/messages/handler.ts";
 import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext } from "./context.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
-import { clientAllowed, metricsAllowed } from "./auth.ts";
+import { identifyCaller, metricsAllowed } from "./key-auth.ts";
 import { GatewayMetrics } from "./metrics.ts";
 import { listModels } from "./models.ts";
 import { overheadMs } from "./outcome-headers.ts";
@@ -79,12 +79,12 @@ const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 const noHold = (): void => {};
 
 function handleModels(core: GatewayCore, ctx: RequestContext): Response {
-  if (!clientAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return invalidApiKey();
+  if (!identifyCaller(ctx.req, ctx.live.graph, core.secrets).ok) return invalidApiKey();
   return jsonResponse(200, listModels(ctx.live.graph, core.loadedAt()));
 }
 
 function handleMetrics(core: GatewayCore, ctx: RequestContext): Response {
-  if (!metricsAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return invalidApiKey();
+  if (!metricsAllowed(ctx.req, ctx.live.graph, core.secrets)) return invalidApiKey();
   return new Response(core.metricsText(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
 }
 

@@ -11,6 +11,7 @@ test("keys and teams compile into the graph, tags resolved, secret as an env nam
   const { graph, diagnostics } = compilePolicySource(KEYS_POLICY, "keys.route");
   expect(diagnostics).toEqual([]);
   expect(graph!.teams!.map((t) => t.name)).toEqual(["search", "ads"]);
+  expect(graph!.keys!.map((k) => k.name)).toEqual(["search-prod", "ads-bot", "batch"]);
   expect(graph!.keys![0]).toEqual({
     name: "search-prod",
     secretEnv: "SWITCHYARD_KEY_SEARCH",
@@ -24,7 +25,7 @@ test("keys and teams compile into the graph, tags resolved, secret as an env nam
     strict: false,
     tags: { team: "search", env: "prod" },
   });
-  expect(graph!.keys![1]).toMatchObject({ name: "ads-bot", routes: null, team: "ads", limits: [], tags: { team: "ads" } });
+  expect(graph!.keys![1]).toMatchObject({ name: "ads-bot", routes: null, team: "ads", limits: [{ metric: "requests", amount: 3, window: "minute" }], tags: { team: "ads" } });
   expect(graph!.routes[0]!.rules.map((r) => r.cond)).toEqual([{ op: "key", name: "search-prod" }, { op: "tag", name: "team", value: "ads" }, null]);
 });
 

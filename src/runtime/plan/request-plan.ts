@@ -9,7 +9,7 @@ import { noRuleMatched, unknownRoute, type ErrorAnswer } from "../flow/errors.ts
 import type { RequestNeeds } from "./needs.ts";
 import { orderCandidates, stickyStateKey } from "./strategies.ts";
 import type { ModelEntry } from "./tables.ts";
-import { admitKey, admitWorstCase, unknownKey, type KeyEntry } from "../state/access.ts";
+import { admitKey, admitWorstCase, bookKeyRequest, unknownKey, type KeyEntry } from "../state/access.ts";
 
 /** The most one request can cost on these candidates: its prompt plus the longest reply it allows. */
 function worstCaseUsd(viable: readonly ModelEntry[], promptTokens: number, body: Record<string, unknown>): number {
@@ -89,9 +89,11 @@ export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs:
     if (reason === null) viable.push(entry);
     else recordSkip(ctx, entry.name, reason);
   }
-  if (access !== null && viable.length > 0) {
-    const refused = admitWorstCase(access, worstCaseUsd(viable, needs.promptTokens, req.body), ports.clock.now());
+  if (access !== null) {
+    const now = ports.clock.now();
+    const refused = viable.length > 0 ? admitWorstCase(access, worstCaseUsd(viable, needs.promptTokens, req.body), now) : null;
     if (refused !== null) return { ok: false, answer: refused };
+    bookKeyRequest(access, now);
   }
   return { ok: true, ctx, viable };
 }

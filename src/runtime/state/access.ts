@@ -77,7 +77,7 @@ function limited(a: Account, slot: QuotaSlot, now: number, why: string): ErrorAn
   return { status: 429, error: error(message, budget ? "insufficient_quota" : "rate_limit_error", budget ? "budget_exceeded" : "rate_limit_exceeded"), retryAfterS };
 }
 
-/** Before anything is planned: the route must be one the key may call, and no limit spent. Books the request. */
+/** Before anything is planned: the route must be one the key may call, and no limit spent. */
 export function admitKey(entry: KeyEntry, route: string, now: number): ErrorAnswer | null {
   if (entry.routes !== null && !entry.routes.has(route)) {
     entry.accounts[0]!.counters.refused++;
@@ -87,11 +87,15 @@ export function admitKey(entry: KeyEntry, route: string, now: number): ErrorAnsw
   for (const a of entry.accounts) {
     for (const slot of a.slots) if (isSpent(slot, now)) return limited(a, slot, now, "this request would exceed the");
   }
+  return null;
+}
+
+/** The request was admitted (every check passed): it counts against `requests` limits now. */
+export function bookKeyRequest(entry: KeyEntry, now: number): void {
   for (const a of entry.accounts) {
     a.counters.requests++;
     for (const slot of a.slots) if (slot.limit.metric === "requests") addUsage(slot, now, ONE_REQUEST);
   }
-  return null;
 }
 
 const ONE_REQUEST = { requests: 1, tokens: 0, usd: 0 } as const;

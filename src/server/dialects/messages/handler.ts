@@ -6,7 +6,7 @@ import type * as v from "valibot";
 import type { ChatOutcome } from "../../../runtime/api.ts";
 import { inferChatNeeds } from "../../../runtime/engine.ts";
 import { abortOnDisconnect, streamResponse } from "../../api-handlers.ts";
-import { clientAllowed } from "../../auth.ts";
+import { identifyCaller } from "../../key-auth.ts";
 import { readJsonBody } from "../../body.ts";
 import type { GatewayCore, RequestContext } from "../../context.ts";
 import { jsonResponse } from "../../errors.ts";
@@ -24,7 +24,9 @@ async function admit<T extends { model: string }>(core: GatewayCore, ctx: Reques
     return res;
   };
   if (core.draining()) return fail(anthropicErrorResponse(503, "the gateway is shutting down: retry on another instance", { "retry-after": "1" }), "draining");
-  if (!clientAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return fail(invalidMessagesKey(), "invalid_api_key");
+  const caller = identifyCaller(ctx.req, ctx.live.graph, core.secrets);
+  if (!caller.ok) return fail(invalidMessagesKey(), "invalid_api_key");
+  ctx.key = caller.key;
   const read = await readJsonBody(ctx.req, ctx.live.graph.gateway.maxBodyBytes);
   if (!read.ok) return fail(anthropicErrorResponse(read.status, read.message), read.code);
   const checked = checkBody(schema, read.value);
@@ -46,7 +48,7 @@ export async function handleMessages(core: GatewayCore, ctx: RequestContext): Pr
   const engineStartedAt = clock.now();
   let outcome: ChatOutcome;
   try {
-    outcome = await ctx.live.engine.chat({ id: ctx.id, route: body.model, body: chat, headers: ctx.req.headers, signal: abort?.signal ?? ctx.req.signal, receivedAt: ctx.receivedAt });
+    outcome = await ctx.live.engine.chat({ id: ctx.id, route: body.model, body: chat, headers: ctx.req.headers, signal: abort?.signal ?? ctx.req.signal, receivedAt: ctx.receivedAt, key: ctx.key ?? null });
   } catch (err) {
     // An engine bug must not leak a stack trace (or whatever the exception carries) to the client.
     const name = err instanceof Error ? err.name : "unknown";
