@@ -7,7 +7,7 @@ import { createEngine as realEngine } from "../runtime/engine.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
 import { policyRedactor } from "../runtime/redactor.ts";
 import type { AdapterSet } from "../runtime/upstream.ts";
-import { handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
+import { handleAdminKeys, handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
 import { handleChat, handleEmbeddings } from "./api-handlers.ts";
 import { handleCountTokens, handleMessages } from "./dialects/messages/handler.ts";
 import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext } from "./context.ts";
@@ -70,6 +70,7 @@ const OPS_ROUTES: Record<string, Record<string, Handler>> = {
   "/readyz": { GET: handleReady },
   "/metrics": { GET: handleMetrics },
   "/admin/state": { GET: handleAdminState },
+  "/admin/keys": { GET: handleAdminKeys },
   "/admin/reload": { POST: handleAdminReload },
   "/admin/snapshot": { POST: handleAdminSnapshot },
 };
