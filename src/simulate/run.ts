@@ -3,7 +3,7 @@
 // differences. This file generates traffic, moves virtual time and records what happens; routing,
 // retries, breakers and timeouts are all the engine's.
 import type { Graph } from "../compile/graph.ts";
-import type { RuntimeState } from "../runtime/api.ts";
+import type { AccessCounters, RuntimeState } from "../runtime/api.ts";
 import { createEngine, NEVER_ABORTED } from "../runtime/engine.ts";
 import { ManualClock } from "../ports/manual-clock.ts";
 import type { Ports, Transport } from "../runtime/ports.ts";
@@ -71,7 +71,7 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
     const startedAt = clock.now();
     (req.body as { [CALL_SHAPE]?: CallShape })[CALL_SHAPE] = { outputTokens: req.outputTokens, promptTokens: 0 };
     try {
-      const outcome = await engine.chat({ id, route: req.route, body: req.body, headers: req.headers, signal: NEVER_ABORTED, receivedAt: startedAt });
+      const outcome = await engine.chat({ id, route: req.route, body: req.body, headers: req.headers, signal: NEVER_ABORTED, receivedAt: startedAt, key: req.key });
       const atResponse = opts.trails ? { atResponse: attemptTrail(outcome.meta.attempts), servedAtResponse: outcome.meta.servedModel } : null;
       let ok = outcome.kind !== "error";
       let errorKind: string | null = null;
@@ -130,9 +130,21 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
     recorder,
     faultsOf: (model) => faults.get(model) ?? [],
     knownModels: new Set(graph.models.map((m) => m.name)),
+    access: accessOf(graph, engine.state()),
   });
   const summary = summarise({ policy: opts.policyName, scenario: scenario.name, seed, durationMs: scenario.durationMs, graph, recorder, expectations });
   return { summary, rows: recorder.rows };
+}
+
+/** Per key and team usage at the end of the run, by `key:<name>` / `team:<name>`; only declared ones. */
+function accessOf(graph: Graph, state: RuntimeState): ReadonlyMap<string, AccessCounters> {
+  const out = new Map<string, AccessCounters>();
+  const declared = [...(graph.keys ?? []).map((k) => `key:${k.name}`), ...(graph.teams ?? []).map((t) => `team:${t.name}`)];
+  for (const id of declared) {
+    const c = state.access?.[id];
+    if (c) out.set(id, c);
+  }
+  return out;
 }
 
 function failedRow(req: SimRequest, errorKind: string, latencyMs: number) {

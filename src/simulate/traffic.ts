@@ -16,6 +16,7 @@ export interface SimRequest {
   headers: HeaderView;
   stream: boolean;
   outputTokens: number; // how long the simulated upstream's reply is
+  key: string | null; // the declared key the request is made with
 }
 
 /** Header lookups as the engine does them: case-insensitive names. */
@@ -107,7 +108,7 @@ function build(source: Source, seq: number, at: number): SimRequest {
     for (const name of metaNames) metadata[name] = pick(spec.metadata[name], random);
     body.metadata = metadata;
   }
-  return { seq, at, route: spec.route, body, headers, stream, outputTokens };
+  return { seq, at, route: spec.route, body, headers, stream, outputTokens, key: spec.key };
 }
 
 /** Every request of the scenario, lazily, in arrival order (ties: the earlier-listed source first). */
