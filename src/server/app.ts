@@ -167,13 +167,14 @@ export function createGateway(opts: GatewayOptions): Gateway {
         const known = route !== null && ctx.live.routeNames.has(route) ? route : "";
         metrics.record({ endpoint: f.endpoint, route: known, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, meta: f.meta });
       }
-      log(requestLogLine({ id: ctx.id, method: ctx.req.method, path: ctx.path, route, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, stream: f.stream, meta: f.meta, error: f.error }, now));
+      log(requestLogLine({ id: ctx.id, method: ctx.req.method, path: ctx.path, route, key: ctx.key, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, stream: f.stream, meta: f.meta, error: f.error }, now));
     },
   };
 
   async function dispatch(req: Request, ctx: RequestContext): Promise<Response> {
     const methods = lookup(ctx.path);
-    if (!methods) return errorResponse(404, `no endpoint \`${ctx.path}\``, { code: "not_found", type: "not_found_error" });
+    // the path is the client's text and may hold a key pasted into a url: scrubbed like a log line
+    if (!methods) return errorResponse(404, redactor.redact(`no endpoint \`${ctx.path}\``), { code: "not_found", type: "not_found_error" });
     const handler = Object.hasOwn(methods, req.method) ? methods[req.method] : undefined;
     if (!handler) {
       const allow = Object.keys(methods).join(", ");

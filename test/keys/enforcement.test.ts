@@ -44,6 +44,9 @@ test("a spent request limit is 429 with Retry-After to the window's reset, then 
     message: "this request would exceed the key `ads-bot` limit of 3 requests per minute; it resets in 50s",
     type: "rate_limit_error", param: null, code: "rate_limit_exceeded",
   });
+  const lines = served.lines.filter((l) => l.includes('"event":"request"')).map((l) => JSON.parse(l));
+  expect(lines.map((l) => [l.key, l.status])).toEqual([["ads-bot", 200], ["ads-bot", 200], ["ads-bot", 200], ["ads-bot", 429]]);
+  expect(lines[3].error).toBe("key");
   await served.clock.advance(49_999);
   expect((await chatReq(url, ADS)).status).toBe(429);
   await served.clock.advance(1);

@@ -112,6 +112,8 @@ test("declared key secrets never reach logs, errors, /admin, /metrics, snapshots
     for (const key of [...secrets, `${secrets[0]}x`, secrets[1]!.slice(0, -1), null]) {
       for (const model of ["chat", "premium", "chat", "chat", "chat"]) seen.push(await (await chatReq(url, key, { model })).text());
     }
+    // a client that puts its key in the path: the 404's log line names the path
+    for (const secret of secrets) seen.push(await (await fetch(`${url}/v1/${secret}`)).text());
     for (const path of ["/admin/state", "/admin/keys"]) seen.push(await (await fetch(`${url}${path}`, { headers: admin })).text());
     seen.push(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${secrets[2]}` } })).text());
     expect((await fetch(`${url}/admin/snapshot`, { method: "POST", headers: admin })).status).toBe(200);
