@@ -73,3 +73,20 @@ test("budget strict refuses a request whose worst case does not fit, before any 
   expect(app.engine().state().access!["key:batch"]!.refused).toBe(1);
   expect((await ask(100)).status).toBe(200);
 });
+
+test("a hot reload keeps each key's usage and spent limits; a removed key's usage goes", async () => {
+  const { graph } = compilePolicySource(KEYS_POLICY, "keys.route");
+  const clock = new ManualClock(START);
+  const app = createGateway({ graph: graph!, ports: { clock, random: new SeededRandom(1), transport: { fetch: () => Promise.reject(new Error("offline")) }, secrets: { get: (n) => KEY_SECRETS[n] } }, adapters: defaultAdapters() });
+  const ask = () =>
+    app.fetch(new Request("http://gw.test/v1/chat/completions", {
+      method: "POST", headers: { authorization: `Bearer ${KEY_SECRETS.SWITCHYARD_KEY_ADS}` },
+      body: JSON.stringify({ model: "chat", messages: [{ role: "user", content: "hi" }] }),
+    }));
+  for (let i = 0; i < 3; i++) expect((await ask()).status).toBe(200);
+  const before = app.engine().state().access!["key:ads-bot"]!;
+  app.reload(compilePolicySource(KEYS_POLICY.replace('key batch { secret env("SWITCHYARD_KEY_BATCH") }', ""), "keys.route").graph!);
+  expect(app.engine().state().access!["key:ads-bot"]).toEqual(before);
+  expect(app.engine().state().access!["key:batch"]).toBeUndefined();
+  expect((await ask()).status).toBe(429);
+});
