@@ -11,17 +11,24 @@
 //   declared keys      the same gateway request with 100 declared keys, each with request, token and
 //                      spend limits, called with one of them vs the same policy without keys
 //   messages           /v1/messages (translation both ways) vs /v1/chat/completions on the same gateway
+//   responses          /v1/responses (translation both ways) vs /v1/chat/completions on the same gateway
 //   compile            1,000 routes / 5,000 models (bench/compile-bench.ts's generator) vs a JSON
 //                      round trip of the graph
+//   lsp edit           `switchyard lsp`'s work after an edit to the same 1,000-route policy: apply
+//                      the change, parse + check + compile, convert the diagnostics (debounce not
+//                      included)                          vs lint's compilePolicySource alone
 //   simulate           bench/simulate-bench.ts, run as is
 import { measure } from "mitata";
+import { TextDocument } from "vscode-languageserver-textdocument";
 import { compilePolicySource } from "../src/compile/index.ts";
 import { createGateway } from "../src/server/app.ts";
+import { analyze } from "../src/lsp/analysis.ts";
+import { toLspDiagnostic } from "../src/lsp/diagnostics.ts";
 import { defaultAdapters } from "../src/providers/index.ts";
 import { buildCore } from "../src/runtime/flow/context.ts";
 import { decideChat } from "../src/runtime/plan/decide.ts";
 import { generatePolicy } from "./compile-bench.ts";
-import { benchPolicy, CONTENT_EVENT, hundredRulePolicy, messagesBody, requestBody, toolCallEvents } from "./lib/fixtures.ts";
+import { benchPolicy, CONTENT_EVENT, hundredRulePolicy, messagesBody, requestBody, responsesBody, toolCallEvents } from "./lib/fixtures.ts";
 import { benchPorts, chatRequest, compileOrThrow, inProcessGateway, instantTransport, streamOf, thinHandler } from "./lib/in-process.ts";
 
 const QUICK = { min_cpu_time: 400e6, min_samples: 30 } as const; // ns of samples per measurement
@@ -126,20 +133,20 @@ async function declaredKeys(): Promise<void> {
   rows.push({ name: "gateway request, 100 declared keys with limits", ns: Math.min(k1, k2), baseline: "same policy, no keys", baselineNs: Math.min(b1, b2), target: "≤ 1.05×" });
 }
 
-/** The Anthropic front door's own cost: same engine, same upstream reply, translated both ways. */
-async function messagesRequest(): Promise<void> {
+/** A dialect front door's own cost: same engine, same upstream reply, translated both ways. */
+async function dialectRequest(path: "/v1/messages" | "/v1/responses", body: (model: string, stream: boolean) => string): Promise<void> {
   const graph = compileOrThrow(benchPolicy("http://upstream.local/v1"));
   const { gateway } = inProcessGateway(graph, instantTransport(streamOf(EXTRA_EVENTS)));
   for (const stream of [false, true]) {
-    const messages = messagesBody("chat", stream);
+    const dialect = body("chat", stream);
     const chat = requestBody("chat", stream);
     // Alternated and the best of two each: whichever runs first pays for warming the shared engine.
     const chatRun = async () => avg(async () => drain(await gateway.fetch(chatRequest(chat))));
-    const messagesRun = async () => avg(async () => drain(await gateway.fetch(chatRequest(messages, "/v1/messages"))));
-    const [b1, m1, b2, m2] = [await chatRun(), await messagesRun(), await chatRun(), await messagesRun()];
+    const dialectRun = async () => avg(async () => drain(await gateway.fetch(chatRequest(dialect, path))));
+    const [b1, m1, b2, m2] = [await chatRun(), await dialectRun(), await chatRun(), await dialectRun()];
     const [baselineNs, ns] = [Math.min(b1, b2), Math.min(m1, m2)];
     const what = stream ? `stream of ${EXTRA_EVENTS} events` : "non-stream";
-    rows.push({ name: `/v1/messages in-process, ${what}`, ns, baseline: "/v1/chat/completions, same gateway", baselineNs, target: "≤ 1.1×" });
+    rows.push({ name: `${path} in-process, ${what}`, ns, baseline: "/v1/chat/completions, same gateway", baselineNs, target: "≤ 1.1×" });
   }
 }
 
@@ -150,6 +157,25 @@ async function compile(): Promise<void> {
   const graph = first.graph;
   const ns = await avg(() => compilePolicySource(source, "bench.route"), SLOW);
   rows.push({ name: "compile 1,000 routes / 5,000 models", ns, baseline: "JSON round trip of the graph", baselineNs: await avg(() => JSON.parse(JSON.stringify(graph)), SLOW), target: "< 250 ms" });
+}
+
+async function lspEdit(): Promise<void> {
+  const source = generatePolicy();
+  const needle = source.indexOf("[", source.indexOf("otherwise")) + 1; // the first model of a target
+  const doc = TextDocument.create("file:///bench.route", "route", 1, source);
+  let analysis = analyze(source, "bench.route");
+  let broken = false;
+  const edit = () => {
+    // Alternate between breaking a model reference and repairing it, so half the runs publish a diagnostic.
+    broken = !broken;
+    const range = { start: doc.positionAt(needle), end: doc.positionAt(needle) };
+    TextDocument.update(doc, [{ range: broken ? range : { ...range, end: doc.positionAt(needle + 1) }, text: broken ? "x" : "" }], doc.version + 1);
+    analysis = analyze(doc.getText(), "bench.route", analysis);
+    return analysis.result.diagnostics.map((d) => toLspDiagnostic(d, doc, "bench.route"));
+  };
+  if (edit().length !== 1 || edit().length !== 0) throw new Error("lsp bench: expected one diagnostic after the breaking edit and none after the repair");
+  const ns = await avg(edit, SLOW);
+  rows.push({ name: "lsp: diagnostics after an edit, 1,000 routes", ns, baseline: "compilePolicySource (lint)", baselineNs: await avg(() => compilePolicySource(source, "bench.route"), SLOW), target: "< 300 ms" });
 }
 
 function human(ns: number): string {
@@ -176,8 +202,10 @@ if (wanted("event")) await perEvent();
 if (wanted("tool")) await perToolCall();
 if (wanted("gateway")) await gatewayRequest();
 if (wanted("keys")) await declaredKeys();
-if (wanted("messages")) await messagesRequest();
+if (wanted("messages")) await dialectRequest("/v1/messages", messagesBody);
+if (wanted("responses")) await dialectRequest("/v1/responses", responsesBody);
 if (wanted("compile")) await compile();
+if (wanted("lsp")) await lspEdit();
 printRows();
 console.log("");
 if (!wanted("simulate")) process.exit(0);

@@ -89,6 +89,14 @@ export const settingsSchema = {
     type: "block", doc: "which answers fail over",
     fields: { on_content_policy: { type: "bool", doc: "fail over on a content-policy refusal" } },
   },
+  bounds: {
+    type: "block", doc: "worst-case limits lint holds the policy to (not enforced at run time)",
+    fields: {
+      latency: { type: "duration", min: DURATION_POSITIVE, doc: "longest wait for the first token or the final error" },
+      cost: { type: "money", doc: "highest cost of one request" },
+      attempts: { type: "int", min: 1, max: 50, doc: "most upstream attempts for one request" },
+    },
+  },
 } as const satisfies BlockSchema;
 
 export type SettingsBlockName = keyof typeof settingsSchema;
@@ -105,6 +113,7 @@ export const gatewaySchema: BlockSchema = {
   admin_token: { type: "secret", doc: "token for /admin" },
   metrics_token: { type: "secret", doc: "token for /metrics (scrapers send it as a bearer token); without it, /metrics needs a client key when `keys` are set" },
   max_body: { type: "count", min: 1, max: 1_000_000_000, doc: "request body limit in bytes" },
+  direct_models: { type: "bool", doc: "clients may name a model as `model`, not only a route" },
 };
 
 export const providerSchema: BlockSchema = {
@@ -197,6 +206,8 @@ export interface SettingsValues {
   };
   stream: { on_break: StreamOnBreak; tool_calls: StreamToolCalls };
   failover: { on_content_policy: boolean };
+  /** Declared worst-case bounds (ms, USD, count); null where none is declared. */
+  bounds: { latency: number | null; cost: number | null; attempts: number | null };
 }
 
 /** The built-in defaults (language reference), canonical units: ms, fractions. */
@@ -212,10 +223,11 @@ export const BUILTIN_DEFAULTS: Readonly<SettingsValues> = {
   breaker: { failures: 5, error_rate: 0.5, window: 60_000, min_requests: 20, cooldown: 30_000, probes: 1, successes: 2 },
   stream: { on_break: "continue", tool_calls: "hold" },
   failover: { on_content_policy: false },
+  bounds: { latency: null, cost: null, attempts: null },
 };
 
 /** Defaults outside the settings blocks, for the compiler. */
-export const GATEWAY_DEFAULTS = { max_body: 10_000_000 } as const;
+export const GATEWAY_DEFAULTS = { max_body: 10_000_000, direct_models: false } as const;
 export const MODEL_DEFAULTS = { context: 128_000, max_output: 4_096, price: { input: 0, output: 0 } } as const;
 export const SIM_DEFAULTS = { ttft: 200, per_token: 10, output_tokens: 50, error_rate: 0, error_status: 503 } as const;
 

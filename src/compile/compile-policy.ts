@@ -5,7 +5,7 @@ import type { Decl, Policy, Rule } from "../syntax/ast.ts";
 import { compileKey, compileTeam } from "./access.ts";
 import { compileCond, guaranteedCaps } from "./conditions.ts";
 import { compileGateway, compileModel, compileProvider } from "./declarations.ts";
-import { GRAPH_VERSION, type Graph, type ModelNode, type RouteNode } from "./graph.ts";
+import { GRAPH_VERSION, type Graph, type ModelNode, type RouteNode, type Settings } from "./graph.ts";
 import { lineCounter } from "./line-counter.ts";
 import { layerSettings, SettingsResolver } from "./settings.ts";
 import { compileTarget } from "./targets.ts";
@@ -37,10 +37,12 @@ export function compilePolicy(policy: Policy, source?: string): Graph {
   const teams = decls("team").map(compileTeam);
   const teamsByName = new Map(teams.map((t) => [t.name, t]));
   const keys = decls("key").map((k) => compileKey(k, teamsByName));
+  const gateway = compileGateway(decls("gateway")[0]);
+  if (gateway.directModels) routes.push(...directRoutes(models, routes, resolver.settings(resolver.defaults)));
   return {
     version: GRAPH_VERSION,
     sources: [policy.file],
-    gateway: compileGateway(decls("gateway")[0]),
+    gateway,
     providers: decls("provider").map(compileProvider),
     models,
     routes,
@@ -48,4 +50,20 @@ export function compilePolicy(policy: Policy, source?: string): Graph {
     ...(keys.length > 0 ? { keys } : {}),
     ...(teams.length > 0 ? { teams } : {}),
   };
+}
+
+/**
+ * With `direct_models`, a model named as `model` is served as if by `route <model> { otherwise ->
+ * <model> }` under the `defaults` settings, so the engine needs no second way in. A declared route
+ * of the same name keeps the name.
+ */
+function directRoutes(models: ModelNode[], routes: RouteNode[], settings: Settings): RouteNode[] {
+  const taken = new Set(routes.map((r) => r.name));
+  return models
+    .filter((m) => !taken.has(m.name))
+    .map((m) => ({
+      name: m.name,
+      direct: true,
+      rules: [{ cond: null, needs: 0, settings, line: 0, target: { kind: "chain", candidates: [{ model: m.name, provider: m.provider, caps: m.caps, contextWindow: m.contextWindow, weight: 1 }] } }],
+    }));
 }

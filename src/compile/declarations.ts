@@ -67,6 +67,7 @@ export function compileGateway(decl: Decl | undefined): GatewayNode {
     adminTokenEnv: str(f.admin_token) ?? null,
     metricsTokenEnv: str(f.metrics_token) ?? null,
     maxBodyBytes: num(f.max_body) ?? GATEWAY_DEFAULTS.max_body,
+    directModels: typeof f.direct_models === "boolean" ? f.direct_models : GATEWAY_DEFAULTS.direct_models,
   };
 }
 

@@ -50,6 +50,8 @@ export interface GatewayNode {
   /** The bearer token /metrics needs; null: /metrics needs a client key when `keys` are set, else nothing. */
   metricsTokenEnv: string | null;
   maxBodyBytes: number; // default 10 MB
+  /** Whether clients may name a model as `model` (each then has an implicit route; see RouteNode.direct). */
+  directModels: boolean;
 }
 
 export interface ProviderNode {
@@ -96,6 +98,8 @@ export interface LimitNode {
 export interface RouteNode {
   name: string;
   rules: RuleNode[];
+  /** Set on the implicit route of a model clients address by name (`gateway { direct_models true }`). */
+  direct?: true;
 }
 
 export interface RuleNode {
@@ -170,4 +174,6 @@ export interface Settings {
   stream: { onBreak: StreamOnBreak; toolCalls: StreamToolCalls };
   /** Whether a content_policy_violation fails over (true) or is returned to the client (false). */
   failoverOnContentPolicy: boolean;
+  /** Declared worst-case bounds that lint checks (src/compile/analysis); the engine ignores them. Absent: none declared. */
+  bounds?: { latencyMs: number | null; costUsd: number | null; attempts: number | null };
 }

@@ -1,10 +1,14 @@
 // The compile pipeline as one call: parse → check → compile, stopping at the first stage that
-// reports errors. The server (startup and hot reload) and the CLI both come through here, so a
+// reports errors (with syntax errors, the checks that are safe on the declarations that parsed
+// still run, so one run shows as much as it can). The server (startup and hot reload) and the CLI both come through here, so a
 // policy means the same thing to `switchyard lint` as to the running gateway.
-import { checkPolicy, type CheckOptions } from "../check/index.ts";
+import { checkPartialPolicy, checkPolicy, inputDiagnostic, type CheckOptions } from "../check/index.ts";
+
 import { sortDiagnostics } from "../check/render/sort.ts";
 import type { Diagnostic } from "../syntax/diagnostic.ts";
+import type { Policy } from "../syntax/ast.ts";
 import { parsePolicy, parsePolicyBytes, type ParseResult } from "../syntax/parse.ts";
+import { checkBounds } from "./analysis/bounds-check.ts";
 import { compilePolicy } from "./compile-policy.ts";
 import type { Graph } from "./graph.ts";
 
@@ -15,6 +19,8 @@ export interface CompileResult {
   graph: Graph | null;
   diagnostics: Diagnostic[];
   source: string;
+  /** The parsed AST (null when the text did not parse), for tools that need more than the graph: the language server. */
+  policy: Policy | null;
 }
 
 export function compilePolicySource(source: string, file: string, opts?: CheckOptions): CompileResult {
@@ -27,7 +33,7 @@ export async function compilePolicyFile(path: string, opts?: CheckOptions): Prom
   try {
     bytes = await Bun.file(path).bytes();
   } catch (e) {
-    return { graph: null, diagnostics: [ioDiagnostic(path, e)], source: "" };
+    return { graph: null, diagnostics: [ioDiagnostic(path, e)], source: "", policy: null };
   }
   return finish(parsePolicyBytes(bytes, path), path, opts);
 }
@@ -35,16 +41,20 @@ export async function compilePolicyFile(path: string, opts?: CheckOptions): Prom
 function finish(parsed: ParseResult, file: string, opts: CheckOptions | undefined): CompileResult {
   const { policy, source } = parsed;
   if (policy === null || hasErrors(parsed.diagnostics)) {
-    return { graph: null, diagnostics: sortDiagnostics(parsed.diagnostics), source };
+    const partial = parsed.partial ? checkPartialPolicy(parsed.partial, opts) : [];
+    return { graph: null, diagnostics: sortDiagnostics([...parsed.diagnostics, ...partial]), source, policy: null };
   }
   const diagnostics = [...parsed.diagnostics, ...checkPolicy(policy, opts)];
-  if (hasErrors(diagnostics)) return { graph: null, diagnostics: sortDiagnostics(diagnostics), source };
+  if (hasErrors(diagnostics)) return { graph: null, diagnostics: sortDiagnostics(diagnostics), source, policy };
   try {
-    return { graph: compilePolicy(policy, source), diagnostics: sortDiagnostics(diagnostics), source };
+    const graph = compilePolicy(policy, source);
+    // declared bounds are checked on the compiled graph; a broken bound is an error like any other
+    diagnostics.push(...checkBounds(policy, graph));
+    return { graph: hasErrors(diagnostics) ? null : graph, diagnostics: sortDiagnostics(diagnostics), source, policy };
   } catch (e) {
     // A checked policy should always compile; if it does not, say so as a diagnostic, not a stack trace.
     diagnostics.push(internalDiagnostic(file, e));
-    return { graph: null, diagnostics: sortDiagnostics(diagnostics), source };
+    return { graph: null, diagnostics: sortDiagnostics(diagnostics), source, policy };
   }
 }
 
@@ -57,25 +67,13 @@ export function ioDiagnostic(path: string, e: unknown): Diagnostic {
   const code = typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : "";
   const reason =
     code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EISDIR" ? "it is a directory" : code || "read failed";
-  return {
-    code: "SY4001",
-    severity: "error",
-    message: `cannot read \`${path}\`: ${reason}`,
-    primary: { file: path, span: { start: 0, end: 0 }, message: "" },
-    secondary: [],
-    notes: [],
+  return inputDiagnostic("SY4001", `cannot read \`${path}\`: ${reason}`, { file: path, span: { start: 0, end: 0 }, message: "" }, {
     help: code === "ENOENT" ? "check the path; policy files end in `.route`" : "check the file's permissions",
-  };
+  });
 }
 
 function internalDiagnostic(file: string, e: unknown): Diagnostic {
-  return {
-    code: "SY4002",
-    severity: "error",
-    message: `internal compiler error: ${e instanceof Error ? e.message : String(e)}`,
-    primary: { file, span: { start: 0, end: 0 }, message: "" },
-    secondary: [],
+  return inputDiagnostic("SY4002", `internal compiler error: ${e instanceof Error ? e.message : String(e)}`, { file, span: { start: 0, end: 0 }, message: "" }, {
     notes: ["the checker accepted this policy but the compiler could not build it"],
-    help: "please report this with the policy file",
-  };
+  });
 }

@@ -2,19 +2,20 @@
 // network failures and non-2xx replies turned into classified, key-free UpstreamErrors.
 import type { Ports } from "../runtime/ports.ts";
 import type { UpstreamCall } from "../runtime/upstream.ts";
-import { UpstreamError } from "../runtime/upstream.ts";
+import { GatewayFault, UpstreamError } from "../runtime/upstream.ts";
 import { httpError, networkError, redact } from "./errors.ts";
 
 /** Error bodies beyond this are not worth reading: the classification needs the first few hundred bytes. */
 const MAX_ERROR_BODY = 64 * 1024;
 
 export async function postJson(call: UpstreamCall, ports: Ports, url: string, headers: Record<string, string>, body: unknown): Promise<Response> {
+  const payload = serialise(body);
   let response: Response;
   try {
     response = await ports.transport.fetch(url, {
       method: "POST",
       headers: { ...call.provider.headers, ...call.headers, ...headers, "content-type": "application/json" },
-      body: JSON.stringify(body),
+      body: payload,
       signal: call.signal,
     });
   } catch (err) {
@@ -23,6 +24,19 @@ export async function postJson(call: UpstreamCall, ports: Ports, url: string, he
   if (response.ok) return response;
   const text = await readText(call, response, MAX_ERROR_BODY);
   throw httpError(call.provider.name, response.status, response.headers, text, call.apiKey, ports.clock.now());
+}
+
+/**
+ * The body as JSON text. Serialising is our work, not the network's: it stays outside the fetch's
+ * try, so that a failure here (a cycle, a RangeError on absurd nesting) is a GatewayFault and never
+ * a `reset` blamed on the provider.
+ */
+function serialise(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch (err) {
+    throw new GatewayFault(`the upstream body could not be serialised (${err instanceof Error ? err.name : "unknown"})`);
+  }
 }
 
 /** Reads a body as text (up to `limit` characters), classifying a connection lost mid-body. */

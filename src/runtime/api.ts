@@ -1,9 +1,9 @@
 // The engine's public surface, used by src/server (serve) and src/simulate alike. The runtime's
 // public modules are this one, ports.ts, upstream.ts (the adapter contract) and engine.ts; the
 // stage folders (plan/, attempt/, stream/, state/, flow/) are internal (docs/architecture.md).
-import type { Graph } from "../compile/graph.ts";
+import type { Graph, Settings } from "../compile/graph.ts";
 import type { FailureClass } from "../syntax/vocabulary.ts";
-import type { Ports } from "./ports.ts";
+import type { Ports, Random } from "./ports.ts";
 import type { AdapterSet, ChatChunk, ChatCompletion, Usage } from "./upstream.ts";
 
 /** A request-header view; the server passes the Request's Headers, simulate a small object. */
@@ -16,7 +16,8 @@ export interface ChatRequest {
   route: string; // the `model` the client asked for
   body: Record<string, unknown>; // validated OpenAI chat body
   headers: HeaderView;
-  signal: AbortSignal; // client disconnect
+  /** Client disconnect; absent when no client can leave (the simulator): the engine then listens to nothing. */
+  signal?: AbortSignal;
   receivedAt: number; // clock time when the gateway got the request
   /** The declared key the caller authenticated as (its NAME, never the secret); absent or null: anonymous. */
   key?: string | null;
@@ -27,7 +28,8 @@ export interface EmbeddingsRequest {
   route: string;
   body: Record<string, unknown>;
   headers: HeaderView;
-  signal: AbortSignal;
+  /** As for ChatRequest. */
+  signal?: AbortSignal;
   receivedAt: number;
   key?: string | null;
 }
@@ -77,10 +79,24 @@ export type StreamEvent =
   /** Terminal: the stream completed normally; the server writes `data: [DONE]`. */
   | { type: "done" };
 
+/**
+ * A stream's events, in order, ending with one terminal event (`done` or `error`) unless the client
+ * left. Consumers iterate it; `takeReady` is the synchronous side of the same sequence.
+ */
+export interface StreamEvents extends AsyncIterable<StreamEvent> {
+  /**
+   * Optional: the next event when it can be had without waiting (the upstream already delivered
+   * it, or the stream's end follows from what did), so a writer can batch events without a promise
+   * each; undefined when the next event needs waiting, then iterate on. Not while a `next()` of the
+   * iterator is pending. The engine's streams have it.
+   */
+  takeReady?(): StreamEvent | undefined;
+}
+
 export type ChatOutcome =
   | { kind: "completion"; body: ChatCompletion; meta: OutcomeMeta }
   /** Returned only once the first content chunk has arrived, so failures before it are still clean HTTP errors. */
-  | { kind: "stream"; events: AsyncIterable<StreamEvent>; meta: OutcomeMeta }
+  | { kind: "stream"; events: StreamEvents; meta: OutcomeMeta }
   | { kind: "error"; status: number; error: OpenAIErrorBody; retryAfterS: number | null; meta: OutcomeMeta };
 
 export type EmbeddingsOutcome =
@@ -166,6 +182,12 @@ export interface Engine {
   state(): RuntimeState;
   /** Active stream checkpoints: tokens received, text delivered, tokens/s. */
   checkpoints(): StreamCheckpoint[];
+  /**
+   * The routing decision `chat` would make for this request now, step by step. Runs the engine's
+   * decision code on a copy of the live state (round-robin cursors, sticky entries and metrics are
+   * untouched); `random` replaces the Random port for it (a test passes a copy of the live one).
+   */
+  explain(req: ChatRequest, opts?: { random?: Random }): DecisionTrace;
 }
 
 export interface StreamCheckpoint {
@@ -179,3 +201,38 @@ export interface StreamCheckpoint {
 }
 
 export type CreateEngine = (opts: EngineOptions) => Engine;
+
+/**
+ * One routing decision step by step (`switchyard explain`, `POST /admin/explain`), recorded by
+ * the engine's own decision code (`Engine.explain`) as it decides.
+ */
+export interface DecisionTrace {
+  route: string;
+  /** What the request needs, as the engine inferred it. */
+  needs: { caps: string[]; promptTokens: number; maxTokens: number; stream: boolean };
+  /** Every rule tested, in order, across `route` targets; `line` is the rule's policy line. */
+  rules: { route: string; rule: number; line: number; matched: boolean }[];
+  /** The arm a `split` picked (1-based), per split on the way. */
+  splits: { route: string; rule: number; arm: number; of: number }[];
+  /** The strategy of the target reached, and the candidates in the order it gave. */
+  strategy: string | null;
+  candidates: CandidateTrace[];
+  /** The model the first attempt goes to; null when none is viable or the request is refused. */
+  chosen: string | null;
+  /** The settings in force (the innermost matching rule's). */
+  settings: Settings | null;
+  /** Why the request is refused before any attempt (unknown route, no rule matched, no viable model). */
+  refused: { status: number; message: string } | null;
+}
+
+export interface CandidateTrace {
+  model: string;
+  provider: string;
+  /** null: kept (viable); otherwise why it is skipped (`listed_twice`: a repeat of an earlier candidate). */
+  skip: SkipRecord["reason"] | "listed_twice" | null;
+  /** The breaker phase of the model (and its provider) at decision time. */
+  breaker: BreakerPhase;
+  providerBreaker: BreakerPhase;
+  /** When a skipped model becomes available again (breaker half-opens, quota window resets), clock ms. */
+  availableAt: number | null;
+}

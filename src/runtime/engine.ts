@@ -4,25 +4,19 @@ import type { Engine, EngineOptions, Observer, RuntimeState, StreamCheckpoint } 
 import { chat } from "./flow/chat-flow.ts";
 import { buildCore } from "./flow/context.ts";
 import { embeddings } from "./flow/embeddings-flow.ts";
-
-// Fast-path contracts for the server and the simulator, exported here so they reach no engine
-// internals. Side channels the types do not show yet; a later step declares each one in the types
-// (issue 10) and these re-exports go.
-
-/** Fast-path contract (to be declared in the types): a stream's synchronous `takeReady`, duck-typed today. */
-export { readyEvents, type ReadyEvents } from "./stream/supervise.ts";
-/** Fast-path contract (to be declared in the types): a client signal the engine recognises and never listens to. */
-export { NEVER_ABORTED } from "./attempt/client-watch.ts";
+import { explainChat } from "./flow/explain.ts";
 
 export function createEngine(opts: EngineOptions): Engine {
   const { graph } = opts;
   const core = buildCore(opts, guarded(opts.observer ?? {}));
   const { state, sticky } = core;
+  const liveState = (): RuntimeState => ({ ...state, sticky: sticky.toRecord() });
   return {
     graph,
     chat: (req) => chat(core, req),
     embeddings: (req) => embeddings(core, req),
-    state: (): RuntimeState => ({ ...state, sticky: sticky.toRecord() }),
+    state: liveState,
+    explain: (req, o) => explainChat(opts, liveState(), req, o?.random),
     checkpoints: (): StreamCheckpoint[] => [...core.checkpoints.values()].map((c) => ({ ...c })),
   };
 }
@@ -56,3 +50,6 @@ export { inferChatNeeds } from "./plan/needs.ts";
 
 /** How one attempt reads in a trail (`model:status`, or `model:class` when there was no status or a 2xx failed). */
 export { attemptLabel } from "./attempt/classify.ts";
+
+/** The one answer for a `model` the policy does not accept (did-you-mean), and the names it accepts. */
+export { addressableNames, unknownModel, type Addressable } from "./plan/unknown-model.ts";

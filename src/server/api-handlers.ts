@@ -6,6 +6,7 @@ import { readJsonBody } from "./body.ts";
 import type { GatewayCore, RequestContext } from "./context.ts";
 import { errorBody, errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
 import { finalStreamComment, outcomeHeaders, overheadMs } from "./outcome-headers.ts";
+import { unknownModel } from "../runtime/engine.ts";
 import { ChatBody, EmbeddingsBody, validate } from "./schemas.ts";
 import { sseBody, type SseFrames } from "./sse-stream.ts";
 
@@ -26,12 +27,9 @@ async function admit(core: GatewayCore, ctx: RequestContext, endpoint: Endpoint)
   const checked = validate(endpoint === "chat" ? ChatBody : EmbeddingsBody, read.value);
   if (!checked.ok) return fail(errorResponse(400, checked.message, { param: checked.param, code: "invalid_body" }), "invalid_body");
   const route = checked.body.model as string;
-  if (!ctx.live.routeNames.has(route)) {
-    const known = [...ctx.live.routeNames].map((r) => `\`${r}\``).join(", ");
-    return fail(
-      errorResponse(404, `model \`${route}\` is not a route of this gateway; available routes: ${known || "none"}`, { code: "model_not_found", param: "model" }),
-      "model_not_found",
-    );
+  if (!ctx.live.addressable.has(route)) {
+    const answer = unknownModel(route, ctx.live.addressable);
+    return fail(jsonResponse(answer.status, answer.error), "model_not_found");
   }
   return checked.body;
 }
@@ -44,7 +42,8 @@ export function abortOnDisconnect(req: Request): AbortController {
   return abort;
 }
 
-function errorOutcomeResponse(outcome: { status: number; error: unknown; retryAfterS: number | null }, headers: Record<string, string>): Response {
+/** The engine's error outcome as is (it is already OpenAI-shaped), with a retry-after when it gave one. */
+export function errorOutcomeResponse(outcome: { status: number; error: unknown; retryAfterS: number | null }, headers: Record<string, string>): Response {
   if (outcome.retryAfterS !== null && outcome.retryAfterS >= 0) headers["retry-after"] = String(Math.max(1, Math.ceil(outcome.retryAfterS)));
   return jsonResponse(outcome.status, outcome.error, headers);
 }
@@ -80,7 +79,7 @@ export async function streamResponse(
   outcome: Extract<ChatOutcome, { kind: "stream" }>,
   abort: AbortController,
   engineStartedAt: number,
-  dialect: { endpoint: "chat" | "messages"; frames?: SseFrames } = { endpoint: "chat" },
+  dialect: { endpoint: "chat" | "messages" | "responses"; frames?: SseFrames } = { endpoint: "chat" },
 ): Promise<Response> {
   const clock = core.ports.clock;
   const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), true), true);

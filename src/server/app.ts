@@ -4,19 +4,22 @@
 import type { Graph } from "../compile/graph.ts";
 import type { CreateEngine, Engine, Observer, RuntimeState } from "../runtime/api.ts";
 import { createEngine as realEngine } from "../runtime/engine.ts";
+import { addressableNames, unknownModel } from "../runtime/engine.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
-import { policyRedactor } from "../runtime/redactor.ts";
+import { policyRedactor, type Redactor } from "../runtime/redactor.ts";
 import type { AdapterSet } from "../runtime/upstream.ts";
-import { handleAdminKeys, handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
+import { handleAdminExplain, handleAdminKeys, handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
 import { handleChat, handleEmbeddings } from "./api-handlers.ts";
 import { handleCountTokens, handleMessages } from "./dialects/messages/handler.ts";
+import { handleInputTokens, handleResponses, handleStoredResponse } from "./dialects/responses/handler.ts";
 import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext } from "./context.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
 import { identifyCaller, metricsAllowed } from "./key-auth.ts";
 import { GatewayMetrics } from "./metrics.ts";
-import { listModels } from "./models.ts";
+import { findModel, listModels } from "./models.ts";
 import { overheadMs } from "./outcome-headers.ts";
 import { requestIdFor } from "./request-id.ts";
+import { requestPath } from "./request-path.ts";
 import { eventLogLine, requestLogLine, type LogSink } from "./request-log.ts";
 
 export interface GatewayOptions {
@@ -62,8 +65,13 @@ const API_ROUTES: Record<string, Record<string, Handler>> = {
   "/embeddings": { POST: handleEmbeddings },
   "/messages": { POST: handleMessages },
   "/messages/count_tokens": { POST: handleCountTokens },
+  "/responses": { POST: handleResponses },
+  "/responses/input_tokens": { POST: handleInputTokens },
   "/models": { GET: handleModels },
 };
+
+/** `/responses/{id}` and below: the stored-response endpoints, all answered with "nothing is stored". */
+const STORED_RESPONSE_ROUTES: Record<string, Handler> = { GET: handleStoredResponse, POST: handleStoredResponse, DELETE: handleStoredResponse };
 
 const OPS_ROUTES: Record<string, Record<string, Handler>> = {
   "/healthz": { GET: () => jsonResponse(200, { status: "ok" }) },
@@ -73,7 +81,11 @@ const OPS_ROUTES: Record<string, Record<string, Handler>> = {
   "/admin/keys": { GET: handleAdminKeys },
   "/admin/reload": { POST: handleAdminReload },
   "/admin/snapshot": { POST: handleAdminSnapshot },
+  "/admin/explain": { POST: handleAdminExplain },
 };
+
+/** An unparsable request target is logged only this far (it is client-controlled). */
+const MAX_LOGGED_TARGET = 200;
 
 /** Health checks and scrapes arrive every few seconds; a log line each would drown the requests. */
 const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
@@ -89,6 +101,25 @@ function handleMetrics(core: GatewayCore, ctx: RequestContext): Response {
   return new Response(core.metricsText(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
 }
 
+/** `/v1/models/{id}`; the id may itself contain `/` (quoted names like `openai/gpt-4o`). */
+const MODEL_PATH = /^(?:\/v1)?\/models\/(.+)$/;
+const MODEL_ROUTE: Record<string, Handler> = { GET: handleModel };
+
+function handleModel(core: GatewayCore, ctx: RequestContext): Response {
+  if (!identifyCaller(ctx.req, ctx.live.graph, core.secrets).ok) return invalidApiKey();
+  const raw = MODEL_PATH.exec(ctx.path)![1]!;
+  let id = raw;
+  try {
+    id = decodeURIComponent(raw); // SDKs percent-encode the id
+  } catch {
+    // not valid percent-encoding: look the raw text up, which fails with the usual 404
+  }
+  const entry = findModel(ctx.live.graph, core.loadedAt(), id);
+  if (entry !== null) return jsonResponse(200, entry);
+  const answer = unknownModel(id, ctx.live.addressable);
+  return jsonResponse(answer.status, answer.error);
+}
+
 function handleReady(core: GatewayCore): Response {
   if (!core.ready()) return jsonResponse(503, { status: core.draining() ? "draining" : "shutting_down" });
   return jsonResponse(200, { status: "ready" });
@@ -97,6 +128,8 @@ function handleReady(core: GatewayCore): Response {
 function lookup(path: string): Record<string, Handler> | undefined {
   const bare = path.startsWith("/v1/") ? path.slice(3) : path;
   if (Object.hasOwn(API_ROUTES, bare)) return API_ROUTES[bare];
+  if (MODEL_PATH.test(path)) return MODEL_ROUTE;
+  if (bare.startsWith("/responses/")) return STORED_RESPONSE_ROUTES;
   return Object.hasOwn(OPS_ROUTES, path) ? OPS_ROUTES[path] : undefined;
 }
 
@@ -108,12 +141,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
   // Every line passes the live policy's redactor: no secret, whole or in part, reaches the log.
   let redactor = policyRedactor(opts.graph, secrets); // rebuilt on reload, never per line
   const log: LogSink = (line) => sink(redactor.redact(line));
-  let inflight = 0;
+  const work = new InFlightWork();
   let draining = false;
   let ready = true;
-  /** How to cut each running stream at shutdown. */
-  const cuts = new Set<() => void>();
-  let drained: (() => void)[] = [];
   let loadedAt = Math.floor(ports.clock.now() / 1000); // the injected clock, like every other time here
 
   const observer: Observer = {
@@ -122,19 +152,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const build = (graph: Graph, previous: Engine | null): Live => ({
     graph,
     engine: createEngine({ graph, ports, adapters, observer, state: previous ? previous.state() : opts.initialState }),
-    routeNames: new Set(graph.routes.map((r) => r.name)),
+    addressable: addressableNames(graph),
   });
   let live = build(opts.graph, null);
-  const metrics = new GatewayMetrics(() => live, () => inflight, opts.eventLoopLag ?? null);
-
-  const release = (): void => {
-    inflight--;
-    if (inflight === 0 && drained.length > 0) {
-      const waiting = drained;
-      drained = [];
-      for (const resolve of waiting) resolve();
-    }
-  };
+  const metrics = new GatewayMetrics(() => live, () => work.count, opts.eventLoopLag ?? null);
 
   const core: GatewayCore = {
     ports,
@@ -145,55 +166,21 @@ export function createGateway(opts: GatewayOptions): Gateway {
     ready: () => ready && !draining,
     reloadPolicy: opts.reloadPolicy ?? null,
     snapshot: opts.snapshot ?? null,
-    hold: (cut) => {
-      inflight++;
-      if (cut) cuts.add(cut);
-      let released = false;
-      return () => {
-        if (!released) {
-          released = true;
-          if (cut) cuts.delete(cut);
-          release();
-        }
-      };
-    },
-    finish: (ctx: RequestContext, f: Finish) => {
-      ctx.logged = true;
-      const now = ports.clock.now();
-      const durationMs = now - ctx.receivedAt;
-      const overhead = overheadMs(f.meta, ctx.receivedAt, f.engineStartedAt ?? now, now, f.stream);
-      const route = f.meta?.route ?? null;
-      if (f.endpoint) {
-        const known = route !== null && ctx.live.routeNames.has(route) ? route : "";
-        metrics.record({ endpoint: f.endpoint, route: known, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, meta: f.meta });
-      }
-      log(requestLogLine({ id: ctx.id, method: ctx.req.method, path: ctx.path, route, key: ctx.key, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, stream: f.stream, meta: f.meta, error: f.error }, now));
-    },
+    hold: (cut) => work.hold(cut),
+    finish: requestFinisher(ports.clock, metrics, log),
   };
-
-  async function dispatch(req: Request, ctx: RequestContext): Promise<Response> {
-    const methods = lookup(ctx.path);
-    // the path is the client's text and may hold a key pasted into a url: scrubbed like a log line
-    if (!methods) return errorResponse(404, redactor.redact(`no endpoint \`${ctx.path}\``), { code: "not_found", type: "not_found_error" });
-    const handler = Object.hasOwn(methods, req.method) ? methods[req.method] : undefined;
-    if (!handler) {
-      const allow = Object.keys(methods).join(", ");
-      return errorResponse(405, `method \`${req.method}\` is not allowed on \`${ctx.path}\`; use ${allow}`, { code: "method_not_allowed", headers: { allow } });
-    }
-    return handler(core, ctx);
-  }
 
   return {
     async fetch(req: Request): Promise<Response> {
       const receivedAt = ports.clock.now();
-      const url = new URL(req.url);
-      const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
+      const target = requestPath(req.url);
+      const path = target ?? req.url.slice(0, MAX_LOGGED_TARGET);
       const ctx: RequestContext = { req, path, id: requestIdFor(req), receivedAt, live, logged: false };
       // Probes and scrapes are not work to drain, and a scrape must not count itself as in flight.
       const done = QUIET_PATHS.has(path) ? noHold : core.hold();
       let res: Response;
       try {
-        res = await dispatch(req, ctx);
+        res = target === null ? errorResponse(400, "the request target is not a valid path", { code: "invalid_request_target" }) : await dispatch(core, req, ctx, redactor);
       } catch (err) {
         // Never a stack trace to the client; the log line names only the error type.
         log(eventLogLine("internal_error", ports.clock.now(), { id: ctx.id, path, error: err instanceof Error ? err.name : "unknown" }));
@@ -215,18 +202,83 @@ export function createGateway(opts: GatewayOptions): Gateway {
     markNotReady(): void {
       ready = false;
     },
-    cutStreams(): number {
-      const running = [...cuts];
-      for (const cut of running) cut();
-      return running.length;
-    },
+    cutStreams: () => work.cutAll(),
     drain(): Promise<void> {
       draining = true;
-      if (inflight === 0) return Promise.resolve();
-      return new Promise((resolve) => drained.push(resolve));
+      return work.drained();
     },
     engine: () => live.engine,
     graph: () => live.graph,
-    inflight: () => inflight,
+    inflight: () => work.count,
   };
+}
+
+async function dispatch(core: GatewayCore, req: Request, ctx: RequestContext, redactor: Redactor): Promise<Response> {
+  const methods = lookup(ctx.path);
+  // the path is the client's text and may hold a key pasted into a url: scrubbed like a log line
+  if (!methods) return errorResponse(404, redactor.redact(`no endpoint \`${ctx.path}\``), { code: "not_found", type: "not_found_error" });
+  const handler = Object.hasOwn(methods, req.method) ? methods[req.method] : undefined;
+  if (!handler) {
+    const allow = Object.keys(methods).join(", ");
+    return errorResponse(405, `method \`${req.method}\` is not allowed on \`${ctx.path}\`; use ${allow}`, { code: "method_not_allowed", headers: { allow } });
+  }
+  return handler(core, ctx);
+}
+
+/** Closes out a request: its metrics and its log line. */
+function requestFinisher(clock: Ports["clock"], metrics: GatewayMetrics, log: LogSink): GatewayCore["finish"] {
+  return (ctx: RequestContext, f: Finish) => {
+    ctx.logged = true;
+    const now = clock.now();
+    const durationMs = now - ctx.receivedAt;
+    const overhead = overheadMs(f.meta, ctx.receivedAt, f.engineStartedAt ?? now, now, f.stream);
+    const route = f.meta?.route ?? null;
+    if (f.endpoint) {
+      const known = route !== null && ctx.live.addressable.has(route) ? route : "";
+      metrics.record({ endpoint: f.endpoint, route: known, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, meta: f.meta });
+    }
+    log(requestLogLine({ id: ctx.id, method: ctx.req.method, path: ctx.path, route, key: ctx.key, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, stream: f.stream, meta: f.meta, error: f.error }, now));
+  };
+}
+
+/** Requests (and streams) under way: what a drain waits for and what a shutdown cuts. */
+class InFlightWork {
+  count = 0;
+  /** How to cut each running stream at shutdown. */
+  readonly #cuts = new Set<() => void>();
+  #drained: (() => void)[] = [];
+
+  /** Counts one piece of work until the returned release is called (once; later calls do nothing). */
+  hold(cut?: () => void): () => void {
+    this.count++;
+    if (cut) this.#cuts.add(cut);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (cut) this.#cuts.delete(cut);
+      this.#release();
+    };
+  }
+
+  cutAll(): number {
+    const running = [...this.#cuts];
+    for (const cut of running) cut();
+    return running.length;
+  }
+
+  /** Resolves once nothing is in flight. */
+  drained(): Promise<void> {
+    if (this.count === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drained.push(resolve));
+  }
+
+  #release(): void {
+    this.count--;
+    if (this.count === 0 && this.#drained.length > 0) {
+      const waiting = this.#drained;
+      this.#drained = [];
+      for (const resolve of waiting) resolve();
+    }
+  }
 }

@@ -1,5 +1,10 @@
 // Reads a request body with a hard byte cap: Content-Length is checked up front (cheap rejection)
-// and bytes are counted while reading, because the header can be absent (chunked) or lie.
+// and bytes are counted while reading, because the header can be absent (chunked) or lie. Nesting
+// is bounded too: a small body nested 50,000 deep passes any schema that ignores the field, then
+// breaks every recursive walk after it (JSON.stringify of the upstream body throws).
+
+/** Deepest nesting of arrays and objects a request body may have; real requests stay far below. */
+export const MAX_JSON_DEPTH = 64;
 
 export type BodyResult =
   | { ok: true; value: unknown }
@@ -17,10 +22,42 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<Body
   }
   if (text === null) return tooLarge(maxBytes);
   if (text.trim() === "") return { ok: false, status: 400, message: "request body is empty: expected a json object", code: "invalid_json" };
+  if (nestingExceeds(text, MAX_JSON_DEPTH)) {
+    return { ok: false, status: 400, message: `request body is nested more than ${MAX_JSON_DEPTH} levels deep (arrays and objects); the limit is ${MAX_JSON_DEPTH}`, code: "invalid_json" };
+  }
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
     return { ok: false, status: 400, message: "request body is not valid json", code: "invalid_json" };
+  }
+}
+
+/**
+ * Whether the JSON text opens more than `limit` arrays/objects at once. One pass before parsing, so
+ * an absurd body is refused before the parser (or anything after it) recurses into it. Brackets
+ * inside strings do not count; a string is skipped with indexOf, honouring backslash escapes.
+ */
+export function nestingExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) i = stringEnd(text, i);
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** Index of the quote closing the string that opens at `start` (or the end of the text). */
+function stringEnd(text: string, start: number): number {
+  let at = start;
+  for (;;) {
+    at = text.indexOf('"', at + 1);
+    if (at === -1) return text.length;
+    let backslashes = 0;
+    while (text.charCodeAt(at - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return at;
   }
 }
 

@@ -1,6 +1,7 @@
 // What every handler gets: the request, its id and arrival time, the graph+engine pair that was
 // live when it arrived (so a reload mid-request never changes what serves it), and the hooks that
 // close out a request (log line, metrics, in-flight count).
+import type { Addressable } from "../runtime/engine.ts";
 import type { Graph } from "../compile/graph.ts";
 import type { Engine, OutcomeMeta } from "../runtime/api.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
@@ -10,7 +11,8 @@ import type { Diagnostic } from "../syntax/diagnostic.ts";
 export interface Live {
   graph: Graph;
   engine: Engine;
-  routeNames: Set<string>;
+  /** What clients may name as `model` (routes, and models with `direct_models`). */
+  addressable: Addressable;
 }
 
 export interface RequestContext {
@@ -26,7 +28,7 @@ export interface RequestContext {
 }
 
 export interface Finish {
-  endpoint: "chat" | "messages" | "embeddings" | null;
+  endpoint: "chat" | "messages" | "responses" | "embeddings" | null;
   status: number;
   meta: OutcomeMeta | null;
   stream: boolean;

@@ -290,39 +290,40 @@ function peg$parse(input, options) {
   const peg$e41 = peg$literalExpectation("split", false);
   const peg$e42 = peg$literalExpectation("[", false);
   const peg$e43 = peg$literalExpectation("]", false);
-  const peg$e44 = peg$literalExpectation(",", false);
-  const peg$e45 = peg$otherExpectation("weight (`70%` or a number)");
-  const peg$e46 = peg$otherExpectation("number");
-  const peg$e47 = peg$literalExpectation("$", false);
-  const peg$e48 = peg$literalExpectation("-", false);
-  const peg$e49 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
-  const peg$e50 = peg$literalExpectation("%", false);
-  const peg$e51 = peg$literalExpectation("/", false);
-  const peg$e52 = peg$literalExpectation(".", false);
-  const peg$e53 = peg$classExpectation([["0", "9"]], false, false, false);
-  const peg$e54 = peg$literalExpectation("_", false);
-  const peg$e55 = peg$otherExpectation("string");
-  const peg$e56 = peg$literalExpectation("\"", false);
-  const peg$e57 = peg$classExpectation(["\"", "\\", "\n", "\r"], true, false, false);
-  const peg$e58 = peg$literalExpectation("\\", false);
-  const peg$e59 = peg$classExpectation(["\"", "/", "\\"], false, false, false);
-  const peg$e60 = peg$literalExpectation("n", false);
-  const peg$e61 = peg$literalExpectation("t", false);
-  const peg$e62 = peg$literalExpectation("r", false);
-  const peg$e63 = peg$literalExpectation("u", false);
-  const peg$e64 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"]], false, false, false);
-  const peg$e65 = peg$literalExpectation("true", false);
-  const peg$e66 = peg$literalExpectation("false", false);
-  const peg$e67 = peg$otherExpectation("identifier");
-  const peg$e68 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
-  const peg$e69 = peg$otherExpectation("whitespace");
-  const peg$e70 = peg$literalExpectation(" ", false);
-  const peg$e71 = peg$literalExpectation("\r", false);
-  const peg$e72 = peg$literalExpectation("\n", false);
-  const peg$e73 = peg$classExpectation(["\t", "\r", "\uFEFF"], false, false, false);
-  const peg$e74 = peg$otherExpectation("comment");
-  const peg$e75 = peg$literalExpectation("#", false);
-  const peg$e76 = peg$classExpectation(["\n"], true, false, false);
+  const peg$e44 = peg$otherExpectation("model name");
+  const peg$e45 = peg$literalExpectation(",", false);
+  const peg$e46 = peg$otherExpectation("weight (`70%` or a number)");
+  const peg$e47 = peg$otherExpectation("number");
+  const peg$e48 = peg$literalExpectation("$", false);
+  const peg$e49 = peg$literalExpectation("-", false);
+  const peg$e50 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
+  const peg$e51 = peg$literalExpectation("%", false);
+  const peg$e52 = peg$literalExpectation("/", false);
+  const peg$e53 = peg$literalExpectation(".", false);
+  const peg$e54 = peg$classExpectation([["0", "9"]], false, false, false);
+  const peg$e55 = peg$literalExpectation("_", false);
+  const peg$e56 = peg$otherExpectation("string");
+  const peg$e57 = peg$literalExpectation("\"", false);
+  const peg$e58 = peg$classExpectation(["\"", "\\", "\n", "\r"], true, false, false);
+  const peg$e59 = peg$literalExpectation("\\", false);
+  const peg$e60 = peg$classExpectation(["\"", "/", "\\"], false, false, false);
+  const peg$e61 = peg$literalExpectation("n", false);
+  const peg$e62 = peg$literalExpectation("t", false);
+  const peg$e63 = peg$literalExpectation("r", false);
+  const peg$e64 = peg$literalExpectation("u", false);
+  const peg$e65 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"]], false, false, false);
+  const peg$e66 = peg$literalExpectation("true", false);
+  const peg$e67 = peg$literalExpectation("false", false);
+  const peg$e68 = peg$otherExpectation("identifier");
+  const peg$e69 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
+  const peg$e70 = peg$otherExpectation("whitespace");
+  const peg$e71 = peg$literalExpectation(" ", false);
+  const peg$e72 = peg$literalExpectation("\r", false);
+  const peg$e73 = peg$literalExpectation("\n", false);
+  const peg$e74 = peg$classExpectation(["\t", "\r", "\uFEFF"], false, false, false);
+  const peg$e75 = peg$otherExpectation("comment");
+  const peg$e76 = peg$literalExpectation("#", false);
+  const peg$e77 = peg$classExpectation(["\n"], true, false, false);
 
   function peg$f0(items) {
     return { kind: "policy", file: options.grammarSource ?? "", items, comments, span: span() };
@@ -385,28 +386,30 @@ function peg$parse(input, options) {
     return { kind: "strategy", strategy, key: key ?? null, items, span: span() };
   }
   function peg$f36(ref) {    return { kind: "model", ref, span: span() };  }
-  function peg$f37(items) {    return items ?? [];  }
-  function peg$f38(ref, weight) {    return { ref, weight: weight ?? null, span: span() };  }
-  function peg$f39(target, weight) {    return { target, weight: weight ?? null, span: span() };  }
-  function peg$f40(items) {    return { kind: "list", items: items ?? [], span: span() };  }
-  function peg$f41(value, weight) {    return { value, weight: weight ?? null, span: span() };  }
-  function peg$f42(callee, args) {
+  function peg$f37(id) {    return isReserved(id.name);  }
+  function peg$f38(id) {    return id;  }
+  function peg$f39(items) {    return items ?? [];  }
+  function peg$f40(ref, weight) {    return { ref, weight: weight ?? null, span: span() };  }
+  function peg$f41(target, weight) {    return { target, weight: weight ?? null, span: span() };  }
+  function peg$f42(items) {    return { kind: "list", items: items ?? [], span: span() };  }
+  function peg$f43(value, weight) {    return { value, weight: weight ?? null, span: span() };  }
+  function peg$f44(callee, args) {
     return args === null ? callee : { kind: "call", callee, args, span: span() };
   }
-  function peg$f43(args) {    return args ?? [];  }
-  function peg$f44(digits, per) {
+  function peg$f45(args) {    return args ?? [];  }
+  function peg$f46(digits, per) {
     const start = range().start;
     const amount = { kind: "money", usd: toNumber(digits), raw: "$" + digits, span: { start, end: start + 1 + digits.length } };
     return per === null ? amount : rate(amount, per);
   }
-  function peg$f45(digits, per) {
+  function peg$f47(digits, per) {
     const amount = number("-" + digits, range().start);
     return per === null ? amount : rate(amount, per);
   }
-  function peg$f46(digits, unit) {    return isNumberSuffix(digits, unit);  }
-  function peg$f47(digits, unit) {    return unit === "";  }
-  function peg$f48(digits, unit) {    return unit === "" || Object.hasOwn(SIZES, unit);  }
-  function peg$f49(digits, unit, tail) {
+  function peg$f48(digits, unit) {    return isNumberSuffix(digits, unit);  }
+  function peg$f49(digits, unit) {    return unit === "";  }
+  function peg$f50(digits, unit) {    return unit === "" || Object.hasOwn(SIZES, unit);  }
+  function peg$f51(digits, unit, tail) {
     const start = range().start;
     if (tail === "%") return { kind: "percent", value: toNumber(digits), raw: text(), span: span() };
     if (Object.hasOwn(UNITS, unit)) return { kind: "duration", ms: toNumber(digits) * UNITS[unit], raw: text(), span: span() };
@@ -417,22 +420,22 @@ function peg$parse(input, options) {
       : { kind: "size", value: Math.round(toNumber(digits) * SIZES[unit]), raw, span: { start, end: start + raw.length } };
     return tail === null ? amount : rate(amount, tail);
   }
-  function peg$f50(unit) {    return Object.hasOwn(PER, unit) ? PER[unit] : unit;  }
-  function peg$f51(digits) {    return { kind: "percent", value: toNumber(digits), raw: text(), span: span() };  }
-  function peg$f52(raw) {    return number(raw, range().start);  }
-  function peg$f53(parts) {    return { kind: "string", value: parts.join(""), raw: text(), span: span() };  }
-  function peg$f54(esc) {    return esc;  }
-  function peg$f55() {    return "\n";  }
-  function peg$f56() {    return "\t";  }
-  function peg$f57() {    return "\r";  }
-  function peg$f58(hex) {    return String.fromCharCode(parseInt(hex, 16));  }
-  function peg$f59() {    return true;  }
-  function peg$f60() {    return false;  }
-  function peg$f61(value) {
+  function peg$f52(unit) {    return Object.hasOwn(PER, unit) ? PER[unit] : unit;  }
+  function peg$f53(digits) {    return { kind: "percent", value: toNumber(digits), raw: text(), span: span() };  }
+  function peg$f54(raw) {    return number(raw, range().start);  }
+  function peg$f55(parts) {    return { kind: "string", value: parts.join(""), raw: text(), span: span() };  }
+  function peg$f56(esc) {    return esc;  }
+  function peg$f57() {    return "\n";  }
+  function peg$f58() {    return "\t";  }
+  function peg$f59() {    return "\r";  }
+  function peg$f60(hex) {    return String.fromCharCode(parseInt(hex, 16));  }
+  function peg$f61() {    return true;  }
+  function peg$f62() {    return false;  }
+  function peg$f63(value) {
     return { kind: "bool", value, span: span() };
   }
-  function peg$f62(name) {    return { kind: "ident", name, span: span() };  }
-  function peg$f63(body) {    comments.push({ text: text().replace(/\r$/, ""), span: span() });  }
+  function peg$f64(name) {    return { kind: "ident", name, span: span() };  }
+  function peg$f65(body) {    comments.push({ text: text().replace(/\r$/, ""), span: span() });  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -2116,7 +2119,7 @@ function peg$parse(input, options) {
         s0 = s1;
         if (s0 === peg$FAILED) {
           s0 = peg$currPos;
-          s1 = peg$parseIdent();
+          s1 = peg$parseTargetName();
           if (s1 !== peg$FAILED) {
             s2 = peg$parse_();
             s3 = peg$parseStickyKey();
@@ -2138,7 +2141,7 @@ function peg$parse(input, options) {
           }
           if (s0 === peg$FAILED) {
             s0 = peg$currPos;
-            s1 = peg$parseIdent();
+            s1 = peg$parseTargetName();
             if (s1 !== peg$FAILED) {
               peg$savedPos = s0;
               s1 = peg$f36(s1);
@@ -2147,6 +2150,40 @@ function peg$parse(input, options) {
           }
         }
       }
+    }
+
+    return s0;
+  }
+
+  function peg$parseTargetName() {
+    let s0, s1, s2;
+
+    peg$silentFails++;
+    s0 = peg$currPos;
+    s1 = peg$parseIdent();
+    if (s1 !== peg$FAILED) {
+      peg$savedPos = peg$currPos;
+      s2 = peg$f37(s1);
+      if (s2) {
+        s2 = peg$FAILED;
+      } else {
+        s2 = undefined;
+      }
+      if (s2 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f38(s1);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+    peg$silentFails--;
+    if (s0 === peg$FAILED) {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e44); }
     }
 
     return s0;
@@ -2220,7 +2257,7 @@ function peg$parse(input, options) {
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f37(s3);
+        s0 = peg$f39(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2250,7 +2287,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s6 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e44); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s6 !== peg$FAILED) {
         s7 = peg$parse_();
@@ -2284,7 +2321,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e44); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s3 === peg$FAILED) {
         s3 = null;
@@ -2322,7 +2359,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f38(s1, s2);
+      s0 = peg$f40(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2348,7 +2385,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s6 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e44); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s6 !== peg$FAILED) {
         s7 = peg$parse_();
@@ -2382,7 +2419,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e44); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s3 === peg$FAILED) {
         s3 = null;
@@ -2420,7 +2457,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f39(s1, s2);
+      s0 = peg$f41(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2440,7 +2477,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e45); }
+      if (peg$silentFails === 0) { peg$fail(peg$e46); }
     }
 
     return s0;
@@ -2496,7 +2533,7 @@ function peg$parse(input, options) {
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f40(s3);
+        s0 = peg$f42(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2526,7 +2563,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s6 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e44); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s6 !== peg$FAILED) {
         s7 = peg$parse_();
@@ -2560,7 +2597,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e44); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s3 === peg$FAILED) {
         s3 = null;
@@ -2598,7 +2635,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f41(s1, s2);
+      s0 = peg$f43(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2618,7 +2655,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f42(s1, s2);
+      s0 = peg$f44(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2654,7 +2691,7 @@ function peg$parse(input, options) {
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f43(s3);
+        s0 = peg$f45(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2683,7 +2720,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e44); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s5 !== peg$FAILED) {
         s6 = peg$parse_();
@@ -2724,7 +2761,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e47); }
+      if (peg$silentFails === 0) { peg$fail(peg$e48); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parseDecimal();
@@ -2745,7 +2782,7 @@ function peg$parse(input, options) {
             s4 = null;
           }
           peg$savedPos = s0;
-          s0 = peg$f44(s2, s4);
+          s0 = peg$f46(s2, s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2765,7 +2802,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e48); }
+        if (peg$silentFails === 0) { peg$fail(peg$e49); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseDecimal();
@@ -2786,7 +2823,7 @@ function peg$parse(input, options) {
               s4 = null;
             }
             peg$savedPos = s0;
-            s0 = peg$f45(s2, s4);
+            s0 = peg$f47(s2, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2810,7 +2847,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e49); }
+            if (peg$silentFails === 0) { peg$fail(peg$e50); }
           }
           while (s4 !== peg$FAILED) {
             s3.push(s4);
@@ -2819,12 +2856,12 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e49); }
+              if (peg$silentFails === 0) { peg$fail(peg$e50); }
             }
           }
           s2 = input.substring(s2, peg$currPos);
           peg$savedPos = peg$currPos;
-          s3 = peg$f46(s1, s2);
+          s3 = peg$f48(s1, s2);
           if (s3) {
             s3 = undefined;
           } else {
@@ -2833,7 +2870,7 @@ function peg$parse(input, options) {
           if (s3 !== peg$FAILED) {
             s4 = peg$currPos;
             peg$savedPos = peg$currPos;
-            s5 = peg$f47(s1, s2);
+            s5 = peg$f49(s1, s2);
             if (s5) {
               s5 = undefined;
             } else {
@@ -2845,7 +2882,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s6 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e50); }
+                if (peg$silentFails === 0) { peg$fail(peg$e51); }
               }
               if (s6 !== peg$FAILED) {
                 s4 = s6;
@@ -2860,7 +2897,7 @@ function peg$parse(input, options) {
             if (s4 === peg$FAILED) {
               s4 = peg$currPos;
               peg$savedPos = peg$currPos;
-              s5 = peg$f48(s1, s2);
+              s5 = peg$f50(s1, s2);
               if (s5) {
                 s5 = undefined;
               } else {
@@ -2883,7 +2920,7 @@ function peg$parse(input, options) {
               s4 = null;
             }
             peg$savedPos = s0;
-            s0 = peg$f49(s1, s2, s4);
+            s0 = peg$f51(s1, s2, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2897,7 +2934,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e46); }
+      if (peg$silentFails === 0) { peg$fail(peg$e47); }
     }
 
     return s0;
@@ -2912,7 +2949,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e51); }
+      if (peg$silentFails === 0) { peg$fail(peg$e52); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -2922,7 +2959,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e49); }
+        if (peg$silentFails === 0) { peg$fail(peg$e50); }
       }
       if (s4 !== peg$FAILED) {
         while (s4 !== peg$FAILED) {
@@ -2932,7 +2969,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e49); }
+            if (peg$silentFails === 0) { peg$fail(peg$e50); }
           }
         }
       } else {
@@ -2945,7 +2982,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f50(s2);
+        s0 = peg$f52(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2971,7 +3008,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e52); }
+        if (peg$silentFails === 0) { peg$fail(peg$e53); }
       }
       if (s4 !== peg$FAILED) {
         s5 = peg$parseDigits();
@@ -3014,11 +3051,11 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e50); }
+        if (peg$silentFails === 0) { peg$fail(peg$e51); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f51(s1);
+        s0 = peg$f53(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3042,7 +3079,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e48); }
+      if (peg$silentFails === 0) { peg$fail(peg$e49); }
     }
     if (s3 === peg$FAILED) {
       s3 = null;
@@ -3073,7 +3110,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f52(s1);
+        s0 = peg$f54(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3095,7 +3132,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e53); }
+      if (peg$silentFails === 0) { peg$fail(peg$e54); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -3104,7 +3141,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e53); }
+        if (peg$silentFails === 0) { peg$fail(peg$e54); }
       }
       if (s3 === peg$FAILED) {
         s3 = peg$currPos;
@@ -3113,7 +3150,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e54); }
+          if (peg$silentFails === 0) { peg$fail(peg$e55); }
         }
         if (s4 !== peg$FAILED) {
           s5 = peg$currPos;
@@ -3123,7 +3160,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e53); }
+            if (peg$silentFails === 0) { peg$fail(peg$e54); }
           }
           peg$silentFails--;
           if (s6 !== peg$FAILED) {
@@ -3151,7 +3188,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e53); }
+          if (peg$silentFails === 0) { peg$fail(peg$e54); }
         }
         if (s3 === peg$FAILED) {
           s3 = peg$currPos;
@@ -3160,7 +3197,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e54); }
+            if (peg$silentFails === 0) { peg$fail(peg$e55); }
           }
           if (s4 !== peg$FAILED) {
             s5 = peg$currPos;
@@ -3170,7 +3207,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e53); }
+              if (peg$silentFails === 0) { peg$fail(peg$e54); }
             }
             peg$silentFails--;
             if (s6 !== peg$FAILED) {
@@ -3211,7 +3248,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e56); }
+      if (peg$silentFails === 0) { peg$fail(peg$e57); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -3225,11 +3262,11 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e56); }
+        if (peg$silentFails === 0) { peg$fail(peg$e57); }
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f53(s2);
+        s0 = peg$f55(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3241,7 +3278,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e55); }
+      if (peg$silentFails === 0) { peg$fail(peg$e56); }
     }
 
     return s0;
@@ -3257,7 +3294,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e57); }
+      if (peg$silentFails === 0) { peg$fail(peg$e58); }
     }
     if (s2 !== peg$FAILED) {
       while (s2 !== peg$FAILED) {
@@ -3267,7 +3304,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e57); }
+          if (peg$silentFails === 0) { peg$fail(peg$e58); }
         }
       }
     } else {
@@ -3285,13 +3322,13 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e58); }
+        if (peg$silentFails === 0) { peg$fail(peg$e59); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseEscape();
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f54(s2);
+          s0 = peg$f56(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3313,7 +3350,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e59); }
+      if (peg$silentFails === 0) { peg$fail(peg$e60); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
@@ -3322,11 +3359,11 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e60); }
+        if (peg$silentFails === 0) { peg$fail(peg$e61); }
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f55();
+        s1 = peg$f57();
       }
       s0 = s1;
       if (s0 === peg$FAILED) {
@@ -3336,11 +3373,11 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e61); }
+          if (peg$silentFails === 0) { peg$fail(peg$e62); }
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f56();
+          s1 = peg$f58();
         }
         s0 = s1;
         if (s0 === peg$FAILED) {
@@ -3350,11 +3387,11 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e62); }
+            if (peg$silentFails === 0) { peg$fail(peg$e63); }
           }
           if (s1 !== peg$FAILED) {
             peg$savedPos = s0;
-            s1 = peg$f57();
+            s1 = peg$f59();
           }
           s0 = s1;
           if (s0 === peg$FAILED) {
@@ -3364,7 +3401,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s1 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e63); }
+              if (peg$silentFails === 0) { peg$fail(peg$e64); }
             }
             if (s1 !== peg$FAILED) {
               s2 = peg$currPos;
@@ -3375,7 +3412,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s5 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e64); }
+                if (peg$silentFails === 0) { peg$fail(peg$e65); }
               }
               while (s5 !== peg$FAILED) {
                 s4.push(s5);
@@ -3387,7 +3424,7 @@ function peg$parse(input, options) {
                     peg$currPos++;
                   } else {
                     s5 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e64); }
+                    if (peg$silentFails === 0) { peg$fail(peg$e65); }
                   }
                 }
               }
@@ -3404,7 +3441,7 @@ function peg$parse(input, options) {
               }
               if (s2 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f58(s2);
+                s0 = peg$f60(s2);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -3431,11 +3468,11 @@ function peg$parse(input, options) {
       peg$currPos += 4;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e65); }
+      if (peg$silentFails === 0) { peg$fail(peg$e66); }
     }
     if (s2 !== peg$FAILED) {
       peg$savedPos = s1;
-      s2 = peg$f59();
+      s2 = peg$f61();
     }
     s1 = s2;
     if (s1 === peg$FAILED) {
@@ -3445,11 +3482,11 @@ function peg$parse(input, options) {
         peg$currPos += 5;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e66); }
+        if (peg$silentFails === 0) { peg$fail(peg$e67); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s1;
-        s2 = peg$f60();
+        s2 = peg$f62();
       }
       s1 = s2;
     }
@@ -3483,7 +3520,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f61(s1);
+          s0 = peg$f63(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3512,7 +3549,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e68); }
+      if (peg$silentFails === 0) { peg$fail(peg$e69); }
     }
     if (s3 !== peg$FAILED) {
       s4 = [];
@@ -3521,7 +3558,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e49); }
+        if (peg$silentFails === 0) { peg$fail(peg$e50); }
       }
       if (s5 === peg$FAILED) {
         s5 = peg$currPos;
@@ -3530,7 +3567,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e52); }
+          if (peg$silentFails === 0) { peg$fail(peg$e53); }
         }
         if (s6 !== peg$FAILED) {
           s7 = peg$currPos;
@@ -3540,7 +3577,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s8 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e49); }
+            if (peg$silentFails === 0) { peg$fail(peg$e50); }
           }
           peg$silentFails--;
           if (s8 !== peg$FAILED) {
@@ -3567,7 +3604,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e48); }
+            if (peg$silentFails === 0) { peg$fail(peg$e49); }
           }
           if (s6 !== peg$FAILED) {
             s7 = peg$currPos;
@@ -3577,7 +3614,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s8 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e49); }
+              if (peg$silentFails === 0) { peg$fail(peg$e50); }
             }
             peg$silentFails--;
             if (s8 !== peg$FAILED) {
@@ -3606,7 +3643,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e49); }
+          if (peg$silentFails === 0) { peg$fail(peg$e50); }
         }
         if (s5 === peg$FAILED) {
           s5 = peg$currPos;
@@ -3615,7 +3652,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e52); }
+            if (peg$silentFails === 0) { peg$fail(peg$e53); }
           }
           if (s6 !== peg$FAILED) {
             s7 = peg$currPos;
@@ -3625,7 +3662,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s8 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e49); }
+              if (peg$silentFails === 0) { peg$fail(peg$e50); }
             }
             peg$silentFails--;
             if (s8 !== peg$FAILED) {
@@ -3652,7 +3689,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e48); }
+              if (peg$silentFails === 0) { peg$fail(peg$e49); }
             }
             if (s6 !== peg$FAILED) {
               s7 = peg$currPos;
@@ -3662,7 +3699,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s8 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e49); }
+                if (peg$silentFails === 0) { peg$fail(peg$e50); }
               }
               peg$silentFails--;
               if (s8 !== peg$FAILED) {
@@ -3697,13 +3734,13 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f62(s1);
+      s1 = peg$f64(s1);
     }
     s0 = s1;
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e67); }
+      if (peg$silentFails === 0) { peg$fail(peg$e68); }
     }
 
     return s0;
@@ -3717,7 +3754,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e49); }
+      if (peg$silentFails === 0) { peg$fail(peg$e50); }
     }
 
     return s0;
@@ -3744,7 +3781,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e69); }
+      if (peg$silentFails === 0) { peg$fail(peg$e70); }
     }
 
     return s0;
@@ -3790,7 +3827,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e70); }
+      if (peg$silentFails === 0) { peg$fail(peg$e71); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
@@ -3799,7 +3836,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e71); }
+        if (peg$silentFails === 0) { peg$fail(peg$e72); }
       }
       if (s1 === peg$FAILED) {
         s1 = null;
@@ -3809,7 +3846,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e72); }
+        if (peg$silentFails === 0) { peg$fail(peg$e73); }
       }
       if (s2 !== peg$FAILED) {
         s0 = s2;
@@ -3825,7 +3862,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s0 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e73); }
+            if (peg$silentFails === 0) { peg$fail(peg$e74); }
           }
         }
       }
@@ -3844,7 +3881,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e75); }
+      if (peg$silentFails === 0) { peg$fail(peg$e76); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -3854,7 +3891,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e76); }
+        if (peg$silentFails === 0) { peg$fail(peg$e77); }
       }
       while (s4 !== peg$FAILED) {
         s3.push(s4);
@@ -3863,12 +3900,12 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e76); }
+          if (peg$silentFails === 0) { peg$fail(peg$e77); }
         }
       }
       s2 = input.substring(s2, peg$currPos);
       peg$savedPos = s0;
-      s0 = peg$f63(s2);
+      s0 = peg$f65(s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -3876,7 +3913,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e74); }
+      if (peg$silentFails === 0) { peg$fail(peg$e75); }
     }
 
     return s0;

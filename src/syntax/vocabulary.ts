@@ -52,6 +52,13 @@ export const FAILURE_CLASSES = [
 ] as const;
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
+/**
+ * The most `route x` hops a request may take from the route it named to a target with models. The
+ * engine stops there (a guard against graphs that slipped past the checker) and the checker
+ * reports longer chains (SY2035), so a policy that lints never fails on it at run time.
+ */
+export const MAX_ROUTE_HOPS = 16;
+
 export const WINDOWS = ["second", "minute", "hour", "day", "month"] as const;
 export type WindowUnit = (typeof WINDOWS)[number];
 

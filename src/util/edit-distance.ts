@@ -33,7 +33,8 @@ export function closest(word: string, candidates: Iterable<string>): string | nu
   let best: string | null = null;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    if (candidate === word) continue;
+    // the distance is at least the difference in length: skip the O(n·m) work for hopeless names
+    if (candidate === word || Math.abs(candidate.length - lower.length) > limit) continue;
     const d = editDistance(lower, candidate.toLowerCase());
     if (d <= limit && d < bestDistance) {
       best = candidate;

@@ -4,8 +4,10 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CHECK_CODES, checkPolicy } from "../../src/check/index.ts";
+import { CHECK_CODES, checkPolicy, type CheckCode } from "../../src/check/index.ts";
 import { renderHuman } from "../../src/check/render/human.ts";
+import { checkBounds } from "../../src/compile/analysis/bounds-check.ts";
+import { compilePolicy } from "../../src/compile/index.ts";
 import { parsePolicy } from "../../src/syntax/parse.ts";
 
 const DIR = join(import.meta.dir, "fixtures");
@@ -22,6 +24,9 @@ function run(fixture: string) {
   expect(parsed.diagnostics).toEqual([]);
   const serve = /^# options serve$/m.test(text);
   const diags = checkPolicy(parsed.policy!, { secrets, missingEnv: serve ? "error" : "warning" });
+  // the checks that run on the compiled graph (bounds), as compilePolicySource runs them
+  if (!diags.some((d) => d.severity === "error")) diags.push(...checkBounds(parsed.policy!, compilePolicy(parsed.policy!, text)));
+  expect(diags.filter((d) => d.code.startsWith("SY1"))).toEqual([]);
   return { file, text, diags };
 }
 
@@ -42,10 +47,10 @@ describe("golden fixtures", () => {
       expect(actual).toEqual(expected);
       expect(diags.some((d) => d.code === fixture.slice(0, 6))).toBe(true);
       for (const d of diags) {
-        expect(CHECK_CODES[d.code]).toBeDefined();
+        expect(CHECK_CODES[d.code as CheckCode]).toBeDefined();
         expect(d.message).toBe(d.message.charAt(0).toLowerCase() + d.message.slice(1));
         expect(d.help).not.toBeNull();
-        expect(d.severity).toBe(d.code.startsWith("SY3") ? "warning" : "error");
+        expect(d.severity).toBe(CHECK_CODES[d.code as CheckCode].severity);
       }
       const rendered = renderHuman(diags, new Map([[file, text]]), { color: false });
       const goldenPath = join(DIR, fixture.replace(/\.route$/, ".expected.txt"));

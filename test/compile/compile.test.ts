@@ -106,7 +106,7 @@ describe("declarations", () => {
   const model = (n: string) => g.models.find((m) => m.name === n)!;
 
   test("the gateway section", () => {
-    expect(g.gateway).toEqual({ clientKeyEnvs: ["K1", "K2"], adminTokenEnv: "ADMIN", metricsTokenEnv: null, maxBodyBytes: 2_000_000 });
+    expect(g.gateway).toEqual({ clientKeyEnvs: ["K1", "K2"], adminTokenEnv: "ADMIN", metricsTokenEnv: null, maxBodyBytes: 2_000_000, directModels: false });
   });
 
   test("base_url defaults by kind; keys are env var names, never values", () => {

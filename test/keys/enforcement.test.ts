@@ -1,7 +1,7 @@
 // Key enforcement over real HTTP, before any upstream attempt: 401 for a missing or unknown key,
 // 403 naming a route outside the key's `routes`, 429 with Retry-After (seconds to the window's
 // reset on the injected clock) naming the spent limit or budget, in OpenAI's shape on the chat
-// endpoint and Anthropic's on /v1/messages; windows reset at their boundary.
+// endpoint and Anthropic's on /v1/messages, and through the shared front door on /v1/responses; windows reset at their boundary.
 import { afterEach, expect, test } from "bun:test";
 import { KEY_SECRETS } from "./policy.ts";
 import { chatReq, serveKeys, type Served } from "./serve-helpers.ts";
@@ -91,4 +91,19 @@ test("a spent team budget is 429 budget_exceeded, counted from actual usage, unt
   expect(Number(res.headers.get("retry-after"))).toBe((Date.UTC(2026, 3, 1) - Date.UTC(2026, 2, 10, 10, 0, 10)) / 1000);
   // the other team is unaffected
   expect((await chatReq(url, ADS)).status).toBe(200);
+});
+
+test("on /v1/responses (the shared front door) the key is identified, limited and booked like chat's", async () => {
+  served = await serveKeys();
+  const { url } = served.running;
+  const responses = (key: string, model = "chat") =>
+    fetch(`${url}/v1/responses`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify({ model, input: "hi" }) });
+  expect((await responses(SEARCH, "premium")).status).toBe(403);
+  for (let i = 0; i < 3; i++) expect((await responses(ADS)).status).toBe(200);
+  const res = await responses(ADS);
+  expect(res.status).toBe(429);
+  expect(res.headers.get("retry-after")).toBe("50");
+  expect((await responses("sy-wrong")).status).toBe(401);
+  const lines = served.lines.filter((l) => l.includes('"event":"request"')).map((l) => JSON.parse(l));
+  expect(lines.map((l) => l.key ?? null)).toEqual(["search-prod", "ads-bot", "ads-bot", "ads-bot", "ads-bot", null]);
 });

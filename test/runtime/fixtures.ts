@@ -102,7 +102,7 @@ export function graph(spec: GraphSpec): Graph {
   return {
     version: GRAPH_VERSION,
     sources: ["test.route"],
-    gateway: { clientKeyEnvs: [], adminTokenEnv: null, metricsTokenEnv: null, maxBodyBytes: 10_000_000 },
+    gateway: { clientKeyEnvs: [], adminTokenEnv: null, metricsTokenEnv: null, maxBodyBytes: 10_000_000, directModels: false },
     providers: spec.providers ?? [provider("p")],
     models: spec.models,
     routes: spec.routes,

@@ -54,7 +54,7 @@ export function faultGraph(models: RigModel[], settings: Settings, routeModels =
   return {
     version: 1,
     sources: ["fault.route"],
-    gateway: { clientKeyEnvs: [], adminTokenEnv: "ADMIN", metricsTokenEnv: null, maxBodyBytes: 1_000_000 },
+    gateway: { clientKeyEnvs: [], adminTokenEnv: "ADMIN", metricsTokenEnv: null, maxBodyBytes: 1_000_000, directModels: false },
     providers,
     models: nodes,
     routes: [route],

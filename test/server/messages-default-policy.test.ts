@@ -73,11 +73,12 @@ describe("messages against the embedded default policy", () => {
   test("thinking needs `reasoning`, which no model here has: an Anthropic-shaped error, no model tried", async () => {
     const err = await client.messages.create({ model: "chat", max_tokens: 2048, thinking: { type: "enabled", budget_tokens: 1024 }, messages: [{ role: "user", content: "think" }] }).catch((e) => e);
     expect(err).toBeInstanceOf(Anthropic.APIError);
-    // The engine's answer when every candidate is skipped (503 today: see the report on issue 11).
-    expect(err.status).toBeGreaterThanOrEqual(400);
+    // No candidate could ever serve it: the client's 400 (SDKs do not retry it), naming what is missing.
+    expect(err.status).toBe(400);
     expect(err.error.type).toBe("error");
-    expect(err.message).toContain("smart (capability)");
-    expect(err.message).toContain("steady (capability)");
+    expect(err.error.error.type).toBe("invalid_request_error");
+    expect(err.message).toContain("`smart` lacks `reasoning`");
+    expect(err.message).toContain("`steady` lacks `reasoning`");
   });
 
   test("count_tokens answers with the gateway's estimate", async () => {

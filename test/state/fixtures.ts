@@ -70,7 +70,7 @@ export function sampleGraph(cooldownMs = 30_000, windowMs = 60_000): Graph {
   return {
     version: 1,
     sources: ["test.route"],
-    gateway: { clientKeyEnvs: [], adminTokenEnv: null, metricsTokenEnv: null, maxBodyBytes: 1_000_000 },
+    gateway: { clientKeyEnvs: [], adminTokenEnv: null, metricsTokenEnv: null, maxBodyBytes: 1_000_000, directModels: false },
     providers: [
       { name: "openai", kind: "openai", baseUrl: "https://api.openai.com/v1", keyEnv: "OPENAI_API_KEY", headers: {}, sim: null, limits: [] },
       { name: "anthropic", kind: "anthropic", baseUrl: "https://api.anthropic.com", keyEnv: "ANTHROPIC_API_KEY", headers: {}, sim: null, limits: [] },

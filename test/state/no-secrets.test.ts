@@ -33,7 +33,7 @@ function graph(): Graph {
   return {
     version: 1,
     sources: ["t.route"],
-    gateway: { clientKeyEnvs: [], adminTokenEnv: null, metricsTokenEnv: null, maxBodyBytes: 100_000 },
+    gateway: { clientKeyEnvs: [], adminTokenEnv: null, metricsTokenEnv: null, maxBodyBytes: 100_000, directModels: false },
     providers: [{ name: "openai", kind: "openai", baseUrl: "http://upstream.test/v1", keyEnv: "OPENAI_API_KEY", headers: {}, sim: null, limits: [] }],
     models: [model("flaky"), model("steady")],
     routes: [{ name: "chat", rules: [{ cond: null, needs: 1, target: { kind: "chain", candidates }, settings: breakerSettings(30_000, 60_000), line: 1 }] }],

@@ -1,5 +1,6 @@
 // Providers no model uses and models no route reaches are dead configuration, often a typo'd
-// reference elsewhere; warnings, since removing them changes nothing.
+// reference elsewhere; warnings, since removing them changes nothing. With `gateway {
+// direct_models true }` clients can name any model, so no model is unused.
 import type { Policy } from "../../syntax/ast.ts";
 import type { CheckContext } from "../context.ts";
 import { findProperty } from "../resolve-settings.ts";
@@ -18,13 +19,16 @@ export function checkUnused(policy: Policy, ctx: CheckContext): void {
   }
   for (const [name, provider] of ctx.symbols.providers) {
     if (usedProviders.has(name)) continue;
-    ctx.warning("SY3003", `provider \`${name}\` is never used`, provider.name!.span, "no model uses this provider", {
+    ctx.report("SY3003", `provider \`${name}\` is never used`, provider.name!.span, "no model uses this provider", {
       help: `remove it, or point a model at it with \`provider ${name}\``,
     });
   }
+  const gateway = ctx.symbols.gateway;
+  const direct = gateway !== null && gateway.body !== null && findProperty(gateway.body, "direct_models")?.value;
+  if (direct && direct.kind === "bool" && direct.value) return;
   for (const [name, model] of ctx.symbols.models) {
     if (usedModels.has(name)) continue;
-    ctx.warning("SY3004", `model \`${name}\` is never used`, model.name!.span, "no route sends requests here", {
+    ctx.report("SY3004", `model \`${name}\` is never used`, model.name!.span, "no route sends requests here", {
       help: `remove it, or add it to a route's target`,
     });
   }

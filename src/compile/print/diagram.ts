@@ -75,6 +75,6 @@ export function buildDiagram(graph: Graph): Diagram {
       edges.push({ from: id, to: target, label: "", dashed: rule.target.kind === "route" });
     });
   };
-  graph.routes.forEach(addRoute);
+  graph.routes.filter((r) => !r.direct).forEach(addRoute); // implicit routes of direct models add nothing to see
   return { nodes: [...nodes.values()], edges };
 }

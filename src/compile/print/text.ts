@@ -2,18 +2,21 @@
 // with every candidate's capabilities and the settings after inheritance, so "why did my request
 // go there" is answered without reading the engine.
 import { maskToCaps } from "../../syntax/vocabulary.ts";
+import { routeWorstLine, ruleWorstLines } from "../analysis/describe.ts";
+import type { GraphWorstCase, RouteWorstCase } from "../analysis/worst-case.ts";
 import type { CandidateNode, Graph, KeyNode, LimitNode, ModelNode, ProviderNode, RouteNode, Settings, TargetNode, TeamNode } from "../graph.ts";
 import { armWeights, condText, targetLabel } from "./cond-text.ts";
 import { duration, limit, money, percent, size, statuses } from "./units.ts";
 
-export function printText(graph: Graph): string {
+export function printText(graph: Graph, worst?: GraphWorstCase): string {
   const out: string[] = [`# switchyard graph v${graph.version} from ${graph.sources.join(", ") || "(no file)"}`, ""];
   out.push(gatewayLine(graph));
   if (graph.providers.length) out.push("", "providers", ...table(graph.providers.map(providerRow)));
   if (graph.models.length) out.push("", "models", ...table(graph.models.map(modelRow)));
   if (graph.teams?.length) out.push("", "teams", ...table(graph.teams.map(teamRow)));
   if (graph.keys?.length) out.push("", "keys", ...table(graph.keys.map(keyRow)));
-  for (const route of graph.routes) out.push("", ...routeLines(route));
+  // a direct model's implicit route says nothing the gateway line and the model table do not
+  for (const route of graph.routes) if (!route.direct) out.push("", ...routeLines(route, worst?.routes.find((w) => w.route === route.name)));
   return out.join("\n") + "\n";
 }
 
@@ -21,7 +24,8 @@ function gatewayLine(g: Graph): string {
   const auth = g.gateway.clientKeyEnvs.length ? `keys from ${g.gateway.clientKeyEnvs.map((e) => `$${e}`).join(", ")}` : "none";
   const admin = g.gateway.adminTokenEnv ? `$${g.gateway.adminTokenEnv}` : "none";
   const metrics = g.gateway.metricsTokenEnv ? `  metrics $${g.gateway.metricsTokenEnv}` : "";
-  return `gateway  auth ${auth}  admin ${admin}${metrics}  max_body ${size(g.gateway.maxBodyBytes)}`;
+  const direct = g.gateway.directModels ? "  direct_models (clients may name models)" : "";
+  return `gateway  auth ${auth}  admin ${admin}${metrics}  max_body ${size(g.gateway.maxBodyBytes)}${direct}`;
 }
 
 function providerRow(p: ProviderNode): string[] {
@@ -69,7 +73,7 @@ function keyRow(k: KeyNode): string[] {
   return [k.name, [...detail, ...accessDetail(k.limits, k.strict, k.tags)].join("  ")];
 }
 
-function routeLines(route: RouteNode): string[] {
+function routeLines(route: RouteNode, worst: RouteWorstCase | undefined): string[] {
   const out = [`route ${route.name}`];
   const seen: Settings[] = [];
   route.rules.forEach((rule, i) => {
@@ -81,7 +85,10 @@ function routeLines(route: RouteNode): string[] {
     if (same >= 0) out.push(`    settings as rule ${same + 1}`);
     else out.push("    settings", ...settingsLines(rule.settings).map((l) => `      ${l}`));
     seen.push(rule.settings);
+    const w = worst?.rules[i];
+    if (w) out.push(...ruleWorstLines(w).map((l) => `      ${l}`));
   });
+  if (worst) out.push(`  ${routeWorstLine(worst)}`);
   return out;
 }
 
@@ -119,7 +126,16 @@ export function settingsLines(s: Settings): string[] {
     `         on [${[...statuses(r.onStatuses), ...r.onClasses].join(", ")}]`,
     `breaker  failures ${b.failures}  ${rate}  cooldown ${duration(b.cooldownMs)}  probes ${b.probes}  successes ${b.successes}`,
     `stream   on_break ${s.stream.onBreak}  tool_calls ${s.stream.toolCalls}  failover on_content_policy ${s.failoverOnContentPolicy}`,
+    ...(s.bounds ? [`bounds   ${boundsText(s.bounds)}`] : []),
   ];
+}
+
+function boundsText(b: NonNullable<Settings["bounds"]>): string {
+  const parts: string[] = [];
+  if (b.latencyMs !== null) parts.push(`latency ${duration(b.latencyMs)}`);
+  if (b.costUsd !== null) parts.push(`cost ${money(b.costUsd)}`);
+  if (b.attempts !== null) parts.push(`attempts ${b.attempts}`);
+  return parts.join("  ");
 }
 
 /** Left-aligned columns; the last column is not padded so lines carry no trailing spaces. */

@@ -4,7 +4,7 @@
 import { recordSkip, AttemptHandle } from "../state/accounting.ts";
 import { AttemptRun } from "./attempt-run.ts";
 import { admit, release } from "../state/breaker.ts";
-import { classifyError, timeoutFailure, type Failure } from "./classify.ts";
+import { classifyError, isGatewayFault, timeoutFailure, type Failure } from "./classify.ts";
 import type { RequestCtx } from "../flow/context.ts";
 import { skipReason } from "../plan/candidates.ts";
 import { isRetryable, retryDelay } from "./retry.ts";
@@ -20,6 +20,8 @@ export type LoopResult<T> =
   /** A failure that goes back to the client as is (content policy). */
   | { kind: "returned"; failure: Failure }
   | { kind: "client_gone" }
+  /** The gateway itself failed to make the attempt (see GatewayFault): no provider is to blame. */
+  | { kind: "gateway_fault"; error: unknown }
   | { kind: "exhausted" };
 
 export function secretFor(ctx: RequestCtx, entry: ModelEntry): string | undefined {
@@ -63,6 +65,10 @@ export async function runCandidates<T>(ctx: RequestCtx, candidates: ModelEntry[]
       try {
         result = await exec(entry, run, handle);
       } catch (err) {
+        if (!run.aborted && isGatewayFault(err)) {
+          handle.withdraw(); // releases the breaker admissions; no attempt reached the provider
+          return { kind: "gateway_fault", error: err };
+        }
         result = { ok: false, failure: classifyError(run.abortReason ?? err, ctx.core.redactor) };
       }
       if (result.ok) return { kind: "ok", value: result.value, status: result.status, handle, index: i };

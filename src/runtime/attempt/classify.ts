@@ -23,6 +23,15 @@ export class DeadlineExceeded extends Error {
   }
 }
 
+/**
+ * Whether an attempt's error is the gateway's own fault. Adapters report everything the upstream
+ * did as an UpstreamError and the engine ends attempts with DeadlineExceeded or ClientGone; any
+ * other throw came from our own code, so blaming the provider for it would be wrong.
+ */
+export function isGatewayFault(err: unknown): boolean {
+  return !(err instanceof UpstreamError || err instanceof DeadlineExceeded || err instanceof ClientGone);
+}
+
 /** The abort reason when the client went away. */
 export class ClientGone extends Error {
   constructor() {

@@ -23,7 +23,7 @@ export async function chat(core: Core, req: ChatRequest): Promise<ChatOutcome> {
   const { meta, needs, prepared: prep } = decideChat(core, req);
   if (!prep.ok) return errorOutcome(core, meta, prep.answer, prepareClass(prep.answer));
   const { ctx, viable } = prep;
-  if (viable.length === 0) return errorOutcome(core, meta, allFailed(ctx), "no_available_model");
+  if (viable.length === 0) return errorOutcome(core, meta, ...failedAnswer(ctx, { kind: "exhausted" }));
 
   if (!needs.stream) {
     const bodyFor: BodyFor = (e) => ({ ...req.body, model: e.node.upstream });

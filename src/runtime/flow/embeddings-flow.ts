@@ -43,7 +43,7 @@ export async function embeddings(core: Core, req: EmbeddingsRequest): Promise<Em
   const prep = prepare(core, req, needs, false, meta);
   if (!prep.ok) return errorOutcome(core, meta, prep.answer, prepareClass(prep.answer));
   const { ctx, viable } = prep;
-  if (viable.length === 0) return errorOutcome(core, meta, allFailed(ctx), "no_available_model");
+  if (viable.length === 0) return errorOutcome(core, meta, ...failedAnswer(ctx, { kind: "exhausted" }));
   const r = await runCandidates(ctx, viable, embeddingsExec(ctx, req));
   ctx.client.close();
   if (r.kind !== "ok") {

@@ -1,10 +1,12 @@
 // OpenAI-shaped error answers the engine gives back, and the rule for the final status when every
-// candidate failed: 503 (+ Retry-After) when nothing could even be attempted, 504 when the last
-// failure was a timeout, 502 otherwise, always with the per-attempt trail in the message.
+// candidate failed: 400 when no candidate could ever serve the request (unservable.ts), 503
+// (+ Retry-After) when nothing could be attempted right now, 504 when the last failure was a
+// timeout, 502 otherwise, always with the per-attempt trail in the message.
 import type { OpenAIErrorBody, SkipRecord } from "../api.ts";
 import { availableAt } from "../plan/candidates.ts";
 import type { Failure } from "../attempt/classify.ts";
 import type { RequestCtx } from "./context.ts";
+import { contextExhausted, neverServable } from "./unservable.ts";
 
 export interface ErrorAnswer {
   status: number;
@@ -16,12 +18,6 @@ export function errorBody(message: string, type: string, code: string | null): O
   return { error: { message, type, param: null, code } };
 }
 
-export function unknownRoute(route: string, available: string[]): ErrorAnswer {
-  const list = available.map((r) => `\`${r}\``).join(", ");
-  const message = `the model \`${route}\` does not exist; available routes: ${list || "none"}`;
-  return { status: 404, error: errorBody(message, "invalid_request_error", "model_not_found"), retryAfterS: null };
-}
-
 export function noRuleMatched(route: string): ErrorAnswer {
   const message = `no rule of route \`${route}\` matches this request; add an \`otherwise\` rule to the route`;
   return { status: 400, error: errorBody(message, "invalid_request_error", "no_matching_rule"), retryAfterS: null };
@@ -30,6 +26,12 @@ export function noRuleMatched(route: string): ErrorAnswer {
 export function contentPolicy(f: Failure): ErrorAnswer {
   const message = `the provider refused the request: ${f.message}`;
   return { status: 400, error: errorBody(message, "invalid_request_error", "content_policy_violation"), retryAfterS: null };
+}
+
+/** The gateway failed to make an attempt itself (GatewayFault): its own 500, never a provider's 502. */
+export function gatewayFault(): ErrorAnswer {
+  const message = "the gateway could not prepare the upstream request; no provider was called";
+  return { status: 500, error: errorBody(message, "server_error", "internal_error"), retryAfterS: null };
 }
 
 export function clientGone(): ErrorAnswer {
@@ -48,6 +50,8 @@ function describeSkips(skipped: SkipRecord[]): string {
  * earliest spent quota resets). Half-open breakers then admit only their `probes`.
  */
 export function nothingAvailable(ctx: RequestCtx): ErrorAnswer {
+  const permanent = neverServable(ctx);
+  if (permanent !== null) return permanent;
   const now = ctx.core.ports.clock.now();
   let earliest: number | null = null;
   for (const s of ctx.meta.skipped) {
@@ -63,6 +67,8 @@ export function nothingAvailable(ctx: RequestCtx): ErrorAnswer {
 
 export function allFailed(ctx: RequestCtx): ErrorAnswer {
   if (ctx.meta.attempts.length === 0) return nothingAvailable(ctx);
+  const tooLong = contextExhausted(ctx);
+  if (tooLong !== null) return tooLong;
   const last = ctx.lastFailure;
   const timedOut = last?.cls === "timeout";
   const status = timedOut ? 504 : 502;

@@ -3,7 +3,7 @@
 import type { OutcomeMeta } from "../api.ts";
 import type { LoopResult } from "../attempt/attempt-loop.ts";
 import type { Core, RequestCtx } from "./context.ts";
-import { allFailed, clientGone, contentPolicy, type ErrorAnswer } from "./errors.ts";
+import { allFailed, clientGone, contentPolicy, gatewayFault, type ErrorAnswer } from "./errors.ts";
 
 export function finishMeta(core: Core, meta: OutcomeMeta, status: number, errorClass: string | null): void {
   meta.status = status;
@@ -26,6 +26,8 @@ export function prepareClass(a: ErrorAnswer): string {
 export function failedAnswer(ctx: RequestCtx, r: Exclude<LoopResult<unknown>, { kind: "ok" }>): [ErrorAnswer, string] {
   if (r.kind === "client_gone") return [clientGone(), "client_gone"];
   if (r.kind === "returned") return [contentPolicy(r.failure), "content_policy"];
+  if (r.kind === "gateway_fault") return [gatewayFault(), "gateway_fault"];
   const answer = allFailed(ctx);
+  if (answer.status === 400) return [answer, "unservable"];
   return [answer, ctx.meta.attempts.length === 0 ? "no_available_model" : (ctx.lastFailure?.cls ?? "upstream")];
 }

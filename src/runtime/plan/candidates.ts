@@ -1,7 +1,7 @@
 // From a route to an ordered list of models worth attempting: evaluate rules in order (first match
 // or `otherwise`), follow `route` targets and weighted `split` arms, then drop the candidates that
 // cannot or may not serve this request, recording why (capability, context, no_key, breaker, quota).
-import { CAP_BIT } from "../../syntax/vocabulary.ts";
+import { CAP_BIT, MAX_ROUTE_HOPS } from "../../syntax/vocabulary.ts";
 import type { SkipRecord } from "../api.ts";
 import { reopensAt, wouldAdmit } from "../state/breaker.ts";
 import type { CondInput } from "./conditions.ts";
@@ -9,9 +9,7 @@ import type { RequestCtx } from "../flow/context.ts";
 import type { Random } from "../ports.ts";
 import { isSpent, resetsAt } from "../state/quotas.ts";
 import type { CompiledRule, CompiledTarget, ModelEntry, Tables } from "./tables.ts";
-
-/** The checker forbids route cycles; this guards against a graph that slipped past it. */
-const MAX_ROUTE_DEPTH = 16;
+import type { DecisionTracer } from "./trace.ts";
 
 export type ListTarget = Extract<CompiledTarget, { kind: "list" }>;
 
@@ -21,13 +19,20 @@ export interface Plan {
   target: ListTarget;
 }
 
-export function resolvePlan(tables: Tables, route: string, input: CondInput, random: Random, depth = 0): Plan | null {
-  if (depth > MAX_ROUTE_DEPTH) return null;
+/**
+ * `hops`: the `route x` hops taken so far; the checker forbids cycles and longer chains (SY2020, SY2035).
+ * `trace`, when given (explain), hears every rule tested and every split arm picked.
+ */
+export function resolvePlan(tables: Tables, route: string, input: CondInput, random: Random, hops = 0, trace?: DecisionTracer): Plan | null {
+  if (hops > MAX_ROUTE_HOPS) return null;
   const rules = tables.routes.get(route);
   if (!rules) return null;
-  for (const rule of rules) {
-    if (!rule.cond(input)) continue;
-    return resolveTarget(tables, rule, rule.target, input, random, depth);
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!;
+    const matched = rule.cond(input);
+    trace?.rule(route, i, rule.line, matched);
+    if (!matched) continue;
+    return resolveTarget(tables, rule, rule.target, input, random, hops, trace);
   }
   return null;
 }
@@ -38,25 +43,29 @@ function resolveTarget(
   target: CompiledTarget,
   input: CondInput,
   random: Random,
-  depth: number,
+  hops: number,
+  trace: DecisionTracer | undefined,
 ): Plan | null {
   switch (target.kind) {
     case "list":
       return { rule, target };
     case "route":
-      return resolvePlan(tables, target.route, input, random, depth + 1);
+      return resolvePlan(tables, target.route, input, random, hops + 1, trace);
     case "split": {
       if (target.arms.length === 0) return null;
       let pick = random.next() * target.totalWeight;
-      let arm = target.arms[target.arms.length - 1]!;
-      for (const a of target.arms) {
+      let armIndex = target.arms.length - 1;
+      for (let i = 0; i < target.arms.length; i++) {
+        const a = target.arms[i]!;
         if (pick < a.weight) {
-          arm = a;
+          armIndex = i;
           break;
         }
         pick -= a.weight;
       }
-      return resolveTarget(tables, rule, arm.target, input, random, depth + 1);
+      trace?.split(armIndex, target.arms.length);
+      // a split arm is not a hop: split nesting is bounded by the policy text itself
+      return resolveTarget(tables, rule, target.arms[armIndex]!.target, input, random, hops, trace);
     }
   }
 }

@@ -9,6 +9,7 @@ import { compileCond, type CondFn } from "./conditions.ts";
 import { quotaKey, type QuotaSlot } from "../state/quotas.ts";
 import { buildKeys, type KeyEntry } from "../state/access.ts";
 import { providerBreakerKey, upstreamBlockKey } from "../state/runtime-state.ts";
+import { addressableNames, type Addressable } from "./unknown-model.ts";
 import type { AdapterSet, ProviderAdapter } from "../upstream.ts";
 
 export interface ModelEntry {
@@ -60,7 +61,8 @@ export interface CompiledRule {
 export interface Tables {
   models: Map<string, ModelEntry>;
   routes: Map<string, CompiledRule[]>;
-  routeNames: string[];
+  /** What clients may name as `model`, for the unknown-model answer. */
+  addressable: Addressable;
   /** Declared client keys by name (empty when the policy declares none). */
   keys: Map<string, KeyEntry>;
 }
@@ -146,5 +148,5 @@ export function buildTables(graph: Graph, state: RuntimeState, adapters: Adapter
   }
   const routes = new Map<string, CompiledRule[]>();
   for (const r of graph.routes) routes.set(r.name, compileRoute(r, models));
-  return { models, routes, routeNames: graph.routes.map((r) => r.name), keys: buildKeys(graph, state) };
+  return { models, routes, addressable: addressableNames(graph), keys: buildKeys(graph, state) };
 }

@@ -135,6 +135,15 @@ export class AttemptHandle {
    * The client left: give probe slots back without judging the upstream. Recorded as `cancelled`
    * (with the upstream's status when it was serving), so the trail shows who served until then.
    */
+  /** The gateway failed before any byte reached the upstream: release the admissions, record nothing. */
+  withdraw(): void {
+    if (this.#done) return;
+    this.#done = true;
+    release(this.entry.breaker, this.modelAdmission);
+    release(this.entry.providerBreaker, this.providerAdmission);
+    this.run.finish();
+  }
+
   abandon(usage: Usage | null, status: number | null = null): void {
     if (this.#done) return;
     this.#done = true;

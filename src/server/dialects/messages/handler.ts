@@ -2,59 +2,31 @@
 // (x-api-key or bearer), read and validate the body, translate it to the engine's chat request,
 // and translate the engine's outcome back (a Message, an Anthropic event stream, or an
 // Anthropic-shaped error). Everything between is the same engine the chat endpoint uses.
-import type * as v from "valibot";
-import type { ChatOutcome } from "../../../runtime/api.ts";
 import { inferChatNeeds } from "../../../runtime/engine.ts";
 import { abortOnDisconnect, streamResponse } from "../../api-handlers.ts";
-import { identifyCaller } from "../../key-auth.ts";
-import { readJsonBody } from "../../body.ts";
 import type { GatewayCore, RequestContext } from "../../context.ts";
 import { jsonResponse } from "../../errors.ts";
 import { outcomeHeaders, overheadMs } from "../../outcome-headers.ts";
-import { anthropicErrorResponse, fromOpenAIError, invalidMessagesKey } from "./errors.ts";
-import { completionToMessage, messageId } from "./from-chat.ts";
-import { checkBody, CountTokensBody, MessagesBody } from "./schema.ts";
-import { messagesFrames } from "./stream.ts";
-import { messagesToChat, promptToChat } from "./to-chat.ts";
+import { fromOpenAIError } from "../../../dialects/messages/errors.ts";
+import { anthropicErrorResponse, invalidMessagesKey } from "./errors.ts";
+import { completionToMessage, messageId } from "../../../dialects/messages/from-chat.ts";
+import { CountTokensBody, MessagesBody } from "../../../dialects/messages/schema.ts";
+import { admit, callEngine, type FrontDoor } from "../front-door.ts";
+import { messagesFrames } from "../../../dialects/messages/stream.ts";
+import { messagesToChat, promptToChat } from "../../../dialects/messages/to-chat.ts";
 
-/** Auth, body, schema, route; the body or the error response, already logged. */
-async function admit<T extends { model: string }>(core: GatewayCore, ctx: RequestContext, schema: v.GenericSchema<unknown, T>): Promise<T | Response> {
-  const fail = (res: Response, error: string): Response => {
-    core.finish(ctx, { endpoint: "messages", status: res.status, meta: null, stream: false, ttftMs: null, engineStartedAt: null, error });
-    return res;
-  };
-  if (core.draining()) return fail(anthropicErrorResponse(503, "the gateway is shutting down: retry on another instance", { "retry-after": "1" }), "draining");
-  const caller = identifyCaller(ctx.req, ctx.live.graph, core.secrets);
-  if (!caller.ok) return fail(invalidMessagesKey(), "invalid_api_key");
-  ctx.key = caller.key;
-  const read = await readJsonBody(ctx.req, ctx.live.graph.gateway.maxBodyBytes);
-  if (!read.ok) return fail(anthropicErrorResponse(read.status, read.message), read.code);
-  const checked = checkBody(schema, read.value);
-  if (!checked.ok) return fail(anthropicErrorResponse(400, checked.message), "invalid_body");
-  const route = checked.body.model;
-  if (!ctx.live.routeNames.has(route)) {
-    const known = [...ctx.live.routeNames].map((r) => `\`${r}\``).join(", ");
-    return fail(anthropicErrorResponse(404, `model \`${route}\` is not a route of this gateway; available routes: ${known || "none"}`), "model_not_found");
-  }
-  return checked.body;
-}
+const door: FrontDoor<MessagesBody> = { endpoint: "messages", schema: MessagesBody, reject: (status, message, extra) => anthropicErrorResponse(status, message, extra?.headers), invalidKey: invalidMessagesKey };
+const countDoor: FrontDoor<CountTokensBody> = { ...door, schema: CountTokensBody };
 
 export async function handleMessages(core: GatewayCore, ctx: RequestContext): Promise<Response> {
-  const body = await admit(core, ctx, MessagesBody);
+  const body = await admit(core, ctx, door);
   if (body instanceof Response) return body;
   const clock = core.ports.clock;
   const chat = messagesToChat(body);
   const abort = body.stream === true ? abortOnDisconnect(ctx.req) : null;
-  const engineStartedAt = clock.now();
-  let outcome: ChatOutcome;
-  try {
-    outcome = await ctx.live.engine.chat({ id: ctx.id, route: body.model, body: chat, headers: ctx.req.headers, signal: abort?.signal ?? ctx.req.signal, receivedAt: ctx.receivedAt, key: ctx.key ?? null });
-  } catch (err) {
-    // An engine bug must not leak a stack trace (or whatever the exception carries) to the client.
-    const name = err instanceof Error ? err.name : "unknown";
-    core.finish(ctx, { endpoint: "messages", status: 500, meta: null, stream: false, ttftMs: null, engineStartedAt, error: `engine_threw:${name}` });
-    return anthropicErrorResponse(500, "the gateway failed to handle this request");
-  }
+  const called = await callEngine(core, ctx, door, { route: body.model, chat, signal: abort?.signal ?? ctx.req.signal });
+  if (called instanceof Response) return called;
+  const { outcome, engineStartedAt } = called;
   const id = messageId(ctx.id);
   const stopSequences = body.stop_sequences ?? [];
   if (outcome.kind === "stream") {
@@ -74,7 +46,7 @@ export async function handleMessages(core: GatewayCore, ctx: RequestContext): Pr
 
 /** The gateway's own estimate (≈ chars/4, the one routing uses), not the upstream tokenizer's count. */
 export async function handleCountTokens(core: GatewayCore, ctx: RequestContext): Promise<Response> {
-  const body = await admit(core, ctx, CountTokensBody);
+  const body = await admit(core, ctx, countDoor);
   if (body instanceof Response) return body;
   const res = jsonResponse(200, { input_tokens: inferChatNeeds(promptToChat(body)).promptTokens });
   // Logged, but not counted as a model request in the metrics: nothing was routed.
