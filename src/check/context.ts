@@ -20,13 +20,15 @@ export interface SymbolTable {
   providers: Map<string, Decl>;
   models: Map<string, Decl>;
   routes: Map<string, Decl>;
+  keys: Map<string, Decl>;
+  teams: Map<string, Decl>;
   defaults: Decl | null;
   gateway: Decl | null;
 }
 
 
 export class CheckContext {
-  readonly symbols: SymbolTable = { providers: new Map(), models: new Map(), routes: new Map(), defaults: null, gateway: null };
+  readonly symbols: SymbolTable = { providers: new Map(), models: new Map(), routes: new Map(), keys: new Map(), teams: new Map(), defaults: null, gateway: null };
 
   constructor(
     readonly file: string,

@@ -37,6 +37,8 @@ export function condKey(cond: Cond): string {
     case "or": return `${c.kind}(${flatten(c, c.kind).map(condKey).sort().join(",")})`;
     case "compare": return `${subjectKey(c)} ${c.op.text} ${valueKey(c.value)}`;
     case "group": return condKey(c.inner);
+    case "key": return `key:${c.name.value}`;
+    case "tag": return `tag:${c.name.name}=${JSON.stringify(c.value.value)}`;
   }
 }
 

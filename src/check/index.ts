@@ -13,6 +13,7 @@ import { checkEnvVars } from "./passes/env-vars.ts";
 import { checkMissingOtherwise } from "./passes/missing-otherwise.ts";
 import { checkHasRoutes } from "./passes/no-routes.ts";
 import { checkModels } from "./passes/models.ts";
+import { checkKeys } from "./passes/keys.ts";
 import { checkProviders } from "./passes/providers.ts";
 import { checkRouteCycles } from "./passes/route-cycles.ts";
 import { checkRouteDepth } from "./passes/route-depth.ts";
@@ -39,6 +40,7 @@ export const PASSES: readonly Pass[] = [
   checkModels,
   checkTargets,
   checkConditions,
+  checkKeys,
   checkRouteCycles,
   checkRouteDepth,
   checkShadowedRules,

@@ -32,6 +32,9 @@ export function expectedKind(field: FieldSchema): string {
     case "retry_on": return "a list of statuses, status classes and failure classes such as `[429, 5xx, connect]`";
     case "limits": return field.metric === "usd" ? "a rate such as `$50/day` or a list of rates" : "a rate such as `500/min` or a list of rates";
     case "headers": return "a block of `\"Header-Name\" \"value\"` pairs";
+    case "refs": return "a list of names such as `[chat, embed]`";
+    case "ref": return "a name";
+    case "tags": return "a block of `name \"value\"` pairs";
     case "block": return "a block `{ … }`";
   }
 }
@@ -105,6 +108,18 @@ export function readValue(field: FieldSchema, v: Value): CanonicalValue | undefi
       }
       return limits;
     }
+    case "refs": {
+      if (v.kind !== "list") return undefined;
+      const names: string[] = [];
+      for (const { value: item } of v.items) {
+        if (item.kind === "ident") names.push(item.name);
+        else if (item.kind === "string") names.push(item.value);
+        else return undefined;
+      }
+      return names;
+    }
+    case "ref": return v.kind === "ident" ? v.name : v.kind === "string" ? v.value : undefined;
+    case "tags":
     case "headers": {
       if (v.kind !== "block") return undefined;
       const out: Record<string, string> = {};

@@ -24,6 +24,9 @@ export type FieldSchema =
   | { type: "retry_on"; doc: string } // [429, 5xx, connect]
   | { type: "limits"; metric: LimitMetric; doc: string } // a rate or a list of rates
   | { type: "headers"; doc: string } // { "Name" "value" }
+  | { type: "refs"; doc: string } // [chat, embed]: names of declarations (resolved by a pass)
+  | { type: "ref"; doc: string } // search: the name of one declaration (resolved by a pass)
+  | { type: "tags"; doc: string } // { team "search"  env "prod" }
   | { type: "block"; fields: BlockSchema; doc: string };
 
 export type LimitMetric = "requests" | "tokens" | "usd";
@@ -158,6 +161,32 @@ export const modelSchema: BlockSchema = {
     fields: { input: { type: "money", doc: "per 1M prompt tokens" }, output: { type: "money", doc: "per 1M reply tokens" } },
   },
   quota: { type: "block", fields: limitsSchema, doc: "per-model limits" },
+};
+
+/** `limit { … }` of a key or team: requests and tokens per window (spend goes in `budget`). */
+const accessLimitSchema: BlockSchema = {
+  requests: { type: "limits", metric: "requests", doc: "requests per window, e.g. `600/min`" },
+  tokens: { type: "limits", metric: "tokens", doc: "prompt + reply tokens per window, e.g. `2M/day`" },
+};
+
+const budgetSchema: BlockSchema = {
+  spend: { type: "limits", metric: "usd", doc: "USD per window, counted from actual usage and `price`, e.g. `$200/month`" },
+  strict: { type: "bool", doc: "refuse a request up front when its worst-case cost exceeds what is left (default false)" },
+};
+
+export const keySchema: BlockSchema = {
+  secret: { type: "secret", doc: "the client key, always `env(\"NAME\")`; clients send it as `Authorization: Bearer …`" },
+  routes: { type: "refs", doc: "routes this key may call; omitted = all" },
+  team: { type: "ref", doc: "the team whose limits and budget this key also counts against" },
+  limit: { type: "block", fields: accessLimitSchema, doc: "request and token limits of this key" },
+  budget: { type: "block", fields: budgetSchema, doc: "spend limit of this key" },
+  tags: { type: "tags", doc: "labels for `when tag name \"value\"` conditions" },
+};
+
+export const teamSchema: BlockSchema = {
+  limit: { type: "block", fields: accessLimitSchema, doc: "request and token limits shared by the team's keys" },
+  budget: { type: "block", fields: budgetSchema, doc: "spend limit shared by the team's keys" },
+  tags: { type: "tags", doc: "labels every key of the team carries (a key's own tags win)" },
 };
 
 /** Keys a model or provider must have. */

@@ -1,7 +1,7 @@
 // Checks one value against its schema field: the right kind, a known word, inside its range.
 // Literal strings in secret fields are left to the secrets pass so they are reported once.
 import type { Value } from "../syntax/ast.ts";
-import { CAPABILITIES, FAILURE_CLASSES } from "../syntax/vocabulary.ts";
+import { CAPABILITIES, FAILURE_CLASSES, WINDOWS } from "../syntax/vocabulary.ts";
 import { didYouMean } from "../util/edit-distance.ts";
 import type { CheckCode } from "./codes.ts";
 import type { CheckContext } from "./context.ts";
@@ -66,17 +66,36 @@ export function checkValue(field: FieldSchema, value: Value, key: string, ctx: C
       for (const item of value.items) checkLimit(field, item.value, key, ctx);
       return noWeights(value, ctx);
     case "headers":
+    case "tags":
       return value.kind === "block" ? undefined : wrongKind(field, value, key, ctx, null);
+    case "ref":
+      return value.kind === "ident" || value.kind === "string" ? undefined : wrongKind(field, value, key, ctx, null);
+    case "refs":
+      if (value.kind !== "list") return wrongKind(field, value, key, ctx, value.kind === "ident" ? `put it in a list: \`[${value.name}]\`` : null);
+      for (const item of value.items) if (item.value.kind !== "ident" && item.value.kind !== "string") wrongKind(field, item.value, key, ctx, null);
+      return noWeights(value, ctx);
     case "block":
       return value.kind === "block" ? undefined : wrongKind(field, value, key, ctx, `write it as a block: \`${key} { … }\``);
   }
 }
 
 function checkLimit(field: FieldSchema & { type: "limits" }, item: Value, key: string, ctx: CheckContext): void {
+  if (item.kind === "rate" && !(WINDOWS as readonly string[]).includes(item.per)) return unknownWindow(item, ctx);
   const usd = item.kind === "rate" && item.amount.kind === "money";
   if (item.kind !== "rate" || usd !== (field.metric === "usd")) wrongKind(field, item, key, ctx, null);
   else if ((item.amount.kind === "money" ? item.amount.usd : item.amount.value) <= 0) outOfRange(`\`${key}\` must allow more than zero`, item, ctx, "a zero limit blocks every request", "remove the limit or raise it");
 }
+
+/** `600/mni`: the grammar keeps a mistyped window word so it can be named here. */
+function unknownWindow(rate: Value & { kind: "rate" }, ctx: CheckContext): void {
+  const unit = rate.raw.slice(rate.raw.lastIndexOf("/") + 1);
+  ctx.error("SY2052", `unknown window \`/${unit}\` in \`${rate.raw}\``, rate.span, "not a window", {
+    help: didYouMean(unit, RATE_UNITS) ?? `use one of ${RATE_UNITS.map((u) => `\`/${u}\``).join(", ")}`,
+  });
+}
+
+/** The window words the grammar reads after `/` (grammar/route.peggy, PER). */
+const RATE_UNITS = ["s", "sec", "second", "min", "minute", "h", "hour", "d", "day", "mo", "month"];
 
 const KIND_WORDS: Record<Value["kind"], string> = {
   string: "a string", number: "a number", duration: "a duration", size: "a size", money: "money", percent: "a percentage",
@@ -108,6 +127,9 @@ function exampleOf(field: FieldSchema): string {
     case "retry_on": return "[429, 5xx, connect]";
     case "limits": return field.metric === "usd" ? "$50/day" : field.metric === "tokens" ? "1M/day" : "500/min";
     case "headers": return '{ "X-Name" "value" }';
+    case "refs": return "[chat, embed]";
+    case "ref": return "search";
+    case "tags": return '{ team "search" }';
     case "block": return "{ … }";
   }
 }

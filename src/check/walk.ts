@@ -64,6 +64,9 @@ export function condValues(cond: Cond): Value[] {
     case "compare":
       return [cond.value];
     case "cap":
+    case "key":
       return [];
+    case "tag":
+      return [cond.value];
   }
 }

@@ -2,6 +2,7 @@
 // copy their capability masks and context windows; settings are resolved here, once per route and
 // once per rule that has its own block, so the engine never walks an inheritance chain per request.
 import type { Decl, Policy, Rule } from "../syntax/ast.ts";
+import { compileKey, compileTeam } from "./access.ts";
 import { compileCond, guaranteedCaps } from "./conditions.ts";
 import { compileGateway, compileModel, compileProvider } from "./declarations.ts";
 import { GRAPH_VERSION, type Graph, type ModelNode, type RouteNode, type Settings } from "./graph.ts";
@@ -12,7 +13,7 @@ import { compileTarget } from "./targets.ts";
 /** `source` (the policy text) is only used to put source line numbers on rules; without it they are 0. */
 export function compilePolicy(policy: Policy, source?: string): Graph {
   const lineOf = source === undefined ? () => 0 : lineCounter(source);
-  const byKind: Record<Decl["kind"], Decl[]> = { provider: [], model: [], route: [], defaults: [], gateway: [] };
+  const byKind: Record<Decl["kind"], Decl[]> = { provider: [], model: [], route: [], defaults: [], gateway: [], key: [], team: [] };
   for (const d of policy.items) byKind[d.kind]?.push(d);
   const decls = (kind: Decl["kind"]) => byKind[kind];
   const models = decls("model").map(compileModel);
@@ -33,6 +34,9 @@ export function compilePolicy(policy: Policy, source?: string): Graph {
       })),
     };
   });
+  const teams = decls("team").map(compileTeam);
+  const teamsByName = new Map(teams.map((t) => [t.name, t]));
+  const keys = decls("key").map((k) => compileKey(k, teamsByName));
   const gateway = compileGateway(decls("gateway")[0]);
   if (gateway.directModels) routes.push(...directRoutes(models, routes, resolver.settings(resolver.defaults)));
   return {
@@ -42,6 +46,9 @@ export function compilePolicy(policy: Policy, source?: string): Graph {
     providers: decls("provider").map(compileProvider),
     models,
     routes,
+    // only when declared, so the graph of a policy without keys reads exactly as before
+    ...(keys.length > 0 ? { keys } : {}),
+    ...(teams.length > 0 ? { teams } : {}),
   };
 }
 

@@ -19,6 +19,10 @@ export function compileCond(cond: Cond): CondNode {
       return { op: "or", args: flatten("or", cond).map(compileCond) };
     case "compare":
       return compileCompare(cond.subject, cond.op.text as CompareOp, cond.value);
+    case "key":
+      return { op: "key", name: cond.name.value };
+    case "tag":
+      return { op: "tag", name: cond.name.name, value: cond.value.value };
   }
 }
 

@@ -12,6 +12,35 @@ export interface Graph {
   providers: ProviderNode[];
   models: ModelNode[];
   routes: RouteNode[];
+  /**
+   * Declared client keys (`key NAME { … }`) and teams; absent when the policy declares none (so a
+   * policy without keys compiles to the same graph as before keys existed).
+   */
+  keys?: KeyNode[];
+  teams?: TeamNode[];
+}
+
+/**
+ * A declared client key. Only the env variable's NAME is here: the secret is read at serve time
+ * and never enters the graph. `tags` are the team's tags with the key's own on top.
+ */
+export interface KeyNode {
+  name: string;
+  secretEnv: string;
+  routes: string[] | null; // null: every route
+  team: string | null;
+  /** Requests, tokens (limit) and usd (budget) per window, checked before any upstream attempt. */
+  limits: LimitNode[];
+  /** Refuse up front when the worst-case cost exceeds what is left of a usd budget. */
+  strict: boolean;
+  tags: Record<string, string>;
+}
+
+export interface TeamNode {
+  name: string;
+  limits: LimitNode[];
+  strict: boolean;
+  tags: Record<string, string>;
 }
 
 export interface GatewayNode {
@@ -105,7 +134,9 @@ export type CondNode =
   | { op: "or"; args: CondNode[] }
   | { op: "not"; arg: CondNode }
   | { op: "tokens"; cmp: CompareOp; value: number }
-  | { op: "header" | "metadata" | "param"; name: string; cmp: CompareOp; value: ScalarValue };
+  | { op: "header" | "metadata" | "param"; name: string; cmp: CompareOp; value: ScalarValue }
+  | { op: "key"; name: string } // the request was authenticated as this declared key
+  | { op: "tag"; name: string; value: string }; // the calling key (or its team) has this tag
 
 /** `matches` values are regex source strings; `in` values are arrays. */
 export type ScalarValue = string | number | boolean | null | (string | number)[];

@@ -9,9 +9,9 @@ import { CAPABILITIES, FAILURE_CLASSES, STRATEGIES } from "../syntax/vocabulary.
 import { cursorContext, type CursorContext } from "./cursor-context.ts";
 import { fieldsAt, schemaOf } from "./settings-at.ts";
 
-const DECL_KEYWORDS = ["provider", "model", "route", "defaults", "gateway"];
+const DECL_KEYWORDS = ["provider", "model", "route", "defaults", "gateway", "key", "team"];
 const RULE_KEYWORDS = ["when", "otherwise"];
-const COND_WORDS = ["tokens", "header", "metadata", "param", "not", "and", "or"];
+const COND_WORDS = ["tokens", "header", "metadata", "param", "key", "tag", "not", "and", "or"];
 const UNITS: Record<string, string[]> = {
   duration: ["ms", "s", "m", "h", "d"],
   count: ["k", "M", "G"],

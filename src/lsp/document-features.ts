@@ -10,7 +10,7 @@ import { completionsAt } from "./completion.ts";
 import { rangeOf } from "./navigation.ts";
 import type { Workspace } from "./server.ts";
 
-const DECL_SYMBOL = { provider: SymbolKind.Module, model: SymbolKind.Class, route: SymbolKind.Function, defaults: SymbolKind.Namespace, gateway: SymbolKind.Namespace } as const;
+const DECL_SYMBOL = { provider: SymbolKind.Module, model: SymbolKind.Class, route: SymbolKind.Function, defaults: SymbolKind.Namespace, gateway: SymbolKind.Namespace, key: SymbolKind.Key, team: SymbolKind.Object } as const;
 
 export function registerDocumentFeatures(connection: Connection, workspace: Workspace): void {
   const { documents } = workspace;

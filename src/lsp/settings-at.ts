@@ -1,6 +1,6 @@
 // What the cursor is on, beyond symbol names: a setting key (with its schema entry and path, e.g.
 // `retry.backoff.base` in a route) or a rule's `when` / `otherwise` keyword (with its route).
-import { gatewaySchema, modelSchema, providerSchema, settingsSchema, type BlockSchema, type FieldSchema } from "../check/schema.ts";
+import { gatewaySchema, keySchema, modelSchema, providerSchema, settingsSchema, teamSchema, type BlockSchema, type FieldSchema } from "../check/schema.ts";
 import type { Block, Decl, Policy, Rule } from "../syntax/ast.ts";
 
 export interface SettingAt {
@@ -24,6 +24,8 @@ export function schemaOf(kind: Decl["kind"]): BlockSchema {
   if (kind === "provider") return providerSchema;
   if (kind === "model") return modelSchema;
   if (kind === "gateway") return gatewaySchema;
+  if (kind === "key") return keySchema;
+  if (kind === "team") return teamSchema;
   return settingsSchema;
 }
 

@@ -19,6 +19,8 @@ export interface ChatRequest {
   /** Client disconnect; absent when no client can leave (the simulator): the engine then listens to nothing. */
   signal?: AbortSignal;
   receivedAt: number; // clock time when the gateway got the request
+  /** The declared key the caller authenticated as (its NAME, never the secret); absent or null: anonymous. */
+  key?: string | null;
 }
 
 export interface EmbeddingsRequest {
@@ -29,6 +31,7 @@ export interface EmbeddingsRequest {
   /** As for ChatRequest. */
   signal?: AbortSignal;
   receivedAt: number;
+  key?: string | null;
 }
 
 export interface AttemptRecord {
@@ -127,6 +130,17 @@ export interface RuntimeState {
   cursors: Record<string, number>; // round-robin cursors by `route#rule`
   sticky: Record<string, string>; // sticky key → model (bounded LRU)
   counters: Record<string, ModelCounters>; // by model
+  /** Per declared key and team, by `key:<name>` / `team:<name>`; absent in snapshots written before keys existed. */
+  access?: Record<string, AccessCounters>;
+}
+
+/** What one key (or team) used: requests admitted, requests refused (403/429), tokens and spend. */
+export interface AccessCounters {
+  requests: number;
+  refused: number;
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number;
 }
 
 export interface BreakerState {

@@ -139,6 +139,7 @@ export function policySecrets(graph: Graph, secrets: SecretSource): string[] {
   const names = new Set<string>(graph.gateway.clientKeyEnvs);
   if (graph.gateway.adminTokenEnv !== null) names.add(graph.gateway.adminTokenEnv);
   for (const p of graph.providers) if (p.keyEnv !== null) names.add(p.keyEnv);
+  for (const k of graph.keys ?? []) names.add(k.secretEnv);
   const values: string[] = [];
   for (const name of names) {
     const value = secrets.get(name);

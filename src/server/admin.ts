@@ -1,6 +1,7 @@
-// /admin/state, /admin/reload, /admin/snapshot and /admin/explain. They exist only when the policy names an admin token env var
+// /admin/state, /admin/keys, /admin/reload, /admin/snapshot and /admin/explain. They exist only when the policy names an admin token env var
 // (otherwise 404, as if absent); the state view is plain runtime data and never holds key values.
 import { adminCheck } from "./auth.ts";
+import { keysView } from "./key-usage.ts";
 import type { GatewayCore, RequestContext } from "./context.ts";
 import { readJsonBody } from "./body.ts";
 import { errorResponse, jsonResponse } from "./errors.ts";
@@ -36,6 +37,13 @@ export async function handleAdminState(core: GatewayCore, ctx: RequestContext): 
     checkpoints: engine.checkpoints(),
     state: engine.state(),
   });
+}
+
+/** Usage of every declared key and team against its limits and budgets, in the current windows. */
+export function handleAdminKeys(core: GatewayCore, ctx: RequestContext): Response {
+  const refused = guard(core, ctx);
+  if (refused) return refused;
+  return jsonResponse(200, keysView(ctx.live.graph, ctx.live.engine, core.ports.clock.now()));
 }
 
 export async function handleAdminReload(core: GatewayCore, ctx: RequestContext): Promise<Response> {

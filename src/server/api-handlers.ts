@@ -1,7 +1,7 @@
 // POST /v1/chat/completions and /v1/embeddings: authenticate, read and validate the body, check the
 // route, hand the request to the engine and turn its outcome into an OpenAI-shaped response.
 import type { ChatOutcome, EmbeddingsOutcome, OpenAIErrorBody, OutcomeMeta } from "../runtime/api.ts";
-import { clientAllowed } from "./auth.ts";
+import { identifyCaller } from "./key-auth.ts";
 import { readJsonBody } from "./body.ts";
 import type { GatewayCore, RequestContext } from "./context.ts";
 import { errorBody, errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
@@ -19,7 +19,9 @@ async function admit(core: GatewayCore, ctx: RequestContext, endpoint: Endpoint)
     return res;
   };
   if (core.draining()) return fail(errorResponse(503, "the gateway is shutting down: retry on another instance", { code: "shutting_down", headers: { "retry-after": "1" } }), "draining");
-  if (!clientAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return fail(invalidApiKey(), "invalid_api_key");
+  const caller = identifyCaller(ctx.req, ctx.live.graph, core.secrets);
+  if (!caller.ok) return fail(invalidApiKey(), "invalid_api_key");
+  ctx.key = caller.key;
   const read = await readJsonBody(ctx.req, ctx.live.graph.gateway.maxBodyBytes);
   if (!read.ok) return fail(errorResponse(read.status, read.message, { code: read.code }), read.code);
   const checked = validate(endpoint === "chat" ? ChatBody : EmbeddingsBody, read.value);
@@ -56,7 +58,7 @@ export async function handleChat(core: GatewayCore, ctx: RequestContext): Promis
   const engineStartedAt = clock.now();
   let outcome: ChatOutcome;
   try {
-    outcome = await ctx.live.engine.chat({ id: ctx.id, route: body.model as string, body, headers: ctx.req.headers, signal: abort?.signal ?? ctx.req.signal, receivedAt: ctx.receivedAt });
+    outcome = await ctx.live.engine.chat({ id: ctx.id, route: body.model as string, body, headers: ctx.req.headers, signal: abort?.signal ?? ctx.req.signal, receivedAt: ctx.receivedAt, key: ctx.key ?? null });
   } catch (err) {
     return engineFailed(core, ctx, "chat", engineStartedAt, err);
   }
@@ -118,7 +120,7 @@ export async function handleEmbeddings(core: GatewayCore, ctx: RequestContext): 
   const engineStartedAt = clock.now();
   let outcome: EmbeddingsOutcome;
   try {
-    outcome = await ctx.live.engine.embeddings({ id: ctx.id, route: body.model as string, body, headers: ctx.req.headers, signal: abort.signal, receivedAt: ctx.receivedAt });
+    outcome = await ctx.live.engine.embeddings({ id: ctx.id, route: body.model as string, body, headers: ctx.req.headers, signal: abort.signal, receivedAt: ctx.receivedAt, key: ctx.key ?? null });
   } catch (err) {
     return engineFailed(core, ctx, "embeddings", engineStartedAt, err);
   }

@@ -6,15 +6,15 @@ import type { CreateEngine, Engine, Observer, OutcomeMeta, RuntimeState } from "
 import { createEngine as realEngine } from "../runtime/engine.ts";
 import { addressableNames, unknownModel } from "../runtime/engine.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
-import { policyRedactor } from "../runtime/redactor.ts";
+import { policyRedactor, type Redactor } from "../runtime/redactor.ts";
 import type { AdapterSet } from "../runtime/upstream.ts";
-import { handleAdminExplain, handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
+import { handleAdminExplain, handleAdminKeys, handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
 import { handleChat, handleEmbeddings } from "./api-handlers.ts";
 import { handleCountTokens, handleMessages } from "./dialects/messages/handler.ts";
 import { handleInputTokens, handleResponses, handleStoredResponse } from "./dialects/responses/handler.ts";
 import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext, SharedHooks } from "./context.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
-import { clientAllowed, metricsAllowed } from "./auth.ts";
+import { identifyCaller, metricsAllowed } from "./key-auth.ts";
 import { GatewayMetrics } from "./metrics.ts";
 import { findModel, listModels } from "./models.ts";
 import { overheadMs } from "./outcome-headers.ts";
@@ -80,6 +80,7 @@ const OPS_ROUTES: Record<string, Record<string, Handler>> = {
   "/readyz": { GET: handleReady },
   "/metrics": { GET: handleMetrics },
   "/admin/state": { GET: handleAdminState },
+  "/admin/keys": { GET: handleAdminKeys },
   "/admin/reload": { POST: handleAdminReload },
   "/admin/snapshot": { POST: handleAdminSnapshot },
   "/admin/explain": { POST: handleAdminExplain },
@@ -93,12 +94,12 @@ const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 const noHold = (): void => {};
 
 function handleModels(core: GatewayCore, ctx: RequestContext): Response {
-  if (!clientAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return invalidApiKey();
+  if (!identifyCaller(ctx.req, ctx.live.graph, core.secrets).ok) return invalidApiKey();
   return jsonResponse(200, listModels(ctx.live.graph, core.loadedAt()));
 }
 
 function handleMetrics(core: GatewayCore, ctx: RequestContext): Response {
-  if (!metricsAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return invalidApiKey();
+  if (!metricsAllowed(ctx.req, ctx.live.graph, core.secrets)) return invalidApiKey();
   return new Response(core.metricsText(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
 }
 
@@ -107,7 +108,7 @@ const MODEL_PATH = /^(?:\/v1)?\/models\/(.+)$/;
 const MODEL_ROUTE: Record<string, Handler> = { GET: handleModel };
 
 function handleModel(core: GatewayCore, ctx: RequestContext): Response {
-  if (!clientAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return invalidApiKey();
+  if (!identifyCaller(ctx.req, ctx.live.graph, core.secrets).ok) return invalidApiKey();
   const raw = MODEL_PATH.exec(ctx.path)![1]!;
   let id = raw;
   try {
@@ -195,7 +196,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       const done = QUIET_PATHS.has(path) ? noHold : core.hold();
       let res: Response;
       try {
-        res = target === null ? errorResponse(400, "the request target is not a valid path", { code: "invalid_request_target" }) : await dispatch(core, req, ctx);
+        res = target === null ? errorResponse(400, "the request target is not a valid path", { code: "invalid_request_target" }) : await dispatch(core, req, ctx, redactor);
       } catch (err) {
         // Never a stack trace to the client; the log line names only the error type.
         log(eventLogLine("internal_error", ports.clock.now(), { id: ctx.id, path, error: err instanceof Error ? err.name : "unknown" }));
@@ -228,9 +229,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
   };
 }
 
-async function dispatch(core: GatewayCore, req: Request, ctx: RequestContext): Promise<Response> {
+async function dispatch(core: GatewayCore, req: Request, ctx: RequestContext, redactor: Redactor): Promise<Response> {
   const methods = lookup(ctx.path);
-  if (!methods) return errorResponse(404, `no endpoint \`${ctx.path}\``, { code: "not_found", type: "not_found_error" });
+  // the path is the client's text and may hold a key pasted into a url: scrubbed like a log line
+  if (!methods) return errorResponse(404, redactor.redact(`no endpoint \`${ctx.path}\``), { code: "not_found", type: "not_found_error" });
   const handler = Object.hasOwn(methods, req.method) ? methods[req.method] : undefined;
   if (!handler) {
     const allow = Object.keys(methods).join(", ");
@@ -251,7 +253,7 @@ function requestFinisher(clock: Ports["clock"], metrics: GatewayMetrics, log: Lo
       const known = route !== null && ctx.live.addressable.has(route) ? route : "";
       metrics.record({ endpoint: f.endpoint, route: known, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, meta: f.meta });
     }
-    log(requestLogLine({ id: ctx.id, method: ctx.req.method, path: ctx.path, route, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, stream: f.stream, meta: f.meta, error: f.error }, now));
+    log(requestLogLine({ id: ctx.id, method: ctx.req.method, path: ctx.path, route, key: ctx.key, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, stream: f.stream, meta: f.meta, error: f.error }, now));
   };
 }
 

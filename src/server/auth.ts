@@ -43,18 +43,6 @@ export function clientAllowed(req: Request, gateway: GatewayNode, secrets: Secre
   return ok;
 }
 
-/**
- * /metrics names models, routes and traffic, so it is not open when the rest is not: with
- * `metrics_token` it needs that token (a scraper's credential that cannot call the API); without
- * one, it needs a client key when `keys` are set; with neither, it is open like the API.
- */
-export function metricsAllowed(req: Request, gateway: GatewayNode, secrets: SecretSource): boolean {
-  if (gateway.metricsTokenEnv === null) return clientAllowed(req, gateway, secrets);
-  const expected = secrets.get(gateway.metricsTokenEnv);
-  const token = bearerToken(req);
-  return expected !== undefined && expected !== "" && token !== null && constantTimeEquals(token, expected);
-}
-
 export type AdminCheck = "ok" | "disabled" | "unset" | "denied";
 
 /** Admin endpoints exist only when the policy names an admin token env var that is set. */

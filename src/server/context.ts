@@ -23,6 +23,8 @@ export interface RequestContext {
   live: Live;
   /** Set once the request's log line is written, or a running stream will write it at its end. */
   logged: boolean;
+  /** The declared key the request authenticated as (its name), set by the API handlers' admission; null: anonymous. */
+  key?: string | null;
 }
 
 export interface Finish {

@@ -2,6 +2,7 @@
 // from its final OutcomeMeta; breaker state is read from the live engine at scrape time.
 import type { Graph } from "../compile/graph.ts";
 import type { BreakerPhase, Engine, OutcomeMeta } from "../runtime/api.ts";
+import { addKeyMetrics } from "./key-usage.ts";
 import { addProcessMetrics } from "./process-metrics.ts";
 import { ComputedGauge, Counter, Histogram, Registry } from "./prometheus.ts";
 
@@ -42,6 +43,7 @@ export class GatewayMetrics {
       return graph.models.map((m) => [{ model: m.name }, PHASE_VALUE[breakers[m.name]?.phase ?? "closed"]]);
     }));
     this.registry.add(new ComputedGauge("switchyard_inflight_requests", "API and admin requests being served now (probes and scrapes are not counted)", () => [[{}, inflight()]]));
+    addKeyMetrics(this.registry, current);
     addProcessMetrics(this.registry, eventLoopLag);
   }
 

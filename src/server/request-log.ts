@@ -14,6 +14,8 @@ export interface RequestLogFields {
   method: string;
   path: string;
   route: string | null;
+  /** The declared key the request authenticated as (its name, never the secret); absent: anonymous. */
+  key?: string | null;
   status: number;
   durationMs: number;
   ttftMs: number | null;
@@ -36,6 +38,7 @@ export function requestLogLine(f: RequestLogFields, at: number): string {
     method: f.method,
     path: f.path,
     route: f.route,
+    ...(f.key ? { key: f.key } : {}), // only with declared keys: lines without them read as before
     status: f.status,
     stream: f.stream,
     durationMs: round(f.durationMs),

@@ -76,9 +76,10 @@ function missingMessage(missing: string[]): string {
   return `these environment variables are not set: ${list}\nhelp: export them, or remove the providers or client keys that use them from the policy`;
 }
 
-/** Provider keys and client keys the policy names but the environment lacks. */
+/** Provider keys and client keys (flat and declared) the policy names but the environment lacks. */
 export function missingSecrets(graph: Graph, env: SecretSource): string[] {
-  const names = [...graph.providers.map((p) => p.keyEnv), ...graph.gateway.clientKeyEnvs, graph.gateway.metricsTokenEnv, graph.gateway.sharedState?.redisUrlEnv ?? null].filter((n): n is string => n !== null);
+  const keyEnvs = (graph.keys ?? []).map((k) => k.secretEnv);
+  const names = [...graph.providers.map((p) => p.keyEnv), ...graph.gateway.clientKeyEnvs, ...keyEnvs, graph.gateway.metricsTokenEnv, graph.gateway.sharedState?.redisUrlEnv ?? null].filter((n): n is string => n !== null);
   return [...new Set(names)].filter((n) => !env.get(n));
 }
 

@@ -3,6 +3,7 @@
 import { percentiles, round } from "./percentiles.ts";
 import type { BreakerEvent, Recorder, RequestRow } from "./recorder.ts";
 import type { Expectation, FaultWindow } from "./scenario-types.ts";
+import type { AccessCounters } from "../runtime/api.ts";
 import { formatMs, formatShare } from "./format.ts";
 
 export interface ExpectationResult {
@@ -17,6 +18,8 @@ export interface ExpectationInputs {
   /** Fault windows touching each model (its own and its provider's). */
   faultsOf: (model: string) => FaultWindow[];
   knownModels: ReadonlySet<string>;
+  /** Usage of each declared key and team at the end of the run, by `key:<name>` / `team:<name>`. */
+  access?: ReadonlyMap<string, AccessCounters>;
 }
 
 export function checkExpectations(list: readonly Expectation[], inputs: ExpectationInputs): ExpectationResult[] {
@@ -54,7 +57,22 @@ function checkOne(e: Expectation, inputs: ExpectationInputs): ExpectationResult 
       return opensCheck(e, inputs.recorder.breakers, inputs.faultsOf(e.model));
     case "recovers":
       return recoversCheck(e, rows, inputs.faultsOf(e.model));
+    case "spend":
+    case "refused":
+      return accessCheck(e, inputs.access);
   }
+}
+
+function accessCheck(e: Extract<Expectation, { check: "spend" | "refused" }>, access: ReadonlyMap<string, AccessCounters> | undefined): ExpectationResult {
+  const c = access?.get(`${e.owner.scope}:${e.owner.name}`);
+  if (c === undefined) return { check: describe(e), passed: false, measured: "n/a", detail: `\`${e.owner.name}\` is not a ${e.owner.scope} of this policy` };
+  const value = e.check === "spend" ? c.costUsd : c.refused;
+  const passed = (e.atLeast === null || value >= e.atLeast) && (e.atMost === null || value <= e.atMost);
+  return { check: describe(e), passed, measured: e.check === "spend" ? formatUsd(value) : `${value} refused of ${value + c.requests}`, detail: null };
+}
+
+function formatUsd(n: number): string {
+  return `$${n.toFixed(n < 1 ? 4 : 2)}`;
 }
 
 function shareCheck(e: Extract<Expectation, { check: "share" }>, rows: readonly RequestRow[]): ExpectationResult {
@@ -113,5 +131,11 @@ export function describe(e: Expectation): string {
       return `breaker of \`${e.model}\` opens within ${formatMs(e.withinMs)} of each outage start`;
     case "recovers":
       return `\`${e.model}\` serves again within ${formatMs(e.withinMs)} of each outage end`;
+    case "spend":
+    case "refused": {
+      const money = (n: number) => (e.check === "spend" ? formatUsd(n) : String(n));
+      const bounds = [e.atLeast !== null ? `at least ${money(e.atLeast)}` : "", e.atMost !== null ? `at most ${money(e.atMost)}` : ""].filter(Boolean).join(" and ");
+      return `${e.owner.scope} \`${e.owner.name}\` ${e.check === "spend" ? "spends" : "has refused requests"} ${bounds}`;
+    }
   }
 }

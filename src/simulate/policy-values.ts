@@ -28,7 +28,8 @@ export function ratePerMs(input: string | number): number | null {
   if (typeof input === "number") return input > 0 ? input / 1000 : null;
   const v = policyValue(input.trim());
   if (v?.kind === "number" && v.value > 0) return v.value / 1000;
-  if (v?.kind !== "rate" || v.amount.kind === "money") return null;
+  // a mistyped window (`100/mni`) parses as a rate with an unknown `per`: not a rate here
+  if (v?.kind !== "rate" || v.amount.kind === "money" || !Object.hasOwn(WINDOW_MS, v.per)) return null;
   const amount = v.amount.value;
   return amount > 0 ? amount / WINDOW_MS[v.per] : null;
 }
@@ -39,6 +40,13 @@ export function count(input: string | number): number | null {
   const v = policyValue(input.trim());
   if (v?.kind === "size" || v?.kind === "number") return v.value >= 0 ? v.value : null;
   return null;
+}
+
+/** `$5` or `$0.25` → USD. */
+export function usd(input: string | number): number | null {
+  if (typeof input === "number") return null; // a bare number could be cents or dollars: say `$`
+  const v = policyValue(input.trim());
+  return v?.kind === "money" ? v.usd : null;
 }
 
 /** `1_000` or `-3` (YAML reads a number with `_` separators as a string): a plain number. */

@@ -3,7 +3,7 @@
 // differences. This file generates traffic, moves virtual time and records what happens; routing,
 // retries, breakers and timeouts are all the engine's.
 import type { Graph } from "../compile/graph.ts";
-import type { ChatOutcome, RuntimeState } from "../runtime/api.ts";
+import type { AccessCounters, ChatOutcome, RuntimeState } from "../runtime/api.ts";
 import { createEngine } from "../runtime/engine.ts";
 import { ManualClock } from "../ports/manual-clock.ts";
 import type { Ports, Transport } from "../runtime/ports.ts";
@@ -72,7 +72,7 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
     sim.expect(id, req.outputTokens, 0);
     try {
       // no signal: no client can leave a simulated request
-      const outcome = await engine.chat({ id, route: req.route, body: req.body, headers: req.headers, receivedAt: startedAt });
+      const outcome = await engine.chat({ id, route: req.route, body: req.body, headers: req.headers, receivedAt: startedAt, key: req.key });
       const atResponse = opts.trails ? { atResponse: attemptTrail(outcome.meta.attempts), servedAtResponse: outcome.meta.servedModel } : null;
       // A dialect request's answer goes back through the same translation serve writes.
       const answer = req.dialect ? dialectAnswer(req.dialect, id, Math.floor(startedAt / 1000)) : null;
@@ -115,9 +115,21 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
     recorder,
     faultsOf: (model) => faults.get(model) ?? [],
     knownModels: new Set(graph.models.map((m) => m.name)),
+    access: accessOf(graph, engine.state()),
   });
   const summary = summarise({ policy: opts.policyName, scenario: scenario.name, seed, durationMs: scenario.durationMs, graph, recorder, expectations });
   return { summary, rows: recorder.rows };
+}
+
+/** Per key and team usage at the end of the run, by `key:<name>` / `team:<name>`; only declared ones. */
+function accessOf(graph: Graph, state: RuntimeState): ReadonlyMap<string, AccessCounters> {
+  const out = new Map<string, AccessCounters>();
+  const declared = [...(graph.keys ?? []).map((k) => `key:${k.name}`), ...(graph.teams ?? []).map((t) => `team:${t.name}`)];
+  for (const id of declared) {
+    const c = state.access?.[id];
+    if (c) out.set(id, c);
+  }
+  return out;
 }
 
 /** Whether an outcome ended well: a stream is read to its end, and its error event counts. */

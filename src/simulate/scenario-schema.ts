@@ -3,7 +3,7 @@
 import { APIS } from "./dialect-traffic.ts";
 import * as v from "valibot";
 import { WINDOWS } from "../syntax/vocabulary.ts";
-import { count, durationMs, fraction, plainNumber, ratePerMs } from "./policy-values.ts";
+import { count, durationMs, fraction, plainNumber, ratePerMs, usd } from "./policy-values.ts";
 import { FAULT_KINDS, type BehaviourSpec, type Choice, type Dist, type Expectation, type FaultWindow, type TrafficSpec } from "./scenario-types.ts";
 
 type Scalar = string | number;
@@ -86,6 +86,7 @@ const traffic = v.pipe(
     output_tokens: v.optional(dist("output_tokens", amount), 200),
     headers: v.optional(v.record(v.string(), choice), {}),
     metadata: v.optional(v.record(v.string(), choice), {}),
+    key: v.optional(v.pipe(v.string("expected a key name"), v.minLength(1, "expected a key name"))),
   }),
   v.check((t) => (t.rate === undefined) !== (t.count === undefined), "give exactly one of `rate` or `count`"),
   // The Messages API has neither a JSON mode nor a metadata map a route could match on.
@@ -145,6 +146,17 @@ const behaviour = v.pipe(
 );
 
 const model = v.pipe(v.string("expected a model name"), v.minLength(1, "expected a model name"));
+const money = unit("money like `$5` or `$0.25`", usd);
+const accessName = (what: string) => v.optional(v.pipe(v.string(`expected a ${what} name`), v.minLength(1, `expected a ${what} name`)));
+
+/** `{ check: spend, key: search-team, at_most: $5 }`: one of `key` or `team`, and a bound. */
+function accessCheck<C extends "spend" | "refused">(check: C, bound: typeof money | typeof amount) {
+  return v.pipe(
+    v.strictObject({ check: v.literal(check), key: accessName("key"), team: accessName("team"), at_least: v.optional(bound), at_most: v.optional(bound) }),
+    v.check((s) => (s.key === undefined) !== (s.team === undefined), "give exactly one of `key` or `team`"),
+    v.check((s) => s.at_least !== undefined || s.at_most !== undefined, "give `at_least` or `at_most`"),
+  );
+}
 const percentileChecks = ["p50", "p95", "p99"].flatMap((p) => [`${p}_latency`, `${p}_ttft`] as const);
 
 const expectation = v.variant("check", [
@@ -158,7 +170,9 @@ const expectation = v.variant("check", [
   v.strictObject({ check: v.literal("breaker_respected"), model }),
   v.strictObject({ check: v.literal("breaker_opens"), model, within: duration }),
   v.strictObject({ check: v.literal("recovers"), model, within: duration }),
-], "expected `check` to be one of success_rate, p50_latency, p95_latency, p99_latency, p50_ttft, p95_ttft, p99_ttft, attempts_per_request, share, breaker_respected, breaker_opens, recovers");
+  accessCheck("spend", money),
+  accessCheck("refused", amount),
+], "expected `check` to be one of success_rate, p50_latency, p95_latency, p99_latency, p50_ttft, p95_ttft, p99_ttft, attempts_per_request, share, breaker_respected, breaker_opens, recovers, spend, refused");
 
 export const ScenarioSchema = v.strictObject({
   name: v.optional(v.string("expected a name")),
@@ -191,6 +205,7 @@ export function trafficSpec(t: RawTraffic, durationMs: number): TrafficSpec {
     outputTokens: t.output_tokens,
     headers: t.headers,
     metadata: t.metadata,
+    key: t.key ?? null,
   };
 }
 
@@ -207,6 +222,11 @@ export function expectationSpec(e: RawExpectation, durationMs: number): Expectat
     case "breaker_opens":
     case "recovers":
       return { check: e.check, model: e.model, withinMs: e.within };
+    case "spend":
+    case "refused": {
+      const owner = e.key !== undefined ? { scope: "key" as const, name: e.key } : { scope: "team" as const, name: e.team ?? "" };
+      return { check: e.check, owner, atLeast: e.at_least ?? null, atMost: e.at_most ?? null };
+    }
     default: {
       const [p, metric] = e.check.split("_") as [string, "latency" | "ttft"];
       return { check: "latency", metric, percentile: Number(p.slice(1)) as 50 | 95 | 99, belowMs: e.below };

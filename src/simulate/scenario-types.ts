@@ -29,6 +29,8 @@ export interface TrafficSpec {
   outputTokens: Dist;
   headers: Record<string, Choice>;
   metadata: Record<string, Choice>;
+  /** The declared key the requests are made with (its name); null: anonymous. */
+  key: string | null;
 }
 
 export const FAULT_KINDS = [
@@ -81,7 +83,16 @@ export type Expectation =
   | { check: "share"; model: string; fromMs: number; toMs: number; atLeast: number | null; atMost: number | null }
   | { check: "breaker_respected"; model: string }
   | { check: "breaker_opens"; model: string; withinMs: number }
-  | { check: "recovers"; model: string; withinMs: number };
+  | { check: "recovers"; model: string; withinMs: number }
+  /** Spend of a declared key or team over the run, in USD. */
+  | { check: "spend"; owner: AccessOwner; atLeast: number | null; atMost: number | null }
+  /** Requests of a key or team refused by its limits, budget or routes (403/429). */
+  | { check: "refused"; owner: AccessOwner; atLeast: number | null; atMost: number | null };
+
+export interface AccessOwner {
+  scope: "key" | "team";
+  name: string;
+}
 
 export interface Scenario {
   name: string;

@@ -17,6 +17,7 @@ export interface SimRequest {
   headers: HeaderView;
   stream: boolean;
   outputTokens: number; // how long the simulated upstream's reply is
+  key: string | null; // the declared key the request is made with
   /** The request as written in a dialect (`api: messages | responses`); null for chat. */
   dialect: DialectRequest | null;
 }
@@ -103,10 +104,10 @@ function build(source: Source, seq: number, at: number): SimRequest {
   const shape: RequestShape = { route: spec.route, text, image: images, stream, tools, json, outputTokens, metadata };
   if (spec.api !== "chat") {
     const { chat, dialect } = dialectRequest(spec.api, shape);
-    return { seq, at, route: spec.route, body: chat, headers, stream, outputTokens, dialect };
+    return { seq, at, route: spec.route, body: chat, headers, stream, outputTokens, key: spec.key, dialect };
   }
   const body = chatBody(shape);
-  return { seq, at, route: spec.route, body, headers, stream, outputTokens, dialect: null };
+  return { seq, at, route: spec.route, body, headers, stream, outputTokens, key: spec.key, dialect: null };
 }
 
 function chatBody(s: RequestShape): Record<string, unknown> {

@@ -19,6 +19,7 @@ export function decayState(state: RuntimeState, now: number, timing: DecayTiming
     cursors: { ...state.cursors },
     sticky: { ...state.sticky },
     counters: mapValues(state.counters, (c) => ({ ...c })),
+    ...(state.access ? { access: mapValues(state.access, (c) => ({ ...c })) } : {}),
   };
 }
 

@@ -2,12 +2,16 @@
 // (`windowBounds` in src/syntax/vocabulary.ts, the one definition of a window).
 import { WINDOWS, windowBounds, type WindowUnit } from "../syntax/vocabulary.ts";
 
+/** Whose limit: a model's or provider's quota, or a declared key's or team's limit or budget. */
+export type QuotaScope = "model" | "provider" | "key" | "team";
+const SCOPES: readonly string[] = ["model", "provider", "key", "team"];
+
 export type QuotaKey =
-  | { kind: "limit"; scope: "model" | "provider"; name: string; metric: string; window: WindowUnit }
+  | { kind: "limit"; scope: QuotaScope; name: string; metric: string; window: WindowUnit }
   /** `model:<name>:upstream_quota`: the upstream said "quota spent"; `windowStart` is when the block ends, `used` > 0 while it holds. */
   | { kind: "upstream_block"; scope: "model"; name: string };
 
-/** Parses `model|provider:<name>:<metric>:<window>` and `model:<name>:upstream_quota`; null for any other shape. */
+/** Parses `model|provider|key|team:<name>:<metric>:<window>` and `model:<name>:upstream_quota`; null for any other shape. */
 export function parseQuotaKey(key: string): QuotaKey | null {
   const parts = key.split(":");
   const scope = parts[0];
@@ -16,8 +20,8 @@ export function parseQuotaKey(key: string): QuotaKey | null {
   }
   if (parts.length < 4) return null;
   const window = parts[parts.length - 1];
-  if ((scope !== "model" && scope !== "provider") || !(WINDOWS as readonly string[]).includes(window)) return null;
-  return { kind: "limit", scope, name: parts.slice(1, -2).join(":"), metric: parts[parts.length - 2], window: window as WindowUnit };
+  if (!SCOPES.includes(scope) || !(WINDOWS as readonly string[]).includes(window)) return null;
+  return { kind: "limit", scope: scope as QuotaScope, name: parts.slice(1, -2).join(":"), metric: parts[parts.length - 2], window: window as WindowUnit };
 }
 
 /** When the window that began at `start` ends. */

@@ -45,6 +45,14 @@ const CountersSchema = v.object({
   costUsd: nonNegative,
 });
 
+const AccessSchema = v.object({
+  requests: count,
+  refused: count,
+  tokensIn: count,
+  tokensOut: count,
+  costUsd: nonNegative,
+});
+
 export const RuntimeStateSchema = v.object({
   breakers: v.record(v.string(), BreakerSchema),
   windows: v.record(v.string(), WindowSchema),
@@ -52,6 +60,8 @@ export const RuntimeStateSchema = v.object({
   cursors: v.record(v.string(), count),
   sticky: v.record(v.string(), v.string()),
   counters: v.record(v.string(), CountersSchema),
+  /** Optional: snapshots written before keys existed have none. */
+  access: v.optional(v.record(v.string(), AccessSchema)),
 });
 
 const positiveMs = v.pipe(v.number(), v.finite(), v.minValue(1));

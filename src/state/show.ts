@@ -6,7 +6,7 @@ import type { Graph, LimitNode } from "../compile/graph.ts";
 import type { BreakerState, QuotaState, RuntimeState, WindowState } from "../runtime/api.ts";
 import type { StateFormat } from "./format.ts";
 import { formatUsd } from "../util/money.ts";
-import { parseQuotaKey, windowEnd } from "./quota-window.ts";
+import { parseQuotaKey, windowEnd, type QuotaScope } from "./quota-window.ts";
 import { DEFAULT_TIMING, timingFromGraph, timingFromTable, type TimingTable } from "./timing.ts";
 
 export interface ShowInput {
@@ -36,6 +36,11 @@ export function renderSnapshot(input: ShowInput): string {
   section(lines, "counters", state.counters, (_, c) =>
     `${c.requests} requests (${c.successes} ok, ${c.failures} failed) · ${c.tokensIn} tokens in, ${c.tokensOut} out · ${formatUsd(c.costUsd)}`,
   );
+  if (state.access) {
+    section(lines, "keys and teams", state.access, (_, c) =>
+      `${c.requests} requests (${c.refused} refused) · ${c.tokensIn} tokens in, ${c.tokensOut} out · ${formatUsd(c.costUsd)}`,
+    );
+  }
   section(lines, "round-robin cursors", state.cursors, (_, n) => String(n));
   section(lines, "sticky sessions", state.sticky, (_, model) => `→ ${model}`);
   return lines.join("\n") + "\n";
@@ -79,9 +84,11 @@ function quotaLine(key: string, q: QuotaState, at: number, graph: Graph | undefi
   return `${used} · ${parsed.window} window from ${isoOrRaw(q.windowStart)} · ${resets}`;
 }
 
-function findLimit(graph: Graph | undefined, scope: "model" | "provider", name: string, metric: string, window: string): LimitNode | null {
+function findLimit(graph: Graph | undefined, scope: QuotaScope, name: string, metric: string, window: string): LimitNode | null {
   if (!graph) return null;
-  const owner = scope === "model" ? graph.models.find((m) => m.name === name) : graph.providers.find((p) => p.name === name);
+  const owners: readonly { name: string; limits: LimitNode[] }[] =
+    scope === "model" ? graph.models : scope === "provider" ? graph.providers : scope === "key" ? (graph.keys ?? []) : (graph.teams ?? []);
+  const owner = owners.find((o) => o.name === name);
   return owner?.limits.find((l) => l.metric === metric && l.window === window) ?? null;
 }
 

@@ -18,7 +18,7 @@ export interface SizeLit extends Node { kind: "size"; value: number; raw: string
 export interface MoneyLit extends Node { kind: "money"; usd: number; raw: string }
 /** `50%` (value is 50) */
 export interface PercentLit extends Node { kind: "percent"; value: number; raw: string }
-/** `500/min`, `1M/day`, `$5/month` */
+/** `500/min`, `1M/day`, `$5/month`. A mistyped unit (`/mni`) is kept as written in `per`; the checker reports it (SY2052). */
 export interface RateLit extends Node {
   kind: "rate";
   amount: NumberLit | SizeLit | MoneyLit;
@@ -72,7 +72,11 @@ export interface CompareCond extends Node {
   op: Node & { text: string };
   value: Value;
 }
-export type Cond = CapCond | AndCond | OrCond | NotCond | GroupCond | CompareCond;
+/** `key search-team`: the request was authenticated as that declared key. */
+export interface KeyCond extends Node { kind: "key"; name: Name }
+/** `tag team "search"`: the calling key (or its team) carries that tag. */
+export interface TagCond extends Node { kind: "tag"; name: Ident; value: StringLit }
+export type Cond = CapCond | AndCond | OrCond | NotCond | GroupCond | CompareCond | KeyCond | TagCond;
 
 /** What a comparison looks at: `tokens`, `header "x-tier"`, `metadata "team"`, `param temperature`. */
 export type Subject =
@@ -108,7 +112,7 @@ export type Target = ChainTarget | StrategyTarget | RouteTarget | SplitTarget | 
 /** Route names may be quoted so that clients can call e.g. `"openai/gpt-4o"`. */
 export interface Name extends Node { value: string; quoted: boolean }
 
-export type DeclKind = "provider" | "model" | "route" | "defaults" | "gateway";
+export type DeclKind = "provider" | "model" | "route" | "defaults" | "gateway" | "key" | "team";
 
 export interface Decl extends Node {
   kind: DeclKind;

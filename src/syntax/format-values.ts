@@ -64,6 +64,10 @@ export function printCond(c: Cond): string {
       return `(${printCond(c.inner)})`;
     case "compare":
       return `${printSubject(c.subject)} ${c.op.text} ${printValue(c.value)}`;
+    case "key":
+      return `key ${printName(c.name)}`;
+    case "tag":
+      return `tag ${printIdent(c.name)} ${c.value.raw}`;
   }
 }
 

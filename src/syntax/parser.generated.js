@@ -186,51 +186,54 @@ function peg$parse(input, options) {
   const peg$c2 = "route";
   const peg$c3 = "defaults";
   const peg$c4 = "gateway";
-  const peg$c5 = "{";
-  const peg$c6 = "}";
-  const peg$c7 = "when";
-  const peg$c8 = "otherwise";
-  const peg$c9 = "->";
-  const peg$c10 = "or";
-  const peg$c11 = "and";
-  const peg$c12 = "not";
-  const peg$c13 = "(";
-  const peg$c14 = ")";
-  const peg$c15 = "tokens";
-  const peg$c16 = "header";
-  const peg$c17 = "metadata";
-  const peg$c18 = "param";
-  const peg$c19 = "==";
-  const peg$c20 = "!=";
-  const peg$c21 = "<=";
-  const peg$c22 = ">=";
-  const peg$c23 = "in";
-  const peg$c24 = "starts_with";
-  const peg$c25 = "ends_with";
-  const peg$c26 = "contains";
-  const peg$c27 = "matches";
-  const peg$c28 = "split";
-  const peg$c29 = "[";
-  const peg$c30 = "]";
-  const peg$c31 = ",";
-  const peg$c32 = "$";
-  const peg$c33 = "-";
-  const peg$c34 = "%";
-  const peg$c35 = "/";
-  const peg$c36 = ".";
-  const peg$c37 = "_";
-  const peg$c38 = "\"";
-  const peg$c39 = "\\";
-  const peg$c40 = "n";
-  const peg$c41 = "t";
-  const peg$c42 = "r";
-  const peg$c43 = "u";
-  const peg$c44 = "true";
-  const peg$c45 = "false";
-  const peg$c46 = " ";
-  const peg$c47 = "\r";
-  const peg$c48 = "\n";
-  const peg$c49 = "#";
+  const peg$c5 = "key";
+  const peg$c6 = "team";
+  const peg$c7 = "{";
+  const peg$c8 = "}";
+  const peg$c9 = "when";
+  const peg$c10 = "otherwise";
+  const peg$c11 = "->";
+  const peg$c12 = "or";
+  const peg$c13 = "and";
+  const peg$c14 = "not";
+  const peg$c15 = "(";
+  const peg$c16 = ")";
+  const peg$c17 = "tag";
+  const peg$c18 = "tokens";
+  const peg$c19 = "header";
+  const peg$c20 = "metadata";
+  const peg$c21 = "param";
+  const peg$c22 = "==";
+  const peg$c23 = "!=";
+  const peg$c24 = "<=";
+  const peg$c25 = ">=";
+  const peg$c26 = "in";
+  const peg$c27 = "starts_with";
+  const peg$c28 = "ends_with";
+  const peg$c29 = "contains";
+  const peg$c30 = "matches";
+  const peg$c31 = "split";
+  const peg$c32 = "[";
+  const peg$c33 = "]";
+  const peg$c34 = ",";
+  const peg$c35 = "$";
+  const peg$c36 = "-";
+  const peg$c37 = "%";
+  const peg$c38 = "/";
+  const peg$c39 = ".";
+  const peg$c40 = "_";
+  const peg$c41 = "\"";
+  const peg$c42 = "\\";
+  const peg$c43 = "n";
+  const peg$c44 = "t";
+  const peg$c45 = "r";
+  const peg$c46 = "u";
+  const peg$c47 = "true";
+  const peg$c48 = "false";
+  const peg$c49 = " ";
+  const peg$c50 = "\r";
+  const peg$c51 = "\n";
+  const peg$c52 = "#";
 
   const peg$r0 = /^[,;]/;
   const peg$r1 = /^[<>]/;
@@ -250,73 +253,77 @@ function peg$parse(input, options) {
   const peg$e4 = peg$otherExpectation("section (`defaults` or `gateway`)");
   const peg$e5 = peg$literalExpectation("defaults", false);
   const peg$e6 = peg$literalExpectation("gateway", false);
-  const peg$e7 = peg$otherExpectation("name");
-  const peg$e8 = peg$literalExpectation("{", false);
-  const peg$e9 = peg$literalExpectation("}", false);
-  const peg$e10 = peg$classExpectation([",", ";"], false, false, false);
-  const peg$e11 = peg$otherExpectation("setting name");
-  const peg$e12 = peg$literalExpectation("when", false);
-  const peg$e13 = peg$literalExpectation("otherwise", false);
-  const peg$e14 = peg$otherExpectation("`->`");
-  const peg$e15 = peg$literalExpectation("->", false);
-  const peg$e16 = peg$literalExpectation("or", false);
-  const peg$e17 = peg$literalExpectation("and", false);
-  const peg$e18 = peg$literalExpectation("not", false);
-  const peg$e19 = peg$literalExpectation("(", false);
-  const peg$e20 = peg$literalExpectation(")", false);
-  const peg$e21 = peg$otherExpectation("`tokens`, `header \"\u2026\"`, `metadata \"\u2026\"` or `param \u2026`");
-  const peg$e22 = peg$literalExpectation("tokens", false);
-  const peg$e23 = peg$literalExpectation("header", false);
-  const peg$e24 = peg$literalExpectation("metadata", false);
-  const peg$e25 = peg$literalExpectation("param", false);
-  const peg$e26 = peg$otherExpectation("comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `starts_with`, `ends_with`, `contains`, `matches`)");
-  const peg$e27 = peg$literalExpectation("==", false);
-  const peg$e28 = peg$literalExpectation("!=", false);
-  const peg$e29 = peg$literalExpectation("<=", false);
-  const peg$e30 = peg$literalExpectation(">=", false);
-  const peg$e31 = peg$classExpectation(["<", ">"], false, false, false);
-  const peg$e32 = peg$literalExpectation("in", false);
-  const peg$e33 = peg$literalExpectation("starts_with", false);
-  const peg$e34 = peg$literalExpectation("ends_with", false);
-  const peg$e35 = peg$literalExpectation("contains", false);
-  const peg$e36 = peg$literalExpectation("matches", false);
-  const peg$e37 = peg$literalExpectation("split", false);
-  const peg$e38 = peg$literalExpectation("[", false);
-  const peg$e39 = peg$literalExpectation("]", false);
-  const peg$e40 = peg$otherExpectation("model name");
-  const peg$e41 = peg$literalExpectation(",", false);
-  const peg$e42 = peg$otherExpectation("weight (`70%` or a number)");
-  const peg$e43 = peg$otherExpectation("number");
-  const peg$e44 = peg$literalExpectation("$", false);
-  const peg$e45 = peg$literalExpectation("-", false);
-  const peg$e46 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
-  const peg$e47 = peg$literalExpectation("%", false);
-  const peg$e48 = peg$literalExpectation("/", false);
-  const peg$e49 = peg$literalExpectation(".", false);
-  const peg$e50 = peg$classExpectation([["0", "9"]], false, false, false);
-  const peg$e51 = peg$literalExpectation("_", false);
-  const peg$e52 = peg$otherExpectation("string");
-  const peg$e53 = peg$literalExpectation("\"", false);
-  const peg$e54 = peg$classExpectation(["\"", "\\", "\n", "\r"], true, false, false);
-  const peg$e55 = peg$literalExpectation("\\", false);
-  const peg$e56 = peg$classExpectation(["\"", "/", "\\"], false, false, false);
-  const peg$e57 = peg$literalExpectation("n", false);
-  const peg$e58 = peg$literalExpectation("t", false);
-  const peg$e59 = peg$literalExpectation("r", false);
-  const peg$e60 = peg$literalExpectation("u", false);
-  const peg$e61 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"]], false, false, false);
-  const peg$e62 = peg$literalExpectation("true", false);
-  const peg$e63 = peg$literalExpectation("false", false);
-  const peg$e64 = peg$otherExpectation("identifier");
-  const peg$e65 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
-  const peg$e66 = peg$otherExpectation("whitespace");
-  const peg$e67 = peg$literalExpectation(" ", false);
-  const peg$e68 = peg$literalExpectation("\r", false);
-  const peg$e69 = peg$literalExpectation("\n", false);
-  const peg$e70 = peg$classExpectation(["\t", "\r", "\uFEFF"], false, false, false);
-  const peg$e71 = peg$otherExpectation("comment");
-  const peg$e72 = peg$literalExpectation("#", false);
-  const peg$e73 = peg$classExpectation(["\n"], true, false, false);
+  const peg$e7 = peg$otherExpectation("declaration (`key` or `team`)");
+  const peg$e8 = peg$literalExpectation("key", false);
+  const peg$e9 = peg$literalExpectation("team", false);
+  const peg$e10 = peg$otherExpectation("name");
+  const peg$e11 = peg$literalExpectation("{", false);
+  const peg$e12 = peg$literalExpectation("}", false);
+  const peg$e13 = peg$classExpectation([",", ";"], false, false, false);
+  const peg$e14 = peg$otherExpectation("setting name");
+  const peg$e15 = peg$literalExpectation("when", false);
+  const peg$e16 = peg$literalExpectation("otherwise", false);
+  const peg$e17 = peg$otherExpectation("`->`");
+  const peg$e18 = peg$literalExpectation("->", false);
+  const peg$e19 = peg$literalExpectation("or", false);
+  const peg$e20 = peg$literalExpectation("and", false);
+  const peg$e21 = peg$literalExpectation("not", false);
+  const peg$e22 = peg$literalExpectation("(", false);
+  const peg$e23 = peg$literalExpectation(")", false);
+  const peg$e24 = peg$literalExpectation("tag", false);
+  const peg$e25 = peg$otherExpectation("`tokens`, `header \"\u2026\"`, `metadata \"\u2026\"` or `param \u2026`");
+  const peg$e26 = peg$literalExpectation("tokens", false);
+  const peg$e27 = peg$literalExpectation("header", false);
+  const peg$e28 = peg$literalExpectation("metadata", false);
+  const peg$e29 = peg$literalExpectation("param", false);
+  const peg$e30 = peg$otherExpectation("comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `starts_with`, `ends_with`, `contains`, `matches`)");
+  const peg$e31 = peg$literalExpectation("==", false);
+  const peg$e32 = peg$literalExpectation("!=", false);
+  const peg$e33 = peg$literalExpectation("<=", false);
+  const peg$e34 = peg$literalExpectation(">=", false);
+  const peg$e35 = peg$classExpectation(["<", ">"], false, false, false);
+  const peg$e36 = peg$literalExpectation("in", false);
+  const peg$e37 = peg$literalExpectation("starts_with", false);
+  const peg$e38 = peg$literalExpectation("ends_with", false);
+  const peg$e39 = peg$literalExpectation("contains", false);
+  const peg$e40 = peg$literalExpectation("matches", false);
+  const peg$e41 = peg$literalExpectation("split", false);
+  const peg$e42 = peg$literalExpectation("[", false);
+  const peg$e43 = peg$literalExpectation("]", false);
+  const peg$e44 = peg$otherExpectation("model name");
+  const peg$e45 = peg$literalExpectation(",", false);
+  const peg$e46 = peg$otherExpectation("weight (`70%` or a number)");
+  const peg$e47 = peg$otherExpectation("number");
+  const peg$e48 = peg$literalExpectation("$", false);
+  const peg$e49 = peg$literalExpectation("-", false);
+  const peg$e50 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
+  const peg$e51 = peg$literalExpectation("%", false);
+  const peg$e52 = peg$literalExpectation("/", false);
+  const peg$e53 = peg$literalExpectation(".", false);
+  const peg$e54 = peg$classExpectation([["0", "9"]], false, false, false);
+  const peg$e55 = peg$literalExpectation("_", false);
+  const peg$e56 = peg$otherExpectation("string");
+  const peg$e57 = peg$literalExpectation("\"", false);
+  const peg$e58 = peg$classExpectation(["\"", "\\", "\n", "\r"], true, false, false);
+  const peg$e59 = peg$literalExpectation("\\", false);
+  const peg$e60 = peg$classExpectation(["\"", "/", "\\"], false, false, false);
+  const peg$e61 = peg$literalExpectation("n", false);
+  const peg$e62 = peg$literalExpectation("t", false);
+  const peg$e63 = peg$literalExpectation("r", false);
+  const peg$e64 = peg$literalExpectation("u", false);
+  const peg$e65 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"]], false, false, false);
+  const peg$e66 = peg$literalExpectation("true", false);
+  const peg$e67 = peg$literalExpectation("false", false);
+  const peg$e68 = peg$otherExpectation("identifier");
+  const peg$e69 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
+  const peg$e70 = peg$otherExpectation("whitespace");
+  const peg$e71 = peg$literalExpectation(" ", false);
+  const peg$e72 = peg$literalExpectation("\r", false);
+  const peg$e73 = peg$literalExpectation("\n", false);
+  const peg$e74 = peg$classExpectation(["\t", "\r", "\uFEFF"], false, false, false);
+  const peg$e75 = peg$otherExpectation("comment");
+  const peg$e76 = peg$literalExpectation("#", false);
+  const peg$e77 = peg$classExpectation(["\n"], true, false, false);
 
   function peg$f0(items) {
     return { kind: "policy", file: options.grammarSource ?? "", items, comments, span: span() };
@@ -329,74 +336,80 @@ function peg$parse(input, options) {
   }
   function peg$f3(text) {    return { text, span: span() };  }
   function peg$f4(text) {    return { text, span: span() };  }
-  function peg$f5(s) {    return { value: s.value, quoted: true, span: s.span };  }
-  function peg$f6(id) {    return { value: id.name, quoted: false, span: id.span };  }
-  function peg$f7(members) {    return { kind: "block", members, span: span() };  }
-  function peg$f8(key, value) {    return { kind: "property", key, value, span: span() };  }
-  function peg$f9(s) {    return { kind: "ident", name: s.value, quoted: true, span: s.span };  }
-  function peg$f10(id) {    return isReserved(id.name);  }
-  function peg$f11(id) {    return id;  }
-  function peg$f12(keyword, cond, target, settings) {
+  function peg$f5(keyword, name, body) {
+    return { kind: keyword.text, keyword, name, body, span: span() };
+  }
+  function peg$f6(text) {    return { text, span: span() };  }
+  function peg$f7(s) {    return { value: s.value, quoted: true, span: s.span };  }
+  function peg$f8(id) {    return { value: id.name, quoted: false, span: id.span };  }
+  function peg$f9(members) {    return { kind: "block", members, span: span() };  }
+  function peg$f10(key, value) {    return { kind: "property", key, value, span: span() };  }
+  function peg$f11(s) {    return { kind: "ident", name: s.value, quoted: true, span: s.span };  }
+  function peg$f12(id) {    return isReserved(id.name);  }
+  function peg$f13(id) {    return id;  }
+  function peg$f14(keyword, cond, target, settings) {
     return { kind: "rule", keyword, cond, target, settings: settings ?? null, span: span() };
   }
-  function peg$f13(keyword, target, settings) {
+  function peg$f15(keyword, target, settings) {
     return { kind: "rule", keyword, cond: null, target, settings: settings ?? null, span: span() };
   }
-  function peg$f14() {    return { text: "when", span: span() };  }
-  function peg$f15() {    return { text: "otherwise", span: span() };  }
-  function peg$f16(head, tail) {
+  function peg$f16() {    return { text: "when", span: span() };  }
+  function peg$f17() {    return { text: "otherwise", span: span() };  }
+  function peg$f18(head, tail) {
     return tail.reduce((left, right) => ({ kind: "or", left, right,
       span: { start: left.span.start, end: right.span.end } }), head);
   }
-  function peg$f17(head, tail) {
+  function peg$f19(head, tail) {
     return tail.reduce((left, right) => ({ kind: "and", left, right,
       span: { start: left.span.start, end: right.span.end } }), head);
   }
-  function peg$f18(operand) {    return { kind: "not", operand, span: span() };  }
-  function peg$f19(inner) {    return { kind: "group", inner, span: span() };  }
-  function peg$f20(name) {    return { kind: "cap", name, span: span() };  }
-  function peg$f21(subject, op, value) {
+  function peg$f20(operand) {    return { kind: "not", operand, span: span() };  }
+  function peg$f21(inner) {    return { kind: "group", inner, span: span() };  }
+  function peg$f22(name) {    return { kind: "cap", name, span: span() };  }
+  function peg$f23(name) {    return { kind: "key", name, span: span() };  }
+  function peg$f24(name, value) {    return { kind: "tag", name, value, span: span() };  }
+  function peg$f25(subject, op, value) {
     return { kind: "compare", subject, op, value, span: span() };
   }
-  function peg$f22() {    return { kind: "tokens", span: span() };  }
-  function peg$f23(name) {    return { kind: "header", name, span: span() };  }
-  function peg$f24(name) {    return { kind: "metadata", name, span: span() };  }
-  function peg$f25(name) {    return { kind: "param", name, span: span() };  }
-  function peg$f26(text) {    return { text, span: span() };  }
-  function peg$f27(text) {
+  function peg$f26() {    return { kind: "tokens", span: span() };  }
+  function peg$f27(name) {    return { kind: "header", name, span: span() };  }
+  function peg$f28(name) {    return { kind: "metadata", name, span: span() };  }
+  function peg$f29(name) {    return { kind: "param", name, span: span() };  }
+  function peg$f30(text) {    return { text, span: span() };  }
+  function peg$f31(text) {
     return { text, span: span() };
   }
-  function peg$f28(name) {    return { kind: "route_ref", name, span: span() };  }
-  function peg$f29(arms) {    return { kind: "split", arms: arms ?? [], span: span() };  }
-  function peg$f30(items) {    return { kind: "chain", items, span: span() };  }
-  function peg$f31(strategy, key, items) {
+  function peg$f32(name) {    return { kind: "route_ref", name, span: span() };  }
+  function peg$f33(arms) {    return { kind: "split", arms: arms ?? [], span: span() };  }
+  function peg$f34(items) {    return { kind: "chain", items, span: span() };  }
+  function peg$f35(strategy, key, items) {
     return { kind: "strategy", strategy, key: key ?? null, items, span: span() };
   }
-  function peg$f32(ref) {    return { kind: "model", ref, span: span() };  }
-  function peg$f33(id) {    return isReserved(id.name);  }
-  function peg$f34(id) {    return id;  }
-  function peg$f35(items) {    return items ?? [];  }
-  function peg$f36(ref, weight) {    return { ref, weight: weight ?? null, span: span() };  }
-  function peg$f37(target, weight) {    return { target, weight: weight ?? null, span: span() };  }
-  function peg$f38(items) {    return { kind: "list", items: items ?? [], span: span() };  }
-  function peg$f39(value, weight) {    return { value, weight: weight ?? null, span: span() };  }
-  function peg$f40(callee, args) {
+  function peg$f36(ref) {    return { kind: "model", ref, span: span() };  }
+  function peg$f37(id) {    return isReserved(id.name);  }
+  function peg$f38(id) {    return id;  }
+  function peg$f39(items) {    return items ?? [];  }
+  function peg$f40(ref, weight) {    return { ref, weight: weight ?? null, span: span() };  }
+  function peg$f41(target, weight) {    return { target, weight: weight ?? null, span: span() };  }
+  function peg$f42(items) {    return { kind: "list", items: items ?? [], span: span() };  }
+  function peg$f43(value, weight) {    return { value, weight: weight ?? null, span: span() };  }
+  function peg$f44(callee, args) {
     return args === null ? callee : { kind: "call", callee, args, span: span() };
   }
-  function peg$f41(args) {    return args ?? [];  }
-  function peg$f42(digits, per) {
+  function peg$f45(args) {    return args ?? [];  }
+  function peg$f46(digits, per) {
     const start = range().start;
     const amount = { kind: "money", usd: toNumber(digits), raw: "$" + digits, span: { start, end: start + 1 + digits.length } };
     return per === null ? amount : rate(amount, per);
   }
-  function peg$f43(digits, per) {
+  function peg$f47(digits, per) {
     const amount = number("-" + digits, range().start);
     return per === null ? amount : rate(amount, per);
   }
-  function peg$f44(digits, unit) {    return isNumberSuffix(digits, unit);  }
-  function peg$f45(digits, unit) {    return unit === "";  }
-  function peg$f46(digits, unit) {    return unit === "" || Object.hasOwn(SIZES, unit);  }
-  function peg$f47(digits, unit, tail) {
+  function peg$f48(digits, unit) {    return isNumberSuffix(digits, unit);  }
+  function peg$f49(digits, unit) {    return unit === "";  }
+  function peg$f50(digits, unit) {    return unit === "" || Object.hasOwn(SIZES, unit);  }
+  function peg$f51(digits, unit, tail) {
     const start = range().start;
     if (tail === "%") return { kind: "percent", value: toNumber(digits), raw: text(), span: span() };
     if (Object.hasOwn(UNITS, unit)) return { kind: "duration", ms: toNumber(digits) * UNITS[unit], raw: text(), span: span() };
@@ -407,23 +420,22 @@ function peg$parse(input, options) {
       : { kind: "size", value: Math.round(toNumber(digits) * SIZES[unit]), raw, span: { start, end: start + raw.length } };
     return tail === null ? amount : rate(amount, tail);
   }
-  function peg$f48(unit) {    return Object.hasOwn(PER, unit);  }
-  function peg$f49(unit) {    return PER[unit];  }
-  function peg$f50(digits) {    return { kind: "percent", value: toNumber(digits), raw: text(), span: span() };  }
-  function peg$f51(raw) {    return number(raw, range().start);  }
-  function peg$f52(parts) {    return { kind: "string", value: parts.join(""), raw: text(), span: span() };  }
-  function peg$f53(esc) {    return esc;  }
-  function peg$f54() {    return "\n";  }
-  function peg$f55() {    return "\t";  }
-  function peg$f56() {    return "\r";  }
-  function peg$f57(hex) {    return String.fromCharCode(parseInt(hex, 16));  }
-  function peg$f58() {    return true;  }
-  function peg$f59() {    return false;  }
-  function peg$f60(value) {
+  function peg$f52(unit) {    return Object.hasOwn(PER, unit) ? PER[unit] : unit;  }
+  function peg$f53(digits) {    return { kind: "percent", value: toNumber(digits), raw: text(), span: span() };  }
+  function peg$f54(raw) {    return number(raw, range().start);  }
+  function peg$f55(parts) {    return { kind: "string", value: parts.join(""), raw: text(), span: span() };  }
+  function peg$f56(esc) {    return esc;  }
+  function peg$f57() {    return "\n";  }
+  function peg$f58() {    return "\t";  }
+  function peg$f59() {    return "\r";  }
+  function peg$f60(hex) {    return String.fromCharCode(parseInt(hex, 16));  }
+  function peg$f61() {    return true;  }
+  function peg$f62() {    return false;  }
+  function peg$f63(value) {
     return { kind: "bool", value, span: span() };
   }
-  function peg$f61(name) {    return { kind: "ident", name, span: span() };  }
-  function peg$f62(body) {    comments.push({ text: text().replace(/\r$/, ""), span: span() });  }
+  function peg$f64(name) {    return { kind: "ident", name, span: span() };  }
+  function peg$f65(body) {    comments.push({ text: text().replace(/\r$/, ""), span: span() });  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -675,6 +687,9 @@ function peg$parse(input, options) {
         peg$currPos = s0;
         s0 = peg$FAILED;
       }
+      if (s0 === peg$FAILED) {
+        s0 = peg$parseAccessDecl();
+      }
     }
 
     return s0;
@@ -805,25 +820,89 @@ function peg$parse(input, options) {
     return s0;
   }
 
-  function peg$parseName() {
-    let s0, s1;
+  function peg$parseAccessDecl() {
+    let s0, s1, s2, s3, s4, s5;
+
+    s0 = peg$currPos;
+    s1 = peg$parseAccessKeyword();
+    if (s1 !== peg$FAILED) {
+      s2 = peg$parse__();
+      if (s2 !== peg$FAILED) {
+        s3 = peg$parseName();
+        if (s3 !== peg$FAILED) {
+          s4 = peg$parse_();
+          s5 = peg$parseBlock();
+          if (s5 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f5(s1, s3, s5);
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+
+    return s0;
+  }
+
+  function peg$parseAccessKeyword() {
+    let s0, s1, s2, s3;
 
     peg$silentFails++;
     s0 = peg$currPos;
-    s1 = peg$parseString();
-    if (s1 !== peg$FAILED) {
-      peg$savedPos = s0;
-      s1 = peg$f5(s1);
+    s1 = peg$currPos;
+    if (input.substr(peg$currPos, 3) === peg$c5) {
+      s2 = peg$c5;
+      peg$currPos += 3;
+    } else {
+      s2 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e8); }
     }
-    s0 = s1;
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$parseIdent();
-      if (s1 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s1 = peg$f6(s1);
+    if (s2 === peg$FAILED) {
+      if (input.substr(peg$currPos, 4) === peg$c6) {
+        s2 = peg$c6;
+        peg$currPos += 4;
+      } else {
+        s2 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e9); }
       }
-      s0 = s1;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = input.substring(s1, peg$currPos);
+    } else {
+      s1 = s2;
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$currPos;
+      peg$silentFails++;
+      s3 = peg$parseIdentChar();
+      peg$silentFails--;
+      if (s3 === peg$FAILED) {
+        s2 = undefined;
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+      if (s2 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f6(s1);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
     }
     peg$silentFails--;
     if (s0 === peg$FAILED) {
@@ -834,16 +913,45 @@ function peg$parse(input, options) {
     return s0;
   }
 
+  function peg$parseName() {
+    let s0, s1;
+
+    peg$silentFails++;
+    s0 = peg$currPos;
+    s1 = peg$parseString();
+    if (s1 !== peg$FAILED) {
+      peg$savedPos = s0;
+      s1 = peg$f7(s1);
+    }
+    s0 = s1;
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      s1 = peg$parseIdent();
+      if (s1 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s1 = peg$f8(s1);
+      }
+      s0 = s1;
+    }
+    peg$silentFails--;
+    if (s0 === peg$FAILED) {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e10); }
+    }
+
+    return s0;
+  }
+
   function peg$parseBlock() {
     let s0, s1, s2, s3, s4, s5, s6;
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 123) {
-      s1 = peg$c5;
+      s1 = peg$c7;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e8); }
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parse_();
@@ -870,15 +978,15 @@ function peg$parse(input, options) {
         }
       }
       if (input.charCodeAt(peg$currPos) === 125) {
-        s4 = peg$c6;
+        s4 = peg$c8;
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e9); }
+        if (peg$silentFails === 0) { peg$fail(peg$e12); }
       }
       if (s4 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f7(s3);
+        s0 = peg$f9(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -902,7 +1010,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e10); }
+      if (peg$silentFails === 0) { peg$fail(peg$e13); }
     }
     if (s3 !== peg$FAILED) {
       s4 = peg$parse_();
@@ -941,7 +1049,7 @@ function peg$parse(input, options) {
       s3 = peg$parseValue();
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f8(s1, s3);
+        s0 = peg$f10(s1, s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -962,7 +1070,7 @@ function peg$parse(input, options) {
     s1 = peg$parseString();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f9(s1);
+      s1 = peg$f11(s1);
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -970,7 +1078,7 @@ function peg$parse(input, options) {
       s1 = peg$parseIdent();
       if (s1 !== peg$FAILED) {
         peg$savedPos = peg$currPos;
-        s2 = peg$f10(s1);
+        s2 = peg$f12(s1);
         if (s2) {
           s2 = peg$FAILED;
         } else {
@@ -978,7 +1086,7 @@ function peg$parse(input, options) {
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f11(s1);
+          s0 = peg$f13(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -991,7 +1099,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e11); }
+      if (peg$silentFails === 0) { peg$fail(peg$e14); }
     }
 
     return s0;
@@ -1026,7 +1134,7 @@ function peg$parse(input, options) {
                 s8 = null;
               }
               peg$savedPos = s0;
-              s0 = peg$f12(s1, s3, s7, s8);
+              s0 = peg$f14(s1, s3, s7, s8);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1070,7 +1178,7 @@ function peg$parse(input, options) {
               s6 = null;
             }
             peg$savedPos = s0;
-            s0 = peg$f13(s1, s5, s6);
+            s0 = peg$f15(s1, s5, s6);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -1092,12 +1200,12 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 4) === peg$c7) {
-      s1 = peg$c7;
+    if (input.substr(peg$currPos, 4) === peg$c9) {
+      s1 = peg$c9;
       peg$currPos += 4;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e12); }
+      if (peg$silentFails === 0) { peg$fail(peg$e15); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -1112,7 +1220,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f14();
+        s0 = peg$f16();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1129,12 +1237,12 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 9) === peg$c8) {
-      s1 = peg$c8;
+    if (input.substr(peg$currPos, 9) === peg$c10) {
+      s1 = peg$c10;
       peg$currPos += 9;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e13); }
+      if (peg$silentFails === 0) { peg$fail(peg$e16); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -1149,7 +1257,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f15();
+        s0 = peg$f17();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1166,17 +1274,17 @@ function peg$parse(input, options) {
     let s0, s1;
 
     peg$silentFails++;
-    if (input.substr(peg$currPos, 2) === peg$c9) {
-      s0 = peg$c9;
+    if (input.substr(peg$currPos, 2) === peg$c11) {
+      s0 = peg$c11;
       peg$currPos += 2;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e15); }
+      if (peg$silentFails === 0) { peg$fail(peg$e18); }
     }
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e14); }
+      if (peg$silentFails === 0) { peg$fail(peg$e17); }
     }
 
     return s0;
@@ -1191,12 +1299,12 @@ function peg$parse(input, options) {
       s2 = [];
       s3 = peg$currPos;
       s4 = peg$parse_();
-      if (input.substr(peg$currPos, 2) === peg$c10) {
-        s5 = peg$c10;
+      if (input.substr(peg$currPos, 2) === peg$c12) {
+        s5 = peg$c12;
         peg$currPos += 2;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e16); }
+        if (peg$silentFails === 0) { peg$fail(peg$e19); }
       }
       if (s5 !== peg$FAILED) {
         s6 = peg$currPos;
@@ -1230,12 +1338,12 @@ function peg$parse(input, options) {
         s2.push(s3);
         s3 = peg$currPos;
         s4 = peg$parse_();
-        if (input.substr(peg$currPos, 2) === peg$c10) {
-          s5 = peg$c10;
+        if (input.substr(peg$currPos, 2) === peg$c12) {
+          s5 = peg$c12;
           peg$currPos += 2;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e16); }
+          if (peg$silentFails === 0) { peg$fail(peg$e19); }
         }
         if (s5 !== peg$FAILED) {
           s6 = peg$currPos;
@@ -1267,7 +1375,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f16(s1, s2);
+      s0 = peg$f18(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -1285,12 +1393,12 @@ function peg$parse(input, options) {
       s2 = [];
       s3 = peg$currPos;
       s4 = peg$parse_();
-      if (input.substr(peg$currPos, 3) === peg$c11) {
-        s5 = peg$c11;
+      if (input.substr(peg$currPos, 3) === peg$c13) {
+        s5 = peg$c13;
         peg$currPos += 3;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e17); }
+        if (peg$silentFails === 0) { peg$fail(peg$e20); }
       }
       if (s5 !== peg$FAILED) {
         s6 = peg$currPos;
@@ -1324,12 +1432,12 @@ function peg$parse(input, options) {
         s2.push(s3);
         s3 = peg$currPos;
         s4 = peg$parse_();
-        if (input.substr(peg$currPos, 3) === peg$c11) {
-          s5 = peg$c11;
+        if (input.substr(peg$currPos, 3) === peg$c13) {
+          s5 = peg$c13;
           peg$currPos += 3;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e17); }
+          if (peg$silentFails === 0) { peg$fail(peg$e20); }
         }
         if (s5 !== peg$FAILED) {
           s6 = peg$currPos;
@@ -1361,7 +1469,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f17(s1, s2);
+      s0 = peg$f19(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -1374,12 +1482,12 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 3) === peg$c12) {
-      s1 = peg$c12;
+    if (input.substr(peg$currPos, 3) === peg$c14) {
+      s1 = peg$c14;
       peg$currPos += 3;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e18); }
+      if (peg$silentFails === 0) { peg$fail(peg$e21); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -1397,7 +1505,7 @@ function peg$parse(input, options) {
         s4 = peg$parseNotCond();
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f18(s4);
+          s0 = peg$f20(s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1422,11 +1530,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 40) {
-      s1 = peg$c13;
+      s1 = peg$c15;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e19); }
+      if (peg$silentFails === 0) { peg$fail(peg$e22); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parse_();
@@ -1434,15 +1542,15 @@ function peg$parse(input, options) {
       if (s3 !== peg$FAILED) {
         s4 = peg$parse_();
         if (input.charCodeAt(peg$currPos) === 41) {
-          s5 = peg$c14;
+          s5 = peg$c16;
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e20); }
+          if (peg$silentFails === 0) { peg$fail(peg$e23); }
         }
         if (s5 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f19(s3);
+          s0 = peg$f21(s3);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1456,15 +1564,108 @@ function peg$parse(input, options) {
       s0 = peg$FAILED;
     }
     if (s0 === peg$FAILED) {
-      s0 = peg$parseCompare();
+      s0 = peg$parseAccessCond();
       if (s0 === peg$FAILED) {
-        s0 = peg$currPos;
-        s1 = peg$parseIdent();
-        if (s1 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s1 = peg$f20(s1);
+        s0 = peg$parseCompare();
+        if (s0 === peg$FAILED) {
+          s0 = peg$currPos;
+          s1 = peg$parseIdent();
+          if (s1 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s1 = peg$f22(s1);
+          }
+          s0 = s1;
         }
-        s0 = s1;
+      }
+    }
+
+    return s0;
+  }
+
+  function peg$parseAccessCond() {
+    let s0, s1, s2, s3, s4, s5, s6;
+
+    s0 = peg$currPos;
+    if (input.substr(peg$currPos, 3) === peg$c5) {
+      s1 = peg$c5;
+      peg$currPos += 3;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e8); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$currPos;
+      peg$silentFails++;
+      s3 = peg$parseIdentChar();
+      peg$silentFails--;
+      if (s3 === peg$FAILED) {
+        s2 = undefined;
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+      if (s2 !== peg$FAILED) {
+        s3 = peg$parse_();
+        s4 = peg$parseName();
+        if (s4 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f23(s4);
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      if (input.substr(peg$currPos, 3) === peg$c17) {
+        s1 = peg$c17;
+        peg$currPos += 3;
+      } else {
+        s1 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e24); }
+      }
+      if (s1 !== peg$FAILED) {
+        s2 = peg$currPos;
+        peg$silentFails++;
+        s3 = peg$parseIdentChar();
+        peg$silentFails--;
+        if (s3 === peg$FAILED) {
+          s2 = undefined;
+        } else {
+          peg$currPos = s2;
+          s2 = peg$FAILED;
+        }
+        if (s2 !== peg$FAILED) {
+          s3 = peg$parse_();
+          s4 = peg$parseIdent();
+          if (s4 !== peg$FAILED) {
+            s5 = peg$parse_();
+            s6 = peg$parseString();
+            if (s6 !== peg$FAILED) {
+              peg$savedPos = s0;
+              s0 = peg$f24(s4, s6);
+            } else {
+              peg$currPos = s0;
+              s0 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
       }
     }
 
@@ -1484,7 +1685,7 @@ function peg$parse(input, options) {
         s5 = peg$parseValue();
         if (s5 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f21(s1, s3, s5);
+          s0 = peg$f25(s1, s3, s5);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1506,12 +1707,12 @@ function peg$parse(input, options) {
 
     peg$silentFails++;
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 6) === peg$c15) {
-      s1 = peg$c15;
+    if (input.substr(peg$currPos, 6) === peg$c18) {
+      s1 = peg$c18;
       peg$currPos += 6;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e22); }
+      if (peg$silentFails === 0) { peg$fail(peg$e26); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -1526,7 +1727,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f22();
+        s0 = peg$f26();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1537,12 +1738,12 @@ function peg$parse(input, options) {
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
-      if (input.substr(peg$currPos, 6) === peg$c16) {
-        s1 = peg$c16;
+      if (input.substr(peg$currPos, 6) === peg$c19) {
+        s1 = peg$c19;
         peg$currPos += 6;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e23); }
+        if (peg$silentFails === 0) { peg$fail(peg$e27); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$currPos;
@@ -1560,7 +1761,7 @@ function peg$parse(input, options) {
           s4 = peg$parseString();
           if (s4 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f23(s4);
+            s0 = peg$f27(s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -1575,12 +1776,12 @@ function peg$parse(input, options) {
       }
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
-        if (input.substr(peg$currPos, 8) === peg$c17) {
-          s1 = peg$c17;
+        if (input.substr(peg$currPos, 8) === peg$c20) {
+          s1 = peg$c20;
           peg$currPos += 8;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e24); }
+          if (peg$silentFails === 0) { peg$fail(peg$e28); }
         }
         if (s1 !== peg$FAILED) {
           s2 = peg$currPos;
@@ -1598,7 +1799,7 @@ function peg$parse(input, options) {
             s4 = peg$parseString();
             if (s4 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f24(s4);
+              s0 = peg$f28(s4);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1613,12 +1814,12 @@ function peg$parse(input, options) {
         }
         if (s0 === peg$FAILED) {
           s0 = peg$currPos;
-          if (input.substr(peg$currPos, 5) === peg$c18) {
-            s1 = peg$c18;
+          if (input.substr(peg$currPos, 5) === peg$c21) {
+            s1 = peg$c21;
             peg$currPos += 5;
           } else {
             s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e25); }
+            if (peg$silentFails === 0) { peg$fail(peg$e29); }
           }
           if (s1 !== peg$FAILED) {
             s2 = peg$currPos;
@@ -1639,7 +1840,7 @@ function peg$parse(input, options) {
               }
               if (s4 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f25(s4);
+                s0 = peg$f29(s4);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -1658,7 +1859,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e21); }
+      if (peg$silentFails === 0) { peg$fail(peg$e25); }
     }
 
     return s0;
@@ -1670,36 +1871,36 @@ function peg$parse(input, options) {
     peg$silentFails++;
     s0 = peg$currPos;
     s1 = peg$currPos;
-    if (input.substr(peg$currPos, 2) === peg$c19) {
-      s2 = peg$c19;
+    if (input.substr(peg$currPos, 2) === peg$c22) {
+      s2 = peg$c22;
       peg$currPos += 2;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e27); }
+      if (peg$silentFails === 0) { peg$fail(peg$e31); }
     }
     if (s2 === peg$FAILED) {
-      if (input.substr(peg$currPos, 2) === peg$c20) {
-        s2 = peg$c20;
+      if (input.substr(peg$currPos, 2) === peg$c23) {
+        s2 = peg$c23;
         peg$currPos += 2;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e28); }
+        if (peg$silentFails === 0) { peg$fail(peg$e32); }
       }
       if (s2 === peg$FAILED) {
-        if (input.substr(peg$currPos, 2) === peg$c21) {
-          s2 = peg$c21;
+        if (input.substr(peg$currPos, 2) === peg$c24) {
+          s2 = peg$c24;
           peg$currPos += 2;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e29); }
+          if (peg$silentFails === 0) { peg$fail(peg$e33); }
         }
         if (s2 === peg$FAILED) {
-          if (input.substr(peg$currPos, 2) === peg$c22) {
-            s2 = peg$c22;
+          if (input.substr(peg$currPos, 2) === peg$c25) {
+            s2 = peg$c25;
             peg$currPos += 2;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e30); }
+            if (peg$silentFails === 0) { peg$fail(peg$e34); }
           }
           if (s2 === peg$FAILED) {
             s2 = input.charAt(peg$currPos);
@@ -1707,7 +1908,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s2 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e31); }
+              if (peg$silentFails === 0) { peg$fail(peg$e35); }
             }
           }
         }
@@ -1720,50 +1921,50 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f26(s1);
+      s1 = peg$f30(s1);
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       s1 = peg$currPos;
-      if (input.substr(peg$currPos, 2) === peg$c23) {
-        s2 = peg$c23;
+      if (input.substr(peg$currPos, 2) === peg$c26) {
+        s2 = peg$c26;
         peg$currPos += 2;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e32); }
+        if (peg$silentFails === 0) { peg$fail(peg$e36); }
       }
       if (s2 === peg$FAILED) {
-        if (input.substr(peg$currPos, 11) === peg$c24) {
-          s2 = peg$c24;
+        if (input.substr(peg$currPos, 11) === peg$c27) {
+          s2 = peg$c27;
           peg$currPos += 11;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e33); }
+          if (peg$silentFails === 0) { peg$fail(peg$e37); }
         }
         if (s2 === peg$FAILED) {
-          if (input.substr(peg$currPos, 9) === peg$c25) {
-            s2 = peg$c25;
+          if (input.substr(peg$currPos, 9) === peg$c28) {
+            s2 = peg$c28;
             peg$currPos += 9;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e34); }
+            if (peg$silentFails === 0) { peg$fail(peg$e38); }
           }
           if (s2 === peg$FAILED) {
-            if (input.substr(peg$currPos, 8) === peg$c26) {
-              s2 = peg$c26;
+            if (input.substr(peg$currPos, 8) === peg$c29) {
+              s2 = peg$c29;
               peg$currPos += 8;
             } else {
               s2 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e35); }
+              if (peg$silentFails === 0) { peg$fail(peg$e39); }
             }
             if (s2 === peg$FAILED) {
-              if (input.substr(peg$currPos, 7) === peg$c27) {
-                s2 = peg$c27;
+              if (input.substr(peg$currPos, 7) === peg$c30) {
+                s2 = peg$c30;
                 peg$currPos += 7;
               } else {
                 s2 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e36); }
+                if (peg$silentFails === 0) { peg$fail(peg$e40); }
               }
             }
           }
@@ -1787,7 +1988,7 @@ function peg$parse(input, options) {
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f27(s1);
+          s0 = peg$f31(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1800,7 +2001,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e26); }
+      if (peg$silentFails === 0) { peg$fail(peg$e30); }
     }
 
     return s0;
@@ -1833,7 +2034,7 @@ function peg$parse(input, options) {
         s4 = peg$parseName();
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f28(s4);
+          s0 = peg$f32(s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1848,12 +2049,12 @@ function peg$parse(input, options) {
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
-      if (input.substr(peg$currPos, 5) === peg$c28) {
-        s1 = peg$c28;
+      if (input.substr(peg$currPos, 5) === peg$c31) {
+        s1 = peg$c31;
         peg$currPos += 5;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e37); }
+        if (peg$silentFails === 0) { peg$fail(peg$e41); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$currPos;
@@ -1869,11 +2070,11 @@ function peg$parse(input, options) {
         if (s2 !== peg$FAILED) {
           s3 = peg$parse_();
           if (input.charCodeAt(peg$currPos) === 91) {
-            s4 = peg$c29;
+            s4 = peg$c32;
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e38); }
+            if (peg$silentFails === 0) { peg$fail(peg$e42); }
           }
           if (s4 !== peg$FAILED) {
             s5 = peg$parse_();
@@ -1883,15 +2084,15 @@ function peg$parse(input, options) {
             }
             s7 = peg$parse_();
             if (input.charCodeAt(peg$currPos) === 93) {
-              s8 = peg$c30;
+              s8 = peg$c33;
               peg$currPos++;
             } else {
               s8 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e39); }
+              if (peg$silentFails === 0) { peg$fail(peg$e43); }
             }
             if (s8 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f29(s6);
+              s0 = peg$f33(s6);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1913,7 +2114,7 @@ function peg$parse(input, options) {
         s1 = peg$parseTargetList();
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f30(s1);
+          s1 = peg$f34(s1);
         }
         s0 = s1;
         if (s0 === peg$FAILED) {
@@ -1929,7 +2130,7 @@ function peg$parse(input, options) {
             s5 = peg$parseTargetList();
             if (s5 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f31(s1, s3, s5);
+              s0 = peg$f35(s1, s3, s5);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1943,7 +2144,7 @@ function peg$parse(input, options) {
             s1 = peg$parseTargetName();
             if (s1 !== peg$FAILED) {
               peg$savedPos = s0;
-              s1 = peg$f32(s1);
+              s1 = peg$f36(s1);
             }
             s0 = s1;
           }
@@ -1962,7 +2163,7 @@ function peg$parse(input, options) {
     s1 = peg$parseIdent();
     if (s1 !== peg$FAILED) {
       peg$savedPos = peg$currPos;
-      s2 = peg$f33(s1);
+      s2 = peg$f37(s1);
       if (s2) {
         s2 = peg$FAILED;
       } else {
@@ -1970,7 +2171,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f34(s1);
+        s0 = peg$f38(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1982,7 +2183,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e40); }
+      if (peg$silentFails === 0) { peg$fail(peg$e44); }
     }
 
     return s0;
@@ -1993,11 +2194,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 40) {
-      s1 = peg$c13;
+      s1 = peg$c15;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e19); }
+      if (peg$silentFails === 0) { peg$fail(peg$e22); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parse_();
@@ -2005,11 +2206,11 @@ function peg$parse(input, options) {
       if (s3 !== peg$FAILED) {
         s4 = peg$parse_();
         if (input.charCodeAt(peg$currPos) === 41) {
-          s5 = peg$c14;
+          s5 = peg$c16;
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e20); }
+          if (peg$silentFails === 0) { peg$fail(peg$e23); }
         }
         if (s5 !== peg$FAILED) {
           s0 = s3;
@@ -2034,11 +2235,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 91) {
-      s1 = peg$c29;
+      s1 = peg$c32;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e38); }
+      if (peg$silentFails === 0) { peg$fail(peg$e42); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parse_();
@@ -2048,15 +2249,15 @@ function peg$parse(input, options) {
       }
       s4 = peg$parse_();
       if (input.charCodeAt(peg$currPos) === 93) {
-        s5 = peg$c30;
+        s5 = peg$c33;
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e39); }
+        if (peg$silentFails === 0) { peg$fail(peg$e43); }
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f35(s3);
+        s0 = peg$f39(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2082,11 +2283,11 @@ function peg$parse(input, options) {
       s4 = peg$currPos;
       s5 = peg$parse_();
       if (input.charCodeAt(peg$currPos) === 44) {
-        s6 = peg$c31;
+        s6 = peg$c34;
         peg$currPos++;
       } else {
         s6 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e41); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s6 !== peg$FAILED) {
         s7 = peg$parse_();
@@ -2116,11 +2317,11 @@ function peg$parse(input, options) {
     if (s1 !== peg$FAILED) {
       s2 = peg$parse_();
       if (input.charCodeAt(peg$currPos) === 44) {
-        s3 = peg$c31;
+        s3 = peg$c34;
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e41); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s3 === peg$FAILED) {
         s3 = null;
@@ -2158,7 +2359,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f36(s1, s2);
+      s0 = peg$f40(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2180,11 +2381,11 @@ function peg$parse(input, options) {
       s4 = peg$currPos;
       s5 = peg$parse_();
       if (input.charCodeAt(peg$currPos) === 44) {
-        s6 = peg$c31;
+        s6 = peg$c34;
         peg$currPos++;
       } else {
         s6 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e41); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s6 !== peg$FAILED) {
         s7 = peg$parse_();
@@ -2214,11 +2415,11 @@ function peg$parse(input, options) {
     if (s1 !== peg$FAILED) {
       s2 = peg$parse_();
       if (input.charCodeAt(peg$currPos) === 44) {
-        s3 = peg$c31;
+        s3 = peg$c34;
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e41); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s3 === peg$FAILED) {
         s3 = null;
@@ -2256,7 +2457,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f37(s1, s2);
+      s0 = peg$f41(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2276,7 +2477,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e42); }
+      if (peg$silentFails === 0) { peg$fail(peg$e46); }
     }
 
     return s0;
@@ -2310,11 +2511,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 91) {
-      s1 = peg$c29;
+      s1 = peg$c32;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e38); }
+      if (peg$silentFails === 0) { peg$fail(peg$e42); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parse_();
@@ -2324,15 +2525,15 @@ function peg$parse(input, options) {
       }
       s4 = peg$parse_();
       if (input.charCodeAt(peg$currPos) === 93) {
-        s5 = peg$c30;
+        s5 = peg$c33;
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e39); }
+        if (peg$silentFails === 0) { peg$fail(peg$e43); }
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f38(s3);
+        s0 = peg$f42(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2358,11 +2559,11 @@ function peg$parse(input, options) {
       s4 = peg$currPos;
       s5 = peg$parse_();
       if (input.charCodeAt(peg$currPos) === 44) {
-        s6 = peg$c31;
+        s6 = peg$c34;
         peg$currPos++;
       } else {
         s6 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e41); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s6 !== peg$FAILED) {
         s7 = peg$parse_();
@@ -2392,11 +2593,11 @@ function peg$parse(input, options) {
     if (s1 !== peg$FAILED) {
       s2 = peg$parse_();
       if (input.charCodeAt(peg$currPos) === 44) {
-        s3 = peg$c31;
+        s3 = peg$c34;
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e41); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s3 === peg$FAILED) {
         s3 = null;
@@ -2434,7 +2635,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f39(s1, s2);
+      s0 = peg$f43(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2454,7 +2655,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f40(s1, s2);
+      s0 = peg$f44(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2468,11 +2669,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 40) {
-      s1 = peg$c13;
+      s1 = peg$c15;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e19); }
+      if (peg$silentFails === 0) { peg$fail(peg$e22); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parse_();
@@ -2482,15 +2683,15 @@ function peg$parse(input, options) {
       }
       s4 = peg$parse_();
       if (input.charCodeAt(peg$currPos) === 41) {
-        s5 = peg$c14;
+        s5 = peg$c16;
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e20); }
+        if (peg$silentFails === 0) { peg$fail(peg$e23); }
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f41(s3);
+        s0 = peg$f45(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2515,11 +2716,11 @@ function peg$parse(input, options) {
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (input.charCodeAt(peg$currPos) === 44) {
-        s5 = peg$c31;
+        s5 = peg$c34;
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e41); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s5 !== peg$FAILED) {
         s6 = peg$parse_();
@@ -2556,11 +2757,11 @@ function peg$parse(input, options) {
     peg$silentFails++;
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 36) {
-      s1 = peg$c32;
+      s1 = peg$c35;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e44); }
+      if (peg$silentFails === 0) { peg$fail(peg$e48); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parseDecimal();
@@ -2581,7 +2782,7 @@ function peg$parse(input, options) {
             s4 = null;
           }
           peg$savedPos = s0;
-          s0 = peg$f42(s2, s4);
+          s0 = peg$f46(s2, s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2597,11 +2798,11 @@ function peg$parse(input, options) {
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 45) {
-        s1 = peg$c33;
+        s1 = peg$c36;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e45); }
+        if (peg$silentFails === 0) { peg$fail(peg$e49); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseDecimal();
@@ -2622,7 +2823,7 @@ function peg$parse(input, options) {
               s4 = null;
             }
             peg$savedPos = s0;
-            s0 = peg$f43(s2, s4);
+            s0 = peg$f47(s2, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2646,7 +2847,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e46); }
+            if (peg$silentFails === 0) { peg$fail(peg$e50); }
           }
           while (s4 !== peg$FAILED) {
             s3.push(s4);
@@ -2655,12 +2856,12 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e46); }
+              if (peg$silentFails === 0) { peg$fail(peg$e50); }
             }
           }
           s2 = input.substring(s2, peg$currPos);
           peg$savedPos = peg$currPos;
-          s3 = peg$f44(s1, s2);
+          s3 = peg$f48(s1, s2);
           if (s3) {
             s3 = undefined;
           } else {
@@ -2669,7 +2870,7 @@ function peg$parse(input, options) {
           if (s3 !== peg$FAILED) {
             s4 = peg$currPos;
             peg$savedPos = peg$currPos;
-            s5 = peg$f45(s1, s2);
+            s5 = peg$f49(s1, s2);
             if (s5) {
               s5 = undefined;
             } else {
@@ -2677,11 +2878,11 @@ function peg$parse(input, options) {
             }
             if (s5 !== peg$FAILED) {
               if (input.charCodeAt(peg$currPos) === 37) {
-                s6 = peg$c34;
+                s6 = peg$c37;
                 peg$currPos++;
               } else {
                 s6 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e47); }
+                if (peg$silentFails === 0) { peg$fail(peg$e51); }
               }
               if (s6 !== peg$FAILED) {
                 s4 = s6;
@@ -2696,7 +2897,7 @@ function peg$parse(input, options) {
             if (s4 === peg$FAILED) {
               s4 = peg$currPos;
               peg$savedPos = peg$currPos;
-              s5 = peg$f46(s1, s2);
+              s5 = peg$f50(s1, s2);
               if (s5) {
                 s5 = undefined;
               } else {
@@ -2719,7 +2920,7 @@ function peg$parse(input, options) {
               s4 = null;
             }
             peg$savedPos = s0;
-            s0 = peg$f47(s1, s2, s4);
+            s0 = peg$f51(s1, s2, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2733,7 +2934,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e43); }
+      if (peg$silentFails === 0) { peg$fail(peg$e47); }
     }
 
     return s0;
@@ -2744,11 +2945,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 47) {
-      s1 = peg$c35;
+      s1 = peg$c38;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e48); }
+      if (peg$silentFails === 0) { peg$fail(peg$e52); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -2758,7 +2959,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e46); }
+        if (peg$silentFails === 0) { peg$fail(peg$e50); }
       }
       if (s4 !== peg$FAILED) {
         while (s4 !== peg$FAILED) {
@@ -2768,7 +2969,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e46); }
+            if (peg$silentFails === 0) { peg$fail(peg$e50); }
           }
         }
       } else {
@@ -2780,20 +2981,8 @@ function peg$parse(input, options) {
         s2 = s3;
       }
       if (s2 !== peg$FAILED) {
-        peg$savedPos = peg$currPos;
-        s3 = peg$f48(s2);
-        if (s3) {
-          s3 = undefined;
-        } else {
-          s3 = peg$FAILED;
-        }
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f49(s2);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
+        peg$savedPos = s0;
+        s0 = peg$f52(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2815,11 +3004,11 @@ function peg$parse(input, options) {
     if (s2 !== peg$FAILED) {
       s3 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 46) {
-        s4 = peg$c36;
+        s4 = peg$c39;
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e49); }
+        if (peg$silentFails === 0) { peg$fail(peg$e53); }
       }
       if (s4 !== peg$FAILED) {
         s5 = peg$parseDigits();
@@ -2858,15 +3047,15 @@ function peg$parse(input, options) {
     s1 = peg$parseDecimal();
     if (s1 !== peg$FAILED) {
       if (input.charCodeAt(peg$currPos) === 37) {
-        s2 = peg$c34;
+        s2 = peg$c37;
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e47); }
+        if (peg$silentFails === 0) { peg$fail(peg$e51); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f50(s1);
+        s0 = peg$f53(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2886,11 +3075,11 @@ function peg$parse(input, options) {
     s1 = peg$currPos;
     s2 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 45) {
-      s3 = peg$c33;
+      s3 = peg$c36;
       peg$currPos++;
     } else {
       s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e45); }
+      if (peg$silentFails === 0) { peg$fail(peg$e49); }
     }
     if (s3 === peg$FAILED) {
       s3 = null;
@@ -2921,7 +3110,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f51(s1);
+        s0 = peg$f54(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2943,7 +3132,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e50); }
+      if (peg$silentFails === 0) { peg$fail(peg$e54); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -2952,16 +3141,16 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e50); }
+        if (peg$silentFails === 0) { peg$fail(peg$e54); }
       }
       if (s3 === peg$FAILED) {
         s3 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 95) {
-          s4 = peg$c37;
+          s4 = peg$c40;
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e51); }
+          if (peg$silentFails === 0) { peg$fail(peg$e55); }
         }
         if (s4 !== peg$FAILED) {
           s5 = peg$currPos;
@@ -2971,7 +3160,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e50); }
+            if (peg$silentFails === 0) { peg$fail(peg$e54); }
           }
           peg$silentFails--;
           if (s6 !== peg$FAILED) {
@@ -2999,16 +3188,16 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e50); }
+          if (peg$silentFails === 0) { peg$fail(peg$e54); }
         }
         if (s3 === peg$FAILED) {
           s3 = peg$currPos;
           if (input.charCodeAt(peg$currPos) === 95) {
-            s4 = peg$c37;
+            s4 = peg$c40;
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e51); }
+            if (peg$silentFails === 0) { peg$fail(peg$e55); }
           }
           if (s4 !== peg$FAILED) {
             s5 = peg$currPos;
@@ -3018,7 +3207,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e50); }
+              if (peg$silentFails === 0) { peg$fail(peg$e54); }
             }
             peg$silentFails--;
             if (s6 !== peg$FAILED) {
@@ -3055,11 +3244,11 @@ function peg$parse(input, options) {
     peg$silentFails++;
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 34) {
-      s1 = peg$c38;
+      s1 = peg$c41;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e53); }
+      if (peg$silentFails === 0) { peg$fail(peg$e57); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -3069,15 +3258,15 @@ function peg$parse(input, options) {
         s3 = peg$parseStringPart();
       }
       if (input.charCodeAt(peg$currPos) === 34) {
-        s3 = peg$c38;
+        s3 = peg$c41;
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e53); }
+        if (peg$silentFails === 0) { peg$fail(peg$e57); }
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f52(s2);
+        s0 = peg$f55(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3089,7 +3278,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e52); }
+      if (peg$silentFails === 0) { peg$fail(peg$e56); }
     }
 
     return s0;
@@ -3105,7 +3294,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e54); }
+      if (peg$silentFails === 0) { peg$fail(peg$e58); }
     }
     if (s2 !== peg$FAILED) {
       while (s2 !== peg$FAILED) {
@@ -3115,7 +3304,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e54); }
+          if (peg$silentFails === 0) { peg$fail(peg$e58); }
         }
       }
     } else {
@@ -3129,17 +3318,17 @@ function peg$parse(input, options) {
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 92) {
-        s1 = peg$c39;
+        s1 = peg$c42;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e55); }
+        if (peg$silentFails === 0) { peg$fail(peg$e59); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseEscape();
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f53(s2);
+          s0 = peg$f56(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3161,58 +3350,58 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e56); }
+      if (peg$silentFails === 0) { peg$fail(peg$e60); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 110) {
-        s1 = peg$c40;
+        s1 = peg$c43;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e57); }
+        if (peg$silentFails === 0) { peg$fail(peg$e61); }
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f54();
+        s1 = peg$f57();
       }
       s0 = s1;
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 116) {
-          s1 = peg$c41;
+          s1 = peg$c44;
           peg$currPos++;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e58); }
+          if (peg$silentFails === 0) { peg$fail(peg$e62); }
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f55();
+          s1 = peg$f58();
         }
         s0 = s1;
         if (s0 === peg$FAILED) {
           s0 = peg$currPos;
           if (input.charCodeAt(peg$currPos) === 114) {
-            s1 = peg$c42;
+            s1 = peg$c45;
             peg$currPos++;
           } else {
             s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e59); }
+            if (peg$silentFails === 0) { peg$fail(peg$e63); }
           }
           if (s1 !== peg$FAILED) {
             peg$savedPos = s0;
-            s1 = peg$f56();
+            s1 = peg$f59();
           }
           s0 = s1;
           if (s0 === peg$FAILED) {
             s0 = peg$currPos;
             if (input.charCodeAt(peg$currPos) === 117) {
-              s1 = peg$c43;
+              s1 = peg$c46;
               peg$currPos++;
             } else {
               s1 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e60); }
+              if (peg$silentFails === 0) { peg$fail(peg$e64); }
             }
             if (s1 !== peg$FAILED) {
               s2 = peg$currPos;
@@ -3223,7 +3412,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s5 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e61); }
+                if (peg$silentFails === 0) { peg$fail(peg$e65); }
               }
               while (s5 !== peg$FAILED) {
                 s4.push(s5);
@@ -3235,7 +3424,7 @@ function peg$parse(input, options) {
                     peg$currPos++;
                   } else {
                     s5 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e61); }
+                    if (peg$silentFails === 0) { peg$fail(peg$e65); }
                   }
                 }
               }
@@ -3252,7 +3441,7 @@ function peg$parse(input, options) {
               }
               if (s2 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f57(s2);
+                s0 = peg$f60(s2);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -3274,30 +3463,30 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = peg$currPos;
-    if (input.substr(peg$currPos, 4) === peg$c44) {
-      s2 = peg$c44;
+    if (input.substr(peg$currPos, 4) === peg$c47) {
+      s2 = peg$c47;
       peg$currPos += 4;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e62); }
+      if (peg$silentFails === 0) { peg$fail(peg$e66); }
     }
     if (s2 !== peg$FAILED) {
       peg$savedPos = s1;
-      s2 = peg$f58();
+      s2 = peg$f61();
     }
     s1 = s2;
     if (s1 === peg$FAILED) {
       s1 = peg$currPos;
-      if (input.substr(peg$currPos, 5) === peg$c45) {
-        s2 = peg$c45;
+      if (input.substr(peg$currPos, 5) === peg$c48) {
+        s2 = peg$c48;
         peg$currPos += 5;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e63); }
+        if (peg$silentFails === 0) { peg$fail(peg$e67); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s1;
-        s2 = peg$f59();
+        s2 = peg$f62();
       }
       s1 = s2;
     }
@@ -3316,11 +3505,11 @@ function peg$parse(input, options) {
         s3 = peg$currPos;
         peg$silentFails++;
         if (input.charCodeAt(peg$currPos) === 40) {
-          s4 = peg$c13;
+          s4 = peg$c15;
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e19); }
+          if (peg$silentFails === 0) { peg$fail(peg$e22); }
         }
         peg$silentFails--;
         if (s4 === peg$FAILED) {
@@ -3331,7 +3520,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f60(s1);
+          s0 = peg$f63(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3360,7 +3549,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e65); }
+      if (peg$silentFails === 0) { peg$fail(peg$e69); }
     }
     if (s3 !== peg$FAILED) {
       s4 = [];
@@ -3369,16 +3558,16 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e46); }
+        if (peg$silentFails === 0) { peg$fail(peg$e50); }
       }
       if (s5 === peg$FAILED) {
         s5 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 46) {
-          s6 = peg$c36;
+          s6 = peg$c39;
           peg$currPos++;
         } else {
           s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e49); }
+          if (peg$silentFails === 0) { peg$fail(peg$e53); }
         }
         if (s6 !== peg$FAILED) {
           s7 = peg$currPos;
@@ -3388,7 +3577,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s8 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e46); }
+            if (peg$silentFails === 0) { peg$fail(peg$e50); }
           }
           peg$silentFails--;
           if (s8 !== peg$FAILED) {
@@ -3411,11 +3600,11 @@ function peg$parse(input, options) {
         if (s5 === peg$FAILED) {
           s5 = peg$currPos;
           if (input.charCodeAt(peg$currPos) === 45) {
-            s6 = peg$c33;
+            s6 = peg$c36;
             peg$currPos++;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e45); }
+            if (peg$silentFails === 0) { peg$fail(peg$e49); }
           }
           if (s6 !== peg$FAILED) {
             s7 = peg$currPos;
@@ -3425,7 +3614,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s8 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e46); }
+              if (peg$silentFails === 0) { peg$fail(peg$e50); }
             }
             peg$silentFails--;
             if (s8 !== peg$FAILED) {
@@ -3454,16 +3643,16 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e46); }
+          if (peg$silentFails === 0) { peg$fail(peg$e50); }
         }
         if (s5 === peg$FAILED) {
           s5 = peg$currPos;
           if (input.charCodeAt(peg$currPos) === 46) {
-            s6 = peg$c36;
+            s6 = peg$c39;
             peg$currPos++;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e49); }
+            if (peg$silentFails === 0) { peg$fail(peg$e53); }
           }
           if (s6 !== peg$FAILED) {
             s7 = peg$currPos;
@@ -3473,7 +3662,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s8 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e46); }
+              if (peg$silentFails === 0) { peg$fail(peg$e50); }
             }
             peg$silentFails--;
             if (s8 !== peg$FAILED) {
@@ -3496,11 +3685,11 @@ function peg$parse(input, options) {
           if (s5 === peg$FAILED) {
             s5 = peg$currPos;
             if (input.charCodeAt(peg$currPos) === 45) {
-              s6 = peg$c33;
+              s6 = peg$c36;
               peg$currPos++;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e45); }
+              if (peg$silentFails === 0) { peg$fail(peg$e49); }
             }
             if (s6 !== peg$FAILED) {
               s7 = peg$currPos;
@@ -3510,7 +3699,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s8 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e46); }
+                if (peg$silentFails === 0) { peg$fail(peg$e50); }
               }
               peg$silentFails--;
               if (s8 !== peg$FAILED) {
@@ -3545,13 +3734,13 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f61(s1);
+      s1 = peg$f64(s1);
     }
     s0 = s1;
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e64); }
+      if (peg$silentFails === 0) { peg$fail(peg$e68); }
     }
 
     return s0;
@@ -3565,7 +3754,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e46); }
+      if (peg$silentFails === 0) { peg$fail(peg$e50); }
     }
 
     return s0;
@@ -3592,7 +3781,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e66); }
+      if (peg$silentFails === 0) { peg$fail(peg$e70); }
     }
 
     return s0;
@@ -3634,30 +3823,30 @@ function peg$parse(input, options) {
     let s0, s1, s2;
 
     if (input.charCodeAt(peg$currPos) === 32) {
-      s0 = peg$c46;
+      s0 = peg$c49;
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e67); }
+      if (peg$silentFails === 0) { peg$fail(peg$e71); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 13) {
-        s1 = peg$c47;
+        s1 = peg$c50;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e68); }
+        if (peg$silentFails === 0) { peg$fail(peg$e72); }
       }
       if (s1 === peg$FAILED) {
         s1 = null;
       }
       if (input.charCodeAt(peg$currPos) === 10) {
-        s2 = peg$c48;
+        s2 = peg$c51;
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e69); }
+        if (peg$silentFails === 0) { peg$fail(peg$e73); }
       }
       if (s2 !== peg$FAILED) {
         s0 = s2;
@@ -3673,7 +3862,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s0 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e70); }
+            if (peg$silentFails === 0) { peg$fail(peg$e74); }
           }
         }
       }
@@ -3688,11 +3877,11 @@ function peg$parse(input, options) {
     peg$silentFails++;
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 35) {
-      s1 = peg$c49;
+      s1 = peg$c52;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e72); }
+      if (peg$silentFails === 0) { peg$fail(peg$e76); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -3702,7 +3891,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e73); }
+        if (peg$silentFails === 0) { peg$fail(peg$e77); }
       }
       while (s4 !== peg$FAILED) {
         s3.push(s4);
@@ -3711,12 +3900,12 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e73); }
+          if (peg$silentFails === 0) { peg$fail(peg$e77); }
         }
       }
       s2 = input.substring(s2, peg$currPos);
       peg$savedPos = s0;
-      s0 = peg$f62(s2);
+      s0 = peg$f65(s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -3724,7 +3913,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e71); }
+      if (peg$silentFails === 0) { peg$fail(peg$e75); }
     }
 
     return s0;

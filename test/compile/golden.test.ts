@@ -19,8 +19,8 @@ function matchGolden(name: string, actual: string): void {
 }
 
 describe("shipped policies", () => {
-  test("the three documented policies are shipped", () => {
-    expect(POLICIES).toEqual(["default.route", "free-tiers.route", "multi-provider.route"]);
+  test("the four documented policies are shipped", () => {
+    expect(POLICIES).toEqual(["default.route", "free-tiers.route", "multi-provider.route", "teams.route"]);
   });
 
   for (const file of POLICIES) {

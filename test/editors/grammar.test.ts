@@ -48,7 +48,7 @@ function expectations(policy: Policy): { offset: number; scope: string; what: st
   };
   for (const decl of policy.items) {
     out.push({ offset: decl.keyword.span.start, scope: `storage.type.${decl.kind}.route`, what: `${decl.kind} keyword` });
-    if (decl.name) out.push({ offset: decl.name.span.start, scope: { provider: "entity.name.type.provider.route", model: "entity.name.type.model.route", route: "entity.name.function.route.route" }[decl.kind as "provider"], what: "declared name" });
+    if (decl.name) out.push({ offset: decl.name.span.start, scope: { provider: "entity.name.type.provider.route", model: "entity.name.type.model.route", route: "entity.name.function.route.route", key: "entity.name.type.key.route", team: "entity.name.type.team.route" }[decl.kind as "provider"], what: "declared name" });
     for (const m of decl.body.members) {
       if (m.kind !== "rule") continue;
       out.push({ offset: m.keyword.span.start, scope: `keyword.control.${m.keyword.text}.route`, what: "rule keyword" });

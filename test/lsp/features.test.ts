@@ -107,7 +107,7 @@ async function complete(text: string): Promise<string[]> {
 const HEAD = "provider p { kind simulated }\nprovider q { kind simulated }\nmodel m { provider p  can [chat] }\nmodel n { provider q  can [chat] }\nroute other { otherwise -> [m] }\n";
 
 test("completion offers keywords, declared names, capabilities and units where each fits", async () => {
-  expect(await complete(HEAD + "|")).toEqual(["provider", "model", "route", "defaults", "gateway"]);
+  expect(await complete(HEAD + "|")).toEqual(["provider", "model", "route", "defaults", "gateway", "key", "team"]);
   expect(await complete(HEAD + "model x {\n  provider |\n}\n")).toEqual(["p", "q"]);
   expect(await complete(HEAD + "model x {\n  provider p\n  can [chat, |]\n}\n")).toEqual(["chat", "stream", "tools", "vision", "json", "embeddings", "prefill", "reasoning"]);
   expect(await complete(HEAD + "route r {\n  otherwise -> [m, |]\n}\n")).toEqual(["m", "n"]);

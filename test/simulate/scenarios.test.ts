@@ -17,8 +17,8 @@ function policyOf(file: string): string {
 describe("shipped scenarios", () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith(".yaml")).sort();
 
-  test("cover the five situations the gateway is built for, plus the embedded default policy", () => {
-    expect(files).toEqual(["default-outage.yaml", "free-tier-day.yaml", "primary-outage.yaml", "rate-limit-storm.yaml", "slow-provider.yaml", "stream-breaks.yaml"]);
+  test("cover the five situations the gateway is built for, plus the embedded default policy and team budgets", () => {
+    expect(files).toEqual(["default-outage.yaml", "free-tier-day.yaml", "primary-outage.yaml", "rate-limit-storm.yaml", "slow-provider.yaml", "stream-breaks.yaml", "team-budgets.yaml"]);
   });
 
   for (const file of files) {

@@ -91,3 +91,45 @@ test("no provider key in any snapshot format or in `state show`", async () => {
     expect(out.join("")).not.toContain(KEY.slice(3, 20));
   }
 });
+
+// Key secrets (issue 13): a served gateway with declared keys, a --state file, refusals of every
+// kind and a near-miss secret; then every place a secret could leak is searched for any 10-character
+// piece of any key secret: log lines, error bodies, /admin/state, /admin/keys, /metrics, the
+// snapshot file, `state show` and the graph output.
+test("declared key secrets never reach logs, errors, /admin, /metrics, snapshots or graph output", async () => {
+  const { serveKeys, chatReq } = await import("../keys/serve-helpers.ts");
+  const { KEY_SECRETS, KEYS_POLICY } = await import("../keys/policy.ts");
+  const { compilePolicySource } = await import("../../src/compile/index.ts");
+  const { printText } = await import("../../src/compile/print/text.ts");
+  using dir = tempDir();
+  const statePath = dir.file("state.bin");
+  const served = await serveKeys({ statePath, dir: dir.path });
+  const seen: string[] = [];
+  try {
+    const { url } = served.running;
+    const admin = { authorization: `Bearer ${KEY_SECRETS.SWITCHYARD_ADMIN_TOKEN}` };
+    const secrets = ["SWITCHYARD_KEY_SEARCH", "SWITCHYARD_KEY_ADS", "SWITCHYARD_KEY_BATCH"].map((n) => KEY_SECRETS[n]!);
+    for (const key of [...secrets, `${secrets[0]}x`, secrets[1]!.slice(0, -1), null]) {
+      for (const model of ["chat", "premium", "chat", "chat", "chat"]) seen.push(await (await chatReq(url, key, { model })).text());
+    }
+    // a client that puts its key in the path: the 404's log line names the path
+    for (const secret of secrets) seen.push(await (await fetch(`${url}/v1/${secret}`)).text());
+    for (const path of ["/admin/state", "/admin/keys"]) seen.push(await (await fetch(`${url}${path}`, { headers: admin })).text());
+    seen.push(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${secrets[2]}` } })).text());
+    expect((await fetch(`${url}/admin/snapshot`, { method: "POST", headers: admin })).status).toBe(200);
+    seen.push(readFileSync(statePath, "latin1"));
+    const out: string[] = [];
+    await runStateCli(["show", statePath], { stdout: (t) => out.push(t), stderr: (t) => out.push(t) });
+    seen.push(out.join("\n"));
+    const { graph } = compilePolicySource(KEYS_POLICY, "keys.route", { secrets: { get: (n) => KEY_SECRETS[n] } });
+    seen.push(printText(graph!), JSON.stringify(graph));
+    seen.push(served.lines.join("\n"));
+    expect(seen.join("\n")).toContain("search-prod"); // the names are there
+    const haystack = seen.join("\n");
+    for (const secret of secrets) {
+      for (let i = 0; i + 10 <= secret.length; i++) expect(haystack.includes(secret.slice(i, i + 10)) ? secret.slice(i, i + 10) : null).toBeNull();
+    }
+  } finally {
+    await served.close();
+  }
+});

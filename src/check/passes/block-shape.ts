@@ -3,11 +3,12 @@
 import type { Block, Decl, Policy, Property } from "../../syntax/ast.ts";
 import { didYouMean } from "../../util/edit-distance.ts";
 import type { CheckContext } from "../context.ts";
-import { gatewaySchema, modelSchema, providerSchema, settingsSchema, type BlockSchema } from "../schema.ts";
+import { gatewaySchema, keySchema, modelSchema, providerSchema, settingsSchema, teamSchema, type BlockSchema } from "../schema.ts";
 import { checkValue } from "../values.ts";
 
 const DECL_SCHEMAS: Record<string, BlockSchema> = {
   gateway: gatewaySchema, defaults: settingsSchema, provider: providerSchema, model: modelSchema, route: settingsSchema,
+  key: keySchema, team: teamSchema,
 };
 
 export function checkBlockShape(policy: Policy, ctx: CheckContext): void {
@@ -56,7 +57,7 @@ function checkBlock(schema: BlockSchema, block: Block, where: Where, allowRules:
       continue;
     }
     if (field.type === "block" && member.value.kind === "block") checkBlock(field.fields, member.value, key, false, ctx);
-    else if (field.type === "headers" && member.value.kind === "block") checkHeaders(member.value, ctx);
+    else if ((field.type === "headers" || field.type === "tags") && member.value.kind === "block") checkHeaders(member.value, ctx, field.type === "tags" ? "tag" : "header");
     else checkValue(field, member.value, key, ctx);
   }
 }
@@ -90,23 +91,24 @@ function homeOf(key: string, schema: BlockSchema): string | null {
   return null;
 }
 
-function checkHeaders(block: Block, ctx: CheckContext): void {
+/** A block of `name "value"` pairs: `headers` (names ignore case) and `tags`. */
+function checkHeaders(block: Block, ctx: CheckContext, noun: "header" | "tag"): void {
   const seen = new Map<string, Property>();
   for (const member of block.members) {
     if (member.kind === "rule") {
-      ctx.report("SY2009", "rules are only allowed in a route, not in `headers`", member.keyword.span, "rule outside a route", { help: "move the rule into a `route` block" });
+      ctx.report("SY2009", `rules are only allowed in a route, not in \`${noun}s\``, member.keyword.span, "rule outside a route", { help: "move the rule into a `route` block" });
       continue;
     }
-    const name = member.key.name.toLowerCase();
+    const name = noun === "header" ? member.key.name.toLowerCase() : member.key.name;
     const first = seen.get(name);
     if (first) {
-      ctx.report("SY2007", `header \`${member.key.name}\` is set more than once`, member.key.span, "set again here", {
+      ctx.report("SY2007", `${noun} \`${member.key.name}\` is set more than once`, member.key.span, "set again here", {
         secondary: [ctx.label(first.key.span, "first set here")],
-        help: "header names ignore case; keep one of them",
+        help: noun === "header" ? "header names ignore case; keep one of them" : "keep one of them",
       });
     } else seen.set(name, member);
     if (member.value.kind !== "string") {
-      ctx.report("SY2002", `header \`${member.key.name}\` expects a string value`, member.value.span, "not a string", { help: "quote the value" });
+      ctx.report("SY2002", `${noun} \`${member.key.name}\` expects a string value`, member.value.span, "not a string", { help: "quote the value" });
     }
   }
 }

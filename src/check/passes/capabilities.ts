@@ -31,7 +31,9 @@ export function requiredCaps(cond: Cond): number {
     case "or": return requiredCaps(cond.left) & requiredCaps(cond.right);
     case "group": return requiredCaps(cond.inner);
     case "not":
-    case "compare": return 0;
+    case "compare":
+    case "key":
+    case "tag": return 0;
   }
 }
 

@@ -4,7 +4,7 @@ import type { Decl, Policy } from "../../syntax/ast.ts";
 import type { CheckContext } from "../context.ts";
 
 export function collectSymbols(policy: Policy, ctx: CheckContext): void {
-  const tables = { provider: ctx.symbols.providers, model: ctx.symbols.models, route: ctx.symbols.routes };
+  const tables = { provider: ctx.symbols.providers, model: ctx.symbols.models, route: ctx.symbols.routes, key: ctx.symbols.keys, team: ctx.symbols.teams };
   for (const decl of policy.items) {
     if (decl.kind === "defaults" || decl.kind === "gateway") {
       const first = ctx.symbols[decl.kind];

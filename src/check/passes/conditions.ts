@@ -37,6 +37,9 @@ function walk(cond: Cond, ctx: CheckContext): void {
       return;
     case "compare":
       return checkCompare(cond, ctx);
+    case "key":
+    case "tag":
+      return; // names are resolved by the keys pass (keys.ts)
   }
 }
 

@@ -1,11 +1,11 @@
 // Keys belong in the environment, not in a policy that gets committed and shared: a string in
-// `key`, `keys`, `admin_token`, `metrics_token` or `redis` (a URL with a password) is an error, and so is any string anywhere that looks like a real
+// `key`, `keys`, `admin_token`, `metrics_token`, `redis` (a URL with a password) or a key's `secret` is an error, and so is any string anywhere that looks like a real
 // API key. Messages show only a redacted prefix, never the secret itself.
 import type { Decl, Policy, Value } from "../../syntax/ast.ts";
 import type { CheckContext } from "../context.ts";
 import { condValues, forEachValue } from "../walk.ts";
 
-const SECRET_KEYS = new Set(["key", "keys", "admin_token", "metrics_token", "redis"]); // redis: a URL may carry a password
+const SECRET_KEYS = new Set(["key", "keys", "admin_token", "metrics_token", "redis", "secret"]); // redis: a URL may carry a password
 
 /** Codes whose primary span covers a secret: renderers may mask the underlined text. */
 export const SECRET_CODES = ["SY2027", "SY2028"] as const;
@@ -21,7 +21,7 @@ export function checkSecrets(policy: Policy, ctx: CheckContext): void {
 
 function visit(value: Value, key: string, decl: Decl, ctx: CheckContext): void {
   if (value.kind !== "string") return;
-  const inSecretField = SECRET_KEYS.has(key) && (decl.kind === "provider" || decl.kind === "gateway");
+  const inSecretField = SECRET_KEYS.has(key) && (decl.kind === "provider" || decl.kind === "gateway" || (decl.kind === "key" && key === "secret"));
   if (inSecretField) {
     const suggestion = envSuggestion(key, decl);
     ctx.report("SY2027", `\`${key}\` holds a literal string${value.value ? ` (\`${redact(value.value)}\`)` : ""}`, value.span, "secret written into the policy", {
@@ -42,6 +42,7 @@ function visit(value: Value, key: string, decl: Decl, ctx: CheckContext): void {
 
 function envSuggestion(key: string, decl: Decl): string {
   if (decl.kind === "gateway" && key === "redis") return "REDIS_URL";
+  if (decl.kind === "key") return `SWITCHYARD_KEY_${(decl.name?.value ?? "client").toUpperCase().replace(/[^A-Z0-9]+/g, "_")}`;
   if (decl.kind === "gateway") return key === "admin_token" ? "SWITCHYARD_ADMIN_TOKEN" : key === "metrics_token" ? "SWITCHYARD_METRICS_TOKEN" : "SWITCHYARD_CLIENT_KEY";
   const base = (decl.name?.value ?? "provider").toUpperCase().replace(/[^A-Z0-9]+/g, "_");
   return `${base}_API_KEY`;

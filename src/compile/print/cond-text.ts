@@ -25,6 +25,10 @@ function cond(c: CondNode): string {
       return `${c.op} ${JSON.stringify(c.name)} ${c.cmp} ${scalar(c.value)}`;
     case "param":
       return `param ${c.name} ${c.cmp} ${scalar(c.value)}`;
+    case "key":
+      return `key ${c.name}`;
+    case "tag":
+      return `tag ${c.name} ${JSON.stringify(c.value)}`;
   }
 }
 

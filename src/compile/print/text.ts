@@ -4,7 +4,7 @@
 import { maskToCaps } from "../../syntax/vocabulary.ts";
 import { routeWorstLine, ruleWorstLines } from "../analysis/describe.ts";
 import type { GraphWorstCase, RouteWorstCase } from "../analysis/worst-case.ts";
-import type { CandidateNode, Graph, ModelNode, ProviderNode, RouteNode, Settings, TargetNode } from "../graph.ts";
+import type { CandidateNode, Graph, KeyNode, LimitNode, ModelNode, ProviderNode, RouteNode, Settings, TargetNode, TeamNode } from "../graph.ts";
 import { armWeights, condText, targetLabel } from "./cond-text.ts";
 import { duration, limit, money, percent, size, statuses } from "./units.ts";
 
@@ -13,6 +13,8 @@ export function printText(graph: Graph, worst?: GraphWorstCase): string {
   out.push(gatewayLine(graph));
   if (graph.providers.length) out.push("", "providers", ...table(graph.providers.map(providerRow)));
   if (graph.models.length) out.push("", "models", ...table(graph.models.map(modelRow)));
+  if (graph.teams?.length) out.push("", "teams", ...table(graph.teams.map(teamRow)));
+  if (graph.keys?.length) out.push("", "keys", ...table(graph.keys.map(keyRow)));
   // a direct model's implicit route says nothing the gateway line and the model table do not
   for (const route of graph.routes) if (!route.direct) out.push("", ...routeLines(route, worst?.routes.find((w) => w.route === route.name)));
   return out.join("\n") + "\n";
@@ -47,6 +49,28 @@ function modelRow(m: ModelNode): string[] {
   if (m.priceIn || m.priceOut) detail.push(`price ${money(m.priceIn)}/${money(m.priceOut)} per 1M`);
   if (m.limits.length) detail.push(`quota ${m.limits.map(limit).join(", ")}`);
   return [m.name, `${m.provider}/${m.upstream}`, `[${m.capNames.join(", ")}]`, detail.join("  ")];
+}
+
+function accessDetail(limits: LimitNode[], strict: boolean, tags: Record<string, string>): string[] {
+  const detail: string[] = [];
+  const rates = limits.filter((l) => l.metric !== "usd");
+  const budget = limits.filter((l) => l.metric === "usd");
+  if (rates.length) detail.push(`limit ${rates.map(limit).join(", ")}`);
+  if (budget.length) detail.push(`budget ${budget.map(limit).join(", ")}${strict ? " strict" : ""}`);
+  const tagText = Object.entries(tags).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  if (tagText.length) detail.push(`tags ${tagText.join(" ")}`);
+  return detail;
+}
+
+function teamRow(t: TeamNode): string[] {
+  return [t.name, accessDetail(t.limits, t.strict, t.tags).join("  ")];
+}
+
+/** The secret shows as its variable's name only: the graph never holds the value. */
+function keyRow(k: KeyNode): string[] {
+  const detail = [`secret $${k.secretEnv}`, `routes ${k.routes === null ? "all" : `[${k.routes.join(", ")}]`}`];
+  if (k.team) detail.push(`team ${k.team}`);
+  return [k.name, [...detail, ...accessDetail(k.limits, k.strict, k.tags)].join("  ")];
 }
 
 function routeLines(route: RouteNode, worst: RouteWorstCase | undefined): string[] {

@@ -9,7 +9,7 @@ import { validUsage } from "../stream/chunks.ts";
 import type { Core, RequestCtx } from "./context.ts";
 import { decideChat } from "../plan/decide.ts";
 import { allFailed } from "./errors.ts";
-import { errorOutcome, failedAnswer, finishMeta } from "./outcome.ts";
+import { errorOutcome, failedAnswer, finishMeta, prepareClass } from "./outcome.ts";
 import { superviseStream } from "../stream/supervise.ts";
 import type { ChatCompletion } from "../upstream.ts";
 
@@ -21,7 +21,7 @@ function contentChars(body: ChatCompletion): number {
 
 export async function chat(core: Core, req: ChatRequest): Promise<ChatOutcome> {
   const { meta, needs, prepared: prep } = decideChat(core, req);
-  if (!prep.ok) return errorOutcome(core, meta, prep.answer, "route");
+  if (!prep.ok) return errorOutcome(core, meta, prep.answer, prepareClass(prep.answer));
   const { ctx, viable } = prep;
   if (viable.length === 0) return errorOutcome(core, meta, ...failedAnswer(ctx, { kind: "exhausted" }));
 

@@ -10,6 +10,7 @@ import type { Ports } from "../ports.ts";
 import { policyRedactor, type Redactor } from "../redactor.ts";
 import { adoptState } from "../state/runtime-state.ts";
 import { StickyMap } from "../state/sticky-map.ts";
+import type { KeyEntry } from "../state/access.ts";
 import { buildTables, type Tables } from "../plan/tables.ts";
 
 export interface Core {
@@ -61,6 +62,8 @@ export interface RequestCtx {
   upstreamHeaders: Record<string, string> | null;
   /** Sticky-session state key to remember the serving model under, if the strategy is sticky. */
   stickyKey: string | null;
+  /** The calling declared key, whose accounts are booked with this request's usage; null: anonymous. */
+  access: KeyEntry | null;
 }
 
 export function newMeta(id: string, route: string, startedAt: number): OutcomeMeta {

@@ -6,7 +6,7 @@ import { validUsage } from "../stream/chunks.ts";
 import { statusClass } from "../attempt/classify.ts";
 import { newMeta, type Core, type RequestCtx } from "./context.ts";
 import { allFailed } from "./errors.ts";
-import { errorOutcome, failedAnswer, finishMeta } from "./outcome.ts";
+import { errorOutcome, failedAnswer, finishMeta, prepareClass } from "./outcome.ts";
 import { inferEmbeddingNeeds } from "../plan/needs.ts";
 import { prepare } from "../plan/request-plan.ts";
 import { UpstreamError } from "../upstream.ts";
@@ -41,7 +41,7 @@ export async function embeddings(core: Core, req: EmbeddingsRequest): Promise<Em
   const meta = newMeta(req.id, req.route, core.ports.clock.now());
   const needs = inferEmbeddingNeeds(req.body);
   const prep = prepare(core, req, needs, false, meta);
-  if (!prep.ok) return errorOutcome(core, meta, prep.answer, "route");
+  if (!prep.ok) return errorOutcome(core, meta, prep.answer, prepareClass(prep.answer));
   const { ctx, viable } = prep;
   if (viable.length === 0) return errorOutcome(core, meta, ...failedAnswer(ctx, { kind: "exhausted" }));
   const r = await runCandidates(ctx, viable, embeddingsExec(ctx, req));

@@ -17,6 +17,11 @@ export function errorOutcome(core: Core, meta: OutcomeMeta, a: ErrorAnswer, erro
   return { kind: "error" as const, status: a.status, error: a.error, retryAfterS: a.retryAfterS, meta };
 }
 
+/** How a request refused before any attempt is classed: `key` for the key checks (401/403/429), else `route`. */
+export function prepareClass(a: ErrorAnswer): string {
+  return a.status === 401 || a.status === 403 || a.status === 429 ? "key" : "route";
+}
+
 /** The answer for a loop that did not succeed. */
 export function failedAnswer(ctx: RequestCtx, r: Exclude<LoopResult<unknown>, { kind: "ok" }>): [ErrorAnswer, string] {
   if (r.kind === "client_gone") return [clientGone(), "client_gone"];

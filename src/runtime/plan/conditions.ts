@@ -9,6 +9,8 @@ export interface CondInput {
   promptTokens: number;
   headers: HeaderView;
   body: Record<string, unknown>;
+  /** The calling declared key (its name and resolved tags); null or absent when anonymous. */
+  key?: { name: string; tags: Readonly<Record<string, string>> } | null;
 }
 
 export type CondFn = (input: CondInput) => boolean;
@@ -55,6 +57,14 @@ export function compileCond(cond: CondNode | null): CondFn {
       const test = comparer(cond.cmp, cond.value);
       const path = cond.name.split(".");
       return (i) => test(readPath(i.body, path));
+    }
+    case "key": {
+      const name = cond.name;
+      return (i) => i.key != null && i.key.name === name;
+    }
+    case "tag": {
+      const { name, value } = cond;
+      return (i) => i.key != null && Object.hasOwn(i.key.tags, name) && i.key.tags[name] === value;
     }
   }
 }

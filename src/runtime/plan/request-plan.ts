@@ -10,7 +10,37 @@ import { unknownModel } from "./unknown-model.ts";
 import type { RequestNeeds } from "./needs.ts";
 import { orderCandidates, stickyStateKey } from "./strategies.ts";
 import type { ModelEntry } from "./tables.ts";
+import { admitKey, admitWorstCase, bookKeyRequest, unknownKey, type KeyEntry } from "../state/access.ts";
 import type { DecisionTracer } from "./trace.ts";
+
+/** The most one request can cost on these candidates: its prompt plus the longest reply it allows. */
+function worstCaseUsd(viable: readonly ModelEntry[], promptTokens: number, body: Record<string, unknown>): number {
+  const asked = typeof body.max_completion_tokens === "number" ? body.max_completion_tokens : typeof body.max_tokens === "number" ? body.max_tokens : null;
+  let worst = 0;
+  for (const e of viable) {
+    const out = asked === null ? e.node.maxOutput : Math.min(asked, e.node.maxOutput);
+    worst = Math.max(worst, (promptTokens * e.node.priceIn + out * e.node.priceOut) / 1_000_000);
+  }
+  return worst;
+}
+
+const ANONYMOUS = { ok: true, access: null } as const;
+
+/** The calling key's entry (null: anonymous), or the 401/403/429 that refuses it before planning. */
+function admitCaller(core: Core, req: ChatRequest | EmbeddingsRequest): { ok: true; access: KeyEntry | null } | { ok: false; answer: ErrorAnswer } {
+  if (req.key == null) return ANONYMOUS; // shared: no allocation for the keyless path
+  const access = core.tables.keys.get(req.key);
+  const refused = access === undefined ? unknownKey(req.key) : admitKey(access, req.route, core.ports.clock.now());
+  return refused === null ? { ok: true, access: access! } : { ok: false, answer: refused };
+}
+
+/** After the skip checks: a strict budget refuses a worst case that does not fit; else the request is booked. */
+function bookCaller(core: Core, access: KeyEntry, viable: readonly ModelEntry[], needs: RequestNeeds, body: Record<string, unknown>): ErrorAnswer | null {
+  const now = core.ports.clock.now();
+  const refused = viable.length > 0 ? admitWorstCase(access, worstCaseUsd(viable, needs.promptTokens, body), now) : null;
+  if (refused === null) bookKeyRequest(access, now);
+  return refused;
+}
 
 export type Prepared = { ok: true; ctx: RequestCtx; viable: ModelEntry[] } | { ok: false; answer: ErrorAnswer };
 
@@ -32,7 +62,10 @@ function listedBefore(list: readonly ModelEntry[], i: number): boolean {
 export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs: RequestNeeds, chat: boolean, meta: OutcomeMeta, trace?: DecisionTracer): Prepared {
   const { tables, ports } = core;
   if (!tables.routes.has(req.route)) return { ok: false, answer: unknownModel(req.route, tables.addressable) };
-  const input = { needs: needs.mask, promptTokens: needs.promptTokens, headers: req.headers, body: req.body };
+  const caller = admitCaller(core, req);
+  if (!caller.ok) return caller;
+  const access = caller.access;
+  const input = { needs: needs.mask, promptTokens: needs.promptTokens, headers: req.headers, body: req.body, key: access };
   const plan = resolvePlan(tables, req.route, input, ports.random, 0, trace);
   if (plan === null) return { ok: false, answer: noRuleMatched(req.route) };
   const { target, rule } = plan;
@@ -62,6 +95,7 @@ export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs:
     minContext: 0,
     upstreamHeaders: null,
     stickyKey: sticky === null ? null : stickyStateKey(target, sticky),
+    access,
   };
   // a model listed twice is tried once; lists are short, so a scan beats a Set per request
   const seen = ordered.length > 16 ? new Set<string>() : null;
@@ -78,5 +112,7 @@ export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs:
     else recordSkip(ctx, entry.name, reason);
     trace?.candidate(entry, reason, reason === null ? null : availableAt(ctx, entry, reason));
   }
+  const refused = access === null ? null : bookCaller(core, access, viable, needs, req.body);
+  if (refused !== null) return { ok: false, answer: refused };
   return { ok: true, ctx, viable };
 }

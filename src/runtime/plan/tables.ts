@@ -7,6 +7,7 @@ import type { BreakerPhase, BreakerState, ModelCounters, QuotaState, RuntimeStat
 import type { OnTransition } from "../state/breaker.ts";
 import { compileCond, type CondFn } from "./conditions.ts";
 import { quotaKey, type QuotaSlot } from "../state/quotas.ts";
+import { buildKeys, type KeyEntry } from "../state/access.ts";
 import { providerBreakerKey, upstreamBlockKey } from "../state/runtime-state.ts";
 import { addressableNames, type Addressable } from "./unknown-model.ts";
 import type { AdapterSet, ProviderAdapter } from "../upstream.ts";
@@ -62,6 +63,8 @@ export interface Tables {
   routes: Map<string, CompiledRule[]>;
   /** What clients may name as `model`, for the unknown-model answer. */
   addressable: Addressable;
+  /** Declared client keys by name (empty when the policy declares none). */
+  keys: Map<string, KeyEntry>;
 }
 
 function buildModel(
@@ -145,5 +148,5 @@ export function buildTables(graph: Graph, state: RuntimeState, adapters: Adapter
   }
   const routes = new Map<string, CompiledRule[]>();
   for (const r of graph.routes) routes.set(r.name, compileRoute(r, models));
-  return { models, routes, addressable: addressableNames(graph) };
+  return { models, routes, addressable: addressableNames(graph), keys: buildKeys(graph, state) };
 }

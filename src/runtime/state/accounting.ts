@@ -7,6 +7,7 @@ import { recordFailure, recordSuccess, release, type Admission } from "./breaker
 import { attemptLabel, isProviderWide, isUpstreamFault, type Failure } from "../attempt/classify.ts";
 import type { RequestCtx } from "../flow/context.ts";
 import { addUsage, markSpent } from "./quotas.ts";
+import { bookKeyUsage } from "./access.ts";
 import type { ModelEntry } from "../plan/tables.ts";
 import type { Usage } from "../upstream.ts";
 import { errorRate, recordResult, recordTiming } from "./windows.ts";
@@ -74,6 +75,7 @@ export class AttemptHandle {
       for (const slot of entry.providerQuotas) if (slot.limit.metric !== "requests") addUsage(slot, now, amounts);
     }
     ctx.meta.costUsd += cost;
+    if (ctx.access !== null) bookKeyUsage(ctx.access, now, usage.prompt_tokens, usage.completion_tokens, cost);
     return cost;
   }
 

@@ -18,7 +18,7 @@ export interface UsageAmounts {
   usd: number;
 }
 
-export function quotaKey(owner: "model" | "provider", name: string, limit: LimitNode): string {
+export function quotaKey(owner: "model" | "provider" | "key" | "team", name: string, limit: LimitNode): string {
   return `${owner}:${name}:${limit.metric}:${limit.window}`;
 }
 

@@ -2,7 +2,8 @@
 // snapshot knew about models that still exist. Everything is copied, never shared, and probe
 // slots are reset: probes in flight belong to the old engine and would otherwise never return.
 import type { Graph } from "../../compile/graph.ts";
-import type { BreakerState, ModelCounters, QuotaState, RuntimeState, WindowState } from "../api.ts";
+import type { AccessCounters, BreakerState, ModelCounters, QuotaState, RuntimeState, WindowState } from "../api.ts";
+import { accessStateKey, freshAccessCounters } from "./access.ts";
 import { freshBreaker } from "./breaker.ts";
 import { quotaKey } from "./quotas.ts";
 import { freshWindow } from "./windows.ts";
@@ -54,6 +55,26 @@ const copyQuota = (q: QuotaState | undefined): QuotaState => ({
   used: num(q?.used, 0),
 });
 
+function copyAccess(c: AccessCounters | undefined): AccessCounters {
+  const fresh = freshAccessCounters();
+  if (c) for (const k of Object.keys(fresh) as (keyof AccessCounters)[]) fresh[k] = num(c[k], 0);
+  return fresh;
+}
+
+/** Counters and limit windows of the keys and teams the graph still declares. */
+function adoptAccess(graph: Graph, prev: RuntimeState | undefined, state: RuntimeState): void {
+  const access: Record<string, AccessCounters> = (state.access = {});
+  const owners = [...(graph.teams ?? []).map((t) => ["team", t] as const), ...(graph.keys ?? []).map((k) => ["key", k] as const)];
+  for (const [scope, node] of owners) {
+    const key = accessStateKey(scope, node.name);
+    access[key] = copyAccess(prev?.access?.[key]);
+    for (const limit of node.limits) {
+      const qk = quotaKey(scope, node.name, limit);
+      state.quotas[qk] = copyQuota(prev?.quotas[qk]);
+    }
+  }
+}
+
 export function adoptState(graph: Graph, prev: RuntimeState | undefined): RuntimeState {
   const state: RuntimeState = { breakers: {}, windows: {}, quotas: {}, cursors: {}, sticky: {}, counters: {} };
   const models = new Set<string>();
@@ -77,6 +98,7 @@ export function adoptState(graph: Graph, prev: RuntimeState | undefined): Runtim
       state.quotas[qk] = copyQuota(prev?.quotas[qk]);
     }
   }
+  adoptAccess(graph, prev, state);
   const routes = new Set(graph.routes.map((r) => r.name));
   for (const [key, cursor] of Object.entries(prev?.cursors ?? {})) {
     if (routes.has(key.slice(0, key.lastIndexOf("#"))) && Number.isFinite(cursor)) state.cursors[key] = cursor;

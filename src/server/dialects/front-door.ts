@@ -1,10 +1,10 @@
-// The front half every dialect's handler shares: refuse while draining, check the client key,
+// The front half every dialect's handler shares: refuse while draining, identify the caller's key,
 // read and validate the body (naming the offending field), check the route, and call the engine
 // without letting an engine bug leak a stack trace. Each dialect passes its own error shape.
 import * as v from "valibot";
 import type { ChatOutcome } from "../../runtime/api.ts";
 import { unknownModel } from "../../runtime/engine.ts";
-import { clientAllowed } from "../auth.ts";
+import { identifyCaller } from "../key-auth.ts";
 import { readJsonBody } from "../body.ts";
 import type { Finish, GatewayCore, RequestContext } from "../context.ts";
 import { describeIssue, issuePath } from "../schemas.ts";
@@ -57,7 +57,9 @@ export async function admit<T extends { model: string }>(core: GatewayCore, ctx:
     return res;
   };
   if (core.draining()) return fail(door.reject(503, "the gateway is shutting down: retry on another instance", { code: "shutting_down", headers: { "retry-after": "1" } }), "draining");
-  if (!clientAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return fail(door.invalidKey(), "invalid_api_key");
+  const caller = identifyCaller(ctx.req, ctx.live.graph, core.secrets);
+  if (!caller.ok) return fail(door.invalidKey(), "invalid_api_key");
+  ctx.key = caller.key; // the declared key's name: the engine admits and books it, the log names it
   const read = await readJsonBody(ctx.req, ctx.live.graph.gateway.maxBodyBytes);
   if (!read.ok) return fail(door.reject(read.status, read.message, { code: read.code }), read.code);
   const checked = checkBody(door.schema, read.value);
@@ -79,7 +81,7 @@ export async function callEngine(
 ): Promise<{ outcome: ChatOutcome; engineStartedAt: number } | Response> {
   const engineStartedAt = core.ports.clock.now();
   try {
-    const outcome = await ctx.live.engine.chat({ id: ctx.id, route: request.route, body: request.chat, headers: ctx.req.headers, signal: request.signal, receivedAt: ctx.receivedAt });
+    const outcome = await ctx.live.engine.chat({ id: ctx.id, route: request.route, body: request.chat, headers: ctx.req.headers, signal: request.signal, receivedAt: ctx.receivedAt, key: ctx.key ?? null });
     return { outcome, engineStartedAt };
   } catch (err) {
     // An engine bug must not leak a stack trace (or whatever the exception carries) to the client.

@@ -6,7 +6,7 @@
 // the gateway's prompt estimate.
 import { inferChatNeeds } from "../../../runtime/engine.ts";
 import { abortOnDisconnect, errorOutcomeResponse, streamResponse } from "../../api-handlers.ts";
-import { clientAllowed } from "../../auth.ts";
+import { identifyCaller } from "../../key-auth.ts";
 import type { GatewayCore, RequestContext } from "../../context.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "../../errors.ts";
 import { outcomeHeaders, overheadMs } from "../../outcome-headers.ts";
@@ -60,7 +60,7 @@ export async function handleInputTokens(core: GatewayCore, ctx: RequestContext):
 
 /** GET /v1/responses/{id} (and its input_items, cancel, delete): nothing is stored, so never found. */
 export function handleStoredResponse(core: GatewayCore, ctx: RequestContext): Response {
-  if (!clientAllowed(ctx.req, ctx.live.graph.gateway, core.secrets)) return invalidApiKey();
+  if (!identifyCaller(ctx.req, ctx.live.graph, core.secrets).ok) return invalidApiKey();
   const id = ctx.path.replace(/^(\/v1)?\/responses\//, "").split("/")[0];
   return errorResponse(404, notStoredMessage(decodeURIComponent(id)), { code: "response_not_found", param: "response_id" });
 }
