@@ -86,6 +86,15 @@ export const settingsSchema = {
     type: "block", doc: "which answers fail over",
     fields: { on_content_policy: { type: "bool", doc: "fail over on a content-policy refusal" } },
   },
+  cache: {
+    type: "block", doc: "exact-match response cache; on once `ttl` is above zero",
+    fields: {
+      ttl: { type: "duration", min: 0, max: 30 * 86_400_000, doc: "how long an answer is served from the cache; `0s` turns the cache off" },
+      max_entries: { type: "count", min: 1, max: 100_000_000, doc: "answers kept before the least recently used go" },
+      max_bytes: { type: "count", min: 1_000, max: 1_000_000_000_000, doc: "bytes of answers kept before the least recently used go" },
+      shared: { type: "bool", doc: "callers with different keys share cached answers" },
+    },
+  },
 } as const satisfies BlockSchema;
 
 export type SettingsBlockName = keyof typeof settingsSchema;
@@ -169,6 +178,7 @@ export interface SettingsValues {
   };
   stream: { on_break: StreamOnBreak; tool_calls: StreamToolCalls };
   failover: { on_content_policy: boolean };
+  cache: { ttl: number; max_entries: number; max_bytes: number; shared: boolean };
 }
 
 /** The built-in defaults (language reference), canonical units: ms, fractions. */
@@ -184,6 +194,7 @@ export const BUILTIN_DEFAULTS: Readonly<SettingsValues> = {
   breaker: { failures: 5, error_rate: 0.5, window: 60_000, min_requests: 20, cooldown: 30_000, probes: 1, successes: 2 },
   stream: { on_break: "continue", tool_calls: "hold" },
   failover: { on_content_policy: false },
+  cache: { ttl: 0, max_entries: 10_000, max_bytes: 256_000_000, shared: false },
 };
 
 /** Defaults outside the settings blocks, for the compiler. */

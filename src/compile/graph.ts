@@ -143,4 +143,15 @@ export interface Settings {
   stream: { onBreak: StreamOnBreak; toolCalls: StreamToolCalls };
   /** Whether a content_policy_violation fails over (true) or is returned to the client (false). */
   failoverOnContentPolicy: boolean;
+  /** The response cache, present only where it is on (`cache { ttl … }` above zero). */
+  cache?: CacheSettings;
+}
+
+/** Exact-match response cache of a rule (served by src/server/cache, outside the engine). */
+export interface CacheSettings {
+  ttlMs: number;
+  maxEntries: number;
+  maxBytes: number;
+  /** Whether callers with different keys share entries (tenant isolation off). */
+  shared: boolean;
 }

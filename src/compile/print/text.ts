@@ -97,7 +97,14 @@ export function settingsLines(s: Settings): string[] {
     `         on [${[...statuses(r.onStatuses), ...r.onClasses].join(", ")}]`,
     `breaker  failures ${b.failures}  ${rate}  cooldown ${duration(b.cooldownMs)}  probes ${b.probes}  successes ${b.successes}`,
     `stream   on_break ${s.stream.onBreak}  tool_calls ${s.stream.toolCalls}  failover on_content_policy ${s.failoverOnContentPolicy}`,
+    ...cacheLines(s),
   ];
+}
+
+function cacheLines(s: Settings): string[] {
+  const c = s.cache;
+  if (c === undefined) return [];
+  return [`cache    ttl ${duration(c.ttlMs)}  max_entries ${size(c.maxEntries)}  max_bytes ${size(c.maxBytes)}  shared ${c.shared}`];
 }
 
 /** Left-aligned columns; the last column is not padded so lines carry no trailing spaces. */
