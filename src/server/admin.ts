@@ -31,6 +31,7 @@ export function handleAdminState(core: GatewayCore, ctx: RequestContext): Respon
     models: graph.models.map((m) => ({ name: m.name, provider: m.provider, upstream: m.upstream })),
     draining: core.draining(),
     checkpoints: engine.checkpoints(),
+    cache: core.cache.stats(),
     state: engine.state(),
   });
 }

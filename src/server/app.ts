@@ -15,6 +15,9 @@ import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext } from ".
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
 import { clientAllowed, metricsAllowed } from "./auth.ts";
 import { GatewayMetrics } from "./metrics.ts";
+import { MemoryCacheStore } from "./cache/memory-store.ts";
+import { CACHE_HEADER, ResponseCache } from "./cache/response-cache.ts";
+import type { ResponseCacheStore } from "./cache/store.ts";
 import { findModel, listModels } from "./models.ts";
 import { overheadMs } from "./outcome-headers.ts";
 import { requestIdFor } from "./request-id.ts";
@@ -39,6 +42,8 @@ export interface GatewayOptions {
   snapshot?: () => Promise<{ bytes: number; ms: number }>;
   /** The event-loop lag in seconds for /metrics (serve's sampler); absent: not exported. */
   eventLoopLag?: () => number;
+  /** Where cached responses live; defaults to an in-memory LRU on the injected clock. */
+  cacheStore?: ResponseCacheStore;
 }
 
 export interface Gateway {
@@ -117,6 +122,10 @@ function handleReady(core: GatewayCore): Response {
   return jsonResponse(200, { status: "ready" });
 }
 
+function isApiPath(path: string): boolean {
+  return Object.hasOwn(API_ROUTES, path.startsWith("/v1/") ? path.slice(3) : path) || MODEL_PATH.test(path);
+}
+
 function lookup(path: string): Record<string, Handler> | undefined {
   const bare = path.startsWith("/v1/") ? path.slice(3) : path;
   if (Object.hasOwn(API_ROUTES, bare)) return API_ROUTES[bare];
@@ -150,6 +159,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
   });
   let live = build(opts.graph, null);
   const metrics = new GatewayMetrics(() => live, () => inflight, opts.eventLoopLag ?? null);
+  const cache = new ResponseCache(opts.cacheStore ?? new MemoryCacheStore(ports.clock));
+  metrics.watchCache(() => cache.stats());
 
   const release = (): void => {
     inflight--;
@@ -163,6 +174,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const core: GatewayCore = {
     ports,
     secrets,
+    cache,
     loadedAt: () => loadedAt,
     metricsText: () => metrics.render(),
     draining: () => draining,
@@ -225,6 +237,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
         done();
       }
       if (!res.headers.has("x-request-id")) res.headers.set("x-request-id", ctx.id);
+      // every API answer says whether the cache served it; the handlers set hit and miss
+      if (target !== null && isApiPath(target) && !res.headers.has(CACHE_HEADER)) res.headers.set(CACHE_HEADER, "bypass");
       // Requests the API handlers did not close out (404, 405, models, admin) still get their line; probes do not.
       if (!ctx.logged && !QUIET_PATHS.has(path)) core.finish(ctx, { endpoint: null, status: res.status, meta: null, stream: false, ttftMs: null, engineStartedAt: null, error: null });
       return res;

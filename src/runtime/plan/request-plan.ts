@@ -2,7 +2,7 @@
 // its settings, the candidates in strategy order, and which of them are skipped and why.
 import type { ChatRequest, EmbeddingsRequest, OutcomeMeta } from "../api.ts";
 import { recordSkip } from "../state/accounting.ts";
-import { resolvePlan, skipReason } from "./candidates.ts";
+import { resolvePlan, skipReason, type ListTarget } from "./candidates.ts";
 import { ClientWatch } from "../attempt/client-watch.ts";
 import type { Core, RequestCtx } from "../flow/context.ts";
 import { noRuleMatched, type ErrorAnswer } from "../flow/errors.ts";
@@ -11,7 +11,7 @@ import type { RequestNeeds } from "./needs.ts";
 import { orderCandidates, stickyStateKey } from "./strategies.ts";
 import type { ModelEntry } from "./tables.ts";
 
-export type Prepared = { ok: true; ctx: RequestCtx; viable: ModelEntry[] } | { ok: false; answer: ErrorAnswer };
+export type Prepared = { ok: true; ctx: RequestCtx; viable: ModelEntry[]; target: ListTarget } | { ok: false; answer: ErrorAnswer };
 
 function stickyValue(req: ChatRequest | EmbeddingsRequest, key: { source: "header" | "metadata"; name: string } | null): string | null {
   if (key === null) return null;
@@ -71,5 +71,5 @@ export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs:
     if (reason === null) viable.push(entry);
     else recordSkip(ctx, entry.name, reason);
   }
-  return { ok: true, ctx, viable };
+  return { ok: true, ctx, viable, target };
 }

@@ -6,7 +6,8 @@ import type * as v from "valibot";
 import type { ChatOutcome } from "../../../runtime/api.ts";
 import { inferChatNeeds, unknownModel } from "../../../runtime/engine.ts";
 import { abortOnDisconnect, streamResponse } from "../../api-handlers.ts";
-import { clientAllowed } from "../../auth.ts";
+import { clientAllowed, clientKey } from "../../auth.ts";
+import { CACHE_HEADER } from "../../cache/response-cache.ts";
 import { readJsonBody } from "../../body.ts";
 import type { GatewayCore, RequestContext } from "../../context.ts";
 import { jsonResponse } from "../../errors.ts";
@@ -44,9 +45,12 @@ export async function handleMessages(core: GatewayCore, ctx: RequestContext): Pr
   const chat = messagesToChat(body);
   const abort = body.stream === true ? abortOnDisconnect(ctx.req) : null;
   const engineStartedAt = clock.now();
+  const cache = core.cache.begin({ graph: ctx.live.graph, dialect: "messages", body: chat, headers: ctx.req.headers, callerKey: clientKey(ctx.req) });
   let outcome: ChatOutcome;
   try {
-    outcome = await ctx.live.engine.chat({ id: ctx.id, route: body.model, body: chat, headers: ctx.req.headers, signal: abort?.signal ?? ctx.req.signal, receivedAt: ctx.receivedAt });
+    outcome = cache.settle(
+      await ctx.live.engine.chat({ id: ctx.id, route: body.model, body: chat, headers: ctx.req.headers, signal: abort?.signal ?? ctx.req.signal, receivedAt: ctx.receivedAt, onMatched: cache.hook }),
+    );
   } catch (err) {
     // An engine bug must not leak a stack trace (or whatever the exception carries) to the client.
     const name = err instanceof Error ? err.name : "unknown";
@@ -57,9 +61,10 @@ export async function handleMessages(core: GatewayCore, ctx: RequestContext): Pr
   const stopSequences = body.stop_sequences ?? [];
   if (outcome.kind === "stream") {
     const frames = messagesFrames({ id, model: body.model, inputTokens: inferChatNeeds(chat).promptTokens, stopSequences });
-    return streamResponse(core, ctx, outcome, abort ?? abortOnDisconnect(ctx.req), engineStartedAt, { endpoint: "messages", frames });
+    return streamResponse(core, ctx, outcome, abort ?? abortOnDisconnect(ctx.req), engineStartedAt, { endpoint: "messages", frames, cache: cache.status });
   }
   const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), false), false);
+  headers[CACHE_HEADER] = cache.status;
   let res: Response;
   if (outcome.kind === "completion") res = jsonResponse(200, completionToMessage(outcome.body, id, stopSequences), headers);
   else {
