@@ -52,4 +52,5 @@ export const CHECK_CODES: Readonly<Record<string, CodeInfo>> = {
   SY3006: { description: "weighted strategy without weights", help: "give weights or use round_robin" },
   SY3007: { description: "model listed twice in one target", help: "remove the repeat" },
   SY3008: { description: "policy declares no routes", help: "add a route, or check that this is the right file" },
+  SY3009: { description: "cache settings with the cache off", help: "add `ttl` to turn the cache on, or remove the block" },
 };

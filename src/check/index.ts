@@ -4,6 +4,7 @@ import type { Policy } from "../syntax/ast.ts";
 import { Session, type Diagnostic } from "../syntax/diagnostic.ts";
 import { CheckContext, type CheckOptions, type Pass } from "./context.ts";
 import { checkBlockShape } from "./passes/block-shape.ts";
+import { checkCacheSettings } from "./passes/cache-settings.ts";
 import { checkCapabilities } from "./passes/capabilities.ts";
 import { collectSymbols } from "./passes/collect-symbols.ts";
 import { checkConditions } from "./passes/conditions.ts";
@@ -41,6 +42,7 @@ export const PASSES: readonly Pass[] = [
   checkShadowedRules,
   checkCapabilities,
   checkSettingsConsistency,
+  checkCacheSettings,
   checkMissingOtherwise,
   checkHasRoutes,
   checkUnused,
