@@ -54,6 +54,16 @@ describe("hits and misses", () => {
     expect(up.calls.length).toBe(2);
   });
 
+  test("a hit is served with every candidate's breaker open, and no attempt is recorded", async () => {
+    const { rig, up } = cachedRig((n, body) => (body.seed === 1 ? openaiError(503, "down") : answering(n, body, undefined as never)), CACHE, faultSettings({ breaker: { failures: 1, cooldownMs: 60_000 } }));
+    await ask(rig);
+    expect((await rig.chat({ seed: 1 })).status).not.toBe(200); // opens the breaker
+    expect((await rig.chat({ seed: 2 })).headers.get("x-switchyard-attempts")).toBe(""); // skipped: breaker open
+    const hit = await rig.chat({});
+    expect([hit.status, hit.headers.get("x-switchyard-cache"), hit.headers.get("x-switchyard-attempts")]).toEqual([200, "hit", ""]);
+    expect(up.calls.length).toBe(2);
+  });
+
   test("entries expire after ttl on the injected clock", async () => {
     const { rig, clock } = cachedRig(answering, { ...CACHE, ttlMs: 1000 });
     await ask(rig);
