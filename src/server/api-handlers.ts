@@ -1,7 +1,7 @@
 // POST /v1/chat/completions and /v1/embeddings: authenticate, read and validate the body, check the
 // route, hand the request to the engine and turn its outcome into an OpenAI-shaped response.
 import type { ChatOutcome, EmbeddingsOutcome, OpenAIErrorBody, OutcomeMeta } from "../runtime/api.ts";
-import { clientAllowed, clientKey } from "./auth.ts";
+import { clientAllowed } from "./auth.ts";
 import { CACHE_HEADER, type CacheStatus } from "./cache/response-cache.ts";
 import { readJsonBody } from "./body.ts";
 import type { GatewayCore, RequestContext } from "./context.ts";
@@ -54,7 +54,7 @@ export async function handleChat(core: GatewayCore, ctx: RequestContext): Promis
   // firing); a plain completion follows the request's signal directly, one controller cheaper.
   const abort = body.stream === true ? abortOnDisconnect(ctx.req) : null;
   const engineStartedAt = clock.now();
-  const cache = core.cache.begin({ graph: ctx.live.graph, dialect: "chat", body, headers: ctx.req.headers, callerKey: clientKey(ctx.req) });
+  const cache = core.cache.begin({ graph: ctx.live.graph, dialect: "chat", body, req: ctx.req });
   let outcome: ChatOutcome;
   try {
     outcome = cache.settle(

@@ -7,6 +7,7 @@ import type { Graph } from "../../compile/graph.ts";
 import type { ChatOutcome, MatchedHook, MatchedRule, OutcomeMeta, StreamEvent } from "../../runtime/api.ts";
 import { readyEvents } from "../../runtime/engine.ts";
 import type { ChatCompletion } from "../../runtime/upstream.ts";
+import { clientKey } from "../auth.ts";
 import { replayAsStream, StreamFold } from "./answer.ts";
 import { cacheKey, type CacheDialect } from "./key.ts";
 import type { CachePlacement, CacheStoreStats, ResponseCacheStore } from "./store.ts";
@@ -27,9 +28,19 @@ export interface CacheRequest {
   graph: Graph;
   dialect: CacheDialect;
   body: Record<string, unknown>;
-  headers: Headers;
-  callerKey: string | null;
+  /** The client's request: its Cache-Control, and its key for tenant isolation. */
+  req: Request;
 }
+
+/** A request's side of the cache: the hook to hand the engine, and what to serve once it answered. */
+export interface CacheSession {
+  readonly status: CacheStatus;
+  readonly hook: MatchedHook | undefined;
+  settle(outcome: ChatOutcome): ChatOutcome;
+}
+
+/** The session of every request on a graph where no rule caches: shared, so such requests pay nothing. */
+const NO_CACHE: CacheSession = { status: "bypass", hook: undefined, settle: (outcome) => outcome };
 
 /** `n > 1` asks for several different answers; the client's Cache-Control may refuse a stored one. */
 export function clientBypasses(body: Record<string, unknown>, headers: Headers): boolean {
@@ -46,9 +57,9 @@ export class ResponseCache {
 
   constructor(readonly store: ResponseCacheStore) {}
 
-  /** One request's cache session; its `hook` is undefined when no rule of the graph caches (no cost at all). */
-  begin(r: CacheRequest): RequestCache {
-    return new RequestCache(this, r, this.graphCaches(r.graph));
+  /** One request's cache session; one shared no-op session when no rule of the graph caches. */
+  begin(r: CacheRequest): CacheSession {
+    return this.graphCaches(r.graph) ? new RequestCache(this, r) : NO_CACHE;
   }
 
   stats(): CacheStats {
@@ -72,23 +83,23 @@ export class ResponseCache {
   }
 }
 
-export class RequestCache {
+class RequestCache implements CacheSession {
   status: CacheStatus = "bypass";
-  readonly hook: MatchedHook | undefined;
+  readonly hook: MatchedHook;
   private pending: { key: string; place: CachePlacement } | null = null;
 
-  constructor(private readonly cache: ResponseCache, private readonly r: CacheRequest, graphCaches: boolean) {
-    this.hook = graphCaches ? (matched, meta) => this.onMatched(matched, meta) : undefined;
+  constructor(private readonly cache: ResponseCache, private readonly r: CacheRequest) {
+    this.hook = (matched, meta) => this.onMatched(matched, meta);
   }
 
   private async onMatched(matched: MatchedRule, meta: OutcomeMeta): Promise<ChatOutcome | null> {
     const settings = matched.cache;
     if (settings === null) return null;
-    if (clientBypasses(this.r.body, this.r.headers)) {
+    if (clientBypasses(this.r.body, this.r.req.headers)) {
       this.cache.count("bypass");
       return null;
     }
-    const key = cacheKey({ matched, dialect: this.r.dialect, body: this.r.body, callerKey: this.r.callerKey });
+    const key = cacheKey({ matched, dialect: this.r.dialect, body: this.r.body, callerKey: clientKey(this.r.req) });
     const place = { partition: matched.rule, ttlMs: settings.ttlMs, maxEntries: settings.maxEntries, maxBytes: settings.maxBytes };
     const stored = await this.cache.store.get(place.partition, key).catch(() => null); // a failing store is a miss
     if (stored === null) {

@@ -6,7 +6,7 @@ import type * as v from "valibot";
 import type { ChatOutcome } from "../../../runtime/api.ts";
 import { inferChatNeeds, unknownModel } from "../../../runtime/engine.ts";
 import { abortOnDisconnect, streamResponse } from "../../api-handlers.ts";
-import { clientAllowed, clientKey } from "../../auth.ts";
+import { clientAllowed } from "../../auth.ts";
 import { CACHE_HEADER } from "../../cache/response-cache.ts";
 import { readJsonBody } from "../../body.ts";
 import type { GatewayCore, RequestContext } from "../../context.ts";
@@ -45,7 +45,7 @@ export async function handleMessages(core: GatewayCore, ctx: RequestContext): Pr
   const chat = messagesToChat(body);
   const abort = body.stream === true ? abortOnDisconnect(ctx.req) : null;
   const engineStartedAt = clock.now();
-  const cache = core.cache.begin({ graph: ctx.live.graph, dialect: "messages", body: chat, headers: ctx.req.headers, callerKey: clientKey(ctx.req) });
+  const cache = core.cache.begin({ graph: ctx.live.graph, dialect: "messages", body: chat, req: ctx.req });
   let outcome: ChatOutcome;
   try {
     outcome = cache.settle(
