@@ -64,6 +64,14 @@ describe("hits and misses", () => {
     expect(up.calls.length).toBe(2);
   });
 
+  test("a stream stored without the client's usage chunk still answers a plain hit with usage", async () => {
+    const { rig } = cachedRig(answering);
+    await ask(rig, { stream: true });
+    const hit = await rig.chat({});
+    expect(hit.headers.get("x-switchyard-cache")).toBe("hit");
+    expect((await hit.json()).usage).toEqual({ prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 });
+  });
+
   test("entries expire after ttl on the injected clock", async () => {
     const { rig, clock } = cachedRig(answering, { ...CACHE, ttlMs: 1000 });
     await ask(rig);

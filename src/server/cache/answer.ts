@@ -44,7 +44,8 @@ export class StreamFold {
     }
   }
 
-  completion(): ChatCompletion {
+  /** `usage`: the engine's count, for a stream whose client did not ask for the usage chunk. */
+  completion(usage: Usage | null = null): ChatCompletion {
     const choices = [...this.choices.entries()].sort(([a], [b]) => a - b).map(([index, acc]) => {
       const message: ChatCompletion["choices"][number]["message"] = { role: "assistant", content: acc.content };
       if (acc.toolCalls.length > 0) message.tool_calls = acc.toolCalls;
@@ -52,7 +53,8 @@ export class StreamFold {
       return { index, message, finish_reason: acc.finish };
     });
     const body: ChatCompletion = { id: this.id, object: "chat.completion", created: this.created, model: this.model, choices };
-    if (this.usage) body.usage = this.usage;
+    const counted = this.usage ?? usage;
+    if (counted) body.usage = counted;
     return body;
   }
 }

@@ -131,7 +131,7 @@ class RequestCache implements CacheSession {
     const meta = outcome.meta;
     const events = observed(outcome.events, (e) => {
       if (e.type === "chunk") fold.add(e.chunk);
-      else if (e.type === "done" && meta.continuations === 0 && meta.errorClass === null) this.put(pending, fold.completion());
+      else if (e.type === "done" && meta.continuations === 0 && meta.errorClass === null) this.put(pending, fold.completion(meta.usage));
     });
     return { ...outcome, events };
   }
