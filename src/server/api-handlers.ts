@@ -68,7 +68,7 @@ export async function handleChat(core: GatewayCore, ctx: RequestContext): Promis
     const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), false), false);
     headers[CACHE_HEADER] = cache.status;
     const res = outcome.kind === "completion" ? jsonResponse(200, outcome.body, headers) : errorOutcomeResponse(outcome, headers);
-    core.finish(ctx, { ...base, status: res.status, stream: false, ttftMs: null, error: null });
+    core.finish(ctx, { ...base, status: res.status, stream: false, ttftMs: null, error: null, cache: cache.status });
     return res;
   }
   return streamResponse(core, ctx, outcome, abort ?? abortOnDisconnect(ctx.req), engineStartedAt, { endpoint: "chat", cache: cache.status });
@@ -104,7 +104,7 @@ export async function streamResponse(
     },
     onEnd: (end) => {
       const error = end === "done" ? null : end === "cancelled" ? "client_cancelled" : end === "cut" ? "gateway_shutdown" : (outcome.meta.errorClass ?? "stream_error");
-      core.finish(ctx, { endpoint: dialect.endpoint, status: 200, meta: outcome.meta, stream: true, ttftMs, engineStartedAt, error });
+      core.finish(ctx, { endpoint: dialect.endpoint, status: 200, meta: outcome.meta, stream: true, ttftMs, engineStartedAt, error, cache: dialect.cache });
       release();
     },
     finalComment: () => finalStreamComment(outcome.meta),

@@ -6,7 +6,7 @@ import type { Graph } from "../compile/graph.ts";
 import type { Engine, OutcomeMeta } from "../runtime/api.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
 import type { Diagnostic } from "../syntax/diagnostic.ts";
-import type { ResponseCache } from "./cache/response-cache.ts";
+import type { CacheStatus, ResponseCache } from "./cache/response-cache.ts";
 
 /** A graph and the engine built from it; swapped as one value on reload. */
 export interface Live {
@@ -35,6 +35,8 @@ export interface Finish {
   /** When the engine was called, for the overhead figure; null if it never was. */
   engineStartedAt: number | null;
   error: string | null;
+  /** What the response cache did for a request that reached the engine; absent: bypass. */
+  cache?: CacheStatus;
 }
 
 export interface GatewayCore {

@@ -33,6 +33,8 @@ describe("hits and misses", () => {
     expect(await ask(rig)).toEqual({ status: "miss", text: "answer 0" });
     expect(await ask(rig)).toEqual({ status: "hit", text: "answer 0" });
     expect(up.calls.length).toBe(1);
+    const lines = rig.logs.map((l) => JSON.parse(l)).filter((l) => l.event === "request");
+    expect(lines.map((l) => [l.cache, l.attempts.length, l.servedModel])).toEqual([["miss", 1, "a"], ["hit", 0, "a"]]);
   });
 
   test("a change in a sampling parameter, the messages or the tools is a miss", async () => {

@@ -71,7 +71,7 @@ export async function handleMessages(core: GatewayCore, ctx: RequestContext): Pr
     if (outcome.retryAfterS !== null && outcome.retryAfterS >= 0) headers["retry-after"] = String(Math.max(1, Math.ceil(outcome.retryAfterS)));
     res = jsonResponse(outcome.status, fromOpenAIError(outcome.status, outcome.error), headers);
   }
-  core.finish(ctx, { endpoint: "messages", meta: outcome.meta, engineStartedAt, status: res.status, stream: false, ttftMs: null, error: null });
+  core.finish(ctx, { endpoint: "messages", meta: outcome.meta, engineStartedAt, status: res.status, stream: false, ttftMs: null, error: null, cache: cache.status });
   return res;
 }
 
