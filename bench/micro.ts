@@ -9,6 +9,7 @@
 //   gateway request    the whole app in-process (auth, body, schema, engine, adapter, metrics, log)
 //                                                          vs a thin handler doing the same I/O
 //   messages           /v1/messages (translation both ways) vs /v1/chat/completions on the same gateway
+//   responses          /v1/responses (translation both ways) vs /v1/chat/completions on the same gateway
 //   cache              a hit vs a miss (cache on, a new prompt each time) on the same gateway, and
 //                      cache on with 0% hits vs the cache off, same requests (the cost of missing)
 //   compile            1,000 routes / 5,000 models (bench/compile-bench.ts's generator) vs a JSON
@@ -20,7 +21,7 @@ import { defaultAdapters } from "../src/providers/index.ts";
 import { buildCore } from "../src/runtime/flow/context.ts";
 import { decideChat } from "../src/runtime/plan/decide.ts";
 import { generatePolicy } from "./compile-bench.ts";
-import { benchPolicy, CONTENT_EVENT, hundredRulePolicy, messagesBody, requestBody, toolCallEvents } from "./lib/fixtures.ts";
+import { benchPolicy, CONTENT_EVENT, hundredRulePolicy, messagesBody, requestBody, responsesBody, toolCallEvents } from "./lib/fixtures.ts";
 import { benchPorts, chatRequest, compileOrThrow, inProcessGateway, instantTransport, streamOf, thinHandler } from "./lib/in-process.ts";
 
 const QUICK = { min_cpu_time: 400e6, min_samples: 30 } as const; // ns of samples per measurement
@@ -104,20 +105,20 @@ async function gatewayRequest(): Promise<void> {
   if (logLines() === 0) throw new Error("gateway bench: no log lines were written");
 }
 
-/** The Anthropic front door's own cost: same engine, same upstream reply, translated both ways. */
-async function messagesRequest(): Promise<void> {
+/** A dialect front door's own cost: same engine, same upstream reply, translated both ways. */
+async function dialectRequest(path: "/v1/messages" | "/v1/responses", body: (model: string, stream: boolean) => string): Promise<void> {
   const graph = compileOrThrow(benchPolicy("http://upstream.local/v1"));
   const { gateway } = inProcessGateway(graph, instantTransport(streamOf(EXTRA_EVENTS)));
   for (const stream of [false, true]) {
-    const messages = messagesBody("chat", stream);
+    const dialect = body("chat", stream);
     const chat = requestBody("chat", stream);
     // Alternated and the best of two each: whichever runs first pays for warming the shared engine.
     const chatRun = async () => avg(async () => drain(await gateway.fetch(chatRequest(chat))));
-    const messagesRun = async () => avg(async () => drain(await gateway.fetch(chatRequest(messages, "/v1/messages"))));
-    const [b1, m1, b2, m2] = [await chatRun(), await messagesRun(), await chatRun(), await messagesRun()];
+    const dialectRun = async () => avg(async () => drain(await gateway.fetch(chatRequest(dialect, path))));
+    const [b1, m1, b2, m2] = [await chatRun(), await dialectRun(), await chatRun(), await dialectRun()];
     const [baselineNs, ns] = [Math.min(b1, b2), Math.min(m1, m2)];
     const what = stream ? `stream of ${EXTRA_EVENTS} events` : "non-stream";
-    rows.push({ name: `/v1/messages in-process, ${what}`, ns, baseline: "/v1/chat/completions, same gateway", baselineNs, target: "≤ 1.1×" });
+    rows.push({ name: `${path} in-process, ${what}`, ns, baseline: "/v1/chat/completions, same gateway", baselineNs, target: "≤ 1.1×" });
   }
 }
 
@@ -177,7 +178,8 @@ if (wanted("decision")) await decision();
 if (wanted("event")) await perEvent();
 if (wanted("tool")) await perToolCall();
 if (wanted("gateway")) await gatewayRequest();
-if (wanted("messages")) await messagesRequest();
+if (wanted("messages")) await dialectRequest("/v1/messages", messagesBody);
+if (wanted("responses")) await dialectRequest("/v1/responses", responsesBody);
 if (wanted("cache")) await cacheRequest();
 if (wanted("compile")) await compile();
 printRows();

@@ -2,14 +2,14 @@
 // (Bun.serve + fetch) and Switchyard on 127.0.0.1, drives the same wrk load at each, and prints
 // RPS, p50, p99, the server process's CPU time per request and ratios to direct and to the thin
 // proxy, then checks the performance targets. Switchyard is measured at two front doors, chat
-// completions and Anthropic Messages (`switchyard-messages`), on the same process. Servers are pinned to core 0 and wrk to core 1 so
+// completions, Anthropic Messages (`switchyard-messages`) and OpenAI Responses (`switchyard-responses`), on the same process. Servers are pinned to core 0 and wrk to core 1 so
 // ratios mean relative CPU cost. Only processes this run started are stopped.
 //   bun bench/run.ts            HTTP bench (BENCH_REPEAT runs of BENCH_SECONDS per cell, medians; 3 × 3 s)
 //   bun bench/run.ts --micro    the mitata microbenchmarks instead (bench/micro.ts)
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { benchPolicy, messagesBody, requestBody } from "./lib/fixtures.ts";
+import { benchPolicy, messagesBody, requestBody, responsesBody } from "./lib/fixtures.ts";
 import { cpuMs, rssMb, startServer, stopAll, which } from "./lib/processes.ts";
 import { runWrk, wrkScript, type WrkResult } from "./lib/wrk.ts";
 
@@ -50,6 +50,7 @@ async function main(): Promise<number> {
     { name: "thin-proxy", url: `http://127.0.0.1:${thin.port}/v1/chat/completions`, pid: thin.proc.pid, model: "bench-model" },
     { name: "switchyard", url: `http://127.0.0.1:${sy.port}/v1/chat/completions`, pid: sy.proc.pid, model: "chat" },
     { name: "switchyard-messages", url: `http://127.0.0.1:${sy.port}/v1/messages`, pid: sy.proc.pid, model: "chat", body: messagesBody },
+    { name: "switchyard-responses", url: `http://127.0.0.1:${sy.port}/v1/responses`, pid: sy.proc.pid, model: "chat", body: responsesBody },
   ];
   const rows: Row[] = [];
   let switchyardRequests = 0;
@@ -131,8 +132,10 @@ function verdicts(rows: Row[], rss: number | null): Check[] {
     checks.push({ name: `${mode} added median latency at 1 connection ≤ 0.030 ms`, value: `${added.toFixed(3)} ms`, met: added <= 0.03 });
     const p99 = sy64.p99ms / thin64.p99ms;
     checks.push({ name: `${mode} p99 at 64 connections < 1.5× thin proxy`, value: `${p99.toFixed(2)}×`, met: p99 < 1.5 });
-    const messages = find("switchyard-messages", mode, 64).rps / sy64.rps;
-    checks.push({ name: `${mode} /v1/messages RPS at 64 connections ≥ 90% of /v1/chat/completions`, value: `${(messages * 100).toFixed(1)}%`, met: messages >= 0.9 });
+    for (const door of ["messages", "responses"]) {
+      const share = find(`switchyard-${door}`, mode, 64).rps / sy64.rps;
+      checks.push({ name: `${mode} /v1/${door} RPS at 64 connections ≥ 90% of /v1/chat/completions`, value: `${(share * 100).toFixed(1)}%`, met: share >= 0.9 });
+    }
   }
   checks.push({ name: "switchyard RSS after load < 100 MB", value: `${rss?.toFixed(1) ?? "?"} MB`, met: rss !== null && rss < 100 });
   return checks;

@@ -47,6 +47,10 @@ export function messagesBody(model: string, stream: boolean): string {
   return JSON.stringify({ model, stream, max_tokens: 256, messages: [{ role: "user", content: "Say hello in five words." }] });
 }
 
+export function responsesBody(model: string, stream: boolean): string {
+  return JSON.stringify({ model, stream, max_output_tokens: 256, input: "Say hello in five words." });
+}
+
 export function benchPolicy(upstreamBase: string): string {
   return `# Generated for the benchmarks: capability rules, a three-model failover chain, breakers, retries.
 defaults {

@@ -1,8 +1,9 @@
 // What every checker pass receives (Peggy-style): the session collecting diagnostics, the symbol
 // table built by the first pass, and the caller's options. Passes report and carry on; none stops.
 import type { Decl, Policy } from "../syntax/ast.ts";
-import type { Diagnostic, Label, Session } from "../syntax/diagnostic.ts";
+import type { Details, Label, Session, Severity } from "../syntax/diagnostic.ts";
 import type { Span } from "../syntax/span.ts";
+import { CHECK_CODES, type CheckCode } from "./codes.ts";
 
 export interface SecretSource {
   get(name: string): string | undefined;
@@ -23,7 +24,6 @@ export interface SymbolTable {
   gateway: Decl | null;
 }
 
-type Extra = Partial<Pick<Diagnostic, "secondary" | "notes" | "help" | "secret">>;
 
 export class CheckContext {
   readonly symbols: SymbolTable = { providers: new Map(), models: new Map(), routes: new Map(), defaults: null, gateway: null };
@@ -38,12 +38,25 @@ export class CheckContext {
     return { file: this.file, span: { start: span.start, end: span.end }, message };
   }
 
-  error(code: string, message: string, span: Span, label: string, extra: Extra = {}): void {
-    this.session.error(code, message, this.label(span, label), extra);
+  /** Reports `code` at `span`; its severity and default help come from the catalogue (codes.ts). */
+  report(code: CheckCode, message: string, span: Span, label: string, details: Details = {}): void {
+    this.session.emit(code, message, this.label(span, label), details);
   }
 
-  warning(code: string, message: string, span: Span, label: string, extra: Extra = {}): void {
-    this.session.warning(code, message, this.label(span, label), extra);
+  /** `report` for a code the catalogue makes an error; throws if it does not (the two would drift). */
+  error(code: CheckCode, message: string, span: Span, label: string, details: Details = {}): void {
+    this.expectSeverity(code, "error");
+    this.report(code, message, span, label, details);
+  }
+
+  /** `report` for a code the catalogue makes a warning; throws if it does not. */
+  warning(code: CheckCode, message: string, span: Span, label: string, details: Details = {}): void {
+    this.expectSeverity(code, "warning");
+    this.report(code, message, span, label, details);
+  }
+
+  private expectSeverity(code: CheckCode, severity: Severity): void {
+    if (CHECK_CODES[code].severity !== severity) throw new Error(`${code} is a${severity === "error" ? " warning" : "n error"} in the catalogue, not a${severity === "error" ? "n error" : " warning"}`);
   }
 }
 

@@ -2,6 +2,8 @@
 // once. The first pass builds the symbol table; the others only read it and report.
 import type { Policy } from "../syntax/ast.ts";
 import { Session, type Diagnostic } from "../syntax/diagnostic.ts";
+import type { Span } from "../syntax/span.ts";
+import { CHECK_CODES, type CheckCode } from "./codes.ts";
 import { CheckContext, type CheckOptions, type Pass } from "./context.ts";
 import { checkBlockShape } from "./passes/block-shape.ts";
 import { checkCacheSettings } from "./passes/cache-settings.ts";
@@ -50,8 +52,35 @@ export const PASSES: readonly Pass[] = [
 ];
 
 export function checkPolicy(policy: Policy, opts: CheckOptions = {}): Diagnostic[] {
-  const ctx = new CheckContext(policy.file, new Session(), opts);
+  const ctx = new CheckContext(policy.file, new Session(CHECK_CODES), opts);
   for (const pass of PASSES) pass(policy, ctx);
   return ctx.session.diagnostics.sort((a, b) => a.primary.span.start - b.primary.span.start);
 }
-export { CHECK_CODES, type CodeInfo } from "./codes.ts";
+export { CHECK_CODES, DIAGNOSTIC_CODES, INPUT_CODES, inputDiagnostic, type CheckCode, type CodeInfo, type CodeSpec } from "./codes.ts";
+
+// Semantic checks on a policy with syntax errors. The parser hands over the declarations it could
+// read (broken members blanked out) and where the broken ones are; a finding is kept only where a
+// missing piece cannot have caused it, so a user fixing syntax errors already sees the rest.
+
+/**
+ * Findings that look across declarations: a blanked `can`, target or `provider` elsewhere could
+ * be their cause (a capability "missing", a model "never used", no routes at all).
+ */
+const WHOLE_POLICY: ReadonlySet<CheckCode> = new Set<CheckCode>(["SY2020", "SY2022", "SY3003", "SY3004", "SY3008"]);
+/** References: unsafe only when a declaration was skipped whole, since it may be the one named. */
+const REFERENCES: ReadonlySet<CheckCode> = new Set<CheckCode>(["SY2010", "SY2011", "SY2012"]);
+
+export interface PartialPolicy {
+  policy: Policy;
+  broken: readonly Span[];
+  skipped: boolean;
+}
+
+export function checkPartialPolicy(partial: PartialPolicy, opts: CheckOptions = {}): Diagnostic[] {
+  const inBroken = (span: Span) => partial.broken.some((b) => span.start >= b.start && span.start < b.end);
+  return checkPolicy(partial.policy, opts).filter((d) => {
+    const code = d.code as CheckCode;
+    if (WHOLE_POLICY.has(code) || (partial.skipped && REFERENCES.has(code))) return false;
+    return !inBroken(d.primary.span);
+  });
+}

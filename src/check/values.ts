@@ -3,6 +3,7 @@
 import type { Value } from "../syntax/ast.ts";
 import { CAPABILITIES, FAILURE_CLASSES } from "../syntax/vocabulary.ts";
 import { didYouMean } from "../util/edit-distance.ts";
+import type { CheckCode } from "./codes.ts";
 import type { CheckContext } from "./context.ts";
 import { ENV_NAME, expectedKind, readRetryOnItem } from "./read-value.ts";
 import type { FieldSchema } from "./schema.ts";
@@ -83,7 +84,7 @@ const KIND_WORDS: Record<Value["kind"], string> = {
 };
 
 function wrongKind(field: FieldSchema, value: Value, key: string, ctx: CheckContext, help: string | null): void {
-  ctx.error("SY2002", `\`${key}\` expects ${expectedKind(field)}, not ${KIND_WORDS[value.kind]}`, value.span, `${KIND_WORDS[value.kind]} here`, {
+  ctx.report("SY2002", `\`${key}\` expects ${expectedKind(field)}, not ${KIND_WORDS[value.kind]}`, value.span, `${KIND_WORDS[value.kind]} here`, {
     help: help ?? `write it like \`${key} ${exampleOf(field)}\``,
   });
 }
@@ -111,15 +112,15 @@ function exampleOf(field: FieldSchema): string {
   }
 }
 
-function unknownWord(code: string, what: string, word: string, value: Value, words: readonly string[], ctx: CheckContext): void {
+function unknownWord(code: CheckCode, what: string, word: string, value: Value, words: readonly string[], ctx: CheckContext): void {
   const hint = didYouMean(word, words);
-  ctx.error(code, `unknown ${what} \`${word}\``, value.span, `not a known ${what.replace(/^`.*` /, "")}`, {
+  ctx.report(code, `unknown ${what} \`${word}\``, value.span, `not a known ${what.replace(/^`.*` /, "")}`, {
     help: hint ?? `use one of ${words.map((w) => `\`${w}\``).join(", ")}`,
   });
 }
 
 function outOfRange(message: string, value: Value, ctx: CheckContext, label: string, help: string | null): void {
-  ctx.error("SY2024", message, value.span, label, { help });
+  ctx.report("SY2024", message, value.span, label, { help });
 }
 
 function range(key: string, n: number, min: number, max: number, value: Value, ctx: CheckContext, show: (n: number) => string): void {
@@ -130,22 +131,22 @@ function range(key: string, n: number, min: number, max: number, value: Value, c
 
 function noWeights(list: Value & { kind: "list" }, ctx: CheckContext): void {
   for (const item of list.items) {
-    if (item.weight) ctx.error("SY2002", "a weight is not allowed in this list", item.weight.span, "unexpected weight", { help: "weights only apply to models in a target; remove it" });
+    if (item.weight) ctx.report("SY2002", "a weight is not allowed in this list", item.weight.span, "unexpected weight", { help: "weights only apply to models in a target; remove it" });
   }
 }
 
 function checkCall(value: Value & { kind: "call" }, ctx: CheckContext): boolean {
   if (value.callee.name !== "env") {
-    ctx.error("SY2015", `unknown function \`${value.callee.name}\``, value.callee.span, "not a function", { help: didYouMean(value.callee.name, ["env"]) ?? 'the only function is `env("NAME")`' });
+    ctx.report("SY2015", `unknown function \`${value.callee.name}\``, value.callee.span, "not a function", { help: didYouMean(value.callee.name, ["env"]) ?? 'the only function is `env("NAME")`' });
     return false;
   }
   const arg = value.args[0];
   if (value.args.length !== 1 || arg.kind !== "string") {
-    ctx.error("SY2015", "`env` takes one string: the variable name", value.span, "malformed `env(…)`", { help: 'write `env("NAME")`' });
+    ctx.report("SY2015", "`env` takes one string: the variable name", value.span, "malformed `env(…)`", { help: 'write `env("NAME")`' });
     return false;
   }
   if (!ENV_NAME.test(arg.value)) {
-    ctx.error("SY2015", `\`${arg.value}\` is not an environment variable name`, arg.span, "not a variable name", { help: "use letters, digits and `_`, not starting with a digit" });
+    ctx.report("SY2015", `\`${arg.value}\` is not an environment variable name`, arg.span, "not a variable name", { help: "use letters, digits and `_`, not starting with a digit" });
     return false;
   }
   return true;
@@ -159,7 +160,7 @@ function checkUrl(text: string, value: Value, ctx: CheckContext): void {
   } catch {
     ok = false;
   }
-  if (!ok) ctx.error("SY2017", "`base_url` is not an http(s) url", value.span, "not a url", { help: 'write the full API root, e.g. `"https://api.openai.com/v1"`' });
+  if (!ok) ctx.report("SY2017", "`base_url` is not an http(s) url", value.span, "not a url", { help: 'write the full API root, e.g. `"https://api.openai.com/v1"`' });
 }
 
 export function formatMs(ms: number): string {

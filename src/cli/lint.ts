@@ -28,7 +28,7 @@ export async function lint(argv: readonly string[]): Promise<number> {
     diagnostics.push(...result.diagnostics);
   }
 
-  const output = renderDiagnostics(diagnostics, format, sources, { color: useColor(process.stdout, process.env) });
+  const output = renderDiagnostics(diagnostics, format, sources, { color: useColor(process.stdout, process.env), root: process.cwd() });
   if (output) process.stdout.write(output.endsWith("\n") ? output : output + "\n");
   if (format === "human" && diagnostics.length === 0) {
     process.stderr.write(`${files.length} ${files.length === 1 ? "policy" : "policies"} checked, no problems\n`);

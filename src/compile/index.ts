@@ -1,7 +1,9 @@
 // The compile pipeline as one call: parse → check → compile, stopping at the first stage that
-// reports errors. The server (startup and hot reload) and the CLI both come through here, so a
+// reports errors (with syntax errors, the checks that are safe on the declarations that parsed
+// still run, so one run shows as much as it can). The server (startup and hot reload) and the CLI both come through here, so a
 // policy means the same thing to `switchyard lint` as to the running gateway.
-import { checkPolicy, type CheckOptions } from "../check/index.ts";
+import { checkPartialPolicy, checkPolicy, inputDiagnostic, type CheckOptions } from "../check/index.ts";
+
 import { sortDiagnostics } from "../check/render/sort.ts";
 import type { Diagnostic } from "../syntax/diagnostic.ts";
 import { parsePolicy, parsePolicyBytes, type ParseResult } from "../syntax/parse.ts";
@@ -35,7 +37,8 @@ export async function compilePolicyFile(path: string, opts?: CheckOptions): Prom
 function finish(parsed: ParseResult, file: string, opts: CheckOptions | undefined): CompileResult {
   const { policy, source } = parsed;
   if (policy === null || hasErrors(parsed.diagnostics)) {
-    return { graph: null, diagnostics: sortDiagnostics(parsed.diagnostics), source };
+    const partial = parsed.partial ? checkPartialPolicy(parsed.partial, opts) : [];
+    return { graph: null, diagnostics: sortDiagnostics([...parsed.diagnostics, ...partial]), source };
   }
   const diagnostics = [...parsed.diagnostics, ...checkPolicy(policy, opts)];
   if (hasErrors(diagnostics)) return { graph: null, diagnostics: sortDiagnostics(diagnostics), source };
@@ -57,25 +60,13 @@ export function ioDiagnostic(path: string, e: unknown): Diagnostic {
   const code = typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : "";
   const reason =
     code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EISDIR" ? "it is a directory" : code || "read failed";
-  return {
-    code: "SY4001",
-    severity: "error",
-    message: `cannot read \`${path}\`: ${reason}`,
-    primary: { file: path, span: { start: 0, end: 0 }, message: "" },
-    secondary: [],
-    notes: [],
+  return inputDiagnostic("SY4001", `cannot read \`${path}\`: ${reason}`, { file: path, span: { start: 0, end: 0 }, message: "" }, {
     help: code === "ENOENT" ? "check the path; policy files end in `.route`" : "check the file's permissions",
-  };
+  });
 }
 
 function internalDiagnostic(file: string, e: unknown): Diagnostic {
-  return {
-    code: "SY4002",
-    severity: "error",
-    message: `internal compiler error: ${e instanceof Error ? e.message : String(e)}`,
-    primary: { file, span: { start: 0, end: 0 }, message: "" },
-    secondary: [],
+  return inputDiagnostic("SY4002", `internal compiler error: ${e instanceof Error ? e.message : String(e)}`, { file, span: { start: 0, end: 0 }, message: "" }, {
     notes: ["the checker accepted this policy but the compiler could not build it"],
-    help: "please report this with the policy file",
-  };
+  });
 }

@@ -41,7 +41,8 @@ export function abortOnDisconnect(req: Request): AbortController {
   return abort;
 }
 
-function errorOutcomeResponse(outcome: { status: number; error: unknown; retryAfterS: number | null }, headers: Record<string, string>): Response {
+/** The engine's error outcome as is (it is already OpenAI-shaped), with a retry-after when it gave one. */
+export function errorOutcomeResponse(outcome: { status: number; error: unknown; retryAfterS: number | null }, headers: Record<string, string>): Response {
   if (outcome.retryAfterS !== null && outcome.retryAfterS >= 0) headers["retry-after"] = String(Math.max(1, Math.ceil(outcome.retryAfterS)));
   return jsonResponse(outcome.status, outcome.error, headers);
 }
@@ -81,7 +82,7 @@ export async function streamResponse(
   outcome: Extract<ChatOutcome, { kind: "stream" }>,
   abort: AbortController,
   engineStartedAt: number,
-  dialect: { endpoint: "chat" | "messages"; frames?: SseFrames; cache?: CacheStatus } = { endpoint: "chat" },
+  dialect: { endpoint: "chat" | "messages" | "responses"; frames?: SseFrames; cache?: CacheStatus } = { endpoint: "chat" },
 ): Promise<Response> {
   const clock = core.ports.clock;
   const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), true), true);

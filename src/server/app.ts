@@ -11,6 +11,7 @@ import type { AdapterSet } from "../runtime/upstream.ts";
 import { handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
 import { handleChat, handleEmbeddings } from "./api-handlers.ts";
 import { handleCountTokens, handleMessages } from "./dialects/messages/handler.ts";
+import { handleInputTokens, handleResponses, handleStoredResponse } from "./dialects/responses/handler.ts";
 import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext } from "./context.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
 import { clientAllowed, metricsAllowed } from "./auth.ts";
@@ -69,8 +70,13 @@ const API_ROUTES: Record<string, Record<string, Handler>> = {
   "/embeddings": { POST: handleEmbeddings },
   "/messages": { POST: handleMessages },
   "/messages/count_tokens": { POST: handleCountTokens },
+  "/responses": { POST: handleResponses },
+  "/responses/input_tokens": { POST: handleInputTokens },
   "/models": { GET: handleModels },
 };
+
+/** `/responses/{id}` and below: the stored-response endpoints, all answered with "nothing is stored". */
+const STORED_RESPONSE_ROUTES: Record<string, Handler> = { GET: handleStoredResponse, POST: handleStoredResponse, DELETE: handleStoredResponse };
 
 const OPS_ROUTES: Record<string, Record<string, Handler>> = {
   "/healthz": { GET: () => jsonResponse(200, { status: "ok" }) },
@@ -130,6 +136,7 @@ function lookup(path: string): Record<string, Handler> | undefined {
   const bare = path.startsWith("/v1/") ? path.slice(3) : path;
   if (Object.hasOwn(API_ROUTES, bare)) return API_ROUTES[bare];
   if (MODEL_PATH.test(path)) return MODEL_ROUTE;
+  if (bare.startsWith("/responses/")) return STORED_RESPONSE_ROUTES;
   return Object.hasOwn(OPS_ROUTES, path) ? OPS_ROUTES[path] : undefined;
 }
 

@@ -27,7 +27,7 @@ export interface RequestContext {
 }
 
 export interface Finish {
-  endpoint: "chat" | "messages" | "embeddings" | null;
+  endpoint: "chat" | "messages" | "responses" | "embeddings" | null;
   status: number;
   meta: OutcomeMeta | null;
   stream: boolean;

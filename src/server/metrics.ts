@@ -11,7 +11,7 @@ const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0
 const PHASE_VALUE: Record<BreakerPhase, number> = { closed: 0, half_open: 1, open: 2 };
 
 export interface FinishedRequest {
-  endpoint: "chat" | "messages" | "embeddings";
+  endpoint: "chat" | "messages" | "responses" | "embeddings";
   /** A route name from the graph, or "" when the request never matched one (keeps label cardinality bounded). */
   route: string;
   status: number;

@@ -7,6 +7,7 @@
 import type { OpenAIErrorBody, StreamEvent } from "../runtime/api.ts";
 import { readyEvents } from "../runtime/engine.ts";
 import { rawJsonOf, type ChatChunk } from "../runtime/upstream.ts";
+import type { SseFrames } from "../dialects/frames.ts";
 import { errorBody } from "./errors.ts";
 
 /** `cut`: the gateway ended the stream itself (shutdown), not the upstream and not the client. */
@@ -31,14 +32,7 @@ export interface SseOptions {
   finalComment?(): string;
 }
 
-/** A dialect's SSE text for each engine event (may be "" when an event maps to nothing). */
-export interface SseFrames {
-  chunk(chunk: ChatChunk): string;
-  /** The normal end: whatever closes the dialect's stream. */
-  done(): string;
-  /** A terminal error: the dialect's error event, never its success end. */
-  error(error: OpenAIErrorBody): string;
-}
+export type { SseFrames };
 
 const DONE = "data: [DONE]\n\n";
 

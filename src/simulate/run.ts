@@ -17,6 +17,7 @@ import { deriveSeed } from "./seeds.ts";
 import { CALL_SHAPE, simulatedAdapters } from "./sim-adapters.ts";
 import { summarise, type Summary } from "./summary.ts";
 import { generateTraffic, type SimRequest } from "./traffic.ts";
+import { dialectAnswer } from "./dialect-traffic.ts";
 import { UpstreamBehaviour, type CallShape } from "./upstream-behaviour.ts";
 
 export interface SimulationOptions {
@@ -73,12 +74,16 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
     try {
       const outcome = await engine.chat({ id, route: req.route, body: req.body, headers: req.headers, signal: NEVER_ABORTED, receivedAt: startedAt });
       const atResponse = opts.trails ? { atResponse: attemptTrail(outcome.meta.attempts), servedAtResponse: outcome.meta.servedModel } : null;
+      // A dialect request's answer goes back through the same translation serve writes.
+      const answer = req.dialect ? dialectAnswer(req.dialect, id, Math.floor(startedAt / 1000)) : null;
       let ok = outcome.kind !== "error";
       let errorKind: string | null = null;
       let firstChunkAt: number | null = null;
+      if (outcome.kind === "completion") answer?.completion(outcome.body);
       if (outcome.kind === "stream") {
         firstChunkAt = clock.now();
         for await (const event of outcome.events) {
+          answer?.event(event);
           if (event.type === "error") {
             ok = false;
             errorKind = "stream_error";

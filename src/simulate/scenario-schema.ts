@@ -1,5 +1,6 @@
 // The scenario file's schema (valibot). Values are written in policy syntax and converted to
 // milliseconds, fractions and rates here, so the rest of the simulator never sees a unit string.
+import { APIS } from "./dialect-traffic.ts";
 import * as v from "valibot";
 import { WINDOWS } from "../syntax/vocabulary.ts";
 import { count, durationMs, fraction, plainNumber, ratePerMs } from "./policy-values.ts";
@@ -74,6 +75,7 @@ const mix = v.strictObject({ stream: v.optional(share, 0), tools: v.optional(sha
 const traffic = v.pipe(
   v.strictObject({
     route: v.pipe(v.string("expected a route name"), v.minLength(1, "expected a route name")),
+    api: v.optional(v.picklist(APIS, "expected `chat`, `messages` or `responses`"), "chat"),
     rate: v.optional(rate),
     count: v.optional(v.pipe(wholeNumber("a whole number of requests"), v.minValue(1, "expected at least 1 request"))),
     arrival: v.optional(v.picklist(["constant", "poisson"], "expected `constant` or `poisson`"), "poisson"),
@@ -86,6 +88,8 @@ const traffic = v.pipe(
     metadata: v.optional(v.record(v.string(), choice), {}),
   }),
   v.check((t) => (t.rate === undefined) !== (t.count === undefined), "give exactly one of `rate` or `count`"),
+  // The Messages API has neither a JSON mode nor a metadata map a route could match on.
+  v.check((t) => t.api !== "messages" || (t.mix.json === 0 && Object.keys(t.metadata).length === 0), "`api: messages` requests have no json mode and no `metadata` map: drop `mix.json` and `metadata`, or use `chat` or `responses`"),
   v.check((t) => t.until === undefined || t.from < t.until, "`from` must come before `until`"),
 );
 
@@ -173,6 +177,7 @@ type RawExpectation = RawScenario["expect"][number];
 export function trafficSpec(t: RawTraffic, durationMs: number): TrafficSpec {
   return {
     route: t.route,
+    api: t.api,
     ratePerMs: t.rate ?? null,
     count: t.count ?? null,
     arrival: t.arrival,

@@ -1,5 +1,6 @@
 // The validated, unit-resolved shape of a scenario file: what the traffic generator, the simulated
 // providers' behaviour and the expectation checker read. Times are milliseconds from the run start.
+import type { Api } from "./dialect-traffic.ts";
 import type { WindowUnit } from "../syntax/vocabulary.ts";
 
 /** A sampled quantity: fixed, uniform between bounds, or log-normal from a median and a p95. */
@@ -13,6 +14,8 @@ export type Choice = { value: string; weight: number }[];
 
 export interface TrafficSpec {
   route: string;
+  /** The API the requests are written in: chat completions, or a dialect translated as serve does. */
+  api: Api;
   ratePerMs: number | null; // arrivals per ms; null when `count` is given
   count: number | null; // exactly this many requests, spread over [fromMs, toMs)
   arrival: "constant" | "poisson";

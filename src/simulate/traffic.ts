@@ -7,6 +7,7 @@ import { SeededRandom } from "../ports/seeded-random.ts";
 import { exponentialGap, pick, sample } from "./distribution.ts";
 import { deriveSeed } from "./seeds.ts";
 import type { Scenario, TrafficSpec } from "./scenario-types.ts";
+import { dialectRequest, type DialectRequest, type RequestShape } from "./dialect-traffic.ts";
 
 export interface SimRequest {
   seq: number; // 0-based, in arrival order
@@ -16,6 +17,8 @@ export interface SimRequest {
   headers: HeaderView;
   stream: boolean;
   outputTokens: number; // how long the simulated upstream's reply is
+  /** The request as written in a dialect (`api: messages | responses`); null for chat. */
+  dialect: DialectRequest | null;
 }
 
 /** Header lookups as the engine does them: case-insensitive names. */
@@ -84,16 +87,6 @@ function build(source: Source, seq: number, at: number): SimRequest {
   const promptTokens = Math.max(1, Math.round(sample(spec.promptTokens, random)));
   const outputTokens = Math.max(1, Math.round(sample(spec.outputTokens, random)));
   const text = promptText(promptTokens);
-  const body: Record<string, unknown> = {
-    model: spec.route,
-    messages: [{ role: "user", content: images ? [{ type: "text", text }, IMAGE] : text }],
-  };
-  if (stream) {
-    body.stream = true;
-    body.stream_options = { include_usage: true };
-  }
-  if (tools) body.tools = TOOLS;
-  if (json) body.response_format = { type: "json_object" };
   let headers = NO_HEADERS;
   const headerNames = Object.keys(spec.headers);
   if (headerNames.length > 0) {
@@ -101,13 +94,34 @@ function build(source: Source, seq: number, at: number): SimRequest {
     for (const name of headerNames) values[name.toLowerCase()] = pick(spec.headers[name], random);
     headers = new SimHeaders(values);
   }
+  let metadata: Record<string, string> | null = null;
   const metaNames = Object.keys(spec.metadata);
   if (metaNames.length > 0) {
-    const metadata: Record<string, string> = {};
+    metadata = {};
     for (const name of metaNames) metadata[name] = pick(spec.metadata[name], random);
-    body.metadata = metadata;
   }
-  return { seq, at, route: spec.route, body, headers, stream, outputTokens };
+  const shape: RequestShape = { route: spec.route, text, image: images, stream, tools, json, outputTokens, metadata };
+  if (spec.api !== "chat") {
+    const { chat, dialect } = dialectRequest(spec.api, shape);
+    return { seq, at, route: spec.route, body: chat, headers, stream, outputTokens, dialect };
+  }
+  const body = chatBody(shape);
+  return { seq, at, route: spec.route, body, headers, stream, outputTokens, dialect: null };
+}
+
+function chatBody(s: RequestShape): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    model: s.route,
+    messages: [{ role: "user", content: s.image ? [{ type: "text", text: s.text }, IMAGE] : s.text }],
+  };
+  if (s.stream) {
+    body.stream = true;
+    body.stream_options = { include_usage: true };
+  }
+  if (s.tools) body.tools = TOOLS;
+  if (s.json) body.response_format = { type: "json_object" };
+  if (s.metadata) body.metadata = s.metadata;
+  return body;
 }
 
 /** Every request of the scenario, lazily, in arrival order (ties: the earlier-listed source first). */

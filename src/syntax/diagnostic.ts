@@ -22,20 +22,43 @@ export interface Diagnostic {
   secret?: boolean;
 }
 
+/**
+ * One diagnostic code as the catalogue defines it, once: its severity, a one-line description
+ * (docs/diagnostics.md's heading, SARIF's rule `shortDescription`) and the general fix (used as
+ * the help when a finding has no more specific one, and as SARIF's rule `help`).
+ */
+export interface CodeSpec {
+  severity: Severity;
+  description: string;
+  help: string;
+}
+
+export type Catalogue = Readonly<Record<string, CodeSpec>>;
+
+/** What a finding adds to its code's spec: the message for this case, a sharper help, more labels. */
+export type Details = Partial<Pick<Diagnostic, "secondary" | "notes" | "secret">> & { help?: string | null };
+
+/** The one way to build a diagnostic: severity (and help, unless given) come from the catalogue. */
+export function diagnosticOf(catalogue: Catalogue, code: string, message: string, primary: Label, details: Details = {}): Diagnostic {
+  const spec = catalogue[code];
+  if (spec === undefined) throw new Error(`diagnostic code ${code} is not in the catalogue`);
+  const { help, ...rest } = details;
+  return { code, severity: spec.severity, message, primary, secondary: [], notes: [], help: help ?? spec.help, ...rest };
+}
+
 /** Collects the problems of one stage; a stage with errors stops the pipeline before the next. */
 export class Session {
   readonly diagnostics: Diagnostic[] = [];
+
+  constructor(private readonly catalogue: Catalogue) {}
 
   report(d: Diagnostic): void {
     this.diagnostics.push(d);
   }
 
-  error(code: string, message: string, primary: Label, extra: Partial<Diagnostic> = {}): void {
-    this.report({ code, severity: "error", message, primary, secondary: [], notes: [], help: null, ...extra });
-  }
-
-  warning(code: string, message: string, primary: Label, extra: Partial<Diagnostic> = {}): void {
-    this.report({ code, severity: "warning", message, primary, secondary: [], notes: [], help: null, ...extra });
+  /** Reports `code` with the severity its catalogue gives it. */
+  emit(code: string, message: string, primary: Label, details: Details = {}): void {
+    this.report(diagnosticOf(this.catalogue, code, message, primary, details));
   }
 
   get hasErrors(): boolean {

@@ -1,26 +1,44 @@
-// Parses policy text into an AST, recovering after a syntax error by skipping the broken
-// declaration and parsing on, so one run reports every broken declaration (Peggy-style session).
-import type { Policy } from "./ast.ts";
+// Parses policy text into an AST and reports every syntax error in one run. After an error inside
+// a declaration, the broken member is blanked with spaces (offsets stay put) and the declaration
+// is parsed again, so several errors in one declaration are all found; an error the blanking
+// cannot isolate (a declaration's header, unbalanced brackets) skips to the next declaration.
+import type { Decl, Policy } from "./ast.ts";
+import { SYNTAX_CODES } from "./codes.ts";
 import { Session, type Diagnostic } from "./diagnostic.ts";
 import { checkNesting, checkSize, decodePolicy, normalizeLineBreaks } from "./decode.ts";
 import { parse as generatedParse } from "./parser.generated.js";
+import { blank, brokenMember, nextDeclaration } from "./recovery.ts";
+import type { Span } from "./span.ts";
+import { describeSyntaxError, type Expected } from "./syntax-messages.ts";
 
 export interface ParseResult {
+  /** The policy, or null when there were syntax errors (see `partial`). */
   policy: Policy | null;
   source: string;
   diagnostics: Diagnostic[];
+  /**
+   * With syntax errors: the declarations that parsed (those with broken members blanked out),
+   * for checks that are safe on part of a policy; `broken` are the spans of the declarations
+   * that had errors, `skipped` whether any declaration was left out altogether.
+   */
+  partial?: { policy: Policy; broken: Span[]; skipped: boolean };
 }
 
 const MAX_SYNTAX_ERRORS = 25;
-const DECL_START = /^(provider|model|route|defaults|gateway)\b/;
 
-interface PeggyError {
-  location: { start: { offset: number } };
-  expected: { type: string; text?: string; description?: string }[] | null;
+/** What the generated parser returns in library mode (it then neither throws nor checks the end). */
+interface LibraryResult {
+  peg$result: Policy;
+  peg$currPos: number;
+  peg$maxFailPos: number;
+  peg$maxFailExpected: Expected[];
+  peg$success: boolean;
 }
 
+const parseFrom = generatedParse as unknown as (input: string, options: object) => LibraryResult;
+
 export function parsePolicyBytes(bytes: Uint8Array, file: string): ParseResult {
-  const session = new Session();
+  const session = new Session(SYNTAX_CODES);
   const { text, shown } = decodePolicy(bytes, file, session);
   if (text === null) return { policy: null, source: shown, diagnostics: session.diagnostics };
   return parsePolicy(text, file);
@@ -28,142 +46,94 @@ export function parsePolicyBytes(bytes: Uint8Array, file: string): ParseResult {
 
 /** `source` in the result is `text` with lone CRs as LF (see normalizeLineBreaks); offsets are the same. */
 export function parsePolicy(raw: string, file: string): ParseResult {
-  const session = new Session();
+  const session = new Session(SYNTAX_CODES);
   const text = normalizeLineBreaks(raw);
   if (!checkSize(text.length, file, session) || !checkNesting(text, file, session)) return { policy: null, source: text, diagnostics: session.diagnostics };
-  // After an error, only the text after the broken declaration is parsed again: the part before
-  // it already parsed, and re-reading a 4 MB prefix for each of 25 errors would take a minute.
-  let base = 0;
-  for (let round = 0; round <= MAX_SYNTAX_ERRORS; round++) {
-    try {
-      const policy = generatedParse(base === 0 ? text : text.slice(base), { grammarSource: file }) as Policy;
-      if (session.hasErrors) return { policy: null, source: text, diagnostics: session.diagnostics };
-      policy.comments = dedupeComments(policy.comments);
-      return { policy, source: text, diagnostics: [] };
-    } catch (e) {
-      if (e instanceof RangeError) {
-        // The stack ran out despite checkNesting: still a diagnostic, never a crash.
-        session.error("SY1005", "policy nests too deeply to parse", { file, span: { start: base, end: base }, message: "" }, {
-          help: "simplify deeply nested conditions, lists or blocks",
-        });
-        break;
-      }
-      if (!isPeggyError(e)) throw e;
-      const offset = base + e.location.start.offset;
-      session.report(syntaxDiagnostic(text, file, offset, e.expected ?? []));
-      const next = nextDeclaration(text, offset);
-      if (next <= base || next >= text.length) break;
-      base = next;
+  const run = new RecoveringParse(text, file, session);
+  try {
+    run.parse();
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    // The stack ran out despite checkNesting: still a diagnostic, never a crash.
+    session.emit("SY1005", "policy nests too deeply to parse", { file, span: { start: run.position, end: run.position }, message: "" }, {
+      help: "simplify deeply nested conditions, lists or blocks",
+    });
+    return { policy: null, source: text, diagnostics: session.diagnostics };
+  }
+  const policy: Policy = { kind: "policy", file, items: run.items, comments: dedupeComments(run.comments), span: { start: 0, end: text.length } };
+  if (!session.hasErrors) return { policy, source: text, diagnostics: [] };
+  return { policy: null, source: text, diagnostics: session.diagnostics, partial: { policy, broken: run.broken, skipped: run.skipped } };
+}
+
+/**
+ * One parse of a file with recovery. Each round parses from `position` (the first declaration
+ * not yet taken) in the generated parser's library mode, which returns the declarations read
+ * before a failure and where it failed; the text before `position` is never read again.
+ */
+class RecoveringParse {
+  readonly items: Decl[] = [];
+  readonly comments: Policy["comments"] = [];
+  readonly broken: Span[] = [];
+  skipped = false;
+  position = 0;
+  private work: string;
+  private lastError = -1;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+    private readonly session: Session,
+  ) {
+    this.work = text;
+  }
+
+  parse(): void {
+    for (let round = 0; round < 4 * MAX_SYNTAX_ERRORS; round++) {
+      const r = parseFrom(this.work, { grammarSource: this.file, peg$library: true, peg$currPos: this.position });
+      this.comments.push(...r.peg$result.comments);
+      this.take(r.peg$result.items);
+      if (r.peg$success) return;
+      const declStart = r.peg$currPos; // Policy stopped before the declaration that failed
+      this.position = declStart;
+      if (!this.recover(r, declStart)) return;
     }
   }
-  return { policy: null, source: text, diagnostics: session.diagnostics };
-}
 
-function isPeggyError(e: unknown): e is PeggyError {
-  return typeof e === "object" && e !== null && "location" in e && "expected" in e;
-}
-
-function syntaxDiagnostic(text: string, file: string, offset: number, expected: PeggyError["expected"] & {}): Diagnostic {
-  const found = tokenAt(text, offset);
-  const wanted = describeExpected(expected ?? []);
-  const unterminated = unterminatedString(text, offset);
-  if (unterminated !== null) {
-    return {
-      code: "SY1006", severity: "error", message: "unterminated string",
-      primary: { file, span: { start: unterminated, end: lineEnd(text, unterminated) }, message: "this string is never closed" },
-      secondary: [], notes: [], help: 'close it with `"` on the same line',
-    };
-  }
-  const opener = found === null ? unclosedOpener(text) : null;
-  return {
-    code: "SY1001",
-    severity: "error",
-    message: found === null ? `unexpected end of file` : `unexpected ${quote(found)}`,
-    primary: { file, span: { start: offset, end: offset + (found?.length ?? 0) }, message: "" },
-    secondary: opener === null ? [] : [{ file, span: { start: opener, end: opener + 1 }, message: `this \`${text[opener]}\` is never closed` }],
-    notes: [],
-    help: wanted ? `expected ${wanted} here` : null,
-  };
-}
-
-/** Literal kinds that together mean "any value"; listing all of them buries the useful part. */
-const VALUE_WORDS = ["`[`", "`{`", "`true`", "`false`", "identifier", "number", "string"];
-
-function describeExpected(expected: { type: string; text?: string; description?: string }[]): string {
-  const names = new Set<string>();
-  for (const e of expected) {
-    if (e.type === "literal") names.add(`\`${e.text}\``);
-    else if (e.type === "end") names.add("end of file");
-    else if (e.type === "other" && e.description !== "whitespace") names.add(e.description ?? "");
-  }
-  if (VALUE_WORDS.every((w) => names.has(w))) {
-    for (const n of [...names]) if (VALUE_WORDS.includes(n) || /^(amount|duration|percentage|rate|size|status class)/.test(n)) names.delete(n);
-    names.add("a value (number, string, duration, list, block, …)");
-  }
-  const list = [...names].filter(Boolean).sort();
-  if (list.length <= 1) return list[0] ?? "";
-  return `${list.slice(0, -1).join(", ")} or ${list[list.length - 1]}`;
-}
-
-function tokenAt(text: string, offset: number): string | null {
-  if (offset >= text.length) return null;
-  const m = /^(?:[A-Za-z0-9_$.%-]+|\S)/.exec(text.slice(offset, offset + 64));
-  return m ? m[0] : text[offset] === "\n" ? "\\n" : text[offset];
-}
-
-function quote(token: string): string {
-  return token === "\\n" ? "end of line" : `\`${token}\``;
-}
-
-/** Offset of an opening quote on the error's line that is never closed, if the error is inside it. */
-function unterminatedString(text: string, offset: number): number | null {
-  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
-  let open: number | null = null;
-  for (let i = lineStart; i < offset; i++) {
-    const c = text[i];
-    if (open === null && c === "#") return null;
-    if (c === "\\" && open !== null) i++;
-    else if (c === '"') open = open === null ? i : null;
-  }
-  const atLineEnd = offset >= text.length || text[offset] === "\n" || text[offset] === "\r";
-  if (open !== null && atLineEnd) return open;
-  // A named rule reports a failed string at its opening quote: is that quote closed on its line?
-  if (open === null && text[offset] === '"') {
-    for (let i = offset + 1; i < text.length && text[i] !== "\n"; i++) {
-      if (text[i] === "\\") i++;
-      else if (text[i] === '"') return null;
+  /** Keeps the declarations that parsed, marking the ones that needed blanking as broken. */
+  private take(items: Decl[]): void {
+    for (const item of items) {
+      this.items.push(item);
+      if (this.brokenStarts.has(item.span.start)) this.broken.push(item.span);
     }
-    return offset;
   }
-  return null;
-}
 
-function unclosedOpener(text: string): number | null {
-  const stack: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "#") while (i < text.length && text[i] !== "\n") i++;
-    else if (c === '"') for (i++; i < text.length && text[i] !== '"' && text[i] !== "\n"; i++) { if (text[i] === "\\") i++; }
-    else if (c === "{" || c === "[" || c === "(") stack.push(i);
-    else if (c === "}" || c === "]" || c === ")") stack.pop();
+  private readonly brokenStarts = new Set<number>();
+
+  /** Reports the error and prepares the next round; false when there is nothing left to parse. */
+  private recover(r: LibraryResult, declStart: number): boolean {
+    const offset = r.peg$maxFailPos;
+    const expected = r.peg$currPos === offset ? [...r.peg$maxFailExpected, { type: "end" }] : r.peg$maxFailExpected;
+    const atTopLevel = offset === declStart && !/^(provider|model|route|defaults|gateway)\b/.test(this.work.slice(offset, offset + 9));
+    if (offset <= this.lastError) return this.skipDeclaration(declStart, offset); // blanking did not help: give up on it
+    const problem = describeSyntaxError(this.work, this.file, offset, expected, { declStart: atTopLevel ? null : declStart });
+    if (this.session.diagnostics.length >= MAX_SYNTAX_ERRORS) return false;
+    this.session.report(problem.diagnostic);
+    this.lastError = offset;
+    const member = atTopLevel ? null : (problem.blank ?? brokenMember(this.work, declStart, offset));
+    if (member === null) return this.skipDeclaration(declStart, offset);
+    this.work = blank(this.work, member.start, member.end);
+    this.brokenStarts.add(declStart);
+    return true;
   }
-  return stack.length ? stack[stack.length - 1] : null;
-}
 
-/** Start of the first line after `offset`'s line that begins a declaration (text.length if none). */
-function nextDeclaration(text: string, offset: number): number {
-  let line = text.indexOf("\n", offset);
-  while (line >= 0) {
-    const start = line + 1;
-    if (DECL_START.test(text.slice(start, start + 9))) return start;
-    line = text.indexOf("\n", start);
+  private skipDeclaration(declStart: number, offset: number): boolean {
+    const next = nextDeclaration(this.work, Math.max(declStart, offset));
+    this.skipped = true;
+    this.broken.push({ start: declStart, end: next });
+    if (next <= this.position || next >= this.work.length) return false;
+    this.position = next;
+    return true;
   }
-  return text.length;
-}
-
-function lineEnd(text: string, offset: number): number {
-  const nl = text.indexOf("\n", offset);
-  return nl < 0 ? text.length : nl;
 }
 
 function dedupeComments(comments: Policy["comments"]): Policy["comments"] {

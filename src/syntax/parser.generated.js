@@ -283,39 +283,40 @@ function peg$parse(input, options) {
   const peg$e37 = peg$literalExpectation("split", false);
   const peg$e38 = peg$literalExpectation("[", false);
   const peg$e39 = peg$literalExpectation("]", false);
-  const peg$e40 = peg$literalExpectation(",", false);
-  const peg$e41 = peg$otherExpectation("weight (`70%` or a number)");
-  const peg$e42 = peg$otherExpectation("number");
-  const peg$e43 = peg$literalExpectation("$", false);
-  const peg$e44 = peg$literalExpectation("-", false);
-  const peg$e45 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
-  const peg$e46 = peg$literalExpectation("%", false);
-  const peg$e47 = peg$literalExpectation("/", false);
-  const peg$e48 = peg$literalExpectation(".", false);
-  const peg$e49 = peg$classExpectation([["0", "9"]], false, false, false);
-  const peg$e50 = peg$literalExpectation("_", false);
-  const peg$e51 = peg$otherExpectation("string");
-  const peg$e52 = peg$literalExpectation("\"", false);
-  const peg$e53 = peg$classExpectation(["\"", "\\", "\n", "\r"], true, false, false);
-  const peg$e54 = peg$literalExpectation("\\", false);
-  const peg$e55 = peg$classExpectation(["\"", "/", "\\"], false, false, false);
-  const peg$e56 = peg$literalExpectation("n", false);
-  const peg$e57 = peg$literalExpectation("t", false);
-  const peg$e58 = peg$literalExpectation("r", false);
-  const peg$e59 = peg$literalExpectation("u", false);
-  const peg$e60 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"]], false, false, false);
-  const peg$e61 = peg$literalExpectation("true", false);
-  const peg$e62 = peg$literalExpectation("false", false);
-  const peg$e63 = peg$otherExpectation("identifier");
-  const peg$e64 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
-  const peg$e65 = peg$otherExpectation("whitespace");
-  const peg$e66 = peg$literalExpectation(" ", false);
-  const peg$e67 = peg$literalExpectation("\r", false);
-  const peg$e68 = peg$literalExpectation("\n", false);
-  const peg$e69 = peg$classExpectation(["\t", "\r", "\uFEFF"], false, false, false);
-  const peg$e70 = peg$otherExpectation("comment");
-  const peg$e71 = peg$literalExpectation("#", false);
-  const peg$e72 = peg$classExpectation(["\n"], true, false, false);
+  const peg$e40 = peg$otherExpectation("model name");
+  const peg$e41 = peg$literalExpectation(",", false);
+  const peg$e42 = peg$otherExpectation("weight (`70%` or a number)");
+  const peg$e43 = peg$otherExpectation("number");
+  const peg$e44 = peg$literalExpectation("$", false);
+  const peg$e45 = peg$literalExpectation("-", false);
+  const peg$e46 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
+  const peg$e47 = peg$literalExpectation("%", false);
+  const peg$e48 = peg$literalExpectation("/", false);
+  const peg$e49 = peg$literalExpectation(".", false);
+  const peg$e50 = peg$classExpectation([["0", "9"]], false, false, false);
+  const peg$e51 = peg$literalExpectation("_", false);
+  const peg$e52 = peg$otherExpectation("string");
+  const peg$e53 = peg$literalExpectation("\"", false);
+  const peg$e54 = peg$classExpectation(["\"", "\\", "\n", "\r"], true, false, false);
+  const peg$e55 = peg$literalExpectation("\\", false);
+  const peg$e56 = peg$classExpectation(["\"", "/", "\\"], false, false, false);
+  const peg$e57 = peg$literalExpectation("n", false);
+  const peg$e58 = peg$literalExpectation("t", false);
+  const peg$e59 = peg$literalExpectation("r", false);
+  const peg$e60 = peg$literalExpectation("u", false);
+  const peg$e61 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"]], false, false, false);
+  const peg$e62 = peg$literalExpectation("true", false);
+  const peg$e63 = peg$literalExpectation("false", false);
+  const peg$e64 = peg$otherExpectation("identifier");
+  const peg$e65 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
+  const peg$e66 = peg$otherExpectation("whitespace");
+  const peg$e67 = peg$literalExpectation(" ", false);
+  const peg$e68 = peg$literalExpectation("\r", false);
+  const peg$e69 = peg$literalExpectation("\n", false);
+  const peg$e70 = peg$classExpectation(["\t", "\r", "\uFEFF"], false, false, false);
+  const peg$e71 = peg$otherExpectation("comment");
+  const peg$e72 = peg$literalExpectation("#", false);
+  const peg$e73 = peg$classExpectation(["\n"], true, false, false);
 
   function peg$f0(items) {
     return { kind: "policy", file: options.grammarSource ?? "", items, comments, span: span() };
@@ -372,28 +373,30 @@ function peg$parse(input, options) {
     return { kind: "strategy", strategy, key: key ?? null, items, span: span() };
   }
   function peg$f32(ref) {    return { kind: "model", ref, span: span() };  }
-  function peg$f33(items) {    return items ?? [];  }
-  function peg$f34(ref, weight) {    return { ref, weight: weight ?? null, span: span() };  }
-  function peg$f35(target, weight) {    return { target, weight: weight ?? null, span: span() };  }
-  function peg$f36(items) {    return { kind: "list", items: items ?? [], span: span() };  }
-  function peg$f37(value, weight) {    return { value, weight: weight ?? null, span: span() };  }
-  function peg$f38(callee, args) {
+  function peg$f33(id) {    return isReserved(id.name);  }
+  function peg$f34(id) {    return id;  }
+  function peg$f35(items) {    return items ?? [];  }
+  function peg$f36(ref, weight) {    return { ref, weight: weight ?? null, span: span() };  }
+  function peg$f37(target, weight) {    return { target, weight: weight ?? null, span: span() };  }
+  function peg$f38(items) {    return { kind: "list", items: items ?? [], span: span() };  }
+  function peg$f39(value, weight) {    return { value, weight: weight ?? null, span: span() };  }
+  function peg$f40(callee, args) {
     return args === null ? callee : { kind: "call", callee, args, span: span() };
   }
-  function peg$f39(args) {    return args ?? [];  }
-  function peg$f40(digits, per) {
+  function peg$f41(args) {    return args ?? [];  }
+  function peg$f42(digits, per) {
     const start = range().start;
     const amount = { kind: "money", usd: toNumber(digits), raw: "$" + digits, span: { start, end: start + 1 + digits.length } };
     return per === null ? amount : rate(amount, per);
   }
-  function peg$f41(digits, per) {
+  function peg$f43(digits, per) {
     const amount = number("-" + digits, range().start);
     return per === null ? amount : rate(amount, per);
   }
-  function peg$f42(digits, unit) {    return isNumberSuffix(digits, unit);  }
-  function peg$f43(digits, unit) {    return unit === "";  }
-  function peg$f44(digits, unit) {    return unit === "" || Object.hasOwn(SIZES, unit);  }
-  function peg$f45(digits, unit, tail) {
+  function peg$f44(digits, unit) {    return isNumberSuffix(digits, unit);  }
+  function peg$f45(digits, unit) {    return unit === "";  }
+  function peg$f46(digits, unit) {    return unit === "" || Object.hasOwn(SIZES, unit);  }
+  function peg$f47(digits, unit, tail) {
     const start = range().start;
     if (tail === "%") return { kind: "percent", value: toNumber(digits), raw: text(), span: span() };
     if (Object.hasOwn(UNITS, unit)) return { kind: "duration", ms: toNumber(digits) * UNITS[unit], raw: text(), span: span() };
@@ -404,23 +407,23 @@ function peg$parse(input, options) {
       : { kind: "size", value: Math.round(toNumber(digits) * SIZES[unit]), raw, span: { start, end: start + raw.length } };
     return tail === null ? amount : rate(amount, tail);
   }
-  function peg$f46(unit) {    return Object.hasOwn(PER, unit);  }
-  function peg$f47(unit) {    return PER[unit];  }
-  function peg$f48(digits) {    return { kind: "percent", value: toNumber(digits), raw: text(), span: span() };  }
-  function peg$f49(raw) {    return number(raw, range().start);  }
-  function peg$f50(parts) {    return { kind: "string", value: parts.join(""), raw: text(), span: span() };  }
-  function peg$f51(esc) {    return esc;  }
-  function peg$f52() {    return "\n";  }
-  function peg$f53() {    return "\t";  }
-  function peg$f54() {    return "\r";  }
-  function peg$f55(hex) {    return String.fromCharCode(parseInt(hex, 16));  }
-  function peg$f56() {    return true;  }
-  function peg$f57() {    return false;  }
-  function peg$f58(value) {
+  function peg$f48(unit) {    return Object.hasOwn(PER, unit);  }
+  function peg$f49(unit) {    return PER[unit];  }
+  function peg$f50(digits) {    return { kind: "percent", value: toNumber(digits), raw: text(), span: span() };  }
+  function peg$f51(raw) {    return number(raw, range().start);  }
+  function peg$f52(parts) {    return { kind: "string", value: parts.join(""), raw: text(), span: span() };  }
+  function peg$f53(esc) {    return esc;  }
+  function peg$f54() {    return "\n";  }
+  function peg$f55() {    return "\t";  }
+  function peg$f56() {    return "\r";  }
+  function peg$f57(hex) {    return String.fromCharCode(parseInt(hex, 16));  }
+  function peg$f58() {    return true;  }
+  function peg$f59() {    return false;  }
+  function peg$f60(value) {
     return { kind: "bool", value, span: span() };
   }
-  function peg$f59(name) {    return { kind: "ident", name, span: span() };  }
-  function peg$f60(body) {    comments.push({ text: text().replace(/\r$/, ""), span: span() });  }
+  function peg$f61(name) {    return { kind: "ident", name, span: span() };  }
+  function peg$f62(body) {    comments.push({ text: text().replace(/\r$/, ""), span: span() });  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -1915,7 +1918,7 @@ function peg$parse(input, options) {
         s0 = s1;
         if (s0 === peg$FAILED) {
           s0 = peg$currPos;
-          s1 = peg$parseIdent();
+          s1 = peg$parseTargetName();
           if (s1 !== peg$FAILED) {
             s2 = peg$parse_();
             s3 = peg$parseStickyKey();
@@ -1937,7 +1940,7 @@ function peg$parse(input, options) {
           }
           if (s0 === peg$FAILED) {
             s0 = peg$currPos;
-            s1 = peg$parseIdent();
+            s1 = peg$parseTargetName();
             if (s1 !== peg$FAILED) {
               peg$savedPos = s0;
               s1 = peg$f32(s1);
@@ -1946,6 +1949,40 @@ function peg$parse(input, options) {
           }
         }
       }
+    }
+
+    return s0;
+  }
+
+  function peg$parseTargetName() {
+    let s0, s1, s2;
+
+    peg$silentFails++;
+    s0 = peg$currPos;
+    s1 = peg$parseIdent();
+    if (s1 !== peg$FAILED) {
+      peg$savedPos = peg$currPos;
+      s2 = peg$f33(s1);
+      if (s2) {
+        s2 = peg$FAILED;
+      } else {
+        s2 = undefined;
+      }
+      if (s2 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f34(s1);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+    peg$silentFails--;
+    if (s0 === peg$FAILED) {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e40); }
     }
 
     return s0;
@@ -2019,7 +2056,7 @@ function peg$parse(input, options) {
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f33(s3);
+        s0 = peg$f35(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2049,7 +2086,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s6 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e40); }
+        if (peg$silentFails === 0) { peg$fail(peg$e41); }
       }
       if (s6 !== peg$FAILED) {
         s7 = peg$parse_();
@@ -2083,7 +2120,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e40); }
+        if (peg$silentFails === 0) { peg$fail(peg$e41); }
       }
       if (s3 === peg$FAILED) {
         s3 = null;
@@ -2121,7 +2158,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f34(s1, s2);
+      s0 = peg$f36(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2147,7 +2184,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s6 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e40); }
+        if (peg$silentFails === 0) { peg$fail(peg$e41); }
       }
       if (s6 !== peg$FAILED) {
         s7 = peg$parse_();
@@ -2181,7 +2218,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e40); }
+        if (peg$silentFails === 0) { peg$fail(peg$e41); }
       }
       if (s3 === peg$FAILED) {
         s3 = null;
@@ -2219,7 +2256,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f35(s1, s2);
+      s0 = peg$f37(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2239,7 +2276,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e41); }
+      if (peg$silentFails === 0) { peg$fail(peg$e42); }
     }
 
     return s0;
@@ -2295,7 +2332,7 @@ function peg$parse(input, options) {
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f36(s3);
+        s0 = peg$f38(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2325,7 +2362,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s6 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e40); }
+        if (peg$silentFails === 0) { peg$fail(peg$e41); }
       }
       if (s6 !== peg$FAILED) {
         s7 = peg$parse_();
@@ -2359,7 +2396,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e40); }
+        if (peg$silentFails === 0) { peg$fail(peg$e41); }
       }
       if (s3 === peg$FAILED) {
         s3 = null;
@@ -2397,7 +2434,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f37(s1, s2);
+      s0 = peg$f39(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2417,7 +2454,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f38(s1, s2);
+      s0 = peg$f40(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2453,7 +2490,7 @@ function peg$parse(input, options) {
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f39(s3);
+        s0 = peg$f41(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2482,7 +2519,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e40); }
+        if (peg$silentFails === 0) { peg$fail(peg$e41); }
       }
       if (s5 !== peg$FAILED) {
         s6 = peg$parse_();
@@ -2523,7 +2560,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e43); }
+      if (peg$silentFails === 0) { peg$fail(peg$e44); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parseDecimal();
@@ -2544,7 +2581,7 @@ function peg$parse(input, options) {
             s4 = null;
           }
           peg$savedPos = s0;
-          s0 = peg$f40(s2, s4);
+          s0 = peg$f42(s2, s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2564,7 +2601,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e44); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseDecimal();
@@ -2585,7 +2622,7 @@ function peg$parse(input, options) {
               s4 = null;
             }
             peg$savedPos = s0;
-            s0 = peg$f41(s2, s4);
+            s0 = peg$f43(s2, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2609,7 +2646,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e45); }
+            if (peg$silentFails === 0) { peg$fail(peg$e46); }
           }
           while (s4 !== peg$FAILED) {
             s3.push(s4);
@@ -2618,12 +2655,12 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e45); }
+              if (peg$silentFails === 0) { peg$fail(peg$e46); }
             }
           }
           s2 = input.substring(s2, peg$currPos);
           peg$savedPos = peg$currPos;
-          s3 = peg$f42(s1, s2);
+          s3 = peg$f44(s1, s2);
           if (s3) {
             s3 = undefined;
           } else {
@@ -2632,7 +2669,7 @@ function peg$parse(input, options) {
           if (s3 !== peg$FAILED) {
             s4 = peg$currPos;
             peg$savedPos = peg$currPos;
-            s5 = peg$f43(s1, s2);
+            s5 = peg$f45(s1, s2);
             if (s5) {
               s5 = undefined;
             } else {
@@ -2644,7 +2681,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s6 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e46); }
+                if (peg$silentFails === 0) { peg$fail(peg$e47); }
               }
               if (s6 !== peg$FAILED) {
                 s4 = s6;
@@ -2659,7 +2696,7 @@ function peg$parse(input, options) {
             if (s4 === peg$FAILED) {
               s4 = peg$currPos;
               peg$savedPos = peg$currPos;
-              s5 = peg$f44(s1, s2);
+              s5 = peg$f46(s1, s2);
               if (s5) {
                 s5 = undefined;
               } else {
@@ -2682,7 +2719,7 @@ function peg$parse(input, options) {
               s4 = null;
             }
             peg$savedPos = s0;
-            s0 = peg$f45(s1, s2, s4);
+            s0 = peg$f47(s1, s2, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2696,7 +2733,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e42); }
+      if (peg$silentFails === 0) { peg$fail(peg$e43); }
     }
 
     return s0;
@@ -2711,7 +2748,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e47); }
+      if (peg$silentFails === 0) { peg$fail(peg$e48); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -2721,7 +2758,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e45); }
+        if (peg$silentFails === 0) { peg$fail(peg$e46); }
       }
       if (s4 !== peg$FAILED) {
         while (s4 !== peg$FAILED) {
@@ -2731,7 +2768,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e45); }
+            if (peg$silentFails === 0) { peg$fail(peg$e46); }
           }
         }
       } else {
@@ -2744,7 +2781,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = peg$currPos;
-        s3 = peg$f46(s2);
+        s3 = peg$f48(s2);
         if (s3) {
           s3 = undefined;
         } else {
@@ -2752,7 +2789,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f47(s2);
+          s0 = peg$f49(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2782,7 +2819,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e48); }
+        if (peg$silentFails === 0) { peg$fail(peg$e49); }
       }
       if (s4 !== peg$FAILED) {
         s5 = peg$parseDigits();
@@ -2825,11 +2862,11 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e46); }
+        if (peg$silentFails === 0) { peg$fail(peg$e47); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f48(s1);
+        s0 = peg$f50(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2853,7 +2890,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e44); }
+      if (peg$silentFails === 0) { peg$fail(peg$e45); }
     }
     if (s3 === peg$FAILED) {
       s3 = null;
@@ -2884,7 +2921,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f49(s1);
+        s0 = peg$f51(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2906,7 +2943,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e49); }
+      if (peg$silentFails === 0) { peg$fail(peg$e50); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -2915,7 +2952,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e49); }
+        if (peg$silentFails === 0) { peg$fail(peg$e50); }
       }
       if (s3 === peg$FAILED) {
         s3 = peg$currPos;
@@ -2924,7 +2961,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e50); }
+          if (peg$silentFails === 0) { peg$fail(peg$e51); }
         }
         if (s4 !== peg$FAILED) {
           s5 = peg$currPos;
@@ -2934,7 +2971,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e49); }
+            if (peg$silentFails === 0) { peg$fail(peg$e50); }
           }
           peg$silentFails--;
           if (s6 !== peg$FAILED) {
@@ -2962,7 +2999,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e49); }
+          if (peg$silentFails === 0) { peg$fail(peg$e50); }
         }
         if (s3 === peg$FAILED) {
           s3 = peg$currPos;
@@ -2971,7 +3008,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e50); }
+            if (peg$silentFails === 0) { peg$fail(peg$e51); }
           }
           if (s4 !== peg$FAILED) {
             s5 = peg$currPos;
@@ -2981,7 +3018,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e49); }
+              if (peg$silentFails === 0) { peg$fail(peg$e50); }
             }
             peg$silentFails--;
             if (s6 !== peg$FAILED) {
@@ -3022,7 +3059,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e52); }
+      if (peg$silentFails === 0) { peg$fail(peg$e53); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -3036,11 +3073,11 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e52); }
+        if (peg$silentFails === 0) { peg$fail(peg$e53); }
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f50(s2);
+        s0 = peg$f52(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3052,7 +3089,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e51); }
+      if (peg$silentFails === 0) { peg$fail(peg$e52); }
     }
 
     return s0;
@@ -3068,7 +3105,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e53); }
+      if (peg$silentFails === 0) { peg$fail(peg$e54); }
     }
     if (s2 !== peg$FAILED) {
       while (s2 !== peg$FAILED) {
@@ -3078,7 +3115,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e53); }
+          if (peg$silentFails === 0) { peg$fail(peg$e54); }
         }
       }
     } else {
@@ -3096,13 +3133,13 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e54); }
+        if (peg$silentFails === 0) { peg$fail(peg$e55); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseEscape();
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f51(s2);
+          s0 = peg$f53(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3124,7 +3161,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e55); }
+      if (peg$silentFails === 0) { peg$fail(peg$e56); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
@@ -3133,11 +3170,11 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e56); }
+        if (peg$silentFails === 0) { peg$fail(peg$e57); }
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f52();
+        s1 = peg$f54();
       }
       s0 = s1;
       if (s0 === peg$FAILED) {
@@ -3147,11 +3184,11 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e57); }
+          if (peg$silentFails === 0) { peg$fail(peg$e58); }
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f53();
+          s1 = peg$f55();
         }
         s0 = s1;
         if (s0 === peg$FAILED) {
@@ -3161,11 +3198,11 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e58); }
+            if (peg$silentFails === 0) { peg$fail(peg$e59); }
           }
           if (s1 !== peg$FAILED) {
             peg$savedPos = s0;
-            s1 = peg$f54();
+            s1 = peg$f56();
           }
           s0 = s1;
           if (s0 === peg$FAILED) {
@@ -3175,7 +3212,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s1 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e59); }
+              if (peg$silentFails === 0) { peg$fail(peg$e60); }
             }
             if (s1 !== peg$FAILED) {
               s2 = peg$currPos;
@@ -3186,7 +3223,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s5 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e60); }
+                if (peg$silentFails === 0) { peg$fail(peg$e61); }
               }
               while (s5 !== peg$FAILED) {
                 s4.push(s5);
@@ -3198,7 +3235,7 @@ function peg$parse(input, options) {
                     peg$currPos++;
                   } else {
                     s5 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e60); }
+                    if (peg$silentFails === 0) { peg$fail(peg$e61); }
                   }
                 }
               }
@@ -3215,7 +3252,7 @@ function peg$parse(input, options) {
               }
               if (s2 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f55(s2);
+                s0 = peg$f57(s2);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -3242,11 +3279,11 @@ function peg$parse(input, options) {
       peg$currPos += 4;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e61); }
+      if (peg$silentFails === 0) { peg$fail(peg$e62); }
     }
     if (s2 !== peg$FAILED) {
       peg$savedPos = s1;
-      s2 = peg$f56();
+      s2 = peg$f58();
     }
     s1 = s2;
     if (s1 === peg$FAILED) {
@@ -3256,11 +3293,11 @@ function peg$parse(input, options) {
         peg$currPos += 5;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e62); }
+        if (peg$silentFails === 0) { peg$fail(peg$e63); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s1;
-        s2 = peg$f57();
+        s2 = peg$f59();
       }
       s1 = s2;
     }
@@ -3294,7 +3331,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f58(s1);
+          s0 = peg$f60(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3323,7 +3360,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e64); }
+      if (peg$silentFails === 0) { peg$fail(peg$e65); }
     }
     if (s3 !== peg$FAILED) {
       s4 = [];
@@ -3332,7 +3369,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e45); }
+        if (peg$silentFails === 0) { peg$fail(peg$e46); }
       }
       if (s5 === peg$FAILED) {
         s5 = peg$currPos;
@@ -3341,7 +3378,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e48); }
+          if (peg$silentFails === 0) { peg$fail(peg$e49); }
         }
         if (s6 !== peg$FAILED) {
           s7 = peg$currPos;
@@ -3351,7 +3388,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s8 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e45); }
+            if (peg$silentFails === 0) { peg$fail(peg$e46); }
           }
           peg$silentFails--;
           if (s8 !== peg$FAILED) {
@@ -3378,7 +3415,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e44); }
+            if (peg$silentFails === 0) { peg$fail(peg$e45); }
           }
           if (s6 !== peg$FAILED) {
             s7 = peg$currPos;
@@ -3388,7 +3425,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s8 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e45); }
+              if (peg$silentFails === 0) { peg$fail(peg$e46); }
             }
             peg$silentFails--;
             if (s8 !== peg$FAILED) {
@@ -3417,7 +3454,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e45); }
+          if (peg$silentFails === 0) { peg$fail(peg$e46); }
         }
         if (s5 === peg$FAILED) {
           s5 = peg$currPos;
@@ -3426,7 +3463,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e48); }
+            if (peg$silentFails === 0) { peg$fail(peg$e49); }
           }
           if (s6 !== peg$FAILED) {
             s7 = peg$currPos;
@@ -3436,7 +3473,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s8 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e45); }
+              if (peg$silentFails === 0) { peg$fail(peg$e46); }
             }
             peg$silentFails--;
             if (s8 !== peg$FAILED) {
@@ -3463,7 +3500,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e44); }
+              if (peg$silentFails === 0) { peg$fail(peg$e45); }
             }
             if (s6 !== peg$FAILED) {
               s7 = peg$currPos;
@@ -3473,7 +3510,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s8 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e45); }
+                if (peg$silentFails === 0) { peg$fail(peg$e46); }
               }
               peg$silentFails--;
               if (s8 !== peg$FAILED) {
@@ -3508,13 +3545,13 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f59(s1);
+      s1 = peg$f61(s1);
     }
     s0 = s1;
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e63); }
+      if (peg$silentFails === 0) { peg$fail(peg$e64); }
     }
 
     return s0;
@@ -3528,7 +3565,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e45); }
+      if (peg$silentFails === 0) { peg$fail(peg$e46); }
     }
 
     return s0;
@@ -3555,7 +3592,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e65); }
+      if (peg$silentFails === 0) { peg$fail(peg$e66); }
     }
 
     return s0;
@@ -3601,7 +3638,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e66); }
+      if (peg$silentFails === 0) { peg$fail(peg$e67); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
@@ -3610,7 +3647,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e67); }
+        if (peg$silentFails === 0) { peg$fail(peg$e68); }
       }
       if (s1 === peg$FAILED) {
         s1 = null;
@@ -3620,7 +3657,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e68); }
+        if (peg$silentFails === 0) { peg$fail(peg$e69); }
       }
       if (s2 !== peg$FAILED) {
         s0 = s2;
@@ -3636,7 +3673,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s0 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e69); }
+            if (peg$silentFails === 0) { peg$fail(peg$e70); }
           }
         }
       }
@@ -3655,7 +3692,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e71); }
+      if (peg$silentFails === 0) { peg$fail(peg$e72); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -3665,7 +3702,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e72); }
+        if (peg$silentFails === 0) { peg$fail(peg$e73); }
       }
       while (s4 !== peg$FAILED) {
         s3.push(s4);
@@ -3674,12 +3711,12 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e72); }
+          if (peg$silentFails === 0) { peg$fail(peg$e73); }
         }
       }
       s2 = input.substring(s2, peg$currPos);
       peg$savedPos = s0;
-      s0 = peg$f60(s2);
+      s0 = peg$f62(s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -3687,7 +3724,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e70); }
+      if (peg$silentFails === 0) { peg$fail(peg$e71); }
     }
 
     return s0;

@@ -15,16 +15,17 @@ export const ALLOWED: Record<string, string[]> = {
   providers: ["syntax", "compile", "runtime"],
   state: ["syntax", "compile", "runtime"],
   ports: ["runtime"],
-  server: ["syntax", "check", "compile", "runtime", "ports", "providers", "state"],
-  simulate: ["syntax", "check", "compile", "runtime", "ports", "providers", "state"],
-  cli: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "server", "simulate"],
+  dialects: ["runtime"],
+  server: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "dialects"],
+  simulate: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "dialects"],
+  cli: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "dialects", "server", "simulate"],
 };
 
 /** The runtime's public surface: the only runtime modules another layer may import. */
 export const RUNTIME_PUBLIC = ["runtime/api.ts", "runtime/ports.ts", "runtime/upstream.ts", "runtime/engine.ts", "runtime/redactor.ts"];
 
 /** Layers below serve and simulate: they never read the clock, randomness or network themselves. */
-export const PURE_LAYERS = ["util", "syntax", "check", "compile", "runtime", "providers", "state", "ports"];
+export const PURE_LAYERS = ["util", "syntax", "check", "compile", "runtime", "providers", "state", "ports", "dialects"];
 
 /**
  * The port implementations, the one place ambient time, randomness and network are read, named by

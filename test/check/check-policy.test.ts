@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkPolicy, CHECK_CODES, type CheckOptions } from "../../src/check/index.ts";
+import { checkPolicy, DIAGNOSTIC_CODES, type CheckOptions } from "../../src/check/index.ts";
 import { parsePolicy } from "../../src/syntax/parse.ts";
 
 function check(text: string, opts: CheckOptions = {}) {
@@ -63,7 +63,7 @@ route b { otherwise -> route a }
       "SY2012 chepa",
       "SY2020 route b",
     ]);
-    for (const d of diags) expect(CHECK_CODES[d.code]).toBeDefined();
+    for (const d of diags) expect(DIAGNOSTIC_CODES[d.code]).toBeDefined();
   });
 
   test("regexes that can backtrack exponentially are refused (SY2036); ordinary ones pass", () => {

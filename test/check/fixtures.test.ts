@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CHECK_CODES, checkPolicy } from "../../src/check/index.ts";
+import { CHECK_CODES, checkPolicy, type CheckCode } from "../../src/check/index.ts";
 import { renderHuman } from "../../src/check/render/human.ts";
 import { parsePolicy } from "../../src/syntax/parse.ts";
 
@@ -42,10 +42,10 @@ describe("golden fixtures", () => {
       expect(actual).toEqual(expected);
       expect(diags.some((d) => d.code === fixture.slice(0, 6))).toBe(true);
       for (const d of diags) {
-        expect(CHECK_CODES[d.code]).toBeDefined();
+        expect(CHECK_CODES[d.code as CheckCode]).toBeDefined();
         expect(d.message).toBe(d.message.charAt(0).toLowerCase() + d.message.slice(1));
         expect(d.help).not.toBeNull();
-        expect(d.severity).toBe(d.code.startsWith("SY3") ? "warning" : "error");
+        expect(d.severity).toBe(CHECK_CODES[d.code as CheckCode].severity);
       }
       const rendered = renderHuman(diags, new Map([[file, text]]), { color: false });
       const goldenPath = join(DIR, fixture.replace(/\.route$/, ".expected.txt"));

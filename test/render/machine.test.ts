@@ -2,6 +2,8 @@
 // `renderDiagnostics` applies before any of them.
 import { describe, expect, test } from "bun:test";
 import { escapeData, escapeProperty, renderDiagnostics, renderGithub, renderJson, sortDiagnostics, toSarif, toUri } from "../../src/check/render/index.ts";
+import pkg from "../../package.json" with { type: "json" };
+import { CHECK_CODES } from "../../src/check/index.ts";
 import { MAIN, MODELS, at, crossFile, diag, mainText, sources, unknownModel } from "./diagnostics.ts";
 
 describe("renderJson", () => {
@@ -35,18 +37,28 @@ describe("renderJson", () => {
 });
 
 describe("toSarif", () => {
-  const sarif = toSarif([unknownModel, crossFile, { ...unknownModel, severity: "info" }], sources, { rules: { SY2002: { description: "provider not configured", help: "add a key" } } }) as any;
+  const sarif = toSarif([unknownModel, crossFile, { ...unknownModel, severity: "info" }], sources, { root: "/repo" }) as any;
 
-  test("declares SARIF 2.1.0 and the switchyard driver with the rules that occurred", () => {
+  test("declares SARIF 2.1.0 and the switchyard driver with its version and the rules that occurred", () => {
     expect(sarif.$schema).toBe("https://json.schemastore.org/sarif-2.1.0.json");
     expect(sarif.version).toBe("2.1.0");
     const driver = sarif.runs[0].tool.driver;
     expect(driver.name).toBe("switchyard");
-    expect(driver.informationUri).toStartWith("https://");
-    expect(driver.rules).toEqual([
-      { id: "SY2001", shortDescription: { text: "unknown model `gpt4`" }, help: { text: "did you mean `gpt4o`?" } },
-      { id: "SY2002", shortDescription: { text: "provider not configured" }, help: { text: "add a key" } },
+    expect(driver.version).toBe(pkg.version);
+    expect(driver.informationUri).toBeUndefined(); // the schema wants an absolute URI; there is no public page to name
+  });
+
+  test("rules are described from the catalogue, not from the first finding's message", () => {
+    expect(sarif.runs[0].tool.driver.rules).toEqual([
+      { id: "SY2001", shortDescription: { text: CHECK_CODES.SY2001.description }, help: { text: CHECK_CODES.SY2001.help }, defaultConfiguration: { level: "error" } },
+      { id: "SY2002", shortDescription: { text: CHECK_CODES.SY2002.description }, help: { text: CHECK_CODES.SY2002.help }, defaultConfiguration: { level: "error" } },
     ]);
+  });
+
+  test("relative locations name the SRCROOT base, which the run maps to the root", () => {
+    expect(sarif.runs[0].originalUriBaseIds).toEqual({ SRCROOT: { uri: "file:///repo/" } });
+    const outside = toSarif([{ ...unknownModel, primary: { ...unknownModel.primary, file: "/elsewhere/x.route" } }], sources, { root: "/repo" }) as any;
+    expect(outside.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: "file:///elsewhere/x.route" });
   });
 
   test("results carry rule, level, message and a relative physical location", () => {
@@ -54,7 +66,7 @@ describe("toSarif", () => {
     expect(first).toEqual({
       ruleId: "SY2001", ruleIndex: 0, level: "error",
       message: { text: "unknown model `gpt4`\nhelp: did you mean `gpt4o`?" },
-      locations: [{ physicalLocation: { artifactLocation: { uri: "policies/main.route" }, region: { startLine: 3, startColumn: 17, endLine: 3, endColumn: 21 } } }],
+      locations: [{ physicalLocation: { artifactLocation: { uri: "policies/main.route", uriBaseId: "SRCROOT" }, region: { startLine: 3, startColumn: 17, endLine: 3, endColumn: 21 } } }],
     });
     expect(second.level).toBe("warning");
     expect(second.relatedLocations[0].physicalLocation.artifactLocation.uri).toBe("policies/models.route");

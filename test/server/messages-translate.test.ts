@@ -1,10 +1,11 @@
 // The /v1/messages translations on their own: Messages body → chat body, chat completion →
 // Message, and chat chunks → Anthropic events, for the cases the HTTP tests do not reach.
 import { describe, expect, test } from "bun:test";
-import { completionToMessage, stopInfo } from "../../src/server/dialects/messages/from-chat.ts";
-import { MessagesBody, checkBody } from "../../src/server/dialects/messages/schema.ts";
-import { messagesFrames } from "../../src/server/dialects/messages/stream.ts";
-import { messagesToChat } from "../../src/server/dialects/messages/to-chat.ts";
+import { completionToMessage, stopInfo } from "../../src/dialects/messages/from-chat.ts";
+import { MessagesBody } from "../../src/dialects/messages/schema.ts";
+import { checkBody } from "../../src/server/dialects/front-door.ts";
+import { messagesFrames } from "../../src/dialects/messages/stream.ts";
+import { messagesToChat } from "../../src/dialects/messages/to-chat.ts";
 import { anthropicEvents, assertWellFormed, names } from "./messages-helpers.ts";
 import { chunk, completion } from "./fixtures.ts";
 

@@ -36,14 +36,14 @@ function checkBlock(schema: BlockSchema, block: Block, where: Where, allowRules:
   for (let i = 0; i < members.length; i++) {
     const member = members[i];
     if (member.kind === "rule") {
-      if (!allowRules) ctx.error("SY2009", `rules are only allowed in a route, not in ${describe(where)}`, member.keyword.span, "rule outside a route", { help: "move the rule into a `route` block" });
+      if (!allowRules) ctx.report("SY2009", `rules are only allowed in a route, not in ${describe(where)}`, member.keyword.span, "rule outside a route", { help: "move the rule into a `route` block" });
       else if (member.settings) checkBlock(settingsSchema, member.settings, TARGET_SETTINGS, false, ctx);
       continue;
     }
     const key = member.key.name;
     const first = seen ? seen.get(key) : earlierWithKey(members, i, key);
     if (first) {
-      ctx.error("SY2007", `\`${key}\` is set more than once in ${describe(where)}`, member.key.span, "set again here", {
+      ctx.report("SY2007", `\`${key}\` is set more than once in ${describe(where)}`, member.key.span, "set again here", {
         secondary: [ctx.label(first.key.span, "first set here")],
         help: "keep one of them",
       });
@@ -73,7 +73,7 @@ function earlierWithKey(members: Block["members"], i: number, key: string): Prop
 function unknownKey(member: Property, schema: BlockSchema, where: string, ctx: CheckContext): void {
   const key = member.key.name;
   const home = homeOf(key, schema);
-  ctx.error("SY2001", `unknown setting \`${key}\` in ${where}`, member.key.span, "unknown setting", {
+  ctx.report("SY2001", `unknown setting \`${key}\` in ${where}`, member.key.span, "unknown setting", {
     help: didYouMean(key, Object.keys(schema)) ?? home ?? `known settings here: ${Object.keys(schema).map((k) => `\`${k}\``).join(", ")}`,
   });
 }
@@ -94,19 +94,19 @@ function checkHeaders(block: Block, ctx: CheckContext): void {
   const seen = new Map<string, Property>();
   for (const member of block.members) {
     if (member.kind === "rule") {
-      ctx.error("SY2009", "rules are only allowed in a route, not in `headers`", member.keyword.span, "rule outside a route", { help: "move the rule into a `route` block" });
+      ctx.report("SY2009", "rules are only allowed in a route, not in `headers`", member.keyword.span, "rule outside a route", { help: "move the rule into a `route` block" });
       continue;
     }
     const name = member.key.name.toLowerCase();
     const first = seen.get(name);
     if (first) {
-      ctx.error("SY2007", `header \`${member.key.name}\` is set more than once`, member.key.span, "set again here", {
+      ctx.report("SY2007", `header \`${member.key.name}\` is set more than once`, member.key.span, "set again here", {
         secondary: [ctx.label(first.key.span, "first set here")],
         help: "header names ignore case; keep one of them",
       });
     } else seen.set(name, member);
     if (member.value.kind !== "string") {
-      ctx.error("SY2002", `header \`${member.key.name}\` expects a string value`, member.value.span, "not a string", { help: "quote the value" });
+      ctx.report("SY2002", `header \`${member.key.name}\` expects a string value`, member.value.span, "not a string", { help: "quote the value" });
     }
   }
 }

@@ -86,7 +86,7 @@ function checkRule(target: Target, needs: number, cond: Cond, caps: ModelCaps, c
     }
   }
   const has = `${names.length > 1 ? "all of " : ""}${wanted}`;
-  ctx.error("SY2022", all ? `no model in this target has ${has}` : `a split arm leads to no model with ${has}`, cond.span, `requires ${wanted}`, {
+  ctx.report("SY2022", all ? `no model in this target has ${has}` : `a split arm leads to no model with ${has}`, cond.span, `requires ${wanted}`, {
     secondary: [...labels.values()],
     notes: [all ? "every request this rule matches would fail with no capable model" : "requests sent to that arm would fail with no capable model"],
     help: `add a model with ${wanted} to the target, or add it to a model's \`can\` list if it really has it`,

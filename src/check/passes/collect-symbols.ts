@@ -22,14 +22,14 @@ export function collectSymbols(policy: Policy, ctx: CheckContext): void {
 
 function duplicateName(decl: Decl, first: Decl, ctx: CheckContext): void {
   const name = decl.name!.value;
-  ctx.error("SY2013", `${decl.kind} \`${name}\` is declared more than once`, decl.name!.span, `second ${decl.kind} named \`${name}\``, {
+  ctx.report("SY2013", `${decl.kind} \`${name}\` is declared more than once`, decl.name!.span, `second ${decl.kind} named \`${name}\``, {
     secondary: [ctx.label(first.name!.span, "first declared here")],
     help: `rename one of them or merge the two ${decl.kind} blocks`,
   });
 }
 
 function repeatedSection(decl: Decl, first: Decl, ctx: CheckContext): void {
-  ctx.error("SY2014", `more than one \`${decl.kind}\` block`, decl.keyword.span, `second \`${decl.kind}\` block`, {
+  ctx.report("SY2014", `more than one \`${decl.kind}\` block`, decl.keyword.span, `second \`${decl.kind}\` block`, {
     secondary: [ctx.label(first.keyword.span, "first one here")],
     help: `merge the settings into the first \`${decl.kind}\` block`,
   });

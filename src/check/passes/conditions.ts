@@ -30,7 +30,7 @@ function walk(cond: Cond, ctx: CheckContext): void {
       return walk(cond.inner, ctx);
     case "cap":
       if (!(CAPABILITIES as readonly string[]).includes(cond.name.name)) {
-        ctx.error("SY2004", `unknown capability \`${cond.name.name}\``, cond.name.span, "not a known capability", {
+        ctx.report("SY2004", `unknown capability \`${cond.name.name}\``, cond.name.span, "not a known capability", {
           help: didYouMean(cond.name.name, CAPABILITIES) ?? `use one of ${CAPABILITIES.map((c) => `\`${c}\``).join(", ")}, or a comparison such as \`header "x" == "y"\``,
         });
       }
@@ -74,12 +74,12 @@ function checkRegex(value: Value & { kind: "string" }, ctx: CheckContext): void 
     new RegExp(value.value);
   } catch (e) {
     const reason = (e instanceof Error ? e.message : String(e)).replace(/^Invalid regular expression: (\/.*\/[a-z]*: )?/i, "").toLowerCase();
-    ctx.error("SY2029", "invalid regular expression", value.span, `this pattern does not compile: ${reason}`, { help: "fix the pattern; backslashes must be doubled inside a string (`\\\\d`)" });
+    ctx.report("SY2029", "invalid regular expression", value.span, `this pattern does not compile: ${reason}`, { help: "fix the pattern; backslashes must be doubled inside a string (`\\\\d`)" });
     return;
   }
   const problem = catastrophicRegex(value.value);
   if (problem) {
-    ctx.error("SY2036", `regular expression \`${value.value}\` can take exponential time`, value.span, problem, {
+    ctx.report("SY2036", `regular expression \`${value.value}\` can take exponential time`, value.span, problem, {
       notes: ["it is matched against client-controlled text on every request, so one header could stall the gateway"],
       help: "repeat a group only when its rounds cannot overlap: `(-[a-z]+)*`, not `(a+)+`; or drop the outer repetition",
     });
@@ -87,7 +87,7 @@ function checkRegex(value: Value & { kind: "string" }, ctx: CheckContext): void 
 }
 
 function mismatch(cond: CompareCond, message: string, label: string, help: string, ctx: CheckContext): void {
-  ctx.error("SY2030", message, cond.value.span, label, { secondary: [ctx.label(cond.op.span, "this operator")], help });
+  ctx.report("SY2030", message, cond.value.span, label, { secondary: [ctx.label(cond.op.span, "this operator")], help });
 }
 
 function describe(value: Value): string {

@@ -18,8 +18,8 @@ export function checkEnvVars(policy: Policy, ctx: CheckContext): void {
         notes: [`\`${key}\` of ${decl.name ? `${decl.kind} \`${decl.name.value}\`` : `\`${decl.kind}\``} is read from it`],
         help: `set ${name} in the gateway's environment`,
       };
-      if (asError) ctx.error("SY2034", message, value.span, "not set", extra);
-      else ctx.warning("SY3005", message, value.span, "not set", extra);
+      if (asError) ctx.report("SY2034", message, value.span, "not set", extra);
+      else ctx.report("SY3005", message, value.span, "not set", extra);
     });
   }
 }

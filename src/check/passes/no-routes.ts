@@ -8,7 +8,7 @@ export function checkHasRoutes(policy: Policy, ctx: CheckContext): void {
   if (declsOf(policy, "route").length > 0) return;
   const first = policy.items[0];
   const span = first ? (first.name?.span ?? first.keyword.span) : { start: 0, end: 0 };
-  ctx.warning("SY3008", "policy declares no routes", span, "clients can call nothing", {
+  ctx.report("SY3008", "policy declares no routes", span, "clients can call nothing", {
     notes: ["every request to a gateway serving this policy would be answered with 404"],
     help: "add a route, e.g. `route chat { otherwise -> [model] }`, or check that this is the right file",
   });

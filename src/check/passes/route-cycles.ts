@@ -62,7 +62,7 @@ function report(cycle: Edge[], start: string, reported: Set<string>, ctx: CheckC
   const names = [start, ...cycle.map((e) => e.to)].map((n) => `\`${n}\``).join(" → ");
   const [first, ...rest] = cycle;
   const message = cycle.length === 1 ? `route \`${start}\` sends requests to itself` : `routes form a cycle: ${names}`;
-  ctx.error("SY2020", message, first.ref.span, cycle.length === 1 ? "points back at its own route" : `\`${start}\` goes to \`${first.to}\``, {
+  ctx.report("SY2020", message, first.ref.span, cycle.length === 1 ? "points back at its own route" : `\`${start}\` goes to \`${first.to}\``, {
     secondary: rest.map((e) => ctx.label(e.ref.span, "the cycle continues here")),
     notes: cycle.length === 1 ? [] : [`a request would go ${names} forever`],
     help: "point one of these targets at models instead of a route",

@@ -24,7 +24,7 @@ function visit(value: Value, key: string, decl: Decl, ctx: CheckContext): void {
   const inSecretField = SECRET_KEYS.has(key) && (decl.kind === "provider" || decl.kind === "gateway");
   if (inSecretField) {
     const suggestion = envSuggestion(key, decl);
-    ctx.error("SY2027", `\`${key}\` holds a literal string${value.value ? ` (\`${redact(value.value)}\`)` : ""}`, value.span, "secret written into the policy", {
+    ctx.report("SY2027", `\`${key}\` holds a literal string${value.value ? ` (\`${redact(value.value)}\`)` : ""}`, value.span, "secret written into the policy", {
       notes: ["policies are committed and shared; keys must come from the environment"],
       help: `write \`env("${suggestion}")\` and set ${suggestion} where the gateway runs`,
       secret: true,
@@ -33,7 +33,7 @@ function visit(value: Value, key: string, decl: Decl, ctx: CheckContext): void {
   }
   const found = looksLikeKey(value.value);
   if (found === null) return;
-  ctx.error("SY2028", `this string looks like an api key (\`${redact(found)}\`)`, value.span, "possible secret", {
+  ctx.report("SY2028", `this string looks like an api key (\`${redact(found)}\`)`, value.span, "possible secret", {
     notes: ["policies are committed and shared; a key here leaks"],
     help: "move the key to an environment variable; if it is not a secret, shorten or rephrase it",
     secret: true,

@@ -2,6 +2,7 @@
 // a first-token, idle or connect timeout longer than the total, a backoff base above its max.
 // Each layer reports only conflicts it takes part in, so one mistake in `defaults` is said once.
 import type { Block, Policy, Value } from "../../syntax/ast.ts";
+import type { CheckCode } from "../codes.ts";
 import type { CheckContext } from "../context.ts";
 import { layerSettings } from "../resolve-settings.ts";
 import { BUILTIN_DEFAULTS, type SettingsValues } from "../schema.ts";
@@ -10,7 +11,7 @@ import { formatMs } from "../values.ts";
 interface Pair {
   short: string; // must not exceed `long`
   long: string;
-  code: string;
+  code: CheckCode;
   message: (s: number, l: number) => string;
   help: string;
 }
@@ -69,7 +70,7 @@ function checkLayer(base: Layer, own: Block, ctx: CheckContext, reported: Set<st
     const key = `${pair.short}:${primary.span.start}:${other?.span.start ?? "builtin"}`;
     if (reported.has(key)) continue;
     reported.add(key);
-    ctx.error(pair.code, pair.message(s, l), primary.span, primary === shortNode ? `longer than \`${otherKey}\`` : `shorter than \`${otherKey}\``, {
+    ctx.report(pair.code, pair.message(s, l), primary.span, primary === shortNode ? `longer than \`${otherKey}\`` : `shorter than \`${otherKey}\``, {
       secondary: other ? [ctx.label(other.span, `\`${otherKey}\` is set here`)] : [],
       notes: other ? [] : [`\`${otherKey}\` is the built-in default, ${formatMs(primary === shortNode ? l : s)}`],
       help: pair.help,

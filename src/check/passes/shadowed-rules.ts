@@ -14,7 +14,7 @@ export function checkShadowedRules(policy: Policy, ctx: CheckContext): void {
     for (const rule of rulesOf(route)) {
       const span = rule.cond?.span ?? rule.keyword.span;
       if (otherwise) {
-        ctx.error("SY2021", "this rule can never match", span, "never reached", {
+        ctx.report("SY2021", "this rule can never match", span, "never reached", {
           secondary: [ctx.label(otherwise.keyword.span, "`otherwise` already catches every request")],
           help: "move this rule above `otherwise`, or remove it",
         });
@@ -26,7 +26,7 @@ export function checkShadowedRules(policy: Policy, ctx: CheckContext): void {
       }
       const shadow = earlier.find((e) => implies(rule.cond!, e.cond!, keys));
       if (shadow) {
-        ctx.error("SY2021", "this rule can never match", span, "never reached", {
+        ctx.report("SY2021", "this rule can never match", span, "never reached", {
           secondary: [ctx.label(shadow.cond!.span, "this earlier rule matches every such request first")],
           help: "put the more specific rule first, or remove it",
         });

@@ -19,7 +19,7 @@ export function checkUnused(policy: Policy, ctx: CheckContext): void {
   }
   for (const [name, provider] of ctx.symbols.providers) {
     if (usedProviders.has(name)) continue;
-    ctx.warning("SY3003", `provider \`${name}\` is never used`, provider.name!.span, "no model uses this provider", {
+    ctx.report("SY3003", `provider \`${name}\` is never used`, provider.name!.span, "no model uses this provider", {
       help: `remove it, or point a model at it with \`provider ${name}\``,
     });
   }
@@ -28,7 +28,7 @@ export function checkUnused(policy: Policy, ctx: CheckContext): void {
   if (direct && direct.kind === "bool" && direct.value) return;
   for (const [name, model] of ctx.symbols.models) {
     if (usedModels.has(name)) continue;
-    ctx.warning("SY3004", `model \`${name}\` is never used`, model.name!.span, "no route sends requests here", {
+    ctx.report("SY3004", `model \`${name}\` is never used`, model.name!.span, "no route sends requests here", {
       help: `remove it, or add it to a route's target`,
     });
   }

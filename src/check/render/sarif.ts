@@ -1,19 +1,21 @@
 // SARIF 2.1.0 for GitHub code scanning (`github/codeql-action/upload-sarif`): one run, the rules
-// that occurred, one result per diagnostic with its primary location and secondary labels as
-// related locations. Paths are made relative to `root` because code scanning matches them
-// against the repository checkout.
+// that occurred (described from the catalogue), one result per diagnostic with its primary
+// location and secondary labels as related locations. Paths under `root` become URIs relative to
+// the `SRCROOT` base, which code scanning matches against the repository checkout; the output is
+// validated against the official schema in test/render/sarif-schema.test.ts.
+import { pathToFileURL } from "node:url";
+import pkg from "../../../package.json" with { type: "json" };
 import type { Diagnostic, Label } from "../../syntax/diagnostic.ts";
-import { SYNTAX_RULES, type RuleInfo } from "./rule-catalog.ts";
+import { ruleFor } from "./rule-catalog.ts";
 import { SourceSet } from "./source-set.ts";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-export const INFORMATION_URI = "https://github.com/switchyard/switchyard";
+/** The uriBaseId of every relative location: the directory the policies were linted from. */
+export const SOURCE_ROOT = "SRCROOT";
 
 export interface SarifOptions {
-  /** Absolute paths under this directory become relative URIs. */
+  /** The directory locations are relative to (the CLI passes its working directory). */
   root?: string;
-  /** Descriptions for codes beyond the built-in syntax ones. */
-  rules?: Readonly<Record<string, RuleInfo>>;
 }
 
 const LEVEL: Record<Diagnostic["severity"], string> = { error: "error", warning: "warning", info: "note" };
@@ -22,14 +24,14 @@ export function toSarif(diags: readonly Diagnostic[], sources: ReadonlyMap<strin
   const set = new SourceSet(sources);
   const codes = [...new Set(diags.map((d) => d.code))].sort();
   const rules = codes.map((id) => {
-    const info = opts.rules?.[id] ?? SYNTAX_RULES[id] ?? fallbackRule(id, diags);
-    return { id, shortDescription: { text: info.description }, help: { text: info.help ?? info.description } };
+    const spec = ruleFor(id);
+    return { id, shortDescription: { text: spec.description }, help: { text: spec.help }, defaultConfiguration: { level: LEVEL[spec.severity] } };
   });
   const location = (l: Label) => {
     const r = set.region(l);
     return {
       physicalLocation: {
-        artifactLocation: { uri: toUri(l.file, opts.root) },
+        artifactLocation: artifactLocation(l.file, opts.root),
         region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
       },
     };
@@ -49,7 +51,8 @@ export function toSarif(diags: readonly Diagnostic[], sources: ReadonlyMap<strin
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "switchyard", informationUri: INFORMATION_URI, rules } },
+        tool: { driver: { name: "switchyard", version: pkg.version, rules } },
+        ...(opts.root ? { originalUriBaseIds: { [SOURCE_ROOT]: { uri: directoryUri(opts.root) } } } : {}),
         columnKind: "utf16CodeUnits",
         results,
       },
@@ -61,9 +64,16 @@ export function renderSarif(diags: readonly Diagnostic[], sources: ReadonlyMap<s
   return JSON.stringify(toSarif(diags, sources, opts), null, 2) + "\n";
 }
 
-function fallbackRule(code: string, diags: readonly Diagnostic[]): RuleInfo {
-  const first = diags.find((d) => d.code === code);
-  return { description: first?.message ?? code, help: first?.help ?? undefined };
+/** A relative path with the SRCROOT base; an absolute path outside the root as a `file:` URI. */
+function artifactLocation(file: string, root?: string): { uri: string; uriBaseId?: string } {
+  const uri = toUri(file, root);
+  if (/^([A-Za-z]:)?\//.test(uri)) return { uri: pathToFileURL(file).href };
+  return { uri, uriBaseId: SOURCE_ROOT };
+}
+
+function directoryUri(root: string): string {
+  const href = pathToFileURL(root).href;
+  return href.endsWith("/") ? href : href + "/";
 }
 
 /** A relative, forward-slash, percent-encoded URI reference for a file path. */

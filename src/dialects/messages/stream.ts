@@ -3,9 +3,9 @@
 // with the stop reason and usage, and message_stop. The engine already makes a continued stream
 // look like one (one role, overlap trimmed), so a continuation simply keeps filling the open text
 // block. An engine error ends the stream with `event: error` and never with message_stop.
-import type { OpenAIErrorBody } from "../../../runtime/api.ts";
-import type { ChatChunk, Usage } from "../../../runtime/upstream.ts";
-import type { SseFrames } from "../../sse-stream.ts";
+import type { OpenAIErrorBody } from "../../runtime/api.ts";
+import type { ChatChunk, Usage } from "../../runtime/upstream.ts";
+import type { SseFrames } from "../frames.ts";
 import { fromOpenAIError } from "./errors.ts";
 import { anthropicUsage, stopInfo, type StopInfo } from "./from-chat.ts";
 

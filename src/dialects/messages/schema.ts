@@ -3,7 +3,6 @@
 // field instead of surfacing later as an upstream error. Objects are loose: fields the gateway
 // does not translate (cache_control, citations, service_tier) are ignored, as docs/gateway.md says.
 import * as v from "valibot";
-import { describeIssue, issuePath } from "../../schemas.ts";
 
 const nonEmpty = v.pipe(v.string(), v.minLength(1));
 
@@ -93,28 +92,3 @@ export type CountTokensBody = v.InferOutput<typeof CountTokensBody>;
 
 export type ContentBlock = v.InferOutput<typeof ContentBlock>;
 export type ToolChoice = v.InferOutput<typeof ToolChoice>;
-
-export type Checked<T> = { ok: true; body: T } | { ok: false; message: string };
-
-/**
- * The body, or a message naming the offending field. A union (string or blocks) reports its
- * own path only; the nested issue that failed deepest names the field the client got wrong.
- */
-export function checkBody<T>(schema: v.GenericSchema<unknown, T>, input: unknown): Checked<T> {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) return { ok: false, message: "request body must be a json object" };
-  const result = v.safeParse(schema, input);
-  if (result.success) return { ok: true, body: result.output };
-  const issue = deepest(result.issues[0]);
-  return { ok: false, message: describeIssue(issuePath(issue.path), issue) };
-}
-
-/** The innermost issue, its path made whole: a union's own issues carry paths relative to the union. */
-function deepest(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown> {
-  let best = issue;
-  for (const inner of issue.issues ?? []) {
-    const candidate = deepest(inner);
-    const path = [...(issue.path ?? []), ...(candidate.path ?? [])];
-    if (path.length > (best.path?.length ?? 0)) best = { ...candidate, path: path as v.BaseIssue<unknown>["path"] };
-  }
-  return best;
-}

@@ -1,7 +1,7 @@
 // The engine's answer (an OpenAI chat completion) → an Anthropic Message, plus the mappings the
 // stream translation shares: finish_reason → stop_reason and usage. Tool-call arguments are JSON
 // text in chat and an object in Messages.
-import type { ChatCompletion, Usage } from "../../../runtime/upstream.ts";
+import type { ChatCompletion, Usage } from "../../runtime/upstream.ts";
 
 type Json = Record<string, unknown>;
 
