@@ -1,6 +1,6 @@
 // Cache hits replayed to the official SDKs over real HTTP on 127.0.0.1: a stream hit is a valid
-// stream of the client's dialect (the openai SDK's chat stream with a tool call and usage, the
-// Anthropic SDK's message stream), and the two dialects never share an entry.
+// stream of the client's dialect (the openai SDK's chat stream with a tool call and usage, its
+// Responses stream, the Anthropic SDK's message stream), and dialects never share an entry.
 import { describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { faultGraph, faultSettings, startRig, stopAfterEach } from "./fault-harness.ts";
@@ -82,5 +82,22 @@ describe("stream hits through the SDKs", () => {
     assertWellFormed(anthropicEvents(await raw.text()));
     const openai = new OpenAI({ apiKey: "unused", baseURL: `${url}/v1`, maxRetries: 0 });
     expect((await openaiStream(openai)).cache).toBe("miss"); // same prompt, other dialect
+  });
+
+  test("the openai SDK's Responses API: a stream hit reads like the original, and a plain request hits it", async () => {
+    const { up, url } = rig();
+    const client = new OpenAI({ apiKey: "sk-client", baseURL: `${url}/v1`, maxRetries: 0 });
+    const streamed = async () => {
+      const stream = client.responses.stream({ model: "r", input: "weather in Oslo?", tools: [{ type: "function", name: "get_weather", parameters: TOOL.function.parameters, strict: false }] });
+      const final = await stream.finalResponse();
+      return final.output.map((o) => (o.type === "message" ? o.content.map((c) => (c.type === "output_text" ? c.text : "")).join("") : o.type === "function_call" ? `${o.name}${o.arguments}` : o.type));
+    };
+    const first = await streamed();
+    expect(first).toEqual(["Let me check.", 'get_weather{"city":"Oslo"}']);
+    expect(await streamed()).toEqual(first);
+    const plain = await client.responses.create({ model: "r", input: "weather in Oslo?", tools: [{ type: "function", name: "get_weather", parameters: TOOL.function.parameters, strict: false }] }).withResponse();
+    expect(plain.response.headers.get("x-switchyard-cache")).toBe("hit");
+    expect(plain.data.output_text).toBe("Let me check.");
+    expect(up.calls.length).toBe(1);
   });
 });
