@@ -14,9 +14,15 @@
 //                      cache on with 0% hits vs the cache off, same requests (the cost of missing)
 //   compile            1,000 routes / 5,000 models (bench/compile-bench.ts's generator) vs a JSON
 //                      round trip of the graph
+//   lsp edit           `switchyard lsp`'s work after an edit to the same 1,000-route policy: apply
+//                      the change, parse + check + compile, convert the diagnostics (debounce not
+//                      included)                          vs lint's compilePolicySource alone
 //   simulate           bench/simulate-bench.ts, run as is
 import { measure } from "mitata";
+import { TextDocument } from "vscode-languageserver-textdocument";
 import { compilePolicySource } from "../src/compile/index.ts";
+import { analyze } from "../src/lsp/analysis.ts";
+import { toLspDiagnostic } from "../src/lsp/diagnostics.ts";
 import { defaultAdapters } from "../src/providers/index.ts";
 import { buildCore } from "../src/runtime/flow/context.ts";
 import { decideChat } from "../src/runtime/plan/decide.ts";
@@ -155,6 +161,25 @@ async function compile(): Promise<void> {
   rows.push({ name: "compile 1,000 routes / 5,000 models", ns, baseline: "JSON round trip of the graph", baselineNs: await avg(() => JSON.parse(JSON.stringify(graph)), SLOW), target: "< 250 ms" });
 }
 
+async function lspEdit(): Promise<void> {
+  const source = generatePolicy();
+  const needle = source.indexOf("[", source.indexOf("otherwise")) + 1; // the first model of a target
+  const doc = TextDocument.create("file:///bench.route", "route", 1, source);
+  let analysis = analyze(source, "bench.route");
+  let broken = false;
+  const edit = () => {
+    // Alternate between breaking a model reference and repairing it, so half the runs publish a diagnostic.
+    broken = !broken;
+    const range = { start: doc.positionAt(needle), end: doc.positionAt(needle) };
+    TextDocument.update(doc, [{ range: broken ? range : { ...range, end: doc.positionAt(needle + 1) }, text: broken ? "x" : "" }], doc.version + 1);
+    analysis = analyze(doc.getText(), "bench.route", analysis);
+    return analysis.result.diagnostics.map((d) => toLspDiagnostic(d, doc, "bench.route"));
+  };
+  if (edit().length !== 1 || edit().length !== 0) throw new Error("lsp bench: expected one diagnostic after the breaking edit and none after the repair");
+  const ns = await avg(edit, SLOW);
+  rows.push({ name: "lsp: diagnostics after an edit, 1,000 routes", ns, baseline: "compilePolicySource (lint)", baselineNs: await avg(() => compilePolicySource(source, "bench.route"), SLOW), target: "< 300 ms" });
+}
+
 function human(ns: number): string {
   if (ns >= 1e6) return `${(ns / 1e6).toFixed(1)} ms`;
   if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
@@ -182,6 +207,7 @@ if (wanted("messages")) await dialectRequest("/v1/messages", messagesBody);
 if (wanted("responses")) await dialectRequest("/v1/responses", responsesBody);
 if (wanted("cache")) await cacheRequest();
 if (wanted("compile")) await compile();
+if (wanted("lsp")) await lspEdit();
 printRows();
 console.log("");
 if (!wanted("simulate")) process.exit(0);

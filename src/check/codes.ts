@@ -51,6 +51,7 @@ export const CHECK_CODES = {
   SY2034: { severity: "error", description: "environment variable not set (serve)", help: "set the variable before serving" },
   SY2035: { severity: "error", description: "route chain longer than the hop limit", help: "point a route earlier in the chain at models" },
   SY2036: { severity: "error", description: "regular expression with ambiguous repetition", help: "repeat a group only when its rounds cannot overlap: `(-[a-z]+)*`, not `([a-z-]+)*`; drop the outer repetition" },
+  SY2037: { severity: "error", description: "worst case exceeds a declared bound", help: "turn the knob the note names (attempts, first_token, backoff, max_per_request, retry.on) or raise the bound" },
   SY3001: { severity: "warning", description: "route without otherwise", help: "add `otherwise -> …` as the last rule" },
   SY3002: { severity: "warning", description: "split percentages do not add up to 100%", help: "give every arm a percentage, summing to 100%" },
   SY3003: { severity: "warning", description: "provider never used", help: "remove it or use it in a model" },
@@ -59,7 +60,8 @@ export const CHECK_CODES = {
   SY3006: { severity: "warning", description: "weighted without weights", help: "give weights or use round_robin" },
   SY3007: { severity: "warning", description: "model listed twice in one target", help: "remove the repeat" },
   SY3008: { severity: "warning", description: "policy declares no routes", help: "add a route, or check that this is the right file" },
-  SY3009: { severity: "warning", description: "cache settings with the cache off", help: "add `ttl` to turn the cache on, or remove the block" },
+  SY3009: { severity: "warning", description: "worst-case wait over 10 minutes without a declared bound", help: "lower `timeout { total }`, or declare `bounds { latency … }` if the wait is intended" },
+  SY3010: { severity: "warning", description: "cache settings with the cache off", help: "add `ttl` to turn the cache on, or remove the block" },
 } as const satisfies Catalogue;
 
 export type CheckCode = keyof typeof CHECK_CODES;

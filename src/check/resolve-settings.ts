@@ -53,6 +53,7 @@ function copyValues(v: Readonly<SettingsValues>): SettingsValues {
     breaker: { ...v.breaker },
     stream: { ...v.stream },
     failover: { ...v.failover },
+    bounds: { ...v.bounds },
     cache: { ...v.cache },
   };
 }

@@ -86,6 +86,14 @@ export const settingsSchema = {
     type: "block", doc: "which answers fail over",
     fields: { on_content_policy: { type: "bool", doc: "fail over on a content-policy refusal" } },
   },
+  bounds: {
+    type: "block", doc: "worst-case limits lint holds the policy to (not enforced at run time)",
+    fields: {
+      latency: { type: "duration", min: DURATION_POSITIVE, doc: "longest wait for the first token or the final error" },
+      cost: { type: "money", doc: "highest cost of one request" },
+      attempts: { type: "int", min: 1, max: 50, doc: "most upstream attempts for one request" },
+    },
+  },
   cache: {
     type: "block", doc: "exact-match response cache; on once `ttl` is above zero",
     fields: {
@@ -178,6 +186,8 @@ export interface SettingsValues {
   };
   stream: { on_break: StreamOnBreak; tool_calls: StreamToolCalls };
   failover: { on_content_policy: boolean };
+  /** Declared worst-case bounds (ms, USD, count); null where none is declared. */
+  bounds: { latency: number | null; cost: number | null; attempts: number | null };
   cache: { ttl: number; max_entries: number; max_bytes: number; shared: boolean };
 }
 
@@ -194,6 +204,7 @@ export const BUILTIN_DEFAULTS: Readonly<SettingsValues> = {
   breaker: { failures: 5, error_rate: 0.5, window: 60_000, min_requests: 20, cooldown: 30_000, probes: 1, successes: 2 },
   stream: { on_break: "continue", tool_calls: "hold" },
   failover: { on_content_policy: false },
+  bounds: { latency: null, cost: null, attempts: null },
   cache: { ttl: 0, max_entries: 10_000, max_bytes: 256_000_000, shared: false },
 };
 

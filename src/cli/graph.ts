@@ -2,6 +2,7 @@
 // Graphviz dot, Mermaid or JSON, optionally only one route.
 import { renderDiagnostics } from "../check/render/index.ts";
 import { compilePolicyFile } from "../compile/index.ts";
+import { analyzeGraph } from "../compile/analysis/worst-case.ts";
 import { GRAPH_FORMATS, onlyRoute, printGraph } from "../compile/print/index.ts";
 import { closest } from "../util/edit-distance.ts";
 import { useColor } from "./color.ts";
@@ -23,6 +24,7 @@ export async function graph(argv: readonly string[]): Promise<number> {
   if (result.graph === null) return result.diagnostics.some((d) => d.code === "SY4001") ? EXIT.usage : EXIT.problems;
 
   let g = result.graph;
+  const worst = analyzeGraph(g); // of the whole policy: a narrowed graph lacks the routes its `route` targets name
   if (values.route !== undefined) {
     const narrowed = onlyRoute(g, values.route);
     if (narrowed === null) {
@@ -31,6 +33,6 @@ export async function graph(argv: readonly string[]): Promise<number> {
     }
     g = narrowed;
   }
-  process.stdout.write(printGraph(g, format));
+  process.stdout.write(printGraph(g, format, worst));
   return EXIT.ok;
 }

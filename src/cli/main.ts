@@ -14,7 +14,9 @@ export const COMMANDS: CommandTable = {
   lint: async () => (await import("./lint.ts")).lint,
   fmt: async () => (await import("./fmt.ts")).fmt,
   graph: async () => (await import("./graph.ts")).graph,
+  explain: async () => (await import("./explain.ts")).explain,
   serve: async () => (await import("./serve.ts")).serveCommand,
+  lsp: async () => (await import("./lsp.ts")).lspCommand,
   // These two print their own usage (`switchyard simulate --help`).
   simulate: async () => async (argv) => (await import("../simulate/cli.ts")).runSimulateCli([...argv]),
   state: async () => async (argv) => (await import("../state/cli.ts")).runStateCli(argv),

@@ -21,6 +21,12 @@ commands:
   graph <policy.route> print the compiled routing graph
         --route NAME                       only this route
         --format text|dot|mermaid|json     output format (default text)
+  explain <policy.route> <request.json>
+                      the routing decision for one chat request, step by step
+        --state FILE                       decide against a state snapshot (as of when it was written)
+        --format human|json                output format (default human)
+  lsp [--stdio]       run the language server for editors over stdin/stdout
+                      (see docs/editors.md)
   simulate <policy.route> <scenario.yaml> [--json] [--report FILE] [--seed N] [--state FILE]
                       replay a traffic scenario on a virtual clock (see: simulate --help)
   state show|convert  inspect or convert a runtime state snapshot (see: state --help)

@@ -143,6 +143,8 @@ export interface Settings {
   stream: { onBreak: StreamOnBreak; toolCalls: StreamToolCalls };
   /** Whether a content_policy_violation fails over (true) or is returned to the client (false). */
   failoverOnContentPolicy: boolean;
+  /** Declared worst-case bounds that lint checks (src/compile/analysis); the engine ignores them. Absent: none declared. */
+  bounds?: { latencyMs: number | null; costUsd: number | null; attempts: number | null };
   /** The response cache, present only where it is on (`cache { ttl … }` above zero). */
   cache?: CacheSettings;
 }

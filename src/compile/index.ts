@@ -6,7 +6,9 @@ import { checkPartialPolicy, checkPolicy, inputDiagnostic, type CheckOptions } f
 
 import { sortDiagnostics } from "../check/render/sort.ts";
 import type { Diagnostic } from "../syntax/diagnostic.ts";
+import type { Policy } from "../syntax/ast.ts";
 import { parsePolicy, parsePolicyBytes, type ParseResult } from "../syntax/parse.ts";
+import { checkBounds } from "./analysis/bounds-check.ts";
 import { compilePolicy } from "./compile-policy.ts";
 import type { Graph } from "./graph.ts";
 
@@ -17,6 +19,8 @@ export interface CompileResult {
   graph: Graph | null;
   diagnostics: Diagnostic[];
   source: string;
+  /** The parsed AST (null when the text did not parse), for tools that need more than the graph: the language server. */
+  policy: Policy | null;
 }
 
 export function compilePolicySource(source: string, file: string, opts?: CheckOptions): CompileResult {
@@ -29,7 +33,7 @@ export async function compilePolicyFile(path: string, opts?: CheckOptions): Prom
   try {
     bytes = await Bun.file(path).bytes();
   } catch (e) {
-    return { graph: null, diagnostics: [ioDiagnostic(path, e)], source: "" };
+    return { graph: null, diagnostics: [ioDiagnostic(path, e)], source: "", policy: null };
   }
   return finish(parsePolicyBytes(bytes, path), path, opts);
 }
@@ -38,16 +42,19 @@ function finish(parsed: ParseResult, file: string, opts: CheckOptions | undefine
   const { policy, source } = parsed;
   if (policy === null || hasErrors(parsed.diagnostics)) {
     const partial = parsed.partial ? checkPartialPolicy(parsed.partial, opts) : [];
-    return { graph: null, diagnostics: sortDiagnostics([...parsed.diagnostics, ...partial]), source };
+    return { graph: null, diagnostics: sortDiagnostics([...parsed.diagnostics, ...partial]), source, policy: null };
   }
   const diagnostics = [...parsed.diagnostics, ...checkPolicy(policy, opts)];
-  if (hasErrors(diagnostics)) return { graph: null, diagnostics: sortDiagnostics(diagnostics), source };
+  if (hasErrors(diagnostics)) return { graph: null, diagnostics: sortDiagnostics(diagnostics), source, policy };
   try {
-    return { graph: compilePolicy(policy, source), diagnostics: sortDiagnostics(diagnostics), source };
+    const graph = compilePolicy(policy, source);
+    // declared bounds are checked on the compiled graph; a broken bound is an error like any other
+    diagnostics.push(...checkBounds(policy, graph));
+    return { graph: hasErrors(diagnostics) ? null : graph, diagnostics: sortDiagnostics(diagnostics), source, policy };
   } catch (e) {
     // A checked policy should always compile; if it does not, say so as a diagnostic, not a stack trace.
     diagnostics.push(internalDiagnostic(file, e));
-    return { graph: null, diagnostics: sortDiagnostics(diagnostics), source };
+    return { graph: null, diagnostics: sortDiagnostics(diagnostics), source, policy };
   }
 }
 

@@ -54,6 +54,10 @@ export function toGraphSettings(v: Readonly<SettingsValues>): Settings {
     },
     stream: { onBreak: v.stream.on_break, toolCalls: v.stream.tool_calls },
     failoverOnContentPolicy: v.failover.on_content_policy,
+    // only when declared, so graphs of policies without bounds read as before
+    ...(v.bounds.latency === null && v.bounds.cost === null && v.bounds.attempts === null
+      ? {}
+      : { bounds: { latencyMs: v.bounds.latency, costUsd: v.bounds.cost, attempts: v.bounds.attempts } }),
   };
   // absent when off, so graphs without a cache read (and print) exactly as before
   const c = v.cache;

@@ -1,9 +1,9 @@
 // The engine's public surface, used by src/server (serve) and src/simulate alike. The runtime's
 // public modules are this one, ports.ts, upstream.ts (the adapter contract) and engine.ts; the
 // stage folders (plan/, attempt/, stream/, state/, flow/) are internal (docs/architecture.md).
-import type { CacheSettings, Graph } from "../compile/graph.ts";
+import type { CacheSettings, Graph, Settings } from "../compile/graph.ts";
 import type { FailureClass } from "../syntax/vocabulary.ts";
-import type { Ports } from "./ports.ts";
+import type { Ports, Random } from "./ports.ts";
 import type { AdapterSet, ChatChunk, ChatCompletion, Usage } from "./upstream.ts";
 
 /** A request-header view; the server passes the Request's Headers, simulate a small object. */
@@ -171,6 +171,12 @@ export interface Engine {
   state(): RuntimeState;
   /** Active stream checkpoints: tokens received, text delivered, tokens/s. */
   checkpoints(): StreamCheckpoint[];
+  /**
+   * The routing decision `chat` would make for this request now, step by step. Runs the engine's
+   * decision code on a copy of the live state (round-robin cursors, sticky entries and metrics are
+   * untouched); `random` replaces the Random port for it (a test passes a copy of the live one).
+   */
+  explain(req: ChatRequest, opts?: { random?: Random }): DecisionTrace;
 }
 
 export interface StreamCheckpoint {
@@ -184,3 +190,38 @@ export interface StreamCheckpoint {
 }
 
 export type CreateEngine = (opts: EngineOptions) => Engine;
+
+/**
+ * One routing decision step by step (`switchyard explain`, `POST /admin/explain`), recorded by
+ * the engine's own decision code (`Engine.explain`) as it decides.
+ */
+export interface DecisionTrace {
+  route: string;
+  /** What the request needs, as the engine inferred it. */
+  needs: { caps: string[]; promptTokens: number; maxTokens: number; stream: boolean };
+  /** Every rule tested, in order, across `route` targets; `line` is the rule's policy line. */
+  rules: { route: string; rule: number; line: number; matched: boolean }[];
+  /** The arm a `split` picked (1-based), per split on the way. */
+  splits: { route: string; rule: number; arm: number; of: number }[];
+  /** The strategy of the target reached, and the candidates in the order it gave. */
+  strategy: string | null;
+  candidates: CandidateTrace[];
+  /** The model the first attempt goes to; null when none is viable or the request is refused. */
+  chosen: string | null;
+  /** The settings in force (the innermost matching rule's). */
+  settings: Settings | null;
+  /** Why the request is refused before any attempt (unknown route, no rule matched, no viable model). */
+  refused: { status: number; message: string } | null;
+}
+
+export interface CandidateTrace {
+  model: string;
+  provider: string;
+  /** null: kept (viable); otherwise why it is skipped (`listed_twice`: a repeat of an earlier candidate). */
+  skip: SkipRecord["reason"] | "listed_twice" | null;
+  /** The breaker phase of the model (and its provider) at decision time. */
+  breaker: BreakerPhase;
+  providerBreaker: BreakerPhase;
+  /** When a skipped model becomes available again (breaker half-opens, quota window resets), clock ms. */
+  availableAt: number | null;
+}

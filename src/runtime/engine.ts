@@ -4,6 +4,7 @@ import type { Engine, EngineOptions, Observer, RuntimeState, StreamCheckpoint } 
 import { chat } from "./flow/chat-flow.ts";
 import { buildCore } from "./flow/context.ts";
 import { embeddings } from "./flow/embeddings-flow.ts";
+import { explainChat } from "./flow/explain.ts";
 
 // Fast-path contracts for the server and the simulator, exported here so they reach no engine
 // internals. Side channels the types do not show yet; a later step declares each one in the types
@@ -18,11 +19,13 @@ export function createEngine(opts: EngineOptions): Engine {
   const { graph } = opts;
   const core = buildCore(opts, guarded(opts.observer ?? {}));
   const { state, sticky } = core;
+  const liveState = (): RuntimeState => ({ ...state, sticky: sticky.toRecord() });
   return {
     graph,
     chat: (req) => chat(core, req),
     embeddings: (req) => embeddings(core, req),
-    state: (): RuntimeState => ({ ...state, sticky: sticky.toRecord() }),
+    state: liveState,
+    explain: (req, o) => explainChat(opts, liveState(), req, o?.random),
     checkpoints: (): StreamCheckpoint[] => [...core.checkpoints.values()].map((c) => ({ ...c })),
   };
 }

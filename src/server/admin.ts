@@ -1,8 +1,10 @@
-// /admin/state, /admin/reload and /admin/snapshot. They exist only when the policy names an admin token env var
+// /admin/state, /admin/reload, /admin/snapshot and /admin/explain. They exist only when the policy names an admin token env var
 // (otherwise 404, as if absent); the state view is plain runtime data and never holds key values.
 import { adminCheck } from "./auth.ts";
 import type { GatewayCore, RequestContext } from "./context.ts";
+import { readJsonBody } from "./body.ts";
 import { errorResponse, jsonResponse } from "./errors.ts";
+import { ChatBody, validate } from "./schemas.ts";
 
 /** Null when the caller may proceed, else the refusal. */
 function guard(core: GatewayCore, ctx: RequestContext): Response | null {
@@ -65,4 +67,21 @@ export async function handleAdminSnapshot(core: GatewayCore, ctx: RequestContext
     const reason = err instanceof Error ? err.message : "unknown error";
     return errorResponse(500, `the snapshot was not written: ${reason}`, { code: "snapshot_failed" });
   }
+}
+
+/**
+ * POST /admin/explain with a chat body: the decision the live engine would make for it now, step
+ * by step (`Engine.explain`; the live cursors, sticky entries and metrics are not touched). The
+ * request's own headers count for `header` conditions and sticky keys, as they would on /v1.
+ */
+export async function handleAdminExplain(core: GatewayCore, ctx: RequestContext): Promise<Response> {
+  const refused = guard(core, ctx);
+  if (refused) return refused;
+  const read = await readJsonBody(ctx.req, ctx.live.graph.gateway.maxBodyBytes);
+  if (!read.ok) return errorResponse(read.status, read.message, { code: read.code });
+  const checked = validate(ChatBody, read.value);
+  if (!checked.ok) return errorResponse(400, checked.message, { param: checked.param, code: "invalid_body" });
+  const body = checked.body;
+  const trace = ctx.live.engine.explain({ id: ctx.id, route: body.model as string, body, headers: ctx.req.headers, signal: ctx.req.signal, receivedAt: ctx.receivedAt });
+  return jsonResponse(200, trace);
 }

@@ -8,7 +8,7 @@ import { addressableNames, unknownModel } from "../runtime/engine.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
 import { policyRedactor } from "../runtime/redactor.ts";
 import type { AdapterSet } from "../runtime/upstream.ts";
-import { handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
+import { handleAdminExplain, handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
 import { handleChat, handleEmbeddings } from "./api-handlers.ts";
 import { handleCountTokens, handleMessages } from "./dialects/messages/handler.ts";
 import { handleInputTokens, handleResponses, handleStoredResponse } from "./dialects/responses/handler.ts";
@@ -85,6 +85,7 @@ const OPS_ROUTES: Record<string, Record<string, Handler>> = {
   "/admin/state": { GET: handleAdminState },
   "/admin/reload": { POST: handleAdminReload },
   "/admin/snapshot": { POST: handleAdminSnapshot },
+  "/admin/explain": { POST: handleAdminExplain },
 };
 
 /** An unparsable request target is logged only this far (it is client-controlled). */

@@ -49,6 +49,14 @@ describe("the checker catches planted layering violations", () => {
     expect(caught("check/x.ts", `export { a } from "../compile/graph.ts";`)).toEqual(["check/x.ts imports compile (../compile/graph.ts)"]);
   });
 
+  test("the language server reads policies only: syntax, check and compile, never serve, simulate or the runtime", () => {
+    expect(caught("lsp/x.ts", `import { serve } from "../server/serve.ts";`)).toEqual(["lsp/x.ts imports server (../server/serve.ts)"]);
+    expect(caught("lsp/x.ts", `import { runSimulateCli } from "../simulate/cli.ts";`)).toEqual(["lsp/x.ts imports simulate (../simulate/cli.ts)"]);
+    expect(caught("lsp/x.ts", `import { lint } from "../cli/lint.ts";`)).toEqual(["lsp/x.ts imports cli (../cli/lint.ts)"]);
+    expect(caught("lsp/x.ts", `import { compilePolicySource } from "../compile/index.ts";\nimport { formatPolicy } from "../syntax/format.ts";`)).toEqual([]);
+    expect(caught("cli/x.ts", `const { startServer } = await import("../lsp/server.ts");`)).toEqual([]);
+  });
+
   test("an import of runtime internals from another layer, static, type-only or dynamic", () => {
     expect(caught("server/x.ts", `import { rawJsonOf } from "../runtime/stream/chunks.ts";`)).toEqual(["server/x.ts imports runtime internals (../runtime/stream/chunks.ts)"]);
     expect(caught("providers/x.ts", `import type { Core } from "../runtime/flow/context.ts";`)).toHaveLength(1);

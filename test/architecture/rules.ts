@@ -18,7 +18,8 @@ export const ALLOWED: Record<string, string[]> = {
   dialects: ["runtime"],
   server: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "dialects"],
   simulate: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "dialects"],
-  cli: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "dialects", "server", "simulate"],
+  lsp: ["syntax", "check", "compile"],
+  cli: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "dialects", "server", "simulate", "lsp"],
 };
 
 /** The runtime's public surface: the only runtime modules another layer may import. */

@@ -6,6 +6,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CHECK_CODES, checkPolicy, type CheckCode } from "../../src/check/index.ts";
 import { renderHuman } from "../../src/check/render/human.ts";
+import { checkBounds } from "../../src/compile/analysis/bounds-check.ts";
+import { compilePolicy } from "../../src/compile/index.ts";
 import { parsePolicy } from "../../src/syntax/parse.ts";
 
 const DIR = join(import.meta.dir, "fixtures");
@@ -22,6 +24,9 @@ function run(fixture: string) {
   expect(parsed.diagnostics).toEqual([]);
   const serve = /^# options serve$/m.test(text);
   const diags = checkPolicy(parsed.policy!, { secrets, missingEnv: serve ? "error" : "warning" });
+  // the checks that run on the compiled graph (bounds), as compilePolicySource runs them
+  if (!diags.some((d) => d.severity === "error")) diags.push(...checkBounds(parsed.policy!, compilePolicy(parsed.policy!, text)));
+  expect(diags.filter((d) => d.code.startsWith("SY1"))).toEqual([]);
   return { file, text, diags };
 }
 

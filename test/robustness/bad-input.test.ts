@@ -13,7 +13,7 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
 function pipeline(bytes: Uint8Array): CompileResult {
   return mustNotThrow("pipeline", () => {
     const parsed = parsePolicyBytes(bytes, FILE);
-    if (parsed.policy === null) return { graph: null, diagnostics: parsed.diagnostics, source: parsed.source };
+    if (parsed.policy === null) return { graph: null, diagnostics: parsed.diagnostics, source: parsed.source, policy: null };
     return compilePolicySource(parsed.source, FILE);
   });
 }

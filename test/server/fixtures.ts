@@ -1,7 +1,7 @@
 // Hand-built graphs, a fake clock and a scriptable fake engine for the server tests, so the HTTP
 // layer can be tested on its own; the integration and fault suites use the real engine.
 import type { Graph, ModelNode, RouteNode, Settings } from "../../src/compile/graph.ts";
-import type { ChatOutcome, ChatRequest, CreateEngine, EmbeddingsOutcome, EmbeddingsRequest, Engine, EngineOptions, OutcomeMeta, RuntimeState, StreamEvent } from "../../src/runtime/api.ts";
+import type { ChatOutcome, ChatRequest, CreateEngine, DecisionTrace, EmbeddingsOutcome, EmbeddingsRequest, Engine, EngineOptions, OutcomeMeta, RuntimeState, StreamEvent } from "../../src/runtime/api.ts";
 import type { Clock, Ports, SecretSource, TimerHandle } from "../../src/runtime/ports.ts";
 import type { ChatChunk } from "../../src/runtime/upstream.ts";
 import { CAP_BIT } from "../../src/syntax/vocabulary.ts";
@@ -154,6 +154,9 @@ export class FakeEngine implements Engine {
   }
   checkpoints() {
     return [];
+  }
+  explain(req: ChatRequest): DecisionTrace {
+    return { route: req.route, needs: { caps: [], promptTokens: 0, maxTokens: 0, stream: false }, rules: [], splits: [], strategy: null, candidates: [], chosen: null, settings: null, refused: null };
   }
 }
 

@@ -1,5 +1,7 @@
 // One entry point for the graph printers, plus narrowing the graph to one route (and only the
 // providers and models it can reach) for `switchyard graph --route`.
+import { worstCaseJson } from "../analysis/describe.ts";
+import { analyzeGraph, type GraphWorstCase } from "../analysis/worst-case.ts";
 import type { Graph, RouteNode, TargetNode } from "../graph.ts";
 import { printDot } from "./dot.ts";
 import { printMermaid } from "./mermaid.ts";
@@ -8,16 +10,20 @@ import { printText } from "./text.ts";
 export const GRAPH_FORMATS = ["text", "dot", "mermaid", "json"] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
 
-export function printGraph(graph: Graph, format: GraphFormat): string {
+/**
+ * `worst` is the worst-case analysis shown with text and JSON; pass the whole policy's when `graph`
+ * is narrowed to one route (a `route` target needs the route it names).
+ */
+export function printGraph(graph: Graph, format: GraphFormat, worst: GraphWorstCase = analyzeGraph(graph)): string {
   switch (format) {
     case "text":
-      return printText(graph);
+      return printText(graph, worst);
     case "dot":
       return printDot(graph);
     case "mermaid":
       return printMermaid(graph);
     case "json":
-      return JSON.stringify(graph, null, 2) + "\n";
+      return JSON.stringify({ ...graph, worstCase: worstCaseJson(worst) }, null, 2) + "\n";
   }
 }
 

@@ -2,17 +2,19 @@
 // with every candidate's capabilities and the settings after inheritance, so "why did my request
 // go there" is answered without reading the engine.
 import { maskToCaps } from "../../syntax/vocabulary.ts";
+import { routeWorstLine, ruleWorstLines } from "../analysis/describe.ts";
+import type { GraphWorstCase, RouteWorstCase } from "../analysis/worst-case.ts";
 import type { CandidateNode, Graph, ModelNode, ProviderNode, RouteNode, Settings, TargetNode } from "../graph.ts";
 import { armWeights, condText, targetLabel } from "./cond-text.ts";
 import { duration, limit, money, percent, size, statuses } from "./units.ts";
 
-export function printText(graph: Graph): string {
+export function printText(graph: Graph, worst?: GraphWorstCase): string {
   const out: string[] = [`# switchyard graph v${graph.version} from ${graph.sources.join(", ") || "(no file)"}`, ""];
   out.push(gatewayLine(graph));
   if (graph.providers.length) out.push("", "providers", ...table(graph.providers.map(providerRow)));
   if (graph.models.length) out.push("", "models", ...table(graph.models.map(modelRow)));
   // a direct model's implicit route says nothing the gateway line and the model table do not
-  for (const route of graph.routes) if (!route.direct) out.push("", ...routeLines(route));
+  for (const route of graph.routes) if (!route.direct) out.push("", ...routeLines(route, worst?.routes.find((w) => w.route === route.name)));
   return out.join("\n") + "\n";
 }
 
@@ -47,7 +49,7 @@ function modelRow(m: ModelNode): string[] {
   return [m.name, `${m.provider}/${m.upstream}`, `[${m.capNames.join(", ")}]`, detail.join("  ")];
 }
 
-function routeLines(route: RouteNode): string[] {
+function routeLines(route: RouteNode, worst: RouteWorstCase | undefined): string[] {
   const out = [`route ${route.name}`];
   const seen: Settings[] = [];
   route.rules.forEach((rule, i) => {
@@ -59,7 +61,10 @@ function routeLines(route: RouteNode): string[] {
     if (same >= 0) out.push(`    settings as rule ${same + 1}`);
     else out.push("    settings", ...settingsLines(rule.settings).map((l) => `      ${l}`));
     seen.push(rule.settings);
+    const w = worst?.rules[i];
+    if (w) out.push(...ruleWorstLines(w).map((l) => `      ${l}`));
   });
+  if (worst) out.push(`  ${routeWorstLine(worst)}`);
   return out;
 }
 
@@ -97,8 +102,17 @@ export function settingsLines(s: Settings): string[] {
     `         on [${[...statuses(r.onStatuses), ...r.onClasses].join(", ")}]`,
     `breaker  failures ${b.failures}  ${rate}  cooldown ${duration(b.cooldownMs)}  probes ${b.probes}  successes ${b.successes}`,
     `stream   on_break ${s.stream.onBreak}  tool_calls ${s.stream.toolCalls}  failover on_content_policy ${s.failoverOnContentPolicy}`,
+    ...(s.bounds ? [`bounds   ${boundsText(s.bounds)}`] : []),
     ...cacheLines(s),
   ];
+}
+
+function boundsText(b: NonNullable<Settings["bounds"]>): string {
+  const parts: string[] = [];
+  if (b.latencyMs !== null) parts.push(`latency ${duration(b.latencyMs)}`);
+  if (b.costUsd !== null) parts.push(`cost ${money(b.costUsd)}`);
+  if (b.attempts !== null) parts.push(`attempts ${b.attempts}`);
+  return parts.join("  ");
 }
 
 function cacheLines(s: Settings): string[] {

@@ -9,6 +9,7 @@ import type { RequestCtx } from "../flow/context.ts";
 import type { Random } from "../ports.ts";
 import { isSpent, resetsAt } from "../state/quotas.ts";
 import type { CompiledRule, CompiledTarget, ModelEntry, Tables } from "./tables.ts";
+import type { DecisionTracer } from "./trace.ts";
 
 export type ListTarget = Extract<CompiledTarget, { kind: "list" }>;
 
@@ -18,14 +19,20 @@ export interface Plan {
   target: ListTarget;
 }
 
-/** `hops`: the `route x` hops taken so far; the checker forbids cycles and longer chains (SY2020, SY2035). */
-export function resolvePlan(tables: Tables, route: string, input: CondInput, random: Random, hops = 0): Plan | null {
+/**
+ * `hops`: the `route x` hops taken so far; the checker forbids cycles and longer chains (SY2020, SY2035).
+ * `trace`, when given (explain), hears every rule tested and every split arm picked.
+ */
+export function resolvePlan(tables: Tables, route: string, input: CondInput, random: Random, hops = 0, trace?: DecisionTracer): Plan | null {
   if (hops > MAX_ROUTE_HOPS) return null;
   const rules = tables.routes.get(route);
   if (!rules) return null;
-  for (const rule of rules) {
-    if (!rule.cond(input)) continue;
-    return resolveTarget(tables, rule, rule.target, input, random, hops);
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!;
+    const matched = rule.cond(input);
+    trace?.rule(route, i, rule.line, matched);
+    if (!matched) continue;
+    return resolveTarget(tables, rule, rule.target, input, random, hops, trace);
   }
   return null;
 }
@@ -37,25 +44,28 @@ function resolveTarget(
   input: CondInput,
   random: Random,
   hops: number,
+  trace: DecisionTracer | undefined,
 ): Plan | null {
   switch (target.kind) {
     case "list":
       return { rule, target };
     case "route":
-      return resolvePlan(tables, target.route, input, random, hops + 1);
+      return resolvePlan(tables, target.route, input, random, hops + 1, trace);
     case "split": {
       if (target.arms.length === 0) return null;
       let pick = random.next() * target.totalWeight;
-      let arm = target.arms[target.arms.length - 1]!;
-      for (const a of target.arms) {
+      let armIndex = target.arms.length - 1;
+      for (let i = 0; i < target.arms.length; i++) {
+        const a = target.arms[i]!;
         if (pick < a.weight) {
-          arm = a;
+          armIndex = i;
           break;
         }
         pick -= a.weight;
       }
+      trace?.split(armIndex, target.arms.length);
       // a split arm is not a hop: split nesting is bounded by the policy text itself
-      return resolveTarget(tables, rule, arm.target, input, random, hops);
+      return resolveTarget(tables, rule, target.arms[armIndex]!.target, input, random, hops, trace);
     }
   }
 }

@@ -5,6 +5,7 @@ import type { ChatRequest, OutcomeMeta } from "../api.ts";
 import { newMeta, type Core } from "../flow/context.ts";
 import { inferChatNeeds, type RequestNeeds } from "./needs.ts";
 import { prepare, type Prepared } from "./request-plan.ts";
+import type { DecisionTracer } from "./trace.ts";
 
 export interface ChatDecision {
   needs: RequestNeeds;
@@ -13,8 +14,9 @@ export interface ChatDecision {
   prepared: Prepared;
 }
 
-export function decideChat(core: Core, req: ChatRequest): ChatDecision {
+/** `trace` records each step for `Engine.explain`; the request path passes none. */
+export function decideChat(core: Core, req: ChatRequest, trace?: DecisionTracer): ChatDecision {
   const meta = newMeta(req.id, req.route, core.ports.clock.now());
   const needs = inferChatNeeds(req.body);
-  return { needs, meta, prepared: prepare(core, req, needs, true, meta) };
+  return { needs, meta, prepared: prepare(core, req, needs, true, meta, trace) };
 }

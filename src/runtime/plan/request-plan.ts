@@ -2,7 +2,7 @@
 // its settings, the candidates in strategy order, and which of them are skipped and why.
 import type { ChatRequest, EmbeddingsRequest, OutcomeMeta } from "../api.ts";
 import { recordSkip } from "../state/accounting.ts";
-import { resolvePlan, skipReason, type ListTarget } from "./candidates.ts";
+import { availableAt, resolvePlan, skipReason, type ListTarget } from "./candidates.ts";
 import { ClientWatch } from "../attempt/client-watch.ts";
 import type { Core, RequestCtx } from "../flow/context.ts";
 import { noRuleMatched, type ErrorAnswer } from "../flow/errors.ts";
@@ -10,6 +10,7 @@ import { unknownModel } from "./unknown-model.ts";
 import type { RequestNeeds } from "./needs.ts";
 import { orderCandidates, stickyStateKey } from "./strategies.ts";
 import type { ModelEntry } from "./tables.ts";
+import type { DecisionTracer } from "./trace.ts";
 
 export type Prepared = { ok: true; ctx: RequestCtx; viable: ModelEntry[]; target: ListTarget } | { ok: false; answer: ErrorAnswer };
 
@@ -27,13 +28,15 @@ function listedBefore(list: readonly ModelEntry[], i: number): boolean {
   return false;
 }
 
-export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs: RequestNeeds, chat: boolean, meta: OutcomeMeta): Prepared {
+/** `trace`, when given (explain), hears the rules, the strategy and every candidate's fate. */
+export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs: RequestNeeds, chat: boolean, meta: OutcomeMeta, trace?: DecisionTracer): Prepared {
   const { tables, ports } = core;
   if (!tables.routes.has(req.route)) return { ok: false, answer: unknownModel(req.route, tables.addressable) };
   const input = { needs: needs.mask, promptTokens: needs.promptTokens, headers: req.headers, body: req.body };
-  const plan = resolvePlan(tables, req.route, input, ports.random);
+  const plan = resolvePlan(tables, req.route, input, ports.random, 0, trace);
   if (plan === null) return { ok: false, answer: noRuleMatched(req.route) };
   const { target, rule } = plan;
+  trace?.target(target.strategy, rule.settings);
   const sticky = target.strategy === "sticky" ? stickyValue(req, target.stickyKey) : null;
   // a chain's order is fixed: read the list built with the tables (prepare only reads it)
   const ordered: readonly ModelEntry[] =
@@ -65,11 +68,15 @@ export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs:
   const viable: ModelEntry[] = [];
   for (let i = 0; i < ordered.length; i++) {
     const entry = ordered[i]!;
-    if (seen !== null ? seen.has(entry.name) : listedBefore(ordered, i)) continue;
+    if (seen !== null ? seen.has(entry.name) : listedBefore(ordered, i)) {
+      trace?.candidate(entry, "listed_twice", null);
+      continue;
+    }
     seen?.add(entry.name);
     const reason = skipReason(ctx, entry);
     if (reason === null) viable.push(entry);
     else recordSkip(ctx, entry.name, reason);
+    trace?.candidate(entry, reason, reason === null ? null : availableAt(ctx, entry, reason));
   }
   return { ok: true, ctx, viable, target };
 }

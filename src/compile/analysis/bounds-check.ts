@@ -1,0 +1,118 @@
+// Lint over the worst-case analysis: a rule whose worst case breaks a declared `bounds { … }`
+// (SY2037, an error pointing at the bound and at the settings that make up the worst path), and a
+// rule with no latency bound whose worst wait is clearly unreasonable (SY3009, over 10 minutes).
+// Runs after compilation, on the compiled graph, with the AST only to find spans.
+import { findProperty, resolveSettings, type ResolvedSettings } from "../../check/resolve-settings.ts";
+import type { Decl, Policy, Rule, Value } from "../../syntax/ast.ts";
+import type { Diagnostic, Label } from "../../syntax/diagnostic.ts";
+import type { Graph } from "../graph.ts";
+import { duration as exactDuration, money } from "../print/units.ts";
+import { describeBills, describePath, duration } from "./describe.ts";
+import { analyzeGraph, type RuleWorstCase, type WorstCase } from "./worst-case.ts";
+
+/** The settings that shaped the worst wait, so the code frame points only at knobs that matter. */
+function latencySettings(w: WorstCase): string[] {
+  const { timeout, retry } = w.settings;
+  const paths = [timeout.connectMs > timeout.firstTokenMs ? "timeout.connect" : "timeout.first_token"];
+  const retries = w.path.some((s) => s.attempts > 1);
+  if (retries) paths.push("retry.attempts");
+  if (w.attempts === retry.maxPerRequest) paths.push("retry.max_per_request");
+  if (w.path.some((s) => s.waitMs > 0)) {
+    if (retry.backoffMaxMs > retry.retryAfterCapMs) paths.push("retry.backoff.max", "retry.backoff.base");
+    else paths.push("retry.retry_after_cap");
+  }
+  if (w.uncappedMs > w.latencyMs) paths.push("timeout.total");
+  return paths;
+}
+
+/** A worst wait above this without a declared latency bound is reported (SY3009). */
+export const UNREASONABLE_LATENCY_MS = 10 * 60_000;
+
+const ATTEMPT_SETTINGS = ["retry.attempts", "retry.max_per_request"];
+/** Retries bill only when `timeout` is retried; then attempts and the retry list are knobs too. */
+function costSettings(w: WorstCase): string[] {
+  return w.bills.some((b) => b.attempts > 1) ? ["retry.attempts", "retry.on"] : [];
+}
+
+export function checkBounds(policy: Policy, graph: Graph): Diagnostic[] {
+  const worst = new Map(analyzeGraph(graph).routes.map((r) => [r.route, r]));
+  const defaults = policy.items.find((d) => d.kind === "defaults")?.body;
+  const out: Diagnostic[] = [];
+  const prices = priceLabels(policy);
+  for (const decl of policy.items) {
+    if (decl.kind !== "route") continue;
+    const analysed = worst.get(decl.name?.value ?? "");
+    if (!analysed) continue;
+    const rules = decl.body.members.filter((m): m is Rule => m.kind === "rule");
+    rules.forEach((rule, i) => {
+      const w = analysed.rules[i];
+      if (w) out.push(...checkRule(policy.file, decl, rule, w, resolveSettings([defaults, decl.body, rule.settings]), prices));
+    });
+  }
+  return out;
+}
+
+/** Where each model's price is written (its name when it has none), for cost frames. */
+function priceLabels(policy: Policy): Map<string, Label> {
+  const labels = new Map<string, Label>();
+  for (const d of policy.items) {
+    if (d.kind !== "model" || d.name === null) continue;
+    const price = findProperty(d.body, "price");
+    labels.set(d.name.value, { file: policy.file, span: (price ?? d.name).span, message: `price of \`${d.name.value}\`` });
+  }
+  return labels;
+}
+
+function checkRule(file: string, route: Decl, rule: Rule, w: RuleWorstCase, resolved: ResolvedSettings, prices: Map<string, Label>): Diagnostic[] {
+  const bounds = resolved.values.bounds;
+  const where = `route \`${route.name?.value}\` rule ${w.rule} (\`${rule.keyword.text}\`)`;
+  const label = (v: Value | undefined, message: string): Label => ({ file, span: (v ?? rule.keyword).span, message });
+  const responsible = (paths: string[]): Label[] =>
+    paths.flatMap((p) => {
+      const v = resolved.origin.get(p);
+      return v ? [{ file, span: v.span, message: `${p.split(".").pop()} ${sourceText(v)}` }] : [];
+    });
+  const out: Diagnostic[] = [];
+  const report = (bound: string, worstText: string, limitText: string, paths: string[], detail: string, help: string, extra: Label[] = []) => {
+    out.push({
+      code: "SY2037",
+      severity: "error",
+      message: `worst-case ${bound} of ${where} is ${worstText}, over its bound of ${limitText}`,
+      primary: label(resolved.origin.get(`bounds.${bound}`), `bound ${limitText}`),
+      secondary: [{ file, span: rule.keyword.span, message: "this rule" }, ...responsible(paths), ...extra],
+      notes: [`worst path: ${detail}`],
+      help,
+    });
+  };
+  if (bounds.latency !== null && w.latencyMs > bounds.latency) {
+    report("latency", duration(w.latencyMs), exactDuration(bounds.latency), latencySettings(w), `${describePath(w)} > ${exactDuration(bounds.latency)}`,
+      "lower `first_token`, `retry { attempts }` or `max_per_request`, shorten `backoff { max }` or `retry_after_cap`, or set `timeout { total }` at most the bound");
+  }
+  if (bounds.attempts !== null && w.attempts > bounds.attempts) {
+    report("attempts", String(w.attempts), String(bounds.attempts), ATTEMPT_SETTINGS, `${w.path.map((s) => `${s.attempts} on ${s.model}`).join(", ")}`,
+      "lower `retry { attempts }` or set `retry { max_per_request }` at most the bound");
+  }
+  if (bounds.cost !== null && w.costUsd > bounds.cost) {
+    const priced = w.bills.flatMap((b) => prices.get(b.model) ?? []);
+    report("cost", money(w.costUsd), money(bounds.cost), costSettings(w), `${describeBills(w)} > ${money(bounds.cost)}`,
+      "remove `timeout` from `retry { on }` so a timed-out (billed) attempt is not retried, give the models a smaller `max_output`, bound the prompt with `when tokens < …`, or use cheaper models", priced);
+  }
+  if (bounds.latency === null && w.latencyMs > UNREASONABLE_LATENCY_MS) {
+    const total = resolved.origin.get("timeout.total");
+    out.push({
+      code: "SY3009",
+      severity: "warning",
+      message: `a request on ${where} can wait ${duration(w.latencyMs)} for its first token or error`,
+      primary: label(total, `total ${total ? sourceText(total) : ""}`.trimEnd()),
+      secondary: [{ file, span: rule.keyword.span, message: "this rule" }, ...responsible(latencySettings(w).filter((p) => p !== "timeout.total"))],
+      notes: [`worst path: ${describePath(w)}`, `clients and load balancers usually give up long before ${duration(UNREASONABLE_LATENCY_MS)}`],
+      help: "lower `timeout { total }`, or declare `bounds { latency … }` if the wait is intended",
+    });
+  }
+  return out;
+}
+
+/** The value as written (`20s`, `3`), for labels. */
+function sourceText(v: Value): string {
+  return "raw" in v ? v.raw : v.kind === "ident" ? v.name : v.kind === "list" ? "[…]" : v.kind === "bool" ? String(v.value) : "";
+}

@@ -1,0 +1,42 @@
+// One open document, analysed by the same pipeline as `switchyard lint` (compilePolicySource: parse →
+// check → compile), plus the symbol index the editor features read. When an edit breaks the syntax
+// the last policy that parsed is kept for navigation and hover, so a half-typed line does not
+// switch those features off.
+import { compilePolicySource, type CompileResult } from "../compile/index.ts";
+import type { Policy } from "../syntax/ast.ts";
+import { occurrencesOf, type Occurrence } from "./occurrences.ts";
+
+export interface Analysis {
+  result: CompileResult;
+  /** The current AST, or the last one that parsed (its spans may be off by the broken edit). */
+  policy: Policy | null;
+  /** Whether `policy` is the current text's own AST. */
+  current: boolean;
+  /** Names of `policy`, indexed on first use: diagnostics after an edit never pay for it. */
+  readonly occurrences: Occurrence[];
+  /** The analysis `policy` comes from (itself when current); only that one is kept, not every broken text since. */
+  readonly lastGood: Analysis | null;
+}
+
+/** `file` is what diagnostics name (the document's path); lint gives a policy no more than this. */
+export function analyze(text: string, file: string, previous?: Analysis): Analysis {
+  const result = compilePolicySource(text, file);
+  if (result.policy === null) {
+    const lastGood = previous?.lastGood ?? null;
+    return { result, policy: lastGood?.policy ?? null, current: false, lastGood, get occurrences() { return lastGood?.occurrences ?? []; } };
+  }
+  const policy = result.policy;
+  let occurrences: Occurrence[] | null = null;
+  const analysis: Analysis = {
+    result,
+    policy,
+    current: true,
+    get lastGood() {
+      return analysis;
+    },
+    get occurrences() {
+      return (occurrences ??= occurrencesOf(policy));
+    },
+  };
+  return analysis;
+}
