@@ -34,7 +34,7 @@ export function requestLogLine(f: RequestLogFields, at: number): string {
   return JSON.stringify({
     event: "request",
     time: isoTime(at),
-    at: Math.round(at), // whole milliseconds, like `time`; the system clock has sub-ms fractions
+    at: Math.floor(at), // whole milliseconds, the same instant as `time`; the system clock has sub-ms fractions
     id: f.id,
     method: f.method,
     path: f.path,
@@ -57,7 +57,7 @@ export function requestLogLine(f: RequestLogFields, at: number): string {
 }
 
 export function eventLogLine(event: string, at: number, fields: Record<string, unknown>): string {
-  return JSON.stringify({ event, time: isoTime(at), at: Math.round(at), ...fields });
+  return JSON.stringify({ event, time: isoTime(at), at: Math.floor(at), ...fields });
 }
 
 /** `2026-12-04T15:42:59.123Z`; a clock value outside Date's range (a test's odd clock) is kept as null. */
