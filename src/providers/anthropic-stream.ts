@@ -7,6 +7,7 @@ import { UpstreamError } from "../runtime/upstream.ts";
 import { inBandError } from "./errors.ts";
 import { finishReason, matchedStop, prefillStripper, toUsage } from "./anthropic-response.ts";
 import type { EventTranslator } from "./sse-chunks.ts";
+import type { SseEvent } from "./sse.ts";
 
 type Json = Record<string, any>;
 type Delta = ChatChunk["choices"][number]["delta"];
@@ -22,122 +23,141 @@ export interface AnthropicStreamOptions {
 }
 
 export function anthropicTranslator(opts: AnthropicStreamOptions): EventTranslator {
-  let id = "";
-  let model = "";
-  const created = Math.floor(opts.nowMs / 1000);
-  let roleSent = false;
-  let finished = false;
-  let usageSent = false;
-  let skipped = 0;
-  const tokens = { input: 0, cacheRead: 0, cacheWrite: 0, output: 0 };
-  const toolIndex = new Map<number, number>(); // content block index → OpenAI tool_calls index
-  const strip = prefillStripper(opts.prefillTrimmed);
+  const t = new AnthropicStream(opts);
+  return { onEvent: (event) => t.onEvent(event), onEnd: () => t.onEnd() };
+}
 
-  const chunk = (delta: Delta, finish: string | null = null): ChatChunk => ({
-    id,
-    object: "chat.completion.chunk",
-    created,
-    model,
-    choices: [{ index: 0, delta, finish_reason: finish }],
-  });
-  const withRole = (out: ChatChunk[]): ChatChunk[] => {
-    if (!roleSent && out.length > 0) {
-      roleSent = true;
-      out.unshift(chunk({ role: "assistant", content: "" }));
+const NOTHING = (): { chunks: ChatChunk[]; done: boolean } => ({ chunks: [], done: false });
+
+/** One Anthropic stream's translation state: ids, usage so far, tool-call indexes. */
+class AnthropicStream implements EventTranslator {
+  #id = "";
+  #model = "";
+  readonly #created: number;
+  #roleSent = false;
+  #finished = false;
+  #usageSent = false;
+  #skipped = 0;
+  readonly #tokens = { input: 0, cacheRead: 0, cacheWrite: 0, output: 0 };
+  readonly #toolIndex = new Map<number, number>(); // content block index → OpenAI tool_calls index
+  readonly #strip: (text: string) => string;
+
+  constructor(private readonly opts: AnthropicStreamOptions) {
+    this.#created = Math.floor(opts.nowMs / 1000);
+    this.#strip = prefillStripper(opts.prefillTrimmed);
+  }
+
+  onEvent(event: SseEvent): { chunks: ChatChunk[]; done: boolean } {
+    let data: unknown;
+    try {
+      data = JSON.parse(event.data);
+    } catch {
+      if (++this.#skipped > MAX_SKIPPED) throw new UpstreamError("malformed", `provider \`${this.opts.provider}\` sent ${this.#skipped} events that are not JSON`);
+      return NOTHING();
+    }
+    if (data === null || typeof data !== "object") return NOTHING();
+    const json = data as Json;
+    if (typeof json.type !== "string" && event.event) json.type = event.event;
+    const out = this.#handle(json);
+    if (out.done && !this.#finished) throw new UpstreamError("cut", `provider \`${this.opts.provider}\` stopped the message without a stop reason`);
+    return out;
+  }
+
+  onEnd(): ChatChunk[] {
+    if (this.#finished) return this.#usageChunk();
+    throw new UpstreamError("cut", `provider \`${this.opts.provider}\` ended the stream before it finished`);
+  }
+
+  #handle(data: Json): { chunks: ChatChunk[]; done: boolean } {
+    switch (data.type) {
+      case "message_start":
+        return { chunks: this.#messageStart((data.message ?? {}) as Json), done: false };
+      case "content_block_start":
+        return { chunks: this.#withRole(this.#blockStart(Number(data.index), (data.content_block ?? {}) as Json)), done: false };
+      case "content_block_delta":
+        return { chunks: this.#withRole(this.#blockDelta(Number(data.index), (data.delta ?? {}) as Json)), done: false };
+      case "message_delta":
+        return { chunks: this.#messageDelta(data), done: false };
+      case "message_stop":
+        return { chunks: this.#finished ? this.#usageChunk() : [], done: true };
+      case "error":
+        throw inBandError(this.opts.provider, data, this.opts.apiKey);
+      default:
+        return NOTHING(); // ping, content_block_stop, and types added later
+    }
+  }
+
+  #messageStart(message: Json): ChatChunk[] {
+    this.#id = typeof message.id === "string" ? message.id : this.#id;
+    this.#model = typeof message.model === "string" ? message.model : this.#model;
+    this.#takeUsage(message.usage);
+    if (this.#roleSent) return [];
+    this.#roleSent = true;
+    return [this.#chunk({ role: "assistant", content: "" })];
+  }
+
+  #messageDelta(data: Json): ChatChunk[] {
+    this.#takeUsage(data.usage);
+    const delta = (data.delta ?? {}) as Json;
+    const reason = finishReason(delta.stop_reason);
+    if (!reason) return [];
+    this.#finished = true;
+    const end = this.#chunk({}, reason);
+    Object.assign(end.choices[0]!, matchedStop(delta.stop_sequence));
+    return this.#withRole([end]);
+  }
+
+  #chunk(delta: Delta, finish: string | null = null): ChatChunk {
+    return { id: this.#id, object: "chat.completion.chunk", created: this.#created, model: this.#model, choices: [{ index: 0, delta, finish_reason: finish }] };
+  }
+
+  #withRole(out: ChatChunk[]): ChatChunk[] {
+    if (!this.#roleSent && out.length > 0) {
+      this.#roleSent = true;
+      out.unshift(this.#chunk({ role: "assistant", content: "" }));
     }
     return out;
-  };
-  const usageChunk = (): ChatChunk[] => {
-    if (!opts.includeUsage || usageSent) return [];
-    usageSent = true;
-    return [{ id, object: "chat.completion.chunk", created, model, choices: [], usage: toUsage(tokens.input, tokens.cacheRead, tokens.cacheWrite, tokens.output) }];
-  };
-  const takeUsage = (usage: Json | undefined): void => {
+  }
+
+  #usageChunk(): ChatChunk[] {
+    if (!this.opts.includeUsage || this.#usageSent) return [];
+    this.#usageSent = true;
+    const t = this.#tokens;
+    return [{ id: this.#id, object: "chat.completion.chunk", created: this.#created, model: this.#model, choices: [], usage: toUsage(t.input, t.cacheRead, t.cacheWrite, t.output) }];
+  }
+
+  #takeUsage(usage: Json | undefined): void {
     if (!usage) return;
-    if (typeof usage.input_tokens === "number") tokens.input = usage.input_tokens;
-    if (typeof usage.cache_read_input_tokens === "number") tokens.cacheRead = usage.cache_read_input_tokens;
-    if (typeof usage.cache_creation_input_tokens === "number") tokens.cacheWrite = usage.cache_creation_input_tokens;
-    if (typeof usage.output_tokens === "number") tokens.output = usage.output_tokens; // cumulative, not a delta
-  };
-  const text = (value: unknown): ChatChunk[] => {
-    const piece = typeof value === "string" ? strip(value) : "";
-    return piece ? [chunk({ content: piece })] : [];
-  };
+    const t = this.#tokens;
+    if (typeof usage.input_tokens === "number") t.input = usage.input_tokens;
+    if (typeof usage.cache_read_input_tokens === "number") t.cacheRead = usage.cache_read_input_tokens;
+    if (typeof usage.cache_creation_input_tokens === "number") t.cacheWrite = usage.cache_creation_input_tokens;
+    if (typeof usage.output_tokens === "number") t.output = usage.output_tokens; // cumulative, not a delta
+  }
 
-  const blockStart = (index: number, block: Json): ChatChunk[] => {
-    if (block.type === "text") return text(block.text);
-    if (block.type === "thinking" && block.thinking) return [chunk({ reasoning_content: block.thinking })];
+  #text(value: unknown): ChatChunk[] {
+    const piece = typeof value === "string" ? this.#strip(value) : "";
+    return piece ? [this.#chunk({ content: piece })] : [];
+  }
+
+  #blockStart(index: number, block: Json): ChatChunk[] {
+    if (block.type === "text") return this.#text(block.text);
+    if (block.type === "thinking" && block.thinking) return [this.#chunk({ reasoning_content: block.thinking })];
     if (block.type !== "tool_use") return [];
-    const n = toolIndex.size;
-    toolIndex.set(index, n);
+    const n = this.#toolIndex.size;
+    this.#toolIndex.set(index, n);
     const call = { index: n, id: block.id, type: "function", function: { name: block.name, arguments: "" } };
-    return [chunk({ tool_calls: [call] })];
-  };
+    return [this.#chunk({ tool_calls: [call] })];
+  }
 
-  const blockDelta = (index: number, delta: Json): ChatChunk[] => {
-    if (delta.type === "text_delta") return text(delta.text);
-    if (delta.type === "thinking_delta") return delta.thinking ? [chunk({ reasoning_content: delta.thinking })] : [];
+  #blockDelta(index: number, delta: Json): ChatChunk[] {
+    if (delta.type === "text_delta") return this.#text(delta.text);
+    if (delta.type === "thinking_delta") return delta.thinking ? [this.#chunk({ reasoning_content: delta.thinking })] : [];
     if (delta.type === "input_json_delta") {
-      const n = toolIndex.get(index);
+      const n = this.#toolIndex.get(index);
       if (n === undefined || !delta.partial_json) return [];
-      return [chunk({ tool_calls: [{ index: n, function: { arguments: delta.partial_json } }] })];
+      return [this.#chunk({ tool_calls: [{ index: n, function: { arguments: delta.partial_json } }] })];
     }
     return []; // signature_delta, citations_delta: nothing an OpenAI client can use
-  };
-
-  const handle = (data: Json): { chunks: ChatChunk[]; done: boolean } => {
-    switch (data.type) {
-      case "message_start": {
-        const message = (data.message ?? {}) as Json;
-        id = typeof message.id === "string" ? message.id : id;
-        model = typeof message.model === "string" ? message.model : model;
-        takeUsage(message.usage);
-        if (roleSent) return { chunks: [], done: false };
-        roleSent = true;
-        return { chunks: [chunk({ role: "assistant", content: "" })], done: false };
-      }
-      case "content_block_start":
-        return { chunks: withRole(blockStart(Number(data.index), (data.content_block ?? {}) as Json)), done: false };
-      case "content_block_delta":
-        return { chunks: withRole(blockDelta(Number(data.index), (data.delta ?? {}) as Json)), done: false };
-      case "message_delta": {
-        takeUsage(data.usage);
-        const delta = (data.delta ?? {}) as Json;
-        const reason = finishReason(delta.stop_reason);
-        if (!reason) return { chunks: [], done: false };
-        finished = true;
-        const end = chunk({}, reason);
-        Object.assign(end.choices[0], matchedStop(delta.stop_sequence));
-        return { chunks: withRole([end]), done: false };
-      }
-      case "message_stop":
-        return { chunks: finished ? usageChunk() : [], done: true };
-      case "error":
-        throw inBandError(opts.provider, data, opts.apiKey);
-      default:
-        return { chunks: [], done: false }; // ping, content_block_stop, and types added later
-    }
-  };
-
-  return {
-    onEvent(event) {
-      let data: unknown;
-      try {
-        data = JSON.parse(event.data);
-      } catch {
-        if (++skipped > MAX_SKIPPED) throw new UpstreamError("malformed", `provider \`${opts.provider}\` sent ${skipped} events that are not JSON`);
-        return { chunks: [], done: false };
-      }
-      if (data === null || typeof data !== "object") return { chunks: [], done: false };
-      const json = data as Json;
-      if (typeof json.type !== "string" && event.event) json.type = event.event;
-      const out = handle(json);
-      if (out.done && !finished) throw new UpstreamError("cut", `provider \`${opts.provider}\` stopped the message without a stop reason`);
-      return out;
-    },
-    onEnd() {
-      if (finished) return usageChunk();
-      throw new UpstreamError("cut", `provider \`${opts.provider}\` ended the stream before it finished`);
-    },
-  };
+  }
 }

@@ -3,12 +3,11 @@
 // classification, not translation.
 import type { Ports } from "../runtime/ports.ts";
 import type { EmbeddingsReply, ProviderAdapter, UpstreamCall, UpstreamReply } from "../runtime/upstream.ts";
-import { UpstreamError } from "../runtime/upstream.ts";
+import { ChunkList, UpstreamError } from "../runtime/upstream.ts";
 import { inBandError } from "./errors.ts";
 import { joinUrl, postJson, readJson } from "./http.ts";
 import { openaiTranslator } from "./openai-stream.ts";
 import { completionToChunks, parseCompletion } from "./openai-wire.ts";
-import { listIterator } from "./list-iterator.ts";
 import { sseChunks } from "./sse-chunks.ts";
 
 function authHeaders(call: UpstreamCall): Record<string, string> {
@@ -36,7 +35,7 @@ async function chat(call: UpstreamCall, ports: Ports): Promise<UpstreamReply> {
   if (!completion) throw new UpstreamError("malformed", `provider \`${call.provider.name}\` sent a reply without choices`, response.status);
   if (!call.stream) return { kind: "completion", status: response.status, body: completion };
   // Some servers ignore `stream: true` and answer with one JSON body; replay it as chunks.
-  return { kind: "stream", status: response.status, chunks: listIterator(completionToChunks(completion)) };
+  return { kind: "stream", status: response.status, chunks: new ChunkList(completionToChunks(completion)) };
 }
 
 async function embeddings(call: UpstreamCall, ports: Ports): Promise<EmbeddingsReply> {

@@ -3,7 +3,7 @@
 // engine relies on (choices, deltas, usage) and keep every other field as it came, so provider
 // extras (system_fingerprint, logprobs) still reach clients.
 import * as v from "valibot";
-import { setRawJson, type ChatChunk, type ChatCompletion } from "../runtime/upstream.ts";
+import { RawJson, type ChatChunk, type ChatCompletion } from "../runtime/upstream.ts";
 
 const UsageSchema = v.looseObject({
   prompt_tokens: v.number(),
@@ -41,7 +41,7 @@ const CompletionSchema = v.looseObject({
  * than a valibot schema (which copied every level, ~0.4 µs per event): the same rules as a loose
  * schema (choices with a numeric index, delta fields of the right types, finish_reason and usage
  * nullish or well typed), other fields kept as they came, a missing delta filled in place. Given
- * the JSON text, the chunk carries it (RAW_JSON) so an unchanged chunk can be forwarded as sent.
+ * the JSON text, the chunk carries it (`raw`) so an unchanged chunk can be forwarded as sent.
  */
 export function parseChunk(value: unknown, text?: string): ChatChunk | null {
   if (!isObject(value)) return null;
@@ -57,8 +57,9 @@ export function parseChunk(value: unknown, text?: string): ChatChunk | null {
   }
   const usage = value.usage;
   if (usage !== undefined && usage !== null && !validUsage(usage)) return null;
-  // `text` (the JSON it was parsed from) may stand for the chunk only if nothing was filled in
-  if (text !== undefined && !filled) setRawJson(value as ChatChunk, text);
+  // `text` (the JSON it was parsed from) may stand for the chunk only if nothing was filled in; a
+  // chunk whose upstream sent a `raw` field of its own keeps it and goes out re-serialised
+  if (text !== undefined && !filled && value.raw === undefined) value.raw = new RawJson(text, value);
   return value as ChatChunk;
 }
 

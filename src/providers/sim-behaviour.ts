@@ -4,7 +4,7 @@
 // see from a real upstream.
 import type { ModelNode, ProviderNode, SimProfile } from "../compile/graph.ts";
 import type { Random } from "../runtime/ports.ts";
-import { UpstreamError } from "../runtime/upstream.ts";
+import { UpstreamError, type UpstreamCall } from "../runtime/upstream.ts";
 import { classifyHttp } from "./errors.ts";
 
 export type SimFault =
@@ -32,8 +32,8 @@ export interface SimBehaviour {
   chunkMs?: number;
 }
 
-/** Decides one attempt's behaviour; `now` is the clock time the attempt starts. */
-export type BehaviourSource = (model: ModelNode, provider: ProviderNode, now: number, random: Random) => SimBehaviour;
+/** Decides one attempt's behaviour; `now` is the clock time the attempt starts, `call` the attempt's request. */
+export type BehaviourSource = (model: ModelNode, provider: ProviderNode, now: number, random: Random, call: UpstreamCall) => SimBehaviour;
 
 /**
  * For a provider with no `sim` profile, i.e. an `openai` or `anthropic` provider that a simulation

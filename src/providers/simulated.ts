@@ -168,7 +168,7 @@ export function createSimulatedAdapter(behaviourFor: BehaviourSource): ProviderA
     async chat(call, ports) {
       if (call.signal.aborted) throw call.signal.reason;
       const now = ports.clock.now();
-      const b = behaviourFor(call.model, call.provider, now, ports.random);
+      const b = behaviourFor(call.model, call.provider, now, ports.random, call);
       const error = faultError(call.provider.name, b.fault);
       if (error) throw error;
       if (b.fault?.kind === "no_response") return untilAborted(call.signal);
@@ -179,7 +179,7 @@ export function createSimulatedAdapter(behaviourFor: BehaviourSource): ProviderA
       return { kind: "stream", status: 200, chunks };
     },
     async embeddings(call, ports): Promise<EmbeddingsReply> {
-      const b = behaviourFor(call.model, call.provider, ports.clock.now(), ports.random);
+      const b = behaviourFor(call.model, call.provider, ports.clock.now(), ports.random, call);
       const error = faultError(call.provider.name, b.fault);
       if (error) throw error;
       if (b.fault?.kind === "no_response") return untilAborted(call.signal);

@@ -1,8 +1,8 @@
 // Turns an upstream SSE body into the engine's chunk iterator. Shared by the OpenAI and Anthropic
 // adapters, which differ only in how one event becomes chunks. Written as a hand-made iterator
-// rather than an async generator so `return()` can cancel the body reader even while a read is
+// (a class) rather than an async generator so `return()` can cancel the body reader even while a read is
 // pending: a generator would queue the return until the stalled upstream sent another byte.
-import type { ChatChunk, QueuedChunks } from "../runtime/upstream.ts";
+import type { ChatChunk, ChunkStream } from "../runtime/upstream.ts";
 import { UpstreamError } from "../runtime/upstream.ts";
 import { SseParser, type SseEvent } from "./sse.ts";
 import { networkCode } from "./network-code.ts";
@@ -14,95 +14,98 @@ export interface EventTranslator {
   onEnd(): ChatChunk[];
 }
 
-export type ChunkIterator = AsyncIterator<ChatChunk> & AsyncIterable<ChatChunk> & QueuedChunks;
+export type ChunkIterator = ChunkStream & AsyncIterable<ChatChunk> & { takeQueued(): ChatChunk | undefined; ended(): boolean };
 
 export function sseChunks(body: ReadableStream<Uint8Array>, signal: AbortSignal, translator: EventTranslator): ChunkIterator {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  const parser = new SseParser();
-  const queue: ChatChunk[] = [];
-  let head = 0;
-  let finished = false;
+  return new SseChunkReader(body, signal, translator);
+}
 
-  const release = (): void => {
-    if (finished) return;
-    finished = true;
-    signal.removeEventListener("abort", release);
-    reader.cancel().catch(() => {}); // the connection may already be gone; nothing left to release
-  };
-  signal.addEventListener("abort", release, { once: true });
-
-  const take = (): IteratorResult<ChatChunk> | null => {
-    if (head < queue.length) {
-      const chunk = queue[head++];
-      if (head === queue.length) queue.length = head = 0;
-      return { value: chunk, done: false };
-    }
-    return null;
-  };
-
+class SseChunkReader implements ChunkIterator {
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #decoder = new TextDecoder();
+  readonly #parser = new SseParser();
+  readonly #queue: ChatChunk[] = [];
+  #head = 0;
+  #finished = false;
   /** An error found while queueing: thrown only after the chunks before it were delivered. */
-  let failure: unknown = null;
-
-  const feed = (events: SseEvent[], atEnd: boolean): void => {
-    try {
-      for (const event of events) {
-        const { chunks, done } = translator.onEvent(event);
-        for (const chunk of chunks) queue.push(chunk);
-        if (done) return release();
-      }
-      if (atEnd) {
-        for (const chunk of translator.onEnd()) queue.push(chunk);
-        release();
-      }
-    } catch (err) {
-      failure = err;
-      release();
-    }
+  #failure: unknown = null;
+  readonly #release = (): void => {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.signal.removeEventListener("abort", this.#release);
+    this.#reader.cancel().catch(() => {}); // the connection may already be gone; nothing left to release
   };
 
-  const next = async (): Promise<IteratorResult<ChatChunk>> => {
+  constructor(
+    body: ReadableStream<Uint8Array>,
+    private readonly signal: AbortSignal,
+    private readonly translator: EventTranslator,
+  ) {
+    this.#reader = body.getReader();
+    signal.addEventListener("abort", this.#release, { once: true });
+  }
+
+  takeQueued(): ChatChunk | undefined {
+    if (this.#head === this.#queue.length) return undefined;
+    const chunk = this.#queue[this.#head++];
+    if (this.#head === this.#queue.length) this.#queue.length = this.#head = 0;
+    return chunk;
+  }
+
+  ended(): boolean {
+    return this.#finished && this.#head === this.#queue.length;
+  }
+
+  async next(): Promise<IteratorResult<ChatChunk>> {
     for (;;) {
-      const ready = take();
-      if (ready) return ready;
-      if (failure !== null) {
-        const err = failure;
-        failure = null;
+      const ready = this.takeQueued();
+      if (ready !== undefined) return { value: ready, done: false };
+      if (this.#failure !== null) {
+        const err = this.#failure;
+        this.#failure = null;
         throw err;
       }
-      if (finished) return { value: undefined, done: true };
-      let read: Awaited<ReturnType<typeof reader.read>>;
+      if (this.#finished) return { value: undefined, done: true };
+      let read: Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>;
       try {
-        read = await reader.read();
+        read = await this.#reader.read();
       } catch (err) {
-        release();
-        if (signal.aborted) throw signal.reason ?? err; // our own abort: the engine knows why
+        this.#release();
+        if (this.signal.aborted) throw this.signal.reason ?? err; // our own abort: the engine knows why
         throw new UpstreamError("cut", `stream broke mid-body (${networkCode(err)})`);
       }
-      if (signal.aborted) throw signal.reason;
-      if (finished) return { value: undefined, done: true }; // return() was called during the read
-      if (read.done) feed(parser.end(), true);
-      else feed(parser.push(decoder.decode(read.value, { stream: true })), false);
+      if (this.signal.aborted) throw this.signal.reason;
+      if (this.#finished) return { value: undefined, done: true }; // return() was called during the read
+      if (read.done) this.#feed(this.#parser.end(), true);
+      else this.#feed(this.#parser.push(this.#decoder.decode(read.value, { stream: true })), false);
     }
-  };
+  }
 
-  const iterator: ChunkIterator = {
-    next,
-    takeQueued() {
-      if (head === queue.length) return undefined;
-      const chunk = queue[head++];
-      if (head === queue.length) queue.length = head = 0;
-      return chunk;
-    },
-    async return(): Promise<IteratorResult<ChatChunk>> {
-      queue.length = head = 0;
-      failure = null;
-      release();
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
+  async return(): Promise<IteratorResult<ChatChunk>> {
+    this.#queue.length = this.#head = 0;
+    this.#failure = null;
+    this.#release();
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  #feed(events: SseEvent[], atEnd: boolean): void {
+    try {
+      for (const event of events) {
+        const { chunks, done } = this.translator.onEvent(event);
+        for (const chunk of chunks) this.#queue.push(chunk);
+        if (done) return this.#release();
+      }
+      if (atEnd) {
+        for (const chunk of this.translator.onEnd()) this.#queue.push(chunk);
+        this.#release();
+      }
+    } catch (err) {
+      this.#failure = err;
+      this.#release();
+    }
+  }
 }

@@ -16,7 +16,8 @@ export interface ChatRequest {
   route: string; // the `model` the client asked for
   body: Record<string, unknown>; // validated OpenAI chat body
   headers: HeaderView;
-  signal: AbortSignal; // client disconnect
+  /** Client disconnect; absent when no client can leave (the simulator): the engine then listens to nothing. */
+  signal?: AbortSignal;
   receivedAt: number; // clock time when the gateway got the request
   /** Told which rule matched before any attempt (a server-side response cache); absent: no call, no cost. */
   onMatched?: MatchedHook;
@@ -44,7 +45,8 @@ export interface EmbeddingsRequest {
   route: string;
   body: Record<string, unknown>;
   headers: HeaderView;
-  signal: AbortSignal;
+  /** As for ChatRequest. */
+  signal?: AbortSignal;
   receivedAt: number;
 }
 
@@ -93,10 +95,24 @@ export type StreamEvent =
   /** Terminal: the stream completed normally; the server writes `data: [DONE]`. */
   | { type: "done" };
 
+/**
+ * A stream's events, in order, ending with one terminal event (`done` or `error`) unless the client
+ * left. Consumers iterate it; `takeReady` is the synchronous side of the same sequence.
+ */
+export interface StreamEvents extends AsyncIterable<StreamEvent> {
+  /**
+   * Optional: the next event when it can be had without waiting (the upstream already delivered
+   * it, or the stream's end follows from what did), so a writer can batch events without a promise
+   * each; undefined when the next event needs waiting, then iterate on. Not while a `next()` of the
+   * iterator is pending. The engine's streams have it.
+   */
+  takeReady?(): StreamEvent | undefined;
+}
+
 export type ChatOutcome =
   | { kind: "completion"; body: ChatCompletion; meta: OutcomeMeta }
   /** Returned only once the first content chunk has arrived, so failures before it are still clean HTTP errors. */
-  | { kind: "stream"; events: AsyncIterable<StreamEvent>; meta: OutcomeMeta }
+  | { kind: "stream"; events: StreamEvents; meta: OutcomeMeta }
   | { kind: "error"; status: number; error: OpenAIErrorBody; retryAfterS: number | null; meta: OutcomeMeta };
 
 export type EmbeddingsOutcome =

@@ -6,15 +6,6 @@ import { buildCore } from "./flow/context.ts";
 import { embeddings } from "./flow/embeddings-flow.ts";
 import { explainChat } from "./flow/explain.ts";
 
-// Fast-path contracts for the server and the simulator, exported here so they reach no engine
-// internals. Side channels the types do not show yet; a later step declares each one in the types
-// (issue 10) and these re-exports go.
-
-/** Fast-path contract (to be declared in the types): a stream's synchronous `takeReady`, duck-typed today. */
-export { readyEvents, type ReadyEvents } from "./stream/supervise.ts";
-/** Fast-path contract (to be declared in the types): a client signal the engine recognises and never listens to. */
-export { NEVER_ABORTED } from "./attempt/client-watch.ts";
-
 export function createEngine(opts: EngineOptions): Engine {
   const { graph } = opts;
   const core = buildCore(opts, guarded(opts.observer ?? {}));

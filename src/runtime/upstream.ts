@@ -24,7 +24,43 @@ export interface ChatChunk {
     logprobs?: unknown;
   }[];
   usage?: Usage | null;
+  /**
+   * The upstream's own JSON text of this chunk, set by an adapter that parsed it from one SSE data
+   * line, so a chunk the engine passes on unchanged is written without `JSON.stringify`. Valid only
+   * for the object it was made for (`RawJson.textFor`): a copy of the chunk carries the field but
+   * not the text, and JSON serialisation skips it.
+   */
+  raw?: RawJson;
   [extra: string]: unknown;
+}
+
+/**
+ * A chunk's JSON text, owned by the one chunk object it was made for. Whoever copies a chunk to
+ * change it gets a copy whose `raw` no longer applies (`textFor(copy)` is undefined), so changed
+ * chunks can never go out with the upstream's old bytes.
+ */
+export class RawJson {
+  constructor(
+    /** The JSON text; the engine may replace it with an equivalent text (the model name spliced in). */
+    public text: string,
+    private readonly owner: object,
+  ) {}
+
+  /** The text when `chunk` is the object it was made for, else undefined. */
+  textFor(chunk: object): string | undefined {
+    return chunk === this.owner ? this.text : undefined;
+  }
+
+  /** Never part of a serialised chunk. */
+  toJSON(): undefined {
+    return undefined;
+  }
+}
+
+/** The raw text of a chunk that is still the object its text was made for. */
+export function rawTextOf(chunk: ChatChunk): string | undefined {
+  const raw = chunk.raw;
+  return raw instanceof RawJson ? raw.textFor(chunk) : undefined;
 }
 
 export interface Usage {
@@ -64,10 +100,51 @@ export interface UpstreamCall {
   signal: AbortSignal;
 }
 
+/**
+ * A stream reply's chunks: parsed chunks from `next()`, which throws UpstreamError on a cut, in-band
+ * error or malformed data.
+ */
+export interface ChunkStream extends AsyncIterator<ChatChunk> {
+  /**
+   * Optional: the next chunk when it is already parsed from what the upstream sent (most reads
+   * carry several events), taken without a promise each; undefined when `next()` must be awaited.
+   * Chunks only: errors and the end still come through `next()`.
+   */
+  takeQueued?(): ChatChunk | undefined;
+  /**
+   * Optional, with `takeQueued`: true once nothing is queued and `next()` settles at once with the
+   * end (or an error) without waiting on the upstream, so a finished answer is known to be complete
+   * without a promise (and its stream can be written as one body).
+   */
+  ended?(): boolean;
+}
+
+/** Chunks that are all in memory (a whole reply replayed as a stream), as a ChunkStream that never waits. */
+export class ChunkList implements ChunkStream {
+  #next = 0;
+  constructor(private readonly chunks: ChatChunk[]) {}
+  takeQueued(): ChatChunk | undefined {
+    return this.#next < this.chunks.length ? this.chunks[this.#next++] : undefined;
+  }
+  ended(): boolean {
+    return this.#next >= this.chunks.length;
+  }
+  async next(): Promise<IteratorResult<ChatChunk>> {
+    const chunk = this.takeQueued();
+    return chunk === undefined ? { value: undefined, done: true } : { value: chunk, done: false };
+  }
+  async return(): Promise<IteratorResult<ChatChunk>> {
+    this.#next = this.chunks.length;
+    return { value: undefined, done: true };
+  }
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
 export type UpstreamReply =
   | { kind: "completion"; status: number; body: ChatCompletion }
-  /** `chunks` yields parsed chunks; it throws UpstreamError on a cut, in-band error or malformed data. */
-  | { kind: "stream"; status: number; chunks: AsyncIterator<ChatChunk> };
+  | { kind: "stream"; status: number; chunks: ChunkStream };
 
 export interface EmbeddingsReply {
   status: number;
@@ -114,14 +191,3 @@ export interface ProviderAdapter {
 
 /** Adapters by provider kind; simulate swaps in simulated behaviour for every kind. */
 export type AdapterSet = Record<string, ProviderAdapter>;
-
-// Fast-path contracts on chunks, exported here so adapters and the server reach no engine
-// internals. They are side channels the types above do not show yet; a later step declares each
-// one in the types (issue 10) and these re-exports go.
-
-/** Fast-path contract (to be declared in the types): the upstream's own JSON text of a chunk, written to the client as is. */
-export { rawJsonOf } from "./stream/chunks.ts";
-/** Fast-path contract (to be declared in the types): an adapter records a chunk's JSON text; whoever changes a copy clears it. */
-export { setRawJson } from "./stream/chunks.ts";
-/** Fast-path contract (to be declared in the types): a chunk iterator's synchronous `takeQueued`, duck-typed today. */
-export type { QueuedChunks } from "./stream/chunks.ts";

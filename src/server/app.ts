@@ -149,12 +149,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
   // Every line passes the live policy's redactor: no secret, whole or in part, reaches the log.
   let redactor = policyRedactor(opts.graph, secrets); // rebuilt on reload, never per line
   const log: LogSink = (line) => sink(redactor.redact(line));
-  let inflight = 0;
+  const work = new InFlightWork();
   let draining = false;
   let ready = true;
-  /** How to cut each running stream at shutdown. */
-  const cuts = new Set<() => void>();
-  let drained: (() => void)[] = [];
   let loadedAt = Math.floor(ports.clock.now() / 1000); // the injected clock, like every other time here
 
   const observer: Observer = {
@@ -166,65 +163,21 @@ export function createGateway(opts: GatewayOptions): Gateway {
     addressable: addressableNames(graph),
   });
   let live = build(opts.graph, null);
-  const metrics = new GatewayMetrics(() => live, () => inflight, opts.eventLoopLag ?? null);
-  const cache = new ResponseCache(opts.cacheStore ?? new MemoryCacheStore(ports.clock));
-  metrics.watchCache(() => cache.stats());
-
-  const release = (): void => {
-    inflight--;
-    if (inflight === 0 && drained.length > 0) {
-      const waiting = drained;
-      drained = [];
-      for (const resolve of waiting) resolve();
-    }
-  };
+  const metrics = new GatewayMetrics(() => live, () => work.count, opts.eventLoopLag ?? null);
 
   const core: GatewayCore = {
     ports,
     secrets,
-    cache,
+    cache: ResponseCache.exported(opts.cacheStore ?? new MemoryCacheStore(ports.clock), metrics),
     loadedAt: () => loadedAt,
     metricsText: () => metrics.render(),
     draining: () => draining,
     ready: () => ready && !draining,
     reloadPolicy: opts.reloadPolicy ?? null,
     snapshot: opts.snapshot ?? null,
-    hold: (cut) => {
-      inflight++;
-      if (cut) cuts.add(cut);
-      let released = false;
-      return () => {
-        if (!released) {
-          released = true;
-          if (cut) cuts.delete(cut);
-          release();
-        }
-      };
-    },
-    finish: (ctx: RequestContext, f: Finish) => {
-      ctx.logged = true;
-      const now = ports.clock.now();
-      const durationMs = now - ctx.receivedAt;
-      const overhead = overheadMs(f.meta, ctx.receivedAt, f.engineStartedAt ?? now, now, f.stream);
-      const route = f.meta?.route ?? null;
-      if (f.endpoint) {
-        const known = route !== null && ctx.live.addressable.has(route) ? route : "";
-        metrics.record({ endpoint: f.endpoint, route: known, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, meta: f.meta });
-      }
-      log(requestLogLine({ id: ctx.id, method: ctx.req.method, path: ctx.path, route, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, stream: f.stream, meta: f.meta, error: f.error, cache: f.cache }, now));
-    },
+    hold: (cut) => work.hold(cut),
+    finish: requestFinisher(ports.clock, metrics, log),
   };
-
-  async function dispatch(req: Request, ctx: RequestContext): Promise<Response> {
-    const methods = lookup(ctx.path);
-    if (!methods) return errorResponse(404, `no endpoint \`${ctx.path}\``, { code: "not_found", type: "not_found_error" });
-    const handler = Object.hasOwn(methods, req.method) ? methods[req.method] : undefined;
-    if (!handler) {
-      const allow = Object.keys(methods).join(", ");
-      return errorResponse(405, `method \`${req.method}\` is not allowed on \`${ctx.path}\`; use ${allow}`, { code: "method_not_allowed", headers: { allow } });
-    }
-    return handler(core, ctx);
-  }
 
   return {
     async fetch(req: Request): Promise<Response> {
@@ -236,7 +189,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       const done = QUIET_PATHS.has(path) ? noHold : core.hold();
       let res: Response;
       try {
-        res = target === null ? errorResponse(400, "the request target is not a valid path", { code: "invalid_request_target" }) : await dispatch(req, ctx);
+        res = target === null ? errorResponse(400, "the request target is not a valid path", { code: "invalid_request_target" }) : await dispatch(core, req, ctx);
       } catch (err) {
         // Never a stack trace to the client; the log line names only the error type.
         log(eventLogLine("internal_error", ports.clock.now(), { id: ctx.id, path, error: err instanceof Error ? err.name : "unknown" }));
@@ -244,9 +197,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       } finally {
         done();
       }
-      if (!res.headers.has("x-request-id")) res.headers.set("x-request-id", ctx.id);
-      // every API answer says whether the cache served it; the handlers set hit and miss
-      if (target !== null && isApiPath(target) && !res.headers.has(CACHE_HEADER)) res.headers.set(CACHE_HEADER, "bypass");
+      stampHeaders(res, ctx.id, target);
       // Requests the API handlers did not close out (404, 405, models, admin) still get their line; probes do not.
       if (!ctx.logged && !QUIET_PATHS.has(path)) core.finish(ctx, { endpoint: null, status: res.status, meta: null, stream: false, ttftMs: null, engineStartedAt: null, error: null });
       return res;
@@ -260,18 +211,88 @@ export function createGateway(opts: GatewayOptions): Gateway {
     markNotReady(): void {
       ready = false;
     },
-    cutStreams(): number {
-      const running = [...cuts];
-      for (const cut of running) cut();
-      return running.length;
-    },
+    cutStreams: () => work.cutAll(),
     drain(): Promise<void> {
       draining = true;
-      if (inflight === 0) return Promise.resolve();
-      return new Promise((resolve) => drained.push(resolve));
+      return work.drained();
     },
     engine: () => live.engine,
     graph: () => live.graph,
-    inflight: () => inflight,
+    inflight: () => work.count,
   };
+}
+
+async function dispatch(core: GatewayCore, req: Request, ctx: RequestContext): Promise<Response> {
+  const methods = lookup(ctx.path);
+  if (!methods) return errorResponse(404, `no endpoint \`${ctx.path}\``, { code: "not_found", type: "not_found_error" });
+  const handler = Object.hasOwn(methods, req.method) ? methods[req.method] : undefined;
+  if (!handler) {
+    const allow = Object.keys(methods).join(", ");
+    return errorResponse(405, `method \`${req.method}\` is not allowed on \`${ctx.path}\`; use ${allow}`, { code: "method_not_allowed", headers: { allow } });
+  }
+  return handler(core, ctx);
+}
+
+/** Every response names its request; every API answer also says whether the cache served it (handlers set hit and miss). */
+function stampHeaders(res: Response, id: string, target: string | null): void {
+  if (!res.headers.has("x-request-id")) res.headers.set("x-request-id", id);
+  if (target !== null && isApiPath(target) && !res.headers.has(CACHE_HEADER)) res.headers.set(CACHE_HEADER, "bypass");
+}
+
+/** Closes out a request: its metrics and its log line. */
+function requestFinisher(clock: Ports["clock"], metrics: GatewayMetrics, log: LogSink): GatewayCore["finish"] {
+  return (ctx: RequestContext, f: Finish) => {
+    ctx.logged = true;
+    const now = clock.now();
+    const durationMs = now - ctx.receivedAt;
+    const overhead = overheadMs(f.meta, ctx.receivedAt, f.engineStartedAt ?? now, now, f.stream);
+    const route = f.meta?.route ?? null;
+    if (f.endpoint) {
+      const known = route !== null && ctx.live.addressable.has(route) ? route : "";
+      metrics.record({ endpoint: f.endpoint, route: known, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, meta: f.meta });
+    }
+    log(requestLogLine({ id: ctx.id, method: ctx.req.method, path: ctx.path, route, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, stream: f.stream, meta: f.meta, error: f.error, cache: f.cache }, now));
+  };
+}
+
+/** Requests (and streams) under way: what a drain waits for and what a shutdown cuts. */
+class InFlightWork {
+  count = 0;
+  /** How to cut each running stream at shutdown. */
+  readonly #cuts = new Set<() => void>();
+  #drained: (() => void)[] = [];
+
+  /** Counts one piece of work until the returned release is called (once; later calls do nothing). */
+  hold(cut?: () => void): () => void {
+    this.count++;
+    if (cut) this.#cuts.add(cut);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (cut) this.#cuts.delete(cut);
+      this.#release();
+    };
+  }
+
+  cutAll(): number {
+    const running = [...this.#cuts];
+    for (const cut of running) cut();
+    return running.length;
+  }
+
+  /** Resolves once nothing is in flight. */
+  drained(): Promise<void> {
+    if (this.count === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drained.push(resolve));
+  }
+
+  #release(): void {
+    this.count--;
+    if (this.count === 0 && this.#drained.length > 0) {
+      const waiting = this.#drained;
+      this.#drained = [];
+      for (const resolve of waiting) resolve();
+    }
+  }
 }

@@ -3,22 +3,21 @@
 // differences. This file generates traffic, moves virtual time and records what happens; routing,
 // retries, breakers and timeouts are all the engine's.
 import type { Graph } from "../compile/graph.ts";
-import type { RuntimeState } from "../runtime/api.ts";
-import { createEngine, NEVER_ABORTED } from "../runtime/engine.ts";
+import type { ChatOutcome, RuntimeState } from "../runtime/api.ts";
+import { createEngine } from "../runtime/engine.ts";
 import { ManualClock } from "../ports/manual-clock.ts";
 import type { Ports, Transport } from "../runtime/ports.ts";
 import { SeededRandom } from "../ports/seeded-random.ts";
 import { streamChunkMs } from "./chunking.ts";
 import { checkExpectations } from "./expectations.ts";
-import { InFlight } from "./in-flight.ts";
 import { Recorder, attemptTrail, type RequestRow } from "./recorder.ts";
 import type { Scenario } from "./scenario-types.ts";
 import { deriveSeed } from "./seeds.ts";
-import { CALL_SHAPE, simulatedAdapters } from "./sim-adapters.ts";
+import { simulatedAdapters } from "./sim-adapters.ts";
 import { summarise, type Summary } from "./summary.ts";
 import { generateTraffic, type SimRequest } from "./traffic.ts";
-import { dialectAnswer } from "./dialect-traffic.ts";
-import { UpstreamBehaviour, type CallShape } from "./upstream-behaviour.ts";
+import { dialectAnswer, type DialectAnswer } from "./dialect-traffic.ts";
+import { UpstreamBehaviour } from "./upstream-behaviour.ts";
 
 export interface SimulationOptions {
   graph: Graph;
@@ -65,31 +64,20 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
   const recorder = new Recorder(origin);
   const engine = createEngine({ graph, ports, adapters: sim.adapters, observer: recorder.observer, state: opts.state });
 
-  const inflight = new InFlight<SimRequest>();
+  const inflight = new Set<SimRequest>(); // in start order, for the end-of-run report
   const serve = async (req: SimRequest): Promise<void> => {
-    const entry = inflight.add(req);
+    inflight.add(req);
     const id = `sim-${req.seq}`;
     const startedAt = clock.now();
-    (req.body as { [CALL_SHAPE]?: CallShape })[CALL_SHAPE] = { outputTokens: req.outputTokens, promptTokens: 0 };
+    sim.expect(id, req.outputTokens, 0);
     try {
-      const outcome = await engine.chat({ id, route: req.route, body: req.body, headers: req.headers, signal: NEVER_ABORTED, receivedAt: startedAt });
+      // no signal: no client can leave a simulated request
+      const outcome = await engine.chat({ id, route: req.route, body: req.body, headers: req.headers, receivedAt: startedAt });
       const atResponse = opts.trails ? { atResponse: attemptTrail(outcome.meta.attempts), servedAtResponse: outcome.meta.servedModel } : null;
       // A dialect request's answer goes back through the same translation serve writes.
       const answer = req.dialect ? dialectAnswer(req.dialect, id, Math.floor(startedAt / 1000)) : null;
-      let ok = outcome.kind !== "error";
-      let errorKind: string | null = null;
-      let firstChunkAt: number | null = null;
-      if (outcome.kind === "completion") answer?.completion(outcome.body);
-      if (outcome.kind === "stream") {
-        firstChunkAt = clock.now();
-        for await (const event of outcome.events) {
-          answer?.event(event);
-          if (event.type === "error") {
-            ok = false;
-            errorKind = "stream_error";
-          }
-        }
-      }
+      const firstChunkAt = outcome.kind === "stream" ? clock.now() : null;
+      const { ok, errorKind } = await readOutcome(outcome, answer);
       const row = Recorder.row(outcome.meta, req.seq, startedAt - origin, req.stream, ok, errorKind, clock.now(), firstChunkAt, startedAt);
       if (atResponse) row.trail = { ...atResponse, final: attemptTrail(outcome.meta.attempts) };
       recorder.record(row);
@@ -97,7 +85,8 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
       // The engine promises outcomes, not exceptions; if one escapes it is counted, not hidden.
       recorder.record(failedRow(req, `engine_threw:${err instanceof Error ? err.name : "unknown"}`, clock.now() - startedAt));
     } finally {
-      inflight.remove(entry);
+      sim.forget(id);
+      inflight.delete(req);
     }
   };
 
@@ -117,16 +106,7 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
     });
   };
   arrive(traffic.next());
-  for (let idleDrains = 0; !(trafficDone && inflight.size === 0); ) {
-    if (clock.pending() > 0) {
-      await clock.runUntilIdle();
-      idleDrains = 0;
-    } else {
-      await clock.drain();
-      // Nothing left to fire yet requests are open: they wait on something that never comes.
-      if (++idleDrains > 100) break;
-    }
-  }
+  await runClock(clock, () => trafficDone && inflight.size === 0);
   for (const req of inflight.values()) recorder.record(failedRow(req, "never_finished", clock.now() - origin - req.at));
 
   recorder.sortRows();
@@ -138,6 +118,32 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
   });
   const summary = summarise({ policy: opts.policyName, scenario: scenario.name, seed, durationMs: scenario.durationMs, graph, recorder, expectations });
   return { summary, rows: recorder.rows };
+}
+
+/** Whether an outcome ended well: a stream is read to its end, and its error event counts. */
+async function readOutcome(outcome: ChatOutcome, answer: DialectAnswer | null): Promise<{ ok: boolean; errorKind: string | null }> {
+  if (outcome.kind === "completion") answer?.completion(outcome.body);
+  if (outcome.kind !== "stream") return { ok: outcome.kind !== "error", errorKind: null };
+  let ok = true;
+  for await (const event of outcome.events) {
+    answer?.event(event);
+    if (event.type === "error") ok = false;
+  }
+  return { ok, errorKind: ok ? null : "stream_error" };
+}
+
+/** Runs the virtual clock until `done`, or until nothing is left to fire while requests still wait. */
+async function runClock(clock: ManualClock, done: () => boolean): Promise<void> {
+  for (let idleDrains = 0; !done(); ) {
+    if (clock.pending() > 0) {
+      await clock.runUntilIdle();
+      idleDrains = 0;
+    } else {
+      await clock.drain();
+      // Nothing left to fire yet requests are open: they wait on something that never comes.
+      if (++idleDrains > 100) break;
+    }
+  }
 }
 
 function failedRow(req: SimRequest, errorKind: string, latencyMs: number) {

@@ -29,4 +29,4 @@ test("completion and hover answer at every offset of every policy and fixture", 
     }
   }
   expect(answered).toBeGreaterThan(1000);
-});
+}, 60_000); // thousands of positions; generous for a loaded machine

@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { AttemptRun } from "../../src/runtime/attempt/attempt-run.ts";
 import { ClientGone, DeadlineExceeded } from "../../src/runtime/attempt/classify.ts";
-import { ClientWatch, NEVER_ABORTED } from "../../src/runtime/attempt/client-watch.ts";
+import { ClientWatch } from "../../src/runtime/attempt/client-watch.ts";
 import { createEngine } from "../../src/runtime/engine.ts";
 import { LightSignal } from "../../src/runtime/attempt/light-signal.ts";
 import { ManualClock } from "../../src/ports/manual-clock.ts";
@@ -82,7 +82,7 @@ describe("engine signals per adapter", () => {
       embeddings: () => Promise.reject(new Error("unused")),
     };
     const engine = createEngine({ graph: g, ports, adapters: { openai: adapter } });
-    const pending = engine.chat({ id: "x", route: "r", body: { messages: [{ role: "user", content: "hi" }] }, headers: new Headers(), signal: NEVER_ABORTED, receivedAt: 0 });
+    const pending = engine.chat({ id: "x", route: "r", body: { messages: [{ role: "user", content: "hi" }] }, headers: new Headers(), receivedAt: 0 }); // no signal: no client
     await clock.advance(200);
     const out = await pending;
     if (seen === null) throw new Error("the adapter was never called");

@@ -1,9 +1,9 @@
 // Chunks passed on as the upstream's own text: the model splice must touch only the top-level
 // `model` value and refuse anything it cannot do safely, and a repaired chunk must lose its text.
 import { describe, expect, test } from "bun:test";
-import { modelSplicer, normalizeChunk, rawJsonOf, setRawJson } from "../../src/runtime/stream/chunks.ts";
+import { modelSplicer, normalizeChunk } from "../../src/runtime/stream/chunks.ts";
 import { parseChunk } from "../../src/providers/openai-wire.ts";
-import type { ChatChunk } from "../../src/runtime/upstream.ts";
+import { RawJson, rawTextOf, type ChatChunk } from "../../src/runtime/upstream.ts";
 
 describe("modelSplicer", () => {
   const splice = modelSplicer();
@@ -49,18 +49,33 @@ describe("modelSplicer", () => {
 describe("raw text on chunks", () => {
   test("a chunk that needs repair loses the upstream's text", () => {
     const chunk = { choices: [{ index: 0, delta: {} }], usage: { prompt_tokens: 1, completion_tokens: 2 } } as unknown as ChatChunk;
-    setRawJson(chunk, JSON.stringify(chunk));
+    chunk.raw = new RawJson(JSON.stringify(chunk), chunk);
     const fixed = normalizeChunk(chunk)!;
     expect(fixed.usage?.total_tokens).toBe(3);
-    expect(rawJsonOf(fixed)).toBeUndefined();
+    expect(rawTextOf(fixed)).toBeUndefined();
   });
 
   test("a well-formed chunk keeps it and is not copied", () => {
     const chunk = { choices: [{ index: 0, delta: { content: "x" }, finish_reason: null }] } as ChatChunk;
-    setRawJson(chunk, "{}");
+    chunk.raw = new RawJson("{}", chunk);
     expect(normalizeChunk(chunk)).toBe(chunk);
-    expect(rawJsonOf(chunk)).toBe("{}");
-    expect(JSON.stringify(chunk)).not.toContain("rawJson");
+    expect(rawTextOf(chunk)).toBe("{}");
+    expect(JSON.stringify(chunk)).toBe('{"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}]}');
+  });
+
+  test("a copy made to change a chunk never carries the upstream's text (the wrong-bytes bug)", () => {
+    const chunk = { id: "a", choices: [{ index: 0, delta: { content: "x" } }] } as ChatChunk;
+    chunk.raw = new RawJson(JSON.stringify(chunk), chunk);
+    const changed: ChatChunk = { ...chunk, id: "b" };
+    expect(rawTextOf(changed)).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(changed)).id).toBe("b");
+  });
+
+  test("an upstream field named `raw` is the upstream's, not a text", () => {
+    const text = '{"raw":"mine","choices":[{"index":0,"delta":{}}]}';
+    const chunk = parseChunk(JSON.parse(text), text)!;
+    expect(rawTextOf(chunk)).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(chunk)).raw).toBe("mine");
   });
 });
 
@@ -72,9 +87,9 @@ describe("parseChunk", () => {
 
   test("keeps the JSON text only for a chunk it did not fill in", () => {
     const whole = '{"choices":[{"index":0,"delta":{"content":"a"}}]}';
-    expect(rawJsonOf(parseChunk(JSON.parse(whole), whole)!)).toBe(whole);
+    expect(rawTextOf(parseChunk(JSON.parse(whole), whole)!)).toBe(whole);
     const noDelta = '{"choices":[{"index":0,"finish_reason":"stop"}]}';
-    expect(rawJsonOf(parseChunk(JSON.parse(noDelta), noDelta)!)).toBeUndefined();
+    expect(rawTextOf(parseChunk(JSON.parse(noDelta), noDelta)!)).toBeUndefined();
   });
 
   test("rejects what the engine cannot read", () => {

@@ -121,7 +121,7 @@ describe("streaming", () => {
     const reader = res.body!.getReader();
     await reader.read();
     await reader.cancel();
-    const signal = engines.built[0].requests[0].signal;
+    const signal = engines.built[0].requests[0].signal!;
     expect(signal.aborted).toBe(true);
     expect(finalized).toBe(true);
     const log = JSON.parse(lines.at(-1)!);
@@ -136,7 +136,7 @@ describe("streaming", () => {
     const { app, engines } = streamingGateway(() => events([{ type: "chunk", chunk: chunk("x") }, { type: "done" }]));
     const req = new Request("http://gw.test/v1/chat/completions", { method: "POST", body: JSON.stringify(chatBody({ stream: true })), signal: client.signal });
     await app.fetch(req);
-    const signal = engines.built[0].requests[0].signal;
+    const signal = engines.built[0].requests[0].signal!;
     expect(signal.aborted).toBe(false);
     client.abort();
     expect(signal.aborted).toBe(true);

@@ -9,7 +9,7 @@ import { statusClass } from "./classify.ts";
 import { completionAsChunks, hasFinish, hasOutput, isCompletion, normalizeChunk } from "../stream/chunks.ts";
 import type { RequestCtx } from "../flow/context.ts";
 import type { ModelEntry } from "../plan/tables.ts";
-import { UpstreamError, type ChatChunk, type ChatCompletion, type UpstreamCall, type UpstreamReply } from "../upstream.ts";
+import { UpstreamError, type ChatChunk, type ChatCompletion, type ChunkStream, type UpstreamCall, type UpstreamReply } from "../upstream.ts";
 import type { AttemptRun } from "./attempt-run.ts";
 import type { Clock } from "../ports.ts";
 
@@ -17,7 +17,7 @@ import type { Clock } from "../ports.ts";
 export const MAX_MALFORMED_IN_A_ROW = 8;
 
 export interface StreamStart {
-  iterator: AsyncIterator<ChatChunk>;
+  iterator: ChunkStream;
   /** Chunks read up to and including the first one with output. */
   buffered: ChatChunk[];
 }
@@ -70,7 +70,7 @@ export function streamExec(ctx: RequestCtx, bodyFor: BodyFor): Exec<StreamStart>
     run.arm("connect", run.startedAt + t.connectMs);
     const reply = await run.race(send(ctx, entry, callFor(ctx, entry, run, bodyFor(entry), true)));
     checkStatus(reply.status);
-    const iterator = reply.kind === "stream" ? reply.chunks : completionAsChunks(reply.body);
+    const iterator: ChunkStream = reply.kind === "stream" ? reply.chunks : completionAsChunks(reply.body);
     handle.streamed = reply.kind === "stream";
     run.arm("first_token", run.startedAt + t.firstTokenMs);
     try {

@@ -5,9 +5,9 @@ import type { AttemptRun } from "./attempt-run.ts";
 import { ClientGone } from "./classify.ts";
 
 /**
- * A client signal that never aborts, for callers without a client that can leave (the simulator):
- * the engine recognises it and adds no listener at all, which was a tenth of its own per-request
- * work there.
+ * The engine's signal for a request without one (`ChatRequest.signal` absent: no client can leave,
+ * as in the simulator). It never aborts, and no listener is added for it, which was a tenth of the
+ * engine's own per-request work there.
  */
 export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 

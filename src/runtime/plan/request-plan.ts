@@ -3,7 +3,7 @@
 import type { ChatRequest, EmbeddingsRequest, OutcomeMeta } from "../api.ts";
 import { recordSkip } from "../state/accounting.ts";
 import { availableAt, resolvePlan, skipReason, type ListTarget } from "./candidates.ts";
-import { ClientWatch } from "../attempt/client-watch.ts";
+import { ClientWatch, NEVER_ABORTED } from "../attempt/client-watch.ts";
 import type { Core, RequestCtx } from "../flow/context.ts";
 import { noRuleMatched, type ErrorAnswer } from "../flow/errors.ts";
 import { unknownModel } from "./unknown-model.ts";
@@ -49,8 +49,8 @@ export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs:
     route: req.route,
     body: req.body,
     headers: req.headers,
-    signal: req.signal,
-    client: new ClientWatch(req.signal),
+    signal: req.signal ?? NEVER_ABORTED,
+    client: new ClientWatch(req.signal ?? NEVER_ABORTED),
     needs,
     chat,
     settings: rule.settings,

@@ -1,28 +1,11 @@
 // Loose checks and repairs for upstream chunks and completions. This runs per chunk on the hot
 // path and must repair rather than reject (a missing index is not worth failing a stream over),
-// so it is a few property checks instead of a schema library. Also what lets a chunk skip work on
-// the way through: the upstream's own JSON text (RAW_JSON, with the model name spliced in) and an
-// adapter's already-parsed chunks taken without a promise each (QueuedChunks).
-import type { ChatChunk, ChatCompletion, Usage } from "../upstream.ts";
+// so it is a few property checks instead of a schema library. Also the splice that lets a chunk
+// changed only in its model name go out as the upstream's own JSON text (ChatChunk.raw).
+import { ChunkList, type ChatChunk, type ChatCompletion, type ChunkStream, type Usage } from "../upstream.ts";
 
 type Json = Record<string, unknown>;
 
-/**
- * The upstream's own JSON text of a chunk, set by adapters that parsed it from one SSE data line,
- * so a chunk the engine passes on unchanged is written to the client without `JSON.stringify`. A
- * symbol key: JSON.stringify skips it; but object spread copies it, so whoever copies a chunk to
- * change it must clear it (`setRawJson(copy, undefined)`).
- */
-export const RAW_JSON: unique symbol = Symbol("switchyard.rawJson");
-type WithRaw = { [RAW_JSON]?: string | undefined };
-
-export function rawJsonOf(chunk: ChatChunk): string | undefined {
-  return (chunk as WithRaw)[RAW_JSON];
-}
-
-export function setRawJson(chunk: ChatChunk, text: string | undefined): void {
-  (chunk as WithRaw)[RAW_JSON] = text;
-}
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export function validUsage(v: unknown): Usage | null {
@@ -51,7 +34,7 @@ export function normalizeChunk(raw: unknown): ChatChunk | null {
   if (!isObject(raw)) return null;
   if (wellFormed(raw)) return raw as unknown as ChatChunk;
   const usage = validUsage(raw.usage);
-  if (!Array.isArray(raw.choices)) return usage ? { ...raw, choices: [], usage, [RAW_JSON]: undefined } : null;
+  if (!Array.isArray(raw.choices)) return usage ? { ...raw, choices: [], usage } : null; // a copy: its `raw` no longer applies
   const choices: ChatChunk["choices"] = [];
   for (const c of raw.choices as unknown[]) {
     if (!isObject(c)) continue;
@@ -64,8 +47,7 @@ export function normalizeChunk(raw: unknown): ChatChunk | null {
     });
   }
   if (choices.length === 0 && raw.choices.length > 0 && !usage) return null;
-  const chunk: ChatChunk = { ...raw, choices };
-  setRawJson(chunk, undefined); // repaired: the upstream's text no longer says the same
+  const chunk: ChatChunk = { ...raw, choices }; // repaired: a copy, so its `raw` no longer applies
   if (usage) chunk.usage = usage;
   else delete chunk.usage;
   return chunk;
@@ -94,32 +76,24 @@ export function isCompletion(body: unknown): body is ChatCompletion {
   return isObject(body) && Array.isArray(body.choices) && body.choices.length > 0 && body.choices.every((c) => isObject(c) && isObject(c.message));
 }
 
-/** A provider answered a stream request with a whole completion: replay it as chunks. */
-export async function* completionAsChunks(body: ChatCompletion): AsyncGenerator<ChatChunk> {
+/** A provider answered a stream request with a whole completion: replay it as chunks, all of them queued. */
+export function completionAsChunks(body: ChatCompletion): ChunkStream {
   const base = { id: body.id, object: "chat.completion.chunk", created: body.created, model: body.model };
-  yield {
-    ...base,
-    choices: body.choices.map((c) => ({
-      index: c.index,
-      delta: { role: c.message.role, content: c.message.content, ...(c.message.tool_calls ? { tool_calls: c.message.tool_calls } : {}) },
-      finish_reason: null,
-    })),
-  };
-  yield { ...base, choices: body.choices.map((c) => ({ index: c.index, delta: {}, finish_reason: c.finish_reason ?? "stop" })) };
-  if (body.usage) yield { ...base, choices: [], usage: body.usage };
+  const chunks: ChatChunk[] = [
+    {
+      ...base,
+      choices: body.choices.map((c) => ({
+        index: c.index,
+        delta: { role: c.message.role, content: c.message.content, ...(c.message.tool_calls ? { tool_calls: c.message.tool_calls } : {}) },
+        finish_reason: null,
+      })),
+    },
+    { ...base, choices: body.choices.map((c) => ({ index: c.index, delta: {}, finish_reason: c.finish_reason ?? "stop" })) },
+  ];
+  if (body.usage) chunks.push({ ...base, choices: [], usage: body.usage });
+  return new ChunkList(chunks);
 }
 
-/**
- * A chunk iterator's synchronous side: chunks already parsed from what the upstream sent, taken
- * without a promise each. Chunks only: errors and the end still come through `next()`.
- */
-export interface QueuedChunks {
-  takeQueued(): ChatChunk | undefined;
-}
-
-export function queuedChunks(it: AsyncIterator<ChatChunk>): QueuedChunks | null {
-  return typeof (it as Partial<QueuedChunks>).takeQueued === "function" ? (it as unknown as QueuedChunks) : null;
-}
 
 const MODEL_KEY = '"model":';
 

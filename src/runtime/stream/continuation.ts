@@ -1,8 +1,51 @@
-// Mid-stream failover: the request a fallback model gets so it continues the delivered text, and
-// the trimmer that keeps a continuation which starts over from the beginning from showing the
-// client the same text twice.
+// Mid-stream failover: whether a broken stream can be taken over, the next candidate's segment
+// (starting over when only a role went out, else continuing the delivered text), the request a
+// fallback model gets so it continues, and the trimmer that keeps a continuation which starts over
+// from the beginning from showing the client the same text twice.
 import { CAP_BIT } from "../../syntax/vocabulary.ts";
+import { runCandidates } from "../attempt/attempt-loop.ts";
+import { streamExec, type BodyFor } from "../attempt/chat-attempt.ts";
+import type { Failure } from "../attempt/classify.ts";
+import type { RequestCtx } from "../flow/context.ts";
 import type { ModelEntry } from "../plan/tables.ts";
+import { Segment } from "./segment.ts";
+import type { ChunkShaper } from "./shape.ts";
+
+/** What became of a broken stream: a new segment serves it, the client left, or it cannot go on. */
+export type Takeover =
+  | { kind: "segment"; segment: Segment; remaining: ModelEntry[] }
+  | { kind: "client_gone" }
+  /** `secondary`: why the takeover failed, when one was tried. */
+  | { kind: "failed"; secondary: string | null };
+
+/**
+ * After `broken`, the next viable candidate of `remaining` takes over: from the start when only a
+ * role went out (a held tool call broke), else continuing the delivered text when the policy says
+ * `onBreak continue`. Content-policy stops and tool calls already sent end the stream.
+ */
+export async function takeOver(ctx: RequestCtx, broken: Failure, shaper: ChunkShaper, remaining: ModelEntry[], bodyFor: BodyFor): Promise<Takeover> {
+  const policyStop = broken.cls === "content_policy" && !ctx.settings.failoverOnContentPolicy;
+  const restart = !shaper.outputSent;
+  const sent = shaper.delivered;
+  const resume = restart || (ctx.settings.stream.onBreak === "continue" && sent.length > 0 && !shaper.toolCallsSent);
+  if (policyStop || !resume || ctx.signal.aborted) return { kind: "failed", secondary: null };
+  const trailFrom = ctx.trail.length;
+  const next = await runCandidates(ctx, remaining, streamExec(ctx, restart ? bodyFor : (e) => continuationBody(bodyFor(e), e, sent)));
+  if (next.kind === "client_gone") return next;
+  if (next.kind !== "ok") {
+    return { kind: "failed", secondary: next.kind === "returned" ? next.failure.message : describeExhausted(ctx.trail.slice(trailFrom), ctx.lastFailure) };
+  }
+  if (!restart) ctx.meta.continuations++;
+  ctx.meta.failovers++;
+  const prompt = ctx.needs.promptTokens + Math.ceil(sent.length / 4);
+  const segment = new Segment(next.handle, next.value, restart ? null : new OverlapTrimmer(sent), prompt, next.status, ctx.core.ports.clock.now());
+  return { kind: "segment", segment, remaining: remaining.slice(next.index + 1) };
+}
+
+function describeExhausted(trail: string[], last: Failure | null): string {
+  if (trail.length === 0) return "no fallback model could take over";
+  return `fallback attempts ${trail.join(",")}${last ? ` (${last.message})` : ""}`;
+}
 
 export const CONTINUE_INSTRUCTION =
   "Your previous reply was cut off. Continue exactly where it stopped, without repeating anything already written and without any preamble.";

@@ -4,8 +4,7 @@
 // front door like any request. Only whole successes are stored: a completion, or a stream that
 // ended with `done` after no continuation. A broken, continued, cut or cancelled stream never is.
 import type { Graph } from "../../compile/graph.ts";
-import type { ChatOutcome, MatchedHook, MatchedRule, OutcomeMeta, StreamEvent } from "../../runtime/api.ts";
-import { readyEvents } from "../../runtime/engine.ts";
+import type { ChatOutcome, MatchedHook, MatchedRule, OutcomeMeta, StreamEvent, StreamEvents } from "../../runtime/api.ts";
 import type { ChatCompletion } from "../../runtime/upstream.ts";
 import { clientKey } from "../auth.ts";
 import { replayAsStream, StreamFold } from "./answer.ts";
@@ -56,6 +55,13 @@ export class ResponseCache {
   private bypasses = 0;
 
   constructor(readonly store: ResponseCacheStore) {}
+
+  /** A cache whose counters `metrics` exports with the gateway's other metrics. */
+  static exported(store: ResponseCacheStore, metrics: { watchCache(stats: () => CacheStats): void }): ResponseCache {
+    const cache = new ResponseCache(store);
+    metrics.watchCache(() => cache.stats());
+    return cache;
+  }
 
   /** One request's cache session; one shared no-op session when no rule of the graph caches. */
   begin(r: CacheRequest): CacheSession {
@@ -143,10 +149,9 @@ class RequestCache implements CacheSession {
 }
 
 /** The same events with `see` called on each, keeping the stream's synchronous `takeReady` fast path. */
-function observed(events: AsyncIterable<StreamEvent>, see: (e: StreamEvent) => void): AsyncIterable<StreamEvent> {
+function observed(events: StreamEvents, see: (e: StreamEvent) => void): StreamEvents {
   const inner = events[Symbol.asyncIterator]();
-  const ready = readyEvents(events);
-  const it: AsyncIterableIterator<StreamEvent> & { takeReady?: () => StreamEvent | undefined } = {
+  const it: AsyncIterableIterator<StreamEvent> & StreamEvents = {
     async next() {
       const r = await inner.next();
       if (r.done !== true) see(r.value);
@@ -159,9 +164,10 @@ function observed(events: AsyncIterable<StreamEvent>, see: (e: StreamEvent) => v
       return it;
     },
   };
-  if (ready !== null) {
+  const take = events.takeReady?.bind(events);
+  if (take !== undefined) {
     it.takeReady = () => {
-      const e = ready.takeReady();
+      const e = take();
       if (e !== undefined) see(e);
       return e;
     };
