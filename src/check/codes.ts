@@ -41,7 +41,7 @@ export const CHECK_CODES = {
   SY2024: { severity: "error", description: "value out of range", help: "use a value inside the documented range" },
   SY2025: { severity: "error", description: "settings contradict each other", help: "make the smaller value at most the larger one" },
   SY2026: { severity: "error", description: "weight not positive", help: "use a weight above zero or remove the candidate" },
-  SY2027: { severity: "error", description: "literal secret in key, keys, admin_token or metrics_token", help: 'use `env("NAME")`' },
+  SY2027: { severity: "error", description: "literal secret in key, keys, admin_token, metrics_token or redis", help: 'use `env("NAME")`' },
   SY2028: { severity: "error", description: "string looks like an API key", help: "move the key to an environment variable" },
   SY2029: { severity: "error", description: "invalid regular expression", help: "fix the pattern" },
   SY2030: { severity: "error", description: "comparison value does not fit the operator", help: "numbers for < > <= >=, text for starts_with/ends_with/contains/matches, a list for in" },
@@ -61,6 +61,7 @@ export const CHECK_CODES = {
   SY3007: { severity: "warning", description: "model listed twice in one target", help: "remove the repeat" },
   SY3008: { severity: "warning", description: "policy declares no routes", help: "add a route, or check that this is the right file" },
   SY3009: { severity: "warning", description: "worst-case wait over 10 minutes without a declared bound", help: "lower `timeout { total }`, or declare `bounds { latency … }` if the wait is intended" },
+  SY2038: { severity: "error", description: "shared state key prefix is not a plain name", help: 'use letters, digits and `: . _ -`, e.g. `prefix "sy:prod"`' },
   SY3010: { severity: "warning", description: "cache settings with the cache off", help: "add `ttl` to turn the cache on, or remove the block" },
 } as const satisfies Catalogue;
 

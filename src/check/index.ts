@@ -20,6 +20,7 @@ import { checkRouteDepth } from "./passes/route-depth.ts";
 import { checkSecrets } from "./passes/secrets.ts";
 import { checkSettingsConsistency } from "./passes/settings-consistency.ts";
 import { checkShadowedRules } from "./passes/shadowed-rules.ts";
+import { checkSharedState } from "./passes/shared-state.ts";
 import { checkTargets } from "./passes/targets.ts";
 import { checkUnused } from "./passes/unused.ts";
 
@@ -49,6 +50,7 @@ export const PASSES: readonly Pass[] = [
   checkHasRoutes,
   checkUnused,
   checkEnvVars,
+  checkSharedState,
 ];
 
 export function checkPolicy(policy: Policy, opts: CheckOptions = {}): Diagnostic[] {

@@ -120,7 +120,20 @@ export const gatewaySchema: BlockSchema = {
   metrics_token: { type: "secret", doc: "token for /metrics (scrapers send it as a bearer token); without it, /metrics needs a client key when `keys` are set" },
   max_body: { type: "count", min: 1, max: 1_000_000_000, doc: "request body limit in bytes" },
   direct_models: { type: "bool", doc: "clients may name a model as `model`, not only a route" },
+  shared_state: { type: "block", fields: sharedStateSchema(), doc: "state shared with the other instances through Redis (breakers, quotas, windows, sticky sessions)" },
 };
+
+/** `gateway { shared_state { … } }` (docs/state.md, "Shared state"). A function: gatewaySchema is built before later consts. */
+function sharedStateSchema(): BlockSchema {
+  return {
+    redis: { type: "secret", doc: "the Redis URL, always `env(\"NAME\")` (it may carry a password)" },
+    instance_id: { type: "secret", doc: "this instance's name, from the environment (e.g. `env(\"HOSTNAME\")`); default: host name and pid" },
+    prefix: { type: "string", doc: "prefix of every key, so several gateways can share one Redis" },
+    timeout: { type: "duration", min: 1, max: 5_000, doc: "longest a request waits on Redis before it goes on with local state" },
+    sync: { type: "duration", min: 10, max: 60_000, doc: "how often windows are published and breakers re-read" },
+    lease: { type: "int", min: 1, max: 10_000, doc: "requests of a quota one instance takes per round trip" },
+  };
+}
 
 export const providerSchema: BlockSchema = {
   kind: { type: "word", words: PROVIDER_KINDS, doc: "openai | anthropic | simulated" },
@@ -210,6 +223,7 @@ export const BUILTIN_DEFAULTS: Readonly<SettingsValues> = {
 
 /** Defaults outside the settings blocks, for the compiler. */
 export const GATEWAY_DEFAULTS = { max_body: 10_000_000, direct_models: false } as const;
+export const SHARED_STATE_DEFAULTS = { prefix: "switchyard", timeout: 50, sync: 100, lease: 10 } as const;
 export const MODEL_DEFAULTS = { context: 128_000, max_output: 4_096, price: { input: 0, output: 0 } } as const;
 export const SIM_DEFAULTS = { ttft: 200, per_token: 10, output_tokens: 50, error_rate: 0, error_status: 503 } as const;
 

@@ -2,10 +2,10 @@
 // (base_url per provider kind, upstream = the model's own name, simulated-provider timings).
 import type { Decl } from "../syntax/ast.ts";
 import type { Limit } from "../check/read-value.ts";
-import { GATEWAY_DEFAULTS, gatewaySchema, MODEL_DEFAULTS, modelSchema, PROVIDER_DEFAULT_BASE_URL, providerSchema, SIM_DEFAULTS } from "../check/schema.ts";
+import { GATEWAY_DEFAULTS, gatewaySchema, SHARED_STATE_DEFAULTS, MODEL_DEFAULTS, modelSchema, PROVIDER_DEFAULT_BASE_URL, providerSchema, SIM_DEFAULTS } from "../check/schema.ts";
 import { CAPABILITIES, CAP_BIT, type Capability, type ProviderKind } from "../syntax/vocabulary.ts";
 import { readBlock, type Fields } from "./ast-values.ts";
-import type { GatewayNode, LimitNode, ModelNode, ProviderNode, SimProfile } from "./graph.ts";
+import type { GatewayNode, LimitNode, ModelNode, ProviderNode, SharedStateNode, SimProfile } from "./graph.ts";
 
 const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
@@ -62,12 +62,29 @@ export function compileModel(decl: Decl): ModelNode {
 
 export function compileGateway(decl: Decl | undefined): GatewayNode {
   const f = readBlock(decl?.body, gatewaySchema);
+  const sharedState = compileSharedState(f.shared_state);
   return {
     clientKeyEnvs: [...((f.keys as string[] | undefined) ?? [])],
     adminTokenEnv: str(f.admin_token) ?? null,
     metricsTokenEnv: str(f.metrics_token) ?? null,
     maxBodyBytes: num(f.max_body) ?? GATEWAY_DEFAULTS.max_body,
     directModels: typeof f.direct_models === "boolean" ? f.direct_models : GATEWAY_DEFAULTS.direct_models,
+    ...(sharedState ? { sharedState } : {}), // absent when alone: graphs (and their goldens) of single instances are unchanged
+  };
+}
+
+function compileSharedState(value: unknown): SharedStateNode | null {
+  if (value === undefined) return null;
+  const f = sub(value);
+  const redisUrlEnv = str(f.redis);
+  if (redisUrlEnv === undefined) return null; // the checker refused it (SY2008)
+  return {
+    redisUrlEnv,
+    instanceIdEnv: str(f.instance_id) ?? null,
+    prefix: str(f.prefix) ?? SHARED_STATE_DEFAULTS.prefix,
+    timeoutMs: num(f.timeout) ?? SHARED_STATE_DEFAULTS.timeout,
+    syncMs: num(f.sync) ?? SHARED_STATE_DEFAULTS.sync,
+    lease: num(f.lease) ?? SHARED_STATE_DEFAULTS.lease,
   };
 }
 

@@ -23,6 +23,22 @@ export interface GatewayNode {
   maxBodyBytes: number; // default 10 MB
   /** Whether clients may name a model as `model` (each then has an implicit route; see RouteNode.direct). */
   directModels: boolean;
+  /** `shared_state { … }`: state shared with other instances through Redis; null: this instance alone. */
+  sharedState?: SharedStateNode | null; // optional so hand-built graphs (tests, tools) need not say it
+}
+
+export interface SharedStateNode {
+  /** The variable holding the Redis URL (it may carry a password, so only its name is in the graph). */
+  redisUrlEnv: string;
+  /** The variable naming this instance; null: host name and pid. */
+  instanceIdEnv: string | null;
+  prefix: string;
+  /** Longest a request waits on Redis before going on with local state. */
+  timeoutMs: number;
+  /** How often windows are published and breakers re-read. */
+  syncMs: number;
+  /** Requests of a quota one instance takes from Redis per round trip. */
+  lease: number;
 }
 
 export interface ProviderNode {

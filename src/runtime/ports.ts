@@ -42,3 +42,68 @@ export interface Ports {
   transport: Transport;
   secrets: SecretSource;
 }
+
+// ---- shared state between gateway instances (issue 12) ----
+// Optional: one instance runs without it. The engine and serve see only this interface; the Redis
+// implementation (src/state/shared/redis-store.ts) and the in-memory one for simulate and tests
+// (src/state/shared/memory-store.ts) pass one conformance suite. Every method may reject (Redis
+// down): callers bound their wait and fall back on local state.
+
+/** A usage counter on one window: keys are unprefixed (`model:m:requests:minute`), the store adds its prefix. */
+export interface SharedCounter {
+  key: string;
+  /** Window bounds in clock ms (UTC-aligned); the stored counter expires at `windowEnd`. */
+  windowStart: number;
+  windowEnd: number;
+  limit: number;
+}
+
+export interface CounterResult {
+  /** How much of what was asked for was granted (all of it for `add`). */
+  granted: number;
+  /** The window's total after this call, across all instances. */
+  used: number;
+}
+
+/** A breaker as the cluster sees it: what phase, since when, and which instance said so. */
+export interface SharedBreaker {
+  phase: "closed" | "open" | "half_open";
+  openedAt: number | null;
+  by: string;
+  at: number;
+}
+
+/** One instance's error-rate buckets and EWMAs for one model, as it last published them. */
+export interface SharedWindow {
+  instance: string;
+  at: number;
+  bucketMs: number;
+  buckets: { start: number; ok: number; fail: number }[];
+  latencyEwmaMs: number | null;
+  ttftEwmaMs: number | null;
+  tokensPerSecEwma: number | null;
+}
+
+export interface SharedStore {
+  /** Atomically takes up to `want` without passing `limit`; a lease is a `take` of several units. */
+  take(counter: SharedCounter, want: number): Promise<CounterResult>;
+  /** Atomically adds usage known only afterwards (tokens, usd), even past the limit. */
+  add(counter: SharedCounter, amount: number): Promise<CounterResult>;
+  usage(counter: SharedCounter): Promise<number>;
+  /** Stores the breaker (kept `ttlMs`) and tells every subscriber. */
+  publishBreaker(key: string, breaker: SharedBreaker, ttlMs: number): Promise<void>;
+  readBreakers(keys: readonly string[]): Promise<Record<string, SharedBreaker>>;
+  /** Calls `listener` for every breaker any instance publishes (including this one); resolves to an unsubscribe. */
+  onBreaker(listener: (key: string, breaker: SharedBreaker) => void): Promise<() => Promise<void>>;
+  /** True for exactly one caller per `leaseMs`: the cluster-wide half-open probe. */
+  claimProbe(key: string, instance: string, leaseMs: number): Promise<boolean>;
+  /** Replaces this instance's window for `model` (kept `ttlMs`). */
+  putWindow(model: string, window: SharedWindow, ttlMs: number): Promise<void>;
+  readWindows(model: string): Promise<SharedWindow[]>;
+  /** The first model claimed for a session wins everywhere; returns the holder (refreshing `ttlMs`). */
+  claimSticky(key: string, model: string, ttlMs: number): Promise<string>;
+  readSticky(key: string): Promise<string | null>;
+  /** Resolves when the store answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

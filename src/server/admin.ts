@@ -23,11 +23,12 @@ function guard(core: GatewayCore, ctx: RequestContext): Response | null {
   }
 }
 
-export function handleAdminState(core: GatewayCore, ctx: RequestContext): Response {
+export async function handleAdminState(core: GatewayCore, ctx: RequestContext): Promise<Response> {
   const refused = guard(core, ctx);
   if (refused) return refused;
   const { graph, engine } = ctx.live;
   return jsonResponse(200, {
+    ...(core.shared ? { shared: await core.shared.view() } : {}), // what the cluster holds; `state` below is this instance's view
     sources: graph.sources,
     routes: graph.routes.map((r) => r.name),
     models: graph.models.map((m) => ({ name: m.name, provider: m.provider, upstream: m.upstream })),

@@ -2,7 +2,7 @@
 // serve.ts hands it to Bun.serve. It owns the live graph+engine pair, swaps it on reload, counts
 // in-flight requests for draining, and closes out every request with one log line and metrics.
 import type { Graph } from "../compile/graph.ts";
-import type { CreateEngine, Engine, Observer, RuntimeState } from "../runtime/api.ts";
+import type { CreateEngine, Engine, Observer, OutcomeMeta, RuntimeState } from "../runtime/api.ts";
 import { createEngine as realEngine } from "../runtime/engine.ts";
 import { addressableNames, unknownModel } from "../runtime/engine.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
@@ -12,18 +12,18 @@ import { handleAdminExplain, handleAdminReload, handleAdminSnapshot, handleAdmin
 import { handleChat, handleEmbeddings } from "./api-handlers.ts";
 import { handleCountTokens, handleMessages } from "./dialects/messages/handler.ts";
 import { handleInputTokens, handleResponses, handleStoredResponse } from "./dialects/responses/handler.ts";
-import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext } from "./context.ts";
+import type { GatewayCore, Live, ReloadOutcome, RequestContext, SharedHooks } from "./context.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
 import { clientAllowed, metricsAllowed } from "./auth.ts";
 import { GatewayMetrics } from "./metrics.ts";
 import { MemoryCacheStore } from "./cache/memory-store.ts";
+import { requestFinisher } from "./request-finisher.ts";
 import { CACHE_HEADER, ResponseCache } from "./cache/response-cache.ts";
 import type { ResponseCacheStore } from "./cache/store.ts";
 import { findModel, listModels } from "./models.ts";
-import { overheadMs } from "./outcome-headers.ts";
 import { requestIdFor } from "./request-id.ts";
 import { requestPath } from "./request-path.ts";
-import { eventLogLine, requestLogLine, type LogSink } from "./request-log.ts";
+import { eventLogLine, type LogSink } from "./request-log.ts";
 
 export interface GatewayOptions {
   graph: Graph;
@@ -43,6 +43,8 @@ export interface GatewayOptions {
   snapshot?: () => Promise<{ bytes: number; ms: number }>;
   /** The event-loop lag in seconds for /metrics (serve's sampler); absent: not exported. */
   eventLoopLag?: () => number;
+  /** State shared with other instances (src/state/shared/sync.ts); absent: this instance alone. */
+  shared?: SharedHooks;
   /** Where cached responses live; defaults to an in-memory LRU on the injected clock. */
   cacheStore?: ResponseCacheStore;
 }
@@ -124,8 +126,10 @@ function handleModel(core: GatewayCore, ctx: RequestContext): Response {
   return jsonResponse(answer.status, answer.error);
 }
 
+/** Ready while Redis is down too: the instance serves on local state, and taking every instance out of the load balancer would fail every request. */
 function handleReady(core: GatewayCore): Response {
   if (!core.ready()) return jsonResponse(503, { status: core.draining() ? "draining" : "shutting_down" });
+  if (core.shared) return jsonResponse(200, { status: "ready", shared_state: core.shared.up ? "up" : "degraded" });
   return jsonResponse(200, { status: "ready" });
 }
 
@@ -141,6 +145,18 @@ function lookup(path: string): Record<string, Handler> | undefined {
   return Object.hasOwn(OPS_ROUTES, path) ? OPS_ROUTES[path] : undefined;
 }
 
+/** Breaker changes go to the log (and to the other instances); finished requests only to the shared state. */
+function gatewayObserver(log: LogSink, shared: SharedHooks | null): Observer {
+  return {
+    breaker: (model, from, to, at) => {
+      log(eventLogLine("breaker", at, { model, from, to }));
+      shared?.breakerChanged(model, from, to, at);
+    },
+    // only with shared state: a hook per request costs nothing when nobody listens
+    ...(shared ? { requestDone: (meta: OutcomeMeta) => shared.requestDone(meta) } : {}),
+  };
+}
+
 export function createGateway(opts: GatewayOptions): Gateway {
   const { ports, adapters } = opts;
   const createEngine = opts.createEngine ?? realEngine;
@@ -154,16 +170,15 @@ export function createGateway(opts: GatewayOptions): Gateway {
   let ready = true;
   let loadedAt = Math.floor(ports.clock.now() / 1000); // the injected clock, like every other time here
 
-  const observer: Observer = {
-    breaker: (model, from, to, at) => log(eventLogLine("breaker", at, { model, from, to })),
-  };
+  const shared = opts.shared ?? null;
+  const observer = gatewayObserver(log, shared);
   const build = (graph: Graph, previous: Engine | null): Live => ({
     graph,
     engine: createEngine({ graph, ports, adapters, observer, state: previous ? previous.state() : opts.initialState }),
     addressable: addressableNames(graph),
   });
   let live = build(opts.graph, null);
-  const metrics = new GatewayMetrics(() => live, () => work.count, opts.eventLoopLag ?? null);
+  const metrics = new GatewayMetrics(() => live, () => work.count, opts.eventLoopLag ?? null, shared);
 
   const core: GatewayCore = {
     ports,
@@ -175,6 +190,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     ready: () => ready && !draining,
     reloadPolicy: opts.reloadPolicy ?? null,
     snapshot: opts.snapshot ?? null,
+    shared,
     hold: (cut) => work.hold(cut),
     finish: requestFinisher(ports.clock, metrics, log),
   };
@@ -237,22 +253,6 @@ async function dispatch(core: GatewayCore, req: Request, ctx: RequestContext): P
 function stampHeaders(res: Response, id: string, target: string | null): void {
   if (!res.headers.has("x-request-id")) res.headers.set("x-request-id", id);
   if (target !== null && isApiPath(target) && !res.headers.has(CACHE_HEADER)) res.headers.set(CACHE_HEADER, "bypass");
-}
-
-/** Closes out a request: its metrics and its log line. */
-function requestFinisher(clock: Ports["clock"], metrics: GatewayMetrics, log: LogSink): GatewayCore["finish"] {
-  return (ctx: RequestContext, f: Finish) => {
-    ctx.logged = true;
-    const now = clock.now();
-    const durationMs = now - ctx.receivedAt;
-    const overhead = overheadMs(f.meta, ctx.receivedAt, f.engineStartedAt ?? now, now, f.stream);
-    const route = f.meta?.route ?? null;
-    if (f.endpoint) {
-      const known = route !== null && ctx.live.addressable.has(route) ? route : "";
-      metrics.record({ endpoint: f.endpoint, route: known, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, meta: f.meta });
-    }
-    log(requestLogLine({ id: ctx.id, method: ctx.req.method, path: ctx.path, route, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, stream: f.stream, meta: f.meta, error: f.error, cache: f.cache }, now));
-  };
 }
 
 /** Requests (and streams) under way: what a drain waits for and what a shutdown cuts. */

@@ -3,7 +3,7 @@
 // close out a request (log line, metrics, in-flight count).
 import type { Addressable } from "../runtime/engine.ts";
 import type { Graph } from "../compile/graph.ts";
-import type { Engine, OutcomeMeta } from "../runtime/api.ts";
+import type { BreakerPhase, Engine, OutcomeMeta } from "../runtime/api.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
 import type { Diagnostic } from "../syntax/diagnostic.ts";
 import type { CacheStatus, ResponseCache } from "./cache/response-cache.ts";
@@ -61,6 +61,8 @@ export interface GatewayCore {
   reloadPolicy: (() => Promise<ReloadOutcome>) | null;
   /** Writes the runtime state snapshot now (POST /admin/snapshot); null without `--state`. */
   snapshot: (() => Promise<{ bytes: number; ms: number }>) | null;
+  /** State shared with other instances; null: this instance alone. */
+  shared: SharedHooks | null;
 }
 
 /** The result of recompiling the policy: applied (swapped in) or rejected with its diagnostics. */
@@ -70,4 +72,12 @@ export interface ReloadOutcome {
   diagnostics: Diagnostic[];
   /** The diagnostics rendered for humans, without colour. */
   rendered: string;
+}
+
+/** What the gateway needs of the shared-state sync (src/state/shared/sync.ts); none of it makes a request wait. */
+export interface SharedHooks {
+  readonly up: boolean;
+  breakerChanged(key: string, from: BreakerPhase, to: BreakerPhase, at: number): void;
+  requestDone(meta: OutcomeMeta): void;
+  view(): Promise<unknown>;
 }

@@ -35,7 +35,8 @@ export class GatewayMetrics {
   private readonly overhead = this.registry.add(new Histogram("switchyard_overhead_seconds", "gateway time excluding upstream waits", OVERHEAD_BUCKETS));
 
   /** `eventLoopLag`: seconds, from serve's sampler; null leaves that series out (no sampler runs). */
-  constructor(current: () => { graph: Graph; engine: Engine }, inflight: () => number, eventLoopLag: (() => number) | null = null) {
+  constructor(current: () => { graph: Graph; engine: Engine }, inflight: () => number, eventLoopLag: (() => number) | null = null, shared: { readonly up: boolean } | null = null) {
+    if (shared) this.registry.add(new ComputedGauge("switchyard_shared_state_up", "1 while the shared state store (Redis) answers, 0 while this instance serves on local state alone", () => [[{}, shared.up ? 1 : 0]]));
     this.registry.add(new ComputedGauge("switchyard_breaker_state", "circuit breaker per model: 0 closed, 1 half-open, 2 open", () => {
       const { graph, engine } = current();
       const breakers = engine.state().breakers;

@@ -2,9 +2,10 @@
 // to start on a broken policy or missing keys with a readable message, serve the gateway app with
 // Bun.serve, hot-reload the policy file, and shut down in order on SIGTERM/SIGINT (shutdown.ts).
 import { writeSync } from "node:fs";
+import { hostname } from "node:os";
 import defaultPolicy from "../../policies/default.route" with { type: "text" };
 import { renderHuman } from "../check/render/human.ts";
-import type { Graph } from "../compile/graph.ts";
+import type { Graph, SharedStateNode } from "../compile/graph.ts";
 import { compilePolicyFile, compilePolicySource } from "../compile/index.ts";
 import type { RuntimeState } from "../runtime/api.ts";
 import type { Clock, Ports, SecretSource } from "../runtime/ports.ts";
@@ -20,7 +21,7 @@ import { startLagMonitor } from "./process-metrics.ts";
 import { eventLogLine, type LogSink } from "./request-log.ts";
 import { DEFAULT_DRAIN_MS, DEFAULT_NOT_READY_MS, shutDown } from "./shutdown.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SNAPSHOT_INTERVAL_MS, ServeError } from "./serve-args.ts";
-import { StateSetupError, attachSnapshots, type AttachedSnapshots, type StateFormat } from "../state/index.ts";
+import { RedisSharedStore, SharedStateSync, StateSetupError, attachSnapshots, type AttachedSnapshots, type StateFormat } from "../state/index.ts";
 
 export { ServeError, parseServeArgs, type ServeArgs } from "./serve-args.ts";
 
@@ -77,7 +78,7 @@ function missingMessage(missing: string[]): string {
 
 /** Provider keys and client keys the policy names but the environment lacks. */
 export function missingSecrets(graph: Graph, env: SecretSource): string[] {
-  const names = [...graph.providers.map((p) => p.keyEnv), ...graph.gateway.clientKeyEnvs, graph.gateway.metricsTokenEnv].filter((n): n is string => n !== null);
+  const names = [...graph.providers.map((p) => p.keyEnv), ...graph.gateway.clientKeyEnvs, graph.gateway.metricsTokenEnv, graph.gateway.sharedState?.redisUrlEnv ?? null].filter((n): n is string => n !== null);
   return [...new Set(names)].filter((n) => !env.get(n));
 }
 
@@ -100,14 +101,17 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
   let gateway: Gateway | null = null;
   const live = { state: () => gateway!.engine().state(), graph: () => gateway!.graph() };
   const snapshots = opts.statePath ? await attachState(opts, clock, graph, live, log, say) : null;
+  const shared = graph.gateway.sharedState ? sharedStateFor(graph.gateway.sharedState, env, clock, live, log) : null;
   const lagMonitor = startLagMonitor();
   gateway = createGateway({
+    shared: shared ?? undefined,
     graph, ports, adapters: defaultAdapters(), log, secrets: env, eventLoopLag: lagMonitor.lagSeconds,
     reloadPolicy: opts.policyPath ? () => reloader!.reloadNow() : undefined,
     initialState: snapshots?.state,
     snapshot: snapshots ? () => snapshots.writeNow() : undefined,
   });
   if (opts.policyPath) reloader = watchPolicy(opts.policyPath, graph, gateway, env, log, clock);
+  await shared?.start(); // bounded by its timeout; without Redis the gateway starts degraded
 
   let server: ReturnType<typeof listen>;
   try {
@@ -132,6 +136,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
         log,
       });
       await snapshots?.stop().catch(() => {}); // the final write; failures were already reported by onError
+      await shared?.stop().catch(() => {});
       await server.stop(true);
       lagMonitor.stop();
       stdoutLog?.flush();
@@ -164,6 +169,21 @@ function watchPolicy(path: string, graph: Graph, gateway: Gateway, env: SecretSo
   });
   reloader.watch(graph.sources);
   return reloader;
+}
+
+/** The Redis-backed sync for `shared_state` (the URL only from the environment; never logged). */
+function sharedStateFor(node: SharedStateNode, env: SecretSource, clock: Clock, live: { state: () => RuntimeState; graph: () => Graph }, log: LogSink): SharedStateSync {
+  const instance = (node.instanceIdEnv ? env.get(node.instanceIdEnv) : undefined) || `${hostname()}-${process.pid}`;
+  return new SharedStateSync({
+    store: new RedisSharedStore({ url: env.get(node.redisUrlEnv)!, prefix: node.prefix, connectTimeoutMs: Math.max(node.timeoutMs, 200) }),
+    clock,
+    instance,
+    timeoutMs: node.timeoutMs,
+    syncMs: node.syncMs,
+    graph: live.graph,
+    state: live.state,
+    log: (event, detail) => log(eventLogLine(event, clock.now(), detail)),
+  });
 }
 
 /** Loads the snapshot (moving a corrupt one aside with a warning) and starts periodic writes. */

@@ -18,3 +18,7 @@ export { readSnapshotFile, type ReadResult } from "./read-snapshot.ts";
 export { RuntimeStateSchema, type SnapshotDocument } from "./schema.ts";
 export { createSnapshotter, SnapshotWriteError, type Snapshotter, type SnapshotterOptions, type WriteResult } from "./snapshotter.ts";
 export { timingFromGraph, type DecayTiming } from "./timing.ts";
+export { MemorySharedHub } from "./shared/memory-store.ts";
+export { mergeWindows } from "./shared/merge-windows.ts";
+export { RedisSharedStore, type RedisStoreOptions } from "./shared/redis-store.ts";
+export { SharedStateSync, type SharedSyncOptions, type SharedView } from "./shared/sync.ts";

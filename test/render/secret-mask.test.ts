@@ -15,3 +15,13 @@ test("no renderer prints a literal key found in a policy", () => {
     expect(out).not.toContain(KEY.slice(8));
   }
 });
+
+test("another diagnostic on the secret's line does not print it either", () => {
+  const password = "hunter2hunter2";
+  const text = `gateway {\n  shared_state { redis "redis://:${password}@10.0.0.5:6379"  prefix "sy prod*" }\n}\n${source}`;
+  const { diagnostics } = compilePolicySource(text, "leak.route");
+  expect(diagnostics.map((d) => d.code)).toContain("SY2038");
+  const out = renderDiagnostics(diagnostics, "human", new Map([["leak.route", text]]), { color: false });
+  expect(out).not.toContain(password);
+  expect(out).not.toContain(KEY.slice(8));
+});

@@ -1,11 +1,11 @@
 // Keys belong in the environment, not in a policy that gets committed and shared: a string in
-// `key`, `keys`, `admin_token` or `metrics_token` is an error, and so is any string anywhere that looks like a real
+// `key`, `keys`, `admin_token`, `metrics_token` or `redis` (a URL with a password) is an error, and so is any string anywhere that looks like a real
 // API key. Messages show only a redacted prefix, never the secret itself.
 import type { Decl, Policy, Value } from "../../syntax/ast.ts";
 import type { CheckContext } from "../context.ts";
 import { condValues, forEachValue } from "../walk.ts";
 
-const SECRET_KEYS = new Set(["key", "keys", "admin_token", "metrics_token"]);
+const SECRET_KEYS = new Set(["key", "keys", "admin_token", "metrics_token", "redis"]); // redis: a URL may carry a password
 
 /** Codes whose primary span covers a secret: renderers may mask the underlined text. */
 export const SECRET_CODES = ["SY2027", "SY2028"] as const;
@@ -41,6 +41,7 @@ function visit(value: Value, key: string, decl: Decl, ctx: CheckContext): void {
 }
 
 function envSuggestion(key: string, decl: Decl): string {
+  if (decl.kind === "gateway" && key === "redis") return "REDIS_URL";
   if (decl.kind === "gateway") return key === "admin_token" ? "SWITCHYARD_ADMIN_TOKEN" : key === "metrics_token" ? "SWITCHYARD_METRICS_TOKEN" : "SWITCHYARD_CLIENT_KEY";
   const base = (decl.name?.value ?? "provider").toUpperCase().replace(/[^A-Z0-9]+/g, "_");
   return `${base}_API_KEY`;

@@ -17,9 +17,10 @@ export interface HumanOptions {
  */
 export function renderHuman(diags: readonly Diagnostic[], sources: ReadonlyMap<string, string>, opts: HumanOptions): string {
   if (diags.length === 0) return "";
-  const set = new SourceSet(sources);
+  // Every secret is starred out for every diagnostic: another one on the same line shows that line too.
+  const set = new SourceSet(diags.some((d) => d.secret) ? masked(sources, diags) : sources);
   const paint = painter(opts.color);
-  const blocks = diags.map((d) => renderOne(d, d.secret ? new SourceSet(masked(sources, d)) : set, paint).join("\n") + "\n");
+  const blocks = diags.map((d) => renderOne(d, set, paint).join("\n") + "\n");
   return blocks.join("\n") + "\n" + summaryLine(diags, paint) + "\n";
 }
 
@@ -63,14 +64,16 @@ function renderOne(d: Diagnostic, set: SourceSet, paint: Paint): string[] {
   return out;
 }
 
-/** The sources with the secret under `d`'s primary span starred out (its first 4 characters kept for recognition). */
-function masked(sources: ReadonlyMap<string, string>, d: Diagnostic): Map<string, string> {
+/** The sources with the secret under each secret diagnostic's primary span starred out (its first 4 characters kept for recognition). */
+function masked(sources: ReadonlyMap<string, string>, diags: readonly Diagnostic[]): Map<string, string> {
   const copy = new Map(sources);
-  const text = sources.get(d.primary.file);
-  if (text === undefined) return copy;
-  const { start, end } = d.primary.span;
-  const keep = Math.min(end, start + 5); // the opening quote and a short prefix
-  copy.set(d.primary.file, text.slice(0, keep) + text.slice(keep, end).replace(/[^"\n]/g, "*") + text.slice(end));
+  for (const d of diags) {
+    const text = d.secret ? copy.get(d.primary.file) : undefined;
+    if (text === undefined) continue;
+    const { start, end } = d.primary.span;
+    const keep = Math.min(end, start + 5); // the opening quote and a short prefix
+    copy.set(d.primary.file, text.slice(0, keep) + text.slice(keep, end).replace(/[^"\n]/g, "*") + text.slice(end));
+  }
   return copy;
 }
 

@@ -1,0 +1,38 @@
+// `gateway { shared_state { … } }`: the Redis URL is required (without it there is nothing to share
+// through), the instance name must come from the environment (every instance runs the same policy,
+// so a name written into it would be the same on all of them and their windows would overwrite
+// each other), and the key prefix must be a plain name (it is joined into keys and key patterns).
+import type { Policy, Value } from "../../syntax/ast.ts";
+import type { CheckContext } from "../context.ts";
+import { findProperty } from "../resolve-settings.ts";
+import { declsOf } from "../walk.ts";
+
+const PLAIN_PREFIX = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/;
+
+export function checkSharedState(policy: Policy, ctx: CheckContext): void {
+  const gateway = declsOf(policy, "gateway")[0];
+  const prop = gateway ? findProperty(gateway.body, "shared_state") : undefined;
+  if (!prop || prop.value.kind !== "block") return; // a wrong kind is block-shape's
+  const block = prop.value;
+  if (!findProperty(block, "redis")) {
+    ctx.report("SY2008", "`shared_state` has no `redis`", prop.key.span, "shared state without a store", {
+      help: 'add `redis env("REDIS_URL")` inside `shared_state`',
+    });
+  }
+  const instance = findProperty(block, "instance_id")?.value;
+  if (instance?.kind === "string") {
+    ctx.report("SY2002", "`instance_id` is a literal string", instance.span, "the same on every instance", {
+      notes: ["every instance runs this policy; each needs its own name"],
+      help: 'write `instance_id env("HOSTNAME")` (or any variable that differs per instance)',
+    });
+  }
+  const prefix = findProperty(block, "prefix")?.value;
+  if (prefix?.kind === "string" && !PLAIN_PREFIX.test(prefix.value)) reportPrefix(prefix, prefix.value, ctx);
+}
+
+function reportPrefix(value: Value, text: string, ctx: CheckContext): void {
+  ctx.report("SY2038", `key prefix \`${text}\` is not a plain name`, value.span, "not usable as a key prefix", {
+    notes: ["the prefix starts every key and key pattern: spaces and `* ? [ ]` would match other gateways' keys"],
+    help: 'use 1 to 64 letters, digits and `: . _ -`, starting with a letter or digit, e.g. `prefix "sy:prod"`',
+  });
+}
