@@ -12,6 +12,8 @@
 //                      spend limits, called with one of them vs the same policy without keys
 //   messages           /v1/messages (translation both ways) vs /v1/chat/completions on the same gateway
 //   responses          /v1/responses (translation both ways) vs /v1/chat/completions on the same gateway
+//   cache              a hit vs a miss (cache on, a new prompt each time) on the same gateway, and
+//                      cache on with 0% hits vs the cache off, same requests (the cost of missing)
 //   compile            1,000 routes / 5,000 models (bench/compile-bench.ts's generator) vs a JSON
 //                      round trip of the graph
 //   lsp edit           `switchyard lsp`'s work after an edit to the same 1,000-route policy: apply
@@ -150,6 +152,30 @@ async function dialectRequest(path: "/v1/messages" | "/v1/responses", body: (mod
   }
 }
 
+/** The response cache: what a hit saves, and what a cache that never hits costs. */
+async function cacheRequest(): Promise<void> {
+  const cached = compileOrThrow(benchPolicy("http://upstream.local/v1").replace("defaults {", "defaults {\n  cache { ttl 10m  max_entries 1k }"));
+  const plain = compileOrThrow(benchPolicy("http://upstream.local/v1"));
+  const on = inProcessGateway(cached, instantTransport()).gateway;
+  const off = inProcessGateway(plain, instantTransport()).gateway;
+  const same = requestBody("chat", false);
+  let n = 0;
+  const fresh = (): string => same.replace("five words.", `five words, take ${n++}.`); // a new prompt: always a miss
+  const check = await on.fetch(chatRequest(same));
+  await drain(check);
+  if ((await on.fetch(chatRequest(same))).headers.get("x-switchyard-cache") !== "hit") throw new Error("cache bench: the repeat was not a hit");
+  const hit = await avg(async () => drain(await on.fetch(chatRequest(same))));
+  const miss = await avg(async () => drain(await on.fetch(chatRequest(fresh()))));
+  rows.push({ name: "cache hit in-process, non-stream", ns: hit, baseline: "cache miss, same gateway", baselineNs: miss, target: "< 1×" });
+  const [off1, on1, off2, on2] = [
+    await avg(async () => drain(await off.fetch(chatRequest(fresh())))),
+    await avg(async () => drain(await on.fetch(chatRequest(fresh())))),
+    await avg(async () => drain(await off.fetch(chatRequest(fresh())))),
+    await avg(async () => drain(await on.fetch(chatRequest(fresh())))),
+  ];
+  rows.push({ name: "cache on, 0% hits, non-stream", ns: Math.min(on1, on2), baseline: "cache off, same requests", baselineNs: Math.min(off1, off2), target: "≤ 1.05×" });
+}
+
 async function compile(): Promise<void> {
   const source = generatePolicy();
   const first = compilePolicySource(source, "bench.route");
@@ -204,6 +230,7 @@ if (wanted("gateway")) await gatewayRequest();
 if (wanted("keys")) await declaredKeys();
 if (wanted("messages")) await dialectRequest("/v1/messages", messagesBody);
 if (wanted("responses")) await dialectRequest("/v1/responses", responsesBody);
+if (wanted("cache")) await cacheRequest();
 if (wanted("compile")) await compile();
 if (wanted("lsp")) await lspEdit();
 printRows();

@@ -67,6 +67,7 @@ export const CHECK_CODES = {
   SY3008: { severity: "warning", description: "policy declares no routes", help: "add a route, or check that this is the right file" },
   SY3009: { severity: "warning", description: "worst-case wait over 10 minutes without a declared bound", help: "lower `timeout { total }`, or declare `bounds { latency … }` if the wait is intended" },
   SY2038: { severity: "error", description: "shared state key prefix is not a plain name", help: 'use letters, digits and `: . _ -`, e.g. `prefix "sy:prod"`' },
+  SY3010: { severity: "warning", description: "cache settings with the cache off", help: "add `ttl` to turn the cache on, or remove the block" },
 } as const satisfies Catalogue;
 
 export type CheckCode = keyof typeof CHECK_CODES;

@@ -6,6 +6,7 @@ import type { Span } from "../syntax/span.ts";
 import { CHECK_CODES, type CheckCode } from "./codes.ts";
 import { CheckContext, type CheckOptions, type Pass } from "./context.ts";
 import { checkBlockShape } from "./passes/block-shape.ts";
+import { checkCacheSettings } from "./passes/cache-settings.ts";
 import { checkCapabilities } from "./passes/capabilities.ts";
 import { collectSymbols } from "./passes/collect-symbols.ts";
 import { checkConditions } from "./passes/conditions.ts";
@@ -46,6 +47,7 @@ export const PASSES: readonly Pass[] = [
   checkShadowedRules,
   checkCapabilities,
   checkSettingsConsistency,
+  checkCacheSettings,
   checkMissingOtherwise,
   checkHasRoutes,
   checkUnused,

@@ -54,6 +54,7 @@ function copyValues(v: Readonly<SettingsValues>): SettingsValues {
     stream: { ...v.stream },
     failover: { ...v.failover },
     bounds: { ...v.bounds },
+    cache: { ...v.cache },
   };
 }
 

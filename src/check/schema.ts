@@ -97,6 +97,15 @@ export const settingsSchema = {
       attempts: { type: "int", min: 1, max: 50, doc: "most upstream attempts for one request" },
     },
   },
+  cache: {
+    type: "block", doc: "exact-match response cache; on once `ttl` is above zero",
+    fields: {
+      ttl: { type: "duration", min: 0, max: 30 * 86_400_000, doc: "how long an answer is served from the cache; `0s` turns the cache off" },
+      max_entries: { type: "count", min: 1, max: 100_000_000, doc: "answers kept before the least recently used go" },
+      max_bytes: { type: "count", min: 1_000, max: 1_000_000_000_000, doc: "bytes of answers kept before the least recently used go" },
+      shared: { type: "bool", doc: "callers with different keys share cached answers" },
+    },
+  },
 } as const satisfies BlockSchema;
 
 export type SettingsBlockName = keyof typeof settingsSchema;
@@ -221,6 +230,7 @@ export interface SettingsValues {
   failover: { on_content_policy: boolean };
   /** Declared worst-case bounds (ms, USD, count); null where none is declared. */
   bounds: { latency: number | null; cost: number | null; attempts: number | null };
+  cache: { ttl: number; max_entries: number; max_bytes: number; shared: boolean };
 }
 
 /** The built-in defaults (language reference), canonical units: ms, fractions. */
@@ -237,6 +247,7 @@ export const BUILTIN_DEFAULTS: Readonly<SettingsValues> = {
   stream: { on_break: "continue", tool_calls: "hold" },
   failover: { on_content_policy: false },
   bounds: { latency: null, cost: null, attempts: null },
+  cache: { ttl: 0, max_entries: 10_000, max_bytes: 256_000_000, shared: false },
 };
 
 /** Defaults outside the settings blocks, for the compiler. */

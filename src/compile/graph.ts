@@ -192,4 +192,15 @@ export interface Settings {
   failoverOnContentPolicy: boolean;
   /** Declared worst-case bounds that lint checks (src/compile/analysis); the engine ignores them. Absent: none declared. */
   bounds?: { latencyMs: number | null; costUsd: number | null; attempts: number | null };
+  /** The response cache, present only where it is on (`cache { ttl … }` above zero). */
+  cache?: CacheSettings;
+}
+
+/** Exact-match response cache of a rule (served by src/server/cache, outside the engine). */
+export interface CacheSettings {
+  ttlMs: number;
+  maxEntries: number;
+  maxBytes: number;
+  /** Whether callers with different keys share entries (tenant isolation off). */
+  shared: boolean;
 }

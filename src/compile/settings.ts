@@ -31,7 +31,7 @@ export class SettingsResolver {
 }
 
 export function toGraphSettings(v: Readonly<SettingsValues>): Settings {
-  return {
+  const settings: Settings = {
     timeout: { connectMs: v.timeout.connect, firstTokenMs: v.timeout.first_token, idleMs: v.timeout.idle, totalMs: v.timeout.total },
     retry: {
       attempts: v.retry.attempts,
@@ -59,4 +59,8 @@ export function toGraphSettings(v: Readonly<SettingsValues>): Settings {
       ? {}
       : { bounds: { latencyMs: v.bounds.latency, costUsd: v.bounds.cost, attempts: v.bounds.attempts } }),
   };
+  // absent when off, so graphs without a cache read (and print) exactly as before
+  const c = v.cache;
+  if (c.ttl > 0) settings.cache = { ttlMs: c.ttl, maxEntries: c.max_entries, maxBytes: c.max_bytes, shared: c.shared };
+  return settings;
 }

@@ -1,7 +1,7 @@
 // The engine's public surface, used by src/server (serve) and src/simulate alike. The runtime's
 // public modules are this one, ports.ts, upstream.ts (the adapter contract) and engine.ts; the
 // stage folders (plan/, attempt/, stream/, state/, flow/) are internal (docs/architecture.md).
-import type { Graph, Settings } from "../compile/graph.ts";
+import type { CacheSettings, Graph, Settings } from "../compile/graph.ts";
 import type { FailureClass } from "../syntax/vocabulary.ts";
 import type { Ports, Random } from "./ports.ts";
 import type { AdapterSet, ChatChunk, ChatCompletion, Usage } from "./upstream.ts";
@@ -21,7 +21,26 @@ export interface ChatRequest {
   receivedAt: number; // clock time when the gateway got the request
   /** The declared key the caller authenticated as (its NAME, never the secret); absent or null: anonymous. */
   key?: string | null;
+  /** Told which rule matched before any attempt (a server-side response cache); absent: no call, no cost. */
+  onMatched?: MatchedHook;
 }
+
+/** The rule a chat request matched, for code outside the engine that keys on it (the response cache). */
+export interface MatchedRule {
+  /** `route#rule`, with `.arm` per split arm taken: the innermost matching rule's target. */
+  rule: string;
+  /** The target's models in policy order: an edit that changes who answers changes this too. */
+  models: string[];
+  /** The rule's cache settings; null where the cache is off. */
+  cache: CacheSettings | null;
+}
+
+/**
+ * Called once the rule is matched, before any attempt. An outcome it returns is the request's
+ * answer as is: no attempt is made and nothing counts against a provider or its quotas. Null: the
+ * engine goes on as usual. `meta` is the request's, for the returned outcome to carry.
+ */
+export type MatchedHook = (rule: MatchedRule, meta: OutcomeMeta) => ChatOutcome | null | Promise<ChatOutcome | null>;
 
 export interface EmbeddingsRequest {
   id: string;

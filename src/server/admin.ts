@@ -35,6 +35,7 @@ export async function handleAdminState(core: GatewayCore, ctx: RequestContext): 
     models: graph.models.map((m) => ({ name: m.name, provider: m.provider, upstream: m.upstream })),
     draining: core.draining(),
     checkpoints: engine.checkpoints(),
+    cache: core.cache.stats(),
     state: engine.state(),
   });
 }

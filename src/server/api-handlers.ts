@@ -2,6 +2,7 @@
 // route, hand the request to the engine and turn its outcome into an OpenAI-shaped response.
 import type { ChatOutcome, EmbeddingsOutcome, OpenAIErrorBody, OutcomeMeta } from "../runtime/api.ts";
 import { identifyCaller } from "./key-auth.ts";
+import { CACHE_HEADER, type CacheStatus } from "./cache/response-cache.ts";
 import { readJsonBody } from "./body.ts";
 import type { GatewayCore, RequestContext } from "./context.ts";
 import { errorBody, errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
@@ -56,20 +57,24 @@ export async function handleChat(core: GatewayCore, ctx: RequestContext): Promis
   // firing); a plain completion follows the request's signal directly, one controller cheaper.
   const abort = body.stream === true ? abortOnDisconnect(ctx.req) : null;
   const engineStartedAt = clock.now();
+  const cache = core.cache.begin({ graph: ctx.live.graph, dialect: "chat", body, req: ctx.req });
   let outcome: ChatOutcome;
   try {
-    outcome = await ctx.live.engine.chat({ id: ctx.id, route: body.model as string, body, headers: ctx.req.headers, signal: abort?.signal ?? ctx.req.signal, receivedAt: ctx.receivedAt, key: ctx.key ?? null });
+    outcome = cache.settle(
+      await ctx.live.engine.chat({ id: ctx.id, route: body.model as string, body, headers: ctx.req.headers, signal: abort?.signal ?? ctx.req.signal, receivedAt: ctx.receivedAt, key: ctx.key ?? null, onMatched: cache.hook }),
+    );
   } catch (err) {
     return engineFailed(core, ctx, "chat", engineStartedAt, err);
   }
   const base = { endpoint: "chat" as const, meta: outcome.meta, engineStartedAt };
   if (outcome.kind !== "stream") {
     const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), false), false);
+    headers[CACHE_HEADER] = cache.status;
     const res = outcome.kind === "completion" ? jsonResponse(200, outcome.body, headers) : errorOutcomeResponse(outcome, headers);
-    core.finish(ctx, { ...base, status: res.status, stream: false, ttftMs: null, error: null });
+    core.finish(ctx, { ...base, status: res.status, stream: false, ttftMs: null, error: null, cache: cache.status });
     return res;
   }
-  return streamResponse(core, ctx, outcome, abort ?? abortOnDisconnect(ctx.req), engineStartedAt);
+  return streamResponse(core, ctx, outcome, abort ?? abortOnDisconnect(ctx.req), engineStartedAt, { endpoint: "chat", cache: cache.status });
 }
 
 /** A running engine stream as an SSE response; `frames` writes another dialect's events (OpenAI chunks when absent). */
@@ -79,10 +84,11 @@ export async function streamResponse(
   outcome: Extract<ChatOutcome, { kind: "stream" }>,
   abort: AbortController,
   engineStartedAt: number,
-  dialect: { endpoint: "chat" | "messages" | "responses"; frames?: SseFrames } = { endpoint: "chat" },
+  dialect: { endpoint: "chat" | "messages" | "responses"; frames?: SseFrames; cache?: CacheStatus } = { endpoint: "chat" },
 ): Promise<Response> {
   const clock = core.ports.clock;
   const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), true), true);
+  headers[CACHE_HEADER] = dialect.cache ?? "bypass";
   // Shutdown may cut this stream once the drain time is over: the engine request is aborted (a
   // cancellation, which never counts against the provider) and the client gets an error event.
   let cut: OpenAIErrorBody | null = null;
@@ -101,7 +107,7 @@ export async function streamResponse(
     },
     onEnd: (end) => {
       const error = end === "done" ? null : end === "cancelled" ? "client_cancelled" : end === "cut" ? "gateway_shutdown" : (outcome.meta.errorClass ?? "stream_error");
-      core.finish(ctx, { endpoint: dialect.endpoint, status: 200, meta: outcome.meta, stream: true, ttftMs, engineStartedAt, error });
+      core.finish(ctx, { endpoint: dialect.endpoint, status: 200, meta: outcome.meta, stream: true, ttftMs, engineStartedAt, error, cache: dialect.cache });
       release();
     },
     finalComment: () => finalStreamComment(outcome.meta),

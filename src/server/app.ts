@@ -3,8 +3,7 @@
 // in-flight requests for draining, and closes out every request with one log line and metrics.
 import type { Graph } from "../compile/graph.ts";
 import type { CreateEngine, Engine, Observer, OutcomeMeta, RuntimeState } from "../runtime/api.ts";
-import { createEngine as realEngine } from "../runtime/engine.ts";
-import { addressableNames, unknownModel } from "../runtime/engine.ts";
+import { addressableNames, createEngine as realEngine, unknownModel } from "../runtime/engine.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
 import { policyRedactor, type Redactor } from "../runtime/redactor.ts";
 import type { AdapterSet } from "../runtime/upstream.ts";
@@ -12,15 +11,18 @@ import { handleAdminExplain, handleAdminKeys, handleAdminReload, handleAdminSnap
 import { handleChat, handleEmbeddings } from "./api-handlers.ts";
 import { handleCountTokens, handleMessages } from "./dialects/messages/handler.ts";
 import { handleInputTokens, handleResponses, handleStoredResponse } from "./dialects/responses/handler.ts";
-import type { Finish, GatewayCore, Live, ReloadOutcome, RequestContext, SharedHooks } from "./context.ts";
+import type { GatewayCore, Live, ReloadOutcome, RequestContext, SharedHooks } from "./context.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
 import { identifyCaller, metricsAllowed } from "./key-auth.ts";
 import { GatewayMetrics } from "./metrics.ts";
+import { MemoryCacheStore } from "./cache/memory-store.ts";
+import { requestFinisher } from "./request-finisher.ts";
+import { CACHE_HEADER, ResponseCache } from "./cache/response-cache.ts";
+import type { ResponseCacheStore } from "./cache/store.ts";
 import { findModel, listModels } from "./models.ts";
-import { overheadMs } from "./outcome-headers.ts";
 import { requestIdFor } from "./request-id.ts";
 import { requestPath } from "./request-path.ts";
-import { eventLogLine, requestLogLine, type LogSink } from "./request-log.ts";
+import { eventLogLine, type LogSink } from "./request-log.ts";
 
 export interface GatewayOptions {
   graph: Graph;
@@ -42,6 +44,8 @@ export interface GatewayOptions {
   eventLoopLag?: () => number;
   /** State shared with other instances (src/state/shared/sync.ts); absent: this instance alone. */
   shared?: SharedHooks;
+  /** Where cached responses live; defaults to an in-memory LRU on the injected clock. */
+  cacheStore?: ResponseCacheStore;
 }
 
 export interface Gateway {
@@ -129,6 +133,10 @@ function handleReady(core: GatewayCore): Response {
   return jsonResponse(200, { status: "ready" });
 }
 
+function isApiPath(path: string): boolean {
+  return Object.hasOwn(API_ROUTES, path.startsWith("/v1/") ? path.slice(3) : path) || MODEL_PATH.test(path);
+}
+
 function lookup(path: string): Record<string, Handler> | undefined {
   const bare = path.startsWith("/v1/") ? path.slice(3) : path;
   if (Object.hasOwn(API_ROUTES, bare)) return API_ROUTES[bare];
@@ -175,6 +183,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const core: GatewayCore = {
     ports,
     secrets,
+    cache: ResponseCache.exported(opts.cacheStore ?? new MemoryCacheStore(ports.clock), metrics),
     loadedAt: () => loadedAt,
     metricsText: () => metrics.render(),
     draining: () => draining,
@@ -204,7 +213,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       } finally {
         done();
       }
-      if (!res.headers.has("x-request-id")) res.headers.set("x-request-id", ctx.id);
+      stampHeaders(res, ctx.id, target);
       // Requests the API handlers did not close out (404, 405, models, admin) still get their line; probes do not.
       if (!ctx.logged && !QUIET_PATHS.has(path)) core.finish(ctx, { endpoint: null, status: res.status, meta: null, stream: false, ttftMs: null, engineStartedAt: null, error: null });
       return res;
@@ -241,20 +250,10 @@ async function dispatch(core: GatewayCore, req: Request, ctx: RequestContext, re
   return handler(core, ctx);
 }
 
-/** Closes out a request: its metrics and its log line. */
-function requestFinisher(clock: Ports["clock"], metrics: GatewayMetrics, log: LogSink): GatewayCore["finish"] {
-  return (ctx: RequestContext, f: Finish) => {
-    ctx.logged = true;
-    const now = clock.now();
-    const durationMs = now - ctx.receivedAt;
-    const overhead = overheadMs(f.meta, ctx.receivedAt, f.engineStartedAt ?? now, now, f.stream);
-    const route = f.meta?.route ?? null;
-    if (f.endpoint) {
-      const known = route !== null && ctx.live.addressable.has(route) ? route : "";
-      metrics.record({ endpoint: f.endpoint, route: known, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, meta: f.meta });
-    }
-    log(requestLogLine({ id: ctx.id, method: ctx.req.method, path: ctx.path, route, key: ctx.key, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, stream: f.stream, meta: f.meta, error: f.error }, now));
-  };
+/** Every response names its request; every API answer also says whether the cache served it (handlers set hit and miss). */
+function stampHeaders(res: Response, id: string, target: string | null): void {
+  if (!res.headers.has("x-request-id")) res.headers.set("x-request-id", id);
+  if (target !== null && isApiPath(target) && !res.headers.has(CACHE_HEADER)) res.headers.set(CACHE_HEADER, "bypass");
 }
 
 /** Requests (and streams) under way: what a drain waits for and what a shutdown cuts. */

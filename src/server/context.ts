@@ -6,6 +6,7 @@ import type { Graph } from "../compile/graph.ts";
 import type { BreakerPhase, Engine, OutcomeMeta } from "../runtime/api.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
 import type { Diagnostic } from "../syntax/diagnostic.ts";
+import type { CacheStatus, ResponseCache } from "./cache/response-cache.ts";
 
 /** A graph and the engine built from it; swapped as one value on reload. */
 export interface Live {
@@ -36,6 +37,8 @@ export interface Finish {
   /** When the engine was called, for the overhead figure; null if it never was. */
   engineStartedAt: number | null;
   error: string | null;
+  /** What the response cache did for a request that reached the engine; absent: bypass. */
+  cache?: CacheStatus;
 }
 
 export interface GatewayCore {
@@ -48,6 +51,8 @@ export interface GatewayCore {
    * `cut` ends it early when shutdown gives up waiting for it.
    */
   hold(cut?: () => void): () => void;
+  /** The response cache (src/server/cache); one per gateway, kept across policy reloads. */
+  cache: ResponseCache;
   /** The created timestamp shown by /v1/models (epoch seconds of the graph load). */
   loadedAt(): number;
   draining(): boolean;

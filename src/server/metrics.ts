@@ -3,6 +3,7 @@
 import type { Graph } from "../compile/graph.ts";
 import type { BreakerPhase, Engine, OutcomeMeta } from "../runtime/api.ts";
 import { addKeyMetrics } from "./key-usage.ts";
+import type { CacheStats } from "./cache/response-cache.ts";
 import { addProcessMetrics } from "./process-metrics.ts";
 import { ComputedGauge, Counter, Histogram, Registry } from "./prometheus.ts";
 
@@ -45,6 +46,19 @@ export class GatewayMetrics {
     this.registry.add(new ComputedGauge("switchyard_inflight_requests", "API and admin requests being served now (probes and scrapes are not counted)", () => [[{}, inflight()]]));
     addKeyMetrics(this.registry, current);
     addProcessMetrics(this.registry, eventLoopLag);
+  }
+
+  /** Exports the response cache's counters (read at scrape time). */
+  watchCache(stats: () => CacheStats): void {
+    const counter = (name: string, help: string, read: (s: CacheStats) => number) =>
+      this.registry.add(new ComputedGauge(name, help, () => [[{}, read(stats())]], "counter"));
+    counter("switchyard_cache_hits_total", "requests answered from the response cache", (s) => s.hits);
+    counter("switchyard_cache_misses_total", "requests to a caching rule not found in the cache", (s) => s.misses);
+    counter("switchyard_cache_bypasses_total", "requests to a caching rule that skipped the cache (n > 1, Cache-Control)", (s) => s.bypasses);
+    counter("switchyard_cache_evictions_total", "cached answers dropped to stay within max_entries / max_bytes", (s) => s.evictions);
+    counter("switchyard_cache_expirations_total", "cached answers found past their ttl", (s) => s.expirations);
+    this.registry.add(new ComputedGauge("switchyard_cache_entries", "answers in the response cache", () => [[{}, stats().entries]]));
+    this.registry.add(new ComputedGauge("switchyard_cache_bytes", "bytes charged to the response cache", () => [[{}, stats().bytes]]));
   }
 
   record(r: FinishedRequest): void {

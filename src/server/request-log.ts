@@ -4,6 +4,7 @@
 // same instant in epoch milliseconds, which is what arithmetic on lines wants (and what earlier
 // consumers read).
 import type { OutcomeMeta } from "../runtime/api.ts";
+import type { CacheStatus } from "./cache/response-cache.ts";
 import { roundUsd } from "../util/money.ts";
 
 /** Receives complete JSON lines (no trailing newline); serve.ts writes them to stdout. */
@@ -24,6 +25,8 @@ export interface RequestLogFields {
   meta: OutcomeMeta | null;
   /** Set for errors answered by the gateway itself (validation, auth…). */
   error: string | null;
+  /** The response cache's part (`x-switchyard-cache`); absent: bypass. */
+  cache?: CacheStatus;
 }
 
 const round = (n: number): number => Math.round(n * 100) / 100;
@@ -41,6 +44,7 @@ export function requestLogLine(f: RequestLogFields, at: number): string {
     ...(f.key ? { key: f.key } : {}), // only with declared keys: lines without them read as before
     status: f.status,
     stream: f.stream,
+    cache: f.cache ?? "bypass",
     durationMs: round(f.durationMs),
     ttftMs: f.ttftMs === null ? null : round(f.ttftMs),
     overheadMs: round(f.overheadMs),

@@ -112,7 +112,7 @@ test("completion offers keywords, declared names, capabilities and units where e
   expect(await complete(HEAD + "model x {\n  provider p\n  can [chat, |]\n}\n")).toEqual(["chat", "stream", "tools", "vision", "json", "embeddings", "prefill", "reasoning"]);
   expect(await complete(HEAD + "route r {\n  otherwise -> [m, |]\n}\n")).toEqual(["m", "n"]);
   expect(await complete(HEAD + "route r {\n  otherwise -> route |\n}\n")).toEqual(["other"]);
-  expect(await complete(HEAD + "route r {\n  |\n}\n")).toEqual(["timeout", "retry", "breaker", "stream", "failover", "bounds", "when", "otherwise"]);
+  expect(await complete(HEAD + "route r {\n  |\n}\n")).toEqual(["timeout", "retry", "breaker", "stream", "failover", "bounds", "cache", "when", "otherwise"]);
   expect(await complete(HEAD + "defaults {\n  retry { backoff { |} }\n}\n")).toEqual(["base", "max", "jitter"]);
   expect(await complete(HEAD + "defaults {\n  timeout { connect 5|}\n}\n")).toEqual(["5ms", "5s", "5m", "5h", "5d"]);
   expect(await complete(HEAD + "model x {\n  provider p\n  context 32|\n}\n")).toEqual(["32k", "32M", "32G"]);

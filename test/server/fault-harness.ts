@@ -2,6 +2,7 @@
 // the real OpenAI-compatible adapter and network transport, and the gateway on a real socket.
 import { afterEach } from "bun:test";
 import type { Graph, ModelNode, ProviderNode, Settings } from "../../src/compile/graph.ts";
+import type { Clock } from "../../src/runtime/ports.ts";
 import { defaultAdapters, networkTransport } from "../../src/providers/index.ts";
 import { systemRandom } from "../../src/ports/seeded-random.ts";
 import { SystemClock } from "../../src/ports/system-clock.ts";
@@ -61,8 +62,8 @@ export function faultGraph(models: RigModel[], settings: Settings, routeModels =
   };
 }
 
-/** `env` overrides the secrets the rig serves (UPSTREAM_KEY for every provider, ADMIN for /admin). */
-export function startRig(graph: Graph, env: Record<string, string> = {}): Rig {
+/** `env` overrides the secrets the rig serves (UPSTREAM_KEY for every provider, ADMIN for /admin); `clock` the real one. */
+export function startRig(graph: Graph, env: Record<string, string> = {}, clock: Clock = new SystemClock()): Rig {
   const logs: string[] = [];
   const values: Record<string, string> = { UPSTREAM_KEY, ADMIN: "adm", ...env };
   const secrets = { get: (n: string) => values[n] };
@@ -74,7 +75,7 @@ export function startRig(graph: Graph, env: Record<string, string> = {}): Rig {
   };
   const gateway = createGateway({
     graph,
-    ports: { clock: new SystemClock(), random: systemRandom, transport: networkTransport, secrets },
+    ports: { clock, random: systemRandom, transport: networkTransport, secrets },
     adapters: defaultAdapters(),
     log: onLog,
   });

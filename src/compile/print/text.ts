@@ -127,6 +127,7 @@ export function settingsLines(s: Settings): string[] {
     `breaker  failures ${b.failures}  ${rate}  cooldown ${duration(b.cooldownMs)}  probes ${b.probes}  successes ${b.successes}`,
     `stream   on_break ${s.stream.onBreak}  tool_calls ${s.stream.toolCalls}  failover on_content_policy ${s.failoverOnContentPolicy}`,
     ...(s.bounds ? [`bounds   ${boundsText(s.bounds)}`] : []),
+    ...cacheLines(s),
   ];
 }
 
@@ -136,6 +137,12 @@ function boundsText(b: NonNullable<Settings["bounds"]>): string {
   if (b.costUsd !== null) parts.push(`cost ${money(b.costUsd)}`);
   if (b.attempts !== null) parts.push(`attempts ${b.attempts}`);
   return parts.join("  ");
+}
+
+function cacheLines(s: Settings): string[] {
+  const c = s.cache;
+  if (c === undefined) return [];
+  return [`cache    ttl ${duration(c.ttlMs)}  max_entries ${size(c.maxEntries)}  max_bytes ${size(c.maxBytes)}  shared ${c.shared}`];
 }
 
 /** Left-aligned columns; the last column is not padded so lines carry no trailing spaces. */

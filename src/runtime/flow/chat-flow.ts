@@ -1,7 +1,8 @@
 // The chat request path: plan, run the failover loop, and shape the outcome. Non-stream answers
 // come back whole; streams are handed over only after their first content chunk, so any failure
 // before that is still a clean HTTP error.
-import type { ChatOutcome, ChatRequest } from "../api.ts";
+import type { ChatOutcome, ChatRequest, MatchedHook } from "../api.ts";
+import type { ListTarget } from "../plan/candidates.ts";
 import { estimateUsage } from "../state/accounting.ts";
 import { runCandidates } from "../attempt/attempt-loop.ts";
 import { completionExec, streamExec, type BodyFor } from "../attempt/chat-attempt.ts";
@@ -23,6 +24,13 @@ export async function chat(core: Core, req: ChatRequest): Promise<ChatOutcome> {
   const { meta, needs, prepared: prep } = decideChat(core, req);
   if (!prep.ok) return errorOutcome(core, meta, prep.answer, prepareClass(prep.answer));
   const { ctx, viable } = prep;
+  if (req.onMatched !== undefined) {
+    const served = await answeredOnMatch(ctx, req.onMatched, prep.target);
+    if (served !== null) {
+      ctx.client.close();
+      return served;
+    }
+  }
   if (viable.length === 0) return errorOutcome(core, meta, ...failedAnswer(ctx, { kind: "exhausted" }));
 
   if (!needs.stream) {
@@ -71,4 +79,13 @@ export async function chat(core: Core, req: ChatRequest): Promise<ChatOutcome> {
     r,
   );
   return { kind: "stream", events, meta };
+}
+
+/** Asks the matched-rule hook (before any attempt, so even with every candidate down) whether it answers. */
+async function answeredOnMatch(ctx: RequestCtx, hook: MatchedHook, target: ListTarget): Promise<ChatOutcome | null> {
+  const matched = { rule: target.key, models: target.listed.map((m) => m.name), cache: ctx.settings.cache ?? null };
+  const meta = ctx.meta;
+  const served = await hook(matched, meta);
+  if (served !== null) finishMeta(ctx.core, meta, served.kind === "error" ? served.status : 200, served.kind === "error" ? "matched_hook" : null);
+  return served;
 }

@@ -2,7 +2,7 @@
 // its settings, the candidates in strategy order, and which of them are skipped and why.
 import type { ChatRequest, EmbeddingsRequest, OutcomeMeta } from "../api.ts";
 import { recordSkip } from "../state/accounting.ts";
-import { availableAt, resolvePlan, skipReason } from "./candidates.ts";
+import { availableAt, resolvePlan, skipReason, type ListTarget } from "./candidates.ts";
 import { ClientWatch, NEVER_ABORTED } from "../attempt/client-watch.ts";
 import type { Core, RequestCtx } from "../flow/context.ts";
 import { noRuleMatched, type ErrorAnswer } from "../flow/errors.ts";
@@ -42,7 +42,7 @@ function bookCaller(core: Core, access: KeyEntry, viable: readonly ModelEntry[],
   return refused;
 }
 
-export type Prepared = { ok: true; ctx: RequestCtx; viable: ModelEntry[] } | { ok: false; answer: ErrorAnswer };
+export type Prepared = { ok: true; ctx: RequestCtx; viable: ModelEntry[]; target: ListTarget } | { ok: false; answer: ErrorAnswer };
 
 function stickyValue(req: ChatRequest | EmbeddingsRequest, key: { source: "header" | "metadata"; name: string } | null): string | null {
   if (key === null) return null;
@@ -114,5 +114,5 @@ export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs:
   }
   const refused = access === null ? null : bookCaller(core, access, viable, needs, req.body);
   if (refused !== null) return { ok: false, answer: refused };
-  return { ok: true, ctx, viable };
+  return { ok: true, ctx, viable, target };
 }

@@ -8,6 +8,7 @@ import { identifyCaller } from "../key-auth.ts";
 import { readJsonBody } from "../body.ts";
 import type { Finish, GatewayCore, RequestContext } from "../context.ts";
 import { describeIssue, issuePath } from "../schemas.ts";
+import type { CacheStatus } from "../cache/response-cache.ts";
 
 export type DialectEndpoint = "messages" | "responses";
 
@@ -72,17 +73,23 @@ export async function admit<T extends { model: string }>(core: GatewayCore, ctx:
   return checked.body;
 }
 
-/** The engine's outcome for a translated chat body, or the dialect's 500 (logged) if the engine threw. */
+/**
+ * The engine's outcome for a translated chat body, through the response cache (what it did is
+ * `cache`), or the dialect's 500 (logged) if the engine threw.
+ */
 export async function callEngine(
   core: GatewayCore,
   ctx: RequestContext,
   door: { endpoint: DialectEndpoint; reject: Reject },
   request: { route: string; chat: Record<string, unknown>; signal: AbortSignal },
-): Promise<{ outcome: ChatOutcome; engineStartedAt: number } | Response> {
+): Promise<{ outcome: ChatOutcome; engineStartedAt: number; cache: CacheStatus } | Response> {
   const engineStartedAt = core.ports.clock.now();
+  const cache = core.cache.begin({ graph: ctx.live.graph, dialect: door.endpoint, body: request.chat, req: ctx.req });
   try {
-    const outcome = await ctx.live.engine.chat({ id: ctx.id, route: request.route, body: request.chat, headers: ctx.req.headers, signal: request.signal, receivedAt: ctx.receivedAt, key: ctx.key ?? null });
-    return { outcome, engineStartedAt };
+    const outcome = cache.settle(
+      await ctx.live.engine.chat({ id: ctx.id, route: request.route, body: request.chat, headers: ctx.req.headers, signal: request.signal, receivedAt: ctx.receivedAt, key: ctx.key ?? null, onMatched: cache.hook }),
+    );
+    return { outcome, engineStartedAt, cache: cache.status };
   } catch (err) {
     // An engine bug must not leak a stack trace (or whatever the exception carries) to the client.
     const name = err instanceof Error ? err.name : "unknown";

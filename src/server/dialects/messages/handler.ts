@@ -3,6 +3,7 @@
 // and translate the engine's outcome back (a Message, an Anthropic event stream, or an
 // Anthropic-shaped error). Everything between is the same engine the chat endpoint uses.
 import { inferChatNeeds } from "../../../runtime/engine.ts";
+import { CACHE_HEADER } from "../../cache/response-cache.ts";
 import { abortOnDisconnect, streamResponse } from "../../api-handlers.ts";
 import type { GatewayCore, RequestContext } from "../../context.ts";
 import { jsonResponse } from "../../errors.ts";
@@ -26,21 +27,22 @@ export async function handleMessages(core: GatewayCore, ctx: RequestContext): Pr
   const abort = body.stream === true ? abortOnDisconnect(ctx.req) : null;
   const called = await callEngine(core, ctx, door, { route: body.model, chat, signal: abort?.signal ?? ctx.req.signal });
   if (called instanceof Response) return called;
-  const { outcome, engineStartedAt } = called;
+  const { outcome, engineStartedAt, cache } = called;
   const id = messageId(ctx.id);
   const stopSequences = body.stop_sequences ?? [];
   if (outcome.kind === "stream") {
     const frames = messagesFrames({ id, model: body.model, inputTokens: inferChatNeeds(chat).promptTokens, stopSequences });
-    return streamResponse(core, ctx, outcome, abort ?? abortOnDisconnect(ctx.req), engineStartedAt, { endpoint: "messages", frames });
+    return streamResponse(core, ctx, outcome, abort ?? abortOnDisconnect(ctx.req), engineStartedAt, { endpoint: "messages", cache, frames });
   }
   const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), false), false);
+  headers[CACHE_HEADER] = cache;
   let res: Response;
   if (outcome.kind === "completion") res = jsonResponse(200, completionToMessage(outcome.body, id, stopSequences), headers);
   else {
     if (outcome.retryAfterS !== null && outcome.retryAfterS >= 0) headers["retry-after"] = String(Math.max(1, Math.ceil(outcome.retryAfterS)));
     res = jsonResponse(outcome.status, fromOpenAIError(outcome.status, outcome.error), headers);
   }
-  core.finish(ctx, { endpoint: "messages", meta: outcome.meta, engineStartedAt, status: res.status, stream: false, ttftMs: null, error: null });
+  core.finish(ctx, { endpoint: "messages", meta: outcome.meta, engineStartedAt, status: res.status, stream: false, ttftMs: null, error: null, cache });
   return res;
 }
 

@@ -5,6 +5,7 @@
 // stored-response endpoints answer 404 saying nothing is stored; /v1/responses/input_tokens gives
 // the gateway's prompt estimate.
 import { inferChatNeeds } from "../../../runtime/engine.ts";
+import { CACHE_HEADER } from "../../cache/response-cache.ts";
 import { abortOnDisconnect, errorOutcomeResponse, streamResponse } from "../../api-handlers.ts";
 import { identifyCaller } from "../../key-auth.ts";
 import type { GatewayCore, RequestContext } from "../../context.ts";
@@ -37,14 +38,15 @@ export async function handleResponses(core: GatewayCore, ctx: RequestContext): P
   const abort = body.stream === true ? abortOnDisconnect(ctx.req) : null;
   const called = await callEngine(core, ctx, door, { route: body.model, chat, signal: abort?.signal ?? ctx.req.signal });
   if (called instanceof Response) return called;
-  const { outcome, engineStartedAt } = called;
+  const { outcome, engineStartedAt, cache } = called;
   const echo: ResponseEcho = { requestId: ctx.id, createdAt: Math.floor(clock.now() / 1000), model: body.model, body };
   if (outcome.kind === "stream") {
-    return streamResponse(core, ctx, outcome, abort ?? abortOnDisconnect(ctx.req), engineStartedAt, { endpoint: "responses", frames: responsesFrames(echo) });
+    return streamResponse(core, ctx, outcome, abort ?? abortOnDisconnect(ctx.req), engineStartedAt, { endpoint: "responses", cache, frames: responsesFrames(echo) });
   }
   const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), false), false);
+  headers[CACHE_HEADER] = cache;
   const res = outcome.kind === "completion" ? jsonResponse(200, completionToResponse(outcome.body, echo), headers) : errorOutcomeResponse(outcome, headers);
-  core.finish(ctx, { endpoint: "responses", meta: outcome.meta, engineStartedAt, status: res.status, stream: false, ttftMs: null, error: null });
+  core.finish(ctx, { endpoint: "responses", meta: outcome.meta, engineStartedAt, status: res.status, stream: false, ttftMs: null, error: null, cache });
   return res;
 }
 

@@ -1,0 +1,27 @@
+// Where cached answers live, behind one small interface: the in-memory LRU (memory-store.ts)
+// today, a shared Redis store later (same calls; TTL kept by Redis). Values are the answer's JSON
+// text, so a store never holds live objects and a hit hands out a fresh copy.
+
+/** Where an entry goes and the bounds of that place: one partition per caching rule. */
+export interface CachePlacement {
+  /** The rule (`route#rule`) whose settings give the bounds below. */
+  partition: string;
+  ttlMs: number;
+  maxEntries: number;
+  maxBytes: number;
+}
+
+export interface CacheStoreStats {
+  entries: number;
+  bytes: number;
+  /** Entries dropped to stay within `max_entries` / `max_bytes`. */
+  evictions: number;
+  /** Entries found past their ttl (expiry is lazy: on lookup, or when eviction reaches them). */
+  expirations: number;
+}
+
+export interface ResponseCacheStore {
+  get(partition: string, key: string): Promise<string | null>;
+  set(key: string, value: string, place: CachePlacement): Promise<void>;
+  stats(): CacheStoreStats;
+}

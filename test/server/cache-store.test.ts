@@ -1,0 +1,101 @@
+// The response cache's parts on their own: the in-memory store (lazy TTL expiry, LRU eviction by
+// entries and by bytes, on a manual clock) and the key (canonical, and changed by every component).
+import { describe, expect, test } from "bun:test";
+import { ManualClock } from "../../src/ports/manual-clock.ts";
+import type { MatchedRule } from "../../src/runtime/api.ts";
+import { cacheKey, canonicalJson, type KeyParts } from "../../src/server/cache/key.ts";
+import { entryBytes, MemoryCacheStore } from "../../src/server/cache/memory-store.ts";
+
+const place = (over: Partial<{ ttlMs: number; maxEntries: number; maxBytes: number }> = {}) => ({ partition: "r#0", ttlMs: 60_000, maxEntries: 100, maxBytes: 1_000_000, ...over });
+
+describe("memory store", () => {
+  test("an entry expires at its ttl on the injected clock, lazily on lookup", async () => {
+    const clock = new ManualClock(0);
+    const store = new MemoryCacheStore(clock);
+    await store.set("k", "v", place({ ttlMs: 1000 }));
+    await clock.advance(999);
+    expect(await store.get("r#0", "k")).toBe("v");
+    await clock.advance(1);
+    expect(store.stats().entries).toBe(1); // nothing runs in the background
+    expect(await store.get("r#0", "k")).toBeNull();
+    expect(store.stats()).toEqual({ entries: 0, bytes: 0, evictions: 0, expirations: 1 });
+  });
+
+  test("past max_entries the least recently used goes; a hit makes an entry recent", async () => {
+    const store = new MemoryCacheStore(new ManualClock(0));
+    const p = place({ maxEntries: 2 });
+    await store.set("a", "1", p);
+    await store.set("b", "2", p);
+    expect(await store.get("r#0", "a")).toBe("1"); // b is now the least recent
+    await store.set("c", "3", p);
+    expect(await store.get("r#0", "b")).toBeNull();
+    expect(await store.get("r#0", "a")).toBe("1");
+    expect(await store.get("r#0", "c")).toBe("3");
+    expect(store.stats().evictions).toBe(1);
+  });
+
+  test("bytes stay within max_bytes; an entry larger than the bound is not stored", async () => {
+    const store = new MemoryCacheStore(new ManualClock(0));
+    const value = "x".repeat(100);
+    const one = entryBytes("k0", value);
+    const p = place({ maxBytes: one * 3 });
+    for (let i = 0; i < 5; i++) await store.set(`k${i}`, value, p);
+    expect(store.stats()).toMatchObject({ entries: 3, bytes: one * 3, evictions: 2 });
+    expect(await store.get("r#0", "k1")).toBeNull();
+    await store.set("huge", "y".repeat(one * 3), p);
+    expect(await store.get("r#0", "huge")).toBeNull();
+    expect(store.stats().entries).toBe(3);
+  });
+
+  test("partitions (one per caching rule) keep their own bounds", async () => {
+    const store = new MemoryCacheStore(new ManualClock(0));
+    await store.set("k", "a", place({ maxEntries: 1 }));
+    await store.set("k", "b", { ...place({ maxEntries: 1 }), partition: "r#1" });
+    expect([await store.get("r#0", "k"), await store.get("r#1", "k")]).toEqual(["a", "b"]);
+  });
+});
+
+describe("cache key", () => {
+  const matched: MatchedRule = { rule: "r#0", models: ["a"], cache: { ttlMs: 1, maxEntries: 1, maxBytes: 1000, shared: false } };
+  const body = {
+    model: "r",
+    messages: [{ role: "user", content: "hi" }],
+    tools: [{ type: "function", function: { name: "f", parameters: {} } }],
+    tool_choice: "auto",
+    response_format: { type: "json_object" },
+    temperature: 0.2, top_p: 0.9, seed: 7, max_tokens: 50, max_completion_tokens: 50, stop: ["x"],
+    presence_penalty: 0, frequency_penalty: 0, logit_bias: { "50256": -100 },
+  };
+  const base: KeyParts = { matched, dialect: "chat", body, callerKey: "sk-client-a" };
+
+  test("canonical: object key order does not matter", () => {
+    expect(canonicalJson({ b: 1, a: [{ y: 2, x: undefined, z: null }] })).toBe('{"a":[{"y":2,"z":null}],"b":1}');
+    const reordered = Object.fromEntries(Object.entries(body).reverse());
+    expect(cacheKey({ ...base, body: reordered })).toBe(cacheKey(base));
+  });
+
+  test("delivery fields (stream, stream_options, model) do not change it", () => {
+    expect(cacheKey({ ...base, body: { ...body, stream: true, stream_options: { include_usage: true }, model: "other" } })).toBe(cacheKey(base));
+  });
+
+  const changes: [string, KeyParts][] = [
+    ["rule", { ...base, matched: { ...matched, rule: "r#1" } }],
+    ["models", { ...base, matched: { ...matched, models: ["b"] } }],
+    ["dialect", { ...base, dialect: "messages" }],
+    ["caller key", { ...base, callerKey: "sk-client-b" }],
+    ["no caller key", { ...base, callerKey: null }],
+    ["messages", { ...base, body: { ...body, messages: [{ role: "user", content: "hi!" }] } }],
+  ];
+  for (const field of ["tools", "tool_choice", "response_format", "temperature", "top_p", "seed", "max_tokens", "max_completion_tokens", "stop", "presence_penalty", "frequency_penalty", "logit_bias"]) {
+    changes.push([field, { ...base, body: { ...body, [field]: field === "tool_choice" ? "none" : field === "stop" ? ["y"] : 0.5 } }]);
+  }
+  changes.push(["an unknown field", { ...base, body: { ...body, reasoning_effort: "high" } }]);
+  for (const [name, parts] of changes) {
+    test(`a change in ${name} changes it`, () => expect(cacheKey(parts)).not.toBe(cacheKey(base)));
+  }
+
+  test("`shared true` drops the caller's key from it", () => {
+    const shared = { ...matched, cache: { ...matched.cache!, shared: true } };
+    expect(cacheKey({ ...base, matched: shared })).toBe(cacheKey({ ...base, matched: shared, callerKey: "sk-client-b" }));
+  });
+});
