@@ -14,7 +14,12 @@ const PROVIDERS = 20;
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const TARGET_MS = 250;
 
-const CAP_SETS = ["[chat, stream]", "[chat, stream, tools, json]", "[chat, stream, tools, vision, json]", "[chat, stream, vision, prefill]"];
+const CAP_SETS = [
+  "[chat, stream]",
+  "[chat, stream, tools, json]",
+  "[chat, stream, tools, vision, json]",
+  "[chat, stream, vision, prefill]",
+];
 
 export function generatePolicy(routes = ROUTES, models = MODELS): string {
   const out: string[] = [
@@ -25,7 +30,14 @@ export function generatePolicy(routes = ROUTES, models = MODELS): string {
     "}",
   ];
   for (let p = 0; p < PROVIDERS; p++) {
-    out.push(`provider p${p} {`, "  kind openai", `  base_url "https://llm-${p}.example.com/v1"`, `  key env("BENCH_KEY_${p}")`, "  quota { requests 10000/min }", "}");
+    out.push(
+      `provider p${p} {`,
+      "  kind openai",
+      `  base_url "https://llm-${p}.example.com/v1"`,
+      `  key env("BENCH_KEY_${p}")`,
+      "  quota { requests 10000/min }",
+      "}",
+    );
   }
   for (let m = 0; m < models; m++) {
     out.push(
@@ -64,7 +76,13 @@ function median(xs: number[]): number {
 
 function main(): void {
   const source = generatePolicy();
-  const times = { parse: [] as number[], check: [] as number[], compile: [] as number[], total: [] as number[], baseline: [] as number[] };
+  const times = {
+    parse: [] as number[],
+    check: [] as number[],
+    compile: [] as number[],
+    total: [] as number[],
+    baseline: [] as number[],
+  };
   let graph: Graph | null = null;
   for (let run = 0; run < RUNS; run++) {
     const t0 = performance.now();
@@ -85,14 +103,21 @@ function main(): void {
     times.total.push(t3 - t0);
     times.baseline.push(t4 - t3);
   }
-  const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<keyof typeof times, number>;
+  const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<
+    keyof typeof times,
+    number
+  >;
   const ms = (x: number) => `${x.toFixed(1).padStart(7)} ms`;
-  console.log(`compile bench: ${ROUTES} routes, ${MODELS} models, ${(source.length / 1e6).toFixed(2)} MB of policy, median of ${RUNS} runs`);
+  console.log(
+    `compile bench: ${ROUTES} routes, ${MODELS} models, ${(source.length / 1e6).toFixed(2)} MB of policy, median of ${RUNS} runs`,
+  );
   console.log(`  parse     ${ms(m.parse)}`);
   console.log(`  check     ${ms(m.check)}`);
   console.log(`  compile   ${ms(m.compile)}`);
   console.log(`  total     ${ms(m.total)}   (target < ${TARGET_MS} ms: ${m.total < TARGET_MS ? "met" : "MISSED"})`);
-  console.log(`  baseline  ${ms(m.baseline)}   JSON.stringify + JSON.parse of the graph (${graph?.routes.length} routes)`);
+  console.log(
+    `  baseline  ${ms(m.baseline)}   JSON.stringify + JSON.parse of the graph (${graph?.routes.length} routes)`,
+  );
   console.log(`  ratio     ${(m.total / m.baseline).toFixed(1)}x baseline`);
   if (m.total >= TARGET_MS) process.exitCode = 1;
 }

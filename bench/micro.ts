@@ -30,8 +30,24 @@ import { defaultAdapters } from "../src/providers/index.ts";
 import { buildCore } from "../src/runtime/flow/context.ts";
 import { decideChat } from "../src/runtime/plan/decide.ts";
 import { generatePolicy } from "./compile-bench.ts";
-import { benchPolicy, CONTENT_EVENT, hundredRulePolicy, messagesBody, requestBody, responsesBody, toolCallEvents } from "./lib/fixtures.ts";
-import { benchPorts, chatRequest, compileOrThrow, inProcessGateway, instantTransport, streamOf, thinHandler } from "./lib/in-process.ts";
+import {
+  benchPolicy,
+  CONTENT_EVENT,
+  hundredRulePolicy,
+  messagesBody,
+  requestBody,
+  responsesBody,
+  toolCallEvents,
+} from "./lib/fixtures.ts";
+import {
+  benchPorts,
+  chatRequest,
+  compileOrThrow,
+  inProcessGateway,
+  instantTransport,
+  streamOf,
+  thinHandler,
+} from "./lib/in-process.ts";
 
 const QUICK = { min_cpu_time: 400e6, min_samples: 30 } as const; // ns of samples per measurement
 const SLOW = { min_cpu_time: 1500e6, min_samples: 5 } as const;
@@ -51,15 +67,29 @@ const rows: Row[] = [];
 const avg = async (fn: () => unknown, opts: object = QUICK): Promise<number> => (await measure(fn, opts)).p50;
 
 async function decision(): Promise<void> {
-  const core = buildCore({ graph: compileOrThrow(hundredRulePolicy()), ports: benchPorts(instantTransport()), adapters: defaultAdapters() }, {});
-  const text = JSON.stringify({ model: "chat", messages: [{ role: "user", content: "Summarise the attached meeting notes in three bullet points, please." }], metadata: { team: "infra" } });
+  const core = buildCore(
+    { graph: compileOrThrow(hundredRulePolicy()), ports: benchPorts(instantTransport()), adapters: defaultAdapters() },
+    {},
+  );
+  const text = JSON.stringify({
+    model: "chat",
+    messages: [{ role: "user", content: "Summarise the attached meeting notes in three bullet points, please." }],
+    metadata: { team: "infra" },
+  });
   const body = JSON.parse(text) as Record<string, unknown>;
   const headers = new Headers({ "x-tier": "pro", "x-region": "eu" });
   const signal = new AbortController().signal;
   const check = decideChat(core, { id: "r", route: "chat", body, headers, signal, receivedAt: 0 });
-  if (!check.prepared.ok || check.prepared.viable.length !== 5) throw new Error("decision bench: expected `otherwise` with five viable candidates");
+  if (!check.prepared.ok || check.prepared.viable.length !== 5)
+    throw new Error("decision bench: expected `otherwise` with five viable candidates");
   const ns = await avg(() => decideChat(core, { id: "r", route: "chat", body, headers, signal, receivedAt: 0 }));
-  rows.push({ name: "routing decision, 100-rule route", ns, baseline: "JSON.parse(request body)", baselineNs: await avg(() => JSON.parse(text)), target: "< 5 µs" });
+  rows.push({
+    name: "routing decision, 100-rule route",
+    ns,
+    baseline: "JSON.parse(request body)",
+    baselineNs: await avg(() => JSON.parse(text)),
+    target: "< 5 µs",
+  });
 }
 
 async function drain(res: Response): Promise<number> {
@@ -78,7 +108,12 @@ async function perEvent(): Promise<void> {
   const tShort = await avg(async () => drain(await short.fetch(chatRequest(body))));
   const tLong = await avg(async () => drain(await long.fetch(chatRequest(body))));
   const data = CONTENT_EVENT.slice("data: ".length).trim();
-  rows.push({ name: "per SSE event (parse + engine + encode)", ns: (tLong - tShort) / EXTRA_EVENTS, baseline: "JSON.parse(one event's data)", baselineNs: await avg(() => JSON.parse(data)) });
+  rows.push({
+    name: "per SSE event (parse + engine + encode)",
+    ns: (tLong - tShort) / EXTRA_EVENTS,
+    baseline: "JSON.parse(one event's data)",
+    baselineNs: await avg(() => JSON.parse(data)),
+  });
 }
 
 /** Tool calls streamed in many small deltas, against the same stream without them. */
@@ -95,8 +130,18 @@ async function perToolCall(): Promise<void> {
   const data = CONTENT_EVENT.slice("data: ".length).trim();
   const perEvent = (tLong - tShort) / (calls * TOOL_CALL_DELTAS);
   const baselineNs = await avg(() => JSON.parse(data));
-  rows.push({ name: `per tool-call delta (${TOOL_CALL_DELTAS} per call)`, ns: perEvent, baseline: "JSON.parse(one event's data)", baselineNs });
-  rows.push({ name: "per tool call", ns: (tLong - tShort) / calls, baseline: `${TOOL_CALL_DELTAS} × JSON.parse(one event)`, baselineNs: baselineNs * TOOL_CALL_DELTAS });
+  rows.push({
+    name: `per tool-call delta (${TOOL_CALL_DELTAS} per call)`,
+    ns: perEvent,
+    baseline: "JSON.parse(one event's data)",
+    baselineNs,
+  });
+  rows.push({
+    name: "per tool call",
+    ns: (tLong - tShort) / calls,
+    baseline: `${TOOL_CALL_DELTAS} × JSON.parse(one event)`,
+    baselineNs: baselineNs * TOOL_CALL_DELTAS,
+  });
 }
 
 async function gatewayRequest(): Promise<void> {
@@ -109,7 +154,12 @@ async function gatewayRequest(): Promise<void> {
     const direct = requestBody("bench-model", stream);
     const ns = await avg(async () => drain(await gateway.fetch(chatRequest(sy))));
     const baselineNs = await avg(async () => drain(await thin(chatRequest(direct))));
-    rows.push({ name: `gateway request in-process, ${stream ? "stream" : "non-stream"}`, ns, baseline: "thin handler, same transport", baselineNs });
+    rows.push({
+      name: `gateway request in-process, ${stream ? "stream" : "non-stream"}`,
+      ns,
+      baseline: "thin handler, same transport",
+      baselineNs,
+    });
   }
   if (logLines() === 0) throw new Error("gateway bench: no log lines were written");
 }
@@ -117,26 +167,57 @@ async function gatewayRequest(): Promise<void> {
 /** 100 declared keys with limits and budgets: identifying the caller, admitting it and booking its usage. */
 async function declaredKeys(): Promise<void> {
   const plain = benchPolicy("http://upstream.local/v1");
-  const keys = Array.from({ length: 100 }, (_, i) =>
-    `key client-${i} { secret env("BENCH_KEY_${i}")  limit { requests 1000000000/min  tokens 1000G/day }  budget { spend $1000000000/month } }`);
-  const secrets = { get: (name: string) => (name.startsWith("BENCH_KEY_") ? `bench-secret-${name.slice(10)}-0123456789abcdef` : undefined) };
+  const keys = Array.from(
+    { length: 100 },
+    (_, i) =>
+      `key client-${i} { secret env("BENCH_KEY_${i}")  limit { requests 1000000000/min  tokens 1000G/day }  budget { spend $1000000000/month } }`,
+  );
+  const secrets = {
+    get: (name: string) =>
+      name.startsWith("BENCH_KEY_") ? `bench-secret-${name.slice(10)}-0123456789abcdef` : undefined,
+  };
   const transport = instantTransport();
   const gatewayOf = (source: string) =>
-    createGateway({ graph: compileOrThrow(source), ports: { ...benchPorts(transport), secrets }, adapters: defaultAdapters(), log: () => {} });
+    createGateway({
+      graph: compileOrThrow(source),
+      ports: { ...benchPorts(transport), secrets },
+      adapters: defaultAdapters(),
+      log: () => {},
+    });
   const [none, hundred] = [gatewayOf(plain), gatewayOf(`${plain}\n${keys.join("\n")}\n`)];
   const body = requestBody("chat", false);
-  const req = (token: string) => new Request("http://gateway.local/v1/chat/completions", { method: "POST", body, headers: { "content-type": "application/json", authorization: `Bearer ${token}` } });
+  const req = (token: string) =>
+    new Request("http://gateway.local/v1/chat/completions", {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    });
   const key57 = secrets.get("BENCH_KEY_57")!;
   await drain(await hundred.fetch(req(key57)));
-  if (hundred.engine().state().access?.["key:client-57"]?.requests !== 1) throw new Error("keys bench: the request was not booked to its key");
+  if (hundred.engine().state().access?.["key:client-57"]?.requests !== 1)
+    throw new Error("keys bench: the request was not booked to its key");
   // Alternated, best of two each: whichever runs first pays for warming up.
   const run = async (g: typeof none, token: string) => avg(async () => drain(await g.fetch(req(token))));
-  const [b1, k1, b2, k2] = [await run(none, "bench"), await run(hundred, key57), await run(none, "bench"), await run(hundred, key57)];
-  rows.push({ name: "gateway request, 100 declared keys with limits", ns: Math.min(k1, k2), baseline: "same policy, no keys", baselineNs: Math.min(b1, b2), target: "≤ 1.05×" });
+  const [b1, k1, b2, k2] = [
+    await run(none, "bench"),
+    await run(hundred, key57),
+    await run(none, "bench"),
+    await run(hundred, key57),
+  ];
+  rows.push({
+    name: "gateway request, 100 declared keys with limits",
+    ns: Math.min(k1, k2),
+    baseline: "same policy, no keys",
+    baselineNs: Math.min(b1, b2),
+    target: "≤ 1.05×",
+  });
 }
 
 /** A dialect front door's own cost: same engine, same upstream reply, translated both ways. */
-async function dialectRequest(path: "/v1/messages" | "/v1/responses", body: (model: string, stream: boolean) => string): Promise<void> {
+async function dialectRequest(
+  path: "/v1/messages" | "/v1/responses",
+  body: (model: string, stream: boolean) => string,
+): Promise<void> {
   const graph = compileOrThrow(benchPolicy("http://upstream.local/v1"));
   const { gateway } = inProcessGateway(graph, instantTransport(streamOf(EXTRA_EVENTS)));
   for (const stream of [false, true]) {
@@ -148,13 +229,21 @@ async function dialectRequest(path: "/v1/messages" | "/v1/responses", body: (mod
     const [b1, m1, b2, m2] = [await chatRun(), await dialectRun(), await chatRun(), await dialectRun()];
     const [baselineNs, ns] = [Math.min(b1, b2), Math.min(m1, m2)];
     const what = stream ? `stream of ${EXTRA_EVENTS} events` : "non-stream";
-    rows.push({ name: `${path} in-process, ${what}`, ns, baseline: "/v1/chat/completions, same gateway", baselineNs, target: "≤ 1.1×" });
+    rows.push({
+      name: `${path} in-process, ${what}`,
+      ns,
+      baseline: "/v1/chat/completions, same gateway",
+      baselineNs,
+      target: "≤ 1.1×",
+    });
   }
 }
 
 /** The response cache: what a hit saves, and what a cache that never hits costs. */
 async function cacheRequest(): Promise<void> {
-  const cached = compileOrThrow(benchPolicy("http://upstream.local/v1").replace("defaults {", "defaults {\n  cache { ttl 10m  max_entries 1k }"));
+  const cached = compileOrThrow(
+    benchPolicy("http://upstream.local/v1").replace("defaults {", "defaults {\n  cache { ttl 10m  max_entries 1k }"),
+  );
   const plain = compileOrThrow(benchPolicy("http://upstream.local/v1"));
   const on = inProcessGateway(cached, instantTransport()).gateway;
   const off = inProcessGateway(plain, instantTransport()).gateway;
@@ -163,17 +252,30 @@ async function cacheRequest(): Promise<void> {
   const fresh = (): string => same.replace("five words.", `five words, take ${n++}.`); // a new prompt: always a miss
   const check = await on.fetch(chatRequest(same));
   await drain(check);
-  if ((await on.fetch(chatRequest(same))).headers.get("x-switchyard-cache") !== "hit") throw new Error("cache bench: the repeat was not a hit");
+  if ((await on.fetch(chatRequest(same))).headers.get("x-switchyard-cache") !== "hit")
+    throw new Error("cache bench: the repeat was not a hit");
   const hit = await avg(async () => drain(await on.fetch(chatRequest(same))));
   const miss = await avg(async () => drain(await on.fetch(chatRequest(fresh()))));
-  rows.push({ name: "cache hit in-process, non-stream", ns: hit, baseline: "cache miss, same gateway", baselineNs: miss, target: "< 1×" });
+  rows.push({
+    name: "cache hit in-process, non-stream",
+    ns: hit,
+    baseline: "cache miss, same gateway",
+    baselineNs: miss,
+    target: "< 1×",
+  });
   const [off1, on1, off2, on2] = [
     await avg(async () => drain(await off.fetch(chatRequest(fresh())))),
     await avg(async () => drain(await on.fetch(chatRequest(fresh())))),
     await avg(async () => drain(await off.fetch(chatRequest(fresh())))),
     await avg(async () => drain(await on.fetch(chatRequest(fresh())))),
   ];
-  rows.push({ name: "cache on, 0% hits, non-stream", ns: Math.min(on1, on2), baseline: "cache off, same requests", baselineNs: Math.min(off1, off2), target: "≤ 1.05×" });
+  rows.push({
+    name: "cache on, 0% hits, non-stream",
+    ns: Math.min(on1, on2),
+    baseline: "cache off, same requests",
+    baselineNs: Math.min(off1, off2),
+    target: "≤ 1.05×",
+  });
 }
 
 async function compile(): Promise<void> {
@@ -182,7 +284,13 @@ async function compile(): Promise<void> {
   if (!first.graph) throw new Error("compile bench: the generated policy does not compile");
   const graph = first.graph;
   const ns = await avg(() => compilePolicySource(source, "bench.route"), SLOW);
-  rows.push({ name: "compile 1,000 routes / 5,000 models", ns, baseline: "JSON round trip of the graph", baselineNs: await avg(() => JSON.parse(JSON.stringify(graph)), SLOW), target: "< 250 ms" });
+  rows.push({
+    name: "compile 1,000 routes / 5,000 models",
+    ns,
+    baseline: "JSON round trip of the graph",
+    baselineNs: await avg(() => JSON.parse(JSON.stringify(graph)), SLOW),
+    target: "< 250 ms",
+  });
 }
 
 async function lspEdit(): Promise<void> {
@@ -195,13 +303,24 @@ async function lspEdit(): Promise<void> {
     // Alternate between breaking a model reference and repairing it, so half the runs publish a diagnostic.
     broken = !broken;
     const range = { start: doc.positionAt(needle), end: doc.positionAt(needle) };
-    TextDocument.update(doc, [{ range: broken ? range : { ...range, end: doc.positionAt(needle + 1) }, text: broken ? "x" : "" }], doc.version + 1);
+    TextDocument.update(
+      doc,
+      [{ range: broken ? range : { ...range, end: doc.positionAt(needle + 1) }, text: broken ? "x" : "" }],
+      doc.version + 1,
+    );
     analysis = analyze(doc.getText(), "bench.route", analysis);
     return analysis.result.diagnostics.map((d) => toLspDiagnostic(d, doc, "bench.route"));
   };
-  if (edit().length !== 1 || edit().length !== 0) throw new Error("lsp bench: expected one diagnostic after the breaking edit and none after the repair");
+  if (edit().length !== 1 || edit().length !== 0)
+    throw new Error("lsp bench: expected one diagnostic after the breaking edit and none after the repair");
   const ns = await avg(edit, SLOW);
-  rows.push({ name: "lsp: diagnostics after an edit, 1,000 routes", ns, baseline: "compilePolicySource (lint)", baselineNs: await avg(() => compilePolicySource(source, "bench.route"), SLOW), target: "< 300 ms" });
+  rows.push({
+    name: "lsp: diagnostics after an edit, 1,000 routes",
+    ns,
+    baseline: "compilePolicySource (lint)",
+    baselineNs: await avg(() => compilePolicySource(source, "bench.route"), SLOW),
+    target: "< 300 ms",
+  });
 }
 
 function human(ns: number): string {
@@ -212,7 +331,14 @@ function human(ns: number): string {
 
 function printRows(): void {
   const header = ["benchmark", "time", "baseline", "baseline time", "ratio", "target"];
-  const lines = rows.map((r) => [r.name, human(r.ns), r.baseline, human(r.baselineNs), `${(r.ns / r.baselineNs).toFixed(1)}×`, r.target ?? ""]);
+  const lines = rows.map((r) => [
+    r.name,
+    human(r.ns),
+    r.baseline,
+    human(r.baselineNs),
+    `${(r.ns / r.baselineNs).toFixed(1)}×`,
+    r.target ?? "",
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cols: string[]) => "| " + cols.map((c, i) => c.padEnd(widths[i])).join(" | ") + " |";
   console.log(fmt(header));
@@ -236,5 +362,8 @@ if (wanted("lsp")) await lspEdit();
 printRows();
 console.log("");
 if (!wanted("simulate")) process.exit(0);
-const sim = Bun.spawnSync(["bun", `${import.meta.dir}/simulate-bench.ts`, "--minutes", "10"], { stdout: "pipe", stderr: "pipe" });
+const sim = Bun.spawnSync(["bun", `${import.meta.dir}/simulate-bench.ts`, "--minutes", "10"], {
+  stdout: "pipe",
+  stderr: "pipe",
+});
 console.log(sim.stdout.toString().trimEnd() || `simulate bench failed: ${sim.stderr.toString().trim()}`);

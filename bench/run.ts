@@ -35,7 +35,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const load = loadavg()[0];
-  if (load > 0.5) console.error(`warning: load average is ${load.toFixed(2)}; other work on this machine will move the numbers`);
+  if (load > 0.5)
+    console.error(`warning: load average is ${load.toFixed(2)}; other work on this machine will move the numbers`);
   const upstream = await startServer(ROOT, ["bun", "bench/mock-upstream.ts", "0"], /ready (\d+)/, "stdout");
   const upstreamBase = `http://127.0.0.1:${upstream.port}/v1`;
   const thin = await startServer(ROOT, ["bun", "bench/thin-proxy.ts", "0", upstreamBase], /ready (\d+)/, "stdout");
@@ -43,14 +44,43 @@ async function main(): Promise<number> {
   const policyPath = join(dir, "bench.route");
   writeFileSync(policyPath, benchPolicy(upstreamBase));
   const requestLog = join(dir, "requests.log");
-  const sy = await startServer(ROOT, ["bun", "src/cli/main.ts", "serve", policyPath, "--port", "0"], /listening on http:\/\/127\.0\.0\.1:(\d+)/, "stderr", requestLog);
+  const sy = await startServer(
+    ROOT,
+    ["bun", "src/cli/main.ts", "serve", policyPath, "--port", "0"],
+    /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+    "stderr",
+    requestLog,
+  );
 
-  const targets: { name: string; url: string; pid: number; model: string; body?: (model: string, stream: boolean) => string }[] = [
+  const targets: {
+    name: string;
+    url: string;
+    pid: number;
+    model: string;
+    body?: (model: string, stream: boolean) => string;
+  }[] = [
     { name: "direct", url: `${upstreamBase}/chat/completions`, pid: upstream.proc.pid, model: "bench-model" },
-    { name: "thin-proxy", url: `http://127.0.0.1:${thin.port}/v1/chat/completions`, pid: thin.proc.pid, model: "bench-model" },
+    {
+      name: "thin-proxy",
+      url: `http://127.0.0.1:${thin.port}/v1/chat/completions`,
+      pid: thin.proc.pid,
+      model: "bench-model",
+    },
     { name: "switchyard", url: `http://127.0.0.1:${sy.port}/v1/chat/completions`, pid: sy.proc.pid, model: "chat" },
-    { name: "switchyard-messages", url: `http://127.0.0.1:${sy.port}/v1/messages`, pid: sy.proc.pid, model: "chat", body: messagesBody },
-    { name: "switchyard-responses", url: `http://127.0.0.1:${sy.port}/v1/responses`, pid: sy.proc.pid, model: "chat", body: responsesBody },
+    {
+      name: "switchyard-messages",
+      url: `http://127.0.0.1:${sy.port}/v1/messages`,
+      pid: sy.proc.pid,
+      model: "chat",
+      body: messagesBody,
+    },
+    {
+      name: "switchyard-responses",
+      url: `http://127.0.0.1:${sy.port}/v1/responses`,
+      pid: sy.proc.pid,
+      model: "chat",
+      body: responsesBody,
+    },
   ];
   const rows: Row[] = [];
   let switchyardRequests = 0;
@@ -75,7 +105,14 @@ async function main(): Promise<number> {
       const thinResult = results.get("thin-proxy")!;
       for (const t of targets) {
         const r = results.get(t.name)!;
-        rows.push({ target: t.name, mode, connections, ...r, vsDirect: r.rps / direct.rps, vsThin: r.rps / thinResult.rps });
+        rows.push({
+          target: t.name,
+          mode,
+          connections,
+          ...r,
+          vsDirect: r.rps / direct.rps,
+          vsThin: r.rps / thinResult.rps,
+        });
       }
     }
   }
@@ -83,7 +120,9 @@ async function main(): Promise<number> {
   // SIGTERM drains and flushes the batched request log, so every line is on disk before we count.
   sy.proc.kill("SIGTERM");
   await sy.proc.exited;
-  const logLines = readFileSync(requestLog, "utf8").split("\n").filter((l) => l.includes('"event":"request"')).length;
+  const logLines = readFileSync(requestLog, "utf8")
+    .split("\n")
+    .filter((l) => l.includes('"event":"request"')).length;
 
   printTable(rows);
   const checks = verdicts(rows, rss);
@@ -94,7 +133,18 @@ async function main(): Promise<number> {
 
   mkdirSync(join(ROOT, "bench/results"), { recursive: true });
   const machine = `${cpus().length} cores, ${cpus()[0]?.model ?? "?"}`;
-  const out = { machine, bun: Bun.version, seconds: SECONDS, repeat: REPEAT, loadAverageAtStart: load, switchyardRssMb: rss, logLines, switchyardRequests, rows, checks };
+  const out = {
+    machine,
+    bun: Bun.version,
+    seconds: SECONDS,
+    repeat: REPEAT,
+    loadAverageAtStart: load,
+    switchyardRssMb: rss,
+    logLines,
+    switchyardRequests,
+    rows,
+    checks,
+  };
   writeFileSync(join(ROOT, "bench/results/http.json"), JSON.stringify(out, null, 2) + "\n");
   console.log(`\nmachine: ${machine}; JSON saved to bench/results/http.json`);
   return 0;
@@ -123,27 +173,63 @@ interface Check {
 }
 
 function verdicts(rows: Row[], rss: number | null): Check[] {
-  const find = (target: string, mode: Mode, connections: number) => rows.find((r) => r.target === target && r.mode === mode && r.connections === connections)!;
+  const find = (target: string, mode: Mode, connections: number) =>
+    rows.find((r) => r.target === target && r.mode === mode && r.connections === connections)!;
   const checks: Check[] = [];
   for (const mode of ["non-stream", "stream"] as const) {
-    const [sy64, thin64, sy1, thin1] = [find("switchyard", mode, 64), find("thin-proxy", mode, 64), find("switchyard", mode, 1), find("thin-proxy", mode, 1)];
-    checks.push({ name: `${mode} RPS at 64 connections ≥ 90% of thin proxy`, value: `${(sy64.vsThin * 100).toFixed(1)}%`, met: sy64.vsThin >= 0.9 });
+    const [sy64, thin64, sy1, thin1] = [
+      find("switchyard", mode, 64),
+      find("thin-proxy", mode, 64),
+      find("switchyard", mode, 1),
+      find("thin-proxy", mode, 1),
+    ];
+    checks.push({
+      name: `${mode} RPS at 64 connections ≥ 90% of thin proxy`,
+      value: `${(sy64.vsThin * 100).toFixed(1)}%`,
+      met: sy64.vsThin >= 0.9,
+    });
     const added = sy1.p50ms - thin1.p50ms;
-    checks.push({ name: `${mode} added median latency at 1 connection ≤ 0.030 ms`, value: `${added.toFixed(3)} ms`, met: added <= 0.03 });
+    checks.push({
+      name: `${mode} added median latency at 1 connection ≤ 0.030 ms`,
+      value: `${added.toFixed(3)} ms`,
+      met: added <= 0.03,
+    });
     const p99 = sy64.p99ms / thin64.p99ms;
-    checks.push({ name: `${mode} p99 at 64 connections < 1.5× thin proxy`, value: `${p99.toFixed(2)}×`, met: p99 < 1.5 });
+    checks.push({
+      name: `${mode} p99 at 64 connections < 1.5× thin proxy`,
+      value: `${p99.toFixed(2)}×`,
+      met: p99 < 1.5,
+    });
     for (const door of ["messages", "responses"]) {
       const share = find(`switchyard-${door}`, mode, 64).rps / sy64.rps;
-      checks.push({ name: `${mode} /v1/${door} RPS at 64 connections ≥ 90% of /v1/chat/completions`, value: `${(share * 100).toFixed(1)}%`, met: share >= 0.9 });
+      checks.push({
+        name: `${mode} /v1/${door} RPS at 64 connections ≥ 90% of /v1/chat/completions`,
+        value: `${(share * 100).toFixed(1)}%`,
+        met: share >= 0.9,
+      });
     }
   }
-  checks.push({ name: "switchyard RSS after load < 100 MB", value: `${rss?.toFixed(1) ?? "?"} MB`, met: rss !== null && rss < 100 });
+  checks.push({
+    name: "switchyard RSS after load < 100 MB",
+    value: `${rss?.toFixed(1) ?? "?"} MB`,
+    met: rss !== null && rss < 100,
+  });
   return checks;
 }
 
 function printTable(rows: Row[]): void {
   const header = ["target", "mode", "conns", "rps", "p50 ms", "p99 ms", "cpu µs/req", "vs direct", "vs thin"];
-  const lines = rows.map((r) => [r.target, r.mode, String(r.connections), r.rps.toFixed(0), r.p50ms.toFixed(3), r.p99ms.toFixed(3), r.cpuUsPerRequest.toFixed(1), r.vsDirect.toFixed(3), r.vsThin.toFixed(3)]);
+  const lines = rows.map((r) => [
+    r.target,
+    r.mode,
+    String(r.connections),
+    r.rps.toFixed(0),
+    r.p50ms.toFixed(3),
+    r.p99ms.toFixed(3),
+    r.cpuUsPerRequest.toFixed(1),
+    r.vsDirect.toFixed(3),
+    r.vsThin.toFixed(3),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cols: string[]) => "| " + cols.map((c, i) => c.padEnd(widths[i])).join(" | ") + " |";
   console.log(fmt(header));
@@ -160,7 +246,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 let code = 1;
 if (process.argv.includes("--micro")) {
-  code = Bun.spawnSync(["bun", join(import.meta.dir, "micro.ts")], { stdout: "inherit", stderr: "inherit" }).exitCode ?? 1;
+  code =
+    Bun.spawnSync(["bun", join(import.meta.dir, "micro.ts")], { stdout: "inherit", stderr: "inherit" }).exitCode ?? 1;
 } else {
   try {
     code = await main();

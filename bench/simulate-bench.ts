@@ -17,7 +17,10 @@ import { streamChunkMs } from "../src/simulate/chunking.ts";
 import { runSimulation } from "../src/simulate/run.ts";
 import { parseScenario } from "../src/simulate/scenario-load.ts";
 
-const { values } = parseArgs({ args: Bun.argv.slice(2), options: { minutes: { type: "string" }, rate: { type: "string" } } });
+const { values } = parseArgs({
+  args: Bun.argv.slice(2),
+  options: { minutes: { type: "string" }, rate: { type: "string" } },
+});
 const minutes = Number(values.minutes ?? 60);
 const rate = Number(values.rate ?? 100);
 const OUTPUT_TOKENS = 32;
@@ -50,7 +53,11 @@ function timer(): (requests: number) => Timing {
 
 async function simulated(): Promise<Timing & { failovers: number; breakers: number }> {
   const done = timer();
-  const s = await runSimulation({ graph, scenario: loaded.ok ? loaded.scenario : (undefined as never), policyName: "default" });
+  const s = await runSimulation({
+    graph,
+    scenario: loaded.ok ? loaded.scenario : (undefined as never),
+    policyName: "default",
+  });
   return { ...done(s.totals.requests), failovers: s.totals.failovers, breakers: s.breakers.length };
 }
 
@@ -58,16 +65,35 @@ async function simulated(): Promise<Timing & { failovers: number; breakers: numb
 async function baseline(): Promise<Timing> {
   const finish = timer();
   const clock = new ManualClock(0, { lazyAbort: true }); // as the simulator's
-  const ports = { clock, random: new SeededRandom(1), transport: { fetch: () => Promise.reject(new Error("no network")) }, secrets: { get: () => undefined } };
+  const ports = {
+    clock,
+    random: new SeededRandom(1),
+    transport: { fetch: () => Promise.reject(new Error("no network")) },
+    secrets: { get: () => undefined },
+  };
   const chunkMs = streamChunkMs(graph);
-  const adapter = createSimulatedAdapter(() => ({ ttftMs: 150, perTokenMs: 8, outputTokens: OUTPUT_TOKENS, fault: null, chunkMs }));
+  const adapter = createSimulatedAdapter(() => ({
+    ttftMs: 150,
+    perTokenMs: 8,
+    outputTokens: OUTPUT_TOKENS,
+    fault: null,
+    chunkMs,
+  }));
   const provider = graph.providers[0] as ProviderNode;
   const model = graph.models.find((m) => m.provider === provider.name) as ModelNode;
   const signal = new AbortController().signal;
   const gap = 1000 / rate;
   let done = 0;
   const one = async (i: number): Promise<void> => {
-    const call: UpstreamCall = { provider, model, body: { model: model.upstream, messages: [{ role: "user", content: "hello there" }] }, stream: i % 5 === 0, apiKey: undefined, headers: { "x-request-id": `b-${i}` }, signal };
+    const call: UpstreamCall = {
+      provider,
+      model,
+      body: { model: model.upstream, messages: [{ role: "user", content: "hello there" }] },
+      stream: i % 5 === 0,
+      apiKey: undefined,
+      headers: { "x-request-id": `b-${i}` },
+      signal,
+    };
     const reply = await adapter.chat(call, ports);
     if (reply.kind === "stream") for (let r = await reply.chunks.next(); !r.done; r = await reply.chunks.next());
     done++;
@@ -92,8 +118,16 @@ const perCpuSec = (r: Timing) => `${Math.round((r.requests / r.cpuMs) * 1000)} p
 await simulated(); // warm-up: JIT and caches
 const sim = await simulated();
 const base = await baseline();
-console.log(`simulated ${minutes}m at ${rate} req/s on policies/default.route (breakers, retries, failover; 20% streams, ${OUTPUT_TOKENS} tokens a reply)`);
-console.log(`  simulate  ${sim.requests} requests in ${sim.ms.toFixed(0)}ms  = ${Math.round(perSec(sim))} req/s, ${perCpuSec(sim)}  (${sim.failovers} failovers, ${sim.breakers} breaker transitions)`);
-console.log(`  baseline  ${base.requests} adapter calls in ${base.ms.toFixed(0)}ms  = ${Math.round(perSec(base))} req/s, ${perCpuSec(base)}  (simulated adapter alone, same clock)`);
+console.log(
+  `simulated ${minutes}m at ${rate} req/s on policies/default.route (breakers, retries, failover; 20% streams, ${OUTPUT_TOKENS} tokens a reply)`,
+);
+console.log(
+  `  simulate  ${sim.requests} requests in ${sim.ms.toFixed(0)}ms  = ${Math.round(perSec(sim))} req/s, ${perCpuSec(sim)}  (${sim.failovers} failovers, ${sim.breakers} breaker transitions)`,
+);
+console.log(
+  `  baseline  ${base.requests} adapter calls in ${base.ms.toFixed(0)}ms  = ${Math.round(perSec(base))} req/s, ${perCpuSec(base)}  (simulated adapter alone, same clock)`,
+);
 const cpuRatio = base.cpuMs / base.requests / (sim.cpuMs / sim.requests);
-console.log(`  ratio     simulate runs at ${(perSec(sim) / perSec(base)).toFixed(2)}× the bare adapter loop (${cpuRatio.toFixed(2)}× by CPU time); target 200000 req/s: ${perSec(sim) >= 200_000 ? "met" : "not met"}`);
+console.log(
+  `  ratio     simulate runs at ${(perSec(sim) / perSec(base)).toFixed(2)}× the bare adapter loop (${cpuRatio.toFixed(2)}× by CPU time); target 200000 req/s: ${perSec(sim) >= 200_000 ? "met" : "not met"}`,
+);

@@ -25,17 +25,34 @@ export function bigState(models = MODELS): RuntimeState {
   for (let i = 0; i < models; i++) {
     const name = `model-${String(i).padStart(5, "0")}`;
     const open = i % 17 === 0;
-    state.breakers[name] = { phase: open ? "open" : "closed", consecutiveFailures: i % 6, openedAt: open ? NOW - 5_000 : null, probesInFlight: 0, probeSuccesses: 0 };
+    state.breakers[name] = {
+      phase: open ? "open" : "closed",
+      consecutiveFailures: i % 6,
+      openedAt: open ? NOW - 5_000 : null,
+      probesInFlight: 0,
+      probeSuccesses: 0,
+    };
     state.windows[name] = {
       bucketMs: 6_000,
-      buckets: Array.from({ length: 10 }, (_, b) => ({ start: NOW - (9 - b) * 6_000, ok: (i + b) % 40, fail: (i * b) % 3 })),
+      buckets: Array.from({ length: 10 }, (_, b) => ({
+        start: NOW - (9 - b) * 6_000,
+        ok: (i + b) % 40,
+        fail: (i * b) % 3,
+      })),
       latencyEwmaMs: 400 + (i % 900) + 0.25,
       ttftEwmaMs: 120 + (i % 300) + 0.5,
       tokensPerSecEwma: 30 + (i % 70) / 3,
     };
     state.quotas[`model:${name}:requests:minute`] = { windowStart: Math.floor(NOW / 60_000) * 60_000, used: i % 100 };
     state.quotas[`model:${name}:tokens:day`] = { windowStart: Math.floor(NOW / 86_400_000) * 86_400_000, used: i * 37 };
-    state.counters[name] = { requests: i * 11, successes: i * 10, failures: i, tokensIn: i * 900, tokensOut: i * 250, costUsd: i * 0.00123 };
+    state.counters[name] = {
+      requests: i * 11,
+      successes: i * 10,
+      failures: i,
+      tokensIn: i * 900,
+      tokensOut: i * 250,
+      costUsd: i * 0.00123,
+    };
   }
   for (let r = 0; r < 1_000; r++) state.cursors[`route-${r}#1`] = r * 7;
   for (let s = 0; s < 10_000; s++) state.sticky[`session-${s}`] = `model-${String(s % models).padStart(5, "0")}`;
@@ -70,8 +87,12 @@ async function main(): Promise<void> {
       await writeFile(baselinePath, text);
     });
     console.log(`snapshot cost, ${MODELS.toLocaleString("en-US")} models, median of ${RUNS} (bun ${Bun.version})`);
-    console.log(`baseline JSON.stringify + writeFile (no fsync): ${fmt(baseline).trim()}, ${kb(baselineBytes).trim()}\n`);
-    console.log(`${"format".padEnd(8)}${"encode".padStart(10)}${"write".padStart(10)}${"total".padStart(10)}${"vs base".padStart(9)}${"size".padStart(10)}${"vs base".padStart(9)}${"load".padStart(10)}`);
+    console.log(
+      `baseline JSON.stringify + writeFile (no fsync): ${fmt(baseline).trim()}, ${kb(baselineBytes).trim()}\n`,
+    );
+    console.log(
+      `${"format".padEnd(8)}${"encode".padStart(10)}${"write".padStart(10)}${"total".padStart(10)}${"vs base".padStart(9)}${"size".padStart(10)}${"vs base".padStart(9)}${"load".padStart(10)}`,
+    );
     for (const format of STATE_FORMATS) {
       const runs = runsFor(format);
       const path = join(dir, `state.${format}`);

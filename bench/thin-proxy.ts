@@ -14,7 +14,10 @@ const server = Bun.serve({
       headers: { "content-type": "application/json", authorization: req.headers.get("authorization") ?? "" },
       body: req.body,
     });
-    return new Response(res.body, { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "application/json" } });
+    return new Response(res.body, {
+      status: res.status,
+      headers: { "content-type": res.headers.get("content-type") ?? "application/json" },
+    });
   },
 });
 console.log(`ready ${server.port}`);

@@ -18,19 +18,36 @@ const LAST_LINE = 96;
 
 /** Dark+ colours by scope prefix, most specific first. */
 const COLOURS: [string, string][] = [
-  ["comment", "#6a9955"], ["string", "#ce9178"], ["constant.character.escape", "#d7ba7d"], ["constant.numeric", "#b5cea8"],
-  ["constant.language", "#569cd6"], ["storage.type", "#569cd6"], ["keyword.control", "#c586c0"], ["keyword.operator", "#d4d4d4"],
-  ["entity.name.type", "#4ec9b0"], ["entity.name.function", "#dcdcaa"], ["support.function", "#dcdcaa"], ["support.constant", "#4fc1ff"],
-  ["support.type.property-name", "#9cdcfe"], ["variable.language", "#569cd6"], ["variable.other.model", "#4ec9b0"], ["variable.other.provider", "#4ec9b0"],
-  ["variable.other.route", "#dcdcaa"], ["variable", "#9cdcfe"],
+  ["comment", "#6a9955"],
+  ["string", "#ce9178"],
+  ["constant.character.escape", "#d7ba7d"],
+  ["constant.numeric", "#b5cea8"],
+  ["constant.language", "#569cd6"],
+  ["storage.type", "#569cd6"],
+  ["keyword.control", "#c586c0"],
+  ["keyword.operator", "#d4d4d4"],
+  ["entity.name.type", "#4ec9b0"],
+  ["entity.name.function", "#dcdcaa"],
+  ["support.function", "#dcdcaa"],
+  ["support.constant", "#4fc1ff"],
+  ["support.type.property-name", "#9cdcfe"],
+  ["variable.language", "#569cd6"],
+  ["variable.other.model", "#4ec9b0"],
+  ["variable.other.provider", "#4ec9b0"],
+  ["variable.other.route", "#dcdcaa"],
+  ["variable", "#9cdcfe"],
 ];
 const colourOf = (scopes: string[]) => {
-  for (const scope of [...scopes].reverse()) for (const [prefix, colour] of COLOURS) if (scope.startsWith(prefix)) return colour;
+  for (const scope of [...scopes].reverse())
+    for (const [prefix, colour] of COLOURS) if (scope.startsWith(prefix)) return colour;
   return "#d4d4d4";
 };
 const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-const text = readFileSync(join(ROOT, "policies/default.route"), "utf8").replace("when tokens > 8k -> [smart, steady]", "when tokens > 8k -> [smart, stedy]");
+const text = readFileSync(join(ROOT, "policies/default.route"), "utf8").replace(
+  "when tokens > 8k -> [smart, steady]",
+  "when tokens > 8k -> [smart, stedy]",
+);
 const [diag] = compilePolicySource(text, "policies/default.route").diagnostics;
 const tokens = await tokenize(text);
 const lines = new LineIndex(text);
@@ -38,7 +55,11 @@ const at = lines.position(diag.primary.span.start);
 
 let html = "";
 for (let line = FIRST_LINE; line <= LAST_LINE; line++) {
-  const lineStart = text.split("\n").slice(0, line - 1).join("\n").length + (line > 1 ? 1 : 0);
+  const lineStart =
+    text
+      .split("\n")
+      .slice(0, line - 1)
+      .join("\n").length + (line > 1 ? 1 : 0);
   const lineEnd = lineStart + lines.lineText(line).length;
   const spans = tokens
     .filter((t) => t.start >= lineStart && t.start < lineEnd)
@@ -65,8 +86,20 @@ body{margin:0;background:#1e1e1e;font:14px/20px "DejaVu Sans Mono",monospace;col
 const dir = mkdtempSync(join(tmpdir(), "switchyard-shot-"));
 try {
   writeFileSync(join(dir, "editor.html"), page);
-  const flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", `--user-data-dir=${join(dir, "profile")}`];
-  const run = Bun.spawnSync(["chromium", ...flags, `--screenshot=${out}`, "--window-size=860,620", `file://${join(dir, "editor.html")}`], { stderr: "pipe" });
+  const flags = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    `--user-data-dir=${join(dir, "profile")}`,
+  ];
+  const run = Bun.spawnSync(
+    ["chromium", ...flags, `--screenshot=${out}`, "--window-size=860,620", `file://${join(dir, "editor.html")}`],
+    { stderr: "pipe" },
+  );
   if (run.exitCode !== 0) throw new Error(`chromium exited ${run.exitCode}`);
   console.log(`wrote ${out}`);
 } finally {

@@ -5,8 +5,13 @@
 const created = 1_700_000_000;
 
 export const COMPLETION_JSON = JSON.stringify({
-  id: "chatcmpl-bench", object: "chat.completion", created, model: "bench-model",
-  choices: [{ index: 0, message: { role: "assistant", content: "Hello from the bench upstream." }, finish_reason: "stop" }],
+  id: "chatcmpl-bench",
+  object: "chat.completion",
+  created,
+  model: "bench-model",
+  choices: [
+    { index: 0, message: { role: "assistant", content: "Hello from the bench upstream." }, finish_reason: "stop" },
+  ],
   usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 },
 });
 
@@ -24,8 +29,16 @@ export function toolCallEvents(calls: number, deltas: number): string {
   let text = "";
   for (let index = 0; index < calls; index++) {
     const fragments = ['{"city": "', ...Array.from({ length: deltas - 3 }, () => "ab"), '", "days": ', "3}"];
-    text += chunk({ tool_calls: [{ index, id: `call_${index}`, type: "function", function: { name: "get_weather", arguments: "" } }] }, null);
-    for (const f of fragments.slice(0, deltas - 1)) text += chunk({ tool_calls: [{ index, function: { arguments: f } }] }, null);
+    text += chunk(
+      {
+        tool_calls: [
+          { index, id: `call_${index}`, type: "function", function: { name: "get_weather", arguments: "" } },
+        ],
+      },
+      null,
+    );
+    for (const f of fragments.slice(0, deltas - 1))
+      text += chunk({ tool_calls: [{ index, function: { arguments: f } }] }, null);
   }
   return text;
 }
@@ -44,7 +57,12 @@ export function requestBody(model: string, stream: boolean): string {
 
 /** The same request as `requestBody`, in Anthropic Messages form (for /v1/messages). */
 export function messagesBody(model: string, stream: boolean): string {
-  return JSON.stringify({ model, stream, max_tokens: 256, messages: [{ role: "user", content: "Say hello in five words." }] });
+  return JSON.stringify({
+    model,
+    stream,
+    max_tokens: 256,
+    messages: [{ role: "user", content: "Say hello in five words." }],
+  });
 }
 
 export function responsesBody(model: string, stream: boolean): string {
@@ -82,12 +100,14 @@ route chat {
  */
 export function hundredRulePolicy(): string {
   const out = [
-    "provider p0 { kind openai  base_url \"http://127.0.0.1:9/v1\" }",
-    "provider p1 { kind openai  base_url \"http://127.0.0.1:9/v1\" }",
+    'provider p0 { kind openai  base_url "http://127.0.0.1:9/v1" }',
+    'provider p1 { kind openai  base_url "http://127.0.0.1:9/v1" }',
   ];
   for (let m = 0; m < 10; m++) {
     const caps = m % 2 === 0 ? "[chat, stream, tools, json]" : "[chat, stream, tools, vision, json]";
-    out.push(`model m${m} { provider p${m % 2}  upstream "model-${m}"  can ${caps}  context 128k  price { input $${m + 1}  output $${m + 2} } }`);
+    out.push(
+      `model m${m} { provider p${m % 2}  upstream "model-${m}"  can ${caps}  context 128k  price { input $${m + 1}  output $${m + 2} } }`,
+    );
   }
   out.push("route chat {");
   for (let r = 0; r < 99; r++) {

@@ -41,7 +41,12 @@ export function benchPorts(transport: Transport): Ports {
 /** The real gateway app (engine, adapters, metrics, log lines into a counter). */
 export function inProcessGateway(graph: Graph, transport: Transport): { gateway: Gateway; logLines: () => number } {
   let lines = 0;
-  const gateway = createGateway({ graph, ports: benchPorts(transport), adapters: defaultAdapters(), log: () => void lines++ });
+  const gateway = createGateway({
+    graph,
+    ports: benchPorts(transport),
+    adapters: defaultAdapters(),
+    log: () => void lines++,
+  });
   return { gateway, logLines: () => lines };
 }
 
@@ -49,7 +54,11 @@ export function chatRequest(body: string, path = "/v1/chat/completions"): Reques
   return new Request(`http://gateway.local${path}`, {
     method: "POST",
     body,
-    headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), authorization: "Bearer bench" },
+    headers: {
+      "content-type": "application/json",
+      "content-length": String(Buffer.byteLength(body)),
+      authorization: "Bearer bench",
+    },
   });
 }
 
@@ -57,7 +66,15 @@ export function chatRequest(body: string, path = "/v1/chat/completions"): Reques
 export function thinHandler(transport: Transport): (req: Request) => Promise<Response> {
   const signal = new AbortController().signal;
   return async (req) => {
-    const res = await transport.fetch("http://upstream.local/v1/chat/completions", { method: "POST", body: await req.text(), headers: { "content-type": "application/json" }, signal });
-    return new Response(res.body, { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "application/json" } });
+    const res = await transport.fetch("http://upstream.local/v1/chat/completions", {
+      method: "POST",
+      body: await req.text(),
+      headers: { "content-type": "application/json" },
+      signal,
+    });
+    return new Response(res.body, {
+      status: res.status,
+      headers: { "content-type": res.headers.get("content-type") ?? "application/json" },
+    });
   };
 }

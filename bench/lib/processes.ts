@@ -21,8 +21,19 @@ export function pin(core: number, argv: string[]): string[] {
  * stderr and its request log to stdout). Stdout goes to a file when `logFile` is given, so the
  * gateway's log writes cost what they would in production and never wait on us draining a pipe.
  */
-export async function startServer(cwd: string, argv: string[], readyPattern: RegExp, readyOn: "stdout" | "stderr", logFile?: string): Promise<{ proc: Subprocess; port: number }> {
-  const proc = spawn(pin(0, argv), { cwd, stdout: logFile ? Bun.file(logFile) : "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
+export async function startServer(
+  cwd: string,
+  argv: string[],
+  readyPattern: RegExp,
+  readyOn: "stdout" | "stderr",
+  logFile?: string,
+): Promise<{ proc: Subprocess; port: number }> {
+  const proc = spawn(pin(0, argv), {
+    cwd,
+    stdout: logFile ? Bun.file(logFile) : "pipe",
+    stderr: "pipe",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   started.push(proc);
   const watched = (readyOn === "stdout" ? proc.stdout : proc.stderr) as ReadableStream<Uint8Array>;
   const other = readyOn === "stdout" ? proc.stderr : proc.stdout;
@@ -70,7 +81,9 @@ export function cpuMs(pid: number): number {
 }
 
 export async function rssMb(pid: number): Promise<number | null> {
-  const status = await Bun.file(`/proc/${pid}/status`).text().catch(() => "");
+  const status = await Bun.file(`/proc/${pid}/status`)
+    .text()
+    .catch(() => "");
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return Number.isFinite(kb) ? kb / 1024 : null;
 }

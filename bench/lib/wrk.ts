@@ -15,7 +15,10 @@ export interface WrkResult {
 
 export function wrkScript(body: string): string {
   const path = join(mkdtempSync(join(tmpdir(), "sy-bench-")), "post.lua");
-  writeFileSync(path, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer bench"\n`);
+  writeFileSync(
+    path,
+    `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer bench"\n`,
+  );
   return path;
 }
 
@@ -28,7 +31,21 @@ function parseMs(s: string): number {
 
 export function runWrk(url: string, connections: number, seconds: number, script: string): WrkResult {
   const threads = Math.min(connections, 2);
-  const res = Bun.spawnSync(pin(1, ["wrk", "-t", String(threads), "-c", String(connections), "-d", `${seconds}s`, "--latency", "-s", script, url]));
+  const res = Bun.spawnSync(
+    pin(1, [
+      "wrk",
+      "-t",
+      String(threads),
+      "-c",
+      String(connections),
+      "-d",
+      `${seconds}s`,
+      "--latency",
+      "-s",
+      script,
+      url,
+    ]),
+  );
   const out = res.stdout.toString();
   return {
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),

@@ -26,9 +26,16 @@ export interface SymbolTable {
   gateway: Decl | null;
 }
 
-
 export class CheckContext {
-  readonly symbols: SymbolTable = { providers: new Map(), models: new Map(), routes: new Map(), keys: new Map(), teams: new Map(), defaults: null, gateway: null };
+  readonly symbols: SymbolTable = {
+    providers: new Map(),
+    models: new Map(),
+    routes: new Map(),
+    keys: new Map(),
+    teams: new Map(),
+    defaults: null,
+    gateway: null,
+  };
 
   constructor(
     readonly file: string,
@@ -58,7 +65,10 @@ export class CheckContext {
   }
 
   private expectSeverity(code: CheckCode, severity: Severity): void {
-    if (CHECK_CODES[code].severity !== severity) throw new Error(`${code} is a${severity === "error" ? " warning" : "n error"} in the catalogue, not a${severity === "error" ? "n error" : " warning"}`);
+    if (CHECK_CODES[code].severity !== severity)
+      throw new Error(
+        `${code} is a${severity === "error" ? " warning" : "n error"} in the catalogue, not a${severity === "error" ? "n error" : " warning"}`,
+      );
   }
 }
 

@@ -31,14 +31,21 @@ function keyOf(cond: Cond, keys: Map<Cond, string>): string {
 export function condKey(cond: Cond): string {
   const c = unwrap(cond);
   switch (c.kind) {
-    case "cap": return c.name.name;
-    case "not": return `not(${condKey(c.operand)})`;
+    case "cap":
+      return c.name.name;
+    case "not":
+      return `not(${condKey(c.operand)})`;
     case "and":
-    case "or": return `${c.kind}(${flatten(c, c.kind).map(condKey).sort().join(",")})`;
-    case "compare": return `${subjectKey(c)} ${c.op.text} ${valueKey(c.value)}`;
-    case "group": return condKey(c.inner);
-    case "key": return `key:${c.name.value}`;
-    case "tag": return `tag:${c.name.name}=${JSON.stringify(c.value.value)}`;
+    case "or":
+      return `${c.kind}(${flatten(c, c.kind).map(condKey).sort().join(",")})`;
+    case "compare":
+      return `${subjectKey(c)} ${c.op.text} ${valueKey(c.value)}`;
+    case "group":
+      return condKey(c.inner);
+    case "key":
+      return `key:${c.name.value}`;
+    case "tag":
+      return `tag:${c.name.name}=${JSON.stringify(c.value.value)}`;
   }
 }
 
@@ -63,11 +70,18 @@ function valueKey(v: Value): string {
 
 function scalarOf(v: Value): string | number | boolean | undefined {
   switch (v.kind) {
-    case "number": case "size": case "percent": return v.value;
-    case "string": return v.value;
-    case "ident": return v.name;
-    case "bool": return v.value;
-    default: return undefined;
+    case "number":
+    case "size":
+    case "percent":
+      return v.value;
+    case "string":
+      return v.value;
+    case "ident":
+      return v.name;
+    case "bool":
+      return v.value;
+    default:
+      return undefined;
   }
 }
 
@@ -91,12 +105,18 @@ function compareImplies(x: CompareCond, y: CompareCond): boolean {
 
 function stringImplies(a: string, op: string, b: string): boolean {
   switch (op) {
-    case "==": return a === b;
-    case "!=": return a !== b;
-    case "starts_with": return a.startsWith(b);
-    case "ends_with": return a.endsWith(b);
-    case "contains": return a.includes(b);
-    default: return false;
+    case "==":
+      return a === b;
+    case "!=":
+      return a !== b;
+    case "starts_with":
+      return a.startsWith(b);
+    case "ends_with":
+      return a.endsWith(b);
+    case "contains":
+      return a.includes(b);
+    default:
+      return false;
   }
 }
 
@@ -109,12 +129,19 @@ function numberImplies(xOp: string, a: number, yOp: string, b: number): boolean 
   const hiOpen = xOp === "<";
   if (xOp === "!=") return yOp === "!=" && a === b;
   switch (yOp) {
-    case ">": return lo > b || (lo === b && loOpen);
-    case ">=": return lo >= b;
-    case "<": return hi < b || (hi === b && hiOpen);
-    case "<=": return hi <= b;
-    case "==": return xOp === "==" && a === b;
-    case "!=": return lo > b || (lo === b && loOpen) || hi < b || (hi === b && hiOpen);
-    default: return false;
+    case ">":
+      return lo > b || (lo === b && loOpen);
+    case ">=":
+      return lo >= b;
+    case "<":
+      return hi < b || (hi === b && hiOpen);
+    case "<=":
+      return hi <= b;
+    case "==":
+      return xOp === "==" && a === b;
+    case "!=":
+      return lo > b || (lo === b && loOpen) || hi < b || (hi === b && hiOpen);
+    default:
+      return false;
   }
 }

@@ -60,7 +60,15 @@ export function checkPolicy(policy: Policy, opts: CheckOptions = {}): Diagnostic
   for (const pass of PASSES) pass(policy, ctx);
   return ctx.session.diagnostics.sort((a, b) => a.primary.span.start - b.primary.span.start);
 }
-export { CHECK_CODES, DIAGNOSTIC_CODES, INPUT_CODES, inputDiagnostic, type CheckCode, type CodeInfo, type CodeSpec } from "./codes.ts";
+export {
+  CHECK_CODES,
+  DIAGNOSTIC_CODES,
+  INPUT_CODES,
+  inputDiagnostic,
+  type CheckCode,
+  type CodeInfo,
+  type CodeSpec,
+} from "./codes.ts";
 
 // Semantic checks on a policy with syntax errors. The parser hands over the declarations it could
 // read (broken members blanked out) and where the broken ones are; a finding is kept only where a

@@ -2,7 +2,14 @@
 // schema field, or says it is the wrong kind. Shared by the checker (kind errors) and the
 // compiler (reading values), so both agree on what `20%` or `1M/day` means.
 import type { Call, Value } from "../syntax/ast.ts";
-import { CAPABILITIES, FAILURE_CLASSES, WINDOWS, type Capability, type FailureClass, type WindowUnit } from "../syntax/vocabulary.ts";
+import {
+  CAPABILITIES,
+  FAILURE_CLASSES,
+  WINDOWS,
+  type Capability,
+  type FailureClass,
+  type WindowUnit,
+} from "../syntax/vocabulary.ts";
 import type { FieldSchema, LimitMetric, RetryOn } from "./schema.ts";
 
 export interface Limit {
@@ -11,31 +18,61 @@ export interface Limit {
   window: WindowUnit;
 }
 
-export type CanonicalValue = number | boolean | string | string[] | Capability[] | RetryOn | Limit[] | Record<string, string>;
+export type CanonicalValue =
+  | number
+  | boolean
+  | string
+  | string[]
+  | Capability[]
+  | RetryOn
+  | Limit[]
+  | Record<string, string>;
 
 /** How to write a value of this kind, for "expected …" messages. */
 export function expectedKind(field: FieldSchema): string {
   switch (field.type) {
-    case "duration": return "a duration such as `30s` or `250ms`";
-    case "int": return "a whole number";
-    case "count": return "a whole number or a size such as `128k`";
-    case "percent": return "a percentage such as `20%`";
-    case "money": return "an amount of money such as `$2.50`";
-    case "bool": return "`true` or `false`";
-    case "word": return field.words.map((w) => `\`${w}\``).join(", ");
-    case "string": return "a string";
-    case "url": return "a string holding an http(s) url";
-    case "secret": return "`env(\"NAME\")`";
-    case "secrets": return "a list of `env(\"NAME\")`";
-    case "caps": return "a list of capabilities such as `[chat, stream]`";
-    case "provider_ref": return "a provider name";
-    case "retry_on": return "a list of statuses, status classes and failure classes such as `[429, 5xx, connect]`";
-    case "limits": return field.metric === "usd" ? "a rate such as `$50/day` or a list of rates" : "a rate such as `500/min` or a list of rates";
-    case "headers": return "a block of `\"Header-Name\" \"value\"` pairs";
-    case "refs": return "a list of names such as `[chat, embed]`";
-    case "ref": return "a name";
-    case "tags": return "a block of `name \"value\"` pairs";
-    case "block": return "a block `{ … }`";
+    case "duration":
+      return "a duration such as `30s` or `250ms`";
+    case "int":
+      return "a whole number";
+    case "count":
+      return "a whole number or a size such as `128k`";
+    case "percent":
+      return "a percentage such as `20%`";
+    case "money":
+      return "an amount of money such as `$2.50`";
+    case "bool":
+      return "`true` or `false`";
+    case "word":
+      return field.words.map((w) => `\`${w}\``).join(", ");
+    case "string":
+      return "a string";
+    case "url":
+      return "a string holding an http(s) url";
+    case "secret":
+      return '`env("NAME")`';
+    case "secrets":
+      return 'a list of `env("NAME")`';
+    case "caps":
+      return "a list of capabilities such as `[chat, stream]`";
+    case "provider_ref":
+      return "a provider name";
+    case "retry_on":
+      return "a list of statuses, status classes and failure classes such as `[429, 5xx, connect]`";
+    case "limits":
+      return field.metric === "usd"
+        ? "a rate such as `$50/day` or a list of rates"
+        : "a rate such as `500/min` or a list of rates";
+    case "headers":
+      return 'a block of `"Header-Name" "value"` pairs';
+    case "refs":
+      return "a list of names such as `[chat, embed]`";
+    case "ref":
+      return "a name";
+    case "tags":
+      return 'a block of `name "value"` pairs';
+    case "block":
+      return "a block `{ … }`";
   }
 }
 
@@ -69,16 +106,26 @@ function readLimit(metric: LimitMetric, v: Value): Limit | undefined {
 /** The canonical value, or undefined when `v` is not the kind the field takes (ranges are not checked here). */
 export function readValue(field: FieldSchema, v: Value): CanonicalValue | undefined {
   switch (field.type) {
-    case "duration": return v.kind === "duration" ? v.ms : undefined;
-    case "int": return v.kind === "number" ? v.value : undefined;
-    case "count": return numberOf(v);
-    case "percent": return v.kind === "percent" ? v.value / 100 : undefined;
-    case "money": return v.kind === "money" ? v.usd : undefined;
-    case "bool": return v.kind === "bool" ? v.value : undefined;
-    case "word": return v.kind === "ident" && field.words.includes(v.name) ? v.name : undefined;
-    case "string": return v.kind === "string" ? v.value : undefined;
-    case "url": return v.kind === "string" ? v.value : undefined;
-    case "secret": return isCall(v) ? envName(v) ?? undefined : undefined;
+    case "duration":
+      return v.kind === "duration" ? v.ms : undefined;
+    case "int":
+      return v.kind === "number" ? v.value : undefined;
+    case "count":
+      return numberOf(v);
+    case "percent":
+      return v.kind === "percent" ? v.value / 100 : undefined;
+    case "money":
+      return v.kind === "money" ? v.usd : undefined;
+    case "bool":
+      return v.kind === "bool" ? v.value : undefined;
+    case "word":
+      return v.kind === "ident" && field.words.includes(v.name) ? v.name : undefined;
+    case "string":
+      return v.kind === "string" ? v.value : undefined;
+    case "url":
+      return v.kind === "string" ? v.value : undefined;
+    case "secret":
+      return isCall(v) ? (envName(v) ?? undefined) : undefined;
     case "secrets": {
       if (v.kind !== "list") return isCall(v) ? (envName(v) === null ? undefined : [envName(v) as string]) : undefined;
       const names = v.items.map((i) => envName(i.value));
@@ -88,13 +135,16 @@ export function readValue(field: FieldSchema, v: Value): CanonicalValue | undefi
       if (v.kind !== "list") return undefined;
       const caps: Capability[] = [];
       for (const item of v.items) {
-        if (item.value.kind !== "ident" || !(CAPABILITIES as readonly string[]).includes(item.value.name)) return undefined;
+        if (item.value.kind !== "ident" || !(CAPABILITIES as readonly string[]).includes(item.value.name))
+          return undefined;
         caps.push(item.value.name as Capability);
       }
       return caps;
     }
-    case "provider_ref": return v.kind === "ident" ? v.name : v.kind === "string" ? v.value : undefined;
-    case "retry_on": return v.kind === "list" ? readRetryOn(v.items.map((i) => i.value)) : undefined;
+    case "provider_ref":
+      return v.kind === "ident" ? v.name : v.kind === "string" ? v.value : undefined;
+    case "retry_on":
+      return v.kind === "list" ? readRetryOn(v.items.map((i) => i.value)) : undefined;
     case "limits": {
       if (v.kind !== "list") {
         const limit = readLimit(field.metric, v);
@@ -118,7 +168,8 @@ export function readValue(field: FieldSchema, v: Value): CanonicalValue | undefi
       }
       return names;
     }
-    case "ref": return v.kind === "ident" ? v.name : v.kind === "string" ? v.value : undefined;
+    case "ref":
+      return v.kind === "ident" ? v.name : v.kind === "string" ? v.value : undefined;
     case "tags":
     case "headers": {
       if (v.kind !== "block") return undefined;
@@ -129,15 +180,18 @@ export function readValue(field: FieldSchema, v: Value): CanonicalValue | undefi
       }
       return out;
     }
-    case "block": return undefined; // blocks are walked member by member
+    case "block":
+      return undefined; // blocks are walked member by member
   }
 }
 
 /** One `retry.on` item: a status (100..599), a status class (`5xx`) or a failure-class word. */
 export function readRetryOnItem(v: Value): { statuses: number[] } | { class: FailureClass } | undefined {
-  if (v.kind === "number" && Number.isInteger(v.value) && v.value >= 100 && v.value <= 599) return { statuses: [v.value] };
+  if (v.kind === "number" && Number.isInteger(v.value) && v.value >= 100 && v.value <= 599)
+    return { statuses: [v.value] };
   if (v.kind === "status_class") return { statuses: Array.from({ length: 100 }, (_, i) => v.value * 100 + i) };
-  if (v.kind === "ident" && (FAILURE_CLASSES as readonly string[]).includes(v.name)) return { class: v.name as FailureClass };
+  if (v.kind === "ident" && (FAILURE_CLASSES as readonly string[]).includes(v.name))
+    return { class: v.name as FailureClass };
   return undefined;
 }
 

@@ -39,7 +39,14 @@ interface Atom {
   text: string;
 }
 
-const newFrame = (): Frame => ({ branches: [], current: null, chars: new Set(), trailing: new Set(), branchTrailing: [], ambiguous: false });
+const newFrame = (): Frame => ({
+  branches: [],
+  current: null,
+  chars: new Set(),
+  trailing: new Set(),
+  branchTrailing: [],
+  ambiguous: false,
+});
 const DIGITS = "0123456789";
 const WORD = `${DIGITS}abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_`;
 const SPACE = " \t\n\r\f\v";
@@ -49,7 +56,8 @@ const WIDE_ESCAPES = new Set(["D", "W", "S", "p", "P", "u", "x", "c"]);
 const MAX_RANGE = 512;
 
 function overlaps(a: Chars, b: Chars): boolean {
-  if (a === "any" || b === "any") return (a === "any" || !(a instanceof Set) || a.size > 0) && (b === "any" || !(b instanceof Set) || b.size > 0);
+  if (a === "any" || b === "any")
+    return (a === "any" || !(a instanceof Set) || a.size > 0) && (b === "any" || !(b instanceof Set) || b.size > 0);
   if (a instanceof Set && b instanceof Set) {
     for (const c of a) if (b.has(c)) return true;
     return false;
@@ -74,7 +82,8 @@ function union(...list: Chars[]): Chars {
 }
 
 function anyOverlap(branches: Chars[]): boolean {
-  for (let i = 0; i < branches.length; i++) for (let j = i + 1; j < branches.length; j++) if (overlaps(branches[i]!, branches[j]!)) return true;
+  for (let i = 0; i < branches.length; i++)
+    for (let j = i + 1; j < branches.length; j++) if (overlaps(branches[i]!, branches[j]!)) return true;
   return false;
 }
 
@@ -163,7 +172,8 @@ class Scan {
     this.i += q.length;
     this.last = null;
     if (q.once) return null;
-    if (overlaps(atom.first, atom.trailing)) return `\`${atom.text}\` repeats a group whose own repetition can take the characters its next round starts with`;
+    if (overlaps(atom.first, atom.trailing))
+      return `\`${atom.text}\` repeats a group whose own repetition can take the characters its next round starts with`;
     if (atom.ambiguous) return `\`${atom.text}\` repeats alternatives that can start with the same character`;
     const frame = this.frame;
     frame.trailing = union(this.trailingBefore, atom.chars);
@@ -210,7 +220,13 @@ class Scan {
     this.i++;
     const ambiguous = inner.ambiguous || (inner.branches.length > 1 && anyOverlap(inner.branches));
     const text = this.src.slice(opened, this.i);
-    this.push({ first: union(...inner.branches), chars: inner.chars, trailing: union(...inner.branchTrailing), ambiguous, text });
+    this.push({
+      first: union(...inner.branches),
+      chars: inner.chars,
+      trailing: union(...inner.branchTrailing),
+      ambiguous,
+      text,
+    });
   }
 
   alternative(): void {

@@ -34,7 +34,11 @@ export function resolveSettings(layers: readonly (Block | null | undefined)[]): 
  * `base` with `block`'s settings on top; `base` itself is returned when the block sets nothing.
  * `origin`, when given, receives the value node of every setting the block sets, by path.
  */
-export function layerSettings(base: Readonly<SettingsValues>, block: Block | null | undefined, origin?: Map<string, Value>): Readonly<SettingsValues> {
+export function layerSettings(
+  base: Readonly<SettingsValues>,
+  block: Block | null | undefined,
+  origin?: Map<string, Value>,
+): Readonly<SettingsValues> {
   if (!block || !setsAnySetting(block)) return base;
   const values = copyValues(base);
   apply(settingsSchema, block, values as unknown as Record<string, unknown>, "", origin);
@@ -59,7 +63,13 @@ function copyValues(v: Readonly<SettingsValues>): SettingsValues {
 }
 
 /** The first occurrence of a key wins; values of the wrong kind are skipped (the checker reports them). */
-function apply(schema: BlockSchema, block: Block, into: Record<string, unknown>, prefix: string, origin: Map<string, Value> | undefined): void {
+function apply(
+  schema: BlockSchema,
+  block: Block,
+  into: Record<string, unknown>,
+  prefix: string,
+  origin: Map<string, Value> | undefined,
+): void {
   const members = block.members;
   for (let i = 0; i < members.length; i++) {
     const m = members[i];
@@ -68,7 +78,8 @@ function apply(schema: BlockSchema, block: Block, into: Record<string, unknown>,
     if (!Object.hasOwn(schema, key) || isRepeat(members, i, key)) continue;
     const field = schema[key];
     if (field.type === "block") {
-      if (m.value.kind === "block") apply(field.fields, m.value, into[key] as Record<string, unknown>, origin ? `${prefix}${key}.` : "", origin);
+      if (m.value.kind === "block")
+        apply(field.fields, m.value, into[key] as Record<string, unknown>, origin ? `${prefix}${key}.` : "", origin);
       continue;
     }
     const value = readValue(field, m.value);

@@ -1,7 +1,17 @@
 // What every block of a policy may contain: keys, value kinds, ranges and built-in defaults. The
 // checker validates against it and the compiler reads values with it (see read-value.ts), so a
 // setting's name, unit and default are written down exactly once.
-import { CAPABILITIES, FAILURE_CLASSES, PROVIDER_KINDS, STREAM_ON_BREAK, STREAM_TOOL_CALLS, type FailureClass, type ProviderKind, type StreamOnBreak, type StreamToolCalls } from "../syntax/vocabulary.ts";
+import {
+  CAPABILITIES,
+  FAILURE_CLASSES,
+  PROVIDER_KINDS,
+  STREAM_ON_BREAK,
+  STREAM_TOOL_CALLS,
+  type FailureClass,
+  type ProviderKind,
+  type StreamOnBreak,
+  type StreamToolCalls,
+} from "../syntax/vocabulary.ts";
 
 /**
  * The kind of value a key takes. Canonical values (what read-value.ts returns): durations in ms,
@@ -41,7 +51,8 @@ const status = (doc: string): FieldSchema => ({ type: "int", min: 100, max: 599,
 /** The settings blocks allowed in `defaults`, in a route and in a rule's target block. */
 export const settingsSchema = {
   timeout: {
-    type: "block", doc: "time limits for one attempt (and the whole request)",
+    type: "block",
+    doc: "time limits for one attempt (and the whole request)",
     fields: {
       connect: { type: "duration", min: DURATION_POSITIVE, doc: "to open the upstream connection" },
       first_token: { type: "duration", min: DURATION_POSITIVE, doc: "to the first content chunk" },
@@ -50,12 +61,14 @@ export const settingsSchema = {
     },
   },
   retry: {
-    type: "block", doc: "retries on one model and across candidates",
+    type: "block",
+    doc: "retries on one model and across candidates",
     fields: {
       attempts: { type: "int", min: 1, max: 10, doc: "attempts per model" },
       max_per_request: { type: "int", min: 1, max: 50, doc: "attempts across all candidates" },
       backoff: {
-        type: "block", doc: "exponential backoff between attempts",
+        type: "block",
+        doc: "exponential backoff between attempts",
         fields: {
           base: { type: "duration", min: 0, doc: "first delay" },
           max: { type: "duration", min: 0, doc: "largest delay" },
@@ -67,10 +80,16 @@ export const settingsSchema = {
     },
   },
   breaker: {
-    type: "block", doc: "per-model circuit breaker",
+    type: "block",
+    doc: "per-model circuit breaker",
     fields: {
       failures: { type: "int", min: 1, max: 1000, doc: "consecutive failures that open it" },
-      error_rate: { type: "percent", min: 0, max: 100, doc: "error rate over `window` that opens it; 0% turns the rate rule off" },
+      error_rate: {
+        type: "percent",
+        min: 0,
+        max: 100,
+        doc: "error rate over `window` that opens it; 0% turns the rate rule off",
+      },
       window: { type: "duration", min: DURATION_POSITIVE, doc: "window of the error rate" },
       min_requests: { type: "int", min: 1, max: 1_000_000, doc: "requests in the window before the rate counts" },
       cooldown: { type: "duration", min: DURATION_POSITIVE, doc: "time open before probing" },
@@ -79,18 +98,25 @@ export const settingsSchema = {
     },
   },
   stream: {
-    type: "block", doc: "what to do when a stream breaks after the first chunk, and when tool calls are sent",
+    type: "block",
+    doc: "what to do when a stream breaks after the first chunk, and when tool calls are sent",
     fields: {
       on_break: { type: "word", words: STREAM_ON_BREAK, doc: "continue | restart | fail" },
-      tool_calls: { type: "word", words: STREAM_TOOL_CALLS, doc: "hold (send each tool call once complete) | pass (send deltas as they come)" },
+      tool_calls: {
+        type: "word",
+        words: STREAM_TOOL_CALLS,
+        doc: "hold (send each tool call once complete) | pass (send deltas as they come)",
+      },
     },
   },
   failover: {
-    type: "block", doc: "which answers fail over",
+    type: "block",
+    doc: "which answers fail over",
     fields: { on_content_policy: { type: "bool", doc: "fail over on a content-policy refusal" } },
   },
   bounds: {
-    type: "block", doc: "worst-case limits lint holds the policy to (not enforced at run time)",
+    type: "block",
+    doc: "worst-case limits lint holds the policy to (not enforced at run time)",
     fields: {
       latency: { type: "duration", min: DURATION_POSITIVE, doc: "longest wait for the first token or the final error" },
       cost: { type: "money", doc: "highest cost of one request" },
@@ -98,11 +124,22 @@ export const settingsSchema = {
     },
   },
   cache: {
-    type: "block", doc: "exact-match response cache; on once `ttl` is above zero",
+    type: "block",
+    doc: "exact-match response cache; on once `ttl` is above zero",
     fields: {
-      ttl: { type: "duration", min: 0, max: 30 * 86_400_000, doc: "how long an answer is served from the cache; `0s` turns the cache off" },
+      ttl: {
+        type: "duration",
+        min: 0,
+        max: 30 * 86_400_000,
+        doc: "how long an answer is served from the cache; `0s` turns the cache off",
+      },
       max_entries: { type: "count", min: 1, max: 100_000_000, doc: "answers kept before the least recently used go" },
-      max_bytes: { type: "count", min: 1_000, max: 1_000_000_000_000, doc: "bytes of answers kept before the least recently used go" },
+      max_bytes: {
+        type: "count",
+        min: 1_000,
+        max: 1_000_000_000_000,
+        doc: "bytes of answers kept before the least recently used go",
+      },
       shared: { type: "bool", doc: "callers with different keys share cached answers" },
     },
   },
@@ -120,19 +157,34 @@ const limitsSchema: BlockSchema = {
 export const gatewaySchema: BlockSchema = {
   keys: { type: "secrets", doc: "client keys accepted as `Authorization: Bearer …`; none = no auth" },
   admin_token: { type: "secret", doc: "token for /admin" },
-  metrics_token: { type: "secret", doc: "token for /metrics (scrapers send it as a bearer token); without it, /metrics needs a client key when `keys` are set" },
+  metrics_token: {
+    type: "secret",
+    doc: "token for /metrics (scrapers send it as a bearer token); without it, /metrics needs a client key when `keys` are set",
+  },
   max_body: { type: "count", min: 1, max: 1_000_000_000, doc: "request body limit in bytes" },
   direct_models: { type: "bool", doc: "clients may name a model as `model`, not only a route" },
-  shared_state: { type: "block", fields: sharedStateSchema(), doc: "state shared with the other instances through Redis (breakers, quotas, windows, sticky sessions)" },
+  shared_state: {
+    type: "block",
+    fields: sharedStateSchema(),
+    doc: "state shared with the other instances through Redis (breakers, quotas, windows, sticky sessions)",
+  },
 };
 
 /** `gateway { shared_state { … } }` (docs/state.md, "Shared state"). A function: gatewaySchema is built before later consts. */
 function sharedStateSchema(): BlockSchema {
   return {
-    redis: { type: "secret", doc: "the Redis URL, always `env(\"NAME\")` (it may carry a password)" },
-    instance_id: { type: "secret", doc: "this instance's name, from the environment (e.g. `env(\"HOSTNAME\")`); default: host name and pid" },
+    redis: { type: "secret", doc: 'the Redis URL, always `env("NAME")` (it may carry a password)' },
+    instance_id: {
+      type: "secret",
+      doc: 'this instance\'s name, from the environment (e.g. `env("HOSTNAME")`); default: host name and pid',
+    },
     prefix: { type: "string", doc: "prefix of every key, so several gateways can share one Redis" },
-    timeout: { type: "duration", min: 1, max: 5_000, doc: "longest a request waits on Redis before it goes on with local state" },
+    timeout: {
+      type: "duration",
+      min: 1,
+      max: 5_000,
+      doc: "longest a request waits on Redis before it goes on with local state",
+    },
     sync: { type: "duration", min: 10, max: 60_000, doc: "how often windows are published and breakers re-read" },
     lease: { type: "int", min: 1, max: 10_000, doc: "requests of a quota one instance takes per round trip" },
   };
@@ -141,7 +193,7 @@ function sharedStateSchema(): BlockSchema {
 export const providerSchema: BlockSchema = {
   kind: { type: "word", words: PROVIDER_KINDS, doc: "openai | anthropic | simulated" },
   base_url: { type: "url", kinds: ["openai", "anthropic"], doc: "API root, e.g. `https://api.openai.com/v1`" },
-  key: { type: "secret", kinds: ["openai", "anthropic"], doc: "API key, always `env(\"NAME\")`" },
+  key: { type: "secret", kinds: ["openai", "anthropic"], doc: 'API key, always `env("NAME")`' },
   headers: { type: "headers", kinds: ["openai", "anthropic"], doc: "extra request headers" },
   quota: { type: "block", fields: limitsSchema, doc: "provider-wide limits" },
   ttft: { type: "duration", min: 0, kinds: ["simulated"], doc: "time to first token" },
@@ -150,7 +202,9 @@ export const providerSchema: BlockSchema = {
   error_rate: { type: "percent", min: 0, max: 100, kinds: ["simulated"], doc: "chance an attempt fails" },
   error_status: { ...status("status of simulated failures"), kinds: ["simulated"] },
   outage: {
-    type: "block", kinds: ["simulated"], doc: "periodic outage",
+    type: "block",
+    kinds: ["simulated"],
+    doc: "periodic outage",
     fields: {
       every: { type: "duration", min: DURATION_POSITIVE, doc: "period" },
       for: { type: "duration", min: DURATION_POSITIVE, doc: "down time per period" },
@@ -166,8 +220,12 @@ export const modelSchema: BlockSchema = {
   context: { type: "count", min: 1, max: 100_000_000, doc: "context window in tokens" },
   max_output: { type: "count", min: 1, max: 100_000_000, doc: "largest reply in tokens" },
   price: {
-    type: "block", doc: "USD per 1M tokens",
-    fields: { input: { type: "money", doc: "per 1M prompt tokens" }, output: { type: "money", doc: "per 1M reply tokens" } },
+    type: "block",
+    doc: "USD per 1M tokens",
+    fields: {
+      input: { type: "money", doc: "per 1M prompt tokens" },
+      output: { type: "money", doc: "per 1M reply tokens" },
+    },
   },
   quota: { type: "block", fields: limitsSchema, doc: "per-model limits" },
 };
@@ -179,17 +237,24 @@ const accessLimitSchema: BlockSchema = {
 };
 
 const budgetSchema: BlockSchema = {
-  spend: { type: "limits", metric: "usd", doc: "USD per window, counted from actual usage and `price`, e.g. `$200/month`" },
-  strict: { type: "bool", doc: "refuse a request up front when its worst-case cost exceeds what is left (default false)" },
+  spend: {
+    type: "limits",
+    metric: "usd",
+    doc: "USD per window, counted from actual usage and `price`, e.g. `$200/month`",
+  },
+  strict: {
+    type: "bool",
+    doc: "refuse a request up front when its worst-case cost exceeds what is left (default false)",
+  },
 };
 
 export const keySchema: BlockSchema = {
-  secret: { type: "secret", doc: "the client key, always `env(\"NAME\")`; clients send it as `Authorization: Bearer …`" },
+  secret: { type: "secret", doc: 'the client key, always `env("NAME")`; clients send it as `Authorization: Bearer …`' },
   routes: { type: "refs", doc: "routes this key may call; omitted = all" },
   team: { type: "ref", doc: "the team whose limits and budget this key also counts against" },
   limit: { type: "block", fields: accessLimitSchema, doc: "request and token limits of this key" },
   budget: { type: "block", fields: budgetSchema, doc: "spend limit of this key" },
-  tags: { type: "tags", doc: "labels for `when tag name \"value\"` conditions" },
+  tags: { type: "tags", doc: 'labels for `when tag name "value"` conditions' },
 };
 
 export const teamSchema: BlockSchema = {
@@ -223,8 +288,13 @@ export interface SettingsValues {
     retry_after_cap: number;
   };
   breaker: {
-    failures: number; error_rate: number; window: number; min_requests: number;
-    cooldown: number; probes: number; successes: number;
+    failures: number;
+    error_rate: number;
+    window: number;
+    min_requests: number;
+    cooldown: number;
+    probes: number;
+    successes: number;
   };
   stream: { on_break: StreamOnBreak; tool_calls: StreamToolCalls };
   failover: { on_content_policy: boolean };
@@ -243,7 +313,15 @@ export const BUILTIN_DEFAULTS: Readonly<SettingsValues> = {
     on: { statuses: [429, 500, 502, 503, 504], classes: ["connect", "reset"] },
     retry_after_cap: 20_000,
   },
-  breaker: { failures: 5, error_rate: 0.5, window: 60_000, min_requests: 20, cooldown: 30_000, probes: 1, successes: 2 },
+  breaker: {
+    failures: 5,
+    error_rate: 0.5,
+    window: 60_000,
+    min_requests: 20,
+    cooldown: 30_000,
+    probes: 1,
+    successes: 2,
+  },
   stream: { on_break: "continue", tool_calls: "hold" },
   failover: { on_content_policy: false },
   bounds: { latency: null, cost: null, attempts: null },

@@ -9,7 +9,9 @@ import { CAPABILITIES, CAP_BIT, maskToCaps } from "../syntax/vocabulary.ts";
 export function renderExplain(trace: DecisionTrace, graph: Graph, now: number): string {
   const out = [`explain: a request to \`${trace.route}\` at ${new Date(now).toISOString()}`, ""];
   const n = trace.needs;
-  out.push(`needs       [${n.caps.join(", ")}]  prompt ≈ ${n.promptTokens} tokens  max_tokens ${n.maxTokens || "not given"}  ${n.stream ? "stream" : "no stream"}`);
+  out.push(
+    `needs       [${n.caps.join(", ")}]  prompt ≈ ${n.promptTokens} tokens  max_tokens ${n.maxTokens || "not given"}  ${n.stream ? "stream" : "no stream"}`,
+  );
   out.push("rules");
   if (trace.rules.length === 0) out.push("  (none: the route does not exist)");
   for (const r of trace.rules) {
@@ -22,21 +24,33 @@ export function renderExplain(trace: DecisionTrace, graph: Graph, now: number): 
   if (trace.candidates.length) {
     out.push("candidates");
     const width = Math.max(...trace.candidates.map((c) => c.model.length));
-    trace.candidates.forEach((c, i) => out.push(`  ${i + 1}. ${c.model.padEnd(width)}  ${candidateText(c, trace, graph, now)}`));
+    trace.candidates.forEach((c, i) =>
+      out.push(`  ${i + 1}. ${c.model.padEnd(width)}  ${candidateText(c, trace, graph, now)}`),
+    );
   }
-  out.push(trace.chosen !== null ? `chosen      ${trace.chosen} (the first attempt; failover follows the kept candidates in order)` : `refused     ${trace.refused?.status ?? ""}: ${trace.refused?.message ?? "no candidate"}`);
+  out.push(
+    trace.chosen !== null
+      ? `chosen      ${trace.chosen} (the first attempt; failover follows the kept candidates in order)`
+      : `refused     ${trace.refused?.status ?? ""}: ${trace.refused?.message ?? "no candidate"}`,
+  );
   if (trace.settings) out.push("settings in force", ...settingsLines(trace.settings).map((l) => `  ${l}`));
   return out.join("\n") + "\n";
 }
 
 function candidateText(c: CandidateTrace, trace: DecisionTrace, graph: Graph, now: number): string {
   const model = graph.models.find((m) => m.name === c.model);
-  const until = c.availableAt !== null ? ` for ${Math.max(0, Math.ceil((c.availableAt - now) / 1000))}s more (until ${new Date(c.availableAt).toISOString()})` : "";
+  const until =
+    c.availableAt !== null
+      ? ` for ${Math.max(0, Math.ceil((c.availableAt - now) / 1000))}s more (until ${new Date(c.availableAt).toISOString()})`
+      : "";
   switch (c.skip) {
     case null:
       return `kept (breaker ${c.breaker}${c.providerBreaker !== "closed" ? `, provider breaker ${c.providerBreaker}` : ""})`;
     case "capability": {
-      const needs = trace.needs.caps.reduce((mask, cap) => mask | (CAPABILITIES.includes(cap as never) ? CAP_BIT[cap as keyof typeof CAP_BIT] : 0), 0);
+      const needs = trace.needs.caps.reduce(
+        (mask, cap) => mask | (CAPABILITIES.includes(cap as never) ? CAP_BIT[cap as keyof typeof CAP_BIT] : 0),
+        0,
+      );
       const missing = model ? maskToCaps(needs & ~model.caps) : [];
       return `skipped: cannot ${missing.length ? missing.map((m) => `\`${m}\``).join(", ") : "chat"} (can ${model?.capNames.join(", ") ?? "?"})`;
     }

@@ -16,7 +16,10 @@ const CR = 13;
 export async function fmt(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseOptions(argv, { check: { type: "boolean" } });
   const { files, problems } = await findPolicyFiles(positionals);
-  if (files.length === 0 && problems.length === 0) throw new UsageError(`no \`.route\` files found in ${positionals.map((p) => `\`${p}\``).join(", ") || "`policies/`"}`);
+  if (files.length === 0 && problems.length === 0)
+    throw new UsageError(
+      `no \`.route\` files found in ${positionals.map((p) => `\`${p}\``).join(", ") || "`policies/`"}`,
+    );
   const diagnostics: Diagnostic[] = [...problems];
   const sources = new Map<string, string>();
   const unformatted: string[] = [];
@@ -48,7 +51,10 @@ export async function fmt(argv: readonly string[]): Promise<number> {
   }
 
   for (const file of unformatted) process.stdout.write(values.check ? `${file}\n` : `formatted ${file}\n`);
-  if (diagnostics.length) process.stderr.write(renderDiagnostics(diagnostics, "human", sources, { color: useColor(process.stderr, process.env) }));
+  if (diagnostics.length)
+    process.stderr.write(
+      renderDiagnostics(diagnostics, "human", sources, { color: useColor(process.stderr, process.env) }),
+    );
   if (diagnostics.some((d) => d.code === "SY4001")) return EXIT.usage;
   if (diagnostics.length || (values.check && unformatted.length)) return EXIT.problems;
   return EXIT.ok;

@@ -13,13 +13,21 @@ export async function graph(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseOptions(argv, { route: { type: "string" }, format: { type: "string" } });
   const format = choice("format", values.format, GRAPH_FORMATS, "text");
   if (positionals.length !== 1) {
-    throw new UsageError(positionals.length === 0 ? "`graph` needs a policy file" : `\`graph\` takes one policy file, got ${positionals.length}`);
+    throw new UsageError(
+      positionals.length === 0
+        ? "`graph` needs a policy file"
+        : `\`graph\` takes one policy file, got ${positionals.length}`,
+    );
   }
   const file = positionals[0];
   const result = await compilePolicyFile(file);
   if (result.diagnostics.length) {
     // Warnings go to stderr too, so stdout stays a clean graph for pipes (`| dot -Tsvg`).
-    process.stderr.write(renderDiagnostics(result.diagnostics, "human", new Map([[file, result.source]]), { color: useColor(process.stderr, process.env) }));
+    process.stderr.write(
+      renderDiagnostics(result.diagnostics, "human", new Map([[file, result.source]]), {
+        color: useColor(process.stderr, process.env),
+      }),
+    );
   }
   if (result.graph === null) return result.diagnostics.some((d) => d.code === "SY4001") ? EXIT.usage : EXIT.problems;
 
@@ -28,7 +36,10 @@ export async function graph(argv: readonly string[]): Promise<number> {
   if (values.route !== undefined) {
     const narrowed = onlyRoute(g, values.route);
     if (narrowed === null) {
-      const hint = closest(values.route, g.routes.map((r) => r.name));
+      const hint = closest(
+        values.route,
+        g.routes.map((r) => r.name),
+      );
       throw new UsageError(`no route \`${values.route}\` in \`${file}\`${hint ? `; did you mean \`${hint}\`?` : ""}`);
     }
     g = narrowed;

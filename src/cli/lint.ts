@@ -18,10 +18,15 @@ export async function lint(argv: readonly string[]): Promise<number> {
   });
   const format = choice("format", values.format, FORMATS, "human");
   // Missing-env warnings only on request: CI lints the shipped policies without any keys set.
-  const opts: CheckOptions = values["check-env"] ? { secrets: { get: (n) => process.env[n] }, missingEnv: "warning" } : {};
+  const opts: CheckOptions = values["check-env"]
+    ? { secrets: { get: (n) => process.env[n] }, missingEnv: "warning" }
+    : {};
 
   const { files, problems } = await findPolicyFiles(positionals);
-  if (files.length === 0 && problems.length === 0) throw new UsageError(`no \`.route\` files found in ${positionals.map((p) => `\`${p}\``).join(", ") || "`policies/`"}`);
+  if (files.length === 0 && problems.length === 0)
+    throw new UsageError(
+      `no \`.route\` files found in ${positionals.map((p) => `\`${p}\``).join(", ") || "`policies/`"}`,
+    );
   const diagnostics: Diagnostic[] = [...problems];
   const sources = new Map<string, string>();
   const worstCase: Record<string, unknown> = {};
@@ -32,7 +37,10 @@ export async function lint(argv: readonly string[]): Promise<number> {
     if (result.graph) worstCase[file] = worstCaseJson(analyzeGraph(result.graph));
   }
 
-  let output = renderDiagnostics(diagnostics, format, sources, { color: useColor(process.stdout, process.env), root: process.cwd() });
+  let output = renderDiagnostics(diagnostics, format, sources, {
+    color: useColor(process.stdout, process.env),
+    root: process.cwd(),
+  });
   // JSON gains the worst-case figures of every policy that compiled (fields are only ever added)
   if (format === "json") output = JSON.stringify({ ...JSON.parse(output), worstCase }, null, 2) + "\n";
   if (output) process.stdout.write(output.endsWith("\n") ? output : output + "\n");

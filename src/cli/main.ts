@@ -57,7 +57,9 @@ export async function runCli(argv: readonly string[], commands: CommandTable = C
       return EXIT.usage;
     }
     const reason = e instanceof Error ? e.message.split("\n")[0] : String(e);
-    process.stderr.write(`internal error: ${reason}\nthis is a bug in switchyard; please report it with the command you ran\n`);
+    process.stderr.write(
+      `internal error: ${reason}\nthis is a bug in switchyard; please report it with the command you ran\n`,
+    );
     return EXIT.internal;
   }
 }

@@ -24,9 +24,16 @@ export function parseOptions<O extends Options>(argv: readonly string[], options
 }
 
 /** A string option restricted to `choices`. */
-export function choice<T extends string>(flag: string, value: string | undefined, choices: readonly T[], fallback: T): T {
+export function choice<T extends string>(
+  flag: string,
+  value: string | undefined,
+  choices: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
   if ((choices as readonly string[]).includes(value)) return value as T;
   const hint = closest(value, choices);
-  throw new UsageError(`unknown ${flag} \`${value}\` (expected ${choices.join(", ")})${hint ? `; did you mean \`${hint}\`?` : ""}`);
+  throw new UsageError(
+    `unknown ${flag} \`${value}\` (expected ${choices.join(", ")})${hint ? `; did you mean \`${hint}\`?` : ""}`,
+  );
 }

@@ -29,9 +29,11 @@ export async function findPolicyFiles(paths: readonly string[]): Promise<PolicyF
 
 async function routeFilesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    // Symlinks are included so a dangling one is reported (SY4001) rather than silently skipped.
-    .filter((e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith(".route"))
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
+  return (
+    entries
+      // Symlinks are included so a dangling one is reported (SY4001) rather than silently skipped.
+      .filter((e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith(".route"))
+      .map((e) => join(e.parentPath, e.name))
+      .sort()
+  );
 }

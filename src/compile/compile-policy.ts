@@ -13,7 +13,15 @@ import { compileTarget } from "./targets.ts";
 /** `source` (the policy text) is only used to put source line numbers on rules; without it they are 0. */
 export function compilePolicy(policy: Policy, source?: string): Graph {
   const lineOf = source === undefined ? () => 0 : lineCounter(source);
-  const byKind: Record<Decl["kind"], Decl[]> = { provider: [], model: [], route: [], defaults: [], gateway: [], key: [], team: [] };
+  const byKind: Record<Decl["kind"], Decl[]> = {
+    provider: [],
+    model: [],
+    route: [],
+    defaults: [],
+    gateway: [],
+    key: [],
+    team: [],
+  };
   for (const d of policy.items) byKind[d.kind]?.push(d);
   const decls = (kind: Decl["kind"]) => byKind[kind];
   const models = decls("model").map(compileModel);
@@ -64,6 +72,19 @@ function directRoutes(models: ModelNode[], routes: RouteNode[], settings: Settin
     .map((m) => ({
       name: m.name,
       direct: true,
-      rules: [{ cond: null, needs: 0, settings, line: 0, target: { kind: "chain", candidates: [{ model: m.name, provider: m.provider, caps: m.caps, contextWindow: m.contextWindow, weight: 1 }] } }],
+      rules: [
+        {
+          cond: null,
+          needs: 0,
+          settings,
+          line: 0,
+          target: {
+            kind: "chain",
+            candidates: [
+              { model: m.name, provider: m.provider, caps: m.caps, contextWindow: m.contextWindow, weight: 1 },
+            ],
+          },
+        },
+      ],
     }));
 }

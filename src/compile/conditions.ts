@@ -71,7 +71,12 @@ function compileCompare(subject: Subject, cmp: CompareOp, value: Value): CondNod
     case "metadata":
       return { op: "metadata", name: subject.name.value, cmp, value: scalar(value) };
     case "param":
-      return { op: "param", name: subject.name.kind === "ident" ? subject.name.name : subject.name.value, cmp, value: scalar(value) };
+      return {
+        op: "param",
+        name: subject.name.kind === "ident" ? subject.name.name : subject.name.value,
+        cmp,
+        value: scalar(value),
+      };
   }
 }
 
@@ -92,7 +97,9 @@ function scalar(v: Value): ScalarValue {
     case "ident":
       return v.name;
     case "list":
-      return v.items.map((i) => scalar(i.value)).filter((x): x is string | number => typeof x === "string" || typeof x === "number");
+      return v.items
+        .map((i) => scalar(i.value))
+        .filter((x): x is string | number => typeof x === "string" || typeof x === "number");
     default:
       return null;
   }

@@ -2,7 +2,16 @@
 // (base_url per provider kind, upstream = the model's own name, simulated-provider timings).
 import type { Decl } from "../syntax/ast.ts";
 import type { Limit } from "../check/read-value.ts";
-import { GATEWAY_DEFAULTS, gatewaySchema, SHARED_STATE_DEFAULTS, MODEL_DEFAULTS, modelSchema, PROVIDER_DEFAULT_BASE_URL, providerSchema, SIM_DEFAULTS } from "../check/schema.ts";
+import {
+  GATEWAY_DEFAULTS,
+  gatewaySchema,
+  SHARED_STATE_DEFAULTS,
+  MODEL_DEFAULTS,
+  modelSchema,
+  PROVIDER_DEFAULT_BASE_URL,
+  providerSchema,
+  SIM_DEFAULTS,
+} from "../check/schema.ts";
 import { CAPABILITIES, CAP_BIT, type Capability, type ProviderKind } from "../syntax/vocabulary.ts";
 import { readBlock, type Fields } from "./ast-values.ts";
 import type { GatewayNode, LimitNode, ModelNode, ProviderNode, SharedStateNode, SimProfile } from "./graph.ts";
@@ -36,7 +45,10 @@ function simProfile(f: Fields): SimProfile {
     outputTokens: num(f.output_tokens) ?? SIM_DEFAULTS.output_tokens,
     errorRate: num(f.error_rate) ?? SIM_DEFAULTS.error_rate,
     errorStatus,
-    outage: periodMs !== undefined && downMs !== undefined ? { periodMs, downMs, status: num(outage.status) ?? errorStatus } : null,
+    outage:
+      periodMs !== undefined && downMs !== undefined
+        ? { periodMs, downMs, status: num(outage.status) ?? errorStatus }
+        : null,
   };
 }
 

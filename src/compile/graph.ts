@@ -1,7 +1,14 @@
 // The compiled execution graph: plain JSON-serialisable data, printable by `switchyard graph`,
 // and everything the engine needs with settings already resolved (defaults → route → target).
 // The engine builds its lookup tables from this once per graph, never per request.
-import type { CompareOp, FailureClass, ProviderKind, StreamOnBreak, StreamToolCalls, WindowUnit } from "../syntax/vocabulary.ts";
+import type {
+  CompareOp,
+  FailureClass,
+  ProviderKind,
+  StreamOnBreak,
+  StreamToolCalls,
+  WindowUnit,
+} from "../syntax/vocabulary.ts";
 
 export const GRAPH_VERSION = 1;
 

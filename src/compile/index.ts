@@ -66,14 +66,30 @@ function hasErrors(diags: readonly Diagnostic[]): boolean {
 export function ioDiagnostic(path: string, e: unknown): Diagnostic {
   const code = typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : "";
   const reason =
-    code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EISDIR" ? "it is a directory" : code || "read failed";
-  return inputDiagnostic("SY4001", `cannot read \`${path}\`: ${reason}`, { file: path, span: { start: 0, end: 0 }, message: "" }, {
-    help: code === "ENOENT" ? "check the path; policy files end in `.route`" : "check the file's permissions",
-  });
+    code === "ENOENT"
+      ? "no such file"
+      : code === "EACCES" || code === "EPERM"
+        ? "permission denied"
+        : code === "EISDIR"
+          ? "it is a directory"
+          : code || "read failed";
+  return inputDiagnostic(
+    "SY4001",
+    `cannot read \`${path}\`: ${reason}`,
+    { file: path, span: { start: 0, end: 0 }, message: "" },
+    {
+      help: code === "ENOENT" ? "check the path; policy files end in `.route`" : "check the file's permissions",
+    },
+  );
 }
 
 function internalDiagnostic(file: string, e: unknown): Diagnostic {
-  return inputDiagnostic("SY4002", `internal compiler error: ${e instanceof Error ? e.message : String(e)}`, { file, span: { start: 0, end: 0 }, message: "" }, {
-    notes: ["the checker accepted this policy but the compiler could not build it"],
-  });
+  return inputDiagnostic(
+    "SY4002",
+    `internal compiler error: ${e instanceof Error ? e.message : String(e)}`,
+    { file, span: { start: 0, end: 0 }, message: "" },
+    {
+      notes: ["the checker accepted this policy but the compiler could not build it"],
+    },
+  );
 }

@@ -32,7 +32,12 @@ export class SettingsResolver {
 
 export function toGraphSettings(v: Readonly<SettingsValues>): Settings {
   const settings: Settings = {
-    timeout: { connectMs: v.timeout.connect, firstTokenMs: v.timeout.first_token, idleMs: v.timeout.idle, totalMs: v.timeout.total },
+    timeout: {
+      connectMs: v.timeout.connect,
+      firstTokenMs: v.timeout.first_token,
+      idleMs: v.timeout.idle,
+      totalMs: v.timeout.total,
+    },
     retry: {
       attempts: v.retry.attempts,
       maxPerRequest: v.retry.max_per_request,

@@ -5,7 +5,14 @@ import type { NumberLit, PercentLit, Target, TargetItem } from "../syntax/ast.ts
 import type { CandidateNode, ModelNode, TargetNode } from "./graph.ts";
 
 type SelectStrategy = Extract<TargetNode, { kind: "select" }>["strategy"];
-const SELECT_STRATEGIES = new Set<string>(["priority", "round_robin", "weighted", "lowest_latency", "lowest_cost", "sticky"]);
+const SELECT_STRATEGIES = new Set<string>([
+  "priority",
+  "round_robin",
+  "weighted",
+  "lowest_latency",
+  "lowest_cost",
+  "sticky",
+]);
 
 export function compileTarget(target: Target, models: ReadonlyMap<string, ModelNode>): TargetNode {
   switch (target.kind) {
@@ -26,10 +33,13 @@ export function compileTarget(target: Target, models: ReadonlyMap<string, ModelN
       return { kind: "select", strategy, candidates: candidates(target.items, models), stickyKey };
     }
     case "split":
-      return { kind: "split", arms: splitWeights(target.arms.map((a) => a.weight)).map((weight, i) => ({
-        weight,
-        target: compileTarget(target.arms[i].target, models),
-      })) };
+      return {
+        kind: "split",
+        arms: splitWeights(target.arms.map((a) => a.weight)).map((weight, i) => ({
+          weight,
+          target: compileTarget(target.arms[i].target, models),
+        })),
+      };
   }
 }
 
@@ -38,7 +48,13 @@ function candidates(items: TargetItem[], models: ReadonlyMap<string, ModelNode>)
   for (const item of items) {
     const m = models.get(item.ref.name);
     if (!m) continue; // unknown names are a checker error; never reached for a checked policy
-    out.push({ model: m.name, provider: m.provider, caps: m.caps, contextWindow: m.contextWindow, weight: item.weight?.value ?? 1 });
+    out.push({
+      model: m.name,
+      provider: m.provider,
+      caps: m.caps,
+      contextWindow: m.contextWindow,
+      weight: item.weight?.value ?? 1,
+    });
   }
   return out;
 }

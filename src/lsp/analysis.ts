@@ -23,7 +23,15 @@ export function analyze(text: string, file: string, previous?: Analysis): Analys
   const result = compilePolicySource(text, file);
   if (result.policy === null) {
     const lastGood = previous?.lastGood ?? null;
-    return { result, policy: lastGood?.policy ?? null, current: false, lastGood, get occurrences() { return lastGood?.occurrences ?? []; } };
+    return {
+      result,
+      policy: lastGood?.policy ?? null,
+      current: false,
+      lastGood,
+      get occurrences() {
+        return lastGood?.occurrences ?? [];
+      },
+    };
   }
   const policy = result.policy;
   let occurrences: Occurrence[] | null = null;

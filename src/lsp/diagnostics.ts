@@ -1,7 +1,12 @@
 // Checker diagnostics as LSP diagnostics: the same code, message, related spans, notes and help as
 // lint prints (LSP has no help field, so notes and help follow the message on their own lines),
 // plus the quick fix a help line spells out, carried in `data` for the code action request.
-import { CodeActionKind, DiagnosticSeverity, type CodeAction, type Diagnostic as LspDiagnostic } from "vscode-languageserver/node";
+import {
+  CodeActionKind,
+  DiagnosticSeverity,
+  type CodeAction,
+  type Diagnostic as LspDiagnostic,
+} from "vscode-languageserver/node";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Diagnostic, Severity } from "../syntax/diagnostic.ts";
 
@@ -33,7 +38,10 @@ export function quickFixOf(help: string | null): QuickFix | null {
 }
 
 export function toLspDiagnostic(d: Diagnostic, doc: TextDocument, file: string): LspDiagnostic {
-  const range = (span: { start: number; end: number }) => ({ start: doc.positionAt(span.start), end: doc.positionAt(span.end) });
+  const range = (span: { start: number; end: number }) => ({
+    start: doc.positionAt(span.start),
+    end: doc.positionAt(span.end),
+  });
   const lines = [d.message, ...d.notes.map((n) => `note: ${n}`), ...(d.help ? [`help: ${d.help}`] : [])];
   const related = d.secondary
     .filter((l) => l.file === file)

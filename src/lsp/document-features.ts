@@ -10,7 +10,15 @@ import { completionsAt } from "./completion.ts";
 import { rangeOf } from "./navigation.ts";
 import type { Workspace } from "./server.ts";
 
-const DECL_SYMBOL = { provider: SymbolKind.Module, model: SymbolKind.Class, route: SymbolKind.Function, defaults: SymbolKind.Namespace, gateway: SymbolKind.Namespace, key: SymbolKind.Key, team: SymbolKind.Object } as const;
+const DECL_SYMBOL = {
+  provider: SymbolKind.Module,
+  model: SymbolKind.Class,
+  route: SymbolKind.Function,
+  defaults: SymbolKind.Namespace,
+  gateway: SymbolKind.Namespace,
+  key: SymbolKind.Key,
+  team: SymbolKind.Object,
+} as const;
 
 export function registerDocumentFeatures(connection: Connection, workspace: Workspace): void {
   const { documents } = workspace;
@@ -29,11 +37,18 @@ export function registerDocumentFeatures(connection: Connection, workspace: Work
   });
   connection.onWorkspaceSymbol((params) => {
     const query = params.query.toLowerCase();
-    return documents.all().flatMap((doc) =>
-      (workspace.analysis(doc).policy?.items ?? [])
-        .filter((d) => d.name && d.name.value.toLowerCase().includes(query))
-        .map((d) => ({ name: d.name!.value, kind: DECL_SYMBOL[d.kind], containerName: d.kind, location: { uri: doc.uri, range: rangeOf(doc, d.name!.span) } })),
-    );
+    return documents
+      .all()
+      .flatMap((doc) =>
+        (workspace.analysis(doc).policy?.items ?? [])
+          .filter((d) => d.name && d.name.value.toLowerCase().includes(query))
+          .map((d) => ({
+            name: d.name!.value,
+            kind: DECL_SYMBOL[d.kind],
+            containerName: d.kind,
+            location: { uri: doc.uri, range: rangeOf(doc, d.name!.span) },
+          })),
+      );
   });
   connection.onDocumentFormatting((params) => {
     const doc = documents.get(params.textDocument.uri);
@@ -52,7 +67,8 @@ export function registerDocumentFeatures(connection: Connection, workspace: Work
 function namesSource(text: string, offset: number, fallback: Policy | null): Policy | null {
   const start = text.lastIndexOf("\n", offset - 1) + 1;
   const end = text.indexOf("\n", offset);
-  const blanked = text.slice(0, start) + " ".repeat((end < 0 ? text.length : end) - start) + (end < 0 ? "" : text.slice(end));
+  const blanked =
+    text.slice(0, start) + " ".repeat((end < 0 ? text.length : end) - start) + (end < 0 ? "" : text.slice(end));
   return parsePolicy(blanked, "").policy ?? fallback;
 }
 
@@ -60,7 +76,10 @@ function declSymbol(doc: TextDocument, d: Decl): DocumentSymbol {
   const children: DocumentSymbol[] =
     d.kind === "route"
       ? rulesOf(d).map((r) => ({
-          name: doc.getText(rangeOf(doc, { start: r.span.start, end: r.target.span.start })).replace(/\s*->\s*$/, "").trim(),
+          name: doc
+            .getText(rangeOf(doc, { start: r.span.start, end: r.target.span.start }))
+            .replace(/\s*->\s*$/, "")
+            .trim(),
           detail: `-> ${doc.getText(rangeOf(doc, r.target.span))}`,
           kind: SymbolKind.Event,
           range: rangeOf(doc, r.span),

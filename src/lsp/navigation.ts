@@ -9,7 +9,10 @@ import type { Workspace } from "./server.ts";
 
 const IDENT = /^[A-Za-z_](?:[A-Za-z0-9_]|[.-](?=[A-Za-z0-9_]))*$/;
 
-export const rangeOf = (doc: TextDocument, span: Span): Range => ({ start: doc.positionAt(span.start), end: doc.positionAt(span.end) });
+export const rangeOf = (doc: TextDocument, span: Span): Range => ({
+  start: doc.positionAt(span.start),
+  end: doc.positionAt(span.end),
+});
 
 /** The text a rename writes: a quoted route name stays quoted; a name that is no identifier gets quotes on routes only. */
 function renameText(occ: Occurrence, newName: string): string {
@@ -46,7 +49,9 @@ export function registerNavigation(connection: Connection, workspace: Workspace)
   connection.onReferences((params) => {
     const s = symbolAt(params);
     if (!s) return null;
-    return s.all.filter((o) => params.context.includeDeclaration || !o.declaration).map((o) => ({ uri: s.doc.uri, range: rangeOf(s.doc, o.span) }));
+    return s.all
+      .filter((o) => params.context.includeDeclaration || !o.declaration)
+      .map((o) => ({ uri: s.doc.uri, range: rangeOf(s.doc, o.span) }));
   });
   connection.onDocumentHighlight((params) => {
     const s = symbolAt(params);
@@ -59,7 +64,10 @@ export function registerNavigation(connection: Connection, workspace: Workspace)
   connection.onRenameRequest((params) => {
     const s = symbolAt(params);
     if (!s) return null;
-    const edits: TextEdit[] = s.all.map((o) => ({ range: rangeOf(s.doc, o.span), newText: renameText(o, params.newName) }));
+    const edits: TextEdit[] = s.all.map((o) => ({
+      range: rangeOf(s.doc, o.span),
+      newText: renameText(o, params.newName),
+    }));
     return { changes: { [s.doc.uri]: edits } };
   });
 }

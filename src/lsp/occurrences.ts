@@ -20,14 +20,28 @@ export function occurrencesOf(policy: Policy): Occurrence[] {
   const found: Occurrence[] = [];
   for (const decl of policy.items) {
     if ((decl.kind === "provider" || decl.kind === "model" || decl.kind === "route") && decl.name) {
-      found.push({ kind: decl.kind, name: decl.name.value, span: decl.name.span, quoted: decl.name.quoted, declaration: true });
+      found.push({
+        kind: decl.kind,
+        name: decl.name.value,
+        span: decl.name.span,
+        quoted: decl.name.quoted,
+        declaration: true,
+      });
     }
   }
   for (const model of declsOf(policy, "model")) providerRef(model, found);
   for (const route of declsOf(policy, "route")) {
     for (const rule of rulesOf(route)) {
-      for (const item of modelItems(rule.target)) found.push({ kind: "model", name: item.ref.name, span: item.ref.span, quoted: false, declaration: false });
-      for (const ref of routeRefs(rule.target)) found.push({ kind: "route", name: ref.name.value, span: ref.name.span, quoted: ref.name.quoted, declaration: false });
+      for (const item of modelItems(rule.target))
+        found.push({ kind: "model", name: item.ref.name, span: item.ref.span, quoted: false, declaration: false });
+      for (const ref of routeRefs(rule.target))
+        found.push({
+          kind: "route",
+          name: ref.name.value,
+          span: ref.name.span,
+          quoted: ref.name.quoted,
+          declaration: false,
+        });
     }
   }
   return found.sort((a, b) => a.span.start - b.span.start);

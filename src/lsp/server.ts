@@ -3,7 +3,14 @@
 // lint; a workspace of several policies is several independent documents. Diagnostics are
 // published on open at once and after edits once typing pauses (`debounceMs`, default 150).
 import { fileURLToPath } from "node:url";
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from "vscode-languageserver/node";
+import {
+  createConnection,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeResult,
+} from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { analyze, type Analysis } from "./analysis.ts";
 import { toLspDiagnostic, quickFixActions } from "./diagnostics.ts";
@@ -48,16 +55,23 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const publish = (doc: TextDocument) => {
     const { result } = workspace.analysis(doc);
     const file = fileOf(doc.uri);
-    connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: result.diagnostics.map((d) => toLspDiagnostic(d, doc, file)) });
+    connection.sendDiagnostics({
+      uri: doc.uri,
+      version: doc.version,
+      diagnostics: result.diagnostics.map((d) => toLspDiagnostic(d, doc, file)),
+    });
   };
   const schedule = (doc: TextDocument, delay: number) => {
     clearTimeout(timers.get(doc.uri));
     if (delay <= 0) return publish(doc);
-    timers.set(doc.uri, setTimeout(() => {
-      timers.delete(doc.uri);
-      const current = documents.get(doc.uri);
-      if (current) publish(current);
-    }, delay));
+    timers.set(
+      doc.uri,
+      setTimeout(() => {
+        timers.delete(doc.uri);
+        const current = documents.get(doc.uri);
+        if (current) publish(current);
+      }, delay),
+    );
   };
 
   connection.onInitialize((params): InitializeResult => {

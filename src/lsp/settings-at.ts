@@ -1,6 +1,15 @@
 // What the cursor is on, beyond symbol names: a setting key (with its schema entry and path, e.g.
 // `retry.backoff.base` in a route) or a rule's `when` / `otherwise` keyword (with its route).
-import { gatewaySchema, keySchema, modelSchema, providerSchema, settingsSchema, teamSchema, type BlockSchema, type FieldSchema } from "../check/schema.ts";
+import {
+  gatewaySchema,
+  keySchema,
+  modelSchema,
+  providerSchema,
+  settingsSchema,
+  teamSchema,
+  type BlockSchema,
+  type FieldSchema,
+} from "../check/schema.ts";
 import type { Block, Decl, Policy, Rule } from "../syntax/ast.ts";
 
 export interface SettingAt {
@@ -48,7 +57,8 @@ function keyIn(decl: Decl, block: Block, schema: BlockSchema, prefix: string, of
     const field = schema[m.key.name];
     const path = prefix + m.key.name;
     if (inside(m.key.span, offset)) return { kind: "setting", decl, path, field, span: m.key.span };
-    if (field.type === "block" && m.value.kind === "block" && inside(m.value.span, offset)) return keyIn(decl, m.value, field.fields, `${path}.`, offset);
+    if (field.type === "block" && m.value.kind === "block" && inside(m.value.span, offset))
+      return keyIn(decl, m.value, field.fields, `${path}.`, offset);
   }
   return null;
 }

@@ -50,7 +50,9 @@ class ScheduledCall implements Timer, TimerHandle {
 const NEVER: TimerHandle = { cancel() {} };
 
 function never(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason), { once: true }));
+  return new Promise<void>((_, reject) =>
+    signal?.addEventListener("abort", () => reject(signal.reason), { once: true }),
+  );
 }
 
 /** Resolves on the next macrotask turn, after every queued microtask has run. */

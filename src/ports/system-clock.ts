@@ -23,11 +23,14 @@ export class SystemClock implements Clock {
         reject(signal!.reason);
       };
       const wait = (left: number): void => {
-        handle = setTimeout(() => {
-          if (left > MAX_TIMER_MS) return wait(left - MAX_TIMER_MS);
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        }, Math.min(Math.max(0, left), MAX_TIMER_MS));
+        handle = setTimeout(
+          () => {
+            if (left > MAX_TIMER_MS) return wait(left - MAX_TIMER_MS);
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
+          },
+          Math.min(Math.max(0, left), MAX_TIMER_MS),
+        );
       };
       if (Number.isFinite(ms)) wait(ms);
       signal?.addEventListener("abort", onAbort, { once: true });

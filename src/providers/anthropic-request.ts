@@ -20,7 +20,11 @@ const Message = v.variant("role", [
 ]);
 const Tool = v.looseObject({
   type: v.optional(v.string()),
-  function: v.looseObject({ name: v.string(), description: v.optional(v.string()), parameters: v.optional(v.record(v.string(), v.unknown())) }),
+  function: v.looseObject({
+    name: v.string(),
+    description: v.optional(v.string()),
+    parameters: v.optional(v.record(v.string(), v.unknown())),
+  }),
 });
 const Body = v.looseObject({
   messages: v.array(Message),
@@ -112,7 +116,8 @@ function toolChoice(choice: unknown, parallel: boolean | null | undefined): Reco
   if (choice === "auto") return { type: "auto", ...noParallel };
   if (choice === "none") return { type: "none" };
   if (choice === "required") return { type: "any", ...noParallel };
-  if (typeof choice === "object") return { type: "tool", name: (choice as { function: { name: string } }).function.name, ...noParallel };
+  if (typeof choice === "object")
+    return { type: "tool", name: (choice as { function: { name: string } }).function.name, ...noParallel };
   return reject(`tool_choice \`${String(choice)}\` is not one of auto, none, required or a function`);
 }
 
@@ -130,7 +135,9 @@ export function toAnthropicRequest(raw: Record<string, unknown>, model: ModelNod
     if (message.role === "system" || message.role === "developer") system.push(textOf(message.content, "system"));
     else if (message.role === "user") pushTurn(turns, "user", userBlocks(message.content));
     else if (message.role === "tool") {
-      pushTurn(turns, "user", [{ type: "tool_result", tool_use_id: message.tool_call_id, content: textOf(message.content, "tool") }]);
+      pushTurn(turns, "user", [
+        { type: "tool_result", tool_use_id: message.tool_call_id, content: textOf(message.content, "tool") },
+      ]);
     } else {
       const text = textOf(message.content, "assistant");
       const blocks: Block[] = text ? [{ type: "text", text }] : [];

@@ -82,7 +82,11 @@ export function fromAnthropicMessage(value: unknown, prefillTrimmed: string, now
     if (block.type === "text" && typeof block.text === "string") text += strip(block.text);
     else if (block.type === "thinking" && typeof block.thinking === "string") reasoning += block.thinking;
     else if (block.type === "tool_use") {
-      toolCalls.push({ id: block.id, type: "function", function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+      toolCalls.push({
+        id: block.id,
+        type: "function",
+        function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
+      });
     }
   }
   const u = message.usage;
@@ -104,6 +108,11 @@ export function fromAnthropicMessage(value: unknown, prefillTrimmed: string, now
         ...matchedStop(message.stop_sequence),
       },
     ],
-    usage: toUsage(u.input_tokens ?? 0, u.cache_read_input_tokens ?? 0, u.cache_creation_input_tokens ?? 0, u.output_tokens ?? 0),
+    usage: toUsage(
+      u.input_tokens ?? 0,
+      u.cache_read_input_tokens ?? 0,
+      u.cache_creation_input_tokens ?? 0,
+      u.output_tokens ?? 0,
+    ),
   };
 }

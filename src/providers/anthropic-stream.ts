@@ -52,14 +52,19 @@ class AnthropicStream implements EventTranslator {
     try {
       data = JSON.parse(event.data);
     } catch {
-      if (++this.#skipped > MAX_SKIPPED) throw new UpstreamError("malformed", `provider \`${this.opts.provider}\` sent ${this.#skipped} events that are not JSON`);
+      if (++this.#skipped > MAX_SKIPPED)
+        throw new UpstreamError(
+          "malformed",
+          `provider \`${this.opts.provider}\` sent ${this.#skipped} events that are not JSON`,
+        );
       return NOTHING();
     }
     if (data === null || typeof data !== "object") return NOTHING();
     const json = data as Json;
     if (typeof json.type !== "string" && event.event) json.type = event.event;
     const out = this.#handle(json);
-    if (out.done && !this.#finished) throw new UpstreamError("cut", `provider \`${this.opts.provider}\` stopped the message without a stop reason`);
+    if (out.done && !this.#finished)
+      throw new UpstreamError("cut", `provider \`${this.opts.provider}\` stopped the message without a stop reason`);
     return out;
   }
 
@@ -73,9 +78,15 @@ class AnthropicStream implements EventTranslator {
       case "message_start":
         return { chunks: this.#messageStart((data.message ?? {}) as Json), done: false };
       case "content_block_start":
-        return { chunks: this.#withRole(this.#blockStart(Number(data.index), (data.content_block ?? {}) as Json)), done: false };
+        return {
+          chunks: this.#withRole(this.#blockStart(Number(data.index), (data.content_block ?? {}) as Json)),
+          done: false,
+        };
       case "content_block_delta":
-        return { chunks: this.#withRole(this.#blockDelta(Number(data.index), (data.delta ?? {}) as Json)), done: false };
+        return {
+          chunks: this.#withRole(this.#blockDelta(Number(data.index), (data.delta ?? {}) as Json)),
+          done: false,
+        };
       case "message_delta":
         return { chunks: this.#messageDelta(data), done: false };
       case "message_stop":
@@ -108,7 +119,13 @@ class AnthropicStream implements EventTranslator {
   }
 
   #chunk(delta: Delta, finish: string | null = null): ChatChunk {
-    return { id: this.#id, object: "chat.completion.chunk", created: this.#created, model: this.#model, choices: [{ index: 0, delta, finish_reason: finish }] };
+    return {
+      id: this.#id,
+      object: "chat.completion.chunk",
+      created: this.#created,
+      model: this.#model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    };
   }
 
   #withRole(out: ChatChunk[]): ChatChunk[] {
@@ -123,7 +140,16 @@ class AnthropicStream implements EventTranslator {
     if (!this.opts.includeUsage || this.#usageSent) return [];
     this.#usageSent = true;
     const t = this.#tokens;
-    return [{ id: this.#id, object: "chat.completion.chunk", created: this.#created, model: this.#model, choices: [], usage: toUsage(t.input, t.cacheRead, t.cacheWrite, t.output) }];
+    return [
+      {
+        id: this.#id,
+        object: "chat.completion.chunk",
+        created: this.#created,
+        model: this.#model,
+        choices: [],
+        usage: toUsage(t.input, t.cacheRead, t.cacheWrite, t.output),
+      },
+    ];
   }
 
   #takeUsage(usage: Json | undefined): void {
@@ -152,7 +178,8 @@ class AnthropicStream implements EventTranslator {
 
   #blockDelta(index: number, delta: Json): ChatChunk[] {
     if (delta.type === "text_delta") return this.#text(delta.text);
-    if (delta.type === "thinking_delta") return delta.thinking ? [this.#chunk({ reasoning_content: delta.thinking })] : [];
+    if (delta.type === "thinking_delta")
+      return delta.thinking ? [this.#chunk({ reasoning_content: delta.thinking })] : [];
     if (delta.type === "input_json_delta") {
       const n = this.#toolIndex.get(index);
       if (n === undefined || !delta.partial_json) return [];

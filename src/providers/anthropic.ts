@@ -33,12 +33,23 @@ async function chat(call: UpstreamCall, ports: Ports): Promise<UpstreamReply> {
     return { kind: "stream", status: response.status, chunks: sseChunks(response.body, call.signal, translator) };
   }
   const completion = fromAnthropicMessage(await readJson(call, response), request.prefillTrimmed, now);
-  if (!completion) throw new UpstreamError("malformed", `provider \`${call.provider.name}\` sent a message without content`, response.status);
+  if (!completion)
+    throw new UpstreamError(
+      "malformed",
+      `provider \`${call.provider.name}\` sent a message without content`,
+      response.status,
+    );
   return { kind: "completion", status: response.status, body: completion };
 }
 
 async function embeddings(call: UpstreamCall): Promise<EmbeddingsReply> {
-  throw new UpstreamError("client", `provider \`${call.provider.name}\` (anthropic) has no embeddings endpoint`, 400, null, "unsupported_endpoint");
+  throw new UpstreamError(
+    "client",
+    `provider \`${call.provider.name}\` (anthropic) has no embeddings endpoint`,
+    400,
+    null,
+    "unsupported_endpoint",
+  );
 }
 
 export const anthropicAdapter: ProviderAdapter = { chat, embeddings };

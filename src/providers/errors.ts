@@ -30,9 +30,17 @@ export function errorInfo(body: unknown): ProviderErrorInfo {
 export function classFromInfo(info: ProviderErrorInfo): FailureClass | null {
   const words = `${info.code ?? ""} ${info.type ?? ""}`;
   const message = (info.message ?? "").toLowerCase();
-  if (/context_length_exceeded|string_above_max_length/.test(words) || /prompt is too long|maximum context length|context window/.test(message)) return "context_length";
+  if (
+    /context_length_exceeded|string_above_max_length/.test(words) ||
+    /prompt is too long|maximum context length|context window/.test(message)
+  )
+    return "context_length";
   if (/content_policy_violation|content_filter/.test(words)) return "content_policy";
-  if (/insufficient_quota|billing_error/.test(words) || /credit balance is too low|exceeded your current quota/.test(message)) return "quota";
+  if (
+    /insufficient_quota|billing_error/.test(words) ||
+    /credit balance is too low|exceeded your current quota/.test(message)
+  )
+    return "quota";
   if (/rate_limit/.test(words)) return "rate_limit";
   if (/overloaded_error|server_error|api_error|service_unavailable/.test(words)) return "server";
   if (/authentication_error|permission_error|invalid_api_key/.test(words)) return "auth";
@@ -56,7 +64,12 @@ function classFromStatus(status: number): FailureClass {
 export function classifyHttp(status: number, info: ProviderErrorInfo): FailureClass {
   const byStatus = classFromStatus(status);
   const byInfo = classFromInfo(info);
-  if (status >= 400 && status < 500 && (byInfo === "context_length" || byInfo === "content_policy" || byInfo === "quota")) return byInfo;
+  if (
+    status >= 400 &&
+    status < 500 &&
+    (byInfo === "context_length" || byInfo === "content_policy" || byInfo === "quota")
+  )
+    return byInfo;
   return byStatus;
 }
 
@@ -102,14 +115,23 @@ export function httpError(
   const detail = info.message ?? (bodyText.trim().startsWith("<") ? "" : bodyText.trim());
   const message = redact(`provider \`${provider}\` answered ${status}${detail ? `: ${detail}` : ""}`, apiKey);
   const code = info.code ?? info.type ?? defaultCode(cls);
-  return new UpstreamError(cls, message, status, cls === "rate_limit" || cls === "server" || cls === "quota" ? retryAfterMs(headers, nowEpochMs) : null, code);
+  return new UpstreamError(
+    cls,
+    message,
+    status,
+    cls === "rate_limit" || cls === "server" || cls === "quota" ? retryAfterMs(headers, nowEpochMs) : null,
+    code,
+  );
 }
 
 /** An error event inside a 200 stream. Unknown kinds count as a cut: the stream did not finish. */
 export function inBandError(provider: string, body: unknown, apiKey: string | undefined): UpstreamError {
   const info = errorInfo(body);
   const cls = classFromInfo(info) ?? "cut";
-  const message = redact(`provider \`${provider}\` sent an error mid-stream: ${info.message ?? info.type ?? "unknown error"}`, apiKey);
+  const message = redact(
+    `provider \`${provider}\` sent an error mid-stream: ${info.message ?? info.type ?? "unknown error"}`,
+    apiKey,
+  );
   return new UpstreamError(cls, message, null, null, info.code ?? info.type ?? defaultCode(cls));
 }
 
@@ -120,7 +142,18 @@ function defaultCode(cls: FailureClass): string | null {
   return null;
 }
 
-const CONNECT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ConnectionRefused", "FailedToOpenSocket", "UND_ERR_CONNECT_TIMEOUT", "ERR_INVALID_URL", "UnableToConnect"]);
+const CONNECT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ConnectionRefused",
+  "FailedToOpenSocket",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ERR_INVALID_URL",
+  "UnableToConnect",
+]);
 
 /**
  * A fetch that threw before any response. Our own abort is rethrown untouched (the engine

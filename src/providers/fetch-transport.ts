@@ -8,7 +8,8 @@ import { nodeHttpTransport } from "./node-http-transport.ts";
 
 /** Whether the adapter asked for an event stream (both adapters send `accept: text/event-stream`). */
 function wantsStream(headers: RequestInit["headers"]): boolean {
-  if (headers === undefined || headers instanceof Headers || Array.isArray(headers)) return new Headers(headers).get("accept") === "text/event-stream";
+  if (headers === undefined || headers instanceof Headers || Array.isArray(headers))
+    return new Headers(headers).get("accept") === "text/event-stream";
   return headers.accept === "text/event-stream";
 }
 

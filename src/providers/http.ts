@@ -8,7 +8,13 @@ import { httpError, networkError, redact } from "./errors.ts";
 /** Error bodies beyond this are not worth reading: the classification needs the first few hundred bytes. */
 const MAX_ERROR_BODY = 64 * 1024;
 
-export async function postJson(call: UpstreamCall, ports: Ports, url: string, headers: Record<string, string>, body: unknown): Promise<Response> {
+export async function postJson(
+  call: UpstreamCall,
+  ports: Ports,
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+): Promise<Response> {
   const payload = serialise(body);
   let response: Response;
   try {
@@ -35,12 +41,18 @@ function serialise(body: unknown): string {
   try {
     return JSON.stringify(body);
   } catch (err) {
-    throw new GatewayFault(`the upstream body could not be serialised (${err instanceof Error ? err.name : "unknown"})`);
+    throw new GatewayFault(
+      `the upstream body could not be serialised (${err instanceof Error ? err.name : "unknown"})`,
+    );
   }
 }
 
 /** Reads a body as text (up to `limit` characters), classifying a connection lost mid-body. */
-export async function readText(call: UpstreamCall, response: Response, limit = Number.POSITIVE_INFINITY): Promise<string> {
+export async function readText(
+  call: UpstreamCall,
+  response: Response,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<string> {
   // A body known to fit is read natively in one go: a stream reader costs a promise and a
   // ReadableStream per reply, which the gateway pays on every non-streamed completion.
   if (limit === Number.POSITIVE_INFINITY || Number(response.headers.get("content-length") ?? Infinity) <= limit) {
@@ -72,7 +84,11 @@ export async function readText(call: UpstreamCall, response: Response, limit = N
 /** A read that failed: the client's abort reason when it went away, else a `cut` upstream. */
 function cutOrAbort(call: UpstreamCall, response: Response, err: unknown): unknown {
   if (call.signal.aborted) return call.signal.reason ?? err;
-  return new UpstreamError("cut", `provider \`${call.provider.name}\` dropped the connection mid-body`, response.status);
+  return new UpstreamError(
+    "cut",
+    `provider \`${call.provider.name}\` dropped the connection mid-body`,
+    response.status,
+  );
 }
 
 /** Parses a successful reply body as JSON, or fails as `malformed` (never quoting the body). */
@@ -81,7 +97,11 @@ export async function readJson(call: UpstreamCall, response: Response): Promise<
   try {
     return JSON.parse(text);
   } catch {
-    throw new UpstreamError("malformed", redact(`provider \`${call.provider.name}\` sent a reply that is not JSON`, call.apiKey), response.status);
+    throw new UpstreamError(
+      "malformed",
+      redact(`provider \`${call.provider.name}\` sent a reply that is not JSON`, call.apiKey),
+      response.status,
+    );
   }
 }
 

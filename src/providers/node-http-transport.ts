@@ -84,7 +84,13 @@ function request(url: string, init: RequestInit & { signal: AbortSignal }): Prom
       const nullBody = status === 204 || status === 304 || init.method === "HEAD";
       if (nullBody) res.resume();
       res.on("close", () => signal.removeEventListener("abort", onAbort));
-      resolve(new Response(nullBody ? null : bodyStream(res, abort), { status, statusText: res.statusMessage ?? "", headers: responseHeaders(res.rawHeaders) }));
+      resolve(
+        new Response(nullBody ? null : bodyStream(res, abort), {
+          status,
+          statusText: res.statusMessage ?? "",
+          headers: responseHeaders(res.rawHeaders),
+        }),
+      );
     });
     req.end(body);
   });

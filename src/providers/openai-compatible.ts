@@ -26,13 +26,23 @@ async function chat(call: UpstreamCall, ports: Ports): Promise<UpstreamReply> {
   const response = await postJson(call, ports, url, headers, openaiChatBody(call));
   const type = response.headers.get("content-type") ?? "";
   if (call.stream && response.body && !type.includes("application/json")) {
-    return { kind: "stream", status: response.status, chunks: sseChunks(response.body, call.signal, openaiTranslator(call.provider.name, call.apiKey)) };
+    return {
+      kind: "stream",
+      status: response.status,
+      chunks: sseChunks(response.body, call.signal, openaiTranslator(call.provider.name, call.apiKey)),
+    };
   }
   const json = await readJson(call, response);
   const completion = parseCompletion(json);
   // Some servers report failures as a 200 carrying an OpenAI error object.
-  if (!completion && json !== null && typeof json === "object" && "error" in json) throw inBandError(call.provider.name, json, call.apiKey);
-  if (!completion) throw new UpstreamError("malformed", `provider \`${call.provider.name}\` sent a reply without choices`, response.status);
+  if (!completion && json !== null && typeof json === "object" && "error" in json)
+    throw inBandError(call.provider.name, json, call.apiKey);
+  if (!completion)
+    throw new UpstreamError(
+      "malformed",
+      `provider \`${call.provider.name}\` sent a reply without choices`,
+      response.status,
+    );
   if (!call.stream) return { kind: "completion", status: response.status, body: completion };
   // Some servers ignore `stream: true` and answer with one JSON body; replay it as chunks.
   return { kind: "stream", status: response.status, chunks: new ChunkList(completionToChunks(completion)) };
@@ -43,7 +53,11 @@ async function embeddings(call: UpstreamCall, ports: Ports): Promise<EmbeddingsR
   const response = await postJson(call, ports, url, authHeaders(call), call.body);
   const body = await readJson(call, response);
   if (body === null || typeof body !== "object" || !Array.isArray((body as { data?: unknown }).data)) {
-    throw new UpstreamError("malformed", `provider \`${call.provider.name}\` sent embeddings without \`data\``, response.status);
+    throw new UpstreamError(
+      "malformed",
+      `provider \`${call.provider.name}\` sent embeddings without \`data\``,
+      response.status,
+    );
   }
   return { status: response.status, body: body as Record<string, unknown> };
 }

@@ -38,11 +38,15 @@ export function openaiTranslator(provider: string, apiKey: string | undefined): 
       } catch {
         return skip();
       }
-      if (event.event === "error" || (json !== null && typeof json === "object" && "error" in json && !("choices" in json))) {
+      if (
+        event.event === "error" ||
+        (json !== null && typeof json === "object" && "error" in json && !("choices" in json))
+      ) {
         throw inBandError(provider, json, apiKey);
       }
       // A usage-only final chunk without `choices` (some servers) is repaired rather than lost.
-      if (json !== null && typeof json === "object" && !("choices" in json) && "usage" in json) (json as Record<string, unknown>).choices = [];
+      if (json !== null && typeof json === "object" && !("choices" in json) && "usage" in json)
+        (json as Record<string, unknown>).choices = [];
       // The event's own text can go to the client unchanged when the engine changes nothing in it;
       // not when it spans several data lines (its line breaks would end the client's event).
       const chunk = parseChunk(json, data.indexOf("\n") < 0 ? data : undefined);

@@ -20,7 +20,7 @@ const CompletionSchema = v.looseObject({
   choices: v.pipe(
     v.array(
       v.looseObject({
-      index: v.number(),
+        index: v.number(),
         message: v.looseObject({
           role: v.optional(v.string(), "assistant"),
           content: v.nullish(v.string(), null),
@@ -87,7 +87,12 @@ export function parseCompletion(value: unknown): ChatCompletion | null {
 
 /** A stream request answered with a whole JSON completion: replay it as the chunks it would have been. */
 export function completionToChunks(completion: ChatCompletion): ChatChunk[] {
-  const base = { id: completion.id, object: "chat.completion.chunk", created: completion.created, model: completion.model };
+  const base = {
+    id: completion.id,
+    object: "chat.completion.chunk",
+    created: completion.created,
+    model: completion.model,
+  };
   const chunks: ChatChunk[] = completion.choices.map((choice) => ({
     ...base,
     choices: [
@@ -96,7 +101,9 @@ export function completionToChunks(completion: ChatCompletion): ChatChunk[] {
         delta: {
           role: choice.message.role,
           content: choice.message.content,
-          ...(choice.message.tool_calls ? { tool_calls: choice.message.tool_calls.map((call, index) => ({ index, ...(call as object) })) } : {}),
+          ...(choice.message.tool_calls
+            ? { tool_calls: choice.message.tool_calls.map((call, index) => ({ index, ...(call as object) })) }
+            : {}),
         },
         finish_reason: choice.finish_reason,
       },

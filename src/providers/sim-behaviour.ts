@@ -33,7 +33,13 @@ export interface SimBehaviour {
 }
 
 /** Decides one attempt's behaviour; `now` is the clock time the attempt starts, `call` the attempt's request. */
-export type BehaviourSource = (model: ModelNode, provider: ProviderNode, now: number, random: Random, call: UpstreamCall) => SimBehaviour;
+export type BehaviourSource = (
+  model: ModelNode,
+  provider: ProviderNode,
+  now: number,
+  random: Random,
+  call: UpstreamCall,
+) => SimBehaviour;
 
 /**
  * For a provider with no `sim` profile, i.e. an `openai` or `anthropic` provider that a simulation
@@ -76,9 +82,21 @@ export function faultError(provider: string, fault: SimFault | null | undefined)
     case "reset":
       return new UpstreamError("reset", `${name} reset the connection`, null, null, "ECONNRESET");
     case "context_length":
-      return new UpstreamError("context_length", `${name}: the prompt exceeds the context window`, 400, null, "context_length_exceeded");
+      return new UpstreamError(
+        "context_length",
+        `${name}: the prompt exceeds the context window`,
+        400,
+        null,
+        "context_length_exceeded",
+      );
     case "content_policy":
-      return new UpstreamError("content_policy", `${name}: the request was rejected by the content filter`, 400, null, "content_policy_violation");
+      return new UpstreamError(
+        "content_policy",
+        `${name}: the request was rejected by the content filter`,
+        400,
+        null,
+        "content_policy_violation",
+      );
     case "quota":
       return new UpstreamError("quota", `${name}: the quota is spent`, 429, null, "insufficient_quota");
     default:

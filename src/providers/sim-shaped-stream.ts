@@ -34,7 +34,11 @@ function choiceText(c: ShapedChoice): string {
 export function shapedUsage(head: ReplyHead, reply: ShapedReply): Usage {
   let completion = 0;
   for (const c of reply.choices) completion += Math.max(1, Math.ceil(choiceText(c).length / 4));
-  return { prompt_tokens: head.promptTokens, completion_tokens: completion, total_tokens: head.promptTokens + completion };
+  return {
+    prompt_tokens: head.promptTokens,
+    completion_tokens: completion,
+    total_tokens: head.promptTokens + completion,
+  };
 }
 
 export function shapedCompletion(head: ReplyHead, reply: ShapedReply): ChatCompletion {
@@ -45,7 +49,14 @@ export function shapedCompletion(head: ReplyHead, reply: ShapedReply): ChatCompl
     model: head.model,
     choices: reply.choices.map((c, index) => ({
       index,
-      message: c.kind === "content" ? { role: "assistant", content: c.text } : { role: "assistant", content: null, tool_calls: [{ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } }] },
+      message:
+        c.kind === "content"
+          ? { role: "assistant", content: c.text }
+          : {
+              role: "assistant",
+              content: null,
+              tool_calls: [{ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } }],
+            },
       finish_reason: reply.finish,
     })),
     usage: shapedUsage(head, reply),
@@ -62,7 +73,13 @@ function deltaFor(c: ShapedChoice, piece: string, first: boolean): Delta {
 /** The stream's chunks in order, before timing: choices take turns, piece by piece. */
 function plannedChunks(head: ReplyHead, reply: ShapedReply): ChatChunk[] {
   const split = reply.choices.map((c) => pieces(choiceText(c)));
-  const chunk = (choices: ChatChunk["choices"]): ChatChunk => ({ id: head.id, object: "chat.completion.chunk", created: head.created, model: head.model, choices });
+  const chunk = (choices: ChatChunk["choices"]): ChatChunk => ({
+    id: head.id,
+    object: "chat.completion.chunk",
+    created: head.created,
+    model: head.model,
+    choices,
+  });
   const out: ChatChunk[] = [];
   const longest = Math.max(...split.map((s) => s.length));
   for (let k = 0; k < longest; k++) {
@@ -76,22 +93,47 @@ function plannedChunks(head: ReplyHead, reply: ShapedReply): ChatChunk[] {
 }
 
 /** The shaped reply as a timed stream; `includeUsage` adds the usage chunk at the end. */
-export async function* shapedStream(call: UpstreamCall, ports: Ports, b: SimBehaviour, head: ReplyHead, reply: ShapedReply): AsyncGenerator<ChatChunk> {
+export async function* shapedStream(
+  call: UpstreamCall,
+  ports: Ports,
+  b: SimBehaviour,
+  head: ReplyHead,
+  reply: ShapedReply,
+): AsyncGenerator<ChatChunk> {
   const fault = b.fault;
   const chunks = plannedChunks(head, reply);
-  const breakAt = fault?.kind === "stall_after" || fault?.kind === "cut_after" ? Math.min(fault.tokens, chunks.length - 1) : chunks.length;
+  const breakAt =
+    fault?.kind === "stall_after" || fault?.kind === "cut_after"
+      ? Math.min(fault.tokens, chunks.length - 1)
+      : chunks.length;
   const ttft = fault?.kind === "slow_first_token" ? fault.ms : b.ttftMs;
-  if (fault?.kind === "malformed") throw new UpstreamError("malformed", `simulated provider \`${call.provider.name}\` sent a chunk that is not JSON`, 200);
+  if (fault?.kind === "malformed")
+    throw new UpstreamError(
+      "malformed",
+      `simulated provider \`${call.provider.name}\` sent a chunk that is not JSON`,
+      200,
+    );
   for (let k = 0; k < chunks.length; k++) {
     if (k === breakAt) {
       if (fault?.kind === "stall_after") await untilAborted(call.signal);
-      throw new UpstreamError("cut", `simulated provider \`${call.provider.name}\` ended the stream before it finished`, 200);
+      throw new UpstreamError(
+        "cut",
+        `simulated provider \`${call.provider.name}\` ended the stream before it finished`,
+        200,
+      );
     }
     const wait = k === 0 ? ttft : k < chunks.length - 1 ? b.perTokenMs : 0;
     if (wait > 0) await ports.clock.sleep(wait, call.signal);
     yield chunks[k]!;
   }
   if ((call.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true) {
-    yield { id: head.id, object: "chat.completion.chunk", created: head.created, model: head.model, choices: [], usage: shapedUsage(head, reply) };
+    yield {
+      id: head.id,
+      object: "chat.completion.chunk",
+      created: head.created,
+      model: head.model,
+      choices: [],
+      usage: shapedUsage(head, reply),
+    };
   }
 }

@@ -6,7 +6,9 @@
 // requests never come here (see `needsShape`), so they pay nothing for it.
 
 /** One choice's reply: text content, or one tool call. */
-export type ShapedChoice = { kind: "content"; text: string } | { kind: "tool"; id: string; name: string; arguments: string };
+export type ShapedChoice =
+  | { kind: "content"; text: string }
+  | { kind: "tool"; id: string; name: string; arguments: string };
 
 export interface ShapedReply {
   choices: ShapedChoice[];
@@ -54,7 +56,8 @@ function resolve(schema: Schema, root: Schema): Schema {
   const ref = schema.$ref;
   if (typeof ref !== "string" || !ref.startsWith("#/")) return schema;
   let node: unknown = root;
-  for (const part of ref.slice(2).split("/")) node = isObject(node) ? node[part.replaceAll("~1", "/").replaceAll("~0", "~")] : undefined;
+  for (const part of ref.slice(2).split("/"))
+    node = isObject(node) ? node[part.replaceAll("~1", "/").replaceAll("~0", "~")] : undefined;
   return isObject(node) ? node : {};
 }
 
@@ -69,8 +72,18 @@ function typeOf(schema: Schema): string {
 }
 
 function numberFor(schema: Schema, rng: () => number, integer: boolean): number {
-  const min = typeof schema.minimum === "number" ? schema.minimum : typeof schema.exclusiveMinimum === "number" ? schema.exclusiveMinimum + 1 : 0;
-  const max = typeof schema.maximum === "number" ? schema.maximum : typeof schema.exclusiveMaximum === "number" ? schema.exclusiveMaximum - 1 : min + 100;
+  const min =
+    typeof schema.minimum === "number"
+      ? schema.minimum
+      : typeof schema.exclusiveMinimum === "number"
+        ? schema.exclusiveMinimum + 1
+        : 0;
+  const max =
+    typeof schema.maximum === "number"
+      ? schema.maximum
+      : typeof schema.exclusiveMaximum === "number"
+        ? schema.exclusiveMaximum - 1
+        : min + 100;
   const x = min + rng() * Math.max(0, max - min);
   return integer ? Math.min(Math.floor(max), Math.max(Math.ceil(min), Math.round(x))) : Math.round(x * 100) / 100;
 }
@@ -88,9 +101,16 @@ export function valueFor(input: Schema, rng: () => number, root: Schema, depth =
   if (schema.const !== undefined) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[Math.floor(rng() * schema.enum.length)];
   const variants = schema.anyOf ?? schema.oneOf ?? schema.allOf;
-  if (Array.isArray(variants) && isObject(variants[0])) return valueFor({ ...schema, anyOf: undefined, oneOf: undefined, allOf: undefined, ...variants[0] }, rng, root, depth);
+  if (Array.isArray(variants) && isObject(variants[0]))
+    return valueFor(
+      { ...schema, anyOf: undefined, oneOf: undefined, allOf: undefined, ...variants[0] },
+      rng,
+      root,
+      depth,
+    );
   switch (typeOf(schema)) {
-    case "object": return objectFor(schema, rng, root, depth);
+    case "object":
+      return objectFor(schema, rng, root, depth);
     case "array": {
       const min = typeof schema.minItems === "number" ? schema.minItems : 0;
       const max = typeof schema.maxItems === "number" ? schema.maxItems : min + 2;
@@ -98,11 +118,16 @@ export function valueFor(input: Schema, rng: () => number, root: Schema, depth =
       const items = isObject(schema.items) ? schema.items : {};
       return Array.from({ length: count }, () => valueFor(items, rng, root, depth + 1));
     }
-    case "integer": return numberFor(schema, rng, true);
-    case "number": return numberFor(schema, rng, false);
-    case "boolean": return rng() < 0.5;
-    case "null": return null;
-    default: return stringFor(schema, rng);
+    case "integer":
+      return numberFor(schema, rng, true);
+    case "number":
+      return numberFor(schema, rng, false);
+    case "boolean":
+      return rng() < 0.5;
+    case "null":
+      return null;
+    default:
+      return stringFor(schema, rng);
   }
 }
 
@@ -125,14 +150,17 @@ interface ToolSpec {
 
 /** The tool to call, or null when `tool_choice` forbids one or the conversation just got a result. */
 function pickTool(body: Record<string, unknown>): ToolSpec | null {
-  const tools = (Array.isArray(body.tools) ? body.tools : []).map((t) => (isObject(t) && isObject(t.function) ? t.function : null)).filter((f): f is Schema => f !== null && typeof f.name === "string");
+  const tools = (Array.isArray(body.tools) ? body.tools : [])
+    .map((t) => (isObject(t) && isObject(t.function) ? t.function : null))
+    .filter((f): f is Schema => f !== null && typeof f.name === "string");
   if (tools.length === 0) return null;
   const choice = body.tool_choice;
   if (choice === "none") return null;
   const named = isObject(choice) && isObject(choice.function) ? String(choice.function.name) : null;
   const messages = Array.isArray(body.messages) ? body.messages : [];
   // `auto` after a tool result answers in text, or an agent loop would call tools forever
-  if (named === null && choice !== "required" && (messages.at(-1) as { role?: unknown } | undefined)?.role === "tool") return null;
+  if (named === null && choice !== "required" && (messages.at(-1) as { role?: unknown } | undefined)?.role === "tool")
+    return null;
   const tool = named === null ? tools[0] : tools.find((t) => t.name === named);
   return tool ? { name: String(tool.name), parameters: isObject(tool.parameters) ? tool.parameters : {} } : null;
 }
@@ -158,7 +186,13 @@ export function shapedReply(body: Record<string, unknown>, text: string, callId:
   const tool = pickTool(body);
   const choices: ShapedChoice[] = [];
   for (let i = 0; i < choiceCount(body); i++) {
-    if (tool) choices.push({ kind: "tool", id: `call_${callId}_${i}`, name: tool.name, arguments: JSON.stringify(valueFor(tool.parameters, rng, tool.parameters)) });
+    if (tool)
+      choices.push({
+        kind: "tool",
+        id: `call_${callId}_${i}`,
+        name: tool.name,
+        arguments: JSON.stringify(valueFor(tool.parameters, rng, tool.parameters)),
+      });
     else choices.push({ kind: "content", text: jsonFor(body, rng, text) ?? text });
   }
   return { choices, finish: tool ? "tool_calls" : "stop" };

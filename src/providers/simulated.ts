@@ -6,9 +6,23 @@
 // second through it, so tokens due at the same moment (or within the behaviour's `chunkMs`) share
 // one chunk and one promise, and reply texts are built once and reused.
 import type { Ports } from "../runtime/ports.ts";
-import type { ChatChunk, ChatCompletion, EmbeddingsReply, ProviderAdapter, UpstreamCall, UpstreamReply, Usage } from "../runtime/upstream.ts";
+import type {
+  ChatChunk,
+  ChatCompletion,
+  EmbeddingsReply,
+  ProviderAdapter,
+  UpstreamCall,
+  UpstreamReply,
+  Usage,
+} from "../runtime/upstream.ts";
 import { UpstreamError } from "../runtime/upstream.ts";
-import { faultError, profileBehaviour, untilAborted, type BehaviourSource, type SimBehaviour } from "./sim-behaviour.ts";
+import {
+  faultError,
+  profileBehaviour,
+  untilAborted,
+  type BehaviourSource,
+  type SimBehaviour,
+} from "./sim-behaviour.ts";
 import { shapedCompletion, shapedStream } from "./sim-shaped-stream.ts";
 import { needsShape, shapedReply } from "./sim-shapes.ts";
 
@@ -32,7 +46,9 @@ function textTokens(content: unknown): number {
 }
 
 function plan(call: UpstreamCall, b: SimBehaviour, seq: number, now: number): Plan {
-  const messages = Array.isArray(call.body.messages) ? (call.body.messages as { role?: unknown; content?: unknown }[]) : [];
+  const messages = Array.isArray(call.body.messages)
+    ? (call.body.messages as { role?: unknown; content?: unknown }[])
+    : [];
   let chars = 0;
   for (const m of messages) chars += textTokens(m?.content);
   // A trailing assistant message is a prefill: continue its count instead of starting over.
@@ -87,12 +103,24 @@ async function complete(call: UpstreamCall, ports: Ports, b: SimBehaviour, p: Pl
     await ports.clock.sleep(ttft + fault.tokens * b.perTokenMs, call.signal);
     return untilAborted(call.signal);
   }
-  const emitted = fault?.kind === "cut_after" ? Math.min(fault.tokens, p.tokens) : fault?.kind === "malformed" ? 0 : p.tokens;
+  const emitted =
+    fault?.kind === "cut_after" ? Math.min(fault.tokens, p.tokens) : fault?.kind === "malformed" ? 0 : p.tokens;
   const wait = ttft + emitted * b.perTokenMs;
   if (wait > 0) await ports.clock.sleep(wait, call.signal);
-  if (fault?.kind === "cut_after") throw new UpstreamError("cut", `simulated provider \`${call.provider.name}\` dropped the reply midway`, 200);
-  if (fault?.kind === "malformed") throw new UpstreamError("malformed", `simulated provider \`${call.provider.name}\` sent a reply that is not JSON`, 200);
-  if (needsShape(call.body)) return { kind: "completion", status: 200, body: shapedCompletion(p, shapedReply(call.body, words(p, 0, p.tokens), p.id)) };
+  if (fault?.kind === "cut_after")
+    throw new UpstreamError("cut", `simulated provider \`${call.provider.name}\` dropped the reply midway`, 200);
+  if (fault?.kind === "malformed")
+    throw new UpstreamError(
+      "malformed",
+      `simulated provider \`${call.provider.name}\` sent a reply that is not JSON`,
+      200,
+    );
+  if (needsShape(call.body))
+    return {
+      kind: "completion",
+      status: 200,
+      body: shapedCompletion(p, shapedReply(call.body, words(p, 0, p.tokens), p.id)),
+    };
   const body: ChatCompletion = {
     id: p.id,
     object: "chat.completion",
@@ -104,10 +132,16 @@ async function complete(call: UpstreamCall, ports: Ports, b: SimBehaviour, p: Pl
   return { kind: "completion", status: 200, body };
 }
 
-function stream(call: UpstreamCall, ports: Ports, b: SimBehaviour, p: Plan): AsyncIterator<ChatChunk> & AsyncIterable<ChatChunk> {
+function stream(
+  call: UpstreamCall,
+  ports: Ports,
+  b: SimBehaviour,
+  p: Plan,
+): AsyncIterator<ChatChunk> & AsyncIterable<ChatChunk> {
   const fault = b.fault;
   const includeUsage = (call.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
-  const breakAt = fault?.kind === "stall_after" || fault?.kind === "cut_after" ? Math.min(fault.tokens, p.tokens) : p.tokens;
+  const breakAt =
+    fault?.kind === "stall_after" || fault?.kind === "cut_after" ? Math.min(fault.tokens, p.tokens) : p.tokens;
   // Tokens sharing one chunk: all of them when they are due together, else chunkMs' worth (1 ms
   // unless the simulator coarsens it). The first token always travels alone, at its exact time.
   const batch = b.perTokenMs <= 0 ? p.tokens : Math.max(1, Math.ceil((b.chunkMs ?? 1) / b.perTokenMs));
@@ -125,17 +159,35 @@ function stream(call: UpstreamCall, ports: Ports, b: SimBehaviour, p: Plan): Asy
   const next = async (): Promise<IteratorResult<ChatChunk>> => {
     if (stage === "usage") {
       stage = "done";
-      return { value: { id: p.id, object: "chat.completion.chunk", created: p.created, model: p.model, choices: [], usage: usage(p, p.tokens) }, done: false };
+      return {
+        value: {
+          id: p.id,
+          object: "chat.completion.chunk",
+          created: p.created,
+          model: p.model,
+          choices: [],
+          usage: usage(p, p.tokens),
+        },
+        done: false,
+      };
     }
     if (stage === "done") return { value: undefined, done: true };
     if (sent === 0 && fault?.kind === "malformed") {
       stage = "done";
-      throw new UpstreamError("malformed", `simulated provider \`${call.provider.name}\` sent a chunk that is not JSON`, 200);
+      throw new UpstreamError(
+        "malformed",
+        `simulated provider \`${call.provider.name}\` sent a chunk that is not JSON`,
+        200,
+      );
     }
     if (sent >= breakAt) {
       stage = "done";
       if (fault?.kind === "stall_after") return untilAborted(call.signal);
-      throw new UpstreamError("cut", `simulated provider \`${call.provider.name}\` ended the stream before it finished`, 200);
+      throw new UpstreamError(
+        "cut",
+        `simulated provider \`${call.provider.name}\` ended the stream before it finished`,
+        200,
+      );
     }
     const count = Math.min(sent === 0 && b.perTokenMs > 0 ? 1 : batch, breakAt - sent);
     const wait = sent === 0 ? (fault?.kind === "slow_first_token" ? fault.ms : b.ttftMs) : count * b.perTokenMs;
@@ -145,7 +197,10 @@ function stream(call: UpstreamCall, ports: Ports, b: SimBehaviour, p: Plan): Asy
     sent += count;
     const last = sent === p.tokens;
     if (last) stage = includeUsage ? "usage" : "done";
-    return { value: chunk(first ? { role: "assistant", content: text } : { content: text }, last ? p.finish : null), done: false };
+    return {
+      value: chunk(first ? { role: "assistant", content: text } : { content: text }, last ? p.finish : null),
+      done: false,
+    };
   };
 
   const iterator = {
@@ -175,7 +230,9 @@ export function createSimulatedAdapter(behaviourFor: BehaviourSource): ProviderA
       const p = plan(call, b, ++seq, now);
       if (!call.stream) return complete(call, ports, b, p);
       // JSON, tool calls and `n` choices take the shaped path; plain text keeps the batched one
-      const chunks = needsShape(call.body) ? shapedStream(call, ports, b, p, shapedReply(call.body, words(p, 0, p.tokens), p.id)) : stream(call, ports, b, p);
+      const chunks = needsShape(call.body)
+        ? shapedStream(call, ports, b, p, shapedReply(call.body, words(p, 0, p.tokens), p.id))
+        : stream(call, ports, b, p);
       return { kind: "stream", status: 200, chunks };
     },
     async embeddings(call, ports): Promise<EmbeddingsReply> {
@@ -215,7 +272,12 @@ function simulatedEmbeddings(call: UpstreamCall): Record<string, unknown> {
     return { object: "embedding", index, embedding: asBase64 ? base64Floats(unit) : unit };
   });
   const tokens = Math.ceil(chars / 4);
-  return { object: "list", data, model: String(call.body.model ?? call.model.upstream), usage: { prompt_tokens: tokens, total_tokens: tokens } };
+  return {
+    object: "list",
+    data,
+    model: String(call.body.model ?? call.model.upstream),
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  };
 }
 
 /** The simulated adapter driven by each provider's `sim` profile from the policy. */

@@ -14,9 +14,14 @@ export interface EventTranslator {
   onEnd(): ChatChunk[];
 }
 
-export type ChunkIterator = ChunkStream & AsyncIterable<ChatChunk> & { takeQueued(): ChatChunk | undefined; ended(): boolean };
+export type ChunkIterator = ChunkStream &
+  AsyncIterable<ChatChunk> & { takeQueued(): ChatChunk | undefined; ended(): boolean };
 
-export function sseChunks(body: ReadableStream<Uint8Array>, signal: AbortSignal, translator: EventTranslator): ChunkIterator {
+export function sseChunks(
+  body: ReadableStream<Uint8Array>,
+  signal: AbortSignal,
+  translator: EventTranslator,
+): ChunkIterator {
   return new SseChunkReader(body, signal, translator);
 }
 

@@ -64,7 +64,8 @@ export class SseParser {
 
   private line(line: string, out: SseEvent[]): void {
     if (line.length === 0) {
-      if (this.data.length > 0) out.push({ event: this.event, data: this.data.length === 1 ? this.data[0]! : this.data.join("\n") });
+      if (this.data.length > 0)
+        out.push({ event: this.event, data: this.data.length === 1 ? this.data[0]! : this.data.join("\n") });
       this.event = null;
       this.data.length = 0;
       return;

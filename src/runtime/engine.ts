@@ -27,7 +27,12 @@ export function createEngine(opts: EngineOptions): Engine {
  * every call, several per request.
  */
 function guarded(o: Observer): Observer {
-  return { attempt: guard(o, o.attempt), skip: guard(o, o.skip), breaker: guard(o, o.breaker), requestDone: guard(o, o.requestDone) };
+  return {
+    attempt: guard(o, o.attempt),
+    skip: guard(o, o.skip),
+    breaker: guard(o, o.breaker),
+    requestDone: guard(o, o.requestDone),
+  };
 }
 
 type AnyHook = (a: unknown, b: unknown, c: unknown, d: unknown) => void;

@@ -46,7 +46,11 @@ function forms(secret: string): string[] {
 function sieveIndex(text: string, i: number): number {
   // unrolled for QUARTER = 4: this runs for every fourth character of every log line
   // (characters above 0xff collide with others: a false "maybe", never a miss)
-  const packed = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 8) | (text.charCodeAt(i + 2) << 16) | (text.charCodeAt(i + 3) << 24);
+  const packed =
+    text.charCodeAt(i) |
+    (text.charCodeAt(i + 1) << 8) |
+    (text.charCodeAt(i + 2) << 16) |
+    (text.charCodeAt(i + 3) << 24);
   return Math.imul(packed, 0x9e3779b1) >>> (32 - SIEVE_BITS);
 }
 

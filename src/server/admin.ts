@@ -16,11 +16,17 @@ function guard(core: GatewayCore, ctx: RequestContext): Response | null {
     case "disabled":
       return errorResponse(404, `no endpoint \`${ctx.path}\``, { code: "not_found", type: "not_found_error" });
     case "unset":
-      return errorResponse(403, `admin endpoints are disabled: the admin token variable \`${gateway.adminTokenEnv}\` is not set`, {
-        code: "admin_disabled",
-      });
+      return errorResponse(
+        403,
+        `admin endpoints are disabled: the admin token variable \`${gateway.adminTokenEnv}\` is not set`,
+        {
+          code: "admin_disabled",
+        },
+      );
     case "denied":
-      return errorResponse(401, "incorrect or missing admin token: send `Authorization: Bearer <admin token>`", { code: "invalid_api_key" });
+      return errorResponse(401, "incorrect or missing admin token: send `Authorization: Bearer <admin token>`", {
+        code: "invalid_api_key",
+      });
   }
 }
 
@@ -91,6 +97,13 @@ export async function handleAdminExplain(core: GatewayCore, ctx: RequestContext)
   const checked = validate(ChatBody, read.value);
   if (!checked.ok) return errorResponse(400, checked.message, { param: checked.param, code: "invalid_body" });
   const body = checked.body;
-  const trace = ctx.live.engine.explain({ id: ctx.id, route: body.model as string, body, headers: ctx.req.headers, signal: ctx.req.signal, receivedAt: ctx.receivedAt });
+  const trace = ctx.live.engine.explain({
+    id: ctx.id,
+    route: body.model as string,
+    body,
+    headers: ctx.req.headers,
+    signal: ctx.req.signal,
+    receivedAt: ctx.receivedAt,
+  });
   return jsonResponse(200, trace);
 }

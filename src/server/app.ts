@@ -7,7 +7,13 @@ import { addressableNames, createEngine as realEngine, unknownModel } from "../r
 import type { Ports, SecretSource } from "../runtime/ports.ts";
 import { policyRedactor, type Redactor } from "../runtime/redactor.ts";
 import type { AdapterSet } from "../runtime/upstream.ts";
-import { handleAdminExplain, handleAdminKeys, handleAdminReload, handleAdminSnapshot, handleAdminState } from "./admin.ts";
+import {
+  handleAdminExplain,
+  handleAdminKeys,
+  handleAdminReload,
+  handleAdminSnapshot,
+  handleAdminState,
+} from "./admin.ts";
 import { handleChat, handleEmbeddings } from "./api-handlers.ts";
 import { handleCountTokens, handleMessages } from "./dialects/messages/handler.ts";
 import { handleInputTokens, handleResponses, handleStoredResponse } from "./dialects/responses/handler.ts";
@@ -77,7 +83,11 @@ const API_ROUTES: Record<string, Record<string, Handler>> = {
 };
 
 /** `/responses/{id}` and below: the stored-response endpoints, all answered with "nothing is stored". */
-const STORED_RESPONSE_ROUTES: Record<string, Handler> = { GET: handleStoredResponse, POST: handleStoredResponse, DELETE: handleStoredResponse };
+const STORED_RESPONSE_ROUTES: Record<string, Handler> = {
+  GET: handleStoredResponse,
+  POST: handleStoredResponse,
+  DELETE: handleStoredResponse,
+};
 
 const OPS_ROUTES: Record<string, Record<string, Handler>> = {
   "/healthz": { GET: () => jsonResponse(200, { status: "ok" }) },
@@ -178,7 +188,12 @@ export function createGateway(opts: GatewayOptions): Gateway {
     addressable: addressableNames(graph),
   });
   let live = build(opts.graph, null);
-  const metrics = new GatewayMetrics(() => live, () => work.count, opts.eventLoopLag ?? null, shared);
+  const metrics = new GatewayMetrics(
+    () => live,
+    () => work.count,
+    opts.eventLoopLag ?? null,
+    shared,
+  );
 
   const core: GatewayCore = {
     ports,
@@ -205,24 +220,44 @@ export function createGateway(opts: GatewayOptions): Gateway {
       const done = QUIET_PATHS.has(path) ? noHold : core.hold();
       let res: Response;
       try {
-        res = target === null ? errorResponse(400, "the request target is not a valid path", { code: "invalid_request_target" }) : await dispatch(core, req, ctx, redactor);
+        res =
+          target === null
+            ? errorResponse(400, "the request target is not a valid path", { code: "invalid_request_target" })
+            : await dispatch(core, req, ctx, redactor);
       } catch (err) {
         // Never a stack trace to the client; the log line names only the error type.
-        log(eventLogLine("internal_error", ports.clock.now(), { id: ctx.id, path, error: err instanceof Error ? err.name : "unknown" }));
+        log(
+          eventLogLine("internal_error", ports.clock.now(), {
+            id: ctx.id,
+            path,
+            error: err instanceof Error ? err.name : "unknown",
+          }),
+        );
         res = errorResponse(500, "the gateway failed to handle this request", { code: "internal_error" });
       } finally {
         done();
       }
       stampHeaders(res, ctx.id, target);
       // Requests the API handlers did not close out (404, 405, models, admin) still get their line; probes do not.
-      if (!ctx.logged && !QUIET_PATHS.has(path)) core.finish(ctx, { endpoint: null, status: res.status, meta: null, stream: false, ttftMs: null, engineStartedAt: null, error: null });
+      if (!ctx.logged && !QUIET_PATHS.has(path))
+        core.finish(ctx, {
+          endpoint: null,
+          status: res.status,
+          meta: null,
+          stream: false,
+          ttftMs: null,
+          engineStartedAt: null,
+          error: null,
+        });
       return res;
     },
     reload(graph: Graph): void {
       redactor = policyRedactor(graph, secrets);
       live = build(graph, live.engine);
       loadedAt = Math.floor(ports.clock.now() / 1000);
-      log(eventLogLine("reload", ports.clock.now(), { sources: graph.sources, routes: graph.routes.map((r) => r.name) }));
+      log(
+        eventLogLine("reload", ports.clock.now(), { sources: graph.sources, routes: graph.routes.map((r) => r.name) }),
+      );
     },
     markNotReady(): void {
       ready = false;
@@ -241,11 +276,18 @@ export function createGateway(opts: GatewayOptions): Gateway {
 async function dispatch(core: GatewayCore, req: Request, ctx: RequestContext, redactor: Redactor): Promise<Response> {
   const methods = lookup(ctx.path);
   // the path is the client's text and may hold a key pasted into a url: scrubbed like a log line
-  if (!methods) return errorResponse(404, redactor.redact(`no endpoint \`${ctx.path}\``), { code: "not_found", type: "not_found_error" });
+  if (!methods)
+    return errorResponse(404, redactor.redact(`no endpoint \`${ctx.path}\``), {
+      code: "not_found",
+      type: "not_found_error",
+    });
   const handler = Object.hasOwn(methods, req.method) ? methods[req.method] : undefined;
   if (!handler) {
     const allow = Object.keys(methods).join(", ");
-    return errorResponse(405, `method \`${req.method}\` is not allowed on \`${ctx.path}\`; use ${allow}`, { code: "method_not_allowed", headers: { allow } });
+    return errorResponse(405, `method \`${req.method}\` is not allowed on \`${ctx.path}\`; use ${allow}`, {
+      code: "method_not_allowed",
+      headers: { allow },
+    });
   }
   return handler(core, ctx);
 }

@@ -6,9 +6,7 @@
 /** Deepest nesting of arrays and objects a request body may have; real requests stay far below. */
 export const MAX_JSON_DEPTH = 64;
 
-export type BodyResult =
-  | { ok: true; value: unknown }
-  | { ok: false; status: 400 | 413; message: string; code: string };
+export type BodyResult = { ok: true; value: unknown } | { ok: false; status: 400 | 413; message: string; code: string };
 
 export async function readJsonBody(req: Request, maxBytes: number): Promise<BodyResult> {
   const declared = req.headers.get("content-length");
@@ -21,9 +19,15 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<Body
     return { ok: false, status: 400, message: "the request body could not be read completely", code: "invalid_body" };
   }
   if (text === null) return tooLarge(maxBytes);
-  if (text.trim() === "") return { ok: false, status: 400, message: "request body is empty: expected a json object", code: "invalid_json" };
+  if (text.trim() === "")
+    return { ok: false, status: 400, message: "request body is empty: expected a json object", code: "invalid_json" };
   if (nestingExceeds(text, MAX_JSON_DEPTH)) {
-    return { ok: false, status: 400, message: `request body is nested more than ${MAX_JSON_DEPTH} levels deep (arrays and objects); the limit is ${MAX_JSON_DEPTH}`, code: "invalid_json" };
+    return {
+      ok: false,
+      status: 400,
+      message: `request body is nested more than ${MAX_JSON_DEPTH} levels deep (arrays and objects); the limit is ${MAX_JSON_DEPTH}`,
+      code: "invalid_json",
+    };
   }
   try {
     return { ok: true, value: JSON.parse(text) };
@@ -96,5 +100,10 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
 }
 
 function tooLarge(maxBytes: number): BodyResult {
-  return { ok: false, status: 413, message: `request body is larger than the limit of ${maxBytes} bytes`, code: "request_too_large" };
+  return {
+    ok: false,
+    status: 413,
+    message: `request body is larger than the limit of ${maxBytes} bytes`,
+    code: "request_too_large",
+  };
 }

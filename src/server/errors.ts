@@ -2,9 +2,20 @@
 // message instead of choking on an unexpected body. One builder keeps status, type and code aligned.
 import type { OpenAIErrorBody } from "../runtime/api.ts";
 
-export type ErrorType = "invalid_request_error" | "authentication_error" | "permission_error" | "not_found_error" | "server_error" | "upstream_error";
+export type ErrorType =
+  | "invalid_request_error"
+  | "authentication_error"
+  | "permission_error"
+  | "not_found_error"
+  | "server_error"
+  | "upstream_error";
 
-export function errorBody(message: string, type: ErrorType | string, code: string | null = null, param: string | null = null): OpenAIErrorBody {
+export function errorBody(
+  message: string,
+  type: ErrorType | string,
+  code: string | null = null,
+  param: string | null = null,
+): OpenAIErrorBody {
   return { error: { message, type, param, code } };
 }
 

@@ -24,26 +24,70 @@ export interface FinishedRequest {
 
 export class GatewayMetrics {
   private readonly registry = new Registry();
-  private readonly requests = this.registry.add(new Counter("switchyard_requests_total", "client requests by endpoint, route and final status"));
-  private readonly attempts = this.registry.add(new Counter("switchyard_attempts_total", "upstream attempts by model and outcome class"));
-  private readonly failovers = this.registry.add(new Counter("switchyard_failovers_total", "moves to another candidate model"));
-  private readonly continuations = this.registry.add(new Counter("switchyard_continuations_total", "streams continued on another model mid-stream"));
-  private readonly skips = this.registry.add(new Counter("switchyard_skips_total", "candidates skipped without an attempt, by reason"));
-  private readonly tokens = this.registry.add(new Counter("switchyard_tokens_total", "tokens by serving model and direction (in, out)"));
-  private readonly cost = this.registry.add(new Counter("switchyard_cost_usd_total", "estimated spend in USD by serving model"));
-  private readonly latency = this.registry.add(new Histogram("switchyard_request_duration_seconds", "time from request received to last byte", LATENCY_BUCKETS));
-  private readonly ttft = this.registry.add(new Histogram("switchyard_ttft_seconds", "time from request received to the first streamed chunk sent", LATENCY_BUCKETS));
-  private readonly overhead = this.registry.add(new Histogram("switchyard_overhead_seconds", "gateway time excluding upstream waits", OVERHEAD_BUCKETS));
+  private readonly requests = this.registry.add(
+    new Counter("switchyard_requests_total", "client requests by endpoint, route and final status"),
+  );
+  private readonly attempts = this.registry.add(
+    new Counter("switchyard_attempts_total", "upstream attempts by model and outcome class"),
+  );
+  private readonly failovers = this.registry.add(
+    new Counter("switchyard_failovers_total", "moves to another candidate model"),
+  );
+  private readonly continuations = this.registry.add(
+    new Counter("switchyard_continuations_total", "streams continued on another model mid-stream"),
+  );
+  private readonly skips = this.registry.add(
+    new Counter("switchyard_skips_total", "candidates skipped without an attempt, by reason"),
+  );
+  private readonly tokens = this.registry.add(
+    new Counter("switchyard_tokens_total", "tokens by serving model and direction (in, out)"),
+  );
+  private readonly cost = this.registry.add(
+    new Counter("switchyard_cost_usd_total", "estimated spend in USD by serving model"),
+  );
+  private readonly latency = this.registry.add(
+    new Histogram("switchyard_request_duration_seconds", "time from request received to last byte", LATENCY_BUCKETS),
+  );
+  private readonly ttft = this.registry.add(
+    new Histogram(
+      "switchyard_ttft_seconds",
+      "time from request received to the first streamed chunk sent",
+      LATENCY_BUCKETS,
+    ),
+  );
+  private readonly overhead = this.registry.add(
+    new Histogram("switchyard_overhead_seconds", "gateway time excluding upstream waits", OVERHEAD_BUCKETS),
+  );
 
   /** `eventLoopLag`: seconds, from serve's sampler; null leaves that series out (no sampler runs). */
-  constructor(current: () => { graph: Graph; engine: Engine }, inflight: () => number, eventLoopLag: (() => number) | null = null, shared: { readonly up: boolean } | null = null) {
-    if (shared) this.registry.add(new ComputedGauge("switchyard_shared_state_up", "1 while the shared state store (Redis) answers, 0 while this instance serves on local state alone", () => [[{}, shared.up ? 1 : 0]]));
-    this.registry.add(new ComputedGauge("switchyard_breaker_state", "circuit breaker per model: 0 closed, 1 half-open, 2 open", () => {
-      const { graph, engine } = current();
-      const breakers = engine.state().breakers;
-      return graph.models.map((m) => [{ model: m.name }, PHASE_VALUE[breakers[m.name]?.phase ?? "closed"]]);
-    }));
-    this.registry.add(new ComputedGauge("switchyard_inflight_requests", "API and admin requests being served now (probes and scrapes are not counted)", () => [[{}, inflight()]]));
+  constructor(
+    current: () => { graph: Graph; engine: Engine },
+    inflight: () => number,
+    eventLoopLag: (() => number) | null = null,
+    shared: { readonly up: boolean } | null = null,
+  ) {
+    if (shared)
+      this.registry.add(
+        new ComputedGauge(
+          "switchyard_shared_state_up",
+          "1 while the shared state store (Redis) answers, 0 while this instance serves on local state alone",
+          () => [[{}, shared.up ? 1 : 0]],
+        ),
+      );
+    this.registry.add(
+      new ComputedGauge("switchyard_breaker_state", "circuit breaker per model: 0 closed, 1 half-open, 2 open", () => {
+        const { graph, engine } = current();
+        const breakers = engine.state().breakers;
+        return graph.models.map((m) => [{ model: m.name }, PHASE_VALUE[breakers[m.name]?.phase ?? "closed"]]);
+      }),
+    );
+    this.registry.add(
+      new ComputedGauge(
+        "switchyard_inflight_requests",
+        "API and admin requests being served now (probes and scrapes are not counted)",
+        () => [[{}, inflight()]],
+      ),
+    );
     addKeyMetrics(this.registry, current);
     addProcessMetrics(this.registry, eventLoopLag);
   }
@@ -54,11 +98,23 @@ export class GatewayMetrics {
       this.registry.add(new ComputedGauge(name, help, () => [[{}, read(stats())]], "counter"));
     counter("switchyard_cache_hits_total", "requests answered from the response cache", (s) => s.hits);
     counter("switchyard_cache_misses_total", "requests to a caching rule not found in the cache", (s) => s.misses);
-    counter("switchyard_cache_bypasses_total", "requests to a caching rule that skipped the cache (n > 1, Cache-Control)", (s) => s.bypasses);
-    counter("switchyard_cache_evictions_total", "cached answers dropped to stay within max_entries / max_bytes", (s) => s.evictions);
+    counter(
+      "switchyard_cache_bypasses_total",
+      "requests to a caching rule that skipped the cache (n > 1, Cache-Control)",
+      (s) => s.bypasses,
+    );
+    counter(
+      "switchyard_cache_evictions_total",
+      "cached answers dropped to stay within max_entries / max_bytes",
+      (s) => s.evictions,
+    );
     counter("switchyard_cache_expirations_total", "cached answers found past their ttl", (s) => s.expirations);
-    this.registry.add(new ComputedGauge("switchyard_cache_entries", "answers in the response cache", () => [[{}, stats().entries]]));
-    this.registry.add(new ComputedGauge("switchyard_cache_bytes", "bytes charged to the response cache", () => [[{}, stats().bytes]]));
+    this.registry.add(
+      new ComputedGauge("switchyard_cache_entries", "answers in the response cache", () => [[{}, stats().entries]]),
+    );
+    this.registry.add(
+      new ComputedGauge("switchyard_cache_bytes", "bytes charged to the response cache", () => [[{}, stats().bytes]]),
+    );
   }
 
   record(r: FinishedRequest): void {

@@ -49,7 +49,15 @@ export class ModelCatalogue {
     const models = this.reachableModels(route);
     let caps = 0;
     for (const name of models) caps |= this.#models.get(name)?.caps ?? 0;
-    return { id: route.name, object: "model", created: this.created, owned_by: "switchyard", kind: "route", models: [...models], capabilities: maskToCaps(caps) };
+    return {
+      id: route.name,
+      object: "model",
+      created: this.created,
+      owned_by: "switchyard",
+      kind: "route",
+      models: [...models],
+      capabilities: maskToCaps(caps),
+    };
   }
 
   modelEntry(name: string): ModelEntry {

@@ -13,7 +13,13 @@ export function attemptSummary(attempts: readonly AttemptRecord[]): string {
  * For a stream that is still running, the serving attempt is not recorded yet: everything since
  * the last recorded attempt ended (or the engine started) counts as waiting for its first chunk.
  */
-export function overheadMs(meta: OutcomeMeta | null, receivedAt: number, engineStartedAt: number, now: number, streaming: boolean): number {
+export function overheadMs(
+  meta: OutcomeMeta | null,
+  receivedAt: number,
+  engineStartedAt: number,
+  now: number,
+  streaming: boolean,
+): number {
   const elapsed = now - receivedAt;
   if (!meta) return Math.max(0, elapsed);
   let upstream = 0;
@@ -36,11 +42,25 @@ export function finalStreamComment(meta: OutcomeMeta): string {
   return `: switchyard attempts=${attemptSummary(meta.attempts)}; model=${meta.servedModel ?? "none"}\n\n`;
 }
 
-export function outcomeHeaders(meta: OutcomeMeta, requestId: string, overhead: number, streaming: boolean): Record<string, string> {
+export function outcomeHeaders(
+  meta: OutcomeMeta,
+  requestId: string,
+  overhead: number,
+  streaming: boolean,
+): Record<string, string> {
   const attempts = [...meta.attempts];
   // A stream's serving attempt is recorded when it ends; show it as the 200 the client is getting.
   if (streaming && meta.servedModel && !attempts.some((a) => a.cls === "ok" && a.model === meta.servedModel)) {
-    attempts.push({ model: meta.servedModel, provider: "", status: 200, cls: "ok", startedAt: 0, durationMs: 0, ttftMs: null, message: null });
+    attempts.push({
+      model: meta.servedModel,
+      provider: "",
+      status: 200,
+      cls: "ok",
+      startedAt: 0,
+      durationMs: 0,
+      ttftMs: null,
+      message: null,
+    });
   }
   const headers: Record<string, string> = {
     "x-request-id": requestId,

@@ -42,14 +42,50 @@ function openFds(): number | null {
 
 export function addProcessMetrics(registry: Registry, lag: (() => number) | null): void {
   const one = (value: number | null): [Record<string, string>, number][] => (value === null ? [] : [[{}, value]]);
-  registry.add(new ComputedGauge("process_cpu_user_seconds_total", "user CPU time spent in seconds", () => one(process.cpuUsage().user / 1e6), "counter"));
-  registry.add(new ComputedGauge("process_cpu_system_seconds_total", "system CPU time spent in seconds", () => one(process.cpuUsage().system / 1e6), "counter"));
-  registry.add(new ComputedGauge("process_cpu_seconds_total", "user and system CPU time spent in seconds", () => {
-    const cpu = process.cpuUsage();
-    return one((cpu.user + cpu.system) / 1e6);
-  }, "counter"));
-  registry.add(new ComputedGauge("process_resident_memory_bytes", "resident memory size in bytes", () => one(process.memoryUsage.rss())));
+  registry.add(
+    new ComputedGauge(
+      "process_cpu_user_seconds_total",
+      "user CPU time spent in seconds",
+      () => one(process.cpuUsage().user / 1e6),
+      "counter",
+    ),
+  );
+  registry.add(
+    new ComputedGauge(
+      "process_cpu_system_seconds_total",
+      "system CPU time spent in seconds",
+      () => one(process.cpuUsage().system / 1e6),
+      "counter",
+    ),
+  );
+  registry.add(
+    new ComputedGauge(
+      "process_cpu_seconds_total",
+      "user and system CPU time spent in seconds",
+      () => {
+        const cpu = process.cpuUsage();
+        return one((cpu.user + cpu.system) / 1e6);
+      },
+      "counter",
+    ),
+  );
+  registry.add(
+    new ComputedGauge("process_resident_memory_bytes", "resident memory size in bytes", () =>
+      one(process.memoryUsage.rss()),
+    ),
+  );
   registry.add(new ComputedGauge("process_open_fds", "number of open file descriptors", () => one(openFds())));
-  registry.add(new ComputedGauge("process_start_time_seconds", "start time of the process since the unix epoch in seconds", () => one(startTimeSeconds)));
-  if (lag) registry.add(new ComputedGauge("nodejs_eventloop_lag_seconds", "lag of the event loop in seconds (how late a timer fired, last sample)", () => one(lag())));
+  registry.add(
+    new ComputedGauge("process_start_time_seconds", "start time of the process since the unix epoch in seconds", () =>
+      one(startTimeSeconds),
+    ),
+  );
+  if (lag)
+    registry.add(
+      new ComputedGauge(
+        "nodejs_eventloop_lag_seconds",
+        "lag of the event loop in seconds (how late a timer fired, last sample)",
+        () => one(lag()),
+      ),
+    );
 }

@@ -53,7 +53,11 @@ interface Metric {
 }
 
 abstract class Base implements Metric {
-  constructor(readonly name: string, readonly help: string, readonly type: string) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly type: string,
+  ) {}
   protected header(): string[] {
     return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
   }
@@ -79,7 +83,12 @@ export class Counter extends Base {
  * a total kept elsewhere (the process's CPU time) exposed the same way.
  */
 export class ComputedGauge extends Base {
-  constructor(name: string, help: string, private readonly collect: () => [Labels, number][], type: "gauge" | "counter" = "gauge") {
+  constructor(
+    name: string,
+    help: string,
+    private readonly collect: () => [Labels, number][],
+    type: "gauge" | "counter" = "gauge",
+  ) {
     super(name, help, type);
   }
   render(): string[] {
@@ -89,7 +98,11 @@ export class ComputedGauge extends Base {
 
 export class Histogram extends Base {
   private readonly data = new Map<string, { counts: number[]; sum: number; count: number }>();
-  constructor(name: string, help: string, private readonly buckets: number[]) {
+  constructor(
+    name: string,
+    help: string,
+    private readonly buckets: number[],
+  ) {
     super(name, help, "histogram");
   }
   observe(value: number, labels: Labels = {}): void {
@@ -104,7 +117,9 @@ export class Histogram extends Base {
     const lines = this.header();
     for (const [key, d] of this.data) {
       const sep = key ? "," : "";
-      this.buckets.forEach((le, i) => lines.push(`${this.name}_bucket{${key}${sep}le="${formatNumber(le)}"} ${d.counts[i]}`));
+      this.buckets.forEach((le, i) =>
+        lines.push(`${this.name}_bucket{${key}${sep}le="${formatNumber(le)}"} ${d.counts[i]}`),
+      );
       lines.push(`${this.name}_bucket{${key}${sep}le="+Inf"} ${d.count}`);
       lines.push(series(`${this.name}_sum`, key, d.sum));
       lines.push(series(`${this.name}_count`, key, d.count));

@@ -64,7 +64,8 @@ export function createPolicyReloader(opts: PolicyReloaderOptions): PolicyReloade
       const message = err instanceof Error ? err.message : String(err);
       result = { graph: null, diagnostics: [ioDiagnostic(opts.path, message)] };
     }
-    const rendered = result.diagnostics.length > 0 ? opts.render(result.diagnostics, readSources(result.diagnostics, opts.path)) : "";
+    const rendered =
+      result.diagnostics.length > 0 ? opts.render(result.diagnostics, readSources(result.diagnostics, opts.path)) : "";
     const failed = result.graph === null || result.diagnostics.some((d) => d.severity === "error");
     if (failed || !result.graph) {
       opts.log(eventLogLine("reload_rejected", opts.now(), { path: opts.path, diagnostics: rendered }));
@@ -73,7 +74,12 @@ export function createPolicyReloader(opts: PolicyReloaderOptions): PolicyReloade
     const refusal = opts.admit?.(result.graph) ?? null;
     if (refusal !== null) {
       opts.log(eventLogLine("reload_rejected", opts.now(), { path: opts.path, diagnostics: refusal }));
-      return { applied: false, sources: result.graph.sources, diagnostics: result.diagnostics, rendered: `${rendered}${refusal}\n` };
+      return {
+        applied: false,
+        sources: result.graph.sources,
+        diagnostics: result.diagnostics,
+        rendered: `${rendered}${refusal}\n`,
+      };
     }
     opts.apply(result.graph);
     if (watchers.length > 0) rewatch(result.graph.sources);
@@ -122,7 +128,12 @@ export function createPolicyReloader(opts: PolicyReloaderOptions): PolicyReloade
 }
 
 function ioDiagnostic(file: string, message: string): Diagnostic {
-  return inputDiagnostic("SY4001", `cannot read policy \`${file}\`: ${message.toLowerCase()}`, { file, span: { start: 0, end: 0 }, message: "" }, {
-    help: "check that the file exists and is readable",
-  });
+  return inputDiagnostic(
+    "SY4001",
+    `cannot read policy \`${file}\`: ${message.toLowerCase()}`,
+    { file, span: { start: 0, end: 0 }, message: "" },
+    {
+      help: "check that the file exists and is readable",
+    },
+  );
 }

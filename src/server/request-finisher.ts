@@ -16,8 +16,35 @@ export function requestFinisher(clock: Ports["clock"], metrics: GatewayMetrics, 
     const route = f.meta?.route ?? null;
     if (f.endpoint) {
       const known = route !== null && ctx.live.addressable.has(route) ? route : "";
-      metrics.record({ endpoint: f.endpoint, route: known, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, meta: f.meta });
+      metrics.record({
+        endpoint: f.endpoint,
+        route: known,
+        status: f.status,
+        durationMs,
+        ttftMs: f.ttftMs,
+        overheadMs: overhead,
+        meta: f.meta,
+      });
     }
-    log(requestLogLine({ id: ctx.id, method: ctx.req.method, path: ctx.path, route, key: ctx.key, status: f.status, durationMs, ttftMs: f.ttftMs, overheadMs: overhead, stream: f.stream, meta: f.meta, error: f.error, cache: f.cache }, now));
+    log(
+      requestLogLine(
+        {
+          id: ctx.id,
+          method: ctx.req.method,
+          path: ctx.path,
+          route,
+          key: ctx.key,
+          status: f.status,
+          durationMs,
+          ttftMs: f.ttftMs,
+          overheadMs: overhead,
+          stream: f.stream,
+          meta: f.meta,
+          error: f.error,
+          cache: f.cache,
+        },
+        now,
+      ),
+    );
   };
 }

@@ -49,7 +49,12 @@ export function requestLogLine(f: RequestLogFields, at: number): string {
     ttftMs: f.ttftMs === null ? null : round(f.ttftMs),
     overheadMs: round(f.overheadMs),
     servedModel: meta?.servedModel ?? null,
-    attempts: (meta?.attempts ?? []).map((a) => ({ model: a.model, status: a.status, cls: a.cls, durationMs: round(a.durationMs) })),
+    attempts: (meta?.attempts ?? []).map((a) => ({
+      model: a.model,
+      status: a.status,
+      cls: a.cls,
+      durationMs: round(a.durationMs),
+    })),
     skipped: meta?.skipped ?? [],
     failovers: meta?.failovers ?? 0,
     continuations: meta?.continuations ?? 0,

@@ -49,11 +49,14 @@ export const EmbeddingsBody = v.looseObject({
   dimensions: positiveInt,
 });
 
-export type Validated = { ok: true; body: Record<string, unknown> } | { ok: false; message: string; param: string | null };
+export type Validated =
+  | { ok: true; body: Record<string, unknown> }
+  | { ok: false; message: string; param: string | null };
 
 export function validate(schema: typeof ChatBody | typeof EmbeddingsBody, input: unknown): Validated {
   // looseObject would take an array (it is an object to JS), then report `model` as missing.
-  if (typeof input !== "object" || input === null || Array.isArray(input)) return { ok: false, message: "request body must be a json object", param: null };
+  if (typeof input !== "object" || input === null || Array.isArray(input))
+    return { ok: false, message: "request body must be a json object", param: null };
   const result = v.safeParse(schema, input);
   if (result.success) return { ok: true, body: result.output as Record<string, unknown> };
   const issue = result.issues[0];

@@ -29,13 +29,19 @@ export const DEFAULT_HOST = "127.0.0.1";
 export class ServeError extends Error {
   override name = "ServeError";
   /** 1: the policy or its environment has problems; 2: a usage or file error (the CLI's convention). */
-  constructor(message: string, readonly exitCode: 1 | 2 = 1) {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 1,
+  ) {
     super(message);
   }
 }
 
 /** `env` is where `PORT` is read (the CLI passes process.env); a `--port` flag wins over it. */
-export function parseServeArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ServeArgs {
+export function parseServeArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): ServeArgs {
   const args: ServeArgs = { port: DEFAULT_PORT, host: DEFAULT_HOST };
   let portFlag: number | undefined;
   let policy: string | undefined;
@@ -58,18 +64,21 @@ export function parseServeArgs(argv: readonly string[], env: Readonly<Record<str
     else if (flag === "--not-ready-window") args.notReadyMs = parseWait(flag, value());
     else if (flag === "--drain-timeout") args.drainTimeoutMs = parseWait(flag, value());
     else if (arg.startsWith("-") && arg !== "-") {
-      throw new ServeError(`unknown option \`${arg}\` (expected --port, --host, --policy, --state, --state-format, --snapshot-interval, --not-ready-window or --drain-timeout)`);
-    }
-    else policy = setOnce(policy, arg);
+      throw new ServeError(
+        `unknown option \`${arg}\` (expected --port, --host, --policy, --state, --state-format, --snapshot-interval, --not-ready-window or --drain-timeout)`,
+      );
+    } else policy = setOnce(policy, arg);
   }
   if (policy !== undefined) args.policyPath = policy;
   if (portFlag !== undefined) args.port = portFlag;
-  else if (env.PORT !== undefined && env.PORT !== "") args.port = parsePort(env.PORT, "the `PORT` environment variable");
+  else if (env.PORT !== undefined && env.PORT !== "")
+    args.port = parsePort(env.PORT, "the `PORT` environment variable");
   return args;
 }
 
 function setOnce(current: string | undefined, next: string): string {
-  if (current !== undefined) throw new ServeError(`only one policy file can be served, got \`${current}\` and \`${next}\``);
+  if (current !== undefined)
+    throw new ServeError(`only one policy file can be served, got \`${current}\` and \`${next}\``);
   return next;
 }
 
@@ -81,7 +90,8 @@ function parseFormat(raw: string): StateFormat {
 
 function parseInterval(raw: string): number {
   const ms = parseSnapshotInterval(raw);
-  if (ms === null || ms <= 0) throw new ServeError(`invalid snapshot interval \`${raw}\`: expected a duration such as \`5s\` or \`500ms\``);
+  if (ms === null || ms <= 0)
+    throw new ServeError(`invalid snapshot interval \`${raw}\`: expected a duration such as \`5s\` or \`500ms\``);
   return ms;
 }
 
@@ -89,12 +99,16 @@ function parseInterval(raw: string): number {
 function parseWait(flag: string, raw: string): number {
   const v = parseLiteral(raw.trim()); // the policy grammar's durations, like --snapshot-interval
   const ms = v?.kind === "duration" ? Math.round(v.ms) : NaN;
-  if (!Number.isFinite(ms) || ms < 0) throw new ServeError(`invalid \`${flag}\` \`${raw}\`: expected a duration such as \`10s\`, \`500ms\` or \`0s\``);
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new ServeError(`invalid \`${flag}\` \`${raw}\`: expected a duration such as \`10s\`, \`500ms\` or \`0s\``);
   return ms;
 }
 
 function parsePort(raw: string, source = "port"): number {
   const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port > 65535) throw new ServeError(`invalid ${source === "port" ? "port" : `port in ${source}`} \`${raw}\`: expected a number from 0 to 65535`);
+  if (!/^\d+$/.test(raw) || port > 65535)
+    throw new ServeError(
+      `invalid ${source === "port" ? "port" : `port in ${source}`} \`${raw}\`: expected a number from 0 to 65535`,
+    );
   return port;
 }

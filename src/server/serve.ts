@@ -21,7 +21,14 @@ import { startLagMonitor } from "./process-metrics.ts";
 import { eventLogLine, type LogSink } from "./request-log.ts";
 import { DEFAULT_DRAIN_MS, DEFAULT_NOT_READY_MS, shutDown } from "./shutdown.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SNAPSHOT_INTERVAL_MS, ServeError } from "./serve-args.ts";
-import { RedisSharedStore, SharedStateSync, StateSetupError, attachSnapshots, type AttachedSnapshots, type StateFormat } from "../state/index.ts";
+import {
+  RedisSharedStore,
+  SharedStateSync,
+  StateSetupError,
+  attachSnapshots,
+  type AttachedSnapshots,
+  type StateFormat,
+} from "../state/index.ts";
 
 export { ServeError, parseServeArgs, type ServeArgs } from "./serve-args.ts";
 
@@ -61,7 +68,8 @@ export interface RunningGateway {
 }
 
 const processEnv: SecretSource = { get: (name) => process.env[name] };
-const render = (diags: Diagnostic[], sources: Map<string, string>): string => renderHuman(diags, sources, { color: false });
+const render = (diags: Diagnostic[], sources: Map<string, string>): string =>
+  renderHuman(diags, sources, { color: false });
 
 async function compileStartup(policyPath: string | undefined): Promise<{ graph: Graph; warnings: string }> {
   const name = policyPath ?? EMBEDDED_POLICY_NAME;
@@ -79,7 +87,13 @@ function missingMessage(missing: string[]): string {
 /** Provider keys and client keys (flat and declared) the policy names but the environment lacks. */
 export function missingSecrets(graph: Graph, env: SecretSource): string[] {
   const keyEnvs = (graph.keys ?? []).map((k) => k.secretEnv);
-  const names = [...graph.providers.map((p) => p.keyEnv), ...graph.gateway.clientKeyEnvs, ...keyEnvs, graph.gateway.metricsTokenEnv, graph.gateway.sharedState?.redisUrlEnv ?? null].filter((n): n is string => n !== null);
+  const names = [
+    ...graph.providers.map((p) => p.keyEnv),
+    ...graph.gateway.clientKeyEnvs,
+    ...keyEnvs,
+    graph.gateway.metricsTokenEnv,
+    graph.gateway.sharedState?.redisUrlEnv ?? null,
+  ].filter((n): n is string => n !== null);
   return [...new Set(names)].filter((n) => !env.get(n));
 }
 
@@ -106,7 +120,12 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
   const lagMonitor = startLagMonitor();
   gateway = createGateway({
     shared: shared ?? undefined,
-    graph, ports, adapters: defaultAdapters(), log, secrets: env, eventLoopLag: lagMonitor.lagSeconds,
+    graph,
+    ports,
+    adapters: defaultAdapters(),
+    log,
+    secrets: env,
+    eventLoopLag: lagMonitor.lagSeconds,
     reloadPolicy: opts.policyPath ? () => reloader!.reloadNow() : undefined,
     initialState: snapshots?.state,
     snapshot: snapshots ? () => snapshots.writeNow() : undefined,
@@ -123,7 +142,9 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
   }
   if (stdoutLog) process.once("exit", flushAtExit);
   const url = server.url.href.replace(/\/$/, "");
-  say(`switchyard listening on ${url} · policy ${opts.policyPath ?? EMBEDDED_POLICY_NAME} · routes: ${graph.routes.map((r) => r.name).join(", ")}`);
+  say(
+    `switchyard listening on ${url} · policy ${opts.policyPath ?? EMBEDDED_POLICY_NAME} · routes: ${graph.routes.map((r) => r.name).join(", ")}`,
+  );
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
@@ -132,7 +153,10 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
       await shutDown({
         gateway,
         clock,
-        timing: { notReadyMs: opts.notReadyMs ?? DEFAULT_NOT_READY_MS, drainMs: opts.drainTimeoutMs ?? DEFAULT_DRAIN_MS },
+        timing: {
+          notReadyMs: opts.notReadyMs ?? DEFAULT_NOT_READY_MS,
+          drainMs: opts.drainTimeoutMs ?? DEFAULT_DRAIN_MS,
+        },
         stopAccepting: () => void server.stop(false), // open connections finish
         log,
       });
@@ -155,7 +179,14 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
 }
 
 /** Hot reload: the policy file and its includes are watched, and an edit that compiles is swapped in. */
-function watchPolicy(path: string, graph: Graph, gateway: Gateway, env: SecretSource, log: LogSink, clock: Clock): PolicyReloader {
+function watchPolicy(
+  path: string,
+  graph: Graph,
+  gateway: Gateway,
+  env: SecretSource,
+  log: LogSink,
+  clock: Clock,
+): PolicyReloader {
   const reloader = createPolicyReloader({
     path,
     compile: compilePolicyFile,
@@ -173,10 +204,20 @@ function watchPolicy(path: string, graph: Graph, gateway: Gateway, env: SecretSo
 }
 
 /** The Redis-backed sync for `shared_state` (the URL only from the environment; never logged). */
-function sharedStateFor(node: SharedStateNode, env: SecretSource, clock: Clock, live: { state: () => RuntimeState; graph: () => Graph }, log: LogSink): SharedStateSync {
+function sharedStateFor(
+  node: SharedStateNode,
+  env: SecretSource,
+  clock: Clock,
+  live: { state: () => RuntimeState; graph: () => Graph },
+  log: LogSink,
+): SharedStateSync {
   const instance = (node.instanceIdEnv ? env.get(node.instanceIdEnv) : undefined) || `${hostname()}-${process.pid}`;
   return new SharedStateSync({
-    store: new RedisSharedStore({ url: env.get(node.redisUrlEnv)!, prefix: node.prefix, connectTimeoutMs: Math.max(node.timeoutMs, 200) }),
+    store: new RedisSharedStore({
+      url: env.get(node.redisUrlEnv)!,
+      prefix: node.prefix,
+      connectTimeoutMs: Math.max(node.timeoutMs, 200),
+    }),
     clock,
     instance,
     timeoutMs: node.timeoutMs,
@@ -188,7 +229,14 @@ function sharedStateFor(node: SharedStateNode, env: SecretSource, clock: Clock, 
 }
 
 /** Loads the snapshot (moving a corrupt one aside with a warning) and starts periodic writes. */
-async function attachState(opts: ServeOptions, clock: Clock, graph: Graph, live: { state: () => RuntimeState; graph: () => Graph }, log: LogSink, say: (text: string) => void): Promise<AttachedSnapshots> {
+async function attachState(
+  opts: ServeOptions,
+  clock: Clock,
+  graph: Graph,
+  live: { state: () => RuntimeState; graph: () => Graph },
+  log: LogSink,
+  say: (text: string) => void,
+): Promise<AttachedSnapshots> {
   try {
     const attached = await attachSnapshots({
       path: opts.statePath!,
@@ -219,8 +267,14 @@ function listen(gateway: Gateway, port: number, hostname: string) {
       error: () => errorResponse(500, "the gateway failed to handle this request", { code: "internal_error" }),
     });
   } catch (err) {
-    const code = typeof err === "object" && err !== null && "code" in err ? String((err as { code: unknown }).code) : "";
-    const reason = code === "EADDRINUSE" ? "the port is already in use" : code === "EACCES" ? "permission denied" : "the address is not available";
+    const code =
+      typeof err === "object" && err !== null && "code" in err ? String((err as { code: unknown }).code) : "";
+    const reason =
+      code === "EADDRINUSE"
+        ? "the port is already in use"
+        : code === "EACCES"
+          ? "permission denied"
+          : "the address is not available";
     throw new ServeError(`cannot listen on ${hostname}:${port}: ${reason}\nhelp: pick another port with \`--port\``);
   }
 }

@@ -36,7 +36,14 @@ export interface ShutdownSteps {
 export async function shutDown(steps: ShutdownSteps): Promise<number> {
   const { gateway, clock, timing, log } = steps;
   gateway.markNotReady();
-  log(eventLogLine("shutdown", clock.now(), { phase: "not_ready", inflight: gateway.inflight(), notReadyMs: timing.notReadyMs, drainMs: timing.drainMs }));
+  log(
+    eventLogLine("shutdown", clock.now(), {
+      phase: "not_ready",
+      inflight: gateway.inflight(),
+      notReadyMs: timing.notReadyMs,
+      drainMs: timing.drainMs,
+    }),
+  );
   if (timing.notReadyMs > 0) await clock.sleep(timing.notReadyMs);
   steps.stopAccepting();
   if (await settlesWithin(clock, gateway.drain(), timing.drainMs)) return 0;

@@ -72,7 +72,11 @@ export async function sseBody(events: StreamEvents, opts: SseOptions): Promise<S
     writer.end(writer.over);
     return ready;
   }
-  return new DirectStream({ type: "direct", pull: (controller) => writer.pull(controller, ready), cancel: () => writer.cancel() });
+  return new DirectStream({
+    type: "direct",
+    pull: (controller) => writer.pull(controller, ready),
+    cancel: () => writer.cancel(),
+  });
 }
 
 /** One stream's rendering and writing: the events as frames, batched, and how the stream ended. */
@@ -186,4 +190,6 @@ class SseWriter {
  * Bun's ReadableStream constructor for a direct source. bun-types declares this overload, but the
  * DOM lib's ReadableStream declaration hides it from the checker here, so it is named once.
  */
-const DirectStream = ReadableStream as unknown as new (source: Bun.DirectUnderlyingSource<Uint8Array>) => ReadableStream<Uint8Array>;
+const DirectStream = ReadableStream as unknown as new (
+  source: Bun.DirectUnderlyingSource<Uint8Array>,
+) => ReadableStream<Uint8Array>;

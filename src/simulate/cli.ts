@@ -54,12 +54,22 @@ function parse(argv: string[]) {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { json: { type: "boolean" }, report: { type: "string" }, seed: { type: "string" }, state: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        json: { type: "boolean" },
+        report: { type: "string" },
+        seed: { type: "string" },
+        state: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (err) {
     const message = err instanceof Error ? err.message : "";
     const option = /option '(--[a-z]+)/i.exec(message)?.[1];
-    const what = option ? (/unknown/i.test(message) ? `unknown option \`${option}\`` : `option \`${option}\` needs a value`) : "cannot read the command line";
+    const what = option
+      ? /unknown/i.test(message)
+        ? `unknown option \`${option}\``
+        : `option \`${option}\` needs a value`
+      : "cannot read the command line";
     throw new InputError(`${what}\n\n${SIMULATE_USAGE}`);
   }
 }
@@ -70,17 +80,23 @@ async function simulate(argv: string[], io: CliIo): Promise<number> {
     io.stdout(SIMULATE_USAGE);
     return 0;
   }
-  if (positionals.length !== 2) throw new InputError(`\`simulate\` needs a policy file and a scenario file, got ${positionals.length} file${positionals.length === 1 ? "" : "s"}\n\n${SIMULATE_USAGE}`);
+  if (positionals.length !== 2)
+    throw new InputError(
+      `\`simulate\` needs a policy file and a scenario file, got ${positionals.length} file${positionals.length === 1 ? "" : "s"}\n\n${SIMULATE_USAGE}`,
+    );
   const [policyPath, scenarioPath] = positionals;
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);
-    if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(seed)) throw new InputError(`\`--seed\` takes a whole number, got \`${values.seed}\``);
+    if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(seed))
+      throw new InputError(`\`--seed\` takes a whole number, got \`${values.seed}\``);
   }
 
   const compiled = await compilePolicyFile(policyPath);
   if (compiled.graph === null) {
-    io.stderr(renderDiagnostics(compiled.diagnostics, "human", new Map([[policyPath, compiled.source]]), { color: io.color }));
+    io.stderr(
+      renderDiagnostics(compiled.diagnostics, "human", new Map([[policyPath, compiled.source]]), { color: io.color }),
+    );
     return 2;
   }
   const graph = compiled.graph;
@@ -102,7 +118,14 @@ async function simulate(argv: string[], io: CliIo): Promise<number> {
   }
 
   const start = values.state === undefined ? null : await loadState(values.state, graph);
-  const summary = await runSimulation({ graph, scenario: loaded.scenario, policyName: policyPath, seed, state: start?.state, startAt: start?.at });
+  const summary = await runSimulation({
+    graph,
+    scenario: loaded.scenario,
+    policyName: policyPath,
+    seed,
+    state: start?.state,
+    startAt: start?.at,
+  });
 
   if (values.report !== undefined) {
     try {

@@ -41,18 +41,35 @@ export interface DialectRequest {
 }
 
 const PNG = "iVBORw0KGgo=";
-const LOOKUP = { description: "look a record up", parameters: { type: "object", properties: { id: { type: "string" } } } };
+const LOOKUP = {
+  description: "look a record up",
+  parameters: { type: "object", properties: { id: { type: "string" } } },
+};
 
 function messagesRequest(s: RequestShape): Json {
   const image = { type: "image", source: { type: "base64", media_type: "image/png", data: PNG } };
-  const body: Json = { model: s.route, max_tokens: s.outputTokens, messages: [{ role: "user", content: s.image ? [{ type: "text", text: s.text }, image] : s.text }] };
+  const body: Json = {
+    model: s.route,
+    max_tokens: s.outputTokens,
+    messages: [{ role: "user", content: s.image ? [{ type: "text", text: s.text }, image] : s.text }],
+  };
   if (s.stream) body.stream = true;
   if (s.tools) body.tools = [{ name: "lookup", description: LOOKUP.description, input_schema: LOOKUP.parameters }];
   return body;
 }
 
 function responsesRequest(s: RequestShape): Json {
-  const input = s.image ? [{ role: "user", content: [{ type: "input_text", text: s.text }, { type: "input_image", image_url: `data:image/png;base64,${PNG}` }] }] : s.text;
+  const input = s.image
+    ? [
+        {
+          role: "user",
+          content: [
+            { type: "input_text", text: s.text },
+            { type: "input_image", image_url: `data:image/png;base64,${PNG}` },
+          ],
+        },
+      ]
+    : s.text;
   const body: Json = { model: s.route, input };
   if (s.stream) body.stream = true;
   if (s.tools) body.tools = [{ type: "function", name: "lookup", ...LOOKUP }];
@@ -62,7 +79,10 @@ function responsesRequest(s: RequestShape): Json {
 }
 
 /** The dialect's body for `shape` and the chat body serve would hand the engine for it. */
-export function dialectRequest(api: Exclude<Api, "chat">, shape: RequestShape): { chat: Json; dialect: DialectRequest } {
+export function dialectRequest(
+  api: Exclude<Api, "chat">,
+  shape: RequestShape,
+): { chat: Json; dialect: DialectRequest } {
   if (api === "messages") {
     const body = messagesRequest(shape);
     return { chat: messagesToChat(v.parse(MessagesBody, body)), dialect: { api, body } };
@@ -83,10 +103,19 @@ export function dialectAnswer(req: DialectRequest, id: string, createdAt: number
     const body = v.parse(MessagesBody, req.body);
     return {
       completion: (c) => void completionToMessage(c, messageId(id), []),
-      event: (e) => void render((frames ??= messagesFrames({ id: messageId(id), model: body.model, inputTokens: 0, stopSequences: [] })), e),
+      event: (e) =>
+        void render(
+          (frames ??= messagesFrames({ id: messageId(id), model: body.model, inputTokens: 0, stopSequences: [] })),
+          e,
+        ),
     };
   }
-  const echo: ResponseEcho = { requestId: id, createdAt, model: String(req.body.model), body: v.parse(ResponsesBody, req.body) };
+  const echo: ResponseEcho = {
+    requestId: id,
+    createdAt,
+    model: String(req.body.model),
+    body: v.parse(ResponsesBody, req.body),
+  };
   return {
     completion: (c) => void completionToResponse(c, echo),
     event: (e) => void render((frames ??= responsesFrames(echo)), e),

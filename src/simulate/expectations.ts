@@ -29,17 +29,35 @@ export function checkExpectations(list: readonly Expectation[], inputs: Expectat
 function checkOne(e: Expectation, inputs: ExpectationInputs): ExpectationResult {
   const rows = inputs.recorder.rows;
   if ("model" in e && !inputs.knownModels.has(e.model)) {
-    return { check: describe(e), passed: false, measured: "n/a", detail: `\`${e.model}\` is not a model of this policy` };
+    return {
+      check: describe(e),
+      passed: false,
+      measured: "n/a",
+      detail: `\`${e.model}\` is not a model of this policy`,
+    };
   }
   switch (e.check) {
     case "success_rate": {
       const rate = rows.length === 0 ? 0 : rows.filter((r) => r.ok).length / rows.length;
-      return { check: describe(e), passed: rows.length > 0 && rate >= e.atLeast, measured: formatShare(rate), detail: rows.length === 0 ? "no requests were sent" : null };
+      return {
+        check: describe(e),
+        passed: rows.length > 0 && rate >= e.atLeast,
+        measured: formatShare(rate),
+        detail: rows.length === 0 ? "no requests were sent" : null,
+      };
     }
     case "latency": {
-      const values = e.metric === "latency" ? rows.map((r) => r.latencyMs) : rows.flatMap((r) => (r.ok && r.ttftMs !== null ? [r.ttftMs] : []));
+      const values =
+        e.metric === "latency"
+          ? rows.map((r) => r.latencyMs)
+          : rows.flatMap((r) => (r.ok && r.ttftMs !== null ? [r.ttftMs] : []));
       const p = percentiles(values)[`p${e.percentile}`];
-      return { check: describe(e), passed: p !== null && p < e.belowMs, measured: p === null ? "no samples" : formatMs(p), detail: null };
+      return {
+        check: describe(e),
+        passed: p !== null && p < e.belowMs,
+        measured: p === null ? "no samples" : formatMs(p),
+        detail: null,
+      };
     }
     case "attempts_per_request": {
       let worst = 0;
@@ -51,7 +69,12 @@ function checkOne(e: Expectation, inputs: ExpectationInputs): ExpectationResult 
     case "breaker_respected": {
       const bad = inputs.recorder.attemptsWhileOpen.filter((a) => a.model === e.model);
       const first = bad[0];
-      return { check: describe(e), passed: bad.length === 0, measured: `${bad.length} attempts while open`, detail: first ? `first at ${formatMs(first.at)} (request ${first.requestId})` : null };
+      return {
+        check: describe(e),
+        passed: bad.length === 0,
+        measured: `${bad.length} attempts while open`,
+        detail: first ? `first at ${formatMs(first.at)} (request ${first.requestId})` : null,
+      };
     }
     case "breaker_opens":
       return opensCheck(e, inputs.recorder.breakers, inputs.faultsOf(e.model));
@@ -63,12 +86,26 @@ function checkOne(e: Expectation, inputs: ExpectationInputs): ExpectationResult 
   }
 }
 
-function accessCheck(e: Extract<Expectation, { check: "spend" | "refused" }>, access: ReadonlyMap<string, AccessCounters> | undefined): ExpectationResult {
+function accessCheck(
+  e: Extract<Expectation, { check: "spend" | "refused" }>,
+  access: ReadonlyMap<string, AccessCounters> | undefined,
+): ExpectationResult {
   const c = access?.get(`${e.owner.scope}:${e.owner.name}`);
-  if (c === undefined) return { check: describe(e), passed: false, measured: "n/a", detail: `\`${e.owner.name}\` is not a ${e.owner.scope} of this policy` };
+  if (c === undefined)
+    return {
+      check: describe(e),
+      passed: false,
+      measured: "n/a",
+      detail: `\`${e.owner.name}\` is not a ${e.owner.scope} of this policy`,
+    };
   const value = e.check === "spend" ? c.costUsd : c.refused;
   const passed = (e.atLeast === null || value >= e.atLeast) && (e.atMost === null || value <= e.atMost);
-  return { check: describe(e), passed, measured: e.check === "spend" ? formatUsd(value) : `${value} refused of ${value + c.requests}`, detail: null };
+  return {
+    check: describe(e),
+    passed,
+    measured: e.check === "spend" ? formatUsd(value) : `${value} refused of ${value + c.requests}`,
+    detail: null,
+  };
 }
 
 function formatUsd(n: number): string {
@@ -85,32 +122,76 @@ function shareCheck(e: Extract<Expectation, { check: "share" }>, rows: readonly 
   }
   const share = total === 0 ? 0 : mine / total;
   const passed = total > 0 && (e.atLeast === null || share >= e.atLeast) && (e.atMost === null || share <= e.atMost);
-  return { check: describe(e), passed, measured: `${formatShare(share)} of ${total}`, detail: total === 0 ? "no requests arrived in the window" : null };
+  return {
+    check: describe(e),
+    passed,
+    measured: `${formatShare(share)} of ${total}`,
+    detail: total === 0 ? "no requests arrived in the window" : null,
+  };
 }
 
-function opensCheck(e: Extract<Expectation, { check: "breaker_opens" }>, events: readonly BreakerEvent[], faults: FaultWindow[]): ExpectationResult {
-  if (faults.length === 0) return { check: describe(e), passed: false, measured: "n/a", detail: `the scenario has no fault window for \`${e.model}\` or its provider` };
+function opensCheck(
+  e: Extract<Expectation, { check: "breaker_opens" }>,
+  events: readonly BreakerEvent[],
+  faults: FaultWindow[],
+): ExpectationResult {
+  if (faults.length === 0)
+    return {
+      check: describe(e),
+      passed: false,
+      measured: "n/a",
+      detail: `the scenario has no fault window for \`${e.model}\` or its provider`,
+    };
   let worst = 0;
   for (const f of faults) {
-    const opened = events.find((b) => b.model === e.model && b.to === "open" && b.at >= f.atMs && b.at < f.atMs + f.forMs);
-    if (opened === undefined) return { check: describe(e), passed: false, measured: "never opened", detail: `during the fault starting at ${formatMs(f.atMs)}` };
+    const opened = events.find(
+      (b) => b.model === e.model && b.to === "open" && b.at >= f.atMs && b.at < f.atMs + f.forMs,
+    );
+    if (opened === undefined)
+      return {
+        check: describe(e),
+        passed: false,
+        measured: "never opened",
+        detail: `during the fault starting at ${formatMs(f.atMs)}`,
+      };
     worst = Math.max(worst, opened.at - f.atMs);
   }
   return { check: describe(e), passed: worst <= e.withinMs, measured: `after ${formatMs(worst)}`, detail: null };
 }
 
-function recoversCheck(e: Extract<Expectation, { check: "recovers" }>, rows: readonly RequestRow[], faults: FaultWindow[]): ExpectationResult {
+function recoversCheck(
+  e: Extract<Expectation, { check: "recovers" }>,
+  rows: readonly RequestRow[],
+  faults: FaultWindow[],
+): ExpectationResult {
   const ending = faults.filter((f) => Number.isFinite(f.forMs));
-  if (ending.length === 0) return { check: describe(e), passed: false, measured: "n/a", detail: `no fault window for \`${e.model}\` ends during the run` };
+  if (ending.length === 0)
+    return {
+      check: describe(e),
+      passed: false,
+      measured: "n/a",
+      detail: `no fault window for \`${e.model}\` ends during the run`,
+    };
   let worst = 0;
   for (const f of ending) {
     const end = f.atMs + f.forMs;
     // Rows are in arrival order; the first one served by the model after the fault ended.
     const back = rows.find((r) => r.arrivedAt >= end && r.ok && r.servedModel === e.model);
-    if (back === undefined) return { check: describe(e), passed: false, measured: "never recovered", detail: `after the fault ending at ${formatMs(end)}` };
+    if (back === undefined)
+      return {
+        check: describe(e),
+        passed: false,
+        measured: "never recovered",
+        detail: `after the fault ending at ${formatMs(end)}`,
+      };
     worst = Math.max(worst, back.arrivedAt - end);
   }
-  return { check: describe(e), passed: worst <= e.withinMs, measured: `after ${formatMs(round(worst, 1))}`, detail: null };
+  return {
+    check: describe(e),
+    passed: worst <= e.withinMs,
+    measured: `after ${formatMs(round(worst, 1))}`,
+    detail: null,
+  };
 }
 
 export function describe(e: Expectation): string {
@@ -122,7 +203,12 @@ export function describe(e: Expectation): string {
     case "attempts_per_request":
       return `attempts_per_request at most ${e.atMost}`;
     case "share": {
-      const bounds = [e.atLeast !== null ? `at least ${formatShare(e.atLeast)}` : "", e.atMost !== null ? `at most ${formatShare(e.atMost)}` : ""].filter(Boolean).join(" and ");
+      const bounds = [
+        e.atLeast !== null ? `at least ${formatShare(e.atLeast)}` : "",
+        e.atMost !== null ? `at most ${formatShare(e.atMost)}` : "",
+      ]
+        .filter(Boolean)
+        .join(" and ");
       return `share of \`${e.model}\` in ${formatMs(e.fromMs)}–${formatMs(e.toMs)} ${bounds}`;
     }
     case "breaker_respected":
@@ -134,7 +220,12 @@ export function describe(e: Expectation): string {
     case "spend":
     case "refused": {
       const money = (n: number) => (e.check === "spend" ? formatUsd(n) : String(n));
-      const bounds = [e.atLeast !== null ? `at least ${money(e.atLeast)}` : "", e.atMost !== null ? `at most ${money(e.atMost)}` : ""].filter(Boolean).join(" and ");
+      const bounds = [
+        e.atLeast !== null ? `at least ${money(e.atLeast)}` : "",
+        e.atMost !== null ? `at most ${money(e.atMost)}` : "",
+      ]
+        .filter(Boolean)
+        .join(" and ");
       return `${e.owner.scope} \`${e.owner.name}\` ${e.check === "spend" ? "spends" : "has refused requests"} ${bounds}`;
     }
   }

@@ -85,7 +85,8 @@ export class Recorder {
         t.failed++;
         t.failedByClass[a.cls] = (t.failedByClass[a.cls] ?? 0) + 1;
       }
-      if (this.#wasOpen(a.model, a.startedAt)) this.attemptsWhileOpen.push({ model: a.model, at: a.startedAt - this.origin, requestId: meta.id });
+      if (this.#wasOpen(a.model, a.startedAt))
+        this.attemptsWhileOpen.push({ model: a.model, at: a.startedAt - this.origin, requestId: meta.id });
     },
     skip: (_meta: OutcomeMeta, s: SkipRecord) => {
       const t = this.tally(s.model);
@@ -140,7 +141,17 @@ export class Recorder {
   }
 
   /** Rows from a finished request's meta and what its client saw. */
-  static row(meta: OutcomeMeta, seq: number, arrivedAt: number, stream: boolean, ok: boolean, errorKind: string | null, endedAt: number, firstChunkAt: number | null, startedAt: number): RequestRow {
+  static row(
+    meta: OutcomeMeta,
+    seq: number,
+    arrivedAt: number,
+    stream: boolean,
+    ok: boolean,
+    errorKind: string | null,
+    endedAt: number,
+    firstChunkAt: number | null,
+    startedAt: number,
+  ): RequestRow {
     return {
       seq,
       arrivedAt,
@@ -148,7 +159,7 @@ export class Recorder {
       stream,
       ok,
       status: ok ? 200 : meta.status,
-      errorKind: ok ? null : errorKind ?? meta.errorClass ?? "error",
+      errorKind: ok ? null : (errorKind ?? meta.errorClass ?? "error"),
       servedModel: meta.servedModel,
       attempts: meta.attempts.length,
       failovers: meta.failovers,

@@ -37,34 +37,71 @@ export function renderHtml(s: Summary): string {
   const { bucketMs, buckets } = s.series;
   // Models the run never touched would only add empty rows and legend entries.
   const touched = new Set(s.breakers.map((b) => b.model));
-  const models = s.models.filter((m) => m.attempted > 0 || Object.keys(m.skipped).length > 0 || touched.has(m.name)).map((m) => m.name);
+  const models = s.models
+    .filter((m) => m.attempted > 0 || Object.keys(m.skipped).length > 0 || touched.has(m.name))
+    .map((m) => m.name);
   const colors = models.map((_, i) => PALETTE[i % PALETTE.length]);
   const t = s.totals;
 
   // Shares in percent of each bucket's requests (failed ones included), on a 0–100% axis.
   const percentOf = (b: (typeof buckets)[number], n: number) => (b.requests === 0 ? 0 : (n / b.requests) * 100);
   const shares = buckets.map((b) => [...models.map((m) => percentOf(b, b.servedBy[m] ?? 0)), percentOf(b, b.errors)]);
-  const share = stackedBars("share of each bucket's requests by serving model, in percent", bucketMs, s.durationMs, shares, [...colors, "#444"], (v) => `${v}%`, 100);
+  const share = stackedBars(
+    "share of each bucket's requests by serving model, in percent",
+    bucketMs,
+    s.durationMs,
+    shares,
+    [...colors, "#444"],
+    (v) => `${v}%`,
+    100,
+  );
   // No errors: one line saying so, not an empty chart to squint at.
   const errorRate = buckets.some((b) => b.errors > 0)
-    ? lines("error rate", bucketMs, s.durationMs, [{ values: buckets.map((b) => (b.requests === 0 ? null : (b.errors / b.requests) * 100)), color: "#e15759" }], (v) => `${v}%`, 5)
+    ? lines(
+        "error rate",
+        bucketMs,
+        s.durationMs,
+        [{ values: buckets.map((b) => (b.requests === 0 ? null : (b.errors / b.requests) * 100)), color: "#e15759" }],
+        (v) => `${v}%`,
+        5,
+      )
     : `<p class="none">no errors: every request succeeded</p>`;
-  const latency = lines("latency percentiles", bucketMs, s.durationMs, [
-    { values: buckets.map((b) => b.latency.p50), color: "#4e79a7" },
-    { values: buckets.map((b) => b.latency.p95), color: "#f28e2b" },
-    { values: buckets.map((b) => b.latency.p99), color: "#e15759" },
-  ], (v) => formatMs(v));
+  const latency = lines(
+    "latency percentiles",
+    bucketMs,
+    s.durationMs,
+    [
+      { values: buckets.map((b) => b.latency.p50), color: "#4e79a7" },
+      { values: buckets.map((b) => b.latency.p95), color: "#f28e2b" },
+      { values: buckets.map((b) => b.latency.p99), color: "#e15759" },
+    ],
+    (v) => formatMs(v),
+  );
   const bandMap = breakerBands(s.breakers, s.durationMs);
-  const breakerSvg = bands("breaker state by model", s.durationMs, models.map((m) => ({ label: m, bands: bandMap.get(m) ?? [] })));
+  const breakerSvg = bands(
+    "breaker state by model",
+    s.durationMs,
+    models.map((m) => ({ label: m, bands: bandMap.get(m) ?? [] })),
+  );
 
-  const card = (label: string, value: string) => `<div class="card">${escapeXml(label)}<b>${escapeXml(value)}</b></div>`;
+  const card = (label: string, value: string) =>
+    `<div class="card">${escapeXml(label)}<b>${escapeXml(value)}</b></div>`;
   const modelRows = s.models
-    .map((m) => `<tr><td>${escapeXml(m.name)}</td><td>${m.served}</td><td>${m.attempted}</td><td>${m.failed}</td><td>${escapeXml(kv(m.failedByClass))}</td><td>${escapeXml(kv(m.skipped))}</td></tr>`)
+    .map(
+      (m) =>
+        `<tr><td>${escapeXml(m.name)}</td><td>${m.served}</td><td>${m.attempted}</td><td>${m.failed}</td><td>${escapeXml(kv(m.failedByClass))}</td><td>${escapeXml(kv(m.skipped))}</td></tr>`,
+    )
     .join("");
   const expectRows = s.expectations
-    .map((e) => `<tr><td>${escapeXml(e.check)}</td><td class="${e.passed ? "pass" : "fail"}">${e.passed ? "pass" : "FAIL"}</td><td>${escapeXml(e.measured)}${e.detail ? ` <small>(${escapeXml(e.detail)})</small>` : ""}</td></tr>`)
+    .map(
+      (e) =>
+        `<tr><td>${escapeXml(e.check)}</td><td class="${e.passed ? "pass" : "fail"}">${e.passed ? "pass" : "FAIL"}</td><td>${escapeXml(e.measured)}${e.detail ? ` <small>(${escapeXml(e.detail)})</small>` : ""}</td></tr>`,
+    )
     .join("");
-  const timeline = s.breakers.slice(0, 200).map((b) => `<tr><td>${formatOffset(b.at)}</td><td>${escapeXml(b.model)}</td><td>${b.from} → ${b.to}</td></tr>`).join("");
+  const timeline = s.breakers
+    .slice(0, 200)
+    .map((b) => `<tr><td>${formatOffset(b.at)}</td><td>${escapeXml(b.model)}</td><td>${b.from} → ${b.to}</td></tr>`)
+    .join("");
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>simulation: ${escapeXml(s.scenario)}</title><style>${CSS}</style></head>
@@ -74,9 +111,17 @@ export function renderHtml(s: Summary): string {
 <div class="cards">${card("requests", String(t.requests))}${card("success", formatShare(t.successRate))}${card("failed over", String(t.failedOver))}${card("continuations", String(t.continuations))}${card("p95 latency", s.latencyMs.p95 === null ? "–" : formatMs(s.latencyMs.p95))}${card("p95 ttft", s.ttftMs.p95 === null ? "–" : formatMs(s.ttftMs.p95))}${card("cost", formatUsd(t.costUsd))}</div>
 ${s.expectations.length ? `<h2>expectations</h2><table><tr><th>check</th><th></th><th>measured</th></tr>${expectRows}</table>` : ""}
 <h2>traffic share per model</h2>${legend([...models.map((m, i) => ({ label: m, color: colors[i] })), { label: "failed", color: "#444" }])}${share}
-<h2>breaker state</h2>${legend([{ label: "closed", color: "#eaf4ea" }, { label: "open", color: "#e15759" }, { label: "half-open", color: "#edc948" }])}${breakerSvg}
+<h2>breaker state</h2>${legend([
+    { label: "closed", color: "#eaf4ea" },
+    { label: "open", color: "#e15759" },
+    { label: "half-open", color: "#edc948" },
+  ])}${breakerSvg}
 <h2>error rate</h2>${errorRate}
-<h2>latency percentiles</h2>${legend([{ label: "p50", color: "#4e79a7" }, { label: "p95", color: "#f28e2b" }, { label: "p99", color: "#e15759" }])}${latency}
+<h2>latency percentiles</h2>${legend([
+    { label: "p50", color: "#4e79a7" },
+    { label: "p95", color: "#f28e2b" },
+    { label: "p99", color: "#e15759" },
+  ])}${latency}
 <h2>models</h2><table><tr><th>model</th><th>served</th><th>attempted</th><th>failed</th><th>failures by class</th><th>skipped</th></tr>${modelRows}</table>
 <h2>errors by kind</h2><p>${escapeXml(kv(t.errorsByKind))}</p>
 ${timeline ? `<h2>breaker transitions</h2><table>${timeline}</table>` : ""}

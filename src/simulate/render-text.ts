@@ -22,7 +22,12 @@ function counts(r: Record<string, number>): string {
 
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 export function renderText(s: Summary, opts: TextOptions = { color: false }): string {
@@ -42,14 +47,23 @@ export function renderText(s: Summary, opts: TextOptions = { color: false }): st
   out.push(`cost          ${formatUsd(t.costUsd)}`);
   out.push("");
   const header = ["model", "served", "attempted", "failed", "failures by class", "skipped"];
-  const rows = s.models.map((m) => [m.name, String(m.served), String(m.attempted), String(m.failed), counts(m.failedByClass), counts(m.skipped)]);
+  const rows = s.models.map((m) => [
+    m.name,
+    String(m.served),
+    String(m.attempted),
+    String(m.failed),
+    counts(m.failedByClass),
+    counts(m.skipped),
+  ]);
   out.push(...table([header, ...rows]));
   out.push("");
   if (s.breakers.length === 0) out.push("breakers      no transitions");
   else {
     out.push(`breakers      ${s.breakers.length} transitions`);
-    for (const b of s.breakers.slice(0, MAX_TIMELINE)) out.push(`  ${formatOffset(b.at)}  ${b.model}  ${b.from} → ${b.to}`);
-    if (s.breakers.length > MAX_TIMELINE) out.push(`  … ${s.breakers.length - MAX_TIMELINE} more (see --json or --report)`);
+    for (const b of s.breakers.slice(0, MAX_TIMELINE))
+      out.push(`  ${formatOffset(b.at)}  ${b.model}  ${b.from} → ${b.to}`);
+    if (s.breakers.length > MAX_TIMELINE)
+      out.push(`  … ${s.breakers.length - MAX_TIMELINE} more (see --json or --report)`);
   }
   if (s.expectations.length > 0) {
     out.push("");
@@ -60,7 +74,11 @@ export function renderText(s: Summary, opts: TextOptions = { color: false }): st
     }
     const failed = s.expectations.filter((e) => !e.passed).length;
     out.push("");
-    out.push(failed === 0 ? `all ${s.expectations.length} expectations hold` : `${failed} of ${s.expectations.length} expectations failed`);
+    out.push(
+      failed === 0
+        ? `all ${s.expectations.length} expectations hold`
+        : `${failed} of ${s.expectations.length} expectations failed`,
+    );
   }
   return out.join("\n") + "\n";
 }

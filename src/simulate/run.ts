@@ -58,7 +58,12 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
   const origin = opts.startAt ?? 0;
   // lazyAbort: the engine never waits on an abandoned attempt's sleep, so none needs an abort listener
   const clock = new ManualClock(origin, { lazyAbort: true });
-  const ports: Ports = { clock, random: new SeededRandom(deriveSeed(seed, "engine")), transport: noNetwork, secrets: simSecrets };
+  const ports: Ports = {
+    clock,
+    random: new SeededRandom(deriveSeed(seed, "engine")),
+    transport: noNetwork,
+    secrets: simSecrets,
+  };
   const behaviour = new UpstreamBehaviour(scenario, new SeededRandom(deriveSeed(seed, "upstream")), origin);
   const sim = simulatedAdapters(behaviour, { chunkMs: opts.chunkMs ?? streamChunkMs(graph) });
   const recorder = new Recorder(origin);
@@ -72,18 +77,39 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
     sim.expect(id, req.outputTokens, 0);
     try {
       // no signal: no client can leave a simulated request
-      const outcome = await engine.chat({ id, route: req.route, body: req.body, headers: req.headers, receivedAt: startedAt, key: req.key });
-      const atResponse = opts.trails ? { atResponse: attemptTrail(outcome.meta.attempts), servedAtResponse: outcome.meta.servedModel } : null;
+      const outcome = await engine.chat({
+        id,
+        route: req.route,
+        body: req.body,
+        headers: req.headers,
+        receivedAt: startedAt,
+        key: req.key,
+      });
+      const atResponse = opts.trails
+        ? { atResponse: attemptTrail(outcome.meta.attempts), servedAtResponse: outcome.meta.servedModel }
+        : null;
       // A dialect request's answer goes back through the same translation serve writes.
       const answer = req.dialect ? dialectAnswer(req.dialect, id, Math.floor(startedAt / 1000)) : null;
       const firstChunkAt = outcome.kind === "stream" ? clock.now() : null;
       const { ok, errorKind } = await readOutcome(outcome, answer);
-      const row = Recorder.row(outcome.meta, req.seq, startedAt - origin, req.stream, ok, errorKind, clock.now(), firstChunkAt, startedAt);
+      const row = Recorder.row(
+        outcome.meta,
+        req.seq,
+        startedAt - origin,
+        req.stream,
+        ok,
+        errorKind,
+        clock.now(),
+        firstChunkAt,
+        startedAt,
+      );
       if (atResponse) row.trail = { ...atResponse, final: attemptTrail(outcome.meta.attempts) };
       recorder.record(row);
     } catch (err) {
       // The engine promises outcomes, not exceptions; if one escapes it is counted, not hidden.
-      recorder.record(failedRow(req, `engine_threw:${err instanceof Error ? err.name : "unknown"}`, clock.now() - startedAt));
+      recorder.record(
+        failedRow(req, `engine_threw:${err instanceof Error ? err.name : "unknown"}`, clock.now() - startedAt),
+      );
     } finally {
       sim.forget(id);
       inflight.delete(req);
@@ -117,14 +143,25 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
     knownModels: new Set(graph.models.map((m) => m.name)),
     access: accessOf(graph, engine.state()),
   });
-  const summary = summarise({ policy: opts.policyName, scenario: scenario.name, seed, durationMs: scenario.durationMs, graph, recorder, expectations });
+  const summary = summarise({
+    policy: opts.policyName,
+    scenario: scenario.name,
+    seed,
+    durationMs: scenario.durationMs,
+    graph,
+    recorder,
+    expectations,
+  });
   return { summary, rows: recorder.rows };
 }
 
 /** Per key and team usage at the end of the run, by `key:<name>` / `team:<name>`; only declared ones. */
 function accessOf(graph: Graph, state: RuntimeState): ReadonlyMap<string, AccessCounters> {
   const out = new Map<string, AccessCounters>();
-  const declared = [...(graph.keys ?? []).map((k) => `key:${k.name}`), ...(graph.teams ?? []).map((t) => `team:${t.name}`)];
+  const declared = [
+    ...(graph.keys ?? []).map((k) => `key:${k.name}`),
+    ...(graph.teams ?? []).map((t) => `team:${t.name}`),
+  ];
   for (const id of declared) {
     const c = state.access?.[id];
     if (c) out.set(id, c);
@@ -133,7 +170,10 @@ function accessOf(graph: Graph, state: RuntimeState): ReadonlyMap<string, Access
 }
 
 /** Whether an outcome ended well: a stream is read to its end, and its error event counts. */
-async function readOutcome(outcome: ChatOutcome, answer: DialectAnswer | null): Promise<{ ok: boolean; errorKind: string | null }> {
+async function readOutcome(
+  outcome: ChatOutcome,
+  answer: DialectAnswer | null,
+): Promise<{ ok: boolean; errorKind: string | null }> {
   if (outcome.kind === "completion") answer?.completion(outcome.body);
   if (outcome.kind !== "stream") return { ok: outcome.kind !== "error", errorKind: null };
   let ok = true;
@@ -159,5 +199,20 @@ async function runClock(clock: ManualClock, done: () => boolean): Promise<void> 
 }
 
 function failedRow(req: SimRequest, errorKind: string, latencyMs: number) {
-  return { seq: req.seq, arrivedAt: req.at, route: req.route, stream: req.stream, ok: false, status: 500, errorKind, servedModel: null, attempts: 0, failovers: 0, continuations: 0, latencyMs, ttftMs: null, costUsd: 0 };
+  return {
+    seq: req.seq,
+    arrivedAt: req.at,
+    route: req.route,
+    stream: req.stream,
+    ok: false,
+    status: 500,
+    errorKind,
+    servedModel: null,
+    attempts: 0,
+    failovers: 0,
+    continuations: 0,
+    latencyMs,
+    ttftMs: null,
+    costUsd: 0,
+  };
 }

@@ -25,13 +25,16 @@ export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; pro
 const MAX_SCENARIO_BYTES = 1024 * 1024;
 
 export function parseScenario(text: string, name = "scenario", refs?: ScenarioRefs): ScenarioResult {
-  if (text.length > MAX_SCENARIO_BYTES) return fail("", `the scenario is larger than ${MAX_SCENARIO_BYTES / 1024} KiB`, null);
+  if (text.length > MAX_SCENARIO_BYTES)
+    return fail("", `the scenario is larger than ${MAX_SCENARIO_BYTES / 1024} KiB`, null);
   const lines = new LineIndex(text);
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.slice(0, 10).map((e) => ({ path: "", message: firstLine(e.message), line: lines.position(e.pos[0]).line })),
+      problems: doc.errors
+        .slice(0, 10)
+        .map((e) => ({ path: "", message: firstLine(e.message), line: lines.position(e.pos[0]).line })),
     };
   }
   const data: unknown = doc.toJS({ maxAliasCount: 100 });
@@ -41,7 +44,11 @@ export function parseScenario(text: string, name = "scenario", refs?: ScenarioRe
   }
   const raw = result.output;
   if (refs) {
-    const problems = unknownReferences(raw, refs).map(([keys, message]) => ({ path: pathOf(keys), message, line: lineOf(doc, keys, lines) }));
+    const problems = unknownReferences(raw, refs).map(([keys, message]) => ({
+      path: pathOf(keys),
+      message,
+      line: lineOf(doc, keys, lines),
+    }));
     if (problems.length > 0) return { ok: false, problems };
   }
   return {
@@ -80,7 +87,10 @@ type Issue = v.InferIssue<typeof ScenarioSchema>;
 type Keys = (string | number)[];
 
 function pathOf(keys: Keys): string {
-  return keys.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${k}` : String(k)), "");
+  return keys.reduce<string>(
+    (acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${k}` : String(k)),
+    "",
+  );
 }
 
 function describeIssue(issue: Issue, doc: Document, lines: LineIndex): ScenarioProblem {
@@ -97,10 +107,13 @@ function unknownReferences(raw: v.InferOutput<typeof ScenarioSchema>, refs: Scen
   raw.traffic.forEach((t, i) => {
     if (!refs.routes.includes(t.route)) out.push([["traffic", i, "route"], miss("route", t.route, refs.routes)]);
   });
-  for (const name of Object.keys(raw.providers)) if (!refs.providers.includes(name)) out.push([["providers", name], miss("provider", name, refs.providers)]);
-  for (const name of Object.keys(raw.models)) if (!refs.models.includes(name)) out.push([["models", name], miss("model", name, refs.models)]);
+  for (const name of Object.keys(raw.providers))
+    if (!refs.providers.includes(name)) out.push([["providers", name], miss("provider", name, refs.providers)]);
+  for (const name of Object.keys(raw.models))
+    if (!refs.models.includes(name)) out.push([["models", name], miss("model", name, refs.models)]);
   raw.expect.forEach((e, i) => {
-    if ("model" in e && !refs.models.includes(e.model)) out.push([["expect", i, "model"], miss("model", e.model, refs.models)]);
+    if ("model" in e && !refs.models.includes(e.model))
+      out.push([["expect", i, "model"], miss("model", e.model, refs.models)]);
   });
   return out.slice(0, 10);
 }

@@ -4,7 +4,15 @@ import { APIS } from "./dialect-traffic.ts";
 import * as v from "valibot";
 import { WINDOWS } from "../syntax/vocabulary.ts";
 import { count, durationMs, fraction, plainNumber, ratePerMs, usd } from "./policy-values.ts";
-import { FAULT_KINDS, type BehaviourSpec, type Choice, type Dist, type Expectation, type FaultWindow, type TrafficSpec } from "./scenario-types.ts";
+import {
+  FAULT_KINDS,
+  type BehaviourSpec,
+  type Choice,
+  type Dist,
+  type Expectation,
+  type FaultWindow,
+  type TrafficSpec,
+} from "./scenario-types.ts";
 
 type Scalar = string | number;
 const scalar = (what: string) => v.union([v.string(), v.number()], `expected ${what}`);
@@ -30,11 +38,19 @@ const share = unit("a share like `30%` or `0.3`", fraction);
 const amount = unit("a non-negative number like `500` or `1M`", count);
 const rate = unit("a rate like `100/s` or `6000/min`", ratePerMs);
 const wholeNumber = (what: string) => v.pipe(unit(what, plainNumber), v.integer(`expected ${what}`));
-const status = v.pipe(v.number("expected an HTTP status"), v.integer("expected an HTTP status"), v.minValue(100, "expected an HTTP status"), v.maxValue(599, "expected an HTTP status"));
+const status = v.pipe(
+  v.number("expected an HTTP status"),
+  v.integer("expected an HTTP status"),
+  v.minValue(100, "expected an HTTP status"),
+  v.maxValue(599, "expected an HTTP status"),
+);
 
 /** `300ms`, `{ min: 100ms, max: 400ms }` or `{ median: 300ms, p95: 1.2s }`. */
 function dist(what: string, one: typeof duration | typeof amount) {
-  const fixed = v.pipe(one, v.transform((value): Dist => ({ kind: "fixed", value })));
+  const fixed = v.pipe(
+    one,
+    v.transform((value): Dist => ({ kind: "fixed", value })),
+  );
   const uniform = v.pipe(
     v.strictObject({ min: one, max: one }),
     v.check((d) => d.min <= d.max, "`min` must not exceed `max`"),
@@ -42,19 +58,28 @@ function dist(what: string, one: typeof duration | typeof amount) {
   );
   const lognormal = v.pipe(
     v.strictObject({ median: one, p95: v.optional(one) }),
-    v.check((d) => d.median > 0 && (d.p95 === undefined || d.p95 >= d.median), "need `median` > 0 and `p95` ≥ `median`"),
-    v.transform((d): Dist => (d.p95 === undefined ? { kind: "fixed", value: d.median } : { kind: "lognormal", median: d.median, p95: d.p95 })),
+    v.check(
+      (d) => d.median > 0 && (d.p95 === undefined || d.p95 >= d.median),
+      "need `median` > 0 and `p95` ≥ `median`",
+    ),
+    v.transform(
+      (d): Dist =>
+        d.p95 === undefined ? { kind: "fixed", value: d.median } : { kind: "lognormal", median: d.median, p95: d.p95 },
+    ),
   );
   return v.pipe(
     v.unknown(),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
       const input = dataset.value;
-      const schema = typeof input !== "object" || input === null ? fixed : "min" in input || "max" in input ? uniform : lognormal;
+      const schema =
+        typeof input !== "object" || input === null ? fixed : "min" in input || "max" in input ? uniform : lognormal;
       const result = v.safeParse(schema, input);
       if (result.success) return result.output;
       const issue = result.issues[0];
       const key = issue.path?.map((p) => String(p.key)).join(".");
-      addIssue({ message: `${key ? `\`${key}\`: ` : ""}${issue.message}; ${what} is a value, \`{ min, max }\` or \`{ median, p95 }\`` });
+      addIssue({
+        message: `${key ? `\`${key}\`: ` : ""}${issue.message}; ${what} is a value, \`{ min, max }\` or \`{ median, p95 }\``,
+      });
       return NEVER;
     }),
   );
@@ -64,13 +89,26 @@ const weight = unit("a weight like `70%` or `3`", (x) => (typeof x === "number" 
 
 /** `gold`, `[gold, silver]` or `{ gold: 70%, silver: 30% }`. */
 const choice = v.pipe(
-  v.union([v.string(), v.array(v.string()), v.record(v.string(), weight)], "expected a value, a list of values or `{ value: weight }`"),
-  v.transform((c): Choice =>
-    typeof c === "string" ? [{ value: c, weight: 1 }] : Array.isArray(c) ? c.map((value) => ({ value, weight: 1 })) : Object.entries(c).map(([value, weight]) => ({ value, weight })),
+  v.union(
+    [v.string(), v.array(v.string()), v.record(v.string(), weight)],
+    "expected a value, a list of values or `{ value: weight }`",
+  ),
+  v.transform(
+    (c): Choice =>
+      typeof c === "string"
+        ? [{ value: c, weight: 1 }]
+        : Array.isArray(c)
+          ? c.map((value) => ({ value, weight: 1 }))
+          : Object.entries(c).map(([value, weight]) => ({ value, weight })),
   ),
 );
 
-const mix = v.strictObject({ stream: v.optional(share, 0), tools: v.optional(share, 0), images: v.optional(share, 0), json: v.optional(share, 0) });
+const mix = v.strictObject({
+  stream: v.optional(share, 0),
+  tools: v.optional(share, 0),
+  images: v.optional(share, 0),
+  json: v.optional(share, 0),
+});
 
 const traffic = v.pipe(
   v.strictObject({
@@ -90,7 +128,10 @@ const traffic = v.pipe(
   }),
   v.check((t) => (t.rate === undefined) !== (t.count === undefined), "give exactly one of `rate` or `count`"),
   // The Messages API has neither a JSON mode nor a metadata map a route could match on.
-  v.check((t) => t.api !== "messages" || (t.mix.json === 0 && Object.keys(t.metadata).length === 0), "`api: messages` requests have no json mode and no `metadata` map: drop `mix.json` and `metadata`, or use `chat` or `responses`"),
+  v.check(
+    (t) => t.api !== "messages" || (t.mix.json === 0 && Object.keys(t.metadata).length === 0),
+    "`api: messages` requests have no json mode and no `metadata` map: drop `mix.json` and `metadata`, or use `chat` or `responses`",
+  ),
   v.check((t) => t.until === undefined || t.from < t.until, "`from` must come before `until`"),
 );
 
@@ -120,7 +161,11 @@ const fault = v.pipe(
 );
 
 const quota = v.pipe(
-  v.strictObject({ requests: v.optional(amount), tokens: v.optional(amount), per: v.optional(v.picklist(WINDOWS, `expected one of ${WINDOWS.join(", ")}`), "day") }),
+  v.strictObject({
+    requests: v.optional(amount),
+    tokens: v.optional(amount),
+    per: v.optional(v.picklist(WINDOWS, `expected one of ${WINDOWS.join(", ")}`), "day"),
+  }),
   v.check((q) => q.requests !== undefined || q.tokens !== undefined, "give `requests` or `tokens`"),
 );
 
@@ -147,38 +192,65 @@ const behaviour = v.pipe(
 
 const model = v.pipe(v.string("expected a model name"), v.minLength(1, "expected a model name"));
 const money = unit("money like `$5` or `$0.25`", usd);
-const accessName = (what: string) => v.optional(v.pipe(v.string(`expected a ${what} name`), v.minLength(1, `expected a ${what} name`)));
+const accessName = (what: string) =>
+  v.optional(v.pipe(v.string(`expected a ${what} name`), v.minLength(1, `expected a ${what} name`)));
 
 /** `{ check: spend, key: search-team, at_most: $5 }`: one of `key` or `team`, and a bound. */
 function accessCheck<C extends "spend" | "refused">(check: C, bound: typeof money | typeof amount) {
   return v.pipe(
-    v.strictObject({ check: v.literal(check), key: accessName("key"), team: accessName("team"), at_least: v.optional(bound), at_most: v.optional(bound) }),
+    v.strictObject({
+      check: v.literal(check),
+      key: accessName("key"),
+      team: accessName("team"),
+      at_least: v.optional(bound),
+      at_most: v.optional(bound),
+    }),
     v.check((s) => (s.key === undefined) !== (s.team === undefined), "give exactly one of `key` or `team`"),
     v.check((s) => s.at_least !== undefined || s.at_most !== undefined, "give `at_least` or `at_most`"),
   );
 }
 const percentileChecks = ["p50", "p95", "p99"].flatMap((p) => [`${p}_latency`, `${p}_ttft`] as const);
 
-const expectation = v.variant("check", [
-  v.strictObject({ check: v.literal("success_rate"), at_least: share }),
-  v.strictObject({ check: v.picklist(percentileChecks as `${"p50" | "p95" | "p99"}_${"latency" | "ttft"}`[]), below: duration }),
-  v.strictObject({ check: v.literal("attempts_per_request"), at_most: v.pipe(unit("a number", plainNumber), v.minValue(1, "expected at least 1")) }),
-  v.pipe(
-    v.strictObject({ check: v.literal("share"), model, from: v.optional(duration, 0), to: v.optional(duration), at_least: v.optional(share), at_most: v.optional(share) }),
-    v.check((s) => s.at_least !== undefined || s.at_most !== undefined, "give `at_least` or `at_most`"),
-  ),
-  v.strictObject({ check: v.literal("breaker_respected"), model }),
-  v.strictObject({ check: v.literal("breaker_opens"), model, within: duration }),
-  v.strictObject({ check: v.literal("recovers"), model, within: duration }),
-  accessCheck("spend", money),
-  accessCheck("refused", amount),
-], "expected `check` to be one of success_rate, p50_latency, p95_latency, p99_latency, p50_ttft, p95_ttft, p99_ttft, attempts_per_request, share, breaker_respected, breaker_opens, recovers, spend, refused");
+const expectation = v.variant(
+  "check",
+  [
+    v.strictObject({ check: v.literal("success_rate"), at_least: share }),
+    v.strictObject({
+      check: v.picklist(percentileChecks as `${"p50" | "p95" | "p99"}_${"latency" | "ttft"}`[]),
+      below: duration,
+    }),
+    v.strictObject({
+      check: v.literal("attempts_per_request"),
+      at_most: v.pipe(unit("a number", plainNumber), v.minValue(1, "expected at least 1")),
+    }),
+    v.pipe(
+      v.strictObject({
+        check: v.literal("share"),
+        model,
+        from: v.optional(duration, 0),
+        to: v.optional(duration),
+        at_least: v.optional(share),
+        at_most: v.optional(share),
+      }),
+      v.check((s) => s.at_least !== undefined || s.at_most !== undefined, "give `at_least` or `at_most`"),
+    ),
+    v.strictObject({ check: v.literal("breaker_respected"), model }),
+    v.strictObject({ check: v.literal("breaker_opens"), model, within: duration }),
+    v.strictObject({ check: v.literal("recovers"), model, within: duration }),
+    accessCheck("spend", money),
+    accessCheck("refused", amount),
+  ],
+  "expected `check` to be one of success_rate, p50_latency, p95_latency, p99_latency, p50_ttft, p95_ttft, p99_ttft, attempts_per_request, share, breaker_respected, breaker_opens, recovers, spend, refused",
+);
 
 export const ScenarioSchema = v.strictObject({
   name: v.optional(v.string("expected a name")),
   seed: v.optional(wholeNumber("a whole-number seed"), 1),
   duration,
-  traffic: v.pipe(v.array(traffic, "expected a list of traffic sources"), v.minLength(1, "expected at least one traffic source")),
+  traffic: v.pipe(
+    v.array(traffic, "expected a list of traffic sources"),
+    v.minLength(1, "expected at least one traffic source"),
+  ),
   providers: v.optional(v.record(v.string(), behaviour), {}),
   models: v.optional(v.record(v.string(), behaviour), {}),
   expect: v.optional(v.array(expectation, "expected a list of expectations"), []),
@@ -216,7 +288,14 @@ export function expectationSpec(e: RawExpectation, durationMs: number): Expectat
     case "attempts_per_request":
       return { check: "attempts_per_request", atMost: e.at_most };
     case "share":
-      return { check: "share", model: e.model, fromMs: e.from, toMs: e.to ?? durationMs, atLeast: e.at_least ?? null, atMost: e.at_most ?? null };
+      return {
+        check: "share",
+        model: e.model,
+        fromMs: e.from,
+        toMs: e.to ?? durationMs,
+        atLeast: e.at_least ?? null,
+        atMost: e.at_most ?? null,
+      };
     case "breaker_respected":
       return { check: "breaker_respected", model: e.model };
     case "breaker_opens":
@@ -224,7 +303,8 @@ export function expectationSpec(e: RawExpectation, durationMs: number): Expectat
       return { check: e.check, model: e.model, withinMs: e.within };
     case "spend":
     case "refused": {
-      const owner = e.key !== undefined ? { scope: "key" as const, name: e.key } : { scope: "team" as const, name: e.team ?? "" };
+      const owner =
+        e.key !== undefined ? { scope: "key" as const, name: e.key } : { scope: "team" as const, name: e.team ?? "" };
       return { check: e.check, owner, atLeast: e.at_least ?? null, atMost: e.at_most ?? null };
     }
     default: {

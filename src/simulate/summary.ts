@@ -91,9 +91,21 @@ export function summarise(inputs: SummaryInputs): Summary {
   const modelNames = graph.models.map((m) => m.name);
   const models: ModelRow[] = graph.models.map((m) => {
     const t = recorder.tally(m.name);
-    return { name: m.name, provider: m.provider, served: t.served, attempted: t.attempted, failed: t.failed, failedByClass: sortedRecord(t.failedByClass), skipped: sortedRecord(t.skipped) };
+    return {
+      name: m.name,
+      provider: m.provider,
+      served: t.served,
+      attempted: t.attempted,
+      failed: t.failed,
+      failedByClass: sortedRecord(t.failedByClass),
+      skipped: sortedRecord(t.skipped),
+    };
   });
-  const roundP = (p: Percentiles): Percentiles => ({ p50: roundOrNull(p.p50, 1), p95: roundOrNull(p.p95, 1), p99: roundOrNull(p.p99, 1) });
+  const roundP = (p: Percentiles): Percentiles => ({
+    p50: roundOrNull(p.p50, 1),
+    p95: roundOrNull(p.p95, 1),
+    p99: roundOrNull(p.p99, 1),
+  });
   return {
     policy: inputs.policy,
     scenario: inputs.scenario,

@@ -3,7 +3,18 @@
 // scripts or network, and these four shapes are all it needs.
 import { formatMs, formatOffset } from "./format.ts";
 
-export const PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac", "#e15759"];
+export const PALETTE = [
+  "#4e79a7",
+  "#f28e2b",
+  "#59a14f",
+  "#b07aa1",
+  "#76b7b2",
+  "#edc948",
+  "#9c755f",
+  "#ff9da7",
+  "#bab0ac",
+  "#e15759",
+];
 export const WIDTH = 1080;
 const LEFT = 110;
 const RIGHT = 36;
@@ -40,7 +51,8 @@ interface Frame {
 const plotW = WIDTH - LEFT - RIGHT;
 const xOf = (f: Frame, ms: number) => LEFT + (ms / f.durationMs) * plotW;
 const yMax = (f: Frame) => f.ticks[f.ticks.length - 1] ?? 0;
-const yOf = (f: Frame, v: number) => f.height - BOTTOM - (yMax(f) === 0 ? 0 : (v / yMax(f)) * (f.height - TOP - BOTTOM));
+const yOf = (f: Frame, v: number) =>
+  f.height - BOTTOM - (yMax(f) === 0 ? 0 : (v / yMax(f)) * (f.height - TOP - BOTTOM));
 
 function axes(f: Frame): string {
   const parts: string[] = [];
@@ -48,12 +60,16 @@ function axes(f: Frame): string {
   for (const v of f.ticks) {
     const y = yOf(f, v);
     parts.push(`<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#e4e4e4"/>`);
-    parts.push(`<text x="${LEFT - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end" class="tick">${escapeXml(f.yLabel(v))}</text>`);
+    parts.push(
+      `<text x="${LEFT - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end" class="tick">${escapeXml(f.yLabel(v))}</text>`,
+    );
   }
   for (let i = 0; i <= 6; i++) {
     const ms = (f.durationMs * i) / 6;
     const x = xOf(f, ms);
-    parts.push(`<text x="${x.toFixed(1)}" y="${bottom + 18}" text-anchor="middle" class="tick">${formatOffset(Math.round(ms))}</text>`);
+    parts.push(
+      `<text x="${x.toFixed(1)}" y="${bottom + 18}" text-anchor="middle" class="tick">${formatOffset(Math.round(ms))}</text>`,
+    );
   }
   parts.push(`<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${bottom}" y2="${bottom}" stroke="#888"/>`);
   return parts.join("");
@@ -67,7 +83,15 @@ function svg(height: number, body: string, title: string): string {
  * One stacked bar per bucket; `stacks[i][k]` is series k's value in bucket i. The axis reaches the
  * tallest stack, or `fixedMax` when given (100 for shares in percent).
  */
-export function stackedBars(title: string, bucketMs: number, durationMs: number, stacks: number[][], colors: string[], yLabel = (v: number) => String(v), fixedMax?: number): string {
+export function stackedBars(
+  title: string,
+  bucketMs: number,
+  durationMs: number,
+  stacks: number[][],
+  colors: string[],
+  yLabel = (v: number) => String(v),
+  fixedMax?: number,
+): string {
   const height = 240;
   const max = fixedMax ?? Math.max(4, ...stacks.map((s) => s.reduce((a, b) => a + b, 0)));
   const f: Frame = { height, durationMs, ticks: niceTicks(max), yLabel };
@@ -79,7 +103,9 @@ export function stackedBars(title: string, bucketMs: number, durationMs: number,
       if (v <= 0) return;
       const y0 = yOf(f, base);
       const y1 = yOf(f, base + v);
-      rects.push(`<rect x="${xOf(f, i * bucketMs).toFixed(1)}" y="${y1.toFixed(1)}" width="${bw.toFixed(1)}" height="${(y0 - y1).toFixed(1)}" fill="${colors[k]}"/>`);
+      rects.push(
+        `<rect x="${xOf(f, i * bucketMs).toFixed(1)}" y="${y1.toFixed(1)}" width="${bw.toFixed(1)}" height="${(y0 - y1).toFixed(1)}" fill="${colors[k]}"/>`,
+      );
       base += v;
     });
   });
@@ -87,7 +113,14 @@ export function stackedBars(title: string, bucketMs: number, durationMs: number,
 }
 
 /** Lines over bucket starts; null points break the line. */
-export function lines(title: string, bucketMs: number, durationMs: number, series: { values: (number | null)[]; color: string }[], yLabel: (v: number) => string, yMaxAtLeast = 0): string {
+export function lines(
+  title: string,
+  bucketMs: number,
+  durationMs: number,
+  series: { values: (number | null)[]; color: string }[],
+  yLabel: (v: number) => string,
+  yMaxAtLeast = 0,
+): string {
   const height = 220;
   let max = yMaxAtLeast;
   for (const s of series) for (const v of s.values) if (v !== null && v > max) max = v;
@@ -123,17 +156,23 @@ export function bands(title: string, durationMs: number, rows: { label: string; 
   rows.forEach((r, i) => {
     const y = TOP + i * rowH;
     parts.push(`<rect x="${LEFT}" y="${y + 3}" width="${plotW}" height="${rowH - 6}" fill="#eaf4ea"/>`);
-    parts.push(`<text x="${LEFT - 6}" y="${y + rowH / 2 + 4}" text-anchor="end" class="tick">${escapeXml(r.label)}</text>`);
+    parts.push(
+      `<text x="${LEFT - 6}" y="${y + rowH / 2 + 4}" text-anchor="end" class="tick">${escapeXml(r.label)}</text>`,
+    );
     for (const b of r.bands) {
       const x0 = xOf(f, b.startMs);
       const w = Math.max(1.5, xOf(f, b.endMs) - x0);
       const color = b.state === "open" ? "#e15759" : "#edc948";
-      parts.push(`<rect x="${x0.toFixed(1)}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="${color}"><title>${escapeXml(`${r.label} ${b.state} ${formatMs(b.startMs)}–${formatMs(b.endMs)}`)}</title></rect>`);
+      parts.push(
+        `<rect x="${x0.toFixed(1)}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="${color}"><title>${escapeXml(`${r.label} ${b.state} ${formatMs(b.startMs)}–${formatMs(b.endMs)}`)}</title></rect>`,
+      );
     }
   });
   for (let i = 0; i <= 6; i++) {
     const ms = (durationMs * i) / 6;
-    parts.push(`<text x="${xOf(f, ms).toFixed(1)}" y="${height - 8}" text-anchor="middle" class="tick">${formatOffset(Math.round(ms))}</text>`);
+    parts.push(
+      `<text x="${xOf(f, ms).toFixed(1)}" y="${height - 8}" text-anchor="middle" class="tick">${formatOffset(Math.round(ms))}</text>`,
+    );
   }
   return svg(height, parts.join(""), title);
 }

@@ -33,7 +33,16 @@ export class SimHeaders implements HeaderView {
   }
 }
 
-const TOOLS = [{ type: "function", function: { name: "lookup", description: "look a record up", parameters: { type: "object", properties: { id: { type: "string" } } } } }];
+const TOOLS = [
+  {
+    type: "function",
+    function: {
+      name: "lookup",
+      description: "look a record up",
+      parameters: { type: "object", properties: { id: { type: "string" } } },
+    },
+  },
+];
 const IMAGE = { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } };
 const NO_HEADERS = new SimHeaders({});
 const prompts = new Map<number, string>();
@@ -54,12 +63,17 @@ class Source {
   #emitted = 0;
   #planned: number[] | null = null;
 
-  constructor(readonly spec: TrafficSpec, seed: number) {
+  constructor(
+    readonly spec: TrafficSpec,
+    seed: number,
+  ) {
     this.random = new SeededRandom(seed);
     const span = spec.toMs - spec.fromMs;
     if (spec.count !== null && spec.arrival === "poisson") {
       // A fixed count under Poisson arrivals: uniform arrival times, sorted.
-      this.#planned = Array.from({ length: spec.count }, () => spec.fromMs + this.random.next() * span).sort((a, b) => a - b);
+      this.#planned = Array.from({ length: spec.count }, () => spec.fromMs + this.random.next() * span).sort(
+        (a, b) => a - b,
+      );
     }
     this.next = this.#time(0);
   }
@@ -72,9 +86,13 @@ class Source {
   #time(k: number): number {
     const { spec } = this;
     if (this.#planned) return this.#planned[k] ?? Infinity;
-    if (spec.count !== null) return k < spec.count ? spec.fromMs + (k * (spec.toMs - spec.fromMs)) / spec.count : Infinity;
+    if (spec.count !== null)
+      return k < spec.count ? spec.fromMs + (k * (spec.toMs - spec.fromMs)) / spec.count : Infinity;
     const rate = spec.ratePerMs!;
-    const at = spec.arrival === "constant" ? spec.fromMs + k / rate : (k === 0 ? spec.fromMs : this.next) + exponentialGap(rate, this.random);
+    const at =
+      spec.arrival === "constant"
+        ? spec.fromMs + k / rate
+        : (k === 0 ? spec.fromMs : this.next) + exponentialGap(rate, this.random);
     return at < spec.toMs ? at : Infinity;
   }
 }

@@ -50,7 +50,12 @@ export class UpstreamBehaviour {
     }
     const r = this.#resolve(model, provider);
     const t = now - this.origin;
-    const b: SimBehaviour = { ttftMs: sample(r.ttft, this.random), perTokenMs: sample(r.perToken, this.random), outputTokens: call.outputTokens, fault: null };
+    const b: SimBehaviour = {
+      ttftMs: sample(r.ttft, this.random),
+      perTokenMs: sample(r.perToken, this.random),
+      outputTokens: call.outputTokens,
+      fault: null,
+    };
     for (const f of r.faults) {
       if (t >= f.atMs && t < f.atMs + f.forMs && (f.share >= 1 || this.random.next() < f.share)) {
         b.fault = toSimFault(f);
@@ -67,7 +72,10 @@ export class UpstreamBehaviour {
 
   /** Fault windows that apply to a model (its own and its provider's), for expectation checks. */
   faultsOf(model: ModelNode): FaultWindow[] {
-    return [...(this.scenario.models[model.name]?.faults ?? []), ...(this.scenario.providers[model.provider]?.faults ?? [])];
+    return [
+      ...(this.scenario.models[model.name]?.faults ?? []),
+      ...(this.scenario.providers[model.provider]?.faults ?? []),
+    ];
   }
 
   #quotaSpent(r: Resolved, t: number, call: CallShape): boolean {
@@ -79,7 +87,11 @@ export class UpstreamBehaviour {
         use = { window, requests: 0, tokens: 0 };
         this.#quotaUse.set(key, use);
       }
-      if ((quota.requests !== null && use.requests >= quota.requests) || (quota.tokens !== null && use.tokens >= quota.tokens)) spent = true;
+      if (
+        (quota.requests !== null && use.requests >= quota.requests) ||
+        (quota.tokens !== null && use.tokens >= quota.tokens)
+      )
+        spent = true;
     }
     if (spent) return true;
     for (const { key } of r.quotas) {
@@ -115,7 +127,9 @@ export class UpstreamBehaviour {
 function toSimFault(f: FaultWindow): SimFault {
   switch (f.fault) {
     case "status":
-      return f.retryAfterMs === null ? { kind: "status", status: f.status } : { kind: "status", status: f.status, retryAfterMs: f.retryAfterMs };
+      return f.retryAfterMs === null
+        ? { kind: "status", status: f.status }
+        : { kind: "status", status: f.status, retryAfterMs: f.retryAfterMs };
     case "slow_first_token":
       return { kind: "slow_first_token", ms: f.delayMs };
     case "stall_after":

@@ -39,13 +39,14 @@ export interface AttachedSnapshots {
   stop(): Promise<WriteResult>;
 }
 
-
 export async function attachSnapshots(options: AttachOptions): Promise<AttachedSnapshots> {
   const dir = dirname(options.path);
   try {
     await access(dir, constants.W_OK);
   } catch (err) {
-    throw new StateSetupError(`cannot keep state in \`${options.path}\`: its directory \`${dir}\` is not usable: ${describeIoError(err)}`);
+    throw new StateSetupError(
+      `cannot keep state in \`${options.path}\`: its directory \`${dir}\` is not usable: ${describeIoError(err)}`,
+    );
   }
   const load = await loadSnapshot(options.path, { now: options.clock.now(), graph: options.graph });
   const snapshotter = createSnapshotter({

@@ -60,7 +60,12 @@ function options(argv: readonly string[], spec: Record<string, { type: "string" 
     const message = (err as Error).message;
     const unknown = /Unknown option '([^']+)'/.exec(message);
     if (unknown) throw new StateUsageError(`unknown option \`${unknown[1]}\``);
-    throw new StateUsageError(message.split("\n")[0].replace(/^\w/, (c) => c.toLowerCase()).replace(/\.$/, ""));
+    throw new StateUsageError(
+      message
+        .split("\n")[0]
+        .replace(/^\w/, (c) => c.toLowerCase())
+        .replace(/\.$/, ""),
+    );
   }
 }
 
@@ -74,7 +79,8 @@ async function readOrFail(path: string, io: StateCliIo) {
 
 async function show(argv: readonly string[], io: StateCliIo): Promise<number> {
   const { values, positionals } = options(argv, { json: { type: "boolean" }, policy: { type: "string" } });
-  if (positionals.length !== 1) throw new StateUsageError(`\`state show\` takes one state file, got ${positionals.length}`);
+  if (positionals.length !== 1)
+    throw new StateUsageError(`\`state show\` takes one state file, got ${positionals.length}`);
   const [path] = positionals;
   const read = await readOrFail(path, io);
   if (!read) return 2;
@@ -93,13 +99,25 @@ async function show(argv: readonly string[], io: StateCliIo): Promise<number> {
     }
     graph = compiled.graph;
   }
-  io.stdout(renderSnapshot({ path, format: read.format, version: document.version, bytes: read.bytes, writtenAt: document.writtenAt, state: document.state, graph, timing: document.timing }));
+  io.stdout(
+    renderSnapshot({
+      path,
+      format: read.format,
+      version: document.version,
+      bytes: read.bytes,
+      writtenAt: document.writtenAt,
+      state: document.state,
+      graph,
+      timing: document.timing,
+    }),
+  );
   return 0;
 }
 
 async function convert(argv: readonly string[], io: StateCliIo): Promise<number> {
   const { values, positionals } = options(argv, { to: { type: "string" } });
-  if (positionals.length !== 2) throw new StateUsageError(`\`state convert\` takes an input and an output file, got ${positionals.length} file(s)`);
+  if (positionals.length !== 2)
+    throw new StateUsageError(`\`state convert\` takes an input and an output file, got ${positionals.length} file(s)`);
   const [input, output] = positionals;
   const to = typeof values.to === "string" ? values.to : undefined;
   const format = to === undefined ? formatForPath(output) : parseStateFormat(to);

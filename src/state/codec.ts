@@ -37,8 +37,15 @@ function hex8(n: number): string {
 }
 
 /** The file bytes for `state` as written at clock time `writtenAt` (with the policy's `timing`, when known). */
-export function encodeSnapshot(state: RuntimeState, writtenAt: number, format: StateFormat, timing?: TimingTable): Uint8Array {
-  const document: SnapshotDocument = timing ? { version: SNAPSHOT_VERSION, writtenAt, state, timing } : { version: SNAPSHOT_VERSION, writtenAt, state };
+export function encodeSnapshot(
+  state: RuntimeState,
+  writtenAt: number,
+  format: StateFormat,
+  timing?: TimingTable,
+): Uint8Array {
+  const document: SnapshotDocument = timing
+    ? { version: SNAPSHOT_VERSION, writtenAt, state, timing }
+    : { version: SNAPSHOT_VERSION, writtenAt, state };
   if (format === "msgpack") {
     const body = msgpack.encoder.encode(document);
     const out = new Uint8Array(BINARY_HEADER_BYTES + body.length);
@@ -51,7 +58,8 @@ export function encodeSnapshot(state: RuntimeState, writtenAt: number, format: S
     out.set(body, BINARY_HEADER_BYTES);
     return out;
   }
-  const text = format === "json" ? JSON.stringify(document) + "\n" : YAML.stringify(document, { aliasDuplicateObjects: false });
+  const text =
+    format === "json" ? JSON.stringify(document) + "\n" : YAML.stringify(document, { aliasDuplicateObjects: false });
   const body = utf8.encode(text);
   const header = `${TEXT_MAGIC} v${SNAPSHOT_VERSION} ${format} length=${body.length} crc32=${hex8(crc32(body))}\n`;
   const head = utf8.encode(header);
@@ -66,16 +74,19 @@ export function decodeSnapshot(bytes: Uint8Array): DecodeResult {
   if (startsWith(bytes, BINARY_MAGIC)) return decodeBinary(bytes);
   if (startsWith(bytes, TEXT_MAGIC + " ")) return decodeText(bytes);
   if (bytes.length === 0) return fail("truncated", "the file is empty");
-  if (isPrefixOf(bytes, BINARY_MAGIC) || isPrefixOf(bytes, TEXT_MAGIC)) return fail("truncated", "the header is cut short");
+  if (isPrefixOf(bytes, BINARY_MAGIC) || isPrefixOf(bytes, TEXT_MAGIC))
+    return fail("truncated", "the header is cut short");
   return fail("foreign", `it is not a switchyard state file (it starts with ${describeStart(bytes)})`);
 }
 
 function decodeBinary(bytes: Uint8Array): DecodeResult {
-  if (bytes.length < BINARY_HEADER_BYTES) return fail("truncated", `the header is cut short (${bytes.length} of ${BINARY_HEADER_BYTES} bytes)`);
+  if (bytes.length < BINARY_HEADER_BYTES)
+    return fail("truncated", `the header is cut short (${bytes.length} of ${BINARY_HEADER_BYTES} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const code = view.getUint8(4);
   const version = view.getUint8(5);
-  if (code !== BINARY_FORMAT_CODES.msgpack) return fail("corrupt", `its header names an unknown format byte 0x${code.toString(16)}`);
+  if (code !== BINARY_FORMAT_CODES.msgpack)
+    return fail("corrupt", `its header names an unknown format byte 0x${code.toString(16)}`);
   if (version !== SNAPSHOT_VERSION) return versionProblem(version);
   const body = bytes.subarray(BINARY_HEADER_BYTES);
   const checked = checkBody(body, view.getUint32(6), view.getUint32(10));
@@ -101,7 +112,8 @@ function decodeText(bytes: Uint8Array): DecodeResult {
   const m = TEXT_HEADER.exec(header);
   if (!m) return fail("corrupt", `its header line \`${header.slice(0, 80)}\` is malformed`);
   const format = m[2];
-  if (!isStateFormat(format) || format === "msgpack") return fail("corrupt", `its header names an unknown text format \`${format}\``);
+  if (!isStateFormat(format) || format === "msgpack")
+    return fail("corrupt", `its header names an unknown text format \`${format}\``);
   const body = bytes.subarray(newline + 1);
   const checked = m[3] === undefined ? null : checkBody(body, Number(m[3]), parseInt(m[4], 16));
   if (checked) return checked;
@@ -133,7 +145,10 @@ function validate(value: unknown, format: StateFormat): DecodeResult {
 
 function versionProblem(version: number): DecodeResult {
   const newer = version > SNAPSHOT_VERSION ? "a newer" : "an older";
-  return fail("version", `it was written by ${newer} switchyard (state layout v${version}; this build reads v${SNAPSHOT_VERSION})`);
+  return fail(
+    "version",
+    `it was written by ${newer} switchyard (state layout v${version}; this build reads v${SNAPSHOT_VERSION})`,
+  );
 }
 
 function fail(problem: DecodeProblem, message: string): DecodeResult {

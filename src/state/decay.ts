@@ -33,7 +33,10 @@ export function decayBreaker(b: BreakerState, now: number, cooldownMs: number): 
 
 export function decayWindow(w: WindowState, now: number, windowMs: number): WindowState {
   const horizon = now - windowMs;
-  return { ...w, buckets: w.buckets.filter((bucket) => bucket.start + w.bucketMs > horizon).map((bucket) => ({ ...bucket })) };
+  return {
+    ...w,
+    buckets: w.buckets.filter((bucket) => bucket.start + w.bucketMs > horizon).map((bucket) => ({ ...bucket })),
+  };
 }
 
 export function decayQuota(q: QuotaState, key: string, now: number): QuotaState {

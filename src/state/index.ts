@@ -16,7 +16,13 @@ export { pruneToGraph } from "./prune.ts";
 export { STATE_USAGE, runStateCli, type StateCliIo } from "./cli.ts";
 export { readSnapshotFile, type ReadResult } from "./read-snapshot.ts";
 export { RuntimeStateSchema, type SnapshotDocument } from "./schema.ts";
-export { createSnapshotter, SnapshotWriteError, type Snapshotter, type SnapshotterOptions, type WriteResult } from "./snapshotter.ts";
+export {
+  createSnapshotter,
+  SnapshotWriteError,
+  type Snapshotter,
+  type SnapshotterOptions,
+  type WriteResult,
+} from "./snapshotter.ts";
 export { timingFromGraph, type DecayTiming } from "./timing.ts";
 export { MemorySharedHub } from "./shared/memory-store.ts";
 export { mergeWindows } from "./shared/merge-windows.ts";

@@ -50,7 +50,9 @@ export async function loadSnapshot(path: string, options: LoadOptions): Promise<
       // there meant something else, so serving must not start on top of it.
       if (read.notRegular) {
         const reason = read.message.replace(/^`[^`]*` /, "it ");
-        throw new StateSetupError(`cannot keep state in \`${path}\`: ${reason}\nhelp: give \`--state\` the path of a regular file (it is created when missing)`);
+        throw new StateSetupError(
+          `cannot keep state in \`${path}\`: ${reason}\nhelp: give \`--state\` the path of a regular file (it is created when missing)`,
+        );
       }
       return setAside(path, read.message, options.now, base);
     case "bad":
@@ -84,8 +86,14 @@ async function setAside(path: string, reason: string, now: number, base: LoadBas
 }
 
 /** `<name>.corrupt-<UTC timestamp>` (with a counter if that exists too); never overwrites. */
-async function moveAside(path: string, now: number): Promise<{ ok: true; path: string } | { ok: false; message: string }> {
-  const stamp = new Date(Number.isFinite(now) ? now : 0).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+async function moveAside(
+  path: string,
+  now: number,
+): Promise<{ ok: true; path: string } | { ok: false; message: string }> {
+  const stamp = new Date(Number.isFinite(now) ? now : 0)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   for (let n = 0; n < 100; n++) {
     const target = `${path}.corrupt-${stamp}${n === 0 ? "" : `-${n}`}`;
     if (await exists(target)) continue;

@@ -29,10 +29,20 @@ export function pruneToGraph(state: RuntimeState, graph: Graph): PruneResult {
   const quotaKnown = (key: string): boolean => {
     const parsed = parseQuotaKey(key);
     if (!parsed) return true; // a shape this build does not know: leave it to the engine
-    return (parsed.scope === "model" ? models : parsed.scope === "provider" ? providers : parsed.scope === "key" ? keys : teams).has(parsed.name);
+    return (
+      parsed.scope === "model"
+        ? models
+        : parsed.scope === "provider"
+          ? providers
+          : parsed.scope === "key"
+            ? keys
+            : teams
+    ).has(parsed.name);
   };
   const accessKnown = (key: string): boolean =>
-    key.startsWith("team:") ? teams.has(key.slice("team:".length)) : key.startsWith("key:") && keys.has(key.slice("key:".length));
+    key.startsWith("team:")
+      ? teams.has(key.slice("team:".length))
+      : key.startsWith("key:") && keys.has(key.slice("key:".length));
   const cursorKnown = (key: string): boolean => {
     const hash = key.lastIndexOf("#");
     return routes.has(hash < 0 ? key : key.slice(0, hash));

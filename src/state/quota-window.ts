@@ -21,7 +21,13 @@ export function parseQuotaKey(key: string): QuotaKey | null {
   if (parts.length < 4) return null;
   const window = parts[parts.length - 1];
   if (!SCOPES.includes(scope) || !(WINDOWS as readonly string[]).includes(window)) return null;
-  return { kind: "limit", scope: scope as QuotaScope, name: parts.slice(1, -2).join(":"), metric: parts[parts.length - 2], window: window as WindowUnit };
+  return {
+    kind: "limit",
+    scope: scope as QuotaScope,
+    name: parts.slice(1, -2).join(":"),
+    metric: parts[parts.length - 2],
+    window: window as WindowUnit,
+  };
 }
 
 /** When the window that began at `start` ends. */

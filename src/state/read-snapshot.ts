@@ -43,10 +43,19 @@ export async function readSnapshotFile(path: string, maxBytes = MAX_SNAPSHOT_BYT
   try {
     const info = await handle.stat();
     if (!info.isFile()) {
-      return { kind: "unreadable", message: `\`${path}\` is ${kindOf(info)}, not a regular file; a state file must be one`, notRegular: true };
+      return {
+        kind: "unreadable",
+        message: `\`${path}\` is ${kindOf(info)}, not a regular file; a state file must be one`,
+        notRegular: true,
+      };
     }
     const read = await readBounded(handle, maxBytes);
-    if (read === null) return { kind: "bad", problem: "too_large", message: `it is more than the ${maxBytes} bytes a state file may be` };
+    if (read === null)
+      return {
+        kind: "bad",
+        problem: "too_large",
+        message: `it is more than the ${maxBytes} bytes a state file may be`,
+      };
     bytes = read;
   } catch (err) {
     return { kind: "unreadable", message: `cannot read \`${path}\`: ${describeIoError(err)}`, notRegular: false };

@@ -31,7 +31,10 @@ const WindowSchema = v.object({
  */
 const windowStart = v.union([
   v.pipe(v.number(), v.notValue(Number.POSITIVE_INFINITY)),
-  v.pipe(v.null(), v.transform(() => Number.NEGATIVE_INFINITY)),
+  v.pipe(
+    v.null(),
+    v.transform(() => Number.NEGATIVE_INFINITY),
+  ),
 ]);
 
 const QuotaSchema = v.object({ windowStart, used: nonNegative });

@@ -23,22 +23,38 @@ export interface ShowInput {
 
 export function renderSnapshot(input: ShowInput): string {
   const { state, writtenAt } = input;
-  const timing = input.graph ? timingFromGraph(input.graph) : input.timing ? timingFromTable(input.timing) : DEFAULT_TIMING;
+  const timing = input.graph
+    ? timingFromGraph(input.graph)
+    : input.timing
+      ? timingFromTable(input.timing)
+      : DEFAULT_TIMING;
   const cooldownSource = input.graph || input.timing ? "" : " (default)";
   const lines = [
     `state file  ${input.path}`,
     `format      ${input.format}, layout v${input.version}, ${input.bytes.toLocaleString("en-US")} bytes`,
     `written at  ${isoOrRaw(writtenAt)}`,
   ];
-  section(lines, "breakers", state.breakers, (key, b) => breakerLine(b, writtenAt, timing.cooldownMs(key), cooldownSource));
+  section(lines, "breakers", state.breakers, (key, b) =>
+    breakerLine(b, writtenAt, timing.cooldownMs(key), cooldownSource),
+  );
   section(lines, "quotas", state.quotas, (key, q) => quotaLine(key, q, writtenAt, input.graph));
-  section(lines, "latency and error windows", state.windows, (model, w) => windowLine(w, writtenAt, timing.windowMs(model)));
-  section(lines, "counters", state.counters, (_, c) =>
-    `${c.requests} requests (${c.successes} ok, ${c.failures} failed) · ${c.tokensIn} tokens in, ${c.tokensOut} out · ${formatUsd(c.costUsd)}`,
+  section(lines, "latency and error windows", state.windows, (model, w) =>
+    windowLine(w, writtenAt, timing.windowMs(model)),
+  );
+  section(
+    lines,
+    "counters",
+    state.counters,
+    (_, c) =>
+      `${c.requests} requests (${c.successes} ok, ${c.failures} failed) · ${c.tokensIn} tokens in, ${c.tokensOut} out · ${formatUsd(c.costUsd)}`,
   );
   if (state.access) {
-    section(lines, "keys and teams", state.access, (_, c) =>
-      `${c.requests} requests (${c.refused} refused) · ${c.tokensIn} tokens in, ${c.tokensOut} out · ${formatUsd(c.costUsd)}`,
+    section(
+      lines,
+      "keys and teams",
+      state.access,
+      (_, c) =>
+        `${c.requests} requests (${c.refused} refused) · ${c.tokensIn} tokens in, ${c.tokensOut} out · ${formatUsd(c.costUsd)}`,
     );
   }
   section(lines, "round-robin cursors", state.cursors, (_, n) => String(n));
@@ -46,7 +62,12 @@ export function renderSnapshot(input: ShowInput): string {
   return lines.join("\n") + "\n";
 }
 
-function section<T>(lines: string[], title: string, record: Record<string, T>, describe: (key: string, value: T) => string): void {
+function section<T>(
+  lines: string[],
+  title: string,
+  record: Record<string, T>,
+  describe: (key: string, value: T) => string,
+): void {
   const keys = Object.keys(record).sort();
   lines.push("", `${title} (${keys.length})`);
   if (keys.length === 0) lines.push("  none");
@@ -61,7 +82,11 @@ function breakerLine(b: BreakerState, at: number, cooldownMs: number, cooldownSo
     parts.push(`opened ${duration(at - b.openedAt)} before the snapshot`);
     if (b.phase === "open") {
       const left = b.openedAt + cooldownMs - at;
-      parts.push(left > 0 ? `cool-down${cooldownSource} ends ${duration(left)} after it` : `cool-down${cooldownSource} over: half-open at next use`);
+      parts.push(
+        left > 0
+          ? `cool-down${cooldownSource} ends ${duration(left)} after it`
+          : `cool-down${cooldownSource} over: half-open at next use`,
+      );
     }
   }
   if (b.phase === "half_open") parts.push(`probes: ${b.probesInFlight} in flight, ${b.probeSuccesses} succeeded`);
@@ -80,14 +105,27 @@ function quotaLine(key: string, q: QuotaState, at: number, graph: Graph | undefi
   const unit = parsed.metric === "usd" ? "" : ` ${parsed.metric}`;
   const used = `${formatAmount(q.used, parsed.metric)}${limit ? ` / ${formatAmount(limit.amount, parsed.metric)}` : ""}${unit}`;
   const end = windowEnd(q.windowStart, parsed.window);
-  const resets = end > at ? `resets ${duration(end - at)} after the snapshot` : "window already over: resets at next use";
+  const resets =
+    end > at ? `resets ${duration(end - at)} after the snapshot` : "window already over: resets at next use";
   return `${used} · ${parsed.window} window from ${isoOrRaw(q.windowStart)} · ${resets}`;
 }
 
-function findLimit(graph: Graph | undefined, scope: QuotaScope, name: string, metric: string, window: string): LimitNode | null {
+function findLimit(
+  graph: Graph | undefined,
+  scope: QuotaScope,
+  name: string,
+  metric: string,
+  window: string,
+): LimitNode | null {
   if (!graph) return null;
   const owners: readonly { name: string; limits: LimitNode[] }[] =
-    scope === "model" ? graph.models : scope === "provider" ? graph.providers : scope === "key" ? (graph.keys ?? []) : (graph.teams ?? []);
+    scope === "model"
+      ? graph.models
+      : scope === "provider"
+        ? graph.providers
+        : scope === "key"
+          ? (graph.keys ?? [])
+          : (graph.teams ?? []);
   const owner = owners.find((o) => o.name === name);
   return owner?.limits.find((l) => l.metric === metric && l.window === window) ?? null;
 }
@@ -100,7 +138,11 @@ function windowLine(w: WindowState, at: number, windowMs: number): string {
   const recent = w.buckets.filter((b) => b.start + w.bucketMs > at - windowMs);
   const ok = recent.reduce((n, b) => n + b.ok, 0);
   const fail = recent.reduce((n, b) => n + b.fail, 0);
-  parts.push(ok + fail === 0 ? `no results in the last ${duration(windowMs)}` : `${ok} ok, ${fail} failed in the last ${duration(windowMs)}`);
+  parts.push(
+    ok + fail === 0
+      ? `no results in the last ${duration(windowMs)}`
+      : `${ok} ok, ${fail} failed in the last ${duration(windowMs)}`,
+  );
   return parts.join(" · ");
 }
 

@@ -104,9 +104,14 @@ export function checkNesting(text: string, file: string, session: Session): bool
       const len = end - i;
       if (len === 4 && text.startsWith("when", i)) operators = 0;
       else if (operators >= 0 && isOperator(text, i, len) && ++operators > MAX_CONDITION_OPERATORS) {
-        session.emit("SY1005", `condition has more than ${MAX_CONDITION_OPERATORS} \`and\`/\`or\`/\`not\` operators`, label(file, i, end), {
-          help: "split it into several rules, or match on a header or metadata value instead",
-        });
+        session.emit(
+          "SY1005",
+          `condition has more than ${MAX_CONDITION_OPERATORS} \`and\`/\`or\`/\`not\` operators`,
+          label(file, i, end),
+          {
+            help: "split it into several rules, or match on a header or metadata value instead",
+          },
+        );
         return false;
       }
       i = end - 1;
@@ -118,8 +123,18 @@ export function checkNesting(text: string, file: string, session: Session): bool
   return true;
 }
 
-const HASH = 35, QUOTE = 34, NEWLINE = 10, BACKSLASH = 92, DASH = 45, GREATER = 62;
-const OPEN_BRACE = 123, OPEN_BRACKET = 91, OPEN_PAREN = 40, CLOSE_BRACE = 125, CLOSE_BRACKET = 93, CLOSE_PAREN = 41;
+const HASH = 35,
+  QUOTE = 34,
+  NEWLINE = 10,
+  BACKSLASH = 92,
+  DASH = 45,
+  GREATER = 62;
+const OPEN_BRACE = 123,
+  OPEN_BRACKET = 91,
+  OPEN_PAREN = 40,
+  CLOSE_BRACE = 125,
+  CLOSE_BRACKET = 93,
+  CLOSE_PAREN = 41;
 
 function isWordStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95; // a-z A-Z _
@@ -130,7 +145,9 @@ function isWordChar(c: number): boolean {
 }
 
 function isOperator(text: string, i: number, len: number): boolean {
-  return (len === 3 && (text.startsWith("and", i) || text.startsWith("not", i))) || (len === 2 && text.startsWith("or", i));
+  return (
+    (len === 3 && (text.startsWith("and", i) || text.startsWith("not", i))) || (len === 2 && text.startsWith("or", i))
+  );
 }
 
 function label(file: string, start: number, end: number) {

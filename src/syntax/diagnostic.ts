@@ -39,11 +39,26 @@ export type Catalogue = Readonly<Record<string, CodeSpec>>;
 export type Details = Partial<Pick<Diagnostic, "secondary" | "notes" | "secret">> & { help?: string | null };
 
 /** The one way to build a diagnostic: severity (and help, unless given) come from the catalogue. */
-export function diagnosticOf(catalogue: Catalogue, code: string, message: string, primary: Label, details: Details = {}): Diagnostic {
+export function diagnosticOf(
+  catalogue: Catalogue,
+  code: string,
+  message: string,
+  primary: Label,
+  details: Details = {},
+): Diagnostic {
   const spec = catalogue[code];
   if (spec === undefined) throw new Error(`diagnostic code ${code} is not in the catalogue`);
   const { help, ...rest } = details;
-  return { code, severity: spec.severity, message, primary, secondary: [], notes: [], help: help ?? spec.help, ...rest };
+  return {
+    code,
+    severity: spec.severity,
+    message,
+    primary,
+    secondary: [],
+    notes: [],
+    help: help ?? spec.help,
+    ...rest,
+  };
 }
 
 /** Collects the problems of one stage; a stage with errors stops the pipeline before the next. */

@@ -37,7 +37,10 @@ class Printer {
   private lastEnd = 0;
 
   constructor(comments: readonly Comment[], source: string | null) {
-    this.cursor = new CommentCursor([...comments].sort((a, b) => a.span.start - b.span.start), source);
+    this.cursor = new CommentCursor(
+      [...comments].sort((a, b) => a.span.start - b.span.start),
+      source,
+    );
   }
 
   policy(p: Policy): void {
@@ -89,7 +92,10 @@ class Printer {
   private block(b: Block, depth: number, head: string, isDecl: boolean): void {
     const inline = printInlineBlock(b);
     const fits = INDENT.length * depth + head.length + 1 + inline.length <= MAX_LINE;
-    if (!this.cursor.hasWithin(b.span.start, b.span.end) && (b.members.length === 0 || (!isDecl && fits && isShort(b)))) {
+    if (
+      !this.cursor.hasWithin(b.span.start, b.span.end) &&
+      (b.members.length === 0 || (!isDecl && fits && isShort(b)))
+    ) {
       this.hoist(b.span.end, depth);
       this.line(depth, `${head} ${inline}`);
       this.lastEnd = b.span.end;

@@ -48,21 +48,38 @@ export function parsePolicyBytes(bytes: Uint8Array, file: string): ParseResult {
 export function parsePolicy(raw: string, file: string): ParseResult {
   const session = new Session(SYNTAX_CODES);
   const text = normalizeLineBreaks(raw);
-  if (!checkSize(text.length, file, session) || !checkNesting(text, file, session)) return { policy: null, source: text, diagnostics: session.diagnostics };
+  if (!checkSize(text.length, file, session) || !checkNesting(text, file, session))
+    return { policy: null, source: text, diagnostics: session.diagnostics };
   const run = new RecoveringParse(text, file, session);
   try {
     run.parse();
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     // The stack ran out despite checkNesting: still a diagnostic, never a crash.
-    session.emit("SY1005", "policy nests too deeply to parse", { file, span: { start: run.position, end: run.position }, message: "" }, {
-      help: "simplify deeply nested conditions, lists or blocks",
-    });
+    session.emit(
+      "SY1005",
+      "policy nests too deeply to parse",
+      { file, span: { start: run.position, end: run.position }, message: "" },
+      {
+        help: "simplify deeply nested conditions, lists or blocks",
+      },
+    );
     return { policy: null, source: text, diagnostics: session.diagnostics };
   }
-  const policy: Policy = { kind: "policy", file, items: run.items, comments: dedupeComments(run.comments), span: { start: 0, end: text.length } };
+  const policy: Policy = {
+    kind: "policy",
+    file,
+    items: run.items,
+    comments: dedupeComments(run.comments),
+    span: { start: 0, end: text.length },
+  };
   if (!session.hasErrors) return { policy, source: text, diagnostics: [] };
-  return { policy: null, source: text, diagnostics: session.diagnostics, partial: { policy, broken: run.broken, skipped: run.skipped } };
+  return {
+    policy: null,
+    source: text,
+    diagnostics: session.diagnostics,
+    partial: { policy, broken: run.broken, skipped: run.skipped },
+  };
 }
 
 /**
@@ -113,9 +130,12 @@ class RecoveringParse {
   private recover(r: LibraryResult, declStart: number): boolean {
     const offset = r.peg$maxFailPos;
     const expected = r.peg$currPos === offset ? [...r.peg$maxFailExpected, { type: "end" }] : r.peg$maxFailExpected;
-    const atTopLevel = offset === declStart && !/^(provider|model|route|defaults|gateway)\b/.test(this.work.slice(offset, offset + 9));
+    const atTopLevel =
+      offset === declStart && !/^(provider|model|route|defaults|gateway)\b/.test(this.work.slice(offset, offset + 9));
     if (offset <= this.lastError) return this.skipDeclaration(declStart, offset); // blanking did not help: give up on it
-    const problem = describeSyntaxError(this.work, this.file, offset, expected, { declStart: atTopLevel ? null : declStart });
+    const problem = describeSyntaxError(this.work, this.file, offset, expected, {
+      declStart: atTopLevel ? null : declStart,
+    });
     if (this.session.diagnostics.length >= MAX_SYNTAX_ERRORS) return false;
     this.session.report(problem.diagnostic);
     this.lastError = offset;

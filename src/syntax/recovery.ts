@@ -53,7 +53,11 @@ export function brokenMember(text: string, declStart: number, error: number): { 
     // The error is the member's first token (`"x" }` after a key): blank the token's member.
     start = error;
   }
-  const end = memberEnd(text, error, stack.slice(blockLevel + 1).map((o) => o.char));
+  const end = memberEnd(
+    text,
+    error,
+    stack.slice(blockLevel + 1).map((o) => o.char),
+  );
   if (end === null || !hasCode(text, start, end)) return null;
   return { start, end };
 }

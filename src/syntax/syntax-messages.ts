@@ -24,24 +24,50 @@ export interface SyntaxProblem {
   blank?: Span;
 }
 
-export function describeSyntaxError(text: string, file: string, offset: number, expected: readonly Expected[], place: ErrorPlace): SyntaxProblem {
+export function describeSyntaxError(
+  text: string,
+  file: string,
+  offset: number,
+  expected: readonly Expected[],
+  place: ErrorPlace,
+): SyntaxProblem {
   const unterminated = unterminatedString(text, offset);
   if (unterminated !== null) {
-    return { diagnostic: make("SY1006", { file, span: { start: unterminated, end: lineEnd(text, unterminated) }, message: "this string is never closed" }) };
+    return {
+      diagnostic: make("SY1006", {
+        file,
+        span: { start: unterminated, end: lineEnd(text, unterminated) },
+        message: "this string is never closed",
+      }),
+    };
   }
   const found = tokenAt(text, offset);
   const valueHere = expected.some((e) => e.description === "number");
-  const unit = place.declStart === null ? null : wrongUnit(text, file, place.declStart, offset, valueHere ? found : null);
+  const unit =
+    place.declStart === null ? null : wrongUnit(text, file, place.declStart, offset, valueHere ? found : null);
   if (unit !== null) return unit;
-  const routeInList = found !== null && place.declStart !== null ? routeInModelList(text, file, place.declStart, offset, found) : null;
+  const routeInList =
+    found !== null && place.declStart !== null ? routeInModelList(text, file, place.declStart, offset, found) : null;
   if (routeInList !== null) return { diagnostic: routeInList };
   const wanted = describeExpected(onlyValidHere(text, expected, place, offset));
-  const opener = found === null ? unclosedOpener(text) : place.declStart === null ? null : mismatchedOpener(text, place.declStart, offset, found);
-  const diagnostic = make("SY1001", { file, span: { start: offset, end: offset + (found?.length ?? 0) }, message: "" }, {
-    message: found === null ? "unexpected end of file" : `unexpected ${quote(found)}`,
-    secondary: opener === null ? [] : [{ file, span: { start: opener, end: opener + 1 }, message: `this \`${text[opener]}\` is never closed` }],
-    help: wanted ? `expected ${wanted} here` : undefined,
-  });
+  const opener =
+    found === null
+      ? unclosedOpener(text)
+      : place.declStart === null
+        ? null
+        : mismatchedOpener(text, place.declStart, offset, found);
+  const diagnostic = make(
+    "SY1001",
+    { file, span: { start: offset, end: offset + (found?.length ?? 0) }, message: "" },
+    {
+      message: found === null ? "unexpected end of file" : `unexpected ${quote(found)}`,
+      secondary:
+        opener === null
+          ? []
+          : [{ file, span: { start: opener, end: opener + 1 }, message: `this \`${text[opener]}\` is never closed` }],
+      help: wanted ? `expected ${wanted} here` : undefined,
+    },
+  );
   return { diagnostic };
 }
 
@@ -52,24 +78,57 @@ const SIZE_UNITS = ["k", "M", "G"];
 const RATE_UNITS = ["s", "sec", "second", "min", "minute", "h", "hour", "d", "day", "mo", "month"];
 /** Words people write for a duration unit, and the unit the language spells them. */
 const DURATION_ALIASES: Readonly<Record<string, string>> = {
-  sec: "s", secs: "s", second: "s", seconds: "s", min: "m", mins: "m", minute: "m", minutes: "m",
-  hr: "h", hrs: "h", hour: "h", hours: "h", day: "d", days: "d", msec: "ms", millis: "ms", milliseconds: "ms",
+  sec: "s",
+  secs: "s",
+  second: "s",
+  seconds: "s",
+  min: "m",
+  mins: "m",
+  minute: "m",
+  minutes: "m",
+  hr: "h",
+  hrs: "h",
+  hour: "h",
+  hours: "h",
+  day: "d",
+  days: "d",
+  msec: "ms",
+  millis: "ms",
+  milliseconds: "ms",
 };
 const UNIT_WORD = /^(?:[A-Za-z_][A-Za-z0-9_]*)$/;
 
 /** `5sec`, `5 sec`, `$50/dya`: the value with its unit, and what to write instead. */
-function wrongUnit(text: string, file: string, declStart: number, offset: number, found: string | null): SyntaxProblem | null {
+function wrongUnit(
+  text: string,
+  file: string,
+  declStart: number,
+  offset: number,
+  found: string | null,
+): SyntaxProblem | null {
   const attached = found === null ? null : /^(\$?-?\d[\d_]*(?:\.\d+)?)([A-Za-z_][A-Za-z0-9_]*)$/.exec(found);
   if (attached && !["xx", ...DURATION_UNITS, ...SIZE_UNITS].includes(attached[2])) {
     const end = offset + found!.length;
-    return unitProblem(file, { form: "attached", amount: attached[1], unit: attached[2], span: { start: offset, end }, blank: { start: offset + attached[1].length, end } });
+    return unitProblem(file, {
+      form: "attached",
+      amount: attached[1],
+      unit: attached[2],
+      span: { start: offset, end },
+      blank: { start: offset + attached[1].length, end },
+    });
   }
   const rate = /^\/([A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(offset, offset + 32));
   const amount = /(\$?\d[\d_]*(?:\.\d+)?[kKMG]?)$/.exec(text.slice(Math.max(declStart, offset - 32), offset));
   if (rate && amount && !RATE_UNITS.includes(rate[1])) {
     const start = offset - amount[1].length;
     const end = offset + rate[0].length;
-    return unitProblem(file, { form: "rate", amount: amount[1], unit: rate[1], span: { start, end }, blank: { start: offset, end } });
+    return unitProblem(file, {
+      form: "rate",
+      amount: amount[1],
+      unit: rate[1],
+      span: { start, end },
+      blank: { start: offset, end },
+    });
   }
   return separatedUnit(text, file, declStart, offset);
 }
@@ -83,11 +142,18 @@ function separatedUnit(text: string, file: string, declStart: number, offset: nu
   let last: SyntaxProblem | null = null;
   for (const m of window.matchAll(pattern)) {
     const word = m[2];
-    if (!Object.hasOwn(DURATION_ALIASES, word) && !DURATION_UNITS.includes(word) && !SIZE_UNITS.includes(word)) continue;
+    if (!Object.hasOwn(DURATION_ALIASES, word) && !DURATION_UNITS.includes(word) && !SIZE_UNITS.includes(word))
+      continue;
     const start = from + m.index!;
     if (start >= offset + 1) break;
     const wordStart = start + m[0].length - word.length;
-    last = unitProblem(file, { form: "apart", amount: m[1], unit: word, span: { start, end: start + m[0].length }, blank: { start: start + m[1].length, end: wordStart + word.length } });
+    last = unitProblem(file, {
+      form: "apart",
+      amount: m[1],
+      unit: word,
+      span: { start, end: start + m[0].length },
+      blank: { start: start + m[1].length, end: wordStart + word.length },
+    });
   }
   return last;
 }
@@ -103,16 +169,23 @@ interface UnitCase {
 }
 
 const VALID_RATE_UNITS = "rates are per `s`/`sec`/`second`, `min`/`minute`, `h`/`hour`, `d`/`day` or `mo`/`month`";
-const VALID_UNITS = "durations take `ms`, `s`, `m` (minutes), `h` or `d`, sizes `k`, `M` or `G`, written right after the number";
+const VALID_UNITS =
+  "durations take `ms`, `s`, `m` (minutes), `h` or `d`, sizes `k`, `M` or `G`, written right after the number";
 
 function unitProblem(file: string, c: UnitCase): SyntaxProblem {
   const { form, amount, unit } = c;
   const isRate = form === "rate";
   const spaced = form === "apart" && [...DURATION_UNITS, ...SIZE_UNITS].includes(unit); // `100 k`: a unit, but apart
-  const labelText = isRate ? `\`/${unit}\` is not a rate unit` : spaced ? "a space between the number and its unit" : `\`${unit}\` is not a unit`;
+  const labelText = isRate
+    ? `\`/${unit}\` is not a rate unit`
+    : spaced
+      ? "a space between the number and its unit"
+      : `\`${unit}\` is not a unit`;
   const written = isRate ? `${amount}/${unit}` : form === "attached" ? `${amount}${unit}` : `${amount} ${unit}`;
   const message = spaced ? `\`${written}\` has a space before its unit` : `\`${written}\` has no valid unit`;
-  const help = spaced ? `write \`${amount}${unit}\`: the unit goes right after the number` : unitHelp(amount, unit, isRate);
+  const help = spaced
+    ? `write \`${amount}${unit}\`: the unit goes right after the number`
+    : unitHelp(amount, unit, isRate);
   return { diagnostic: make("SY1007", { file, span: c.span, message: labelText }, { message, help }), blank: c.blank };
 }
 
@@ -122,7 +195,8 @@ function unitHelp(amount: string, unit: string, isRate: boolean): string {
     const suggestion = closest(unit, RATE_UNITS);
     return suggestion === null ? VALID_RATE_UNITS : `did you mean \`${amount}/${suggestion}\`? ${VALID_RATE_UNITS}`;
   }
-  const near = DURATION_ALIASES[unit] ?? closest(unit, [...DURATION_UNITS, ...SIZE_UNITS, ...Object.keys(DURATION_ALIASES)]);
+  const near =
+    DURATION_ALIASES[unit] ?? closest(unit, [...DURATION_UNITS, ...SIZE_UNITS, ...Object.keys(DURATION_ALIASES)]);
   const suggestion = near === null ? null : (DURATION_ALIASES[near] ?? near);
   return suggestion === null ? VALID_UNITS : `did you mean \`${amount}${suggestion}\`? ${VALID_UNITS}`;
 }
@@ -135,22 +209,37 @@ function maskStringsAndComments(text: string): string {
 // ---- routes in a model list -------------------------------------------------------------------
 
 /** `[down, route inner]`: a list of models cannot hold a route. */
-function routeInModelList(text: string, file: string, declStart: number, offset: number, found: string): Diagnostic | null {
+function routeInModelList(
+  text: string,
+  file: string,
+  declStart: number,
+  offset: number,
+  found: string,
+): Diagnostic | null {
   const before = /\broute[ \t]+$/.exec(text.slice(Math.max(declStart, offset - 64), offset));
   if (before === null || !UNIT_WORD.test(found.replace(/[.-]/g, "_"))) return null;
   const open = openersAt(text, declStart, offset);
   if (open[open.length - 1]?.char !== "[") return null;
   const start = offset - before[0].length;
-  return make("SY1001", { file, span: { start, end: offset + found.length }, message: "a route in a list of models" }, {
-    message: `a list of models cannot hold \`route ${found}\``,
-    help: `a route is a target of its own: write \`-> route ${found}\`, or pick between them per request with \`split [[…] 50%, route ${found} 50%]\``,
-  });
+  return make(
+    "SY1001",
+    { file, span: { start, end: offset + found.length }, message: "a route in a list of models" },
+    {
+      message: `a list of models cannot hold \`route ${found}\``,
+      help: `a route is a target of its own: write \`-> route ${found}\`, or pick between them per request with \`split [[…] 50%, route ${found} 50%]\``,
+    },
+  );
 }
 
 // ---- what is valid here -----------------------------------------------------------------------
 
 /** Rules (`when`, `otherwise`) are only valid directly in a route's body: drop them elsewhere. */
-function onlyValidHere(text: string, expected: readonly Expected[], place: ErrorPlace, offset: number): readonly Expected[] {
+function onlyValidHere(
+  text: string,
+  expected: readonly Expected[],
+  place: ErrorPlace,
+  offset: number,
+): readonly Expected[] {
   if (place.declStart === null) return expected;
   const open = openersAt(text, place.declStart, offset);
   const inRouteBody = open.length === 1 && open[0].char === "{" && text.startsWith("route", place.declStart);

@@ -1,7 +1,16 @@
 // The fixed words of the language, shared by checker, compiler and engine so that a capability
 // or strategy name means the same thing everywhere.
 
-export const CAPABILITIES = ["chat", "stream", "tools", "vision", "json", "embeddings", "prefill", "reasoning"] as const;
+export const CAPABILITIES = [
+  "chat",
+  "stream",
+  "tools",
+  "vision",
+  "json",
+  "embeddings",
+  "prefill",
+  "reasoning",
+] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 /** Capabilities as bits: the engine tests `(model.caps & needs) === needs` per candidate. */
@@ -31,7 +40,19 @@ export type StreamOnBreak = (typeof STREAM_ON_BREAK)[number];
 export const STREAM_TOOL_CALLS = ["hold", "pass"] as const;
 export type StreamToolCalls = (typeof STREAM_TOOL_CALLS)[number];
 
-export const COMPARE_OPS = ["==", "!=", "<", "<=", ">", ">=", "in", "starts_with", "ends_with", "contains", "matches"] as const;
+export const COMPARE_OPS = [
+  "==",
+  "!=",
+  "<",
+  "<=",
+  ">",
+  ">=",
+  "in",
+  "starts_with",
+  "ends_with",
+  "contains",
+  "matches",
+] as const;
 export type CompareOp = (typeof COMPARE_OPS)[number];
 
 /** Failure classes: how the engine classifies every failed attempt; `retry.on` names them. */

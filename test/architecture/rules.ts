@@ -19,11 +19,29 @@ export const ALLOWED: Record<string, string[]> = {
   server: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "dialects"],
   simulate: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "dialects"],
   lsp: ["syntax", "check", "compile"],
-  cli: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "dialects", "server", "simulate", "lsp"],
+  cli: [
+    "syntax",
+    "check",
+    "compile",
+    "runtime",
+    "ports",
+    "providers",
+    "state",
+    "dialects",
+    "server",
+    "simulate",
+    "lsp",
+  ],
 };
 
 /** The runtime's public surface: the only runtime modules another layer may import. */
-export const RUNTIME_PUBLIC = ["runtime/api.ts", "runtime/ports.ts", "runtime/upstream.ts", "runtime/engine.ts", "runtime/redactor.ts"];
+export const RUNTIME_PUBLIC = [
+  "runtime/api.ts",
+  "runtime/ports.ts",
+  "runtime/upstream.ts",
+  "runtime/engine.ts",
+  "runtime/redactor.ts",
+];
 
 /** Layers below serve and simulate: they never read the clock, randomness or network themselves. */
 export const PURE_LAYERS = ["util", "syntax", "check", "compile", "runtime", "providers", "state", "ports", "dialects"];
@@ -53,18 +71,44 @@ const AMBIENT_MEMBERS: Record<string, string[] | "any"> = {
 const AMBIENT_CALLS = new Set(["fetch", "setTimeout", "setInterval", "setImmediate", "Date"]);
 
 /** Node modules that are timers or clocks under another name: any import of them is an ambient read. */
-const CLOCK_MODULES = new Set(["node:timers", "node:timers/promises", "timers", "timers/promises", "node:perf_hooks", "perf_hooks"]);
+const CLOCK_MODULES = new Set([
+  "node:timers",
+  "node:timers/promises",
+  "timers",
+  "timers/promises",
+  "node:perf_hooks",
+  "perf_hooks",
+]);
 const CRYPTO_MODULES = new Set(["node:crypto", "crypto"]);
 /** What node:crypto offers of randomness; hashing (createHash …) is deterministic and fine. */
-const CRYPTO_RANDOM = new Set(["randomUUID", "randomBytes", "randomInt", "randomFill", "randomFillSync", "getRandomValues", "webcrypto", "generateKey", "generateKeyPair"]);
+const CRYPTO_RANDOM = new Set([
+  "randomUUID",
+  "randomBytes",
+  "randomInt",
+  "randomFill",
+  "randomFillSync",
+  "getRandomValues",
+  "webcrypto",
+  "generateKey",
+  "generateKeyPair",
+]);
 
 /** Import specifiers of a file: static imports and re-exports (type-only ones too) and `import()`. */
 export function importsOf(source: ts.SourceFile): string[] {
   const found: string[] = [];
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       found.push(node.moduleSpecifier.text);
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteralLike(node.arguments[0])
+    ) {
       found.push(node.arguments[0].text);
     }
     ts.forEachChild(node, visit);
@@ -100,7 +144,13 @@ function localNames(source: ts.SourceFile): Set<string> {
   const visit = (node: ts.Node): void => {
     const name = (node as { name?: ts.Node }).name;
     const declares =
-      ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isImportSpecifier(node) || ts.isImportClause(node) || ts.isNamespaceImport(node);
+      ts.isVariableDeclaration(node) ||
+      ts.isParameter(node) ||
+      ts.isFunctionDeclaration(node) ||
+      ts.isClassDeclaration(node) ||
+      ts.isImportSpecifier(node) ||
+      ts.isImportClause(node) ||
+      ts.isNamespaceImport(node);
     if (declares && name && ts.isIdentifier(name)) names.add(name.text);
     ts.forEachChild(node, visit);
   };
@@ -115,10 +165,15 @@ function ambientUse(node: ts.Node, shadowed: Set<string>): string | null {
     const owner = global(node.expression);
     const members = owner === null ? undefined : AMBIENT_MEMBERS[owner];
     if (!members) return null;
-    const member = ts.isPropertyAccessExpression(node) ? node.name.text : ts.isStringLiteralLike(node.argumentExpression) ? node.argumentExpression.text : "[…]";
+    const member = ts.isPropertyAccessExpression(node)
+      ? node.name.text
+      : ts.isStringLiteralLike(node.argumentExpression)
+        ? node.argumentExpression.text
+        : "[…]";
     return members === "any" || members.includes(member) ? `${owner}.${member}` : null;
   }
-  if (ts.isNewExpression(node) && global(node.expression) === "Date" && (node.arguments?.length ?? 0) === 0) return "new Date()";
+  if (ts.isNewExpression(node) && global(node.expression) === "Date" && (node.arguments?.length ?? 0) === 0)
+    return "new Date()";
   if (ts.isCallExpression(node)) {
     const callee = global(node.expression);
     if (callee !== null && AMBIENT_CALLS.has(callee)) return `${callee}()`;
@@ -161,7 +216,11 @@ export function ambientReads(source: ts.SourceFile, exempt: string[] = []): stri
 function callsBunServe(source: ts.SourceFile): boolean {
   let found = false;
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression)) {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      ts.isIdentifier(node.expression.expression)
+    ) {
       if (node.expression.expression.text === "Bun" && node.expression.name.text === "serve") found = true;
     }
     if (!found) ts.forEachChild(node, visit);
@@ -185,7 +244,13 @@ export const layerOf = (path: string): string => path.split("/")[0];
 
 /** Every rule broken by one file, given its path under src/ (e.g. `server/app.ts`) and its text. */
 export function violations(path: string, text: string): string[] {
-  const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, path.endsWith(".js") ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+  const source = ts.createSourceFile(
+    path,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    path.endsWith(".js") ? ts.ScriptKind.JS : ts.ScriptKind.TS,
+  );
   const from = layerOf(path);
   const found: string[] = [];
   if (!(from in ALLOWED)) return [`${path}: \`${from}\` is not a known layer`];
@@ -196,10 +261,12 @@ export function violations(path: string, text: string): string[] {
     const to = layerOf(target);
     if (to === from || to === "util") continue;
     if (!ALLOWED[from].includes(to)) found.push(`${path} imports ${to} (${spec})`);
-    else if (to === "runtime" && !RUNTIME_PUBLIC.includes(target)) found.push(`${path} imports runtime internals (${spec})`);
+    else if (to === "runtime" && !RUNTIME_PUBLIC.includes(target))
+      found.push(`${path} imports runtime internals (${spec})`);
   }
   if (PURE_LAYERS.includes(from)) {
-    for (const read of ambientReads(source, PORT_IMPLEMENTATIONS[path])) found.push(`${path}:${read} reads the ambient world`);
+    for (const read of ambientReads(source, PORT_IMPLEMENTATIONS[path]))
+      found.push(`${path}:${read} reads the ambient world`);
     for (const use of ambientImports(source)) found.push(`${path}: ${use} reads the ambient world`);
   }
   if (callsBunServe(source) && path !== "server/serve.ts") found.push(`${path} calls Bun.serve`);

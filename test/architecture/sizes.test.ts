@@ -26,7 +26,8 @@ function longFunctions(path: string, text: string): string[] {
   const visit = (node: ts.Node): void => {
     if (ts.isFunctionLike(node) && (node as ts.FunctionLikeDeclaration).body !== undefined) {
       const lines = line(node.getEnd()) - line(node.getStart()) + 1;
-      if (lines > MAX_FUNCTION_LINES) found.push(`${path}:${line(node.getStart()) + 1} is a function of ${lines} lines`);
+      if (lines > MAX_FUNCTION_LINES)
+        found.push(`${path}:${line(node.getStart()) + 1} is a function of ${lines} lines`);
     }
     ts.forEachChild(node, visit);
   };
@@ -38,7 +39,9 @@ describe("sizes", () => {
   const files = sourceFiles(SRC).map((f) => [relative(SRC, f), readFileSync(f, "utf8")] as const);
 
   test(`no source file over ${MAX_FILE_LINES} lines`, () => {
-    const long = files.filter(([, text]) => text.split("\n").length > MAX_FILE_LINES).map(([path, text]) => `${path}: ${text.split("\n").length} lines`);
+    const long = files
+      .filter(([, text]) => text.split("\n").length > MAX_FILE_LINES)
+      .map(([path, text]) => `${path}: ${text.split("\n").length} lines`);
     expect(long).toEqual([]);
   });
 

@@ -94,9 +94,17 @@ describe("bench fixtures", () => {
     expect(graph.routes[0]!.rules).toHaveLength(100);
     const core = buildCore({ graph, ports: benchPorts(instantTransport()), adapters: defaultAdapters() }, {});
     const body = { model: "chat", messages: [{ role: "user", content: "hi" }], metadata: { team: "infra" } };
-    const decision = decideChat(core, { id: "r", route: "chat", body, headers: new Headers({ "x-tier": "pro" }), signal: new AbortController().signal, receivedAt: 0 });
+    const decision = decideChat(core, {
+      id: "r",
+      route: "chat",
+      body,
+      headers: new Headers({ "x-tier": "pro" }),
+      signal: new AbortController().signal,
+      receivedAt: 0,
+    });
     expect(decision.prepared.ok).toBe(true);
-    if (decision.prepared.ok) expect(decision.prepared.viable.map((e) => e.name)).toEqual(["m0", "m2", "m4", "m6", "m8"]);
+    if (decision.prepared.ok)
+      expect(decision.prepared.viable.map((e) => e.name)).toEqual(["m0", "m2", "m4", "m6", "m8"]);
   });
 
   test("a longer bench stream adds exactly the requested content events", () => {

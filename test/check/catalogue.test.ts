@@ -8,7 +8,9 @@ import { DIAGNOSTIC_CODES } from "../../src/check/index.ts";
 
 const docs = readFileSync(join(import.meta.dir, "../../docs/diagnostics.md"), "utf8");
 const headings = new Map([...docs.matchAll(/^## (SY\d{4}) (.+)$/gm)].map((m) => [m[1], m[2].replaceAll("`", "")]));
-const rangeSeverity = new Map([...docs.matchAll(/^\| (SY\d)xxx \| .* \| (error|warning) \|$/gm)].map((m) => [m[1], m[2]]));
+const rangeSeverity = new Map(
+  [...docs.matchAll(/^\| (SY\d)xxx \| .* \| (error|warning) \|$/gm)].map((m) => [m[1], m[2]]),
+);
 
 describe("docs/diagnostics.md and the catalogue", () => {
   test("document exactly the defined codes", () => {
@@ -16,13 +18,18 @@ describe("docs/diagnostics.md and the catalogue", () => {
   });
 
   test("each heading is the code's description", () => {
-    const mismatched = Object.entries(DIAGNOSTIC_CODES).filter(([code, spec]) => headings.get(code) !== spec.description);
-    expect(mismatched.map(([code, spec]) => `${code}: docs "${headings.get(code)}", catalogue "${spec.description}"`)).toEqual([]);
+    const mismatched = Object.entries(DIAGNOSTIC_CODES).filter(
+      ([code, spec]) => headings.get(code) !== spec.description,
+    );
+    expect(
+      mismatched.map(([code, spec]) => `${code}: docs "${headings.get(code)}", catalogue "${spec.description}"`),
+    ).toEqual([]);
   });
 
   test("each code has the severity the range table gives", () => {
     expect(rangeSeverity.size).toBe(4);
-    for (const [code, spec] of Object.entries(DIAGNOSTIC_CODES)) expect(`${code} ${spec.severity}`).toBe(`${code} ${rangeSeverity.get(code.slice(0, 3))}`);
+    for (const [code, spec] of Object.entries(DIAGNOSTIC_CODES))
+      expect(`${code} ${spec.severity}`).toBe(`${code} ${rangeSeverity.get(code.slice(0, 3))}`);
   });
 
   test("every code has a description and a help", () => {

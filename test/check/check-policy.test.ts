@@ -49,7 +49,7 @@ route b { otherwise -> route a }
     const got = diags.map((d) => `${d.code} ${d.text}`);
     expect(got).toEqual([
       "SY2005 openia",
-      "SY2027 \"sk-proj-AAAAbbbbCCCCdddd1234567890\"",
+      'SY2027 "sk-proj-AAAAbbbbCCCCdddd1234567890"',
       "SY3004 gpt4o",
       "SY2010 opnai",
       "SY2004 visoin",
@@ -59,7 +59,7 @@ route b { otherwise -> route a }
       "SY2022 vision",
       "SY2021 tokens > 100k",
       "SY2011 gpt4",
-      "SY2029 \"(\"",
+      'SY2029 "("',
       "SY2012 chepa",
       "SY2020 route b",
     ]);
@@ -67,11 +67,23 @@ route b { otherwise -> route a }
   });
 
   test("regexes that can backtrack exponentially are refused (SY2036); ordinary ones pass", () => {
-    const policy = (pattern: string) => `provider sim { kind simulated }\nmodel m { provider sim  can [chat] }\nroute r {\n  when header "x" matches ${JSON.stringify(pattern)} -> m\n  otherwise -> m\n}\n`;
+    const policy = (pattern: string) =>
+      `provider sim { kind simulated }\nmodel m { provider sim  can [chat] }\nroute r {\n  when header "x" matches ${JSON.stringify(pattern)} -> m\n  otherwise -> m\n}\n`;
     for (const bad of ["(a+)+$", "(a|a)*", "(.*)*", "^(\\d+)*$", "(\\w+\\s?)+$", "(a|ab)+", "((a+))+", "(x)\\1"]) {
       expect(check(policy(bad)).map((d) => d.code)).toEqual(["SY2036"]);
     }
-    for (const good of ["^beta-", "^(gpt|claude)-", "^user-[0-9]+$", "^[a-z]+(-[a-z0-9]+)*$", "^([a-z0-9]+\\.)+[a-z]{2,}$", "([^,]+,)*", "(https?://)+", "^v\\d+(\\.\\d+){0,2}$", ".*foo.*", "\\((a+)\\)"]) {
+    for (const good of [
+      "^beta-",
+      "^(gpt|claude)-",
+      "^user-[0-9]+$",
+      "^[a-z]+(-[a-z0-9]+)*$",
+      "^([a-z0-9]+\\.)+[a-z]{2,}$",
+      "([^,]+,)*",
+      "(https?://)+",
+      "^v\\d+(\\.\\d+){0,2}$",
+      ".*foo.*",
+      "\\((a+)\\)",
+    ]) {
       expect(check(policy(good)).map((d) => `${good} ${d.code}`)).toEqual([]);
     }
   });
@@ -91,8 +103,12 @@ route b { otherwise -> route a }
     });
 
     test("unset is a warning for lint and an error for serve", () => {
-      expect(check(text, { secrets: unset }).map((d) => [d.code, d.severity, d.text])).toEqual([["SY3005", "warning", 'env("OPENAI_API_KEY")']]);
-      expect(check(text, { secrets: unset, missingEnv: "error" }).map((d) => [d.code, d.severity])).toEqual([["SY2034", "error"]]);
+      expect(check(text, { secrets: unset }).map((d) => [d.code, d.severity, d.text])).toEqual([
+        ["SY3005", "warning", 'env("OPENAI_API_KEY")'],
+      ]);
+      expect(check(text, { secrets: unset, missingEnv: "error" }).map((d) => [d.code, d.severity])).toEqual([
+        ["SY2034", "error"],
+      ]);
     });
 
     test("an empty value counts as unset", () => {
@@ -101,7 +117,11 @@ route b { otherwise -> route a }
   });
 
   describe("secrets", () => {
-    const SECRETS = ["sk-ant-api03-Zz9Yy8Xx7Ww6Vv5Uu4Tt3", "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7", "Qm9vR2xlS2V5VGhhdElzTG9uZ0FuZFJhbmRvbTk"];
+    const SECRETS = [
+      "sk-ant-api03-Zz9Yy8Xx7Ww6Vv5Uu4Tt3",
+      "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7",
+      "Qm9vR2xlS2V5VGhhdElzTG9uZ0FuZFJhbmRvbTk",
+    ];
     for (const secret of SECRETS) {
       test(`a key-like string is reported without echoing it: ${secret.slice(0, 4)}…`, () => {
         const text = `provider p { kind openai  base_url "http://127.0.0.1:1/v1"  headers { "X-Key" "${secret}" } }\nmodel m { provider p  can [chat] }\nroute r { otherwise -> m }\n`;
@@ -115,7 +135,9 @@ route b { otherwise -> route a }
 
     test("a literal key field is reported once, redacted", () => {
       const secret = "sk-proj-REALLOOKINGkey1234567890abcdef";
-      const diags = check(`provider p { kind openai  key "${secret}" }\nmodel m { provider p  can [chat] }\nroute r { otherwise -> m }\n`);
+      const diags = check(
+        `provider p { kind openai  key "${secret}" }\nmodel m { provider p  can [chat] }\nroute r { otherwise -> m }\n`,
+      );
       expect(diags.map((d) => d.code)).toEqual(["SY2027"]);
       expect(JSON.stringify(diags.map(({ text: _t, ...d }) => d))).not.toContain(secret.slice(0, 12));
       expect(diags[0].message).toContain("`sk-proj-…`");

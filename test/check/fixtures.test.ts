@@ -11,7 +11,9 @@ import { compilePolicy } from "../../src/compile/index.ts";
 import { parsePolicy } from "../../src/syntax/parse.ts";
 
 const DIR = join(import.meta.dir, "fixtures");
-const FIXTURES = readdirSync(DIR).filter((f) => f.endsWith(".route")).sort();
+const FIXTURES = readdirSync(DIR)
+  .filter((f) => f.endsWith(".route"))
+  .sort();
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
 
 /** Variables named UNSET_* are missing; everything else is set. */
@@ -25,7 +27,8 @@ function run(fixture: string) {
   const serve = /^# options serve$/m.test(text);
   const diags = checkPolicy(parsed.policy!, { secrets, missingEnv: serve ? "error" : "warning" });
   // the checks that run on the compiled graph (bounds), as compilePolicySource runs them
-  if (!diags.some((d) => d.severity === "error")) diags.push(...checkBounds(parsed.policy!, compilePolicy(parsed.policy!, text)));
+  if (!diags.some((d) => d.severity === "error"))
+    diags.push(...checkBounds(parsed.policy!, compilePolicy(parsed.policy!, text)));
   expect(diags.filter((d) => d.code.startsWith("SY1"))).toEqual([]);
   return { file, text, diags };
 }

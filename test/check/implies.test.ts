@@ -48,6 +48,7 @@ describe("implies(later, earlier)", () => {
     test(`\`${later}\` is shadowed by \`${earlier}\``, () => expect(implies(cond(later), cond(earlier))).toBe(true));
   }
   for (const [later, earlier] of notShadowed) {
-    test(`\`${later}\` is not shadowed by \`${earlier}\``, () => expect(implies(cond(later), cond(earlier))).toBe(false));
+    test(`\`${later}\` is not shadowed by \`${earlier}\``, () =>
+      expect(implies(cond(later), cond(earlier))).toBe(false));
   }
 });

@@ -8,10 +8,44 @@ import { parsePolicy } from "../../src/syntax/parse.ts";
 
 const DIR = join(import.meta.dir, "fixtures");
 const SOURCES = [
-  ...readdirSync(DIR).filter((f) => f.endsWith(".route")).map((f) => readFileSync(join(DIR, f), "utf8")),
+  ...readdirSync(DIR)
+    .filter((f) => f.endsWith(".route"))
+    .map((f) => readFileSync(join(DIR, f), "utf8")),
   readFileSync(join(import.meta.dir, "policies/realistic.route"), "utf8"),
 ];
-const INSERTS = ["route x", "when", "->", "[", "]", "{", "}", "0", "-1", "sticky(tokens)", "split [", "otherwise", 'env("A")', "5xx", "$1/day", "50%", "1k", "tools", "not", "and", "or", "(", ")", "route a", "m", '"("', "matches", "in", "true", "{}", "[]"];
+const INSERTS = [
+  "route x",
+  "when",
+  "->",
+  "[",
+  "]",
+  "{",
+  "}",
+  "0",
+  "-1",
+  "sticky(tokens)",
+  "split [",
+  "otherwise",
+  'env("A")',
+  "5xx",
+  "$1/day",
+  "50%",
+  "1k",
+  "tools",
+  "not",
+  "and",
+  "or",
+  "(",
+  ")",
+  "route a",
+  "m",
+  '"("',
+  "matches",
+  "in",
+  "true",
+  "{}",
+  "[]",
+];
 const ITERATIONS = 3000;
 const BUDGET_MS = 8000;
 

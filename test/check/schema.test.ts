@@ -1,7 +1,14 @@
 // The schema the compiler reads values with: built-in defaults as the language reference states
 // them, canonical units from readValue, and inheritance through resolveSettings.
 import { expect, test } from "bun:test";
-import { BUILTIN_DEFAULTS, readValue, resolveSettings, settingsSchema, modelSchema, providerSchema } from "../../src/check/index.ts";
+import {
+  BUILTIN_DEFAULTS,
+  readValue,
+  resolveSettings,
+  settingsSchema,
+  modelSchema,
+  providerSchema,
+} from "../../src/check/index.ts";
 import type { Block } from "../../src/syntax/ast.ts";
 import { parsePolicy } from "../../src/syntax/parse.ts";
 
@@ -14,7 +21,15 @@ test("built-in defaults match the language reference", () => {
   expect(BUILTIN_DEFAULTS.retry.attempts).toBe(2);
   expect(BUILTIN_DEFAULTS.retry.backoff).toEqual({ base: 250, max: 8_000, jitter: 0.2 });
   expect(BUILTIN_DEFAULTS.retry.on).toEqual({ statuses: [429, 500, 502, 503, 504], classes: ["connect", "reset"] });
-  expect(BUILTIN_DEFAULTS.breaker).toEqual({ failures: 5, error_rate: 0.5, window: 60_000, min_requests: 20, cooldown: 30_000, probes: 1, successes: 2 });
+  expect(BUILTIN_DEFAULTS.breaker).toEqual({
+    failures: 5,
+    error_rate: 0.5,
+    window: 60_000,
+    min_requests: 20,
+    cooldown: 30_000,
+    probes: 1,
+    successes: 2,
+  });
   expect(BUILTIN_DEFAULTS.stream).toEqual({ on_break: "continue", tool_calls: "hold" });
   expect(BUILTIN_DEFAULTS.failover.on_content_policy).toBe(false);
 });
@@ -51,7 +66,9 @@ model m { provider p  can [chat, tools]  context 128k  quota { requests [500/min
     { metric: "requests", amount: 500, window: "minute" },
     { metric: "requests", amount: 10_000, window: "day" },
   ]);
-  expect(readValue({ type: "limits", metric: "usd", doc: "" }, spend)).toEqual([{ metric: "usd", amount: 5, window: "month" }]);
+  expect(readValue({ type: "limits", metric: "usd", doc: "" }, spend)).toEqual([
+    { metric: "usd", amount: 5, window: "month" },
+  ]);
   expect(readValue(settingsSchema.timeout.fields.total, prop(p, "ttft"))).toBe(1500);
   expect(readValue(settingsSchema.retry.fields.attempts, prop(p, "ttft"))).toBeUndefined();
 });

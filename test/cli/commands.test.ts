@@ -20,7 +20,8 @@ describe("help, version and usage errors", () => {
     for (const args of [["help"], ["--help"], ["lint", "--help"]]) {
       const r = cli(args);
       expect(r.code).toBe(0);
-      for (const word of ["serve", "lint", "fmt", "graph", "--check-env", "70 internal error"]) expect(r.stdout).toContain(word);
+      for (const word of ["serve", "lint", "fmt", "graph", "--check-env", "70 internal error"])
+        expect(r.stdout).toContain(word);
     }
   });
 
@@ -48,11 +49,17 @@ describe("help, version and usage errors", () => {
 describe("internal errors", () => {
   test("an unexpected exception becomes `internal error: …` and exit 70, without a stack trace", async () => {
     const writes: string[] = [];
-    const spy = spyOn(process.stderr, "write").mockImplementation(((chunk: string) => (writes.push(String(chunk)), true)) as typeof process.stderr.write);
+    const spy = spyOn(process.stderr, "write").mockImplementation(
+      ((chunk: string) => (writes.push(String(chunk)), true)) as typeof process.stderr.write,
+    );
     const boom = new Error("kaboom\n    at somewhere (file.ts:1:1)");
     let code: number | null;
     try {
-      code = await runCli(["explode"], { explode: async () => async () => { throw boom; } });
+      code = await runCli(["explode"], {
+        explode: async () => async () => {
+          throw boom;
+        },
+      });
     } finally {
       spy.mockRestore();
     }
@@ -83,7 +90,10 @@ describe("fmt", () => {
     expect(readFileSync(join(dir, "messy.route"), "utf8")).not.toBe(messy);
     expect(cli(["fmt", "--check", dir]).code).toBe(0);
     const after = cli(["graph", "--format", "json", join(dir, "messy.route")]).stdout;
-    const strip = (json: string) => JSON.stringify(JSON.parse(json).routes.map((r: { rules: { line: number }[] }) => r.rules.map((x) => ({ ...x, line: 0 }))));
+    const strip = (json: string) =>
+      JSON.stringify(
+        JSON.parse(json).routes.map((r: { rules: { line: number }[] }) => r.rules.map((x) => ({ ...x, line: 0 }))),
+      );
     expect(strip(after)).toBe(strip(before));
   });
 
@@ -106,7 +116,8 @@ describe("fmt", () => {
   });
 
   test("trailing comments stay on the line they annotate", () => {
-    const source = "provider sim {\n  kind simulated  # offline\n}\n\nmodel a {\n  provider sim\n  can [chat]\n}\n\nroute r {\n  otherwise -> [a]  # the only one\n}\n";
+    const source =
+      "provider sim {\n  kind simulated  # offline\n}\n\nmodel a {\n  provider sim\n  can [chat]\n}\n\nroute r {\n  otherwise -> [a]  # the only one\n}\n";
     const dir = scratch({ "commented.route": source });
     expect(cli(["fmt", "--check", dir]).code).toBe(0);
     const messy = source.replace("kind simulated  # offline", "kind simulated        # offline");

@@ -15,7 +15,13 @@ const POLICY = join(FIXTURES, "policy.route");
 /** 2026-01-01T00:00:00Z: snapshots are "written" then, and explain decides as of then. */
 const AT = Date.UTC(2026, 0, 1);
 
-const closed = { phase: "closed" as const, consecutiveFailures: 0, openedAt: null, probesInFlight: 0, probeSuccesses: 0 };
+const closed = {
+  phase: "closed" as const,
+  consecutiveFailures: 0,
+  openedAt: null,
+  probesInFlight: 0,
+  probeSuccesses: 0,
+};
 
 function snapshot(state: Partial<RuntimeState>): string {
   const full: RuntimeState = { breakers: {}, windows: {}, quotas: {}, cursors: {}, sticky: {}, counters: {}, ...state };
@@ -56,11 +62,19 @@ settings in force
   });
 
   test("an open breaker from the snapshot: skipped until its cool-down ends", () => {
-    const open = { phase: "open" as const, consecutiveFailures: 5, openedAt: AT - 5_000, probesInFlight: 0, probeSuccesses: 0 };
+    const open = {
+      phase: "open" as const,
+      consecutiveFailures: 5,
+      openedAt: AT - 5_000,
+      probesInFlight: 0,
+      probeSuccesses: 0,
+    };
     const run = explain("vision.json", { breakers: { "vision-a": open, "vision-b": closed } });
     expect(run.code).toBe(0);
     // opened 5s before the snapshot, cooldown 30s: 25s to go
-    expect(run.stdout).toContain("  2. vision-a   skipped: breaker open (model open, provider closed) for 25s more (until 2026-01-01T00:00:25.000Z)\n");
+    expect(run.stdout).toContain(
+      "  2. vision-a   skipped: breaker open (model open, provider closed) for 25s more (until 2026-01-01T00:00:25.000Z)\n",
+    );
     expect(run.stdout).toContain("chosen      vision-b");
   });
 
@@ -69,7 +83,9 @@ settings in force
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("  chat rule 4 (line 15): otherwise  → matched\n");
     // requests 2/day on p2, both used today: free is skipped until the next UTC day
-    expect(run.stdout).toContain("  1. free       skipped: quota spent for 86400s more (until 2026-01-02T00:00:00.000Z)\n");
+    expect(run.stdout).toContain(
+      "  1. free       skipped: quota spent for 86400s more (until 2026-01-02T00:00:00.000Z)\n",
+    );
     expect(run.stdout).toContain("chosen      text-only");
   });
 
@@ -77,7 +93,7 @@ settings in force
     // rule 1 of `chat` is target `chat#0`; the session `s-42` was last served by vision-a
     const run = explain("sticky.json", { sticky: { "chat#0:s-42": "vision-a" } });
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("  chat rule 1 (line 12): when header \"x-session\" starts_with \"s-\"  → matched\n");
+    expect(run.stdout).toContain('  chat rule 1 (line 12): when header "x-session" starts_with "s-"  → matched\n');
     expect(run.stdout).toContain("strategy    sticky");
     expect(run.stdout).toContain("  1. vision-a   kept (breaker closed)\n  2. text-only  kept (breaker closed)\n");
     expect(run.stdout).toContain("chosen      vision-a");
@@ -91,7 +107,10 @@ settings in force
     expect(trace.strategy).toBe("weighted");
     // explain draws from a fixed seed (0): its first draw, 0.979 × weight 4, lands past text-only's
     // 3, so vision-a (weight 1) comes first, then text-only
-    expect(trace.candidates.map((c: { model: string; skip: string | null }) => [c.model, c.skip])).toEqual([["vision-a", null], ["text-only", null]]);
+    expect(trace.candidates.map((c: { model: string; skip: string | null }) => [c.model, c.skip])).toEqual([
+      ["vision-a", null],
+      ["text-only", null],
+    ]);
     expect(trace.chosen).toBe("vision-a");
     expect(trace.needs).toEqual({ caps: [], promptTokens: 2, maxTokens: 0, stream: false });
   });

@@ -54,7 +54,11 @@ describe("exit codes", () => {
   });
 
   test("usage mistakes exit 2 with a one-line reason and the usage", () => {
-    for (const args of [["lint", "--frmat", "json"], ["lint", "--format", "xml"], ["lint", "--format"]]) {
+    for (const args of [
+      ["lint", "--frmat", "json"],
+      ["lint", "--format", "xml"],
+      ["lint", "--format"],
+    ]) {
       const r = cli(args);
       expect(r.code).toBe(2);
       expect(r.stderr.split("\n")[0]).toMatch(/^error: /);
@@ -84,7 +88,9 @@ describe("files are independent and output is sorted", () => {
     const keys = report.diagnostics.map((d) => [d.file, d.line, d.column] as const);
     const sorted = [...keys].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] - y[1] || x[2] - y[2]));
     expect(keys).toEqual(sorted);
-    expect(new Set(keys.map((k) => k[0]))).toEqual(new Set([join(dir, "a.route"), join(dir, "b.route"), join(dir, "sub/c.route")]));
+    expect(new Set(keys.map((k) => k[0]))).toEqual(
+      new Set([join(dir, "a.route"), join(dir, "b.route"), join(dir, "sub/c.route")]),
+    );
   });
 });
 
@@ -97,7 +103,11 @@ describe("formats", () => {
     const report = JSON.parse(r.stdout);
     expect(report.summary.errors).toBeGreaterThanOrEqual(2);
     expect(report.summary.warnings).toBeGreaterThanOrEqual(1);
-    expect(report.diagnostics[0]).toMatchObject({ code: expect.stringMatching(/^SY\d{4}$/), line: expect.any(Number), column: expect.any(Number) });
+    expect(report.diagnostics[0]).toMatchObject({
+      code: expect.stringMatching(/^SY\d{4}$/),
+      line: expect.any(Number),
+      column: expect.any(Number),
+    });
   });
 
   test("json of a clean run is still a json document", () => {
@@ -143,7 +153,9 @@ route r { otherwise -> [a] }
   });
 
   test("with it, a set variable is clean and its value never printed", () => {
-    const r = cli(["lint", "--check-env", "--deny-warnings", "--format", "json", dir], { env: { SWITCHYARD_CLI_TEST_KEY: "sk-secret-value-1234" } });
+    const r = cli(["lint", "--check-env", "--deny-warnings", "--format", "json", dir], {
+      env: { SWITCHYARD_CLI_TEST_KEY: "sk-secret-value-1234" },
+    });
     expect(r.code).toBe(0);
     expect(r.stdout + r.stderr).not.toContain("sk-secret-value-1234");
   });
@@ -156,14 +168,20 @@ describe("colour", () => {
   /** Runs the CLI on a pseudo-terminal (Bun's spawn `terminal`), so stdout.isTTY is true. */
   async function onTty(env: Record<string, string | undefined>): Promise<string> {
     const base: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: undefined, ...env })) if (v !== undefined) base[k] = v;
+    for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: undefined, ...env }))
+      if (v !== undefined) base[k] = v;
     let out = "";
     const decoder = new TextDecoder();
     const { promise: eof, resolve } = Promise.withResolvers<void>();
     const p = Bun.spawn([process.execPath, "src/cli/main.ts", "lint", join(dir, "bad.route")], {
       cwd: ROOT,
       env: base,
-      terminal: { cols: 200, rows: 50, data: (_t, d) => void (out += decoder.decode(d, { stream: true })), exit: () => resolve() },
+      terminal: {
+        cols: 200,
+        rows: 50,
+        data: (_t, d) => void (out += decoder.decode(d, { stream: true })),
+        exit: () => resolve(),
+      },
     });
     await Promise.all([p.exited, eof]);
     return out;
@@ -183,17 +201,35 @@ describe("colour", () => {
 
 describe("line endings", () => {
   // A comment first, so CR-only text where `#` runs to the next LF would swallow the whole file.
-  const lines = ["# chat for everyone", "route chat {", '  when header "x" == "y" -> [a]', "  otherwise -> [b]", "}", ""];
+  const lines = [
+    "# chat for everyone",
+    "route chat {",
+    '  when header "x" == "y" -> [a]',
+    "  otherwise -> [b]",
+    "}",
+    "",
+  ];
 
   test("CR-only, LF and CRLF files lint alike, with the same lines and columns", () => {
     const runs = ["\n", "\r\n", "\r"].map((eol) => {
       const dir = scratch({ "p.route": lines.join(eol) });
       const r = cli(["lint", "--format", "json", join(dir, "p.route")]);
-      const found = JSON.parse(r.stdout).diagnostics.map((d: { code: string; line: number; column: number; endLine: number; endColumn: number }) => [d.code, d.line, d.column, d.endLine, d.endColumn]);
+      const found = JSON.parse(r.stdout).diagnostics.map(
+        (d: { code: string; line: number; column: number; endLine: number; endColumn: number }) => [
+          d.code,
+          d.line,
+          d.column,
+          d.endLine,
+          d.endColumn,
+        ],
+      );
       return { code: r.code, found };
     });
     expect(runs[0]!.code).toBe(1);
-    expect(runs[0]!.found).toEqual([["SY2011", 3, 30, 3, 31], ["SY2011", 4, 17, 4, 18]]);
+    expect(runs[0]!.found).toEqual([
+      ["SY2011", 3, 30, 3, 31],
+      ["SY2011", 4, 17, 4, 18],
+    ]);
     expect(runs[1]).toEqual(runs[0]!);
     expect(runs[2]).toEqual(runs[0]!);
   });
@@ -206,7 +242,7 @@ describe("line endings", () => {
   });
 
   test("fmt rewrites a CR-only file with LF line breaks", () => {
-    const dir = scratch({ "p.route": 'route chat {\r  otherwise -> [b]\r}\r' });
+    const dir = scratch({ "p.route": "route chat {\r  otherwise -> [b]\r}\r" });
     expect(cli(["fmt", "--check", join(dir, "p.route")]).code).toBe(1);
   });
 });

@@ -15,8 +15,14 @@ export interface CliRun {
 
 export function cli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): CliRun {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...opts.env })) if (v !== undefined) env[k] = v;
-  const p = Bun.spawnSync([process.execPath, MAIN, ...args], { cwd: opts.cwd ?? ROOT, env, stdout: "pipe", stderr: "pipe" });
+  for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...opts.env }))
+    if (v !== undefined) env[k] = v;
+  const p = Bun.spawnSync([process.execPath, MAIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   return { code: p.exitCode ?? -1, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
 }
 

@@ -33,7 +33,9 @@ describe("cache settings", () => {
   });
 
   test("nonsense values are errors; a misspelt key gets a did-you-mean", () => {
-    const r = compile(`route chat { otherwise -> [a] { cache { ttl 40d  max_entries 0  max_byte 1M  max_bytes 10  shared 3 } } }`);
+    const r = compile(
+      `route chat { otherwise -> [a] { cache { ttl 40d  max_entries 0  max_byte 1M  max_bytes 10  shared 3 } } }`,
+    );
     const errors = r.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.message}`);
     expect(errors).toContain("SY2024 `ttl` must be between 0ms and 30d");
     expect(errors).toContain("SY2024 `max_entries` must be between 1 and 100000000");

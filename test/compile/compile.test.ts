@@ -68,14 +68,21 @@ describe("settings inheritance", () => {
 
   test("a route overrides only what it names; a rule block overrides the route", () => {
     const [rule, otherwise] = route(g, "tuned").rules;
-    expect(otherwise.settings.timeout).toEqual({ connectMs: 5000, firstTokenMs: 60_000, idleMs: 30_000, totalMs: 120_000 });
+    expect(otherwise.settings.timeout).toEqual({
+      connectMs: 5000,
+      firstTokenMs: 60_000,
+      idleMs: 30_000,
+      totalMs: 120_000,
+    });
     expect(otherwise.settings.retry).toMatchObject({ attempts: 3, backoffBaseMs: 100, backoffMaxMs: 2000 });
     expect(rule.settings.timeout).toEqual({ connectMs: 5000, firstTokenMs: 60_000, idleMs: 7000, totalMs: 120_000 });
     expect(rule.settings.retry).toMatchObject({ attempts: 1, backoffBaseMs: 100, backoffMaxMs: 2000, jitter: 0.1 });
   });
 
   test("`stream { tool_calls pass }` compiles next to the inherited on_break", () => {
-    const c = compile(`${SIM}\nmodel m { provider sim  can [chat, stream] }\nroute r { stream { tool_calls pass }  otherwise -> m }`);
+    const c = compile(
+      `${SIM}\nmodel m { provider sim  can [chat, stream] }\nroute r { stream { tool_calls pass }  otherwise -> m }`,
+    );
     expect(route(c, "r").rules[0].settings.stream).toEqual({ onBreak: "continue", toolCalls: "pass" });
   });
 
@@ -106,11 +113,22 @@ describe("declarations", () => {
   const model = (n: string) => g.models.find((m) => m.name === n)!;
 
   test("the gateway section", () => {
-    expect(g.gateway).toEqual({ clientKeyEnvs: ["K1", "K2"], adminTokenEnv: "ADMIN", metricsTokenEnv: null, maxBodyBytes: 2_000_000, directModels: false });
+    expect(g.gateway).toEqual({
+      clientKeyEnvs: ["K1", "K2"],
+      adminTokenEnv: "ADMIN",
+      metricsTokenEnv: null,
+      maxBodyBytes: 2_000_000,
+      directModels: false,
+    });
   });
 
   test("base_url defaults by kind; keys are env var names, never values", () => {
-    expect(provider("oa")).toMatchObject({ baseUrl: "https://api.openai.com/v1", keyEnv: "OA_KEY", headers: { "X-Org": "acme" }, sim: null });
+    expect(provider("oa")).toMatchObject({
+      baseUrl: "https://api.openai.com/v1",
+      keyEnv: "OA_KEY",
+      headers: { "X-Org": "acme" },
+      sim: null,
+    });
     expect(provider("an")).toMatchObject({ baseUrl: "https://api.anthropic.com/v1", keyEnv: "AN_KEY" });
     expect(provider("local")).toMatchObject({ baseUrl: "http://127.0.0.1:11434/v1", keyEnv: null });
     expect(provider("oa").limits).toEqual([{ metric: "requests", amount: 100, window: "minute" }]);
@@ -118,14 +136,27 @@ describe("declarations", () => {
 
   test("a simulated provider gets a full profile; the outage status defaults to the error status", () => {
     expect(provider("sim")).toMatchObject({ baseUrl: null, keyEnv: null });
-    expect(provider("sim").sim).toEqual({ ttftMs: 50, perTokenMs: 10, outputTokens: 50, errorRate: 0, errorStatus: 503, outage: { periodMs: 120_000, downMs: 30_000, status: 503 } });
+    expect(provider("sim").sim).toEqual({
+      ttftMs: 50,
+      perTokenMs: 10,
+      outputTokens: 50,
+      errorRate: 0,
+      errorStatus: 503,
+      outage: { periodMs: 120_000, downMs: 30_000, status: 503 },
+    });
   });
 
   test("models: caps as mask and canonical names, upstream defaults to the name, prices and rates", () => {
     expect(model("gpt")).toEqual({
-      name: "gpt", upstream: "gpt", provider: "oa",
-      caps: CAP_BIT.chat | CAP_BIT.tools | CAP_BIT.vision, capNames: ["chat", "tools", "vision"],
-      contextWindow: 128_000, maxOutput: 16_000, priceIn: 2.5, priceOut: 10,
+      name: "gpt",
+      upstream: "gpt",
+      provider: "oa",
+      caps: CAP_BIT.chat | CAP_BIT.tools | CAP_BIT.vision,
+      capNames: ["chat", "tools", "vision"],
+      contextWindow: 128_000,
+      maxOutput: 16_000,
+      priceIn: 2.5,
+      priceOut: 10,
       limits: [
         { metric: "requests", amount: 500, window: "minute" },
         { metric: "requests", amount: 10_000, window: "day" },
@@ -133,7 +164,14 @@ describe("declarations", () => {
         { metric: "usd", amount: 5, window: "month" },
       ],
     });
-    expect(model("claude")).toMatchObject({ upstream: "claude-sonnet", contextWindow: 128_000, maxOutput: 4096, priceIn: 0, priceOut: 0, limits: [] });
+    expect(model("claude")).toMatchObject({
+      upstream: "claude-sonnet",
+      contextWindow: 128_000,
+      maxOutput: 4096,
+      priceIn: 0,
+      priceOut: 0,
+      limits: [],
+    });
   });
 
   test("candidates carry their model's provider, caps and context window", () => {
@@ -160,7 +198,10 @@ describe("digit separators", () => {
       { metric: "requests", amount: 10_000, window: "day" },
       { metric: "tokens", amount: 1_000_000, window: "minute" },
     ]);
-    expect(route(g, "r").rules[0]!.settings).toMatchObject({ timeout: { totalMs: 120_000 }, breaker: { failures: 1000 } });
+    expect(route(g, "r").rules[0]!.settings).toMatchObject({
+      timeout: { totalMs: 120_000 },
+      breaker: { failures: 1000 },
+    });
   });
 });
 
@@ -188,7 +229,16 @@ describe("rules", () => {
     expect(rules[0].needs).toBe(CAP_BIT.vision | CAP_BIT.tools | CAP_BIT.json);
     expect(rules[1].cond).toEqual({
       op: "and",
-      args: [{ op: "or", args: [{ op: "caps", mask: CAP_BIT.vision }, { op: "caps", mask: CAP_BIT.tools }] }, { op: "not", arg: { op: "caps", mask: CAP_BIT.stream } }],
+      args: [
+        {
+          op: "or",
+          args: [
+            { op: "caps", mask: CAP_BIT.vision },
+            { op: "caps", mask: CAP_BIT.tools },
+          ],
+        },
+        { op: "not", arg: { op: "caps", mask: CAP_BIT.stream } },
+      ],
     });
     expect(rules[1].needs).toBe(0); // `or` guarantees only what both sides need, `not` nothing
   });
@@ -209,7 +259,11 @@ describe("rules", () => {
     expect(split.arms.map((a) => a.weight)).toEqual([70, 30]); // the unweighted arm gets the rest of 100%
     expect(split.arms[1].target).toEqual({ kind: "route", route: "cheap" });
     expect(rules[5].target).toMatchObject({ kind: "select", strategy: "lowest_cost", stickyKey: null });
-    expect(rules[6].target).toMatchObject({ kind: "select", strategy: "sticky", stickyKey: { source: "header", name: "x-session" } });
+    expect(rules[6].target).toMatchObject({
+      kind: "select",
+      strategy: "sticky",
+      stickyKey: { source: "header", name: "x-session" },
+    });
     const weighted = rules[7].target as Extract<TargetNode, { kind: "select" }>;
     expect(weighted.candidates.map((c) => c.weight)).toEqual([3, 1]);
   });
@@ -232,7 +286,10 @@ describe("pipeline", () => {
   });
 
   test("checker errors stop compilation; all of them are reported, sorted by position", () => {
-    const r = compilePolicySource(`${SIM}\nroute r { otherwise -> [nope] }\nroute s { otherwise -> [gone] }`, "bad.route");
+    const r = compilePolicySource(
+      `${SIM}\nroute r { otherwise -> [nope] }\nroute s { otherwise -> [gone] }`,
+      "bad.route",
+    );
     expect(r.graph).toBeNull();
     const starts = r.diagnostics.map((d) => d.primary.span.start);
     expect(starts).toEqual([...starts].sort((a, b) => a - b));
@@ -241,7 +298,10 @@ describe("pipeline", () => {
   });
 
   test("warnings do not stop compilation", () => {
-    const r = compilePolicySource(`${SIM}\nmodel a { provider sim  can [chat, tools] }\nroute r { when tools -> [a] }`, "warn.route");
+    const r = compilePolicySource(
+      `${SIM}\nmodel a { provider sim  can [chat, tools] }\nroute r { when tools -> [a] }`,
+      "warn.route",
+    );
     expect(r.diagnostics.some((d) => d.severity === "warning")).toBe(true);
     expect(r.graph).not.toBeNull();
   });
@@ -250,7 +310,9 @@ describe("pipeline", () => {
     const src = `provider p { kind openai  key env("SURELY_UNSET_VAR_X") }\nmodel a { provider p  can [chat] }\nroute r { otherwise -> [a] }`;
     expect(compilePolicySource(src, "e.route").diagnostics).toEqual([]);
     const secrets = { get: () => undefined };
-    expect(compilePolicySource(src, "e.route", { secrets, missingEnv: "warning" }).diagnostics.map((d) => d.severity)).toEqual(["warning"]);
+    expect(
+      compilePolicySource(src, "e.route", { secrets, missingEnv: "warning" }).diagnostics.map((d) => d.severity),
+    ).toEqual(["warning"]);
     const asError = compilePolicySource(src, "e.route", { secrets, missingEnv: "error" });
     expect(asError.graph).toBeNull();
   });

@@ -17,7 +17,9 @@ test("the reference has examples", () => {
 });
 
 test("every example parses, whole or as a block body", () => {
-  const broken = EXAMPLES.filter((e) => !parses(e) && !parses(`route doc {\n${e}\n}`) && !parses(`defaults {\n${e}\n}`));
+  const broken = EXAMPLES.filter(
+    (e) => !parses(e) && !parses(`route doc {\n${e}\n}`) && !parses(`defaults {\n${e}\n}`),
+  );
   expect(broken).toEqual([]);
 });
 

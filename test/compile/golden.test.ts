@@ -10,7 +10,9 @@ import { printGraph } from "../../src/compile/print/index.ts";
 const ROOT = join(import.meta.dir, "../..");
 const GOLDEN = join(import.meta.dir, "golden");
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
-const POLICIES = readdirSync(join(ROOT, "policies")).filter((f) => f.endsWith(".route")).sort();
+const POLICIES = readdirSync(join(ROOT, "policies"))
+  .filter((f) => f.endsWith(".route"))
+  .sort();
 
 function matchGolden(name: string, actual: string): void {
   const path = join(GOLDEN, name);

@@ -27,7 +27,9 @@ describe("text", () => {
   const text = printGraph(graph!, "text");
 
   test("routes list rules with conditions, needs, candidates and their caps", () => {
-    expect(text).toContain("route main\n  rule 1 (line 9): when tools  needs [tools]\n    chain\n      1. a  sim  [chat, tools]  context 128k\n      2. b  sim  [chat]         context 128k");
+    expect(text).toContain(
+      "route main\n  rule 1 (line 9): when tools  needs [tools]\n    chain\n      1. a  sim  [chat, tools]  context 128k\n      2. b  sim  [chat]         context 128k",
+    );
     expect(text).toContain("-> route cheap");
     expect(text).toContain("split\n      70%: chain");
     expect(text).toContain("30%: weighted");
@@ -35,7 +37,9 @@ describe("text", () => {
 
   test("resolved settings are printed once per distinct set", () => {
     expect(text).toContain("settings as rule 1");
-    expect(text).toMatch(/rule 3 \(line 11\): otherwise[\s\S]*timeout  connect 10s  first_token 1m  idle 30s  total 1m/);
+    expect(text).toMatch(
+      /rule 3 \(line 11\): otherwise[\s\S]*timeout  connect 10s  first_token 1m  idle 30s  total 1m/,
+    );
   });
 
   test("no line ends with spaces", () => {
@@ -77,7 +81,13 @@ describe("one route", () => {
 });
 
 test("units print the way a policy writes them", () => {
-  expect([duration(250), duration(1500), duration(30_000), duration(120_000), duration(3_600_000)]).toEqual(["250ms", "1.5s", "30s", "2m", "1h"]);
+  expect([duration(250), duration(1500), duration(30_000), duration(120_000), duration(3_600_000)]).toEqual([
+    "250ms",
+    "1.5s",
+    "30s",
+    "2m",
+    "1h",
+  ]);
   expect([size(128_000), size(1_000_000), size(4096)]).toEqual(["128k", "1M", "4096"]);
   expect([money(2.5), money(0.15), money(0.001)]).toEqual(["$2.50", "$0.15", "$0.001"]);
   const all5xx = Array.from({ length: 100 }, (_, i) => 500 + i);

@@ -25,7 +25,12 @@ function worstOf(policy: string): Record<string, RouteWorstCase> {
   return Object.fromEntries(analyzeGraph(result.graph!).routes.map((r) => [r.route, r]));
 }
 
-const figures = (w: RouteWorstCase) => ({ latencyMs: w.latencyMs, wallMs: w.wallMs, attempts: w.attempts, costUsd: w.costUsd });
+const figures = (w: RouteWorstCase) => ({
+  latencyMs: w.latencyMs,
+  wallMs: w.wallMs,
+  attempts: w.attempts,
+  costUsd: w.costUsd,
+});
 
 describe("hand-computed worst cases", () => {
   test("a chain with retries: attempts × first_token plus backoff maxima", () => {
@@ -83,7 +88,10 @@ describe("hand-computed worst cases", () => {
     }`);
     const rule = w.rules[0]!;
     expect({ latencyMs: rule.latencyMs, wallMs: rule.wallMs, attempts: rule.attempts, costUsd: rule.costUsd }).toEqual({
-      latencyMs: 280_000, wallMs: 600_000, attempts: 4, costUsd: 0.364795,
+      latencyMs: 280_000,
+      wallMs: 600_000,
+      attempts: 4,
+      costUsd: 0.364795,
     });
     // otherwise: sonnet once, 1m; $1.368. The route's figures are the largest over its rules.
     expect(figures(w)).toEqual({ latencyMs: 280_000, wallMs: 600_000, attempts: 4, costUsd: 1.368 });
@@ -168,17 +176,25 @@ route chat {
     });
     const run = cli(["lint", `${dir}/p.route`]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain("error[SY2037]: worst-case latency of route `chat` rule 1 (`otherwise`) is 2m6s, over its bound of 30s");
+    expect(run.stdout).toContain(
+      "error[SY2037]: worst-case latency of route `chat` rule 1 (`otherwise`) is 2m6s, over its bound of 30s",
+    );
     expect(run.stdout).toContain("^^^ bound 30s");
     expect(run.stdout).toContain("--- first_token 20s");
     expect(run.stdout).toContain("- attempts 3");
-    expect(run.stdout).toContain("3 attempts × first_token 20s on gpt4o (retry waits up to 3s), then 3 × 20s on sonnet (retry waits up to 3s): 2m6s > 30s");
+    expect(run.stdout).toContain(
+      "3 attempts × first_token 20s on gpt4o (retry waits up to 3s), then 3 × 20s on sonnet (retry waits up to 3s): 2m6s > 30s",
+    );
   });
 
   test("lint --format json carries the worst case of each policy", () => {
     const run = cli(["lint", "--format", "json", "policies/default.route"]);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
-    expect(report.worstCase["policies/default.route"].routes.map((r: { route: string }) => r.route)).toEqual(["chat", "fast", "embed"]);
+    expect(report.worstCase["policies/default.route"].routes.map((r: { route: string }) => r.route)).toEqual([
+      "chat",
+      "fast",
+      "embed",
+    ]);
   });
 });

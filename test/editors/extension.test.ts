@@ -23,7 +23,11 @@ test("the manifest contributes the route language, its grammar and its configura
 });
 
 test("the client starts `switchyard lsp` and passes the debounce the server reads", () => {
-  expect(manifest.contributes.configuration.properties["switchyard.server.command"].default).toEqual(["switchyard", "lsp", "--stdio"]);
+  expect(manifest.contributes.configuration.properties["switchyard.server.command"].default).toEqual([
+    "switchyard",
+    "lsp",
+    "--stdio",
+  ]);
   const client = readFileSync(join(DIR, manifest.main), "utf8");
   expect(client).toContain("initializationOptions: { debounceMs:");
   expect(manifest.scripts.package).toStartWith("vsce package");

@@ -8,13 +8,18 @@ import type { Policy } from "../../src/syntax/ast.ts";
 import { parsePolicy } from "../../src/syntax/parse.ts";
 import { ROOT, scopesAt, tokenize, type Token } from "./tokenize.ts";
 
-const POLICIES = readdirSync(join(ROOT, "policies")).filter((f) => f.endsWith(".route")).map((f) => ({ name: f, text: readFileSync(join(ROOT, "policies", f), "utf8") }));
+const POLICIES = readdirSync(join(ROOT, "policies"))
+  .filter((f) => f.endsWith(".route"))
+  .map((f) => ({ name: f, text: readFileSync(join(ROOT, "policies", f), "utf8") }));
 const DOC = readFileSync(join(ROOT, "docs/language.md"), "utf8");
 /** Each example as a policy: whole, or as the body of a route or `defaults` block (as docs-examples.test.ts reads them). */
 const EXAMPLES = [...DOC.matchAll(/```route\n([\s\S]*?)```/g)].map((m, i) => {
   const e = m[1].replace(/^ {2}/gm, "");
   const indented = e.replace(/^(?=.)/gm, "  ");
-  const text = [e, `route doc {\n${indented}}\n`, `defaults {\n${indented}}\n`].find((t) => parsePolicy(t, "doc.route").policy !== null) ?? e;
+  const text =
+    [e, `route doc {\n${indented}}\n`, `defaults {\n${indented}}\n`].find(
+      (t) => parsePolicy(t, "doc.route").policy !== null,
+    ) ?? e;
   return { name: `language.md example ${i + 1}`, text };
 });
 
@@ -42,24 +47,49 @@ function expectations(policy: Policy): { offset: number; scope: string; what: st
       out.push({ offset: n.span!.start, scope, what: "rate" });
       return;
     }
-    if (n.kind && n.span && LITERAL_SCOPES[n.kind] && parentKind !== "rate") out.push({ offset: n.span.start, scope: LITERAL_SCOPES[n.kind], what: n.kind });
-    if (n.kind === "call") out.push({ offset: n.span!.start, scope: "support.function.builtin.env.route", what: "env(…)" });
+    if (n.kind && n.span && LITERAL_SCOPES[n.kind] && parentKind !== "rate")
+      out.push({ offset: n.span.start, scope: LITERAL_SCOPES[n.kind], what: n.kind });
+    if (n.kind === "call")
+      out.push({ offset: n.span!.start, scope: "support.function.builtin.env.route", what: "env(…)" });
     for (const [key, value] of Object.entries(node)) if (key !== "span") visit(value, n.kind ?? parentKind);
   };
   for (const decl of policy.items) {
-    out.push({ offset: decl.keyword.span.start, scope: `storage.type.${decl.kind}.route`, what: `${decl.kind} keyword` });
-    if (decl.name) out.push({ offset: decl.name.span.start, scope: { provider: "entity.name.type.provider.route", model: "entity.name.type.model.route", route: "entity.name.function.route.route", key: "entity.name.type.key.route", team: "entity.name.type.team.route" }[decl.kind as "provider"], what: "declared name" });
+    out.push({
+      offset: decl.keyword.span.start,
+      scope: `storage.type.${decl.kind}.route`,
+      what: `${decl.kind} keyword`,
+    });
+    if (decl.name)
+      out.push({
+        offset: decl.name.span.start,
+        scope: {
+          provider: "entity.name.type.provider.route",
+          model: "entity.name.type.model.route",
+          route: "entity.name.function.route.route",
+          key: "entity.name.type.key.route",
+          team: "entity.name.type.team.route",
+        }[decl.kind as "provider"],
+        what: "declared name",
+      });
     for (const m of decl.body.members) {
       if (m.kind !== "rule") continue;
-      out.push({ offset: m.keyword.span.start, scope: `keyword.control.${m.keyword.text}.route`, what: "rule keyword" });
+      out.push({
+        offset: m.keyword.span.start,
+        scope: `keyword.control.${m.keyword.text}.route`,
+        what: "rule keyword",
+      });
       const t = m.target;
-      const items = t.kind === "chain" || t.kind === "strategy" ? t.items.map((i) => i.ref) : t.kind === "model" ? [t.ref] : [];
-      for (const ref of items) out.push({ offset: ref.span.start, scope: "variable.other.model.route", what: `model reference ${ref.name}` });
-      if (t.kind === "route_ref") out.push({ offset: t.name.span.start, scope: "variable.other.route.route", what: "route reference" });
+      const items =
+        t.kind === "chain" || t.kind === "strategy" ? t.items.map((i) => i.ref) : t.kind === "model" ? [t.ref] : [];
+      for (const ref of items)
+        out.push({ offset: ref.span.start, scope: "variable.other.model.route", what: `model reference ${ref.name}` });
+      if (t.kind === "route_ref")
+        out.push({ offset: t.name.span.start, scope: "variable.other.route.route", what: "route reference" });
     }
     visit(decl.body, null);
   }
-  for (const c of policy.comments) out.push({ offset: c.span.start, scope: "comment.line.number-sign.route", what: "comment" });
+  for (const c of policy.comments)
+    out.push({ offset: c.span.start, scope: "comment.line.number-sign.route", what: "comment" });
   return out;
 }
 
@@ -73,7 +103,9 @@ for (const { name, text } of [...POLICIES, ...EXAMPLES]) {
     const tokens = await tokenize(text);
     const wanted = expectations(policy!);
     expect(wanted.length).toBeGreaterThan(0);
-    const missed = wanted.filter((e) => !scopesAt(tokens, e.offset).includes(e.scope)).map((e) => describeMiss(tokens, text, e));
+    const missed = wanted
+      .filter((e) => !scopesAt(tokens, e.offset).includes(e.scope))
+      .map((e) => describeMiss(tokens, text, e));
     expect(missed).toEqual([]);
     expect(tokens.filter((t) => t.scopes.some((s) => s.startsWith("invalid"))).map((t) => t.text)).toEqual([]);
   });
@@ -84,14 +116,23 @@ test("the shipped policies and examples cover every kind the grammar scopes", as
   const scopes = new Set(all.flatMap((t) => t.scopes));
   for (const scope of [
     ...Object.values(LITERAL_SCOPES),
-    "support.function.builtin.env.route", "comment.line.number-sign.route", "keyword.operator.arrow.route", "support.constant.capability.route",
-    "support.type.property-name.route", "variable.other.provider.route", "support.function.strategy.route", "keyword.operator.logical.route",
-  ]) expect({ scope, found: scopes.has(scope) }).toEqual({ scope, found: true });
+    "support.function.builtin.env.route",
+    "comment.line.number-sign.route",
+    "keyword.operator.arrow.route",
+    "support.constant.capability.route",
+    "support.type.property-name.route",
+    "variable.other.provider.route",
+    "support.function.strategy.route",
+    "keyword.operator.logical.route",
+  ])
+    expect({ scope, found: scopes.has(scope) }).toEqual({ scope, found: true });
 });
 
 test("scopes of one line, token by token", async () => {
-  const line = 'model m { provider p  can [chat, tools]  context 128k  price { input $2.50 } }  # note';
-  const tokens = await tokenize(`${line}\nroute r {\n  when tokens > 8k and header "x" == "a\\"b" -> sticky(header "s") [m 70%, n 30%] { timeout { total 1.5s } }\n  otherwise -> route other\n}\nprovider p { kind openai  key env("K")  quota { requests 500/min  spend $5/day } }\n`);
+  const line = "model m { provider p  can [chat, tools]  context 128k  price { input $2.50 } }  # note";
+  const tokens = await tokenize(
+    `${line}\nroute r {\n  when tokens > 8k and header "x" == "a\\"b" -> sticky(header "s") [m 70%, n 30%] { timeout { total 1.5s } }\n  otherwise -> route other\n}\nprovider p { kind openai  key env("K")  quota { requests 500/min  spend $5/day } }\n`,
+  );
   const scopeOf = (text: string, nth = 1) => {
     const hits = tokens.filter((t) => t.text === text);
     return hits[nth - 1]?.scopes.at(-1);

@@ -21,8 +21,12 @@ function loadGrammar(): Promise<textmate.IGrammar> {
     const wasm = readFileSync(join(ROOT, "node_modules/vscode-oniguruma/release/onig.wasm"));
     await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
     const registry = new textmate.Registry({
-      onigLib: Promise.resolve({ createOnigScanner: (p) => new oniguruma.OnigScanner(p), createOnigString: (s) => new oniguruma.OnigString(s) }),
-      loadGrammar: async (scope) => (scope === "source.route" ? textmate.parseRawGrammar(readFileSync(GRAMMAR_PATH, "utf8"), GRAMMAR_PATH) : null),
+      onigLib: Promise.resolve({
+        createOnigScanner: (p) => new oniguruma.OnigScanner(p),
+        createOnigString: (s) => new oniguruma.OnigString(s),
+      }),
+      loadGrammar: async (scope) =>
+        scope === "source.route" ? textmate.parseRawGrammar(readFileSync(GRAMMAR_PATH, "utf8"), GRAMMAR_PATH) : null,
     });
     const g = await registry.loadGrammar("source.route");
     if (!g) throw new Error("grammar did not load");
@@ -38,7 +42,8 @@ export async function tokenize(text: string): Promise<Token[]> {
   let lineStart = 0;
   for (const line of text.split("\n")) {
     const result = g.tokenizeLine(line, state);
-    for (const t of result.tokens) tokens.push({ start: lineStart + t.startIndex, text: line.slice(t.startIndex, t.endIndex), scopes: t.scopes });
+    for (const t of result.tokens)
+      tokens.push({ start: lineStart + t.startIndex, text: line.slice(t.startIndex, t.endIndex), scopes: t.scopes });
     state = result.ruleStack;
     lineStart += line.length + 1;
   }

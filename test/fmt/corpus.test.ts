@@ -7,7 +7,9 @@ import { formatPolicy } from "../../src/syntax/format.ts";
 import { commentTexts, meaning, mustParse } from "./support.ts";
 
 const dir = join(import.meta.dir, "corpus");
-const files = readdirSync(dir).filter((f) => f.endsWith(".route")).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".route"))
+  .sort();
 
 describe("formatter corpus", () => {
   test("the corpus is not empty", () => {

@@ -29,20 +29,30 @@ describe("formatPolicy goldens", () => {
   });
 
   test("rules print on one line with the user's parentheses and raw literals", () => {
-    expect(fmt("route r { when (tools or vision)and tokens>1_000 -> weighted[a 3,b 1]{retry{attempts 1}} otherwise->route \"x/y\" }")).toBe(
+    expect(
+      fmt(
+        'route r { when (tools or vision)and tokens>1_000 -> weighted[a 3,b 1]{retry{attempts 1}} otherwise->route "x/y" }',
+      ),
+    ).toBe(
       'route r {\n  when (tools or vision) and tokens > 1_000 -> weighted [a 3, b 1] { retry { attempts 1 } }\n  otherwise -> route "x/y"\n}\n',
     );
   });
 
   test("comments: trailing stays trailing, own-line stays own-line, inline ones move before their member", () => {
-    expect(fmt("model m { # opens\n  # lead\n  can [chat] # tail\n}")).toBe("model m {  # opens\n  # lead\n  can [chat]  # tail\n}\n");
+    expect(fmt("model m { # opens\n  # lead\n  can [chat] # tail\n}")).toBe(
+      "model m {  # opens\n  # lead\n  can [chat]  # tail\n}\n",
+    );
     expect(fmt("route r {\n  when tools # c\n    -> [a]\n}")).toBe("route r {\n  # c\n  when tools -> [a]\n}\n");
   });
 
   test("a setting's list opens one item per line when it holds comments or is too long", () => {
-    expect(fmt("gateway { keys [env(\"A\"), # a\n env(\"B\")] }")).toBe('gateway {\n  keys [\n    env("A"),  # a\n    env("B"),\n  ]\n}\n');
+    expect(fmt('gateway { keys [env("A"), # a\n env("B")] }')).toBe(
+      'gateway {\n  keys [\n    env("A"),  # a\n    env("B"),\n  ]\n}\n',
+    );
     const names = Array.from({ length: 12 }, (_, i) => `model_number_${i}`);
-    expect(fmt(`model m { can [${names.join(", ")}] }`)).toBe(`model m {\n  can [\n${names.map((n) => `    ${n},\n`).join("")}  ]\n}\n`);
+    expect(fmt(`model m { can [${names.join(", ")}] }`)).toBe(
+      `model m {\n  can [\n${names.map((n) => `    ${n},\n`).join("")}  ]\n}\n`,
+    );
     expect(fmt("model m { can [chat, stream] }")).toBe("model m {\n  can [chat, stream]\n}\n");
   });
 
@@ -57,6 +67,8 @@ describe("formatPolicy goldens", () => {
 
   test("quoted keys and names are re-quoted with the grammar's escapes only", () => {
     expect(quote('a"b\\c\nd\te\u0001é')).toBe('"a\\"b\\\\c\\nd\\te\\u0001é"');
-    expect(fmt('route "a\\u0041\\/b" { headers { "X-\\"q\\"" "v" } }')).toBe('route "aA/b" {\n  headers { "X-\\"q\\"" "v" }\n}\n');
+    expect(fmt('route "a\\u0041\\/b" { headers { "X-\\"q\\"" "v" } }')).toBe(
+      'route "aA/b" {\n  headers { "X-\\"q\\"" "v" }\n}\n',
+    );
   });
 });

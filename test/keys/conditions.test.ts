@@ -30,11 +30,25 @@ test("rules match on the key's name and on its resolved tags", async () => {
   const { graph, diagnostics } = compilePolicySource(POLICY, "conds.route");
   expect(diagnostics).toEqual([]);
   const engine = createEngine({
-    graph: graph!, adapters: defaultAdapters(),
-    ports: { clock: new ManualClock(0), random: new SeededRandom(1), transport: { fetch: () => Promise.reject(new Error("offline")) }, secrets: { get: () => undefined } },
+    graph: graph!,
+    adapters: defaultAdapters(),
+    ports: {
+      clock: new ManualClock(0),
+      random: new SeededRandom(1),
+      transport: { fetch: () => Promise.reject(new Error("offline")) },
+      secrets: { get: () => undefined },
+    },
   });
   const servedFor = async (key: string | null) => {
-    const out = await engine.chat({ id: "r", route: "chat", body: { model: "chat", messages: [{ role: "user", content: "hi" }] }, headers: { get: () => null }, signal: new AbortController().signal, receivedAt: 0, key });
+    const out = await engine.chat({
+      id: "r",
+      route: "chat",
+      body: { model: "chat", messages: [{ role: "user", content: "hi" }] },
+      headers: { get: () => null },
+      signal: new AbortController().signal,
+      receivedAt: 0,
+      key,
+    });
     return out.meta.servedModel;
   };
   expect(await servedFor("vip")).toBe("a");
@@ -42,6 +56,14 @@ test("rules match on the key's name and on its resolved tags", async () => {
   expect(await servedFor("searcher")).toBe("c");
   expect(await servedFor("loner")).toBe("d");
   expect(await servedFor(null)).toBe("d");
-  const unknown = await engine.chat({ id: "r", route: "chat", body: { model: "chat", messages: [] }, headers: { get: () => null }, signal: new AbortController().signal, receivedAt: 0, key: "ghost" });
+  const unknown = await engine.chat({
+    id: "r",
+    route: "chat",
+    body: { model: "chat", messages: [] },
+    headers: { get: () => null },
+    signal: new AbortController().signal,
+    receivedAt: 0,
+    key: "ghost",
+  });
   expect(unknown.kind === "error" && unknown.status).toBe(401);
 });

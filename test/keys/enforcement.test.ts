@@ -20,7 +20,14 @@ test("a missing or unknown key is 401 in OpenAI's shape", async () => {
   for (const key of [null, "sy-not-a-declared-key"]) {
     const res = await chatReq(served.running.url, key);
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: { message: expect.stringContaining("api key"), type: "invalid_request_error", param: null, code: "invalid_api_key" } });
+    expect(await res.json()).toEqual({
+      error: {
+        message: expect.stringContaining("api key"),
+        type: "invalid_request_error",
+        param: null,
+        code: "invalid_api_key",
+      },
+    });
   }
 });
 
@@ -29,7 +36,12 @@ test("a route outside the key's routes is 403 naming the route", async () => {
   const res = await chatReq(served.running.url, SEARCH, { model: "premium" });
   expect(res.status).toBe(403);
   const body = await res.json();
-  expect(body.error).toEqual({ message: "key `search-prod` may not call route `premium`; it may call `chat`", type: "permission_error", param: null, code: "route_not_allowed" });
+  expect(body.error).toEqual({
+    message: "key `search-prod` may not call route `premium`; it may call `chat`",
+    type: "permission_error",
+    param: null,
+    code: "route_not_allowed",
+  });
   expect((await chatReq(served.running.url, SEARCH)).status).toBe(200);
 });
 
@@ -42,10 +54,17 @@ test("a spent request limit is 429 with Retry-After to the window's reset, then 
   expect(res.headers.get("retry-after")).toBe("50");
   expect((await res.json()).error).toEqual({
     message: "this request would exceed the key `ads-bot` limit of 3 requests per minute; it resets in 50s",
-    type: "rate_limit_error", param: null, code: "rate_limit_exceeded",
+    type: "rate_limit_error",
+    param: null,
+    code: "rate_limit_exceeded",
   });
   const lines = served.lines.filter((l) => l.includes('"event":"request"')).map((l) => JSON.parse(l));
-  expect(lines.map((l) => [l.key, l.status])).toEqual([["ads-bot", 200], ["ads-bot", 200], ["ads-bot", 200], ["ads-bot", 429]]);
+  expect(lines.map((l) => [l.key, l.status])).toEqual([
+    ["ads-bot", 200],
+    ["ads-bot", 200],
+    ["ads-bot", 200],
+    ["ads-bot", 429],
+  ]);
   expect(lines[3].error).toBe("key");
   await served.clock.advance(49_999);
   expect((await chatReq(url, ADS)).status).toBe(429);
@@ -66,7 +85,13 @@ test("on /v1/messages the 429 is in Anthropic's shape with the same Retry-After"
   const res = await messages(ADS);
   expect(res.status).toBe(429);
   expect(res.headers.get("retry-after")).toBe("50");
-  expect(await res.json()).toEqual({ type: "error", error: { type: "rate_limit_error", message: expect.stringContaining("key `ads-bot` limit of 3 requests per minute") } });
+  expect(await res.json()).toEqual({
+    type: "error",
+    error: {
+      type: "rate_limit_error",
+      message: expect.stringContaining("key `ads-bot` limit of 3 requests per minute"),
+    },
+  });
   expect((await messages("sy-wrong")).status).toBe(401);
 });
 
@@ -97,7 +122,11 @@ test("on /v1/responses (the shared front door) the key is identified, limited an
   served = await serveKeys();
   const { url } = served.running;
   const responses = (key: string, model = "chat") =>
-    fetch(`${url}/v1/responses`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify({ model, input: "hi" }) });
+    fetch(`${url}/v1/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      body: JSON.stringify({ model, input: "hi" }),
+    });
   expect((await responses(SEARCH, "premium")).status).toBe(403);
   for (let i = 0; i < 3; i++) expect((await responses(ADS)).status).toBe(200);
   const res = await responses(ADS);

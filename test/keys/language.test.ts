@@ -25,8 +25,18 @@ test("keys and teams compile into the graph, tags resolved, secret as an env nam
     strict: false,
     tags: { team: "search", env: "prod" },
   });
-  expect(graph!.keys![1]).toMatchObject({ name: "ads-bot", routes: null, team: "ads", limits: [{ metric: "requests", amount: 3, window: "minute" }], tags: { team: "ads" } });
-  expect(graph!.routes[0]!.rules.map((r) => r.cond)).toEqual([{ op: "key", name: "search-prod" }, { op: "tag", name: "team", value: "ads" }, null]);
+  expect(graph!.keys![1]).toMatchObject({
+    name: "ads-bot",
+    routes: null,
+    team: "ads",
+    limits: [{ metric: "requests", amount: 3, window: "minute" }],
+    tags: { team: "ads" },
+  });
+  expect(graph!.routes[0]!.rules.map((r) => r.cond)).toEqual([
+    { op: "key", name: "search-prod" },
+    { op: "tag", name: "team", value: "ads" },
+    null,
+  ]);
 });
 
 test("graph output names the variable, never the secret", () => {
@@ -39,15 +49,21 @@ test("graph output names the variable, never the secret", () => {
 
 test("fmt prints keys, teams and key conditions, and is stable", () => {
   const once = formatPolicy(parsePolicy(KEYS_POLICY, "keys.route").policy!);
-  expect(once).toContain("key search-prod {\n  secret env(\"SWITCHYARD_KEY_SEARCH\")");
+  expect(once).toContain('key search-prod {\n  secret env("SWITCHYARD_KEY_SEARCH")');
   expect(once).toContain('when tag team "ads" -> [cheap]');
   expect(formatPolicy(parsePolicy(once, "keys.route").policy!)).toBe(once);
-  const [a, b] = [compilePolicySource(once, "keys.route").graph!, compilePolicySource(KEYS_POLICY, "keys.route").graph!];
+  const [a, b] = [
+    compilePolicySource(once, "keys.route").graph!,
+    compilePolicySource(KEYS_POLICY, "keys.route").graph!,
+  ];
   expect([a.keys, a.teams]).toEqual([b.keys, b.teams]);
 });
 
 test("a policy without keys compiles to a graph without keys", () => {
-  const { graph } = compilePolicySource("provider p { kind simulated }\nmodel m { provider p  can [chat] }\nroute chat { otherwise -> [m] }\n", "k.route");
+  const { graph } = compilePolicySource(
+    "provider p { kind simulated }\nmodel m { provider p  can [chat] }\nroute chat { otherwise -> [m] }\n",
+    "k.route",
+  );
   expect(graph!.keys).toBeUndefined();
   expect(graph!.teams).toBeUndefined();
 });

@@ -37,7 +37,16 @@ test("usage and spent limits survive a restart with --state", async () => {
   const before = await adminKeys(served.running.url);
   const ads = before.keys.find((k: { name: string }) => k.name === "ads-bot");
   expect(ads.usage).toMatchObject({ requests: 3, refused: 1 });
-  expect(ads.limits).toEqual([{ metric: "requests", window: "minute", limit: 3, used: 3, remaining: 0, resetsAt: Date.UTC(2026, 2, 10, 10, 1, 0) }]);
+  expect(ads.limits).toEqual([
+    {
+      metric: "requests",
+      window: "minute",
+      limit: 3,
+      used: 3,
+      remaining: 0,
+      resetsAt: Date.UTC(2026, 2, 10, 10, 1, 0),
+    },
+  ]);
   expect(before.teams.find((t: { name: string }) => t.name === "ads").usage.requests).toBe(3);
   await served.close(); // writes the snapshot on shutdown
   served = null;

@@ -22,11 +22,21 @@ export async function serveKeys(opts: { statePath?: string; dir?: string; clock?
   const clock = opts.clock ?? new ManualClock(START);
   const lines: string[] = [];
   const running = await serve({
-    policyPath, port: 0, host: "127.0.0.1", clock, env: { get: (n) => KEY_SECRETS[n] },
-    log: (l) => lines.push(l), say: () => {}, statePath: opts.statePath, snapshotIntervalMs: opts.statePath ? 3_600_000 : undefined,
+    policyPath,
+    port: 0,
+    host: "127.0.0.1",
+    clock,
+    env: { get: (n) => KEY_SECRETS[n] },
+    log: (l) => lines.push(l),
+    say: () => {},
+    statePath: opts.statePath,
+    snapshotIntervalMs: opts.statePath ? 3_600_000 : undefined,
   });
   return {
-    running, clock, lines, dir,
+    running,
+    clock,
+    lines,
+    dir,
     close: async () => {
       await running.stop();
       if (!opts.dir) rmSync(dir, { recursive: true, force: true });
@@ -34,11 +44,17 @@ export async function serveKeys(opts: { statePath?: string; dir?: string; clock?
   };
 }
 
-export function chatReq(url: string, key: string | null, body: Record<string, unknown> = {}, path = "/v1/chat/completions"): Promise<Response> {
+export function chatReq(
+  url: string,
+  key: string | null,
+  body: Record<string, unknown> = {},
+  path = "/v1/chat/completions",
+): Promise<Response> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (key !== null) headers.authorization = `Bearer ${key}`;
   return fetch(`${url}${path}`, {
-    method: "POST", headers,
+    method: "POST",
+    headers,
     body: JSON.stringify({ model: "chat", messages: [{ role: "user", content: "hello there" }], ...body }),
   });
 }

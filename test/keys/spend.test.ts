@@ -27,7 +27,16 @@ test("per-key spend over 1,000 mixed requests matches usage × price to the cent
   const { graph } = compilePolicySource(KEYS_POLICY.replace("$0.002/month", "$1000/month"), "keys.route");
   const clock = new ManualClock(START);
   const secrets = { get: (n: string) => KEY_SECRETS[n] };
-  const app = createGateway({ graph: graph!, ports: { clock, random: new SeededRandom(7), transport: { fetch: () => Promise.reject(new Error("no network")) }, secrets }, adapters: defaultAdapters() });
+  const app = createGateway({
+    graph: graph!,
+    ports: {
+      clock,
+      random: new SeededRandom(7),
+      transport: { fetch: () => Promise.reject(new Error("no network")) },
+      secrets,
+    },
+    adapters: defaultAdapters(),
+  });
   const expected: Record<string, number> = { "search-prod": 0, batch: 0 };
   const random = new SeededRandom(42);
   for (let i = 0; i < 1000; i++) {
@@ -36,8 +45,19 @@ test("per-key spend over 1,000 mixed requests matches usage × price to the cent
     const stream = random.next() < 0.4;
     const route = key === "batch" && random.next() < 0.5 ? "premium" : "chat";
     const words = 1 + Math.floor(random.next() * 400);
-    const body = { model: route, messages: [{ role: "user", content: "word ".repeat(words) }], stream, ...(stream ? { stream_options: { include_usage: true } } : {}) };
-    const res = await app.fetch(new Request("http://gw.test/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" }, body: JSON.stringify(body) }));
+    const body = {
+      model: route,
+      messages: [{ role: "user", content: "word ".repeat(words) }],
+      stream,
+      ...(stream ? { stream_options: { include_usage: true } } : {}),
+    };
+    const res = await app.fetch(
+      new Request("http://gw.test/v1/chat/completions", {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+    );
     expect(res.status).toBe(200);
     const answer = stream ? usageOfStream(await res.text()) : await res.json();
     const [pin, pout] = PRICES[answer.model]!;
@@ -56,16 +76,31 @@ test("per-key spend over 1,000 mixed requests matches usage × price to the cent
 });
 
 test("budget strict refuses a request whose worst case does not fit, before any attempt", async () => {
-  const policy = KEYS_POLICY.replace("key batch { secret env(\"SWITCHYARD_KEY_BATCH\") }", "key batch { secret env(\"SWITCHYARD_KEY_BATCH\")  budget { spend $0.01/day  strict true } }");
+  const policy = KEYS_POLICY.replace(
+    'key batch { secret env("SWITCHYARD_KEY_BATCH") }',
+    'key batch { secret env("SWITCHYARD_KEY_BATCH")  budget { spend $0.01/day  strict true } }',
+  );
   const { graph, diagnostics } = compilePolicySource(policy, "keys.route");
   expect(diagnostics).toEqual([]);
   const clock = new ManualClock(START);
-  const app = createGateway({ graph: graph!, ports: { clock, random: new SeededRandom(1), transport: { fetch: () => Promise.reject(new Error("no network")) }, secrets: { get: (n) => KEY_SECRETS[n] } }, adapters: defaultAdapters() });
+  const app = createGateway({
+    graph: graph!,
+    ports: {
+      clock,
+      random: new SeededRandom(1),
+      transport: { fetch: () => Promise.reject(new Error("no network")) },
+      secrets: { get: (n) => KEY_SECRETS[n] },
+    },
+    adapters: defaultAdapters(),
+  });
   const ask = (maxTokens: number) =>
-    app.fetch(new Request("http://gw.test/v1/chat/completions", {
-      method: "POST", headers: { authorization: `Bearer ${KEY_SECRETS.SWITCHYARD_KEY_BATCH}` },
-      body: JSON.stringify({ model: "premium", max_tokens: maxTokens, messages: [{ role: "user", content: "hi" }] }),
-    }));
+    app.fetch(
+      new Request("http://gw.test/v1/chat/completions", {
+        method: "POST",
+        headers: { authorization: `Bearer ${KEY_SECRETS.SWITCHYARD_KEY_BATCH}` },
+        body: JSON.stringify({ model: "premium", max_tokens: maxTokens, messages: [{ role: "user", content: "hi" }] }),
+      }),
+    );
   // premium is pricey ($30 per 1M out): 1,000 reply tokens may cost $0.03 > $0.01, 100 at most $0.003
   const refused = await ask(1000);
   expect(refused.status).toBe(429);
@@ -77,15 +112,30 @@ test("budget strict refuses a request whose worst case does not fit, before any 
 test("a hot reload keeps each key's usage and spent limits; a removed key's usage goes", async () => {
   const { graph } = compilePolicySource(KEYS_POLICY, "keys.route");
   const clock = new ManualClock(START);
-  const app = createGateway({ graph: graph!, ports: { clock, random: new SeededRandom(1), transport: { fetch: () => Promise.reject(new Error("offline")) }, secrets: { get: (n) => KEY_SECRETS[n] } }, adapters: defaultAdapters() });
+  const app = createGateway({
+    graph: graph!,
+    ports: {
+      clock,
+      random: new SeededRandom(1),
+      transport: { fetch: () => Promise.reject(new Error("offline")) },
+      secrets: { get: (n) => KEY_SECRETS[n] },
+    },
+    adapters: defaultAdapters(),
+  });
   const ask = () =>
-    app.fetch(new Request("http://gw.test/v1/chat/completions", {
-      method: "POST", headers: { authorization: `Bearer ${KEY_SECRETS.SWITCHYARD_KEY_ADS}` },
-      body: JSON.stringify({ model: "chat", messages: [{ role: "user", content: "hi" }] }),
-    }));
+    app.fetch(
+      new Request("http://gw.test/v1/chat/completions", {
+        method: "POST",
+        headers: { authorization: `Bearer ${KEY_SECRETS.SWITCHYARD_KEY_ADS}` },
+        body: JSON.stringify({ model: "chat", messages: [{ role: "user", content: "hi" }] }),
+      }),
+    );
   for (let i = 0; i < 3; i++) expect((await ask()).status).toBe(200);
   const before = app.engine().state().access!["key:ads-bot"]!;
-  app.reload(compilePolicySource(KEYS_POLICY.replace('key batch { secret env("SWITCHYARD_KEY_BATCH") }', ""), "keys.route").graph!);
+  app.reload(
+    compilePolicySource(KEYS_POLICY.replace('key batch { secret env("SWITCHYARD_KEY_BATCH") }', ""), "keys.route")
+      .graph!,
+  );
   expect(app.engine().state().access!["key:ads-bot"]).toEqual(before);
   expect(app.engine().state().access!["key:batch"]).toBeUndefined();
   expect((await ask()).status).toBe(429);

@@ -22,8 +22,17 @@ const FIXTURES = "test/check/fixtures";
 
 interface LintJson {
   diagnostics: {
-    code: string; severity: string; message: string; file: string; line: number; column: number; endLine: number; endColumn: number;
-    notes: string[]; help: string | null; labels: { line: number; column: number; message: string; primary: boolean }[];
+    code: string;
+    severity: string;
+    message: string;
+    file: string;
+    line: number;
+    column: number;
+    endLine: number;
+    endColumn: number;
+    notes: string[];
+    help: string | null;
+    labels: { line: number; column: number; message: string; primary: boolean }[];
   }[];
 }
 
@@ -43,13 +52,27 @@ test("every checker fixture gets lint's diagnostics: codes, messages, spans, not
     const path = `${FIXTURES}/${name}`;
     const uri = await client.open(path);
     const got = (await client.diagnostics(uri, 1)).map((d) => [
-      d.code, d.range.start.line + 1, d.range.start.character + 1, d.range.end.line + 1, d.range.end.character + 1, d.message,
-      (d.relatedInformation ?? []).map((r) => [r.location.range.start.line + 1, r.location.range.start.character + 1, r.message]),
+      d.code,
+      d.range.start.line + 1,
+      d.range.start.character + 1,
+      d.range.end.line + 1,
+      d.range.end.character + 1,
+      d.message,
+      (d.relatedInformation ?? []).map((r) => [
+        r.location.range.start.line + 1,
+        r.location.range.start.character + 1,
+        r.message,
+      ]),
     ]);
     const want = lint.diagnostics
       .filter((d) => d.file === path)
       .map((d) => [
-        d.code, d.line, d.column, d.endLine, d.endColumn, [d.message, ...d.notes.map((n) => `note: ${n}`), ...(d.help ? [`help: ${d.help}`] : [])].join("\n"),
+        d.code,
+        d.line,
+        d.column,
+        d.endLine,
+        d.endColumn,
+        [d.message, ...d.notes.map((n) => `note: ${n}`), ...(d.help ? [`help: ${d.help}`] : [])].join("\n"),
         d.labels.filter((l) => !l.primary).map((l) => [l.line, l.column, l.message]),
       ]);
     expect({ name, got }).toEqual({ name, got: want });
@@ -68,7 +91,10 @@ test("an edit is diagnosed, the did-you-mean quick fix repairs it, and the diagn
   expect(diag.message).toBe("unknown model `smrt`\nhelp: did you mean `smart`?");
   expect(diag.range.start).toEqual(client.position(uri, "smrt"));
 
-  const actions = await client.request<CodeAction[]>("textDocument/codeAction", uri, { range: diag.range, context: { diagnostics: [diag] } });
+  const actions = await client.request<CodeAction[]>("textDocument/codeAction", uri, {
+    range: diag.range,
+    context: { diagnostics: [diag] },
+  });
   expect(actions.map((a) => a.title)).toEqual(["Change to `smart`"]);
   expect(actions[0].edit!.changes![uri]).toEqual([{ range: diag.range, newText: "smart" }]);
 
@@ -94,11 +120,22 @@ test("a syntax error is reported at its position and navigation keeps the last g
 });
 
 test("a route named as a model gets the `route x` quick fix", async () => {
-  const text = "provider p { kind simulated }\nmodel m { provider p  can [chat] }\nroute cheap {\n  otherwise -> [m]\n}\nroute r {\n  otherwise -> cheap\n}\n";
+  const text =
+    "provider p { kind simulated }\nmodel m { provider p  can [chat] }\nroute cheap {\n  otherwise -> [m]\n}\nroute r {\n  otherwise -> cheap\n}\n";
   const uri = await client.open("scratch/route-as-model.route", text);
   const diags = await client.diagnostics(uri, 1);
-  const actions = await client.request<CodeAction[]>("textDocument/codeAction", uri, { range: diags[0].range, context: { diagnostics: diags } });
-  expect(actions.map((a) => a.edit!.changes![uri])).toEqual([[{ range: { start: client.position(uri, "cheap", 0, 2), end: client.position(uri, "cheap", 5, 2) }, newText: "route cheap" }]]);
+  const actions = await client.request<CodeAction[]>("textDocument/codeAction", uri, {
+    range: diags[0].range,
+    context: { diagnostics: diags },
+  });
+  expect(actions.map((a) => a.edit!.changes![uri])).toEqual([
+    [
+      {
+        range: { start: client.position(uri, "cheap", 0, 2), end: client.position(uri, "cheap", 5, 2) },
+        newText: "route cheap",
+      },
+    ],
+  ]);
 });
 
 test("edits in quick succession are diagnosed once, for the latest text (debounced)", async () => {
@@ -109,7 +146,10 @@ test("edits in quick succession are diagnosed once, for the latest text (debounc
   expect(await debounced.diagnostics(doc, 1)).toEqual([]); // opening is not delayed
   await debounced.change(doc, 2, text.replace("[m]", "[x]"));
   await debounced.change(doc, 3, text.replace("[m]", "[mm]"));
-  expect((await debounced.diagnostics(doc, 3)).map((d) => String(d.message).split("\n")[0])).toEqual(["model `m` is never used", "unknown model `mm`"]);
+  expect((await debounced.diagnostics(doc, 3)).map((d) => String(d.message).split("\n")[0])).toEqual([
+    "model `m` is never used",
+    "unknown model `mm`",
+  ]);
   expect(debounced.publishedVersions(doc)).toEqual([1, 3]);
   expect(await debounced.close()).toBe(0);
 });

@@ -10,7 +10,9 @@ import { hoverAt } from "../../src/lsp/hover.ts";
 import { ROOT } from "./lsp-client.ts";
 
 const files = ["policies", "test/check/fixtures"].flatMap((dir) =>
-  readdirSync(join(ROOT, dir)).filter((f) => f.endsWith(".route")).map((f) => `${dir}/${f}`),
+  readdirSync(join(ROOT, dir))
+    .filter((f) => f.endsWith(".route"))
+    .map((f) => `${dir}/${f}`),
 );
 
 test("completion and hover answer at every offset of every policy and fixture", () => {

@@ -5,7 +5,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type Diagnostic, type Position, type ProtocolConnection } from "vscode-languageserver-protocol/node";
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type Diagnostic,
+  type Position,
+  type ProtocolConnection,
+} from "vscode-languageserver-protocol/node";
 
 export const ROOT = join(import.meta.dir, "../..");
 
@@ -24,9 +31,15 @@ export class LspClient {
   private stderr = "";
 
   constructor(args: string[] = ["lsp", "--stdio"]) {
-    this.child = spawn(process.execPath, [join(ROOT, "src/cli/main.ts"), ...args], { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
+    this.child = spawn(process.execPath, [join(ROOT, "src/cli/main.ts"), ...args], {
+      cwd: ROOT,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     this.child.stderr!.on("data", (d) => (this.stderr += String(d)));
-    this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
+    this.connection = createProtocolConnection(
+      new StreamMessageReader(this.child.stdout!),
+      new StreamMessageWriter(this.child.stdin!),
+    );
     this.connection.onNotification("textDocument/publishDiagnostics", (p: Published) => {
       this.published.push(p);
       for (const w of [...this.waiters]) {
@@ -40,7 +53,12 @@ export class LspClient {
   }
 
   async initialize(debounceMs = 0): Promise<unknown> {
-    const result = await this.connection.sendRequest("initialize", { processId: null, rootUri: pathToFileURL(ROOT).href, capabilities: {}, initializationOptions: { debounceMs } });
+    const result = await this.connection.sendRequest("initialize", {
+      processId: null,
+      rootUri: pathToFileURL(ROOT).href,
+      capabilities: {},
+      initializationOptions: { debounceMs },
+    });
     await this.connection.sendNotification("initialized", {});
     return result;
   }
@@ -62,16 +80,25 @@ export class LspClient {
   async open(path: string, text = readFileSync(join(ROOT, path), "utf8")): Promise<string> {
     const uri = pathToFileURL(join(ROOT, path)).href;
     this.texts.set(uri, text);
-    await this.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "route", version: 1, text } });
+    await this.connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri, languageId: "route", version: 1, text },
+    });
     return uri;
   }
 
   /** An incremental change, as editors send them: `newText` replaces `range` (this client keeps its copy in step). */
   async edit(uri: string, version: number, range: { start: Position; end: Position }, newText: string): Promise<void> {
     const text = this.texts.get(uri)!;
-    const offset = (p: Position) => text.split("\n").slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+    const offset = (p: Position) =>
+      text
+        .split("\n")
+        .slice(0, p.line)
+        .reduce((n, l) => n + l.length + 1, 0) + p.character;
     this.texts.set(uri, text.slice(0, offset(range.start)) + newText + text.slice(offset(range.end)));
-    await this.connection.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [{ range, text: newText }] });
+    await this.connection.sendNotification("textDocument/didChange", {
+      textDocument: { uri, version },
+      contentChanges: [{ range, text: newText }],
+    });
   }
 
   text(uri: string): string {
@@ -80,7 +107,10 @@ export class LspClient {
 
   async change(uri: string, version: number, text: string): Promise<void> {
     this.texts.set(uri, text);
-    await this.connection.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [{ text }] });
+    await this.connection.sendNotification("textDocument/didChange", {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
   }
 
   /** The position of the `nth` occurrence of `needle` in the open text, plus `offset` characters. */

@@ -8,12 +8,21 @@ describe("ManualClock", () => {
   test("fires timers in time order and sets now to each timer's time", async () => {
     const clock = new ManualClock(100);
     const fired: [string, number][] = [];
-    for (const [name, ms] of [["c", 30], ["a", 10], ["b", 20], ["a2", 10]] as const) {
+    for (const [name, ms] of [
+      ["c", 30],
+      ["a", 10],
+      ["b", 20],
+      ["a2", 10],
+    ] as const) {
       void clock.sleep(ms).then(() => fired.push([name, clock.now()]));
     }
     expect(clock.pending()).toBe(4);
     await clock.advance(25);
-    expect(fired).toEqual([["a", 110], ["a2", 110], ["b", 120]]);
+    expect(fired).toEqual([
+      ["a", 110],
+      ["a2", 110],
+      ["b", 120],
+    ]);
     expect(clock.now()).toBe(125);
     await clock.advance(10);
     expect(fired.at(-1)).toEqual(["c", 130]);
@@ -103,7 +112,10 @@ describe("ManualClock", () => {
     for (let i = 0; i < 20_000; i++) {
       const ctl = new AbortController();
       ctls.push(ctl);
-      void clock.sleep(1 + (i % 500), ctl.signal).then(() => fired++, () => {});
+      void clock.sleep(1 + (i % 500), ctl.signal).then(
+        () => fired++,
+        () => {},
+      );
     }
     for (let i = 0; i < 20_000; i += 2) ctls[i]!.abort();
     expect(clock.pending()).toBe(10_000);

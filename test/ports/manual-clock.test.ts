@@ -64,7 +64,12 @@ describe("sleeps sharing a signal", () => {
     const clock = new ManualClock(0);
     const ctl = new AbortController();
     const order: number[] = [];
-    const sleeps = [30, 10, 20].map((ms) => clock.sleep(ms, ctl.signal).then(() => order.push(-ms), () => order.push(ms)));
+    const sleeps = [30, 10, 20].map((ms) =>
+      clock.sleep(ms, ctl.signal).then(
+        () => order.push(-ms),
+        () => order.push(ms),
+      ),
+    );
     const unrelated = clock.sleep(15);
     await clock.advance(10); // the 10 ms sleep has fired and is no longer listed
     ctl.abort(new Error("gone"));

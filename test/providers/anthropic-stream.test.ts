@@ -8,10 +8,19 @@ import { bodyOf, collect, contentOf, pieces, rejection } from "./helpers.ts";
 
 const fixture = (name: string) => Bun.file(`${import.meta.dir}/fixtures/${name}.sse`).text();
 
-async function translate(name: string, opts: { includeUsage?: boolean; prefillTrimmed?: string; cutAfter?: number } = {}) {
+async function translate(
+  name: string,
+  opts: { includeUsage?: boolean; prefillTrimmed?: string; cutAfter?: number } = {},
+) {
   let text = await fixture(name);
   if (opts.cutAfter !== undefined) text = text.slice(0, opts.cutAfter);
-  const translator = anthropicTranslator({ provider: "claude", apiKey: "sk-ant-secret", includeUsage: opts.includeUsage ?? false, prefillTrimmed: opts.prefillTrimmed ?? "", nowMs: 1_700_000_000_000 });
+  const translator = anthropicTranslator({
+    provider: "claude",
+    apiKey: "sk-ant-secret",
+    includeUsage: opts.includeUsage ?? false,
+    prefillTrimmed: opts.prefillTrimmed ?? "",
+    nowMs: 1_700_000_000_000,
+  });
   return sseChunks(bodyOf(pieces(text, 17)), new AbortController().signal, translator);
 }
 
@@ -24,7 +33,9 @@ describe("anthropic stream translation", () => {
     expect(chunks.filter((c) => c.choices[0]?.delta.role).length).toBe(1);
     expect(contentOf(chunks)).toBe("Hello!");
     expect(finishes(chunks)).toEqual(["stop"]);
-    expect(chunks.every((c) => c.id === "msg_1nZdL29xx5MUA1yADyHTEsnR8uuvGzszyY" && c.model === "claude-sonnet-4-5")).toBe(true);
+    expect(
+      chunks.every((c) => c.id === "msg_1nZdL29xx5MUA1yADyHTEsnR8uuvGzszyY" && c.model === "claude-sonnet-4-5"),
+    ).toBe(true);
     expect(chunks.every((c) => c.object === "chat.completion.chunk" && c.created === 1_700_000_000)).toBe(true);
     expect(chunks.some((c) => c.usage)).toBe(false);
   });
@@ -40,8 +51,17 @@ describe("anthropic stream translation", () => {
     const chunks = await collect(await translate("anthropic-tool-use"));
     expect(contentOf(chunks)).toBe("Okay, let's check the weather.");
     const calls = chunks.flatMap((c) => (c.choices[0]?.delta.tool_calls ?? []) as any[]);
-    expect(calls[0]).toEqual({ index: 0, id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6", type: "function", function: { name: "get_weather", arguments: "" } });
-    const args = (i: number) => calls.filter((c) => c.index === i).map((c) => c.function.arguments).join("");
+    expect(calls[0]).toEqual({
+      index: 0,
+      id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6",
+      type: "function",
+      function: { name: "get_weather", arguments: "" },
+    });
+    const args = (i: number) =>
+      calls
+        .filter((c) => c.index === i)
+        .map((c) => c.function.arguments)
+        .join("");
     expect(JSON.parse(args(0))).toEqual({ location: "San Francisco, CA", unit: "fahrenheit" });
     expect(calls.find((c) => c.index === 1)).toMatchObject({ id: "toolu_02", function: { name: "get_time" } });
     expect(JSON.parse(args(1))).toEqual({ tz: "PST" });
@@ -54,7 +74,12 @@ describe("anthropic stream translation", () => {
     expect(reasoning).toBe("Let me solve this step by step:\n\n1. First break down 27 * 453\n2. 453 = 400 + 50 + 3");
     expect(contentOf(chunks)).toBe("27 * 453 = 12,231");
     expect(JSON.stringify(chunks)).not.toContain("EqQBCgIYAhIM");
-    expect(chunks[chunks.length - 1].usage).toMatchObject({ prompt_tokens: 50, completion_tokens: 52, total_tokens: 102, prompt_tokens_details: { cached_tokens: 10 } });
+    expect(chunks[chunks.length - 1].usage).toMatchObject({
+      prompt_tokens: 50,
+      completion_tokens: 52,
+      total_tokens: 102,
+      prompt_tokens_details: { cached_tokens: 10 },
+    });
   });
 
   test("max_tokens → length", async () => {
@@ -82,8 +107,16 @@ describe("anthropic stream translation", () => {
 
   test("a rate_limit_error event is rate_limit", async () => {
     const text = 'event: error\ndata: {"type":"error","error":{"type":"rate_limit_error","message":"slow"}}\n\n';
-    const translator = anthropicTranslator({ provider: "c", apiKey: undefined, includeUsage: false, prefillTrimmed: "", nowMs: 0 });
-    expect((await rejection(collect(sseChunks(bodyOf([text]), new AbortController().signal, translator)))).cls).toBe("rate_limit");
+    const translator = anthropicTranslator({
+      provider: "c",
+      apiKey: undefined,
+      includeUsage: false,
+      prefillTrimmed: "",
+      nowMs: 0,
+    });
+    expect((await rejection(collect(sseChunks(bodyOf([text]), new AbortController().signal, translator)))).cls).toBe(
+      "rate_limit",
+    );
   });
 
   test("a stream cut before message_delta is a cut; after it, it ends normally", async () => {
@@ -100,7 +133,13 @@ describe("anthropic stream translation", () => {
     // A first delta that does not start with the trimmed whitespace is left alone.
     const chunks = await collect(await translate("anthropic-max-tokens", { prefillTrimmed: " " }));
     expect(contentOf(chunks)).toBe("The first three primes are 2, 3");
-    const spaced = anthropicTranslator({ provider: "c", apiKey: undefined, includeUsage: false, prefillTrimmed: " ", nowMs: 0 });
+    const spaced = anthropicTranslator({
+      provider: "c",
+      apiKey: undefined,
+      includeUsage: false,
+      prefillTrimmed: " ",
+      nowMs: 0,
+    });
     const events = [
       'data: {"type":"message_start","message":{"id":"m","model":"c","usage":{"input_tokens":1}}}',
       'data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" "}}',

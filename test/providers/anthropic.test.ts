@@ -9,7 +9,11 @@ const up = scriptedUpstream();
 
 const ports = realPorts();
 const claude = () => provider({ name: "claude", kind: "anthropic", baseUrl: up.base });
-const chatBody = { model: "claude-x", messages: [{ role: "user", content: "hi" }], stream_options: { include_usage: true } };
+const chatBody = {
+  model: "claude-x",
+  messages: [{ role: "user", content: "hi" }],
+  stream_options: { include_usage: true },
+};
 
 describe("anthropic adapter", () => {
   test("non-stream: POST /messages with x-api-key and anthropic-version, reply translated", async () => {
@@ -17,13 +21,17 @@ describe("anthropic adapter", () => {
     up.handler = async (req) => {
       seen = { path: new URL(req.url).pathname, headers: req.headers, body: await req.json() };
       return Response.json({
-        id: "msg_1", type: "message", role: "assistant", model: "claude-x",
+        id: "msg_1",
+        type: "message",
+        role: "assistant",
+        model: "claude-x",
         content: [
           { type: "thinking", thinking: "hmm", signature: "sig" },
           { type: "text", text: "Let me check." },
           { type: "tool_use", id: "toolu_1", name: "weather", input: { city: "Paris" } },
         ],
-        stop_reason: "tool_use", stop_sequence: null,
+        stop_reason: "tool_use",
+        stop_sequence: null,
         usage: { input_tokens: 20, output_tokens: 7 },
       });
     };
@@ -49,7 +57,14 @@ describe("anthropic adapter", () => {
   });
 
   test("refusal maps to content_filter", async () => {
-    up.handler = () => Response.json({ id: "m", model: "c", content: [], stop_reason: "refusal", usage: { input_tokens: 1, output_tokens: 0 } });
+    up.handler = () =>
+      Response.json({
+        id: "m",
+        model: "c",
+        content: [],
+        stop_reason: "refusal",
+        usage: { input_tokens: 1, output_tokens: 0 },
+      });
     const reply = await anthropicAdapter.chat(call({ provider: claude(), body: chatBody }), ports);
     if (reply.kind !== "completion") throw new Error("expected a completion");
     expect(reply.body.choices[0].finish_reason).toBe("content_filter");
@@ -85,8 +100,14 @@ describe("anthropic adapter", () => {
   ];
   for (const [status, type, message, cls] of cases) {
     test(`${status} ${type} (${message.slice(0, 24)}…) → ${cls}`, async () => {
-      up.handler = () => new Response(errorJson(type, message), { status, headers: { "content-type": "application/json", "retry-after": "2" } });
-      const err = await rejection(anthropicAdapter.chat(call({ provider: claude(), body: chatBody, apiKey: KEY }), ports));
+      up.handler = () =>
+        new Response(errorJson(type, message), {
+          status,
+          headers: { "content-type": "application/json", "retry-after": "2" },
+        });
+      const err = await rejection(
+        anthropicAdapter.chat(call({ provider: claude(), body: chatBody, apiKey: KEY }), ports),
+      );
       expect(err.cls).toBe(cls);
       expect(err.status).toBe(status);
       expect(err.code).toBe(type);

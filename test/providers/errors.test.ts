@@ -48,7 +48,16 @@ describe("classification", () => {
   });
 
   test("a 200 reply carrying an error object is classified, not called malformed", async () => {
-    const transport = { fetch: async () => Response.json({ error: { message: "maximum context length exceeded", type: "invalid_request_error", code: "context_length_exceeded" } }) };
+    const transport = {
+      fetch: async () =>
+        Response.json({
+          error: {
+            message: "maximum context length exceeded",
+            type: "invalid_request_error",
+            code: "context_length_exceeded",
+          },
+        }),
+    };
     const err = await rejection(openaiAdapter.chat(call(), realPorts(transport)));
     expect(err.cls).toBe("context_length");
   });

@@ -7,7 +7,16 @@ import type { ChatChunk, UpstreamCall } from "../../src/runtime/upstream.ts";
 import { networkTransport } from "../../src/providers/fetch-transport.ts";
 
 export function provider(over: Partial<ProviderNode> = {}): ProviderNode {
-  return { name: "up", kind: "openai", baseUrl: "http://127.0.0.1:1", keyEnv: null, headers: {}, sim: null, limits: [], ...over };
+  return {
+    name: "up",
+    kind: "openai",
+    baseUrl: "http://127.0.0.1:1",
+    keyEnv: null,
+    headers: {},
+    sim: null,
+    limits: [],
+    ...over,
+  };
 }
 
 export function model(over: Partial<ModelNode> = {}): ModelNode {
@@ -101,7 +110,10 @@ export function pieces(text: string, size: number): string[] {
 
 /** A real local upstream on 127.0.0.1 for one test file: each test sets `handler`; started before and stopped after the file's tests. */
 export function scriptedUpstream(): { handler: (req: Request) => Response | Promise<Response>; base: string } {
-  const up = { handler: (_req: Request): Response | Promise<Response> => new Response("unset", { status: 500 }), base: "" };
+  const up = {
+    handler: (_req: Request): Response | Promise<Response> => new Response("unset", { status: 500 }),
+    base: "",
+  };
   let server: Server<undefined> | undefined;
   beforeAll(() => {
     server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req) => up.handler(req) });

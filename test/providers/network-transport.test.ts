@@ -7,7 +7,12 @@ import { closingUpstream, completionBody, frames, json, mockUpstream, sse, words
 import { stopAfterEach } from "../server/fault-harness.ts";
 
 const track = stopAfterEach();
-const streamInit = (signal = new AbortController().signal) => ({ method: "POST", headers: { accept: "text/event-stream", "content-type": "application/json" }, body: "{}", signal });
+const streamInit = (signal = new AbortController().signal) => ({
+  method: "POST",
+  headers: { accept: "text/event-stream", "content-type": "application/json" },
+  body: "{}",
+  signal,
+});
 
 /** Reads a body to its end or its error: the text that arrived, and the error's code. */
 async function readAll(res: Response): Promise<{ text: string; error: string | null }> {
@@ -40,11 +45,25 @@ describe("network transport", () => {
   });
 
   test("status, headers and a whole body come through, streamed or not", async () => {
-    const up = track(mockUpstream((_n, body) => (body.stream ? sse([...words("m", ["a"]), { end: "done" }]) : json(completionBody("m", "hi"), 201, { "x-up": "1" }))));
-    const whole = await networkTransport.fetch(`${up.url}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}", signal: new AbortController().signal });
+    const up = track(
+      mockUpstream((_n, body) =>
+        body.stream
+          ? sse([...words("m", ["a"]), { end: "done" }])
+          : json(completionBody("m", "hi"), 201, { "x-up": "1" }),
+      ),
+    );
+    const whole = await networkTransport.fetch(`${up.url}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+      signal: new AbortController().signal,
+    });
     expect([whole.status, whole.headers.get("x-up")]).toEqual([201, "1"]);
     expect(((await whole.json()) as any).choices[0].message.content).toBe("hi");
-    const streamed = await networkTransport.fetch(`${up.url}/chat/completions`, { ...streamInit(), body: '{"stream":true}' });
+    const streamed = await networkTransport.fetch(`${up.url}/chat/completions`, {
+      ...streamInit(),
+      body: '{"stream":true}',
+    });
     expect(streamed.headers.get("content-type")).toContain("text/event-stream");
     expect((await readAll(streamed)).text).toContain("[DONE]");
     expect(up.calls[1].body).toEqual({ stream: true });
@@ -56,9 +75,16 @@ describe("network transport", () => {
     const pending = networkTransport.fetch(`${silent.url}/chat/completions`, streamInit(abort.signal));
     const reason = new Error("deadline");
     abort.abort(reason);
-    expect(await pending.then(() => null, (err) => err)).toBe(reason);
+    expect(
+      await pending.then(
+        () => null,
+        (err) => err,
+      ),
+    ).toBe(reason);
 
-    const ticking = track(mockUpstream((_n, _b, call) => sse([...words("m", ["a"]), { pause: 5000 }, { end: "done" }], call)));
+    const ticking = track(
+      mockUpstream((_n, _b, call) => sse([...words("m", ["a"]), { pause: 5000 }, { end: "done" }], call)),
+    );
     const res = await networkTransport.fetch(`${ticking.url}/chat/completions`, streamInit());
     const reader = res.body!.getReader();
     await reader.read();

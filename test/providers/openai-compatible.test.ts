@@ -10,10 +10,24 @@ const up = scriptedUpstream();
 
 const ports = realPorts();
 const upstream = () => provider({ baseUrl: up.base, headers: { "x-provider": "p1" } });
-const sse = (events: string[]) => new Response(events.map((e) => `data: ${e}\n\n`).join(""), { headers: { "content-type": "text/event-stream" } });
+const sse = (events: string[]) =>
+  new Response(events.map((e) => `data: ${e}\n\n`).join(""), { headers: { "content-type": "text/event-stream" } });
 const chunkJson = (content: string, finish: string | null = null) =>
-  JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content }, finish_reason: finish }] });
-const completion = { id: "x", object: "chat.completion", created: 1, model: "m", choices: [{ index: 0, message: { role: "assistant", content: "hello" }, finish_reason: "stop" }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } };
+  JSON.stringify({
+    id: "c",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "m",
+    choices: [{ index: 0, delta: { content }, finish_reason: finish }],
+  });
+const completion = {
+  id: "x",
+  object: "chat.completion",
+  created: 1,
+  model: "m",
+  choices: [{ index: 0, message: { role: "assistant", content: "hello" }, finish_reason: "stop" }],
+  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+};
 
 describe("requests", () => {
   test("non-stream: posts the body with key, provider and call headers, returns the completion", async () => {
@@ -22,8 +36,17 @@ describe("requests", () => {
       seen = { url: req.url, headers: req.headers, body: await req.json() };
       return Response.json(completion);
     };
-    const body = { model: "gpt-x", messages: [{ role: "user", content: "hi" }], stream: true, stream_options: { include_usage: true }, temperature: 0.2 };
-    const reply = await openaiAdapter.chat(call({ provider: upstream(), body, apiKey: KEY, headers: { "x-request-id": "r1" } }), ports);
+    const body = {
+      model: "gpt-x",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+      stream_options: { include_usage: true },
+      temperature: 0.2,
+    };
+    const reply = await openaiAdapter.chat(
+      call({ provider: upstream(), body, apiKey: KEY, headers: { "x-request-id": "r1" } }),
+      ports,
+    );
     expect(reply.kind).toBe("completion");
     if (reply.kind === "completion") expect(reply.body.choices[0].message.content).toBe("hello");
     expect(seen!.url).toBe(`${up.base}/chat/completions`);
@@ -37,7 +60,12 @@ describe("requests", () => {
     let sent: any = null;
     up.handler = async (req) => {
       sent = await req.json();
-      return sse([chunkJson("Hel"), chunkJson("lo", "stop"), JSON.stringify({ id: "c", choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } }), "[DONE]"]);
+      return sse([
+        chunkJson("Hel"),
+        chunkJson("lo", "stop"),
+        JSON.stringify({ id: "c", choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } }),
+        "[DONE]",
+      ]);
     };
     const body = { model: "gpt-x", messages: [], stream_options: { include_usage: true } };
     const reply = await openaiAdapter.chat(call({ provider: upstream(), body, stream: true }), ports);
@@ -71,25 +99,65 @@ describe("requests", () => {
       path = new URL(req.url).pathname;
       return Response.json({ object: "list", data: [{ index: 0, embedding: [0.1] }] });
     };
-    const reply = await openaiAdapter.embeddings(call({ provider: upstream(), body: { model: "e", input: "x" } }), ports);
+    const reply = await openaiAdapter.embeddings(
+      call({ provider: upstream(), body: { model: "e", input: "x" } }),
+      ports,
+    );
     expect(path).toBe("/v1/embeddings");
     expect(reply.body.data).toEqual([{ index: 0, embedding: [0.1] }]);
   });
 });
 
 describe("failures", () => {
-  const errorBody = (code: string | null, message: string, type = "invalid_request_error") => ({ error: { message, type, param: null, code } });
+  const errorBody = (code: string | null, message: string, type = "invalid_request_error") => ({
+    error: { message, type, param: null, code },
+  });
   const cases: [string, number, unknown, Record<string, string>, string, number | null][] = [
-    ["429 with Retry-After seconds", 429, errorBody("rate_limit_exceeded", "slow down"), { "retry-after": "3" }, "rate_limit", 3000],
-    ["429 with retry-after-ms", 429, errorBody(null, "slow down"), { "retry-after": "3", "retry-after-ms": "250" }, "rate_limit", 250],
-    ["429 insufficient_quota", 429, errorBody("insufficient_quota", "You exceeded your current quota"), {}, "quota", null],
+    [
+      "429 with Retry-After seconds",
+      429,
+      errorBody("rate_limit_exceeded", "slow down"),
+      { "retry-after": "3" },
+      "rate_limit",
+      3000,
+    ],
+    [
+      "429 with retry-after-ms",
+      429,
+      errorBody(null, "slow down"),
+      { "retry-after": "3", "retry-after-ms": "250" },
+      "rate_limit",
+      250,
+    ],
+    [
+      "429 insufficient_quota",
+      429,
+      errorBody("insufficient_quota", "You exceeded your current quota"),
+      {},
+      "quota",
+      null,
+    ],
     ["500", 500, errorBody(null, "boom", "server_error"), {}, "server", null],
     ["503 with Retry-After", 503, "overloaded", { "retry-after": "1" }, "server", 1000],
     ["401", 401, errorBody("invalid_api_key", "Incorrect API key provided: KEY"), {}, "auth", null],
     ["403", 403, errorBody(null, "forbidden"), {}, "auth", null],
     ["404", 404, errorBody("model_not_found", "no such model"), {}, "not_found", null],
-    ["400 context_length_exceeded", 400, errorBody("context_length_exceeded", "This model's maximum context length is 8192 tokens"), {}, "context_length", null],
-    ["400 content_policy_violation", 400, errorBody("content_policy_violation", "rejected by the safety system"), {}, "content_policy", null],
+    [
+      "400 context_length_exceeded",
+      400,
+      errorBody("context_length_exceeded", "This model's maximum context length is 8192 tokens"),
+      {},
+      "context_length",
+      null,
+    ],
+    [
+      "400 content_policy_violation",
+      400,
+      errorBody("content_policy_violation", "rejected by the safety system"),
+      {},
+      "content_policy",
+      null,
+    ],
     ["400 content_filter", 400, errorBody("content_filter", "filtered"), {}, "content_policy", null],
     ["400 other", 400, errorBody("invalid_value", "bad temperature"), {}, "client", null],
     ["422 plain text", 422, "unprocessable", {}, "client", null],
@@ -115,14 +183,21 @@ describe("failures", () => {
   test("Retry-After as an HTTP date is measured against the clock", async () => {
     const now = Date.parse("2026-01-01T00:00:00Z");
     up.handler = () => new Response("{}", { status: 429, headers: { "retry-after": "Thu, 01 Jan 2026 00:00:07 GMT" } });
-    const err = await rejection(openaiAdapter.chat(call({ provider: upstream() }), { ...ports, clock: { ...ports.clock, now: () => now } }));
+    const err = await rejection(
+      openaiAdapter.chat(call({ provider: upstream() }), { ...ports, clock: { ...ports.clock, now: () => now } }),
+    );
     expect(err.retryAfterMs).toBe(7000);
   });
 
   test("a server that closes the socket before headers is a reset", async () => {
     const tcp = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data: (s) => void s.end() } });
     try {
-      const err = await rejection(openaiAdapter.chat(call({ provider: provider({ baseUrl: `http://127.0.0.1:${tcp.port}` }), apiKey: KEY }), ports));
+      const err = await rejection(
+        openaiAdapter.chat(
+          call({ provider: provider({ baseUrl: `http://127.0.0.1:${tcp.port}` }), apiKey: KEY }),
+          ports,
+        ),
+      );
       expect(err.cls).toBe("reset");
       expect(err.message).not.toContain(KEY);
     } finally {
@@ -134,7 +209,9 @@ describe("failures", () => {
     const tcp = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
     const port = tcp.port;
     tcp.stop(true);
-    const err = await rejection(openaiAdapter.chat(call({ provider: provider({ baseUrl: `http://127.0.0.1:${port}` }) }), ports));
+    const err = await rejection(
+      openaiAdapter.chat(call({ provider: provider({ baseUrl: `http://127.0.0.1:${port}` }) }), ports),
+    );
     expect(err.cls).toBe("connect");
   });
 
@@ -154,7 +231,10 @@ describe("failures", () => {
       },
     });
     try {
-      const reply = await openaiAdapter.chat(call({ provider: provider({ baseUrl: `http://127.0.0.1:${tcp.port}` }), stream: true }), ports);
+      const reply = await openaiAdapter.chat(
+        call({ provider: provider({ baseUrl: `http://127.0.0.1:${tcp.port}` }), stream: true }),
+        ports,
+      );
       if (reply.kind !== "stream") throw new Error("expected a stream");
       expect((await reply.chunks.next()).value.choices[0].delta.content).toBe("par");
       socket!.end(); // the upstream dies after its first chunk, before any finish_reason
@@ -177,7 +257,10 @@ describe("failures", () => {
       return new Response(body, { headers: { "content-type": "text/event-stream" } });
     };
     const controller = new AbortController();
-    const reply = await openaiAdapter.chat(call({ provider: upstream(), stream: true, signal: controller.signal }), ports);
+    const reply = await openaiAdapter.chat(
+      call({ provider: upstream(), stream: true, signal: controller.signal }),
+      ports,
+    );
     if (reply.kind !== "stream") throw new Error("expected a stream");
     expect((await reply.chunks.next()).value.choices[0].delta.content).toBe("first");
     const pending = reply.chunks.next();
@@ -192,7 +275,9 @@ describe("failures", () => {
     const got = new Promise<void>((resolve) => (arrived = resolve));
     up.handler = (req) => {
       arrived();
-      return new Promise<Response>((resolve) => req.signal.addEventListener("abort", () => resolve(new Response("late"))));
+      return new Promise<Response>((resolve) =>
+        req.signal.addEventListener("abort", () => resolve(new Response("late"))),
+      );
     };
     const controller = new AbortController();
     const pending = openaiAdapter.chat(call({ provider: upstream(), signal: controller.signal }), ports);

@@ -17,7 +17,8 @@ function parseAll(parts: string[]) {
 }
 
 describe("SseParser", () => {
-  const text = "event: message\ndata: first\n\n: keepalive\n\ndata: line one\ndata: line two\n\nevent: ping\ndata: {}\n\n";
+  const text =
+    "event: message\ndata: first\n\n: keepalive\n\ndata: line one\ndata: line two\n\nevent: ping\ndata: {}\n\n";
   const expected = [
     { event: "message", data: "first" },
     { event: null, data: "line one\nline two" },
@@ -35,7 +36,9 @@ describe("SseParser", () => {
   });
 
   test("ignores comments, id and retry fields, and strips only one space after the colon", () => {
-    expect(parseAll([":comment\nid: 7\nretry: 10\ndata:  two spaces\ndata:none\n\n"])).toEqual([{ event: null, data: " two spaces\nnone" }]);
+    expect(parseAll([":comment\nid: 7\nretry: 10\ndata:  two spaces\ndata:none\n\n"])).toEqual([
+      { event: null, data: " two spaces\nnone" },
+    ]);
   });
 
   test("dispatches an event cut off before its blank line when the body ends", () => {

@@ -5,13 +5,9 @@ import type { Diagnostic, Label } from "../../src/syntax/diagnostic.ts";
 export const MAIN = "policies/main.route";
 export const MODELS = "policies/models.route";
 
-export const mainText = [
-  "route chat {",
-  "  when tools -> [gpt4o]",
-  "  otherwise -> [gpt4, claude]",
-  "}",
-  "",
-].join("\n");
+export const mainText = ["route chat {", "  when tools -> [gpt4o]", "  otherwise -> [gpt4, claude]", "}", ""].join(
+  "\n",
+);
 
 export const modelsText = ["model gpt4o {", "  provider openai", "}", ""].join("\n");
 

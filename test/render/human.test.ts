@@ -79,7 +79,12 @@ describe("renderHuman", () => {
   });
 
   test("a single skipped line is shown instead of `...`", () => {
-    const d = diag({ code: "X1", message: "m", primary: at(MAIN, mainText, "otherwise"), secondary: [at(MAIN, mainText, "chat", "x")] });
+    const d = diag({
+      code: "X1",
+      message: "m",
+      primary: at(MAIN, mainText, "otherwise"),
+      secondary: [at(MAIN, mainText, "chat", "x")],
+    });
     const out = renderHuman([d], sources, plain);
     expect(out).toContain("1 | route chat {\n  |       ---- x\n2 |   when tools -> [gpt4o]\n3 |   otherwise");
     expect(out).not.toContain("...");
@@ -87,10 +92,18 @@ describe("renderHuman", () => {
 
   test("zero-width spans get one caret, also at the end of the file", () => {
     const text = "route a {\n";
-    const d = diag({ code: "SY1001", message: "unexpected end of file", primary: { file: "e.route", span: { start: text.length, end: text.length }, message: "" } });
+    const d = diag({
+      code: "SY1001",
+      message: "unexpected end of file",
+      primary: { file: "e.route", span: { start: text.length, end: text.length }, message: "" },
+    });
     const out = renderHuman([d], new Map([["e.route", text]]), plain);
     expect(out).toContain(" --> e.route:2:1\n  |\n2 |\n  | ^\n");
-    const mid = diag({ code: "SY1001", message: "m", primary: { file: "e.route", span: { start: 6, end: 6 }, message: "here" } });
+    const mid = diag({
+      code: "SY1001",
+      message: "m",
+      primary: { file: "e.route", span: { start: 6, end: 6 }, message: "here" },
+    });
     expect(renderHuman([mid], new Map([["e.route", text]]), plain)).toContain("1 | route a {\n  |       ^ here\n");
   });
 
@@ -143,19 +156,35 @@ describe("renderHuman", () => {
   });
 
   test("without the file's text only the location is shown", () => {
-    const d = diag({ code: "SY1003", message: "binary", primary: { file: "bin.route", span: { start: 40, end: 41 }, message: "" }, help: "check the file" });
-    expect(renderHuman([d], new Map(), plain)).toBe("error[SY1003]: binary\n --> bin.route\n  = help: check the file\n\n1 error, 0 warnings\n");
+    const d = diag({
+      code: "SY1003",
+      message: "binary",
+      primary: { file: "bin.route", span: { start: 40, end: 41 }, message: "" },
+      help: "check the file",
+    });
+    expect(renderHuman([d], new Map(), plain)).toBe(
+      "error[SY1003]: binary\n --> bin.route\n  = help: check the file\n\n1 error, 0 warnings\n",
+    );
   });
 
   test("an empty source gives a location but no frame", () => {
-    const d = diag({ code: "SY1004", message: "too large", primary: { file: "big.route", span: { start: 0, end: 0 }, message: "" }, help: "split it" });
-    expect(renderHuman([d], new Map([["big.route", ""]]), plain)).toBe("error[SY1004]: too large\n --> big.route:1:1\n  = help: split it\n\n1 error, 0 warnings\n");
+    const d = diag({
+      code: "SY1004",
+      message: "too large",
+      primary: { file: "big.route", span: { start: 0, end: 0 }, message: "" },
+      help: "split it",
+    });
+    expect(renderHuman([d], new Map([["big.route", ""]]), plain)).toBe(
+      "error[SY1004]: too large\n --> big.route:1:1\n  = help: split it\n\n1 error, 0 warnings\n",
+    );
   });
 
   test("gutter widens for line numbers of several digits", () => {
     const text = "\n".repeat(120) + "model x {}\n";
     const d = diag({ code: "X1", message: "m", severity: "info", primary: at("w.route", text, "x") });
-    expect(renderHuman([d], new Map([["w.route", text]]), plain)).toStartWith("info[X1]: m\n   --> w.route:121:7\n    |\n121 | model x {}\n    |       ^\n");
+    expect(renderHuman([d], new Map([["w.route", text]]), plain)).toStartWith(
+      "info[X1]: m\n   --> w.route:121:7\n    |\n121 | model x {}\n    |       ^\n",
+    );
   });
 
   test("colour is ANSI only when asked", () => {
@@ -173,7 +202,9 @@ describe("clipping with wide characters", () => {
     for (let pad = 0; pad < 4; pad++) {
       const text = "x".repeat(pad) + "中".repeat(150) + " target " + "中".repeat(150);
       const d = diag({ code: "X1", message: "m", primary: at("w.route", text, "target") });
-      const [source, underline] = renderHuman([d], new Map([["w.route", text]]), plain).split("\n").slice(3, 5);
+      const [source, underline] = renderHuman([d], new Map([["w.route", text]]), plain)
+        .split("\n")
+        .slice(3, 5);
       const cells = Bun.stringWidth(source.slice(0, source.indexOf("target")));
       expect(underline.indexOf("^")).toBe(cells);
       expect(Bun.stringWidth(source)).toBeLessThanOrEqual(4 + 100);

@@ -23,13 +23,17 @@ function expectValid(log: object): void {
 
 describe("SARIF output against the SARIF 2.1.0 schema", () => {
   test("the validator rejects what the schema forbids (it is really checking)", () => {
-    expect(validate({ version: "2.1.0", runs: [{ tool: { driver: { name: "x", informationUri: "docs/x.md" } } }] })).toBe(false);
+    expect(
+      validate({ version: "2.1.0", runs: [{ tool: { driver: { name: "x", informationUri: "docs/x.md" } } }] }),
+    ).toBe(false);
     expect(validate({ version: "2.0.0", runs: [] })).toBe(false);
   });
 
   test("hand-built findings: errors, warnings, notes, related locations, relative and absolute uris", () => {
     const outside = { ...unknownModel, primary: { ...unknownModel.primary, file: "/elsewhere/a b.route" } };
-    expectValid(toSarif([unknownModel, crossFile, { ...unknownModel, severity: "info" }, outside], sources, { root: "/repo" }));
+    expectValid(
+      toSarif([unknownModel, crossFile, { ...unknownModel, severity: "info" }, outside], sources, { root: "/repo" }),
+    );
     expectValid(toSarif([], sources));
     expectValid(toSarif([crossFile], sources));
   });

@@ -13,7 +13,8 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
 function pipeline(bytes: Uint8Array): CompileResult {
   return mustNotThrow("pipeline", () => {
     const parsed = parsePolicyBytes(bytes, FILE);
-    if (parsed.policy === null) return { graph: null, diagnostics: parsed.diagnostics, source: parsed.source, policy: null };
+    if (parsed.policy === null)
+      return { graph: null, diagnostics: parsed.diagnostics, source: parsed.source, policy: null };
     return compilePolicySource(parsed.source, FILE);
   });
 }
@@ -29,11 +30,16 @@ function expectRejected(bytes: Uint8Array, code: string, where?: { line: number;
   return human;
 }
 
-const VALID = 'provider p { kind simulated }\nmodel m { provider p  can [chat, stream] }\nroute chat { otherwise -> [m] }\n';
+const VALID =
+  "provider p { kind simulated }\nmodel m { provider p  can [chat, stream] }\nroute chat { otherwise -> [m] }\n";
 
 describe("bad input never crashes the tools", () => {
   test("binary bytes (a NUL) are refused as binary", () => {
-    const human = expectRejected(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), "SY1003", { line: 3, column: 1 });
+    const human = expectRejected(
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+      "SY1003",
+      { line: 3, column: 1 },
+    );
     expect(human).toContain("3 | \uFFFD\uFFFD\uFFFD\n  | ^\n"); // NUL bytes shown, not written to the terminal
   });
 
@@ -46,7 +52,10 @@ describe("bad input never crashes the tools", () => {
   });
 
   test("10,000 levels of bracket nesting are refused where they get too deep", () => {
-    expectRejected(utf8("model m {\n  a " + "[".repeat(10_000) + "]".repeat(10_000) + "\n}\n"), "SY1005", { line: 2, column: 68 });
+    expectRejected(utf8("model m {\n  a " + "[".repeat(10_000) + "]".repeat(10_000) + "\n}\n"), "SY1005", {
+      line: 2,
+      column: 68,
+    });
     expectRejected(utf8("route r { when " + "(".repeat(10_000) + "tools" + ")".repeat(10_000) + " -> [m] }"), "SY1005");
   });
 
@@ -62,7 +71,11 @@ describe("bad input never crashes the tools", () => {
   });
 
   test("invalid utf-8 is refused as such", () => {
-    const human = expectRejected(new Uint8Array([...utf8('model m { upstream "'), 0xc3, 0x28, ...utf8('" }')]), "SY1002", { line: 1, column: 21 });
+    const human = expectRejected(
+      new Uint8Array([...utf8('model m { upstream "'), 0xc3, 0x28, ...utf8('" }')]),
+      "SY1002",
+      { line: 1, column: 21 },
+    );
     expect(human).toContain('1 | model m { upstream "\uFFFD(" }\n  |                     ^\n');
     expectRejected(new Uint8Array([0xed, 0xa0, 0x80]), "SY1002"); // an encoded surrogate
   });
@@ -110,7 +123,9 @@ describe("bad input never crashes the tools", () => {
   });
 
   test("control characters and lone surrogates in strings are data, not terminal commands", () => {
-    const result = pipeline(utf8('provider p { kind simulated  base_url "\\u001b[2J\\ud800" }\nmodel "\x1b[31m" { provider p }\n'));
+    const result = pipeline(
+      utf8('provider p { kind simulated  base_url "\\u001b[2J\\ud800" }\nmodel "\x1b[31m" { provider p }\n'),
+    );
     const human = expectWellFormed(result.diagnostics, FILE, result.source);
     expect(human.replace(/\x1b\[[0-9;]*m/g, "")).not.toContain("\x1b");
   });

@@ -31,7 +31,11 @@ function failure(kind: string, index: number, text: string, e: unknown): string 
 describe("fuzzing", () => {
   test(`up to ${MUTANTS} mutants: graph or diagnostics, never an exception; fmt idempotent on all that parse`, () => {
     const random = prng(SEED);
-    const mutator: Mutator = { random, corpus, pool: [...new Set(corpus.flatMap(tokenize).filter((t) => !/^\s+$/.test(t)))] };
+    const mutator: Mutator = {
+      random,
+      corpus,
+      pool: [...new Set(corpus.flatMap(tokenize).filter((t) => !/^\s+$/.test(t)))],
+    };
     const started = performance.now();
     const failures: string[] = [];
     let ran = 0;

@@ -21,10 +21,55 @@ export function tokenize(text: string): string[] {
 
 /** Odd things worth inserting: brackets, quotes, operators, keywords, and unusual characters. */
 const EXTRA_TOKENS = [
-  "{", "}", "[", "]", "(", ")", '"', "#", "->", ",", ";", "\n", "\r\n", "\t", "\\", "%", "$", "/", "-",
-  "when", "otherwise", "route", "split", "sticky", "not", "and", "or", "in", "matches", "env", "()",
-  "1e9", "-0", "0.", "99999999999999999999999", "5xx", "9xx", "1.5.5s", "$-1", "10k/day", "\uFEFF",
-  "é", "😀", "\ud800", "\u0000", "\u001b[2J", "\u2028", '"\\u12"', '"\\q"',
+  "{",
+  "}",
+  "[",
+  "]",
+  "(",
+  ")",
+  '"',
+  "#",
+  "->",
+  ",",
+  ";",
+  "\n",
+  "\r\n",
+  "\t",
+  "\\",
+  "%",
+  "$",
+  "/",
+  "-",
+  "when",
+  "otherwise",
+  "route",
+  "split",
+  "sticky",
+  "not",
+  "and",
+  "or",
+  "in",
+  "matches",
+  "env",
+  "()",
+  "1e9",
+  "-0",
+  "0.",
+  "99999999999999999999999",
+  "5xx",
+  "9xx",
+  "1.5.5s",
+  "$-1",
+  "10k/day",
+  "\uFEFF",
+  "é",
+  "😀",
+  "\ud800",
+  "\u0000",
+  "\u001b[2J",
+  "\u2028",
+  '"\\u12"',
+  '"\\q"',
 ];
 
 export interface Mutator {
@@ -51,21 +96,26 @@ export function mutateOnce(text: string, m: Mutator): string {
     case 2: // duplicate a run of tokens
       tokens.splice(at, 0, ...tokens.slice(at, at + 1 + Math.floor(r() * 6)));
       return tokens.join("");
-    case 3: { // swap two tokens
+    case 3: {
+      // swap two tokens
       const other = Math.floor(r() * tokens.length);
       if (tokens.length > 0 && at < tokens.length) [tokens[at], tokens[other]] = [tokens[other], tokens[at]];
       return tokens.join("");
     }
-    case 4: { // delete a few characters
+    case 4: {
+      // delete a few characters
       const i = Math.floor(r() * text.length);
       return text.slice(0, i) + text.slice(i + 1 + Math.floor(r() * 3));
     }
-    case 5: { // insert a random character (any code unit, so also lone surrogates and controls)
+    case 5: {
+      // insert a random character (any code unit, so also lone surrogates and controls)
       const i = Math.floor(r() * (text.length + 1));
-      const ch = r() < 0.7 ? String.fromCharCode(32 + Math.floor(r() * 95)) : String.fromCharCode(Math.floor(r() * 0x10000));
+      const ch =
+        r() < 0.7 ? String.fromCharCode(32 + Math.floor(r() * 95)) : String.fromCharCode(Math.floor(r() * 0x10000));
       return text.slice(0, i) + ch + text.slice(i);
     }
-    case 6: { // splice in a fragment of another policy
+    case 6: {
+      // splice in a fragment of another policy
       const donor = pick(r, m.corpus);
       const from = Math.floor(r() * donor.length);
       const fragment = donor.slice(from, from + 1 + Math.floor(r() * 80));
@@ -76,7 +126,8 @@ export function mutateOnce(text: string, m: Mutator): string {
     case 8: // a comment between two tokens: stresses where the formatter puts comments back
       tokens.splice(at, 0, r() < 0.5 ? " # note\n" : "\n# own line\n\n");
       return tokens.join("");
-    default: { // replace a token by another token of the same text family from the corpus
+    default: {
+      // replace a token by another token of the same text family from the corpus
       if (at < tokens.length && !/^\s/.test(tokens[at])) tokens[at] = pick(r, m.pool);
       return tokens.join("");
     }

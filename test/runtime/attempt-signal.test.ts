@@ -70,7 +70,12 @@ describe("engine signals per adapter", () => {
 
   async function timedOut(lightSignal: boolean): Promise<{ signal: AbortSignal; status: number }> {
     const clock = new ManualClock(0);
-    const ports = { clock, random: new SeededRandom(1), transport: { fetch: () => Promise.reject(new Error("no network")) }, secrets: { get: () => undefined } };
+    const ports = {
+      clock,
+      random: new SeededRandom(1),
+      transport: { fetch: () => Promise.reject(new Error("no network")) },
+      secrets: { get: () => undefined },
+    };
     let seen: UpstreamCall | null = null;
     const adapter: ProviderAdapter = {
       lightSignal,
@@ -82,7 +87,13 @@ describe("engine signals per adapter", () => {
       embeddings: () => Promise.reject(new Error("unused")),
     };
     const engine = createEngine({ graph: g, ports, adapters: { openai: adapter } });
-    const pending = engine.chat({ id: "x", route: "r", body: { messages: [{ role: "user", content: "hi" }] }, headers: new Headers(), receivedAt: 0 }); // no signal: no client
+    const pending = engine.chat({
+      id: "x",
+      route: "r",
+      body: { messages: [{ role: "user", content: "hi" }] },
+      headers: new Headers(),
+      receivedAt: 0,
+    }); // no signal: no client
     await clock.advance(200);
     const out = await pending;
     if (seen === null) throw new Error("the adapter was never called");

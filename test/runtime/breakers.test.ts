@@ -8,7 +8,9 @@ const brk = (over: Partial<ReturnType<typeof settings>["breaker"]> = {}) =>
 describe("breakers", () => {
   test("open → skip → half-open probe → closed", async () => {
     const h = harness(chainGraph([model("a"), model("b")], brk()));
-    h.upstream.script("a", (n) => (n < 2 ? { kind: "fail", error: err("server", 500) } : { kind: "completion", text: "back" }));
+    h.upstream.script("a", (n) =>
+      n < 2 ? { kind: "fail", error: err("server", 500) } : { kind: "completion", text: "back" },
+    );
     await h.chat();
     await h.chat();
     expect(h.engine.state().breakers.a!.phase).toBe("open");
@@ -22,7 +24,11 @@ describe("breakers", () => {
     await h.clock.advance(10_000);
     const probe = await h.chat();
     expect(probe.meta.servedModel).toBe("a");
-    expect(h.breakerEvents.map((e) => `${e.from}>${e.to}`)).toEqual(["closed>open", "open>half_open", "half_open>closed"]);
+    expect(h.breakerEvents.map((e) => `${e.from}>${e.to}`)).toEqual([
+      "closed>open",
+      "open>half_open",
+      "half_open>closed",
+    ]);
     expect(h.engine.state().breakers.a!.phase).toBe("closed");
   });
 
@@ -39,14 +45,18 @@ describe("breakers", () => {
 
   test("half-open lets exactly `probes` concurrent probes through", async () => {
     const h = harness(chainGraph([model("a"), model("b")], brk({ failures: 1, probes: 2, successes: 2 })));
-    h.upstream.script("a", (n) => (n === 0 ? { kind: "fail", error: err("server", 500) } : { kind: "completion", text: "ok", wait: 100 }));
+    h.upstream.script("a", (n) =>
+      n === 0 ? { kind: "fail", error: err("server", 500) } : { kind: "completion", text: "ok", wait: 100 },
+    );
     await h.chat();
     await h.clock.advance(10_000);
     const running = [0, 1, 2].map(() => h.engine.chat(h.request({})));
     await h.clock.runUntilIdle();
     const outs = await Promise.all(running);
     expect(outs.map((o) => o.meta.servedModel).sort()).toEqual(["a", "a", "b"]);
-    expect(outs.find((o) => o.meta.servedModel === "b")!.meta.skipped).toEqual([{ model: "a", reason: "breaker_open" }]);
+    expect(outs.find((o) => o.meta.servedModel === "b")!.meta.skipped).toEqual([
+      { model: "a", reason: "breaker_open" },
+    ]);
     expect(h.engine.state().breakers.a!.phase).toBe("closed");
   });
 
@@ -81,8 +91,12 @@ describe("breakers", () => {
   });
 
   test("the error-rate rule opens the breaker over the window once minRequests is reached", async () => {
-    const h = harness(chainGraph([model("a"), model("b")], brk({ failures: 100, errorRate: 0.5, minRequests: 4, windowMs: 60_000 })));
-    h.upstream.script("a", (n) => (n % 2 === 0 ? { kind: "completion", text: "ok" } : { kind: "fail", error: err("server", 500) }));
+    const h = harness(
+      chainGraph([model("a"), model("b")], brk({ failures: 100, errorRate: 0.5, minRequests: 4, windowMs: 60_000 })),
+    );
+    h.upstream.script("a", (n) =>
+      n % 2 === 0 ? { kind: "completion", text: "ok" } : { kind: "fail", error: err("server", 500) },
+    );
     for (let i = 0; i < 3; i++) await h.chat();
     expect(h.engine.state().breakers.a!.phase).toBe("closed");
     await h.chat(); // 4th request: 2 of 4 failed
@@ -90,7 +104,12 @@ describe("breakers", () => {
   });
 
   test("auth and connect failures open the provider-wide breaker, skipping its other models", async () => {
-    const h = harness(chainGraph([model("a"), model("a2"), model("z", { provider: "q" })], brk({ failures: 2 }), [provider("p"), provider("q")]));
+    const h = harness(
+      chainGraph([model("a"), model("a2"), model("z", { provider: "q" })], brk({ failures: 2 }), [
+        provider("p"),
+        provider("q"),
+      ]),
+    );
     h.upstream.script("a", [{ kind: "fail", error: err("auth", 401) }]);
     h.upstream.script("a2", [{ kind: "fail", error: err("connect") }]);
     const first = await h.chat();

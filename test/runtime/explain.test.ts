@@ -62,17 +62,26 @@ describe("explain and the live engine", () => {
     const random = new ForkableRandom(42);
     const h = harness(compiled.graph!, { random });
     // upstreams that fail in patterns, so breakers open and close along the way
-    h.upstream.script("a", (n) => (n % 7 < 2 ? { kind: "fail", error: err("server", 503) } : { kind: "completion", text: "a", wait: 30 }));
-    h.upstream.script("b", (n) => (n % 11 < 3 ? { kind: "fail", error: err("server", 500) } : { kind: "completion", text: "b", wait: 80 }));
-    h.upstream.script("c", (n) => (n % 5 === 0 ? { kind: "fail", error: err("timeout") } : { kind: "completion", text: "c", wait: 10 }));
+    h.upstream.script("a", (n) =>
+      n % 7 < 2 ? { kind: "fail", error: err("server", 503) } : { kind: "completion", text: "a", wait: 30 },
+    );
+    h.upstream.script("b", (n) =>
+      n % 11 < 3 ? { kind: "fail", error: err("server", 500) } : { kind: "completion", text: "b", wait: 80 },
+    );
+    h.upstream.script("c", (n) =>
+      n % 5 === 0 ? { kind: "fail", error: err("timeout") } : { kind: "completion", text: "c", wait: 10 },
+    );
     const gen = new SeededRandom(2026);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(gen.next() * list.length)]!;
     const served = new Set<string>();
     let refused = 0;
     for (let i = 0; i < 1000; i++) {
-      const body: Record<string, unknown> = { messages: [{ role: "user", content: "x".repeat(pick([10, 200, 6000, 40_000])) }] };
+      const body: Record<string, unknown> = {
+        messages: [{ role: "user", content: "x".repeat(pick([10, 200, 6000, 40_000])) }],
+      };
       if (gen.next() < 0.25) body.tools = [{ type: "function", function: { name: "f" } }];
-      if (gen.next() < 0.2) body.messages = [{ role: "user", content: [{ type: "image_url", image_url: { url: "u" } }] }];
+      if (gen.next() < 0.2)
+        body.messages = [{ role: "user", content: [{ type: "image_url", image_url: { url: "u" } }] }];
       if (gen.next() < 0.1) body.response_format = { type: "json_object" };
       if (gen.next() < 0.3) body.stream = true;
       const headers = new Headers();

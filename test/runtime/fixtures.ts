@@ -1,13 +1,29 @@
 // Test fixtures for the engine: hand-built Graphs with sensible default Settings, a scriptable
 // in-memory provider adapter that sleeps only on the ManualClock, and a harness that wires them.
-import type { CandidateNode, CondNode, Graph, LimitNode, ModelNode, ProviderNode, RuleNode, Settings, TargetNode } from "../../src/compile/graph.ts";
+import type {
+  CandidateNode,
+  CondNode,
+  Graph,
+  LimitNode,
+  ModelNode,
+  ProviderNode,
+  RuleNode,
+  Settings,
+  TargetNode,
+} from "../../src/compile/graph.ts";
 import { GRAPH_VERSION } from "../../src/compile/graph.ts";
 import type { ChatOutcome, ChatRequest, Observer, RuntimeState, StreamEvent } from "../../src/runtime/api.ts";
 import { createEngine } from "../../src/runtime/engine.ts";
 import { ManualClock } from "../../src/ports/manual-clock.ts";
 import type { Ports, Random } from "../../src/runtime/ports.ts";
 import { SeededRandom } from "../../src/ports/seeded-random.ts";
-import { UpstreamError, type ChatChunk, type ProviderAdapter, type UpstreamCall, type Usage } from "../../src/runtime/upstream.ts";
+import {
+  UpstreamError,
+  type ChatChunk,
+  type ProviderAdapter,
+  type UpstreamCall,
+  type Usage,
+} from "../../src/runtime/upstream.ts";
 import { capsToMask, type Capability } from "../../src/syntax/vocabulary.ts";
 
 // ---- graph builders ------------------------------------------------------------------------
@@ -25,13 +41,23 @@ export function defaultSettings(): Settings {
       onClasses: ["connect", "reset"],
       retryAfterCapMs: 5_000,
     },
-    breaker: { failures: 3, errorRate: null, windowMs: 60_000, minRequests: 10, cooldownMs: 30_000, probes: 1, successes: 1 },
+    breaker: {
+      failures: 3,
+      errorRate: null,
+      windowMs: 60_000,
+      minRequests: 10,
+      cooldownMs: 30_000,
+      probes: 1,
+      successes: 1,
+    },
     stream: { onBreak: "continue", toolCalls: "hold" },
     failoverOnContentPolicy: false,
   };
 }
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
 
 export function settings(over: DeepPartial<Settings> = {}): Settings {
   const s = defaultSettings();
@@ -70,7 +96,16 @@ export function model(name: string, spec: ModelSpec = {}): ModelNode {
 }
 
 export function provider(name: string, spec: Partial<ProviderNode> = {}): ProviderNode {
-  return { name, kind: "openai", baseUrl: "http://upstream.invalid", keyEnv: null, headers: {}, sim: null, limits: [], ...spec };
+  return {
+    name,
+    kind: "openai",
+    baseUrl: "http://upstream.invalid",
+    keyEnv: null,
+    headers: {},
+    sim: null,
+    limits: [],
+    ...spec,
+  };
 }
 
 export function candidates(g: { models: ModelNode[] }, names: (string | [string, number])[]): CandidateNode[] {
@@ -89,7 +124,13 @@ export interface RuleSpec {
 }
 
 export function rule(spec: RuleSpec): RuleNode {
-  return { cond: spec.cond ?? null, needs: 0, target: spec.target, settings: spec.settings ?? defaultSettings(), line: 1 };
+  return {
+    cond: spec.cond ?? null,
+    needs: 0,
+    target: spec.target,
+    settings: spec.settings ?? defaultSettings(),
+    line: 1,
+  };
 }
 
 export interface GraphSpec {
@@ -102,7 +143,13 @@ export function graph(spec: GraphSpec): Graph {
   return {
     version: GRAPH_VERSION,
     sources: ["test.route"],
-    gateway: { clientKeyEnvs: [], adminTokenEnv: null, metricsTokenEnv: null, maxBodyBytes: 10_000_000, directModels: false },
+    gateway: {
+      clientKeyEnvs: [],
+      adminTokenEnv: null,
+      metricsTokenEnv: null,
+      maxBodyBytes: 10_000_000,
+      directModels: false,
+    },
     providers: spec.providers ?? [provider("p")],
     models: spec.models,
     routes: spec.routes,
@@ -115,7 +162,23 @@ export function chainGraph(models: ModelNode[], s: Settings = defaultSettings(),
   return graph({
     providers,
     models,
-    routes: [{ name: "r", rules: [rule({ target: { kind: "chain", candidates: candidates(base, models.map((m) => m.name)) }, settings: s })] }],
+    routes: [
+      {
+        name: "r",
+        rules: [
+          rule({
+            target: {
+              kind: "chain",
+              candidates: candidates(
+                base,
+                models.map((m) => m.name),
+              ),
+            },
+            settings: s,
+          }),
+        ],
+      },
+    ],
   });
 }
 
@@ -181,7 +244,14 @@ export class FakeUpstream implements ProviderAdapter {
   }
 
   async chat(call: UpstreamCall) {
-    this.calls.push({ model: call.model.name, body: call.body, stream: call.stream, apiKey: call.apiKey, signal: call.signal, at: this.clock.now() });
+    this.calls.push({
+      model: call.model.name,
+      body: call.body,
+      stream: call.stream,
+      apiKey: call.apiKey,
+      signal: call.signal,
+      at: this.clock.now(),
+    });
     const b = this.#next(call);
     const signal = call.signal;
     switch (b.kind) {
@@ -192,7 +262,12 @@ export class FakeUpstream implements ProviderAdapter {
         throw b.error;
       case "completion":
         if (b.wait) await this.clock.sleep(b.wait, signal);
-        if (call.stream) return { kind: "stream" as const, status: 200, chunks: this.#stream(call, textSteps(b.text, b.usage), signal) };
+        if (call.stream)
+          return {
+            kind: "stream" as const,
+            status: 200,
+            chunks: this.#stream(call, textSteps(b.text, b.usage), signal),
+          };
         return {
           kind: "completion" as const,
           status: 200,
@@ -212,25 +287,46 @@ export class FakeUpstream implements ProviderAdapter {
   }
 
   async *#stream(call: UpstreamCall, steps: StreamStep[], signal: AbortSignal): AsyncGenerator<ChatChunk> {
-    const base = { id: `chunk-${call.model.name}`, object: "chat.completion.chunk", created: 100 + this.calls.length, model: call.model.upstream };
+    const base = {
+      id: `chunk-${call.model.name}`,
+      object: "chat.completion.chunk",
+      created: 100 + this.calls.length,
+      model: call.model.upstream,
+    };
     for (const step of steps) {
       if ("wait" in step) await this.clock.sleep(step.wait, signal);
       else if ("hang" in step) await aborted(signal);
       else if ("fail" in step) throw step.fail;
       else if ("raw" in step) yield step.raw as ChatChunk;
-      else if ("role" in step) yield { ...base, choices: [{ index: 0, delta: { role: step.role }, finish_reason: null }] };
-      else if ("text" in step) yield { ...base, choices: [{ index: 0, delta: { content: step.text }, finish_reason: null }] };
+      else if ("role" in step)
+        yield { ...base, choices: [{ index: 0, delta: { role: step.role }, finish_reason: null }] };
+      else if ("text" in step)
+        yield { ...base, choices: [{ index: 0, delta: { content: step.text }, finish_reason: null }] };
       else if ("finish" in step) yield { ...base, choices: [{ index: 0, delta: {}, finish_reason: step.finish }] };
       else yield { ...base, choices: [], usage: step.usage };
     }
   }
 
   async embeddings(call: UpstreamCall) {
-    this.calls.push({ model: call.model.name, body: call.body, stream: false, apiKey: call.apiKey, signal: call.signal, at: this.clock.now() });
+    this.calls.push({
+      model: call.model.name,
+      body: call.body,
+      stream: false,
+      apiKey: call.apiKey,
+      signal: call.signal,
+      at: this.clock.now(),
+    });
     const b = this.#next(call);
     if (b.kind === "fail") throw b.error;
     if (b.kind === "hang") return aborted(call.signal);
-    return { status: 200, body: { object: "list", data: [{ object: "embedding", index: 0, embedding: [0.1, 0.2] }], usage: { prompt_tokens: 3, total_tokens: 3 } } };
+    return {
+      status: 200,
+      body: {
+        object: "list",
+        data: [{ object: "embedding", index: 0, embedding: [0.1, 0.2] }],
+        usage: { prompt_tokens: 3, total_tokens: 3 },
+      },
+    };
   }
 }
 
@@ -245,8 +341,11 @@ export function textSteps(text: string, usage?: Usage): StreamStep[] {
 
 export const usage = (p: number, c: number): Usage => ({ prompt_tokens: p, completion_tokens: c, total_tokens: p + c });
 
-export const err = (cls: ConstructorParameters<typeof UpstreamError>[0], status: number | null = null, retryAfterMs: number | null = null) =>
-  new UpstreamError(cls, `${cls} failure`, status, retryAfterMs);
+export const err = (
+  cls: ConstructorParameters<typeof UpstreamError>[0],
+  status: number | null = null,
+  retryAfterMs: number | null = null,
+) => new UpstreamError(cls, `${cls} failure`, status, retryAfterMs);
 
 // ---- harness -------------------------------------------------------------------------------
 
@@ -289,7 +388,13 @@ export function harness(g: Graph, opts: HarnessOptions = {}) {
     transport: { fetch: () => Promise.reject(new Error("no network in tests")) },
     secrets: { get: (k) => secrets[k] },
   };
-  const engine = createEngine({ graph: g, ports, adapters: { openai: upstream, anthropic: upstream, simulated: upstream }, observer, state: opts.state });
+  const engine = createEngine({
+    graph: g,
+    ports,
+    adapters: { openai: upstream, anthropic: upstream, simulated: upstream },
+    observer,
+    state: opts.state,
+  });
   let seq = 0;
   const request = (body: Record<string, unknown>, extra: Partial<ChatRequest> = {}): ChatRequest => ({
     id: `req-${++seq}`,
@@ -321,6 +426,8 @@ export function harness(g: Graph, opts: HarnessOptions = {}) {
 
 export function textOf(events: StreamEvent[]): string {
   let s = "";
-  for (const e of events) if (e.type === "chunk") for (const c of e.chunk.choices) if (typeof c.delta.content === "string") s += c.delta.content;
+  for (const e of events)
+    if (e.type === "chunk")
+      for (const c of e.chunk.choices) if (typeof c.delta.content === "string") s += c.delta.content;
   return s;
 }

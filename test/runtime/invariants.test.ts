@@ -15,10 +15,24 @@ function chaos(rand: SeededRandom): Behaviour {
   if (r < 0.2) return { kind: "fail", error: err("connect") };
   if (r < 0.25) return { kind: "hang" };
   if (r < 0.3) return { kind: "fail", error: new UpstreamError("content_policy", "no", 400) };
-  if (r < 0.4) return { kind: "stream", steps: [{ role: "assistant" }, ...text(3), { wait: 20 }, { fail: new UpstreamError("cut", "cut") }] };
+  if (r < 0.4)
+    return {
+      kind: "stream",
+      steps: [{ role: "assistant" }, ...text(3), { wait: 20 }, { fail: new UpstreamError("cut", "cut") }],
+    };
   if (r < 0.5) return { kind: "stream", steps: [{ role: "assistant" }, ...text(2), { hang: true }] };
-  if (r < 0.55) return { kind: "stream", steps: [{ role: "assistant" }, ...text(2), { finish: "stop" }, { hang: true }] };
-  return { kind: "stream", steps: [{ role: "assistant" }, { wait: 30 }, ...text(5), { finish: "stop" }, { usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 } }] };
+  if (r < 0.55)
+    return { kind: "stream", steps: [{ role: "assistant" }, ...text(2), { finish: "stop" }, { hang: true }] };
+  return {
+    kind: "stream",
+    steps: [
+      { role: "assistant" },
+      { wait: 30 },
+      ...text(5),
+      { finish: "stop" },
+      { usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 } },
+    ],
+  };
 }
 
 describe("invariants under chaos", () => {
@@ -34,7 +48,13 @@ describe("invariants under chaos", () => {
     const rand = new SeededRandom(99);
     for (const m of ["a", "b", "c", "d"]) h.upstream.script(m, () => chaos(rand));
     const N = 300;
-    const results: Promise<{ stream: boolean; events: StreamEvent[]; status: number; started: number; ended: number | null }>[] = [];
+    const results: Promise<{
+      stream: boolean;
+      events: StreamEvent[];
+      status: number;
+      started: number;
+      ended: number | null;
+    }>[] = [];
     for (let i = 0; i < N; i++) {
       const stream = i % 3 !== 0;
       const started = h.clock.now();
@@ -42,7 +62,13 @@ describe("invariants under chaos", () => {
         h.engine.chat(h.request({ stream })).then(async (o) => {
           const events: StreamEvent[] = [];
           if (o.kind === "stream") for await (const e of o.events) events.push(e);
-          return { stream: o.kind === "stream", events, status: o.kind === "error" ? o.status : 200, started, ended: o.meta.endedAt };
+          return {
+            stream: o.kind === "stream",
+            events,
+            status: o.kind === "error" ? o.status : 200,
+            started,
+            ended: o.meta.endedAt,
+          };
         }),
       );
       if (i % 10 === 9) await h.clock.advance(100);

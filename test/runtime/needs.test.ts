@@ -7,7 +7,15 @@ import { CAP_BIT } from "../../src/syntax/vocabulary.ts";
 describe("inferChatNeeds", () => {
   test("tools, vision, json and stream each set their capability bit", () => {
     const n = inferChatNeeds({
-      messages: [{ role: "user", content: [{ type: "text", text: "what is this" }, { type: "image_url", image_url: { url: "x" } }] }],
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "what is this" },
+            { type: "image_url", image_url: { url: "x" } },
+          ],
+        },
+      ],
       tools: [{ type: "function", function: { name: "f" } }],
       response_format: { type: "json_schema", json_schema: {} },
       stream: true,
@@ -25,7 +33,10 @@ describe("inferChatNeeds", () => {
     const n = inferChatNeeds({ messages: [{ role: "user", content: "x".repeat(400) }], max_tokens: 50 });
     expect(n.promptTokens).toBe(100);
     expect(n.maxTokens).toBe(50);
-    const withTools = inferChatNeeds({ messages: [{ role: "user", content: "x".repeat(400) }], tools: [{ big: "y".repeat(400) }] });
+    const withTools = inferChatNeeds({
+      messages: [{ role: "user", content: "x".repeat(400) }],
+      tools: [{ big: "y".repeat(400) }],
+    });
     expect(withTools.promptTokens).toBeGreaterThan(200);
     expect(inferChatNeeds({ messages: [], max_completion_tokens: 9, max_tokens: 5 }).maxTokens).toBe(9);
   });
@@ -52,7 +63,16 @@ describe("compileCond", () => {
     expect(compileCond({ op: "tokens", cmp: ">", value: 400 })(input())).toBe(true);
     const cond = compileCond({
       op: "and",
-      args: [{ op: "not", arg: { op: "caps", mask: CAP_BIT.vision } }, { op: "or", args: [{ op: "tokens", cmp: "<", value: 10 }, { op: "caps", mask: CAP_BIT.tools }] }],
+      args: [
+        { op: "not", arg: { op: "caps", mask: CAP_BIT.vision } },
+        {
+          op: "or",
+          args: [
+            { op: "tokens", cmp: "<", value: 10 },
+            { op: "caps", mask: CAP_BIT.tools },
+          ],
+        },
+      ],
     });
     expect(cond(input())).toBe(true);
     expect(compileCond(null)(input())).toBe(true);
@@ -76,15 +96,23 @@ describe("prefill and reasoning", () => {
   test("a trailing assistant message needs prefill; reasoning controls need reasoning", () => {
     const user = { role: "user", content: "write a haiku" };
     expect(inferChatNeeds({ messages: [user] }).mask & CAP_BIT.prefill).toBe(0);
-    expect(inferChatNeeds({ messages: [user, { role: "assistant", content: "Autumn" }] }).mask & CAP_BIT.prefill).toBe(CAP_BIT.prefill);
-    expect(inferChatNeeds({ messages: [user], reasoning_effort: "high" }).mask & CAP_BIT.reasoning).toBe(CAP_BIT.reasoning);
+    expect(inferChatNeeds({ messages: [user, { role: "assistant", content: "Autumn" }] }).mask & CAP_BIT.prefill).toBe(
+      CAP_BIT.prefill,
+    );
+    expect(inferChatNeeds({ messages: [user], reasoning_effort: "high" }).mask & CAP_BIT.reasoning).toBe(
+      CAP_BIT.reasoning,
+    );
     expect(inferChatNeeds({ messages: [user] }).mask & CAP_BIT.reasoning).toBe(0);
   });
 
   test("Anthropic's `thinking` (carried by /v1/messages) needs reasoning unless it is disabled", () => {
     const user = { role: "user", content: "think" };
-    expect(inferChatNeeds({ messages: [user], thinking: { type: "enabled", budget_tokens: 1024 } }).mask & CAP_BIT.reasoning).toBe(CAP_BIT.reasoning);
-    expect(inferChatNeeds({ messages: [user], thinking: { type: "adaptive" } }).mask & CAP_BIT.reasoning).toBe(CAP_BIT.reasoning);
+    expect(
+      inferChatNeeds({ messages: [user], thinking: { type: "enabled", budget_tokens: 1024 } }).mask & CAP_BIT.reasoning,
+    ).toBe(CAP_BIT.reasoning);
+    expect(inferChatNeeds({ messages: [user], thinking: { type: "adaptive" } }).mask & CAP_BIT.reasoning).toBe(
+      CAP_BIT.reasoning,
+    );
     expect(inferChatNeeds({ messages: [user], thinking: { type: "disabled" } }).mask & CAP_BIT.reasoning).toBe(0);
   });
 });

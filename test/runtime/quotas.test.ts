@@ -27,13 +27,21 @@ describe("quota windows", () => {
       { model: "a", reason: "quota" },
       { model: "b", reason: "quota" },
     ]);
-    expect(h.engine.state().quotas["provider:free:requests:day"]).toEqual({ windowStart: Date.UTC(2026, 0, 1), used: 2 });
+    expect(h.engine.state().quotas["provider:free:requests:day"]).toEqual({
+      windowStart: Date.UTC(2026, 0, 1),
+      used: 2,
+    });
   });
 
   test("a usd budget is charged from usage and the model's price", async () => {
-    const g = chainGraph([model("a", { priceIn: 1_000_000, priceOut: 0, limits: [{ metric: "usd", amount: 5, window: "day" }] }), model("b")]);
+    const g = chainGraph([
+      model("a", { priceIn: 1_000_000, priceOut: 0, limits: [{ metric: "usd", amount: 5, window: "day" }] }),
+      model("b"),
+    ]);
     const h = harness(g, { start: Date.UTC(2026, 0, 1) });
-    h.upstream.script("a", [{ kind: "completion", text: "x", usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } }]);
+    h.upstream.script("a", [
+      { kind: "completion", text: "x", usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } },
+    ]);
     expect((await h.chat()).meta.costUsd).toBe(3);
     expect((await h.chat()).meta.servedModel).toBe("a"); // $3 spent, still under $5
     expect((await h.chat()).meta.servedModel).toBe("b"); // $6 spent

@@ -28,7 +28,7 @@ describe("modelSplicer", () => {
   });
 
   test("names needing escapes survive the splice", () => {
-    const out = splice(text({ model: "a\"b", x: 1 }), 'a"b', 'c\\d"');
+    const out = splice(text({ model: 'a"b', x: 1 }), 'a"b', 'c\\d"');
     expect(JSON.parse(out!)).toEqual({ model: 'c\\d"', x: 1 });
   });
 
@@ -38,7 +38,9 @@ describe("modelSplicer", () => {
   });
 
   test("refuses a key spelled inside a string, a value that differs, or a later model key", () => {
-    expect(splice('{"note":"x\\"model\\":\\"up-1","model":"up-1"}', "up-1", "p")).toBe('{"note":"x\\"model\\":\\"up-1","model":"p"}');
+    expect(splice('{"note":"x\\"model\\":\\"up-1","model":"up-1"}', "up-1", "p")).toBe(
+      '{"note":"x\\"model\\":\\"up-1","model":"p"}',
+    );
     expect(splice('{"x\\"model":"up-1","model":"up-1"}', "up-1", "p")).toBeNull(); // a key ending in `"model`
     expect(splice(text({ model: "other" }), "up-1", "p")).toBeNull();
     expect(splice('{"model":"up-1","extra":{"model":"z"}}', "up-1", "p")).toBeNull();
@@ -48,7 +50,10 @@ describe("modelSplicer", () => {
 
 describe("raw text on chunks", () => {
   test("a chunk that needs repair loses the upstream's text", () => {
-    const chunk = { choices: [{ index: 0, delta: {} }], usage: { prompt_tokens: 1, completion_tokens: 2 } } as unknown as ChatChunk;
+    const chunk = {
+      choices: [{ index: 0, delta: {} }],
+      usage: { prompt_tokens: 1, completion_tokens: 2 },
+    } as unknown as ChatChunk;
     chunk.raw = new RawJson(JSON.stringify(chunk), chunk);
     const fixed = normalizeChunk(chunk)!;
     expect(fixed.usage?.total_tokens).toBe(3);
@@ -81,8 +86,18 @@ describe("raw text on chunks", () => {
 
 describe("parseChunk", () => {
   test("accepts loose chunks, keeps extras and fills a missing delta", () => {
-    const c = parseChunk({ id: "x", system_fingerprint: "fp", choices: [{ index: 0, finish_reason: "stop" }], usage: null });
-    expect(c).toEqual({ id: "x", system_fingerprint: "fp", choices: [{ index: 0, delta: {}, finish_reason: "stop" }], usage: null });
+    const c = parseChunk({
+      id: "x",
+      system_fingerprint: "fp",
+      choices: [{ index: 0, finish_reason: "stop" }],
+      usage: null,
+    });
+    expect(c).toEqual({
+      id: "x",
+      system_fingerprint: "fp",
+      choices: [{ index: 0, delta: {}, finish_reason: "stop" }],
+      usage: null,
+    });
   });
 
   test("keeps the JSON text only for a chunk it did not fill in", () => {

@@ -13,19 +13,36 @@ import { rawTextOf } from "../../src/runtime/upstream.ts";
 const chunk = (delta: object, finish: string | null = null) =>
   `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "up", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 const usage = `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "up", choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } })}\n\n`;
-const WHOLE = chunk({ role: "assistant", content: "" }) + chunk({ content: "Hel" }) + chunk({ content: "lo" }) + chunk({}, "stop") + usage + "data: [DONE]\n\n";
+const WHOLE =
+  chunk({ role: "assistant", content: "" }) +
+  chunk({ content: "Hel" }) +
+  chunk({ content: "lo" }) +
+  chunk({}, "stop") +
+  usage +
+  "data: [DONE]\n\n";
 
 function engineWith(body: string, contentType = "text/event-stream") {
   const source = `provider p { kind openai  base_url "http://upstream.test/v1" }\nmodel m { provider p  upstream "up"  can [chat, stream] }\nroute r { otherwise -> [m] }\n`;
   const { graph } = compilePolicySource(source, "t.route");
   if (!graph) throw new Error("test policy does not compile");
   const transport = { fetch: async () => new Response(body, { headers: { "content-type": contentType } }) };
-  const ports = { clock: new ManualClock(0), random: new SeededRandom(1), transport, secrets: { get: () => undefined } };
+  const ports = {
+    clock: new ManualClock(0),
+    random: new SeededRandom(1),
+    transport,
+    secrets: { get: () => undefined },
+  };
   return createEngine({ graph, ports, adapters: defaultAdapters() });
 }
 
 async function takeAll(engine: ReturnType<typeof engineWith>): Promise<StreamEvent[]> {
-  const outcome = await engine.chat({ id: "x", route: "r", body: { model: "r", stream: true, messages: [{ role: "user", content: "hi" }] }, headers: new Headers(), receivedAt: 0 });
+  const outcome = await engine.chat({
+    id: "x",
+    route: "r",
+    body: { model: "r", stream: true, messages: [{ role: "user", content: "hi" }] },
+    headers: new Headers(),
+    receivedAt: 0,
+  });
   if (outcome.kind !== "stream") throw new Error(`expected a stream, got ${outcome.kind}`);
   const taken: StreamEvent[] = [];
   for (let e = outcome.events.takeReady?.(); e !== undefined; e = outcome.events.takeReady?.()) taken.push(e);
@@ -38,7 +55,13 @@ test("without a usage chunk, the end of a stream read in one go is known without
 });
 
 test("a completion answering a stream request is replayed whole through takeReady", async () => {
-  const completion = { id: "c1", object: "chat.completion", created: 1, model: "up", choices: [{ index: 0, message: { role: "assistant", content: "Hello" }, finish_reason: "stop" }] };
+  const completion = {
+    id: "c1",
+    object: "chat.completion",
+    created: 1,
+    model: "up",
+    choices: [{ index: 0, message: { role: "assistant", content: "Hello" }, finish_reason: "stop" }],
+  };
   const taken = await takeAll(engineWith(JSON.stringify(completion), "application/json"));
   expect(taken.at(-1)).toEqual({ type: "done" });
   expect(taken.some((e) => e.type === "chunk" && e.chunk.choices[0]?.delta.content === "Hello")).toBe(true);
@@ -46,7 +69,13 @@ test("a completion answering a stream request is replayed whole through takeRead
 
 test("a stream read in one go is taken whole through takeReady, ending in done with the books closed", async () => {
   const engine = engineWith(WHOLE);
-  const outcome = await engine.chat({ id: "x", route: "r", body: { model: "r", stream: true, messages: [{ role: "user", content: "hi" }] }, headers: new Headers(), receivedAt: 0 });
+  const outcome = await engine.chat({
+    id: "x",
+    route: "r",
+    body: { model: "r", stream: true, messages: [{ role: "user", content: "hi" }] },
+    headers: new Headers(),
+    receivedAt: 0,
+  });
   if (outcome.kind !== "stream") throw new Error(`expected a stream, got ${outcome.kind}`);
   const taken: StreamEvent[] = [];
   for (let e = outcome.events.takeReady?.(); e !== undefined; e = outcome.events.takeReady?.()) taken.push(e);

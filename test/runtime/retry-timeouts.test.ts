@@ -9,9 +9,14 @@ const backoffSleeps = (h: ReturnType<typeof harness>, signal: AbortSignal) =>
 
 describe("retry", () => {
   test("retryable statuses retry the same model with exponential backoff (exact sleeps requested)", async () => {
-    const s = settings({ retry: { attempts: 4, backoffBaseMs: 100, backoffMaxMs: 300, jitter: 0 }, breaker: { failures: 10 } });
+    const s = settings({
+      retry: { attempts: 4, backoffBaseMs: 100, backoffMaxMs: 300, jitter: 0 },
+      breaker: { failures: 10 },
+    });
     const h = harness(chainGraph([model("a"), model("b")], s));
-    h.upstream.script("a", (n) => (n < 3 ? { kind: "fail", error: err("server", 503) } : { kind: "completion", text: "ok" }));
+    h.upstream.script("a", (n) =>
+      n < 3 ? { kind: "fail", error: err("server", 503) } : { kind: "completion", text: "ok" },
+    );
     const signal = new AbortController().signal;
     const out = await h.chat({}, { signal });
     expect(out.meta.servedModel).toBe("a");
@@ -23,7 +28,9 @@ describe("retry", () => {
   test("jitter removes up to its fraction of the delay using the Random port", async () => {
     const s = settings({ retry: { attempts: 2, backoffBaseMs: 1_000, jitter: 0.5 } });
     const h = harness(chainGraph([model("a")], s), { random: { next: () => 0.5 } });
-    h.upstream.script("a", (n) => (n === 0 ? { kind: "fail", error: err("rate_limit", 429) } : { kind: "completion", text: "ok" }));
+    h.upstream.script("a", (n) =>
+      n === 0 ? { kind: "fail", error: err("rate_limit", 429) } : { kind: "completion", text: "ok" },
+    );
     const signal = new AbortController().signal;
     await h.chat({}, { signal });
     expect(backoffSleeps(h, signal)).toEqual([750]);
@@ -41,7 +48,9 @@ describe("retry", () => {
   test("Retry-After within the cap is waited for; over the cap fails over at once", async () => {
     const s = settings({ retry: { attempts: 2, retryAfterCapMs: 5_000 } });
     const h = harness(chainGraph([model("a"), model("b")], s));
-    h.upstream.script("a", (n) => (n === 0 ? { kind: "fail", error: err("rate_limit", 429, 3_000) } : { kind: "completion", text: "ok" }));
+    h.upstream.script("a", (n) =>
+      n === 0 ? { kind: "fail", error: err("rate_limit", 429, 3_000) } : { kind: "completion", text: "ok" },
+    );
     const sig1 = new AbortController().signal;
     const waited = await h.chat({}, { signal: sig1 });
     expect(waited.meta.servedModel).toBe("a");
@@ -57,7 +66,10 @@ describe("retry", () => {
   });
 
   test("a backoff that would pass the total deadline is not slept; the request moves on", async () => {
-    const s = settings({ retry: { attempts: 3, backoffBaseMs: 5_000, backoffMaxMs: 10_000 }, timeout: { totalMs: 4_000 } });
+    const s = settings({
+      retry: { attempts: 3, backoffBaseMs: 5_000, backoffMaxMs: 10_000 },
+      timeout: { totalMs: 4_000 },
+    });
     const h = harness(chainGraph([model("a"), model("b")], s));
     h.upstream.script("a", [{ kind: "fail", error: err("server", 500) }]);
     const signal = new AbortController().signal;
@@ -67,8 +79,16 @@ describe("retry", () => {
   });
 
   test("context_length skips to the next candidate with a larger window", async () => {
-    const h = harness(chainGraph([model("mid", { contextWindow: 8_000 }), model("small", { contextWindow: 4_000 }), model("large", { contextWindow: 32_000 })]));
-    h.upstream.script("mid", [{ kind: "fail", error: new UpstreamError("context_length", "too long", 400, null, "context_length_exceeded") }]);
+    const h = harness(
+      chainGraph([
+        model("mid", { contextWindow: 8_000 }),
+        model("small", { contextWindow: 4_000 }),
+        model("large", { contextWindow: 32_000 }),
+      ]),
+    );
+    h.upstream.script("mid", [
+      { kind: "fail", error: new UpstreamError("context_length", "too long", 400, null, "context_length_exceeded") },
+    ]);
     const out = await h.chat();
     expect(out.meta.servedModel).toBe("large");
     expect(h.upstream.callsTo("small")).toHaveLength(0);
@@ -77,7 +97,9 @@ describe("retry", () => {
 
   test("content_policy goes back to the client as 400 unless failoverOnContentPolicy", async () => {
     const h = harness(chainGraph([model("a"), model("b")]));
-    h.upstream.script("a", [{ kind: "fail", error: new UpstreamError("content_policy", "flagged by the safety system", 400) }]);
+    h.upstream.script("a", [
+      { kind: "fail", error: new UpstreamError("content_policy", "flagged by the safety system", 400) },
+    ]);
     const out = await h.chat();
     expect(out.kind).toBe("error");
     if (out.kind !== "error") return;
@@ -101,7 +123,12 @@ describe("timeouts", () => {
     expect(out.meta.servedModel).toBe("b");
     expect(h.upstream.callsTo("a")[0]!.signal.aborted).toBe(true);
     expect(h.upstream.callsTo("b")[0]!.at - t0).toBe(1_000);
-    expect(out.meta.attempts[0]).toMatchObject({ model: "a", cls: "timeout", status: null, message: "connect timeout" });
+    expect(out.meta.attempts[0]).toMatchObject({
+      model: "a",
+      cls: "timeout",
+      status: null,
+      message: "connect timeout",
+    });
     if (out.kind === "stream") for await (const _ of out.events);
   });
 
@@ -171,7 +198,9 @@ describe("quotas", () => {
   test("token and usd budgets count usage; all spent → 503 with Retry-After until the window resets", async () => {
     const a = model("a", { limits: [{ metric: "tokens", amount: 1_000, window: "hour" }] });
     const h = harness(chainGraph([a]), { start: 3_600_000 * 10 });
-    h.upstream.script("a", [{ kind: "completion", text: "x", usage: { prompt_tokens: 600, completion_tokens: 500, total_tokens: 1_100 } }]);
+    h.upstream.script("a", [
+      { kind: "completion", text: "x", usage: { prompt_tokens: 600, completion_tokens: 500, total_tokens: 1_100 } },
+    ]);
     expect((await h.chat()).meta.servedModel).toBe("a");
     await h.clock.advance(600_000);
     const out = await h.chat();
@@ -182,7 +211,9 @@ describe("quotas", () => {
   test("an upstream quota error marks the model's quota spent until the window end", async () => {
     const a = model("a", { limits: [{ metric: "requests", amount: 1_000, window: "day" }] });
     const h = harness(chainGraph([a, model("b")]), { start: 86_400_000 * 100 + 5_000 });
-    h.upstream.script("a", (n) => (n === 0 ? { kind: "fail", error: err("quota", 429) } : { kind: "completion", text: "ok" }));
+    h.upstream.script("a", (n) =>
+      n === 0 ? { kind: "fail", error: err("quota", 429) } : { kind: "completion", text: "ok" },
+    );
     expect((await h.chat()).meta.servedModel).toBe("b");
     expect((await h.chat()).meta.skipped).toEqual([{ model: "a", reason: "quota" }]);
     await h.clock.advanceTo(86_400_000 * 101);

@@ -41,7 +41,10 @@ describe("routes and rules", () => {
           name: "r",
           rules: [
             rule({ cond: { op: "caps", mask: CAP_BIT.vision }, target: { kind: "route", route: "vision" } }),
-            rule({ cond: { op: "tokens", cmp: ">", value: 100 }, target: { kind: "chain", candidates: candidates({ models }, ["big"]) } }),
+            rule({
+              cond: { op: "tokens", cmp: ">", value: 100 },
+              target: { kind: "chain", candidates: candidates({ models }, ["big"]) },
+            }),
             rule({ target: { kind: "chain", candidates: candidates({ models }, ["small"]) } }),
           ],
         },
@@ -55,7 +58,9 @@ describe("routes and rules", () => {
     };
     expect(await served({})).toBe("small");
     expect(await served({ messages: [{ role: "user", content: "x".repeat(1000) }] })).toBe("big");
-    expect(await served({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "u" } }] }] })).toBe("vis");
+    expect(
+      await served({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "u" } }] }] }),
+    ).toBe("vis");
   });
 
   test("a route with no matching rule answers 400 and a route cycle is cut off", async () => {
@@ -63,7 +68,15 @@ describe("routes and rules", () => {
     const g = graph({
       models,
       routes: [
-        { name: "r", rules: [rule({ cond: { op: "caps", mask: CAP_BIT.vision }, target: { kind: "chain", candidates: candidates({ models }, ["a"]) } })] },
+        {
+          name: "r",
+          rules: [
+            rule({
+              cond: { op: "caps", mask: CAP_BIT.vision },
+              target: { kind: "chain", candidates: candidates({ models }, ["a"]) },
+            }),
+          ],
+        },
         { name: "loop", rules: [rule({ target: { kind: "route", route: "loop" } })] },
       ],
     });
@@ -128,11 +141,10 @@ describe("skipping", () => {
   });
 
   test("a provider whose key is missing is skipped with no_key; the key is passed to the adapter otherwise", async () => {
-    const g = chainGraph(
-      [model("a", { provider: "keyed" }), model("b", { provider: "other" })],
-      undefined,
-      [provider("keyed", { keyEnv: "KEYED_KEY" }), provider("other", { keyEnv: "OTHER_KEY" })],
-    );
+    const g = chainGraph([model("a", { provider: "keyed" }), model("b", { provider: "other" })], undefined, [
+      provider("keyed", { keyEnv: "KEYED_KEY" }),
+      provider("other", { keyEnv: "OTHER_KEY" }),
+    ]);
     const h = harness(g, { secrets: { OTHER_KEY: "sk-other-secret" } });
     const out = await h.chat();
     expect(out.meta.servedModel).toBe("b");
@@ -147,13 +159,21 @@ describe("skipping", () => {
     ]);
     const h = harness(g, { secrets: { K: "sk-very-secret-key" } });
     const { UpstreamError } = await import("../../src/runtime/upstream.ts");
-    h.upstream.script("a", [{ kind: "fail", error: new UpstreamError("client", "bad request for key sk-very-secret-key", 400) }]);
+    h.upstream.script("a", [
+      { kind: "fail", error: new UpstreamError("client", "bad request for key sk-very-secret-key", 400) },
+    ]);
     h.upstream.script("b", [{ kind: "fail", error: err("auth", 401) }]);
     h.upstream.script("c", [{ kind: "fail", error: err("auth", 403) }]);
     h.upstream.script("d", [{ kind: "fail", error: err("not_found", 404) }]);
     const out = await h.chat();
     expect(out.meta.servedModel).toBe("e");
-    expect(out.meta.attempts.map((a) => `${a.model}:${a.status ?? a.cls}`)).toEqual(["a:400", "b:401", "c:403", "d:404", "e:200"]);
+    expect(out.meta.attempts.map((a) => `${a.model}:${a.status ?? a.cls}`)).toEqual([
+      "a:400",
+      "b:401",
+      "c:403",
+      "d:404",
+      "e:200",
+    ]);
     expect(out.meta.failovers).toBe(4);
     expect(JSON.stringify(out.meta)).not.toContain("sk-very-secret-key");
     expect(out.meta.attempts[0]!.message).toContain("[redacted]");
@@ -172,7 +192,9 @@ describe("skipping", () => {
   });
 
   test("embeddings route by capability with the same failover", async () => {
-    const h = harness(chainGraph([model("chatty"), model("e1", { caps: ["embeddings"] }), model("e2", { caps: ["embeddings"] })]));
+    const h = harness(
+      chainGraph([model("chatty"), model("e1", { caps: ["embeddings"] }), model("e2", { caps: ["embeddings"] })]),
+    );
     h.upstream.script("e1", [{ kind: "fail", error: err("server", 500) }]);
     const out = await h.engine.embeddings({ ...h.request({}), body: { input: "hello" } });
     expect(out.kind).toBe("ok");

@@ -15,7 +15,16 @@ describe("state carry-over", () => {
     expect(snapshot.breakers.b!.phase).toBe("open");
 
     // the new policy drops model c and adds d; state for unknown models is ignored
-    const second = harness(chainGraph([free, model("b"), model("d")], s), { start: first.clock.now(), state: { ...snapshot, counters: { ...snapshot.counters, ghost: { requests: 9, successes: 0, failures: 0, tokensIn: 0, tokensOut: 0, costUsd: 0 } } } });
+    const second = harness(chainGraph([free, model("b"), model("d")], s), {
+      start: first.clock.now(),
+      state: {
+        ...snapshot,
+        counters: {
+          ...snapshot.counters,
+          ghost: { requests: 9, successes: 0, failures: 0, tokensIn: 0, tokensOut: 0, costUsd: 0 },
+        },
+      },
+    });
     const out = await second.chat();
     expect(out.meta.skipped).toEqual([
       { model: "a", reason: "quota" },
@@ -33,7 +42,9 @@ describe("state carry-over", () => {
     const g = chainGraph([model("a"), model("b")], s);
     const h = harness(g, {
       state: {
-        breakers: { a: { phase: "half_open", consecutiveFailures: 1, openedAt: 0, probesInFlight: 1, probeSuccesses: 0 } },
+        breakers: {
+          a: { phase: "half_open", consecutiveFailures: 1, openedAt: 0, probesInFlight: 1, probeSuccesses: 0 },
+        },
         windows: {},
         quotas: {},
         cursors: {},

@@ -3,12 +3,25 @@ import { describe, expect, test } from "bun:test";
 import type { TargetNode } from "../../src/compile/graph.ts";
 import { candidates, err, graph, harness, model, rule } from "./fixtures.ts";
 
-const models = [model("a", { priceIn: 5, priceOut: 5 }), model("b", { priceIn: 1, priceOut: 1 }), model("c", { priceIn: 3, priceOut: 3 })];
+const models = [
+  model("a", { priceIn: 5, priceOut: 5 }),
+  model("b", { priceIn: 1, priceOut: 1 }),
+  model("c", { priceIn: 3, priceOut: 3 }),
+];
 
-function selectGraph(strategy: Extract<TargetNode, { kind: "select" }>["strategy"], names: (string | [string, number])[], stickyKey: Extract<TargetNode, { kind: "select" }>["stickyKey"] = null) {
+function selectGraph(
+  strategy: Extract<TargetNode, { kind: "select" }>["strategy"],
+  names: (string | [string, number])[],
+  stickyKey: Extract<TargetNode, { kind: "select" }>["stickyKey"] = null,
+) {
   return graph({
     models,
-    routes: [{ name: "r", rules: [rule({ target: { kind: "select", strategy, candidates: candidates({ models }, names), stickyKey } })] }],
+    routes: [
+      {
+        name: "r",
+        rules: [rule({ target: { kind: "select", strategy, candidates: candidates({ models }, names), stickyKey } })],
+      },
+    ],
   });
 }
 
@@ -31,7 +44,12 @@ describe("strategies", () => {
   });
 
   test("weighted picks the first candidate in proportion to weight", async () => {
-    const h = harness(selectGraph("weighted", [["a", 1], ["b", 3]]));
+    const h = harness(
+      selectGraph("weighted", [
+        ["a", 1],
+        ["b", 3],
+      ]),
+    );
     const tally: Record<string, number> = { a: 0, b: 0 };
     for (let i = 0; i < 400; i++) tally[(await h.chat()).meta.servedModel!]!++;
     expect(tally.b! / 400).toBeGreaterThan(0.65);
@@ -70,7 +88,9 @@ describe("strategies", () => {
 
   test("sticky by metadata key", async () => {
     const h = harness(selectGraph("sticky", ["a", "b"], { source: "metadata", name: "user" }));
-    h.upstream.script("a", (n) => (n === 0 ? { kind: "fail", error: err("server", 500) } : { kind: "completion", text: "ok" }));
+    h.upstream.script("a", (n) =>
+      n === 0 ? { kind: "fail", error: err("server", 500) } : { kind: "completion", text: "ok" },
+    );
     expect((await h.chat({ metadata: { user: "u1" } })).meta.servedModel).toBe("b");
     expect((await h.chat({ metadata: { user: "u1" } })).meta.servedModel).toBe("b");
     expect((await h.chat({ metadata: { user: "u2" } })).meta.servedModel).toBe("a");

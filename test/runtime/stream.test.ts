@@ -7,9 +7,11 @@ import { UpstreamError } from "../../src/runtime/upstream.ts";
 import { chainGraph, err, harness, model, settings, textOf, textSteps, usage } from "./fixtures.ts";
 
 const chunks = (events: StreamEvent[]) => events.flatMap((e) => (e.type === "chunk" ? [e.chunk] : []));
-const roles = (events: StreamEvent[]) => chunks(events).filter((c) => c.choices.some((x) => x.delta.role !== undefined)).length;
+const roles = (events: StreamEvent[]) =>
+  chunks(events).filter((c) => c.choices.some((x) => x.delta.role !== undefined)).length;
 const cut = () => ({ fail: new UpstreamError("cut", "connection reset mid-stream") });
-const lastMessages = (body: Record<string, unknown>, n: number) => (body.messages as { role: string; content: unknown }[]).slice(-n);
+const lastMessages = (body: Record<string, unknown>, n: number) =>
+  (body.messages as { role: string; content: unknown }[]).slice(-n);
 
 describe("stream basics", () => {
   test("chunks pass through with one id, the serving model's name, and one final usage chunk when asked", async () => {
@@ -41,7 +43,19 @@ describe("stream basics", () => {
 
   test("malformed chunks mid-stream are dropped, not fatal", async () => {
     const h = harness(chainGraph([model("a")]));
-    h.upstream.script("a", [{ kind: "stream", steps: [{ role: "assistant" }, { text: "A" }, { raw: "garbage" }, { raw: { choices: "nope" } }, { text: "B" }, { finish: "stop" }] }]);
+    h.upstream.script("a", [
+      {
+        kind: "stream",
+        steps: [
+          { role: "assistant" },
+          { text: "A" },
+          { raw: "garbage" },
+          { raw: { choices: "nope" } },
+          { text: "B" },
+          { finish: "stop" },
+        ],
+      },
+    ]);
     const { events } = await h.stream();
     expect(textOf(events)).toBe("AB");
     expect(events.at(-1)).toEqual({ type: "done" });
@@ -74,8 +88,12 @@ describe("before the first content", () => {
 describe("mid-stream continuation", () => {
   test("without prefill the fallback gets the delivered text plus a continue instruction; the client sees one seamless stream", async () => {
     const h = harness(chainGraph([model("a"), model("b")]));
-    h.upstream.script("a", [{ kind: "stream", steps: [{ role: "assistant" }, { text: "Hello " }, { text: "wor" }, cut()] }]);
-    h.upstream.script("b", [{ kind: "stream", steps: [{ role: "assistant" }, { text: "ld!" }, { finish: "stop" }, { usage: usage(20, 3) }] }]);
+    h.upstream.script("a", [
+      { kind: "stream", steps: [{ role: "assistant" }, { text: "Hello " }, { text: "wor" }, cut()] },
+    ]);
+    h.upstream.script("b", [
+      { kind: "stream", steps: [{ role: "assistant" }, { text: "ld!" }, { finish: "stop" }, { usage: usage(20, 3) }] },
+    ]);
     const { outcome, events } = await h.stream({ stream_options: { include_usage: true } });
     expect(textOf(events)).toBe("Hello world!");
     expect(roles(events)).toBe(1);
@@ -105,7 +123,9 @@ describe("mid-stream continuation", () => {
 
   test("a continuation that starts over has its repeated prefix trimmed", async () => {
     const h = harness(chainGraph([model("a"), model("b")]));
-    h.upstream.script("a", [{ kind: "stream", steps: [{ role: "assistant" }, { text: "The answer " }, { text: "is" }, cut()] }]);
+    h.upstream.script("a", [
+      { kind: "stream", steps: [{ role: "assistant" }, { text: "The answer " }, { text: "is" }, cut()] },
+    ]);
     h.upstream.script("b", [{ kind: "stream", steps: textSteps("The ans|wer is 4|2.") }]);
     const { events } = await h.stream();
     expect(textOf(events)).toBe("The answer is 42.");
@@ -136,13 +156,20 @@ describe("mid-stream continuation", () => {
     expect(last.error.error.message).toContain("broke after 5 chars: connection reset mid-stream");
     expect(last.error.error.message).toContain("continuation failed");
     expect(last.error.error.message).toContain("prefill is not supported");
-    expect(last.error.error.message.indexOf("connection reset")).toBeLessThan(last.error.error.message.indexOf("prefill"));
+    expect(last.error.error.message.indexOf("connection reset")).toBeLessThan(
+      last.error.error.message.indexOf("prefill"),
+    );
     expect(outcome.meta.errorClass).toBe("cut");
   });
 
   test("onBreak fail ends with an error event and tries no fallback", async () => {
     const h = harness(chainGraph([model("a"), model("b")], settings({ stream: { onBreak: "fail" } })));
-    h.upstream.script("a", [{ kind: "stream", steps: [{ role: "assistant" }, { text: "abc" }, { fail: new UpstreamError("server", "in-band error event") }] }]);
+    h.upstream.script("a", [
+      {
+        kind: "stream",
+        steps: [{ role: "assistant" }, { text: "abc" }, { fail: new UpstreamError("server", "in-band error event") }],
+      },
+    ]);
     const { events } = await h.stream();
     expect(textOf(events)).toBe("abc");
     expect(events.at(-1)!.type).toBe("error");
@@ -178,7 +205,9 @@ describe("mid-stream continuation", () => {
 describe("ending", () => {
   test("finish_reason without [DONE]: done after a short grace for usage", async () => {
     const h = harness(chainGraph([model("a")]));
-    h.upstream.script("a", [{ kind: "stream", steps: [{ role: "assistant" }, { text: "ok" }, { finish: "stop" }, { hang: true }] }]);
+    h.upstream.script("a", [
+      { kind: "stream", steps: [{ role: "assistant" }, { text: "ok" }, { finish: "stop" }, { hang: true }] },
+    ]);
     const t0 = h.clock.now();
     const { outcome, events } = await h.stream();
     expect(events.at(-1)).toEqual({ type: "done" });
@@ -193,12 +222,26 @@ describe("ending", () => {
       raw: { id: "x", created: 5, choices: [{ index, delta, finish_reason: finish }] },
     });
     h.upstream.script("a", [
-      { kind: "stream", steps: [c(0, { role: "assistant", content: "A" }), c(1, { role: "assistant", content: "B" }), c(0, {}, "stop"), { wait: 1_500 }, c(1, { content: "b" }), c(1, {}, "stop")] },
+      {
+        kind: "stream",
+        steps: [
+          c(0, { role: "assistant", content: "A" }),
+          c(1, { role: "assistant", content: "B" }),
+          c(0, {}, "stop"),
+          { wait: 1_500 },
+          c(1, { content: "b" }),
+          c(1, {}, "stop"),
+        ],
+      },
     ]);
     const { events } = await h.stream({ n: 2 });
-    const second = chunks(events).flatMap((x) => x.choices.filter((ch) => ch.index === 1).map((ch) => ch.delta.content ?? ""));
+    const second = chunks(events).flatMap((x) =>
+      x.choices.filter((ch) => ch.index === 1).map((ch) => ch.delta.content ?? ""),
+    );
     expect(second.join("")).toBe("Bb");
-    expect(chunks(events).flatMap((x) => x.choices.filter((ch) => ch.delta.role).map((ch) => ch.index))).toEqual([0, 1]);
+    expect(chunks(events).flatMap((x) => x.choices.filter((ch) => ch.delta.role).map((ch) => ch.index))).toEqual([
+      0, 1,
+    ]);
     expect(events.at(-1)).toEqual({ type: "done" });
   });
 
@@ -213,7 +256,20 @@ describe("ending", () => {
 
   test("a client abort mid-stream aborts the upstream signal and stops iterating", async () => {
     const h = harness(chainGraph([model("a")]));
-    h.upstream.script("a", [{ kind: "stream", steps: [{ role: "assistant" }, { text: "one" }, { wait: 100 }, { text: "two" }, { wait: 100 }, { text: "three" }, { finish: "stop" }] }]);
+    h.upstream.script("a", [
+      {
+        kind: "stream",
+        steps: [
+          { role: "assistant" },
+          { text: "one" },
+          { wait: 100 },
+          { text: "two" },
+          { wait: 100 },
+          { text: "three" },
+          { finish: "stop" },
+        ],
+      },
+    ]);
     const client = new AbortController();
     const pending = h.engine.chat(h.request({ stream: true }, { signal: client.signal }));
     await h.clock.drain();
@@ -237,7 +293,12 @@ describe("ending", () => {
 
   test("a consumer that stops reading (return) releases the upstream", async () => {
     const h = harness(chainGraph([model("a")]));
-    h.upstream.script("a", [{ kind: "stream", steps: [{ role: "assistant" }, { text: "one" }, { wait: 100 }, { text: "two" }, { finish: "stop" }] }]);
+    h.upstream.script("a", [
+      {
+        kind: "stream",
+        steps: [{ role: "assistant" }, { text: "one" }, { wait: 100 }, { text: "two" }, { finish: "stop" }],
+      },
+    ]);
     const pending = h.engine.chat(h.request({ stream: true }));
     await h.clock.drain();
     const outcome = await pending;
@@ -281,7 +342,12 @@ describe("ending", () => {
 
   test("checkpoints track active streams and disappear when they end", async () => {
     const h = harness(chainGraph([model("a")]));
-    h.upstream.script("a", [{ kind: "stream", steps: [{ role: "assistant" }, { text: "abcd" }, { wait: 1_000 }, { text: "efgh" }, { finish: "stop" }] }]);
+    h.upstream.script("a", [
+      {
+        kind: "stream",
+        steps: [{ role: "assistant" }, { text: "abcd" }, { wait: 1_000 }, { text: "efgh" }, { finish: "stop" }],
+      },
+    ]);
     const pending = h.engine.chat(h.request({ stream: true }));
     await h.clock.drain();
     const outcome = await pending;

@@ -2,7 +2,12 @@
 import { describe, expect, test } from "bun:test";
 import { ToolCallHold } from "../../src/runtime/stream/tool-call-hold.ts";
 
-const first = (index: number, args = "") => ({ index, id: `call_${index}`, type: "function", function: { name: "f", arguments: args } });
+const first = (index: number, args = "") => ({
+  index,
+  id: `call_${index}`,
+  type: "function",
+  function: { name: "f", arguments: args },
+});
 const more = (index: number, args: string) => ({ index, function: { arguments: args } });
 
 describe("tool-call hold", () => {
@@ -33,7 +38,9 @@ describe("tool-call hold", () => {
     const h = new ToolCallHold();
     h.take(0, [{ index: 0, function: { arguments: "" } }], false);
     h.take(0, [{ index: 0, id: "late", function: { name: "g" } }], false);
-    expect(h.take(0, [more(0, "[1]")], false)).toEqual([{ index: 0, id: "late", function: { name: "g", arguments: "[1]" } }]);
+    expect(h.take(0, [more(0, "[1]")], false)).toEqual([
+      { index: 0, id: "late", function: { name: "g", arguments: "[1]" } },
+    ]);
   });
 
   test("calls without an index (a replayed whole completion) are told apart by id", () => {

@@ -23,7 +23,13 @@ let gw: RunningGateway;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "sy-admin-explain-"));
   writeFileSync(join(dir, "p.route"), POLICY);
-  gw = await serve({ policyPath: join(dir, "p.route"), port: 0, env: { get: (n) => (n === "SY_ADMIN" ? "admin-secret" : undefined) }, log: () => {}, say: () => {} });
+  gw = await serve({
+    policyPath: join(dir, "p.route"),
+    port: 0,
+    env: { get: (n) => (n === "SY_ADMIN" ? "admin-secret" : undefined) },
+    log: () => {},
+    say: () => {},
+  });
 });
 
 afterAll(async () => {
@@ -32,16 +38,26 @@ afterAll(async () => {
 });
 
 const explain = (body: string, token?: string) =>
-  fetch(`http://127.0.0.1:${gw.port}/admin/explain`, { method: "POST", body, headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  fetch(`http://127.0.0.1:${gw.port}/admin/explain`, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  });
 
 describe("POST /admin/explain", () => {
   test("returns the decision trace of the served engine", async () => {
-    const image = { model: "chat", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "u" } }] }] };
+    const image = {
+      model: "chat",
+      messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "u" } }] }],
+    };
     const res = await explain(JSON.stringify(image), "admin-secret");
     expect(res.status).toBe(200);
     const trace = await res.json();
     expect(trace.rules).toEqual([{ route: "chat", rule: 1, line: 7, matched: true }]);
-    expect(trace.candidates.map((c: { model: string; skip: string | null }) => [c.model, c.skip])).toEqual([["text", "capability"], ["eyes", null]]);
+    expect(trace.candidates.map((c: { model: string; skip: string | null }) => [c.model, c.skip])).toEqual([
+      ["text", "capability"],
+      ["eyes", null],
+    ]);
     expect(trace.chosen).toBe("eyes");
     expect(trace.settings.timeout.totalMs).toBe(600_000);
   });

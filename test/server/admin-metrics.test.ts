@@ -2,7 +2,20 @@
 import { describe, expect, test } from "bun:test";
 import type { StreamEvent } from "../../src/runtime/api.ts";
 import { createGateway } from "../../src/server/app.ts";
-import { chainRoute, chatBody, completion, emptyState, events, fakeEngines, graph, meta, model, ports, post, type ChatScript } from "./fixtures.ts";
+import {
+  chainRoute,
+  chatBody,
+  completion,
+  emptyState,
+  events,
+  fakeEngines,
+  graph,
+  meta,
+  model,
+  ports,
+  post,
+  type ChatScript,
+} from "./fixtures.ts";
 
 const PROVIDER_KEY = "sk-secret-provider-key";
 const env = { P_KEY: PROVIDER_KEY, ADMIN: "admin-token" };
@@ -10,7 +23,13 @@ const env = { P_KEY: PROVIDER_KEY, ADMIN: "admin-token" };
 function gateway(script: ChatScript, gatewayNode: Parameters<typeof graph>[1] = { adminTokenEnv: "ADMIN" }) {
   const engines = fakeEngines(script);
   const lines: string[] = [];
-  const app = createGateway({ graph: graph({}, gatewayNode), ports: ports(undefined, env), adapters: {}, createEngine: engines.create, log: (l) => lines.push(l) });
+  const app = createGateway({
+    graph: graph({}, gatewayNode),
+    ports: ports(undefined, env),
+    adapters: {},
+    createEngine: engines.create,
+    log: (l) => lines.push(l),
+  });
   return { app, engines, lines };
 }
 
@@ -20,7 +39,16 @@ const served: ChatScript = (req) => ({
   meta: meta(req.route, {
     servedModel: "b",
     attempts: [
-      { model: "a", provider: "p", status: 429, cls: "rate_limit", startedAt: 0, durationMs: 5, ttftMs: null, message: null },
+      {
+        model: "a",
+        provider: "p",
+        status: 429,
+        cls: "rate_limit",
+        startedAt: 0,
+        durationMs: 5,
+        ttftMs: null,
+        message: null,
+      },
       { model: "b", provider: "p", status: 200, cls: "ok", startedAt: 5, durationMs: 5, ttftMs: 2, message: null },
     ],
     skipped: [{ model: "c", reason: "breaker_open" }],
@@ -36,7 +64,13 @@ const admin = (path: string, token?: string, method = "GET") =>
 describe("metrics", () => {
   test("counts requests, attempts, skips, failovers, tokens, cost and breaker state", async () => {
     const { app, engines } = gateway(served);
-    engines.built[0].state().breakers.a = { phase: "open", consecutiveFailures: 3, openedAt: 0, probesInFlight: 0, probeSuccesses: 0 };
+    engines.built[0].state().breakers.a = {
+      phase: "open",
+      consecutiveFailures: 3,
+      openedAt: 0,
+      probesInFlight: 0,
+      probeSuccesses: 0,
+    };
     await app.fetch(post("/v1/chat/completions", chatBody()));
     await app.fetch(post("/v1/chat/completions", chatBody()));
     await app.fetch(post("/v1/chat/completions", "{bad"));
@@ -58,7 +92,11 @@ describe("metrics", () => {
     expect(text).toContain("switchyard_overhead_seconds_count 3");
     expect(text).toContain("# TYPE switchyard_ttft_seconds histogram");
     // Every non-comment line is `name{labels} value`.
-    for (const line of text.trim().split("\n").filter((l) => !l.startsWith("#"))) expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? [0-9.e+-]+$|^[a-z_]+(\{[^}]*\})? \+Inf$/);
+    for (const line of text
+      .trim()
+      .split("\n")
+      .filter((l) => !l.startsWith("#")))
+      expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? [0-9.e+-]+$|^[a-z_]+(\{[^}]*\})? \+Inf$/);
   });
 
   test("an unknown model name does not become a label", async () => {
@@ -98,12 +136,18 @@ describe("admin endpoints", () => {
   test("the provider key never appears in logs, errors, /admin/state or /metrics", async () => {
     const { app, lines } = gateway(served);
     const seen: string[] = [];
-    for (const req of [post("/v1/chat/completions", chatBody()), post("/v1/chat/completions", "{"), admin("/admin/state", "admin-token"), new Request("http://gw.test/metrics"), new Request("http://gw.test/v1/models")]) {
+    for (const req of [
+      post("/v1/chat/completions", chatBody()),
+      post("/v1/chat/completions", "{"),
+      admin("/admin/state", "admin-token"),
+      new Request("http://gw.test/metrics"),
+      new Request("http://gw.test/v1/models"),
+    ]) {
       seen.push(await (await app.fetch(req)).text());
     }
     seen.push(...lines);
     expect(seen.join("\n")).not.toContain(PROVIDER_KEY);
-    expect(lines.join("\n")).not.toContain("hi\""); // no prompt or reply text in logs
+    expect(lines.join("\n")).not.toContain('hi"'); // no prompt or reply text in logs
   });
 });
 
@@ -117,12 +161,23 @@ describe("reload", () => {
       yield { type: "done" };
     }
     const { app, engines, lines } = gateway((req, engine) =>
-      engine === engines.built[0] ? { kind: "stream", events: held(), meta: meta(req.route, { servedModel: "a" }) } : { kind: "stream", events: events([{ type: "done" }]), meta: meta(req.route, { servedModel: "c" }) },
+      engine === engines.built[0]
+        ? { kind: "stream", events: held(), meta: meta(req.route, { servedModel: "a" }) }
+        : { kind: "stream", events: events([{ type: "done" }]), meta: meta(req.route, { servedModel: "c" }) },
     );
-    engines.built[0].state().breakers.a = { phase: "open", consecutiveFailures: 5, openedAt: 10, probesInFlight: 0, probeSuccesses: 0 };
+    engines.built[0].state().breakers.a = {
+      phase: "open",
+      consecutiveFailures: 5,
+      openedAt: 10,
+      probesInFlight: 0,
+      probeSuccesses: 0,
+    };
 
     const inflight = await app.fetch(post("/v1/chat/completions", chatBody({ stream: true })));
-    const next = graph({ models: [model("a"), model("c")], routes: [chainRoute("fast", ["c", "a"]), chainRoute("slow", ["a"])] }, { adminTokenEnv: "ADMIN" });
+    const next = graph(
+      { models: [model("a"), model("c")], routes: [chainRoute("fast", ["c", "a"]), chainRoute("slow", ["a"])] },
+      { adminTokenEnv: "ADMIN" },
+    );
     app.reload(next);
 
     expect(engines.built).toHaveLength(2);

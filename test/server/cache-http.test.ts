@@ -3,14 +3,36 @@
 // the upstream; the header says hit, miss or bypass; failed and broken answers are never stored.
 import { describe, expect, test } from "bun:test";
 import type { Settings } from "../../src/compile/graph.ts";
-import { faultGraph, faultSettings, sseData, startRig, stopAfterEach, streamedText, type Rig } from "./fault-harness.ts";
+import {
+  faultGraph,
+  faultSettings,
+  sseData,
+  startRig,
+  stopAfterEach,
+  streamedText,
+  type Rig,
+} from "./fault-harness.ts";
 import { InstantClock } from "./fixtures.ts";
-import { completionBody, finish, json, mockUpstream, openaiError, sse, words, type MockUpstream, type Script } from "./mock-upstream.ts";
+import {
+  completionBody,
+  finish,
+  json,
+  mockUpstream,
+  openaiError,
+  sse,
+  words,
+  type MockUpstream,
+  type Script,
+} from "./mock-upstream.ts";
 
 const track = stopAfterEach();
 const CACHE = { ttlMs: 60_000, maxEntries: 100, maxBytes: 1_000_000, shared: false };
 
-function cachedRig(script: Script, cache: Settings["cache"] = CACHE, settings = faultSettings()): { rig: Rig; up: MockUpstream; clock: InstantClock } {
+function cachedRig(
+  script: Script,
+  cache: Settings["cache"] = CACHE,
+  settings = faultSettings(),
+): { rig: Rig; up: MockUpstream; clock: InstantClock } {
   const up = track(mockUpstream(script));
   const clock = new InstantClock();
   const graph = faultGraph([{ name: "a", upstream: up }], { ...settings, cache });
@@ -18,12 +40,20 @@ function cachedRig(script: Script, cache: Settings["cache"] = CACHE, settings = 
   return { rig, up, clock };
 }
 
-const answering: Script = (n, body) => (body.stream ? sse([...words("a-up", [`answer ${n}`]), ...finish("a-up"), { end: "done" }]) : json(completionBody("a-up", `answer ${n}`)));
+const answering: Script = (n, body) =>
+  body.stream
+    ? sse([...words("a-up", [`answer ${n}`]), ...finish("a-up"), { end: "done" }])
+    : json(completionBody("a-up", `answer ${n}`));
 
-async function ask(rig: Rig, body: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<{ status: string | null; text: string }> {
+async function ask(
+  rig: Rig,
+  body: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<{ status: string | null; text: string }> {
   const res = await rig.chat(body, headers);
   const raw = await res.text();
-  const text = body.stream === true ? streamedText(sseData(raw)) : (JSON.parse(raw).choices?.[0]?.message?.content ?? raw);
+  const text =
+    body.stream === true ? streamedText(sseData(raw)) : (JSON.parse(raw).choices?.[0]?.message?.content ?? raw);
   return { status: res.headers.get("x-switchyard-cache"), text };
 }
 
@@ -34,7 +64,10 @@ describe("hits and misses", () => {
     expect(await ask(rig)).toEqual({ status: "hit", text: "answer 0" });
     expect(up.calls.length).toBe(1);
     const lines = rig.logs.map((l) => JSON.parse(l)).filter((l) => l.event === "request");
-    expect(lines.map((l) => [l.cache, l.attempts.length, l.servedModel])).toEqual([["miss", 1, "a"], ["hit", 0, "a"]]);
+    expect(lines.map((l) => [l.cache, l.attempts.length, l.servedModel])).toEqual([
+      ["miss", 1, "a"],
+      ["hit", 0, "a"],
+    ]);
   });
 
   test("a change in a sampling parameter, the messages or the tools is a miss", async () => {
@@ -42,7 +75,10 @@ describe("hits and misses", () => {
     await ask(rig, { temperature: 0.1 });
     expect((await ask(rig, { temperature: 0.2 })).status).toBe("miss");
     expect((await ask(rig, { temperature: 0.1, messages: [{ role: "user", content: "other" }] })).status).toBe("miss");
-    expect((await ask(rig, { temperature: 0.1, tools: [{ type: "function", function: { name: "f", parameters: {} } }] })).status).toBe("miss");
+    expect(
+      (await ask(rig, { temperature: 0.1, tools: [{ type: "function", function: { name: "f", parameters: {} } }] }))
+        .status,
+    ).toBe("miss");
     expect((await ask(rig, { temperature: 0.1 })).status).toBe("hit");
     expect(up.calls.length).toBe(4);
   });
@@ -57,12 +93,20 @@ describe("hits and misses", () => {
   });
 
   test("a hit is served with every candidate's breaker open, and no attempt is recorded", async () => {
-    const { rig, up } = cachedRig((n, body) => (body.seed === 1 ? openaiError(503, "down") : answering(n, body, undefined as never)), CACHE, faultSettings({ breaker: { failures: 1, cooldownMs: 60_000 } }));
+    const { rig, up } = cachedRig(
+      (n, body) => (body.seed === 1 ? openaiError(503, "down") : answering(n, body, undefined as never)),
+      CACHE,
+      faultSettings({ breaker: { failures: 1, cooldownMs: 60_000 } }),
+    );
     await ask(rig);
     expect((await rig.chat({ seed: 1 })).status).not.toBe(200); // opens the breaker
     expect((await rig.chat({ seed: 2 })).headers.get("x-switchyard-attempts")).toBe(""); // skipped: breaker open
     const hit = await rig.chat({});
-    expect([hit.status, hit.headers.get("x-switchyard-cache"), hit.headers.get("x-switchyard-attempts")]).toEqual([200, "hit", ""]);
+    expect([hit.status, hit.headers.get("x-switchyard-cache"), hit.headers.get("x-switchyard-attempts")]).toEqual([
+      200,
+      "hit",
+      "",
+    ]);
     expect(up.calls.length).toBe(2);
   });
 
@@ -115,14 +159,23 @@ describe("tenants and bypass", () => {
 
 describe("only whole successes are stored", () => {
   test("an error answer is not cached", async () => {
-    const { rig, up } = cachedRig((n) => (n === 0 ? openaiError(400, "bad request") : json(completionBody("a-up", "fine"))));
+    const { rig, up } = cachedRig((n) =>
+      n === 0 ? openaiError(400, "bad request") : json(completionBody("a-up", "fine")),
+    );
     expect((await rig.chat({})).status).not.toBe(200);
     expect(await ask(rig)).toEqual({ status: "miss", text: "fine" });
     expect(up.calls.length).toBe(2);
   });
 
   test("a stream that broke and failed is not cached", async () => {
-    const { rig, up } = cachedRig((n) => (n === 0 ? sse([...words("a-up", ["half"]), { end: "close" }]) : answering(n, { stream: true }, undefined as never)), CACHE, faultSettings({ stream: { onBreak: "fail" } }));
+    const { rig, up } = cachedRig(
+      (n) =>
+        n === 0
+          ? sse([...words("a-up", ["half"]), { end: "close" }])
+          : answering(n, { stream: true }, undefined as never),
+      CACHE,
+      faultSettings({ stream: { onBreak: "fail" } }),
+    );
     const broken = await rig.chat({ stream: true });
     expect(sseData(await broken.text()).some((f) => f !== "[DONE]" && "error" in f)).toBe(true);
     expect(await ask(rig, { stream: true })).toEqual({ status: "miss", text: "answer 1" });
@@ -132,7 +185,13 @@ describe("only whole successes are stored", () => {
   test("a stream continued on another model after a break is not cached", async () => {
     const a = track(mockUpstream(() => sse([...words("a-up", ["half "]), { end: "close" }])));
     const b = track(mockUpstream(answering));
-    const graph = faultGraph([{ name: "a", upstream: a }, { name: "b", upstream: b }], { ...faultSettings(), cache: CACHE });
+    const graph = faultGraph(
+      [
+        { name: "a", upstream: a },
+        { name: "b", upstream: b },
+      ],
+      { ...faultSettings(), cache: CACHE },
+    );
     const rig = track(startRig(graph, {}, new InstantClock()));
     const first = await ask(rig, { stream: true });
     expect(first).toEqual({ status: "miss", text: "half answer 0" }); // continued on b

@@ -6,7 +6,13 @@ import type { MatchedRule } from "../../src/runtime/api.ts";
 import { cacheKey, canonicalJson, type KeyParts } from "../../src/server/cache/key.ts";
 import { entryBytes, MemoryCacheStore } from "../../src/server/cache/memory-store.ts";
 
-const place = (over: Partial<{ ttlMs: number; maxEntries: number; maxBytes: number }> = {}) => ({ partition: "r#0", ttlMs: 60_000, maxEntries: 100, maxBytes: 1_000_000, ...over });
+const place = (over: Partial<{ ttlMs: number; maxEntries: number; maxBytes: number }> = {}) => ({
+  partition: "r#0",
+  ttlMs: 60_000,
+  maxEntries: 100,
+  maxBytes: 1_000_000,
+  ...over,
+});
 
 describe("memory store", () => {
   test("an entry expires at its ttl on the injected clock, lazily on lookup", async () => {
@@ -56,15 +62,26 @@ describe("memory store", () => {
 });
 
 describe("cache key", () => {
-  const matched: MatchedRule = { rule: "r#0", models: ["a"], cache: { ttlMs: 1, maxEntries: 1, maxBytes: 1000, shared: false } };
+  const matched: MatchedRule = {
+    rule: "r#0",
+    models: ["a"],
+    cache: { ttlMs: 1, maxEntries: 1, maxBytes: 1000, shared: false },
+  };
   const body = {
     model: "r",
     messages: [{ role: "user", content: "hi" }],
     tools: [{ type: "function", function: { name: "f", parameters: {} } }],
     tool_choice: "auto",
     response_format: { type: "json_object" },
-    temperature: 0.2, top_p: 0.9, seed: 7, max_tokens: 50, max_completion_tokens: 50, stop: ["x"],
-    presence_penalty: 0, frequency_penalty: 0, logit_bias: { "50256": -100 },
+    temperature: 0.2,
+    top_p: 0.9,
+    seed: 7,
+    max_tokens: 50,
+    max_completion_tokens: 50,
+    stop: ["x"],
+    presence_penalty: 0,
+    frequency_penalty: 0,
+    logit_bias: { "50256": -100 },
   };
   const base: KeyParts = { matched, dialect: "chat", body, callerKey: "sk-client-a" };
 
@@ -75,7 +92,9 @@ describe("cache key", () => {
   });
 
   test("delivery fields (stream, stream_options, model) do not change it", () => {
-    expect(cacheKey({ ...base, body: { ...body, stream: true, stream_options: { include_usage: true }, model: "other" } })).toBe(cacheKey(base));
+    expect(
+      cacheKey({ ...base, body: { ...body, stream: true, stream_options: { include_usage: true }, model: "other" } }),
+    ).toBe(cacheKey(base));
   });
 
   const changes: [string, KeyParts][] = [
@@ -86,8 +105,24 @@ describe("cache key", () => {
     ["no caller key", { ...base, callerKey: null }],
     ["messages", { ...base, body: { ...body, messages: [{ role: "user", content: "hi!" }] } }],
   ];
-  for (const field of ["tools", "tool_choice", "response_format", "temperature", "top_p", "seed", "max_tokens", "max_completion_tokens", "stop", "presence_penalty", "frequency_penalty", "logit_bias"]) {
-    changes.push([field, { ...base, body: { ...body, [field]: field === "tool_choice" ? "none" : field === "stop" ? ["y"] : 0.5 } }]);
+  for (const field of [
+    "tools",
+    "tool_choice",
+    "response_format",
+    "temperature",
+    "top_p",
+    "seed",
+    "max_tokens",
+    "max_completion_tokens",
+    "stop",
+    "presence_penalty",
+    "frequency_penalty",
+    "logit_bias",
+  ]) {
+    changes.push([
+      field,
+      { ...base, body: { ...body, [field]: field === "tool_choice" ? "none" : field === "stop" ? ["y"] : 0.5 } },
+    ]);
   }
   changes.push(["an unknown field", { ...base, body: { ...body, reasoning_effort: "high" } }]);
   for (const [name, parts] of changes) {
@@ -96,6 +131,8 @@ describe("cache key", () => {
 
   test("`shared true` drops the caller's key from it", () => {
     const shared = { ...matched, cache: { ...matched.cache!, shared: true } };
-    expect(cacheKey({ ...base, matched: shared })).toBe(cacheKey({ ...base, matched: shared, callerKey: "sk-client-b" }));
+    expect(cacheKey({ ...base, matched: shared })).toBe(
+      cacheKey({ ...base, matched: shared, callerKey: "sk-client-b" }),
+    );
   });
 });

@@ -4,14 +4,26 @@ import { createGateway } from "../../src/server/app.ts";
 import { chatBody, completion, fakeEngines, graph, meta, ports, post } from "./fixtures.ts";
 
 function gateway(gatewayOpts: Parameters<typeof graph>[1] = {}, env?: Record<string, string>) {
-  const engines = fakeEngines((req) => ({ kind: "completion", body: completion("ok"), meta: meta(req.route, { servedModel: "a" }) }));
+  const engines = fakeEngines((req) => ({
+    kind: "completion",
+    body: completion("ok"),
+    meta: meta(req.route, { servedModel: "a" }),
+  }));
   const lines: string[] = [];
-  const app = createGateway({ graph: graph({}, gatewayOpts), ports: ports(undefined, env), adapters: {}, createEngine: engines.create, log: (l) => lines.push(l) });
+  const app = createGateway({
+    graph: graph({}, gatewayOpts),
+    ports: ports(undefined, env),
+    adapters: {},
+    createEngine: engines.create,
+    log: (l) => lines.push(l),
+  });
   return { app, engines, lines };
 }
 
 async function errorOf(res: Response) {
-  const body = (await res.json()) as { error: { message: string; type: string; param: string | null; code: string | null } };
+  const body = (await res.json()) as {
+    error: { message: string; type: string; param: string | null; code: string | null };
+  };
   expect(Object.keys(body.error).sort()).toEqual(["code", "message", "param", "type"]);
   return body.error;
 }
@@ -29,7 +41,9 @@ describe("request errors", () => {
 
   test("an invalid body names the wrong field path", async () => {
     const { app } = gateway();
-    const res = await app.fetch(post("/v1/chat/completions", chatBody({ messages: [{ role: "robot", content: "x" }] })));
+    const res = await app.fetch(
+      post("/v1/chat/completions", chatBody({ messages: [{ role: "robot", content: "x" }] })),
+    );
     expect(res.status).toBe(400);
     const err = await errorOf(res);
     expect(err.param).toBe("messages[0].role");
@@ -51,7 +65,12 @@ describe("request errors", () => {
 
   test("unknown body fields pass through to the engine", async () => {
     const { app, engines } = gateway();
-    const res = await app.fetch(post("/v1/chat/completions", chatBody({ seed: 7, user: "u1", messages: [{ role: "user", content: "hi", custom: true }] })));
+    const res = await app.fetch(
+      post(
+        "/v1/chat/completions",
+        chatBody({ seed: 7, user: "u1", messages: [{ role: "user", content: "hi", custom: true }] }),
+      ),
+    );
     expect(res.status).toBe(200);
     const body = engines.built[0].requests[0].body as Record<string, any>;
     expect(body.seed).toBe(7);
@@ -74,7 +93,11 @@ describe("request errors", () => {
         c.close();
       },
     });
-    const req = new Request("http://gw.test/v1/chat/completions", { method: "POST", body: stream, headers: { "content-type": "application/json" } });
+    const req = new Request("http://gw.test/v1/chat/completions", {
+      method: "POST",
+      body: stream,
+      headers: { "content-type": "application/json" },
+    });
     expect(req.headers.get("content-length")).toBeNull();
     const res = await app.fetch(req);
     expect(res.status).toBe(413);
@@ -113,7 +136,9 @@ describe("request errors", () => {
 
   test("an unknown path is a 404", async () => {
     const { app } = gateway();
-    expect((await app.fetch(new Request("http://gw.test/v1/models", { method: "PATCH" }))).headers.get("allow")).toBe("GET");
+    expect((await app.fetch(new Request("http://gw.test/v1/models", { method: "PATCH" }))).headers.get("allow")).toBe(
+      "GET",
+    );
     const res = await app.fetch(new Request("http://gw.test/v1/nope"));
     expect(res.status).toBe(404);
     expect((await errorOf(res)).type).toBe("not_found_error");
@@ -140,7 +165,13 @@ describe("request errors", () => {
       throw new Error("boom at /secret/path.ts:12");
     });
     const lines: string[] = [];
-    const app = createGateway({ graph: graph(), ports: ports(), adapters: {}, createEngine: engines.create, log: (l) => lines.push(l) });
+    const app = createGateway({
+      graph: graph(),
+      ports: ports(),
+      adapters: {},
+      createEngine: engines.create,
+      log: (l) => lines.push(l),
+    });
     const res = await app.fetch(post("/v1/chat/completions", chatBody()));
     expect(res.status).toBe(500);
     const text = await res.text();
@@ -163,10 +194,18 @@ describe("client auth", () => {
 
   test("a wrong key is a 401, and any configured key is accepted", async () => {
     const { app } = gateway({ clientKeyEnvs: ["CLIENT_A", "CLIENT_B"] }, env);
-    expect((await app.fetch(post("/v1/chat/completions", chatBody(), { authorization: "Bearer key-c" }))).status).toBe(401);
-    expect((await app.fetch(post("/v1/chat/completions", chatBody(), { authorization: "Bearer key-" }))).status).toBe(401);
-    expect((await app.fetch(post("/v1/chat/completions", chatBody(), { authorization: "Bearer key-a" }))).status).toBe(200);
-    expect((await app.fetch(post("/v1/chat/completions", chatBody(), { authorization: "Bearer key-b" }))).status).toBe(200);
+    expect((await app.fetch(post("/v1/chat/completions", chatBody(), { authorization: "Bearer key-c" }))).status).toBe(
+      401,
+    );
+    expect((await app.fetch(post("/v1/chat/completions", chatBody(), { authorization: "Bearer key-" }))).status).toBe(
+      401,
+    );
+    expect((await app.fetch(post("/v1/chat/completions", chatBody(), { authorization: "Bearer key-a" }))).status).toBe(
+      200,
+    );
+    expect((await app.fetch(post("/v1/chat/completions", chatBody(), { authorization: "Bearer key-b" }))).status).toBe(
+      200,
+    );
   });
 
   test("auth is checked before the body is parsed", async () => {
@@ -177,13 +216,17 @@ describe("client auth", () => {
   test("/v1/models needs a key too, health does not", async () => {
     const { app } = gateway({ clientKeyEnvs: ["CLIENT_A"] }, env);
     expect((await app.fetch(new Request("http://gw.test/v1/models"))).status).toBe(401);
-    expect((await app.fetch(new Request("http://gw.test/v1/models", { headers: { authorization: "Bearer key-a" } }))).status).toBe(200);
+    expect(
+      (await app.fetch(new Request("http://gw.test/v1/models", { headers: { authorization: "Bearer key-a" } }))).status,
+    ).toBe(200);
     expect((await app.fetch(new Request("http://gw.test/healthz"))).status).toBe(200);
   });
 
   test("a configured but unset key env accepts nothing, not an empty bearer", async () => {
     const { app } = gateway({ clientKeyEnvs: ["UNSET_ENV"] }, env);
     expect((await app.fetch(post("/v1/chat/completions", chatBody(), { authorization: "Bearer " }))).status).toBe(401);
-    expect((await app.fetch(post("/v1/chat/completions", chatBody(), { authorization: "Bearer undefined" }))).status).toBe(401);
+    expect(
+      (await app.fetch(post("/v1/chat/completions", chatBody(), { authorization: "Bearer undefined" }))).status,
+    ).toBe(401);
   });
 });

@@ -13,11 +13,28 @@ import type { MockUpstream } from "./mock-upstream.ts";
 export const UPSTREAM_KEY = "sk-upstream-secret-4242";
 
 /** Small timeouts keep the suite fast; every test overrides what it exercises. */
-export function faultSettings(over: { timeout?: Partial<Settings["timeout"]>; retry?: Partial<Settings["retry"]>; breaker?: Partial<Settings["breaker"]>; stream?: Partial<Settings["stream"]>; failoverOnContentPolicy?: boolean } = {}): Settings {
+export function faultSettings(
+  over: {
+    timeout?: Partial<Settings["timeout"]>;
+    retry?: Partial<Settings["retry"]>;
+    breaker?: Partial<Settings["breaker"]>;
+    stream?: Partial<Settings["stream"]>;
+    failoverOnContentPolicy?: boolean;
+  } = {},
+): Settings {
   const base = defaultSettings();
   return {
     timeout: { ...base.timeout, connectMs: 100, firstTokenMs: 100, idleMs: 100, totalMs: 2000, ...over.timeout },
-    retry: { ...base.retry, attempts: 1, maxPerRequest: 6, backoffBaseMs: 10, backoffMaxMs: 40, jitter: 0, retryAfterCapMs: 100, ...over.retry },
+    retry: {
+      ...base.retry,
+      attempts: 1,
+      maxPerRequest: 6,
+      backoffBaseMs: 10,
+      backoffMaxMs: 40,
+      jitter: 0,
+      retryAfterCapMs: 100,
+      ...over.retry,
+    },
     breaker: { ...base.breaker, failures: 100, cooldownMs: 100, ...over.breaker },
     stream: { onBreak: "continue", toolCalls: "hold", ...over.stream },
     failoverOnContentPolicy: over.failoverOnContentPolicy ?? false,
@@ -42,7 +59,15 @@ export interface Rig {
 
 /** One provider per model so provider-wide breakers never couple the mocks. */
 export function faultGraph(models: RigModel[], settings: Settings, routeModels = models.map((m) => m.name)): Graph {
-  const providers: ProviderNode[] = models.map((m) => ({ name: `p_${m.name}`, kind: "openai", baseUrl: m.upstream.url, keyEnv: "UPSTREAM_KEY", headers: {}, sim: null, limits: [] }));
+  const providers: ProviderNode[] = models.map((m) => ({
+    name: `p_${m.name}`,
+    kind: "openai",
+    baseUrl: m.upstream.url,
+    keyEnv: "UPSTREAM_KEY",
+    headers: {},
+    sim: null,
+    limits: [],
+  }));
   const nodes = models.map((m) => model(m.name, `p_${m.name}`, { upstream: `${m.name}-up`, ...m.extra }));
   const route = chainRoute("r", routeModels, settings);
   route.rules[0].target = {
@@ -55,7 +80,13 @@ export function faultGraph(models: RigModel[], settings: Settings, routeModels =
   return {
     version: 1,
     sources: ["fault.route"],
-    gateway: { clientKeyEnvs: [], adminTokenEnv: "ADMIN", metricsTokenEnv: null, maxBodyBytes: 1_000_000, directModels: false },
+    gateway: {
+      clientKeyEnvs: [],
+      adminTokenEnv: "ADMIN",
+      metricsTokenEnv: null,
+      maxBodyBytes: 1_000_000,
+      directModels: false,
+    },
     providers,
     models: nodes,
     routes: [route],
@@ -91,7 +122,11 @@ export function startRig(graph: Graph, env: Record<string, string> = {}, clock: 
     },
     stop: () => void server.stop(true),
     chat: (body, headers = {}) =>
-      fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ model: "r", messages: [{ role: "user", content: "hello there" }], ...body }) }),
+      fetch(`${url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ model: "r", messages: [{ role: "user", content: "hello there" }], ...body }),
+      }),
   };
 }
 

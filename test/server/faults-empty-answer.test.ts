@@ -7,10 +7,21 @@ import { completionBody, json, mockUpstream, type MockUpstream } from "./mock-up
 
 const track = stopAfterEach();
 const noChoices = (model: string) => () => json({ ...completionBody(model, ""), choices: [] });
-const noMessage = (model: string) => () => json({ ...completionBody(model, ""), choices: [{ index: 0, finish_reason: "stop" }] });
+const noMessage = (model: string) => () =>
+  json({ ...completionBody(model, ""), choices: [{ index: 0, finish_reason: "stop" }] });
 
 function rig(a: MockUpstream, b: MockUpstream): Rig {
-  return track(startRig(faultGraph([{ name: "a", upstream: a }, { name: "b", upstream: b }], faultSettings())));
+  return track(
+    startRig(
+      faultGraph(
+        [
+          { name: "a", upstream: a },
+          { name: "b", upstream: b },
+        ],
+        faultSettings(),
+      ),
+    ),
+  );
 }
 
 describe("fault suite: a 200 with no usable answer", () => {

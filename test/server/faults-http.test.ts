@@ -2,20 +2,52 @@
 // and adapter. Each test asserts what the upstreams saw (attempt counts and gaps) as well as what
 // the client got.
 import { describe, expect, test } from "bun:test";
-import { stopAfterEach, faultGraph, faultSettings, lastLog, startRig, UPSTREAM_KEY, type Rig } from "./fault-harness.ts";
+import {
+  stopAfterEach,
+  faultGraph,
+  faultSettings,
+  lastLog,
+  startRig,
+  UPSTREAM_KEY,
+  type Rig,
+} from "./fault-harness.ts";
 import { completionBody, json, mockUpstream, openaiError, rawUpstream, type MockUpstream } from "./mock-upstream.ts";
 
 const track = stopAfterEach();
-const ok = (model: string, text = "fine") => () => json(completionBody(model, text));
+const ok =
+  (model: string, text = "fine") =>
+  () =>
+    json(completionBody(model, text));
 const gaps = (u: MockUpstream) => u.calls.slice(1).map((c, i) => c.at - u.calls[i].at);
 
-function rig(a: MockUpstream, b: MockUpstream, settings = faultSettings(), extra: Parameters<typeof faultGraph>[0][number]["extra"][] = []): Rig {
-  return track(startRig(faultGraph([{ name: "a", upstream: a, extra: extra[0] }, { name: "b", upstream: b, extra: extra[1] }], settings)));
+function rig(
+  a: MockUpstream,
+  b: MockUpstream,
+  settings = faultSettings(),
+  extra: Parameters<typeof faultGraph>[0][number]["extra"][] = [],
+): Rig {
+  return track(
+    startRig(
+      faultGraph(
+        [
+          { name: "a", upstream: a, extra: extra[0] },
+          { name: "b", upstream: b, extra: extra[1] },
+        ],
+        settings,
+      ),
+    ),
+  );
 }
 
 describe("fault suite: before the first token", () => {
   test("429 with a short Retry-After: waits that long and retries the same model", async () => {
-    const a = track(mockUpstream((n) => (n === 0 ? openaiError(429, "slow down", "rate_limit_exceeded", { "retry-after-ms": "60" }) : json(completionBody("a-up", "after wait")))));
+    const a = track(
+      mockUpstream((n) =>
+        n === 0
+          ? openaiError(429, "slow down", "rate_limit_exceeded", { "retry-after-ms": "60" })
+          : json(completionBody("a-up", "after wait")),
+      ),
+    );
     const b = track(mockUpstream(ok("b-up")));
     const r = rig(a, b, faultSettings({ retry: { attempts: 2, retryAfterCapMs: 200 } }));
     const res = await r.chat({});
@@ -54,7 +86,9 @@ describe("fault suite: before the first token", () => {
   });
 
   test("a 500 once, then healthy: one retry on the same model", async () => {
-    const a = track(mockUpstream((n) => (n === 0 ? openaiError(500, "oops") : json(completionBody("a-up", "recovered")))));
+    const a = track(
+      mockUpstream((n) => (n === 0 ? openaiError(500, "oops") : json(completionBody("a-up", "recovered")))),
+    );
     const b = track(mockUpstream(ok("b-up")));
     const r = rig(a, b, faultSettings({ retry: { attempts: 2 } }));
     const res = await r.chat({});
@@ -104,7 +138,11 @@ describe("fault suite: before the first token", () => {
   });
 
   test("context_length_exceeded: skips to the model with the larger window", async () => {
-    const a = track(mockUpstream(() => openaiError(400, "This model's maximum context length is 8192 tokens", "context_length_exceeded")));
+    const a = track(
+      mockUpstream(() =>
+        openaiError(400, "This model's maximum context length is 8192 tokens", "context_length_exceeded"),
+      ),
+    );
     const b = track(mockUpstream(ok("b-up", "big window")));
     const r = rig(a, b, faultSettings(), [{ contextWindow: 8_000 }, { contextWindow: 200_000 }]);
     const res = await r.chat({});
@@ -149,13 +187,20 @@ describe("fault suite: before the first token", () => {
     expect(after.headers.get("x-switchyard-model")).toBe("a");
     const closed = await (await fetch(`${r.url}/metrics`)).text();
     expect(closed).toContain('switchyard_breaker_state{model="a"} 0');
-    const transitions = r.logs.map((l) => JSON.parse(l)).filter((l) => l.event === "breaker" && l.model === "a").map((l) => l.to);
+    const transitions = r.logs
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.event === "breaker" && l.model === "a")
+      .map((l) => l.to);
     expect(transitions).toEqual(["open", "half_open", "closed"]);
   });
 
   test("accounting names the fallback model and its usage, and the key stays secret", async () => {
     const a = track(mockUpstream(() => openaiError(503, "down")));
-    const b = track(mockUpstream(() => json(completionBody("b-up", "from b", { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 }))));
+    const b = track(
+      mockUpstream(() =>
+        json(completionBody("b-up", "from b", { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 })),
+      ),
+    );
     const r = rig(a, b);
     const res = await r.chat({});
     const body = (await res.json()) as any;
@@ -183,7 +228,13 @@ describe("fault suite: before the first token", () => {
     expect(a.calls).toHaveLength(2);
     const before = r.gateway.engine();
     // The edit adds a route and reorders nothing: `a` keeps its name, so its open breaker must survive.
-    const next = faultGraph([{ name: "a", upstream: a }, { name: "b", upstream: b }], settings);
+    const next = faultGraph(
+      [
+        { name: "a", upstream: a },
+        { name: "b", upstream: b },
+      ],
+      settings,
+    );
     next.routes.push({ ...next.routes[0], name: "extra" });
     r.gateway.reload(next);
     expect(r.gateway.engine()).not.toBe(before);
@@ -196,9 +247,22 @@ describe("fault suite: before the first token", () => {
 
   test("embeddings fail over like chat", async () => {
     const a = track(mockUpstream(() => openaiError(503, "down")));
-    const b = track(mockUpstream(() => json({ object: "list", data: [{ object: "embedding", index: 0, embedding: [0.5, 0.25] }], model: "b-up", usage: { prompt_tokens: 2, total_tokens: 2 } })));
+    const b = track(
+      mockUpstream(() =>
+        json({
+          object: "list",
+          data: [{ object: "embedding", index: 0, embedding: [0.5, 0.25] }],
+          model: "b-up",
+          usage: { prompt_tokens: 2, total_tokens: 2 },
+        }),
+      ),
+    );
     const r = rig(a, b, faultSettings(), [{ caps: 0xff }, { caps: 0xff }]);
-    const res = await fetch(`${r.url}/v1/embeddings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "r", input: "hello" }) });
+    const res = await fetch(`${r.url}/v1/embeddings`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "r", input: "hello" }),
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as any).data[0].embedding).toEqual([0.5, 0.25]);
     expect(res.headers.get("x-switchyard-attempts")).toBe("a:503,b:200");

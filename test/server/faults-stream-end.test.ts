@@ -2,15 +2,48 @@
 // does afterwards (a close without the chunked terminator is not a cut), and nothing the upstream
 // sends after its finish reaches the client.
 import { describe, expect, test } from "bun:test";
-import { stopAfterEach, faultGraph, faultSettings, lastLog, sseData, startRig, streamedText, type Rig } from "./fault-harness.ts";
-import { chunkJson, closingUpstream, finish, frames, mockUpstream, sse, words, type MockUpstream } from "./mock-upstream.ts";
+import {
+  stopAfterEach,
+  faultGraph,
+  faultSettings,
+  lastLog,
+  sseData,
+  startRig,
+  streamedText,
+  type Rig,
+} from "./fault-harness.ts";
+import {
+  chunkJson,
+  closingUpstream,
+  finish,
+  frames,
+  mockUpstream,
+  sse,
+  words,
+  type MockUpstream,
+} from "./mock-upstream.ts";
 
 const track = stopAfterEach();
-const healthyB = () => track(mockUpstream((_n, _body, call) => sse([...words("b-up", ["from", " b"]), ...finish("b-up"), { end: "done" }], call)));
+const healthyB = () =>
+  track(
+    mockUpstream((_n, _body, call) =>
+      sse([...words("b-up", ["from", " b"]), ...finish("b-up"), { end: "done" }], call),
+    ),
+  );
 const usage = { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 };
 
 function rig(a: MockUpstream, b: MockUpstream, onBreak: "continue" | "fail"): Rig {
-  return track(startRig(faultGraph([{ name: "a", upstream: a }, { name: "b", upstream: b }], faultSettings({ stream: { onBreak } }))));
+  return track(
+    startRig(
+      faultGraph(
+        [
+          { name: "a", upstream: a },
+          { name: "b", upstream: b },
+        ],
+        faultSettings({ stream: { onBreak } }),
+      ),
+    ),
+  );
 }
 
 /** Reads the SSE body; once `first` has reached the client, opens the upstream's gate. */
@@ -35,8 +68,16 @@ describe("fault suite: the end of a stream", () => {
       for (let i = 0; i < runs; i++) {
         let open!: () => void;
         const gate = new Promise<void>((r) => (open = r));
-        const head = frames(chunkJson("a-up", { role: "assistant", content: "" }), chunkJson("a-up", { content: "Hello" }));
-        const tail = frames(chunkJson("a-up", { content: " world" }), chunkJson("a-up", {}, "stop"), { ...chunkJson("a-up", {}), choices: [], usage }, "[DONE]");
+        const head = frames(
+          chunkJson("a-up", { role: "assistant", content: "" }),
+          chunkJson("a-up", { content: "Hello" }),
+        );
+        const tail = frames(
+          chunkJson("a-up", { content: " world" }),
+          chunkJson("a-up", {}, "stop"),
+          { ...chunkJson("a-up", {}), choices: [], usage },
+          "[DONE]",
+        );
         const a = track(closingUpstream(head, tail, gate));
         const r = rig(a, b, onBreak);
         const text = await readOpening(await r.chat({ stream: true }), "Hello", open);
@@ -51,7 +92,19 @@ describe("fault suite: the end of a stream", () => {
   }
 
   test("content the upstream sends after its finish_reason is not passed on", async () => {
-    const a = track(mockUpstream((_n, _b, call) => sse([...words("a-up", ["done"]), { data: chunkJson("a-up", {}, "stop") }, { data: chunkJson("a-up", { content: " EXTRA" }) }, { end: "done" }], call)));
+    const a = track(
+      mockUpstream((_n, _b, call) =>
+        sse(
+          [
+            ...words("a-up", ["done"]),
+            { data: chunkJson("a-up", {}, "stop") },
+            { data: chunkJson("a-up", { content: " EXTRA" }) },
+            { end: "done" },
+          ],
+          call,
+        ),
+      ),
+    );
     const r = rig(a, healthyB(), "continue");
     const text = await (await r.chat({ stream: true })).text();
     expect(text).not.toContain("EXTRA");
@@ -63,7 +116,9 @@ describe("fault suite: the end of a stream", () => {
 describe("fault suite: who served a stream", () => {
   test("after a continuation the final comment and the usage chunk name the model that finished; the log has every attempt", async () => {
     const a = track(mockUpstream((_n, _b, call) => sse([...words("a-up", ["Hello", " wor"]), { end: "close" }], call)));
-    const b = track(mockUpstream((_n, _b, call) => sse([...words("b-up", ["ld", "!"]), ...finish("b-up"), { end: "done" }], call)));
+    const b = track(
+      mockUpstream((_n, _b, call) => sse([...words("b-up", ["ld", "!"]), ...finish("b-up"), { end: "done" }], call)),
+    );
     const r = rig(a, b, "continue");
     const res = await r.chat({ stream: true, stream_options: { include_usage: true } });
     expect(res.headers.get("x-switchyard-model")).toBe("a"); // sent before the break
@@ -78,7 +133,10 @@ describe("fault suite: who served a stream", () => {
   });
 
   test("a stream the client cancels logs the serving attempt as cancelled", async () => {
-    const ticks = Array.from({ length: 200 }, () => [{ pause: 10 }, { data: chunkJson("a-up", { content: "." }) }]).flat();
+    const ticks = Array.from({ length: 200 }, () => [
+      { pause: 10 },
+      { data: chunkJson("a-up", { content: "." }) },
+    ]).flat();
     const a = track(mockUpstream((_n, _b, call) => sse([...words("a-up", ["tick"]), ...ticks, { end: "done" }], call)));
     const r = rig(a, healthyB(), "continue");
     const res = await r.chat({ stream: true });

@@ -2,19 +2,45 @@
 // fallback that rejects the continuation, and a client that disconnects. A broken stream must
 // never end like a complete one, and the upstreams must see the continuation they were sent.
 import { describe, expect, test } from "bun:test";
-import { stopAfterEach, faultGraph, faultSettings, lastLog, sseData, startRig, streamedText, type Rig } from "./fault-harness.ts";
+import {
+  stopAfterEach,
+  faultGraph,
+  faultSettings,
+  lastLog,
+  sseData,
+  startRig,
+  streamedText,
+  type Rig,
+} from "./fault-harness.ts";
 import { chunkJson, finish, mockUpstream, openaiError, sse, words, type MockUpstream } from "./mock-upstream.ts";
 
 const track = stopAfterEach();
 function rig(a: MockUpstream, b: MockUpstream, settings = faultSettings()): Rig {
-  return track(startRig(faultGraph([{ name: "a", upstream: a }, { name: "b", upstream: b }], settings)));
+  return track(
+    startRig(
+      faultGraph(
+        [
+          { name: "a", upstream: a },
+          { name: "b", upstream: b },
+        ],
+        settings,
+      ),
+    ),
+  );
 }
-const healthyB = () => track(mockUpstream((_n, _body, call) => sse([...words("b-up", ["from", " b"]), ...finish("b-up"), { end: "done" }], call)));
+const healthyB = () =>
+  track(
+    mockUpstream((_n, _body, call) =>
+      sse([...words("b-up", ["from", " b"]), ...finish("b-up"), { end: "done" }], call),
+    ),
+  );
 const stream = { stream: true };
 
 describe("fault suite: streaming", () => {
   test("a slow first token times out and the next model streams; the slow upstream is released", async () => {
-    const a = track(mockUpstream((_n, _b, call) => sse([{ pause: 400 }, ...words("a-up", ["late"]), { end: "done" }], call)));
+    const a = track(
+      mockUpstream((_n, _b, call) => sse([{ pause: 400 }, ...words("a-up", ["late"]), { end: "done" }], call)),
+    );
     const b = healthyB();
     const r = rig(a, b, faultSettings({ timeout: { firstTokenMs: 60 } }));
     const started = performance.now();
@@ -30,7 +56,9 @@ describe("fault suite: streaming", () => {
 
   test("a stream cut after some tokens continues on the fallback without repeating text", async () => {
     const a = track(mockUpstream((_n, _b, call) => sse([...words("a-up", ["Hello", " wor"]), { end: "close" }], call)));
-    const b = track(mockUpstream((_n, _b, call) => sse([...words("b-up", ["ld", "!"]), ...finish("b-up"), { end: "done" }], call)));
+    const b = track(
+      mockUpstream((_n, _b, call) => sse([...words("b-up", ["ld", "!"]), ...finish("b-up"), { end: "done" }], call)),
+    );
     const r = rig(a, b);
     const res = await r.chat(stream);
     const frames = sseData(await res.text());
@@ -46,7 +74,9 @@ describe("fault suite: streaming", () => {
 
   test("a stalled stream is abandoned after the idle timeout and continued elsewhere", async () => {
     const a = track(mockUpstream((_n, _b, call) => sse([...words("a-up", ["one", " two"]), { end: "hang" }], call)));
-    const b = track(mockUpstream((_n, _b, call) => sse([...words("b-up", [" three"]), ...finish("b-up"), { end: "done" }], call)));
+    const b = track(
+      mockUpstream((_n, _b, call) => sse([...words("b-up", [" three"]), ...finish("b-up"), { end: "done" }], call)),
+    );
     const r = rig(a, b, faultSettings({ timeout: { idleMs: 60 } }));
     const started = performance.now();
     const frames = sseData(await (await r.chat(stream)).text());
@@ -57,7 +87,20 @@ describe("fault suite: streaming", () => {
   });
 
   test("a malformed chunk is never forwarded", async () => {
-    const a = track(mockUpstream((_n, _b, call) => sse([...words("a-up", ["good"]), { raw: "data: {not json at all\n\n" }, { data: chunkJson("a-up", { content: " still good" }) }, ...finish("a-up"), { end: "done" }], call)));
+    const a = track(
+      mockUpstream((_n, _b, call) =>
+        sse(
+          [
+            ...words("a-up", ["good"]),
+            { raw: "data: {not json at all\n\n" },
+            { data: chunkJson("a-up", { content: " still good" }) },
+            ...finish("a-up"),
+            { end: "done" },
+          ],
+          call,
+        ),
+      ),
+    );
     const b = healthyB();
     const r = rig(a, b);
     const text = await (await r.chat(stream)).text();
@@ -68,7 +111,9 @@ describe("fault suite: streaming", () => {
   });
 
   test("a finish without [DONE] on a connection left open is finalised promptly", async () => {
-    const a = track(mockUpstream((_n, _b, call) => sse([...words("a-up", ["done soon"]), ...finish("a-up"), { end: "hang" }], call)));
+    const a = track(
+      mockUpstream((_n, _b, call) => sse([...words("a-up", ["done soon"]), ...finish("a-up"), { end: "hang" }], call)),
+    );
     const b = healthyB();
     const r = rig(a, b, faultSettings({ timeout: { idleMs: 80 } }));
     const started = performance.now();
@@ -81,7 +126,9 @@ describe("fault suite: streaming", () => {
 
   test("a fallback that rejects the continuation: the client gets the original break, no [DONE]", async () => {
     const a = track(mockUpstream((_n, _b, call) => sse([...words("a-up", ["partial"]), { end: "close" }], call)));
-    const b = track(mockUpstream(() => openaiError(400, "assistant prefill is not supported", "invalid_request_error")));
+    const b = track(
+      mockUpstream(() => openaiError(400, "assistant prefill is not supported", "invalid_request_error")),
+    );
     const r = rig(a, b);
     const frames = sseData(await (await r.chat(stream)).text());
     expect(streamedText(frames)).toBe("partial");
@@ -93,7 +140,18 @@ describe("fault suite: streaming", () => {
 
   test("usage is reported for the serving model when the client asks for it", async () => {
     const a = track(mockUpstream(() => openaiError(503, "down")));
-    const b = track(mockUpstream((_n, _b, call) => sse([...words("b-up", ["x"]), ...finish("b-up", { prompt_tokens: 9, completion_tokens: 1, total_tokens: 10 }), { end: "done" }], call)));
+    const b = track(
+      mockUpstream((_n, _b, call) =>
+        sse(
+          [
+            ...words("b-up", ["x"]),
+            ...finish("b-up", { prompt_tokens: 9, completion_tokens: 1, total_tokens: 10 }),
+            { end: "done" },
+          ],
+          call,
+        ),
+      ),
+    );
     const r = rig(a, b);
     const frames = sseData(await (await r.chat({ stream: true, stream_options: { include_usage: true } })).text());
     const usage = frames.find((f) => f !== "[DONE]" && f.usage) as Record<string, any>;
@@ -105,7 +163,14 @@ describe("fault suite: streaming", () => {
   test("a client that disconnects mid-stream releases the upstream connection", async () => {
     const a = track(
       mockUpstream((_n, _b, call) =>
-        sse([...words("a-up", ["tick"]), ...Array.from({ length: 200 }, () => [{ pause: 10 }, { data: chunkJson("a-up", { content: "." }) }]).flat(), { end: "done" }], call),
+        sse(
+          [
+            ...words("a-up", ["tick"]),
+            ...Array.from({ length: 200 }, () => [{ pause: 10 }, { data: chunkJson("a-up", { content: "." }) }]).flat(),
+            { end: "done" },
+          ],
+          call,
+        ),
       ),
     );
     const b = healthyB();

@@ -1,15 +1,44 @@
 // Hand-built graphs, a fake clock and a scriptable fake engine for the server tests, so the HTTP
 // layer can be tested on its own; the integration and fault suites use the real engine.
 import type { Graph, ModelNode, RouteNode, Settings } from "../../src/compile/graph.ts";
-import type { ChatOutcome, ChatRequest, CreateEngine, DecisionTrace, EmbeddingsOutcome, EmbeddingsRequest, Engine, EngineOptions, OutcomeMeta, RuntimeState, StreamEvent } from "../../src/runtime/api.ts";
+import type {
+  ChatOutcome,
+  ChatRequest,
+  CreateEngine,
+  DecisionTrace,
+  EmbeddingsOutcome,
+  EmbeddingsRequest,
+  Engine,
+  EngineOptions,
+  OutcomeMeta,
+  RuntimeState,
+  StreamEvent,
+} from "../../src/runtime/api.ts";
 import type { Clock, Ports, SecretSource, TimerHandle } from "../../src/runtime/ports.ts";
 import type { ChatChunk } from "../../src/runtime/upstream.ts";
 import { CAP_BIT } from "../../src/syntax/vocabulary.ts";
 
 export const defaultSettings = (): Settings => ({
   timeout: { connectMs: 200, firstTokenMs: 200, idleMs: 200, totalMs: 1000 },
-  retry: { attempts: 1, maxPerRequest: 4, backoffBaseMs: 1, backoffMaxMs: 5, jitter: 0, onStatuses: [429, 500, 502, 503, 504], onClasses: ["connect", "reset"], retryAfterCapMs: 50 },
-  breaker: { failures: 3, errorRate: null, windowMs: 10_000, minRequests: 10, cooldownMs: 100, probes: 1, successes: 1 },
+  retry: {
+    attempts: 1,
+    maxPerRequest: 4,
+    backoffBaseMs: 1,
+    backoffMaxMs: 5,
+    jitter: 0,
+    onStatuses: [429, 500, 502, 503, 504],
+    onClasses: ["connect", "reset"],
+    retryAfterCapMs: 50,
+  },
+  breaker: {
+    failures: 3,
+    errorRate: null,
+    windowMs: 10_000,
+    minRequests: 10,
+    cooldownMs: 100,
+    probes: 1,
+    successes: 1,
+  },
   stream: { onBreak: "continue", toolCalls: "hold" },
   failoverOnContentPolicy: false,
 });
@@ -32,7 +61,12 @@ export function model(name: string, provider = "p", extra: Partial<ModelNode> = 
   };
 }
 
-export function chainRoute(name: string, models: string[], settings: Partial<Settings> = {}, provider = "p"): RouteNode {
+export function chainRoute(
+  name: string,
+  models: string[],
+  settings: Partial<Settings> = {},
+  provider = "p",
+): RouteNode {
   return {
     name,
     rules: [
@@ -41,7 +75,10 @@ export function chainRoute(name: string, models: string[], settings: Partial<Set
         needs: 0,
         line: 1,
         settings: { ...defaultSettings(), ...settings },
-        target: { kind: "chain", candidates: models.map((m) => ({ model: m, provider, caps: 0xff, contextWindow: 128_000, weight: 1 })) },
+        target: {
+          kind: "chain",
+          candidates: models.map((m) => ({ model: m, provider, caps: 0xff, contextWindow: 128_000, weight: 1 })),
+        },
       },
     ],
   };
@@ -51,8 +88,17 @@ export function graph(extra: Partial<Graph> = {}, gateway: Partial<Graph["gatewa
   return {
     version: 1,
     sources: ["test.route"],
-    gateway: { clientKeyEnvs: [], adminTokenEnv: null, metricsTokenEnv: null, maxBodyBytes: 10_000, directModels: false, ...gateway },
-    providers: [{ name: "p", kind: "openai", baseUrl: "http://127.0.0.1:1", keyEnv: "P_KEY", headers: {}, sim: null, limits: [] }],
+    gateway: {
+      clientKeyEnvs: [],
+      adminTokenEnv: null,
+      metricsTokenEnv: null,
+      maxBodyBytes: 10_000,
+      directModels: false,
+      ...gateway,
+    },
+    providers: [
+      { name: "p", kind: "openai", baseUrl: "http://127.0.0.1:1", keyEnv: "P_KEY", headers: {}, sim: null, limits: [] },
+    ],
     models: [model("a"), model("b")],
     routes: [chainRoute("fast", ["a", "b"])],
     ...extra,
@@ -102,7 +148,10 @@ export function secrets(values: Record<string, string>): SecretSource {
   return { get: (name) => values[name] };
 }
 
-export function ports(clock: Clock = new FakeClock(), env: Record<string, string> = { P_KEY: "sk-secret-provider-key" }): Ports {
+export function ports(
+  clock: Clock = new FakeClock(),
+  env: Record<string, string> = { P_KEY: "sk-secret-provider-key" },
+): Ports {
   return {
     clock,
     random: { next: () => 0.5 },
@@ -112,11 +161,33 @@ export function ports(clock: Clock = new FakeClock(), env: Record<string, string
 }
 
 export function meta(route: string, extra: Partial<OutcomeMeta> = {}): OutcomeMeta {
-  return { id: "x", route, servedModel: null, attempts: [], skipped: [], failovers: 0, continuations: 0, usage: null, costUsd: 0, startedAt: 0, endedAt: null, status: 200, errorClass: null, ...extra };
+  return {
+    id: "x",
+    route,
+    servedModel: null,
+    attempts: [],
+    skipped: [],
+    failovers: 0,
+    continuations: 0,
+    usage: null,
+    costUsd: 0,
+    startedAt: 0,
+    endedAt: null,
+    status: 200,
+    errorClass: null,
+    ...extra,
+  };
 }
 
 export function chunk(content: string, extra: Partial<ChatChunk> = {}): ChatChunk {
-  return { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1, model: "a", choices: [{ index: 0, delta: { content }, finish_reason: null }], ...extra };
+  return {
+    id: "chatcmpl-1",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "a",
+    choices: [{ index: 0, delta: { content }, finish_reason: null }],
+    ...extra,
+  };
 }
 
 export function completion(text: string, modelName = "a"): Extract<ChatOutcome, { kind: "completion" }>["body"] {
@@ -138,7 +209,11 @@ export type ChatScript = (req: ChatRequest, engine: FakeEngine) => Promise<ChatO
 
 export class FakeEngine implements Engine {
   readonly requests: ChatRequest[] = [];
-  constructor(readonly opts: EngineOptions, private readonly script: ChatScript, private readonly stateValue: RuntimeState) {}
+  constructor(
+    readonly opts: EngineOptions,
+    private readonly script: ChatScript,
+    private readonly stateValue: RuntimeState,
+  ) {}
   get graph() {
     return this.opts.graph;
   }
@@ -147,7 +222,11 @@ export class FakeEngine implements Engine {
     return this.script(req, this);
   }
   async embeddings(req: EmbeddingsRequest): Promise<EmbeddingsOutcome> {
-    return { kind: "ok", body: { object: "list", data: [{ object: "embedding", index: 0, embedding: [0.1, 0.2] }], model: "a" }, meta: meta(req.route, { servedModel: "a" }) };
+    return {
+      kind: "ok",
+      body: { object: "list", data: [{ object: "embedding", index: 0, embedding: [0.1, 0.2] }], model: "a" },
+      meta: meta(req.route, { servedModel: "a" }),
+    };
   }
   state(): RuntimeState {
     return this.stateValue;
@@ -156,7 +235,17 @@ export class FakeEngine implements Engine {
     return [];
   }
   explain(req: ChatRequest): DecisionTrace {
-    return { route: req.route, needs: { caps: [], promptTokens: 0, maxTokens: 0, stream: false }, rules: [], splits: [], strategy: null, candidates: [], chosen: null, settings: null, refused: null };
+    return {
+      route: req.route,
+      needs: { caps: [], promptTokens: 0, maxTokens: 0, stream: false },
+      rules: [],
+      splits: [],
+      strategy: null,
+      candidates: [],
+      chosen: null,
+      settings: null,
+      refused: null,
+    };
   }
 }
 
@@ -183,4 +272,8 @@ export function post(path: string, body: unknown, headers: Record<string, string
   });
 }
 
-export const chatBody = (extra: Record<string, unknown> = {}) => ({ model: "fast", messages: [{ role: "user", content: "hi" }], ...extra });
+export const chatBody = (extra: Record<string, unknown> = {}) => ({
+  model: "fast",
+  messages: [{ role: "user", content: "hi" }],
+  ...extra,
+});

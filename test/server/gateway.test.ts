@@ -6,11 +6,26 @@ import { FakeClock, chatBody, completion, fakeEngines, graph, meta, ports, post,
 function gateway(script: ChatScript, clock = new FakeClock()) {
   const engines = fakeEngines(script);
   const lines: string[] = [];
-  const app = createGateway({ graph: graph(), ports: ports(clock), adapters: {}, createEngine: engines.create, log: (l) => lines.push(l) });
+  const app = createGateway({
+    graph: graph(),
+    ports: ports(clock),
+    adapters: {},
+    createEngine: engines.create,
+    log: (l) => lines.push(l),
+  });
   return { app, engines, lines, clock };
 }
 
-const attempt = (model: string, status: number | null, cls: any, startedAt: number, durationMs: number) => ({ model, provider: "p", status, cls, startedAt, durationMs, ttftMs: null, message: null });
+const attempt = (model: string, status: number | null, cls: any, startedAt: number, durationMs: number) => ({
+  model,
+  provider: "p",
+  status,
+  cls,
+  startedAt,
+  durationMs,
+  ttftMs: null,
+  message: null,
+});
 
 describe("response headers", () => {
   test("route, served model, attempts and overhead come from the outcome", async () => {
@@ -19,7 +34,14 @@ describe("response headers", () => {
       // 2 ms of gateway work, then 40 ms + 30 ms upstream attempts, then 1 ms more.
       const t0 = clock.t + 2;
       clock.t = t0 + 71;
-      return { kind: "completion", body: completion("hi", "b"), meta: meta(req.route, { servedModel: "b", attempts: [attempt("a", 503, "server", t0, 40), attempt("b", 200, "ok", t0 + 40, 30)] }) };
+      return {
+        kind: "completion",
+        body: completion("hi", "b"),
+        meta: meta(req.route, {
+          servedModel: "b",
+          attempts: [attempt("a", 503, "server", t0, 40), attempt("b", 200, "ok", t0 + 40, 30)],
+        }),
+      };
     }, clock);
     const res = await app.fetch(post("/v1/chat/completions", chatBody()));
     expect(res.status).toBe(200);
@@ -49,7 +71,14 @@ describe("response headers", () => {
     const { app } = gateway((req) => ({
       kind: "error",
       status: 503,
-      error: { error: { message: "all candidates unavailable: a:open,b:open", type: "upstream_error", param: null, code: "no_candidates" } },
+      error: {
+        error: {
+          message: "all candidates unavailable: a:open,b:open",
+          type: "upstream_error",
+          param: null,
+          code: "no_candidates",
+        },
+      },
       retryAfterS: 2.2,
       meta: meta(req.route, { status: 503 }),
     }));
@@ -63,9 +92,19 @@ describe("response headers", () => {
     const { app } = gateway((req) => ({
       kind: "error",
       status: 504,
-      error: { error: { message: "all candidates failed: a:timeout,b:timeout", type: "upstream_error", param: null, code: "upstream_timeout" } },
+      error: {
+        error: {
+          message: "all candidates failed: a:timeout,b:timeout",
+          type: "upstream_error",
+          param: null,
+          code: "upstream_timeout",
+        },
+      },
       retryAfterS: null,
-      meta: meta(req.route, { status: 504, attempts: [attempt("a", null, "timeout", 1000, 10), attempt("b", null, "timeout", 1010, 10)] }),
+      meta: meta(req.route, {
+        status: 504,
+        attempts: [attempt("a", null, "timeout", 1000, 10), attempt("b", null, "timeout", 1010, 10)],
+      }),
     }));
     const res = await app.fetch(post("/v1/chat/completions", chatBody()));
     expect(res.status).toBe(504);

@@ -12,11 +12,16 @@ const track = stopAfterEach();
 function rig() {
   const a = track(mockUpstream(() => json(completionBody("a-up", "fine"))));
   // one failure would open a breaker: any blame on the provider shows at once
-  const r = track(startRig(faultGraph([{ name: "a", upstream: a }], faultSettings({ retry: { attempts: 3 }, breaker: { failures: 1 } }))));
+  const r = track(
+    startRig(
+      faultGraph([{ name: "a", upstream: a }], faultSettings({ retry: { attempts: 3 }, breaker: { failures: 1 } })),
+    ),
+  );
   return { a, r };
 }
 
-const closedBreakers = (r: ReturnType<typeof rig>["r"]) => Object.values(r.gateway.engine().state().breakers).every((b) => b.phase === "closed");
+const closedBreakers = (r: ReturnType<typeof rig>["r"]) =>
+  Object.values(r.gateway.engine().state().breakers).every((b) => b.phase === "closed");
 
 describe("hostile request bodies", () => {
   test("a body nested 50,000 deep is a 400 naming the limit; no upstream call, breakers stay closed", async () => {
@@ -24,7 +29,11 @@ describe("hostile request bodies", () => {
     const deep = `${"[".repeat(50_000)}${"]".repeat(50_000)}`;
     const body = `{"model":"r","messages":[{"role":"user","content":"hi"}],"x":${deep}}`;
     for (let i = 0; i < 3; i++) {
-      const res = await fetch(`${r.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body });
+      const res = await fetch(`${r.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
       expect(res.status).toBe(400);
       const err = ((await res.json()) as any).error;
       expect(err.type).toBe("invalid_request_error");

@@ -35,7 +35,8 @@ export function assertWellFormed(events: SseEvent[]): void {
   const fail = (why: string): never => {
     throw new Error(`${why}\n${events.map((e) => e.event).join(" ")}`);
   };
-  for (const e of events) if (e.event !== e.data.type) fail(`event name \`${e.event}\` differs from its type \`${e.data.type}\``);
+  for (const e of events)
+    if (e.event !== e.data.type) fail(`event name \`${e.event}\` differs from its type \`${e.data.type}\``);
   if (events[0]?.event !== "message_start") fail("first event is not message_start");
   if (events.filter((e) => e.event === "message_start").length !== 1) fail("more than one message_start");
   const last = events.at(-1)!.event;
@@ -60,8 +61,21 @@ export function assertWellFormed(events: SseEvent[]): void {
 
 export const names = (events: SseEvent[]): string[] => events.map((e) => e.event);
 
-export function anthropicMessage(content: unknown[], stopReason = "end_turn", model = "claude-up"): Record<string, unknown> {
-  return { id: "msg_up", type: "message", role: "assistant", model, content, stop_reason: stopReason, stop_sequence: null, usage: { input_tokens: 11, output_tokens: 7 } };
+export function anthropicMessage(
+  content: unknown[],
+  stopReason = "end_turn",
+  model = "claude-up",
+): Record<string, unknown> {
+  return {
+    id: "msg_up",
+    type: "message",
+    role: "assistant",
+    model,
+    content,
+    stop_reason: stopReason,
+    stop_sequence: null,
+    usage: { input_tokens: 11, output_tokens: 7 },
+  };
 }
 
 /** A recorded Anthropic stream from the provider tests' fixtures, as an SSE response. */

@@ -10,21 +10,42 @@ import { chunkJson, completionBody, finish, json, mockUpstream, sse, type Step }
 
 const track = stopAfterEach();
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
-const weatherTool = { name: "get_weather", description: "the weather in a city", input_schema: { type: "object" as const, properties: { city: { type: "string" } } } };
+const weatherTool = {
+  name: "get_weather",
+  description: "the weather in a city",
+  input_schema: { type: "object" as const, properties: { city: { type: "string" } } },
+};
 
 /** Sampling fields the API still takes but this SDK version's types no longer list. */
 const sampling = (fields: Record<string, number>): object => fields;
 
 function toolCallCompletion(model: string) {
   const body = completionBody(model, "");
-  body.choices[0] = { index: 0, message: { role: "assistant", content: null as unknown as string, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] } as never, finish_reason: "tool_calls" };
+  body.choices[0] = {
+    index: 0,
+    message: {
+      role: "assistant",
+      content: null as unknown as string,
+      tool_calls: [
+        { id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
+      ],
+    } as never,
+    finish_reason: "tool_calls",
+  };
   return body;
 }
 
 function rigWith(script: Parameters<typeof mockUpstream>[0], kind: "openai" | "anthropic" = "openai") {
   const up = track(mockUpstream(script));
   const caps = Object.values(CAP_BIT).reduce((a, b) => a | b, 0);
-  const rig = track(startRig(mixedGraph([{ name: "a", upstream: up, kind, extra: { caps } }], faultSettings({ timeout: { firstTokenMs: 2000, idleMs: 2000, totalMs: 5000 } }))));
+  const rig = track(
+    startRig(
+      mixedGraph(
+        [{ name: "a", upstream: up, kind, extra: { caps } }],
+        faultSettings({ timeout: { firstTokenMs: 2000, idleMs: 2000, totalMs: 5000 } }),
+      ),
+    ),
+  );
   return { up, rig, client: sdk(rig.url) };
 }
 
@@ -35,7 +56,15 @@ describe("messages → a fake OpenAI upstream", () => {
       model: "r",
       max_tokens: 100,
       system: [{ type: "text", text: "be brief" }],
-      messages: [{ role: "user", content: [{ type: "text", text: "hi" }, { type: "image", source: { type: "base64", media_type: "image/png", data: PNG } }] }],
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "hi" },
+            { type: "image", source: { type: "base64", media_type: "image/png", data: PNG } },
+          ],
+        },
+      ],
       stop_sequences: ["END"],
       ...sampling({ temperature: 0.2, top_k: 5 }),
       metadata: { user_id: "u-1" },
@@ -49,30 +78,61 @@ describe("messages → a fake OpenAI upstream", () => {
     const sent = up.calls[0].body;
     expect(sent.messages).toEqual([
       { role: "system", content: "be brief" },
-      { role: "user", content: [{ type: "text", text: "hi" }, { type: "image_url", image_url: { url: `data:image/png;base64,${PNG}` } }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "hi" },
+          { type: "image_url", image_url: { url: `data:image/png;base64,${PNG}` } },
+        ],
+      },
     ]);
     expect(sent).toMatchObject({ max_tokens: 100, stop: ["END"], temperature: 0.2, top_k: 5, user: "u-1" });
     expect(rig.logs.some((l) => l.includes('"path":"/v1/messages"'))).toBe(true);
   });
 
   test("a tool round trip: tool_calls become tool_use, tool_result goes back as a tool message", async () => {
-    const { up, client } = rigWith((n) => json(n === 0 ? toolCallCompletion("a-up") : completionBody("a-up", "18°C in Paris")));
+    const { up, client } = rigWith((n) =>
+      json(n === 0 ? toolCallCompletion("a-up") : completionBody("a-up", "18°C in Paris")),
+    );
     const ask = { role: "user" as const, content: "weather in Paris?" };
-    const first = await client.messages.create({ model: "r", max_tokens: 100, tools: [weatherTool], tool_choice: { type: "any" }, messages: [ask] });
+    const first = await client.messages.create({
+      model: "r",
+      max_tokens: 100,
+      tools: [weatherTool],
+      tool_choice: { type: "any" },
+      messages: [ask],
+    });
     expect(first.stop_reason).toBe("tool_use");
-    expect(first.content).toEqual([{ type: "tool_use", id: "call_1", name: "get_weather", input: { city: "Paris" } }] as never);
-    expect(up.calls[0].body.tools).toEqual([{ type: "function", function: { name: "get_weather", description: "the weather in a city", parameters: weatherTool.input_schema } }]);
+    expect(first.content).toEqual([
+      { type: "tool_use", id: "call_1", name: "get_weather", input: { city: "Paris" } },
+    ] as never);
+    expect(up.calls[0].body.tools).toEqual([
+      {
+        type: "function",
+        function: { name: "get_weather", description: "the weather in a city", parameters: weatherTool.input_schema },
+      },
+    ]);
     expect(up.calls[0].body.tool_choice).toBe("required");
 
     const second = await client.messages.create({
       model: "r",
       max_tokens: 100,
       tools: [weatherTool],
-      messages: [ask, { role: "assistant", content: first.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: "call_1", content: "18C" }] }],
+      messages: [
+        ask,
+        { role: "assistant", content: first.content },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: "call_1", content: "18C" }] },
+      ],
     });
     expect(second.content).toEqual([{ type: "text", text: "18°C in Paris" }] as never);
     expect(up.calls[1].body.messages.slice(1)).toEqual([
-      { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [
+          { id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
+        ],
+      },
       { role: "tool", tool_call_id: "call_1", content: "18C" },
     ]);
   });
@@ -82,15 +142,30 @@ describe("messages → a fake OpenAI upstream", () => {
       { data: chunkJson("a-up", { role: "assistant", content: "" }) },
       { data: chunkJson("a-up", { content: "Let me " }) },
       { data: chunkJson("a-up", { content: "check." }) },
-      { data: chunkJson("a-up", { tool_calls: [{ index: 0, id: "call_9", type: "function", function: { name: "get_weather", arguments: "" } }] }) },
+      {
+        data: chunkJson("a-up", {
+          tool_calls: [{ index: 0, id: "call_9", type: "function", function: { name: "get_weather", arguments: "" } }],
+        }),
+      },
       { data: chunkJson("a-up", { tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }) },
       { data: chunkJson("a-up", { tool_calls: [{ index: 0, function: { arguments: '"Oslo"}' } }] }) },
       { data: chunkJson("a-up", {}, "tool_calls") },
-      { data: { ...chunkJson("a-up", {}), choices: [], usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 } } },
+      {
+        data: {
+          ...chunkJson("a-up", {}),
+          choices: [],
+          usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 },
+        },
+      },
       { end: "done" },
     ];
     const { up, client } = rigWith((_n, _b, call) => sse(steps, call));
-    const stream = client.messages.stream({ model: "r", max_tokens: 50, tools: [weatherTool], messages: [{ role: "user", content: "weather in Oslo?" }] });
+    const stream = client.messages.stream({
+      model: "r",
+      max_tokens: 50,
+      tools: [weatherTool],
+      messages: [{ role: "user", content: "weather in Oslo?" }],
+    });
     let text = "";
     stream.on("text", (t) => (text += t));
     const final = await stream.finalMessage();
@@ -106,19 +181,47 @@ describe("messages → a fake OpenAI upstream", () => {
   });
 
   test("stream of plain text, with an image in the request", async () => {
-    const { up, client } = rigWith((_n, _b, call) => sse([{ data: chunkJson("a-up", { role: "assistant", content: "" }) }, { data: chunkJson("a-up", { content: "a red dot" }) }, ...finish("a-up"), { end: "done" }], call));
+    const { up, client } = rigWith((_n, _b, call) =>
+      sse(
+        [
+          { data: chunkJson("a-up", { role: "assistant", content: "" }) },
+          { data: chunkJson("a-up", { content: "a red dot" }) },
+          ...finish("a-up"),
+          { end: "done" },
+        ],
+        call,
+      ),
+    );
     const stream = client.messages.stream({
       model: "r",
       max_tokens: 50,
-      messages: [{ role: "user", content: [{ type: "image", source: { type: "url", url: "https://example.com/dot.png" } }, { type: "text", text: "what is it?" }] }],
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "image", source: { type: "url", url: "https://example.com/dot.png" } },
+            { type: "text", text: "what is it?" },
+          ],
+        },
+      ],
     });
     expect(await stream.finalText()).toBe("a red dot");
-    expect(up.calls[0].body.messages[0].content[0]).toEqual({ type: "image_url", image_url: { url: "https://example.com/dot.png" } });
+    expect(up.calls[0].body.messages[0].content[0]).toEqual({
+      type: "image_url",
+      image_url: { url: "https://example.com/dot.png" },
+    });
   });
 
   test("a trailing assistant turn is sent as the last message (a prefill)", async () => {
     const { up, client } = rigWith(() => json(completionBody("a-up", " world")));
-    const msg = await client.messages.create({ model: "r", max_tokens: 20, messages: [{ role: "user", content: "say hello world" }, { role: "assistant", content: "hello" }] });
+    const msg = await client.messages.create({
+      model: "r",
+      max_tokens: 20,
+      messages: [
+        { role: "user", content: "say hello world" },
+        { role: "assistant", content: "hello" },
+      ],
+    });
     expect(msg.content).toEqual([{ type: "text", text: " world" }] as never);
     expect(up.calls[0].body.messages.at(-1)).toEqual({ role: "assistant", content: "hello" });
   });
@@ -126,10 +229,22 @@ describe("messages → a fake OpenAI upstream", () => {
 
 describe("messages → a fake Anthropic upstream", () => {
   test("create: text, thinking passed through, answer back with blocks", async () => {
-    const reply = anthropicMessage([{ type: "thinking", thinking: "hmm", signature: "sig" }, { type: "text", text: "42" }]);
+    const reply = anthropicMessage([
+      { type: "thinking", thinking: "hmm", signature: "sig" },
+      { type: "text", text: "42" },
+    ]);
     const { up, client } = rigWith(() => json(reply), "anthropic");
-    const msg = await client.messages.create({ model: "r", max_tokens: 2000, thinking: { type: "enabled", budget_tokens: 1024 }, ...sampling({ top_k: 3 }), messages: [{ role: "user", content: "meaning of life?" }] });
-    expect(msg.content).toEqual([{ type: "thinking", thinking: "hmm", signature: "" }, { type: "text", text: "42" }] as never);
+    const msg = await client.messages.create({
+      model: "r",
+      max_tokens: 2000,
+      thinking: { type: "enabled", budget_tokens: 1024 },
+      ...sampling({ top_k: 3 }),
+      messages: [{ role: "user", content: "meaning of life?" }],
+    });
+    expect(msg.content).toEqual([
+      { type: "thinking", thinking: "hmm", signature: "" },
+      { type: "text", text: "42" },
+    ] as never);
     expect(msg.usage).toEqual({ input_tokens: 11, output_tokens: 7 } as never);
     expect(up.calls[0].body.thinking).toEqual({ type: "enabled", budget_tokens: 1024 });
     expect(up.calls[0].body.top_k).toBe(3);
@@ -137,8 +252,17 @@ describe("messages → a fake Anthropic upstream", () => {
   });
 
   test("a tool round trip through Anthropic's own wire format", async () => {
-    const { up, client } = rigWith((n) => (n === 0 ? anthropicFixture("anthropic-tool-use") : json(anthropicMessage([{ type: "text", text: "sunny" }]))), "anthropic");
-    const stream = client.messages.stream({ model: "r", max_tokens: 100, tools: [weatherTool], messages: [{ role: "user", content: "weather?" }] });
+    const { up, client } = rigWith(
+      (n) =>
+        n === 0 ? anthropicFixture("anthropic-tool-use") : json(anthropicMessage([{ type: "text", text: "sunny" }])),
+      "anthropic",
+    );
+    const stream = client.messages.stream({
+      model: "r",
+      max_tokens: 100,
+      tools: [weatherTool],
+      messages: [{ role: "user", content: "weather?" }],
+    });
     const first = await stream.finalMessage();
     const use = first.content.find((b) => b.type === "tool_use");
     expect(use).toMatchObject({ type: "tool_use", id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6", name: "get_weather" });
@@ -147,12 +271,26 @@ describe("messages → a fake Anthropic upstream", () => {
       model: "r",
       max_tokens: 100,
       tools: [weatherTool],
-      messages: [{ role: "user", content: "weather?" }, { role: "assistant", content: first.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: use!.type === "tool_use" ? use!.id : "", content: "sunny, 20C" }] }],
+      messages: [
+        { role: "user", content: "weather?" },
+        { role: "assistant", content: first.content },
+        {
+          role: "user",
+          content: [
+            { type: "tool_result", tool_use_id: use!.type === "tool_use" ? use!.id : "", content: "sunny, 20C" },
+          ],
+        },
+      ],
     });
     expect(second.content).toEqual([{ type: "text", text: "sunny" }] as never);
     const sent = up.calls[1].body.messages;
-    expect(sent[1].content.filter((b: { type: string }) => b.type === "tool_use").map((b: { id: string }) => b.id)).toEqual(first.content.filter((b) => b.type === "tool_use").map((b) => b.id));
-    expect(sent[2]).toEqual({ role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6", content: "sunny, 20C" }] });
+    expect(
+      sent[1].content.filter((b: { type: string }) => b.type === "tool_use").map((b: { id: string }) => b.id),
+    ).toEqual(first.content.filter((b) => b.type === "tool_use").map((b) => b.id));
+    expect(sent[2]).toEqual({
+      role: "user",
+      content: [{ type: "tool_result", tool_use_id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6", content: "sunny, 20C" }],
+    });
   });
 
   test("which stop sequence ended the answer survives the round trip, streamed and not", async () => {
@@ -162,12 +300,24 @@ describe("messages → a fake Anthropic upstream", () => {
       { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
       { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "one two" } },
       { type: "content_block_stop", index: 0 },
-      { type: "message_delta", delta: { stop_reason: "stop_sequence", stop_sequence: "THREE" }, usage: { output_tokens: 2 } },
+      {
+        type: "message_delta",
+        delta: { stop_reason: "stop_sequence", stop_sequence: "THREE" },
+        usage: { output_tokens: 2 },
+      },
       { type: "message_stop" },
     ];
-    const streamed = () => new Response(events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join(""), { headers: { "content-type": "text/event-stream" } });
+    const streamed = () =>
+      new Response(events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join(""), {
+        headers: { "content-type": "text/event-stream" },
+      });
     const { client } = rigWith((n) => (n === 0 ? json(reply) : streamed()), "anthropic");
-    const params = { model: "r", max_tokens: 20, stop_sequences: ["THREE"], messages: [{ role: "user" as const, content: "count" }] };
+    const params = {
+      model: "r",
+      max_tokens: 20,
+      stop_sequences: ["THREE"],
+      messages: [{ role: "user" as const, content: "count" }],
+    };
     const whole = await client.messages.create(params);
     expect([whole.stop_reason, whole.stop_sequence]).toEqual(["stop_sequence", "THREE"]);
     const final = await client.messages.stream(params).finalMessage();
@@ -176,8 +326,23 @@ describe("messages → a fake Anthropic upstream", () => {
 
   test("an image reaches Anthropic as an image block again", async () => {
     const { up, client } = rigWith(() => anthropicFixture("anthropic-text"), "anthropic");
-    const stream = client.messages.stream({ model: "r", max_tokens: 100, messages: [{ role: "user", content: [{ type: "image", source: { type: "base64", media_type: "image/png", data: PNG } }, { type: "text", text: "what?" }] }] });
+    const stream = client.messages.stream({
+      model: "r",
+      max_tokens: 100,
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "image", source: { type: "base64", media_type: "image/png", data: PNG } },
+            { type: "text", text: "what?" },
+          ],
+        },
+      ],
+    });
     expect(await stream.finalText()).toBe("Hello!");
-    expect(up.calls[0].body.messages[0].content[0]).toEqual({ type: "image", source: { type: "base64", media_type: "image/png", data: PNG } });
+    expect(up.calls[0].body.messages[0].content[0]).toEqual({
+      type: "image",
+      source: { type: "base64", media_type: "image/png", data: PNG },
+    });
   });
 });

@@ -106,7 +106,9 @@ export function closingUpstream(head: string[], tail: string[], gate: Promise<vo
         if (answered.has(socket)) return;
         answered.add(socket);
         calls.push(newCall({}));
-        socket.write(`HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n${chunked(head)}`);
+        socket.write(
+          `HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n${chunked(head)}`,
+        );
         await gate;
         socket.write(chunked(tail));
         socket.terminate();
@@ -124,7 +126,11 @@ export function frames(...data: unknown[]): string[] {
 const encoder = new TextEncoder();
 let seq = 0;
 
-export function completionBody(model: string, text: string, usage = { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 }) {
+export function completionBody(
+  model: string,
+  text: string,
+  usage = { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
+) {
   return {
     id: `chatcmpl-${++seq}`,
     object: "chat.completion",
@@ -139,12 +145,29 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 }
 
-export function openaiError(status: number, message: string, code: string | null = null, headers: Record<string, string> = {}): Response {
+export function openaiError(
+  status: number,
+  message: string,
+  code: string | null = null,
+  headers: Record<string, string> = {},
+): Response {
   return json({ error: { message, type: "invalid_request_error", param: null, code } }, status, headers);
 }
 
-export function chunkJson(model: string, delta: Record<string, unknown>, finish: string | null = null, extra: Record<string, unknown> = {}) {
-  return { id: "chatcmpl-up", object: "chat.completion.chunk", created: 1_700_000_000, model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra };
+export function chunkJson(
+  model: string,
+  delta: Record<string, unknown>,
+  finish: string | null = null,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    id: "chatcmpl-up",
+    object: "chat.completion.chunk",
+    created: 1_700_000_000,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+    ...extra,
+  };
 }
 
 /** One step of a scripted stream: a frame to send, a pause, or how the stream ends. */
@@ -158,7 +181,10 @@ export function sse(steps: Step[], call?: UpstreamCallRecord): Response {
       for (const step of steps) {
         if (cancelled) return;
         if ("pause" in step) await Bun.sleep(step.pause);
-        else if ("data" in step) controller.enqueue(encoder.encode(`data: ${typeof step.data === "string" ? step.data : JSON.stringify(step.data)}\n\n`));
+        else if ("data" in step)
+          controller.enqueue(
+            encoder.encode(`data: ${typeof step.data === "string" ? step.data : JSON.stringify(step.data)}\n\n`),
+          );
         else if ("raw" in step) controller.enqueue(encoder.encode(step.raw));
         else if (step.end === "done") {
           controller.enqueue(encoder.encode("data: [DONE]\n\n"));

@@ -26,11 +26,16 @@ route chat { otherwise -> [mini, large] }
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req) => app.fetch(req) });
   track({ stop: () => void server.stop(true) });
   const url = `http://127.0.0.1:${server.port}`;
-  const chat = (model: string) => fetch(`${url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }) });
+  const chat = (model: string) =>
+    fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
+    });
   return { url, chat, sdk: new OpenAI({ apiKey: "unused", baseURL: `${url}/v1`, maxRetries: 0 }) };
 }
 
-const errorOf = async (res: Response) => ((await res.json()) as { error: { message: string; param: string | null; code: string | null } }).error;
+const errorOf = async (res: Response) =>
+  ((await res.json()) as { error: { message: string; param: string | null; code: string | null } }).error;
 
 describe("model names, routes only (the default)", () => {
   test("/v1/models lists the routes only, and a model name is a 404 that says how to allow it", async () => {
@@ -74,9 +79,18 @@ describe("model names with `gateway { direct_models true }`", () => {
   test("/v1/models lists the routes, then the models; /v1/models/{id} finds both", async () => {
     const g = serve(true);
     const list = (await (await fetch(`${g.url}/v1/models`)).json()) as { data: { id: string; kind: string }[] };
-    expect(list.data.map((d) => [d.id, d.kind])).toEqual([["chat", "route"], ["mini", "model"], ["large", "model"]]);
+    expect(list.data.map((d) => [d.id, d.kind])).toEqual([
+      ["chat", "route"],
+      ["mini", "model"],
+      ["large", "model"],
+    ]);
     const entry = (await (await fetch(`${g.url}/v1/models/large`)).json()) as Record<string, unknown>;
-    expect(entry).toMatchObject({ id: "large", kind: "model", provider: "sim", capabilities: ["chat", "stream", "tools"] });
+    expect(entry).toMatchObject({
+      id: "large",
+      kind: "model",
+      provider: "sim",
+      capabilities: ["chat", "stream", "tools"],
+    });
     const err = await errorOf(await g.chat("lrage"));
     expect(err.message).toContain("did you mean `large`?");
   });

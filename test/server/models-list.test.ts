@@ -17,7 +17,12 @@ const ROUTES = 10_000;
 function bigPolicy(): string {
   const lines = ["gateway { direct_models true }", "provider sim { kind simulated }"];
   for (let i = 0; i < ROUTES; i++) lines.push(`model m${i} { provider sim  can [chat, stream] }`);
-  for (let i = 0; i < ROUTES; i++) lines.push(i % 10 === 0 && i + 1 < ROUTES ? `route r${i} { otherwise -> route r${i + 1} }` : `route r${i} { otherwise -> [m${i}] }`);
+  for (let i = 0; i < ROUTES; i++)
+    lines.push(
+      i % 10 === 0 && i + 1 < ROUTES
+        ? `route r${i} { otherwise -> route r${i + 1} }`
+        : `route r${i} { otherwise -> [m${i}] }`,
+    );
   for (let i = 0; i < ROUTES; i += 10) lines.push(`route extra${i} { otherwise -> [m${i}] }`); // m0, m10… are used somewhere
   return lines.join("\n");
 }
@@ -52,8 +57,15 @@ describe("/v1/models on a 10,000-route policy", () => {
 
   test("served over HTTP with every route and its models", async () => {
     const gateway = createGateway({ graph, ports: ports(new SystemClock()), adapters: defaultAdapters() });
-    const server = track({ s: Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req) => gateway.fetch(req) }), stop() { this.s.stop(true); } });
-    const body = (await (await fetch(`http://127.0.0.1:${server.s.port}/v1/models`)).json()) as { data: { id: string; models?: string[] }[] };
+    const server = track({
+      s: Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req) => gateway.fetch(req) }),
+      stop() {
+        this.s.stop(true);
+      },
+    });
+    const body = (await (await fetch(`http://127.0.0.1:${server.s.port}/v1/models`)).json()) as {
+      data: { id: string; models?: string[] }[];
+    };
     const byId = new Map(body.data.map((e) => [e.id, e]));
     expect(byId.get("r0")?.models).toEqual(["m1"]);
     expect(byId.get("r9990")?.models).toEqual(["m9991"]);

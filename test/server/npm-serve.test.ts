@@ -16,7 +16,10 @@ test("SIGTERM to `npm run serve` drains, writes the final snapshot and exits 0",
   const statePath = dir.file("state.bin");
   // A long interval: only the final write at shutdown can hold the request made below.
   // The port comes from PORT, as platforms that assign one set it.
-  const child = await spawnServe(["npm", "run", "serve", "--", "--state", statePath, "--snapshot-interval", "1h"], { cwd: ROOT, env: { PORT: "0" } });
+  const child = await spawnServe(["npm", "run", "serve", "--", "--state", statePath, "--snapshot-interval", "1h"], {
+    cwd: ROOT,
+    env: { PORT: "0" },
+  });
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     expect(await chat(child.url)).toBe(200);

@@ -60,7 +60,8 @@ describe("/metrics is protected when the policy sets keys", () => {
     writeFileSync(path, `gateway { ${gatewayBlock} }\n${sim}`);
     return serve({ policyPath: path, port: 0, env, log: () => {}, say: () => {} });
   }
-  const scrape = (token?: string) => fetch(`${running!.url}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const scrape = (token?: string) =>
+    fetch(`${running!.url}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
   test("keys without metrics_token: a client key is needed", async () => {
     running = await start(`keys [env("SY_CLIENT")]`);

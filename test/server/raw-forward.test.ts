@@ -25,7 +25,9 @@ describe("chunks forwarded as the upstream sent them", () => {
             { data: chunkJson("a-up", { content: "Hel" }, null, { system_fingerprint: "fp_1" }) },
             { data: chunkJson("a-up", { content: 'lo "model":"a-up"' }) },
             { data: chunkJson("a-up", { content: "!" }, null, fp) }, // a nested model key: not spliced
-            { raw: `data: ${JSON.stringify({ id: "chatcmpl-up", object: "chat.completion.chunk", created: 1_700_000_000, model: "a-up", choices: [{ index: 0, finish_reason: "stop" }] })}\n\n` },
+            {
+              raw: `data: ${JSON.stringify({ id: "chatcmpl-up", object: "chat.completion.chunk", created: 1_700_000_000, model: "a-up", choices: [{ index: 0, finish_reason: "stop" }] })}\n\n`,
+            },
             { end: "done" },
           ],
           call,
@@ -33,7 +35,17 @@ describe("chunks forwarded as the upstream sent them", () => {
       ),
     );
     const b = track(mockUpstream(() => new Response("unused", { status: 500 })));
-    const r = track(startRig(faultGraph([{ name: "a", upstream: a }, { name: "b", upstream: b }], faultSettings())));
+    const r = track(
+      startRig(
+        faultGraph(
+          [
+            { name: "a", upstream: a },
+            { name: "b", upstream: b },
+          ],
+          faultSettings(),
+        ),
+      ),
+    );
     const frames = sseData(await (await r.chat({ stream: true })).text());
     const chunks = frames.filter((f) => f !== "[DONE]") as Record<string, any>[];
     expect(frames.at(-1)).toBe("[DONE]");

@@ -18,7 +18,11 @@ export function rawRequest(url: string, text: string, limitMs = 2000): Promise<R
       socket.destroy();
       const split = out.indexOf("\r\n\r\n");
       const head = split === -1 ? out : out.slice(0, split);
-      resolve({ status: Number(head.split(" ")[1] ?? 0), headers: head, body: split === -1 ? "" : out.slice(split + 4) });
+      resolve({
+        status: Number(head.split(" ")[1] ?? 0),
+        headers: head,
+        body: split === -1 ? "" : out.slice(split + 4),
+      });
     };
     const socket = connect(Number(port), hostname, () => socket.write(text));
     const timer = setTimeout(done, limitMs);

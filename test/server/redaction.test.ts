@@ -26,7 +26,14 @@ describe("redaction of configured secrets", () => {
     expect((await fetch(`${r.url}/v1/${GSK.slice(0, 20)}`)).status).toBe(404);
     const everything = [text, ...r.logs].join("\n");
     expect(r.logs.some((l) => l.includes('"status":404') && l.includes("[redacted]"))).toBe(true);
-    for (const part of [GSK.slice(0, 20), GSK.slice(0, 8), b64(GSK).slice(0, 12), b64(GSK).slice(-12), GSK.slice(4, 12), b64(GSK.slice(1)).slice(0, 12)]) {
+    for (const part of [
+      GSK.slice(0, 20),
+      GSK.slice(0, 8),
+      b64(GSK).slice(0, 12),
+      b64(GSK).slice(-12),
+      GSK.slice(4, 12),
+      b64(GSK.slice(1)).slice(0, 12),
+    ]) {
       expect(everything).not.toContain(part);
     }
   });
@@ -38,7 +45,9 @@ describe("redaction of configured secrets", () => {
     expect(r.redact(`x${GSK}y`)).toBe("x[redacted]y");
     expect(r.redact(b64(GSK.slice(2, 30)))).not.toContain(b64(GSK.slice(2, 30)).slice(0, 8));
     expect(r.redact(b64(GSK).replaceAll("+", "-").replaceAll("/", "_"))).toBe("[redacted]");
-    expect(r.redact("the short answer is fine, nothing secret here")).toBe("the short answer is fine, nothing secret here");
+    expect(r.redact("the short answer is fine, nothing secret here")).toBe(
+      "the short answer is fine, nothing secret here",
+    );
     expect(new Redactor([]).redact("Bearer abcdefghijkl")).toBe("[redacted]");
     expect(new Redactor(["adm1n", "ab"]).redact("token adm1n, ab")).toBe("token [redacted], ab");
   });

@@ -81,7 +81,9 @@ describe("policy reload", () => {
   test("POST /admin/reload swaps a good policy and returns the diagnostics as json", async () => {
     const { path, app, engines } = await setup("route chat { otherwise -> [m1] }");
     writeFileSync(path, policy("route chat { otherwise -> [m1] }\nroute other { otherwise -> [m1] }"));
-    const res = await app.fetch(new Request("http://gw.test/admin/reload", { method: "POST", headers: { authorization: "Bearer t0k" } }));
+    const res = await app.fetch(
+      new Request("http://gw.test/admin/reload", { method: "POST", headers: { authorization: "Bearer t0k" } }),
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as ReloadOutcome;
     expect(body.applied).toBe(true);
@@ -90,7 +92,9 @@ describe("policy reload", () => {
     expect(engines.built).toHaveLength(2);
 
     writeFileSync(path, "route {{{");
-    const bad = await app.fetch(new Request("http://gw.test/admin/reload", { method: "POST", headers: { authorization: "Bearer t0k" } }));
+    const bad = await app.fetch(
+      new Request("http://gw.test/admin/reload", { method: "POST", headers: { authorization: "Bearer t0k" } }),
+    );
     expect(bad.status).toBe(422);
     const badBody = (await bad.json()) as ReloadOutcome;
     expect(badBody.applied).toBe(false);

@@ -14,7 +14,11 @@ import { InstantClock, ports } from "./fixtures.ts";
 import { assertWellFormed, responsesEvents, textOf } from "./responses-helpers.ts";
 
 const compiled = compilePolicySource(defaultPolicy, "policies/default.route");
-const gateway = createGateway({ graph: compiled.graph!, ports: ports(new InstantClock()), adapters: defaultAdapters() });
+const gateway = createGateway({
+  graph: compiled.graph!,
+  ports: ports(new InstantClock()),
+  adapters: defaultAdapters(),
+});
 let server: ReturnType<typeof Bun.serve>;
 let url = "";
 let sdk: OpenAI;
@@ -26,7 +30,13 @@ beforeAll(() => {
 });
 afterAll(() => server.stop(true));
 
-const lookup = { type: "function" as const, name: "lookup", description: "looks a word up", parameters: { type: "object", properties: { word: { type: "string" } }, required: ["word"] }, strict: false };
+const lookup = {
+  type: "function" as const,
+  name: "lookup",
+  description: "looks a word up",
+  parameters: { type: "object", properties: { word: { type: "string" } }, required: ["word"] },
+  strict: false,
+};
 
 describe("openai sdk responses on the default policy", () => {
   test("create with a string input: a completed response with output_text and usage", async () => {
@@ -48,7 +58,14 @@ describe("openai sdk responses on the default policy", () => {
   });
 
   test("a function call round trip with item input goes only to models that can call tools", async () => {
-    const { data: first, response } = await sdk.responses.create({ model: "fast", input: [{ role: "user", content: "define gateway" }], tools: [lookup], tool_choice: "required" }).withResponse();
+    const { data: first, response } = await sdk.responses
+      .create({
+        model: "fast",
+        input: [{ role: "user", content: "define gateway" }],
+        tools: [lookup],
+        tool_choice: "required",
+      })
+      .withResponse();
     expect(["smart", "steady"]).toContain(response.headers.get("x-switchyard-model") ?? "");
     const call = first.output.find((o) => o.type === "function_call");
     expect(call).toMatchObject({ type: "function_call", name: "lookup", status: "completed" });
@@ -69,15 +86,28 @@ describe("openai sdk responses on the default policy", () => {
   });
 
   test("text.format json_schema returns JSON valid for the schema", async () => {
-    const schema = { type: "object", properties: { city: { type: "string" }, sunny: { type: "boolean" } }, required: ["city", "sunny"], additionalProperties: false };
-    const res = await sdk.responses.create({ model: "chat", input: "weather in Lisbon?", text: { format: { type: "json_schema", name: "weather", schema, strict: true } } });
+    const schema = {
+      type: "object",
+      properties: { city: { type: "string" }, sunny: { type: "boolean" } },
+      required: ["city", "sunny"],
+      additionalProperties: false,
+    };
+    const res = await sdk.responses.create({
+      model: "chat",
+      input: "weather in Lisbon?",
+      text: { format: { type: "json_schema", name: "weather", schema, strict: true } },
+    });
     const parsed = JSON.parse(res.output_text) as { city: unknown; sunny: unknown };
     expect(typeof parsed.city).toBe("string");
     expect(typeof parsed.sunny).toBe("boolean");
   });
 
   test("stream: well-formed events, and the SDK's final response matches them", async () => {
-    const raw = await fetch(`${url}/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "fast", input: "hello", stream: true, max_output_tokens: 64 }) });
+    const raw = await fetch(`${url}/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "fast", input: "hello", stream: true, max_output_tokens: 64 }),
+    });
     expect(raw.headers.get("content-type")).toStartWith("text/event-stream");
     const events = responsesEvents(await raw.text());
     assertWellFormed(events);
@@ -94,7 +124,12 @@ describe("openai sdk responses on the default policy", () => {
 
 test("inputTokens.count answers with the gateway's estimate", async () => {
   const small = await sdk.responses.inputTokens.count({ model: "chat", input: "hello" });
-  const big = await sdk.responses.inputTokens.count({ model: "chat", instructions: "x".repeat(400), input: "hello", tools: [lookup] });
+  const big = await sdk.responses.inputTokens.count({
+    model: "chat",
+    instructions: "x".repeat(400),
+    input: "hello",
+    tools: [lookup],
+  });
   expect(small).toEqual({ object: "response.input_tokens", input_tokens: 2 } as never); // ceil(5 chars / 4)
   expect(big.input_tokens).toBeGreaterThan(100);
 });
@@ -103,7 +138,11 @@ describe("the Vercel AI SDK's default openai provider (Responses) on the default
   const provider = () => createOpenAI({ apiKey: "unused", baseURL: url });
 
   test("generateText", async () => {
-    const { text, finishReason, usage, response } = await generateText({ model: provider()("fast"), prompt: "hello", maxRetries: 0 });
+    const { text, finishReason, usage, response } = await generateText({
+      model: provider()("fast"),
+      prompt: "hello",
+      maxRetries: 0,
+    });
     expect(text).toMatch(/^token1 token2/);
     expect(finishReason).toBe("stop");
     expect(usage.outputTokens).toBeGreaterThan(0);
@@ -120,15 +159,48 @@ describe("the Vercel AI SDK's default openai provider (Responses) on the default
   });
 
   test("generateText with a tool call, and structured output", async () => {
-    const { toolCalls } = await generateText({ model: provider()("fast"), prompt: "define gateway", tools: { lookup: tool({ description: "looks a word up", inputSchema: jsonSchema<{ word: string }>(lookup.parameters as never) }) }, toolChoice: "required", maxRetries: 0 });
+    const { toolCalls } = await generateText({
+      model: provider()("fast"),
+      prompt: "define gateway",
+      tools: {
+        lookup: tool({
+          description: "looks a word up",
+          inputSchema: jsonSchema<{ word: string }>(lookup.parameters as never),
+        }),
+      },
+      toolChoice: "required",
+      maxRetries: 0,
+    });
     expect(toolCalls[0]?.toolName).toBe("lookup");
-    const { output } = await generateText({ model: provider()("chat"), prompt: "weather", output: Output.object({ schema: jsonSchema<{ city: string }>({ type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false }) }), maxRetries: 0 });
+    const { output } = await generateText({
+      model: provider()("chat"),
+      prompt: "weather",
+      output: Output.object({
+        schema: jsonSchema<{ city: string }>({
+          type: "object",
+          properties: { city: { type: "string" } },
+          required: ["city"],
+          additionalProperties: false,
+        }),
+      }),
+      maxRetries: 0,
+    });
     expect(typeof output.city).toBe("string");
   });
 
   test("a multi-step tool loop: function calls go back as whole items", async () => {
-    const lookupTool = tool({ description: "looks a word up", inputSchema: jsonSchema<{ word: string }>(lookup.parameters as never), execute: async () => "a way in" });
-    const { steps, text } = await generateText({ model: provider()("fast"), prompt: "define gateway", tools: { lookup: lookupTool }, stopWhen: stepCountIs(2), maxRetries: 0 });
+    const lookupTool = tool({
+      description: "looks a word up",
+      inputSchema: jsonSchema<{ word: string }>(lookup.parameters as never),
+      execute: async () => "a way in",
+    });
+    const { steps, text } = await generateText({
+      model: provider()("fast"),
+      prompt: "define gateway",
+      tools: { lookup: lookupTool },
+      stopWhen: stepCountIs(2),
+      maxRetries: 0,
+    });
     expect(steps).toHaveLength(2);
     expect(steps[0]!.toolCalls[0]?.toolName).toBe("lookup");
     expect(text.length).toBeGreaterThan(0);
@@ -138,12 +210,20 @@ describe("the Vercel AI SDK's default openai provider (Responses) on the default
     // What the SDK's own response messages carry: the output item's id, which it refers to by id by default.
     const messages = [
       { role: "user" as const, content: "hi" },
-      { role: "assistant" as const, content: [{ type: "text" as const, text: "hello", providerOptions: { openai: { itemId: "msg_earlier" } } }] },
+      {
+        role: "assistant" as const,
+        content: [{ type: "text" as const, text: "hello", providerOptions: { openai: { itemId: "msg_earlier" } } }],
+      },
       { role: "user" as const, content: "and again" },
     ];
     const err = await generateText({ model: provider()("fast"), messages, maxRetries: 0 }).catch((e) => e);
     expect(String(err.message)).toContain("store: false");
-    const { text } = await generateText({ model: provider()("fast"), messages, maxRetries: 0, providerOptions: { openai: { store: false } } });
+    const { text } = await generateText({
+      model: provider()("fast"),
+      messages,
+      maxRetries: 0,
+      providerOptions: { openai: { store: false } },
+    });
     expect(text.length).toBeGreaterThan(0);
   });
 });

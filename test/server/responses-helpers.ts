@@ -12,7 +12,10 @@ export function responsesEvents(text: string): ResponsesEvent[] {
   return text
     .split("\n\n")
     .filter((f) => f.trim() !== "" && !f.split("\n").every((line) => line.startsWith(":")))
-    .map((frame) => ({ event: /^event: (.*)$/m.exec(frame)?.[1] ?? "", data: JSON.parse(/^data: (.*)$/m.exec(frame)?.[1] ?? "null") }));
+    .map((frame) => ({
+      event: /^event: (.*)$/m.exec(frame)?.[1] ?? "",
+      data: JSON.parse(/^data: (.*)$/m.exec(frame)?.[1] ?? "null"),
+    }));
 }
 
 export const names = (events: ResponsesEvent[]): string[] => events.map((e) => e.event);
@@ -33,7 +36,8 @@ export function assertWellFormed(events: ResponsesEvent[]): void {
     if (e.event !== e.data.type) fail(`event name \`${e.event}\` differs from its type \`${e.data.type}\``);
     if (e.data.sequence_number !== i) fail(`event ${i} has sequence_number ${e.data.sequence_number}`);
   });
-  if (events[0]?.event !== "response.created" || events[1]?.event !== "response.in_progress") fail("the stream does not start with response.created, response.in_progress");
+  if (events[0]?.event !== "response.created" || events[1]?.event !== "response.in_progress")
+    fail("the stream does not start with response.created, response.in_progress");
   if (names(events).filter((n) => n === "response.created").length !== 1) fail("more than one response.created");
   const responseId = events[0].data.response.id;
   let open: { id: string; index: number } | null = null;
@@ -46,10 +50,12 @@ export function assertWellFormed(events: ResponsesEvent[]): void {
       if (d.output_index !== done.length) fail(`item added at ${d.output_index}, expected ${done.length}`);
       open = { id: d.item.id, index: d.output_index };
     } else if (e.event === "response.output_item.done") {
-      if (!open || d.item.id !== open.id || d.output_index !== open.index) fail(`item ${d.item.id} done while ${open?.id} is open`);
+      if (!open || d.item.id !== open.id || d.output_index !== open.index)
+        fail(`item ${d.item.id} done while ${open?.id} is open`);
       done.push(d.item);
       open = null;
-    } else if (d.item_id !== undefined && (!open || d.item_id !== open.id || d.output_index !== open.index)) fail(`${e.event} for ${d.item_id} while ${open?.id} is open`);
+    } else if (d.item_id !== undefined && (!open || d.item_id !== open.id || d.output_index !== open.index))
+      fail(`${e.event} for ${d.item_id} while ${open?.id} is open`);
   }
   const last = events.at(-1)!;
   if (last.event === "error") {
@@ -65,4 +71,5 @@ export function assertWellFormed(events: ResponsesEvent[]): void {
 }
 
 /** The text of the output_text deltas. */
-export const textOf = (events: ResponsesEvent[]): string => events.map((e) => (e.event === "response.output_text.delta" ? e.data.delta : "")).join("");
+export const textOf = (events: ResponsesEvent[]): string =>
+  events.map((e) => (e.event === "response.output_text.delta" ? e.data.delta : "")).join("");

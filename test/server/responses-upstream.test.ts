@@ -9,18 +9,41 @@ import { chunkJson, completionBody, finish, json, mockUpstream, sse, type Script
 
 const track = stopAfterEach();
 const PNG = "data:image/png;base64,iVBORw0KGgo=";
-const weather = { type: "function" as const, name: "get_weather", description: "the weather in a city", parameters: { type: "object", properties: { city: { type: "string" } } }, strict: true };
+const weather = {
+  type: "function" as const,
+  name: "get_weather",
+  description: "the weather in a city",
+  parameters: { type: "object", properties: { city: { type: "string" } } },
+  strict: true,
+};
 
 function rigWith(script: Script) {
   const up = track(mockUpstream(script));
   const caps = Object.values(CAP_BIT).reduce((a, b) => a | b, 0);
-  const rig = track(startRig(faultGraph([{ name: "a", upstream: up, extra: { caps } }], faultSettings({ timeout: { connectMs: 2000, firstTokenMs: 2000, idleMs: 2000, totalMs: 5000 } }))));
+  const rig = track(
+    startRig(
+      faultGraph(
+        [{ name: "a", upstream: up, extra: { caps } }],
+        faultSettings({ timeout: { connectMs: 2000, firstTokenMs: 2000, idleMs: 2000, totalMs: 5000 } }),
+      ),
+    ),
+  );
   return { up, rig, client: new OpenAI({ apiKey: "unused", baseURL: `${rig.url}/v1`, maxRetries: 0 }) };
 }
 
 function toolCallCompletion() {
   const body = completionBody("a-up", "");
-  body.choices[0] = { index: 0, message: { role: "assistant", content: null as unknown as string, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] } as never, finish_reason: "tool_calls" };
+  body.choices[0] = {
+    index: 0,
+    message: {
+      role: "assistant",
+      content: null as unknown as string,
+      tool_calls: [
+        { id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
+      ],
+    } as never,
+    finish_reason: "tool_calls",
+  };
   return body;
 }
 
@@ -32,7 +55,13 @@ describe("responses → a fake OpenAI upstream", () => {
       instructions: "be brief",
       input: [
         { role: "developer", content: "answer in French" },
-        { role: "user", content: [{ type: "input_text", text: "hi" }, { type: "input_image", image_url: PNG, detail: "low" }] },
+        {
+          role: "user",
+          content: [
+            { type: "input_text", text: "hi" },
+            { type: "input_image", image_url: PNG, detail: "low" },
+          ],
+        },
       ],
       max_output_tokens: 100,
       temperature: 0.2,
@@ -41,13 +70,25 @@ describe("responses → a fake OpenAI upstream", () => {
       metadata: { team: "infra" },
       text: { format: { type: "json_object" } },
     });
-    expect(res).toMatchObject({ object: "response", status: "completed", model: "a", output_text: "Bonjour", usage: { input_tokens: 5, output_tokens: 3, total_tokens: 8 } });
+    expect(res).toMatchObject({
+      object: "response",
+      status: "completed",
+      model: "a",
+      output_text: "Bonjour",
+      usage: { input_tokens: 5, output_tokens: 3, total_tokens: 8 },
+    });
     expect(res.created_at).toBe(1_700_000_000);
     expect(up.calls[0].body).toMatchObject({
       messages: [
         { role: "system", content: "be brief" },
         { role: "system", content: "answer in French" },
-        { role: "user", content: [{ type: "text", text: "hi" }, { type: "image_url", image_url: { url: PNG, detail: "low" } }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "hi" },
+            { type: "image_url", image_url: { url: PNG, detail: "low" } },
+          ],
+        },
       ],
       max_tokens: 100,
       temperature: 0.2,
@@ -59,11 +100,37 @@ describe("responses → a fake OpenAI upstream", () => {
   });
 
   test("a function call round trip: tool_calls become function_call items, outputs go back as tool messages", async () => {
-    const { up, client } = rigWith((n) => json(n === 0 ? toolCallCompletion() : completionBody("a-up", "18°C in Paris")));
-    const first = await client.responses.create({ model: "r", input: "weather in Paris?", tools: [weather], tool_choice: { type: "function", name: "get_weather" }, parallel_tool_calls: false });
-    expect(first.output).toEqual([expect.objectContaining({ type: "function_call", call_id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}', status: "completed" })]);
+    const { up, client } = rigWith((n) =>
+      json(n === 0 ? toolCallCompletion() : completionBody("a-up", "18°C in Paris")),
+    );
+    const first = await client.responses.create({
+      model: "r",
+      input: "weather in Paris?",
+      tools: [weather],
+      tool_choice: { type: "function", name: "get_weather" },
+      parallel_tool_calls: false,
+    });
+    expect(first.output).toEqual([
+      expect.objectContaining({
+        type: "function_call",
+        call_id: "call_1",
+        name: "get_weather",
+        arguments: '{"city":"Paris"}',
+        status: "completed",
+      }),
+    ]);
     expect(up.calls[0].body).toMatchObject({
-      tools: [{ type: "function", function: { name: "get_weather", description: "the weather in a city", parameters: weather.parameters, strict: true } }],
+      tools: [
+        {
+          type: "function",
+          function: {
+            name: "get_weather",
+            description: "the weather in a city",
+            parameters: weather.parameters,
+            strict: true,
+          },
+        },
+      ],
       tool_choice: { type: "function", function: { name: "get_weather" } },
       parallel_tool_calls: false,
     });
@@ -71,22 +138,44 @@ describe("responses → a fake OpenAI upstream", () => {
     const second = await client.responses.create({
       model: "r",
       tools: [weather],
-      input: [{ role: "user", content: "weather in Paris?" }, call, { type: "function_call_output", call_id: "call_1", output: "18C" }],
+      input: [
+        { role: "user", content: "weather in Paris?" },
+        call,
+        { type: "function_call_output", call_id: "call_1", output: "18C" },
+      ],
     });
     expect(second.output_text).toBe("18°C in Paris");
     expect(up.calls[1].body.messages).toEqual([
       { role: "user", content: "weather in Paris?" },
-      { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [
+          { id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
+        ],
+      },
       { role: "tool", tool_call_id: "call_1", content: "18C" },
     ]);
   });
 
   test("json_schema becomes response_format json_schema", async () => {
     const { up, client } = rigWith(() => json(completionBody("a-up", '{"city":"Oslo"}')));
-    const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false };
-    const res = await client.responses.create({ model: "r", input: "where?", text: { format: { type: "json_schema", name: "place", schema, strict: true } } });
+    const schema = {
+      type: "object",
+      properties: { city: { type: "string" } },
+      required: ["city"],
+      additionalProperties: false,
+    };
+    const res = await client.responses.create({
+      model: "r",
+      input: "where?",
+      text: { format: { type: "json_schema", name: "place", schema, strict: true } },
+    });
     expect(JSON.parse(res.output_text)).toEqual({ city: "Oslo" });
-    expect(up.calls[0].body.response_format).toEqual({ type: "json_schema", json_schema: { name: "place", schema, strict: true } });
+    expect(up.calls[0].body.response_format).toEqual({
+      type: "json_schema",
+      json_schema: { name: "place", schema, strict: true },
+    });
   });
 
   test("stream: text and a streamed function call; the SDK assembles the response", async () => {
@@ -95,24 +184,53 @@ describe("responses → a fake OpenAI upstream", () => {
         [
           { data: chunkJson("a-up", { role: "assistant", content: "Let me " }) },
           { data: chunkJson("a-up", { content: "check." }) },
-          { data: chunkJson("a-up", { tool_calls: [{ index: 0, id: "call_9", type: "function", function: { name: "get_weather", arguments: '{"city":' } }] }) },
+          {
+            data: chunkJson("a-up", {
+              tool_calls: [
+                { index: 0, id: "call_9", type: "function", function: { name: "get_weather", arguments: '{"city":' } },
+              ],
+            }),
+          },
           { data: chunkJson("a-up", { tool_calls: [{ index: 0, function: { arguments: '"Oslo"}' } }] }) },
           { data: chunkJson("a-up", {}, "tool_calls") },
-          { data: { ...chunkJson("a-up", {}), choices: [], usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 } } },
+          {
+            data: {
+              ...chunkJson("a-up", {}),
+              choices: [],
+              usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 },
+            },
+          },
           { end: "done" },
         ],
         call,
       ),
     );
-    const final = await client.responses.stream({ model: "r", input: "weather in Oslo?", tools: [weather] }).finalResponse();
+    const final = await client.responses
+      .stream({ model: "r", input: "weather in Oslo?", tools: [weather] })
+      .finalResponse();
     expect(final.output_text).toBe("Let me check.");
-    expect(final.output[1]).toMatchObject({ type: "function_call", call_id: "call_9", name: "get_weather", arguments: '{"city":"Oslo"}' });
+    expect(final.output[1]).toMatchObject({
+      type: "function_call",
+      call_id: "call_9",
+      name: "get_weather",
+      arguments: '{"city":"Oslo"}',
+    });
     expect(final.usage).toMatchObject({ input_tokens: 9, output_tokens: 4 });
     expect(up.calls[0].body.stream_options).toEqual({ include_usage: true });
   });
 
   test("a max_tokens cut in a stream ends with response.incomplete", async () => {
-    const { client } = rigWith((_n, _b, call) => sse([{ data: chunkJson("a-up", { role: "assistant", content: "cut sh" }) }, { data: chunkJson("a-up", {}, "length") }, ...finish("a-up").slice(1), { end: "done" }], call));
+    const { client } = rigWith((_n, _b, call) =>
+      sse(
+        [
+          { data: chunkJson("a-up", { role: "assistant", content: "cut sh" }) },
+          { data: chunkJson("a-up", {}, "length") },
+          ...finish("a-up").slice(1),
+          { end: "done" },
+        ],
+        call,
+      ),
+    );
     const events: string[] = [];
     const stream = client.responses.stream({ model: "r", input: "go", max_output_tokens: 2 });
     stream.on("event", (e) => events.push(e.type));
@@ -125,7 +243,12 @@ describe("responses → a fake OpenAI upstream", () => {
 
 describe("/v1/responses bad and stateful input", () => {
   const up = () => track(mockUpstream(() => new Response("unused", { status: 500 })));
-  const post = (url: string, body: unknown) => fetch(`${url}/v1/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  const post = (url: string, body: unknown) =>
+    fetch(`${url}/v1/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
   const expectError = async (res: Response, status: number, param: string | null, mentions: string) => {
     expect(res.status).toBe(status);
     const body = (await res.json()) as { error: { type: string; message: string; param: string | null } };
@@ -140,11 +263,36 @@ describe("/v1/responses bad and stateful input", () => {
     const { rig } = rigWith(() => new Response("unused", { status: 500 }));
     const ok = { model: "r", input: "hi" };
     await expectError(await post(rig.url, { model: "r" }), 400, "input", "`input` is required");
-    await expectError(await post(rig.url, { ...ok, tools: [{ type: "function", name: "f" }, { type: "web_search_preview" }] }), 400, "tools[1].type", "`tools[1].type`");
-    await expectError(await post(rig.url, { ...ok, input: [{ role: "user", content: [{ type: "input_file", file_id: "f" }] }] }), 400, "input[0].content[0].type", "`input[0].content[0].type`");
-    await expectError(await post(rig.url, { ...ok, input: [{ type: "function_call", name: "f", arguments: "{}" }] }), 400, "input[0].call_id", "`input[0].call_id` is required");
-    await expectError(await post(rig.url, { ...ok, text: { format: { type: "json_schema", schema: {} } } }), 400, "text.format.name", "`text.format.name` is required");
-    await expectError(await post(rig.url, { ...ok, max_output_tokens: 0 }), 400, "max_output_tokens", "`max_output_tokens`");
+    await expectError(
+      await post(rig.url, { ...ok, tools: [{ type: "function", name: "f" }, { type: "web_search_preview" }] }),
+      400,
+      "tools[1].type",
+      "`tools[1].type`",
+    );
+    await expectError(
+      await post(rig.url, { ...ok, input: [{ role: "user", content: [{ type: "input_file", file_id: "f" }] }] }),
+      400,
+      "input[0].content[0].type",
+      "`input[0].content[0].type`",
+    );
+    await expectError(
+      await post(rig.url, { ...ok, input: [{ type: "function_call", name: "f", arguments: "{}" }] }),
+      400,
+      "input[0].call_id",
+      "`input[0].call_id` is required",
+    );
+    await expectError(
+      await post(rig.url, { ...ok, text: { format: { type: "json_schema", schema: {} } } }),
+      400,
+      "text.format.name",
+      "`text.format.name` is required",
+    );
+    await expectError(
+      await post(rig.url, { ...ok, max_output_tokens: 0 }),
+      400,
+      "max_output_tokens",
+      "`max_output_tokens`",
+    );
     await expectError(await post(rig.url, { ...ok, temperature: 3 }), 400, "temperature", "`temperature`");
     await expectError(await post(rig.url, { ...ok, input: [] }), 400, "input", "`input` must not be empty");
     await expectError(await post(rig.url, "{nope"), 400, null, "not valid json");
@@ -154,12 +302,45 @@ describe("/v1/responses bad and stateful input", () => {
 
   test("previous_response_id, store: true and item references get a 400 saying the gateway is stateless", async () => {
     const { rig, up: upstream, client } = rigWith(() => json(completionBody("a-up", "x")));
-    await expectError(await post(rig.url, { model: "r", input: "hi", previous_response_id: "resp_1" }), 400, "previous_response_id", "stateless");
-    await expectError(await post(rig.url, { model: "r", input: "hi", store: true }), 400, "store", "send the whole conversation in `input`");
-    await expectError(await post(rig.url, { model: "r", input: [{ role: "user", content: "hi" }, { type: "item_reference", id: "msg_1" }] }), 400, "input[1]", "store: false");
-    await expectError(await post(rig.url, { model: "r", input: "hi", background: true }), 400, "background", "stateless");
-    await expectError(await post(rig.url, { model: "r", input: "hi", conversation: "conv_1" }), 400, "conversation", "stateless");
-    const sdkErr = await client.responses.create({ model: "r", input: "hi", previous_response_id: "resp_1" }).catch((e) => e);
+    await expectError(
+      await post(rig.url, { model: "r", input: "hi", previous_response_id: "resp_1" }),
+      400,
+      "previous_response_id",
+      "stateless",
+    );
+    await expectError(
+      await post(rig.url, { model: "r", input: "hi", store: true }),
+      400,
+      "store",
+      "send the whole conversation in `input`",
+    );
+    await expectError(
+      await post(rig.url, {
+        model: "r",
+        input: [
+          { role: "user", content: "hi" },
+          { type: "item_reference", id: "msg_1" },
+        ],
+      }),
+      400,
+      "input[1]",
+      "store: false",
+    );
+    await expectError(
+      await post(rig.url, { model: "r", input: "hi", background: true }),
+      400,
+      "background",
+      "stateless",
+    );
+    await expectError(
+      await post(rig.url, { model: "r", input: "hi", conversation: "conv_1" }),
+      400,
+      "conversation",
+      "stateless",
+    );
+    const sdkErr = await client.responses
+      .create({ model: "r", input: "hi", previous_response_id: "resp_1" })
+      .catch((e) => e);
     expect(sdkErr).toBeInstanceOf(OpenAI.BadRequestError);
     expect(upstream.calls).toHaveLength(0);
     expect((await client.responses.create({ model: "r", input: "hi", store: false })).output_text).toBe("x");
@@ -179,7 +360,9 @@ describe("/v1/responses bad and stateful input", () => {
     const graph = faultGraph([{ name: "a", upstream: u }], faultSettings());
     graph.gateway.clientKeyEnvs = ["ADMIN"]; // the rig's secrets hold ADMIN=adm
     const r = track(startRig(graph));
-    const err = await new OpenAI({ apiKey: "wrong", baseURL: `${r.url}/v1`, maxRetries: 0 }).responses.create({ model: "r", input: "x" }).catch((e) => e);
+    const err = await new OpenAI({ apiKey: "wrong", baseURL: `${r.url}/v1`, maxRetries: 0 }).responses
+      .create({ model: "r", input: "x" })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(JSON.stringify(err.error)).not.toContain("adm");
   });

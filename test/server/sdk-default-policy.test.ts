@@ -13,7 +13,11 @@ import { createGateway } from "../../src/server/app.ts";
 import { InstantClock, ports } from "./fixtures.ts";
 
 const compiled = compilePolicySource(defaultPolicy, "policies/default.route");
-const gateway = createGateway({ graph: compiled.graph!, ports: ports(new InstantClock()), adapters: defaultAdapters() });
+const gateway = createGateway({
+  graph: compiled.graph!,
+  ports: ports(new InstantClock()),
+  adapters: defaultAdapters(),
+});
 let server: ReturnType<typeof Bun.serve>;
 let sdk: OpenAI;
 
@@ -38,7 +42,11 @@ describe("openai sdk on the default policy: embeddings", () => {
   });
 
   test("encoding_format base64 is sent as a base64 string of little-endian float32s", async () => {
-    const res = await fetch(`http://127.0.0.1:${server.port}/v1/embeddings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "embed", input: "hi", encoding_format: "base64" }) });
+    const res = await fetch(`http://127.0.0.1:${server.port}/v1/embeddings`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "embed", input: "hi", encoding_format: "base64" }),
+    });
     const body = (await res.json()) as { data: { embedding: unknown }[] };
     expect(typeof body.data[0]!.embedding).toBe("string");
     const bytes = Buffer.from(body.data[0]!.embedding as string, "base64");
@@ -56,7 +64,15 @@ const weatherSchema = {
     temperature: { type: "number", minimum: -50, maximum: 50 },
     days: { type: "integer", minimum: 1, maximum: 7 },
     sunny: { type: "boolean" },
-    hourly: { type: "array", items: { type: "object", properties: { hour: { type: "integer", minimum: 0, maximum: 23 }, note: { type: ["string", "null"] } }, required: ["hour", "note"], additionalProperties: false } },
+    hourly: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { hour: { type: "integer", minimum: 0, maximum: 23 }, note: { type: ["string", "null"] } },
+        required: ["hour", "note"],
+        additionalProperties: false,
+      },
+    },
   },
   required: ["city", "unit", "temperature", "days", "sunny", "hourly"],
   additionalProperties: false,
@@ -67,7 +83,12 @@ const Weather = v.strictObject({
   temperature: v.pipe(v.number(), v.minValue(-50), v.maxValue(50)),
   days: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7)),
   sunny: v.boolean(),
-  hourly: v.array(v.strictObject({ hour: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(23)), note: v.nullable(v.string()) })),
+  hourly: v.array(
+    v.strictObject({
+      hour: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(23)),
+      note: v.nullable(v.string()),
+    }),
+  ),
 });
 const weatherTool: OpenAI.ChatCompletionTool = {
   type: "function",
@@ -84,7 +105,10 @@ describe("openai sdk on the default policy: reply shapes", () => {
   });
 
   test("json_schema: the content validates against the schema, the same for the same request", async () => {
-    const format = { type: "json_schema" as const, json_schema: { name: "weather", strict: true, schema: weatherSchema } };
+    const format = {
+      type: "json_schema" as const,
+      json_schema: { name: "weather", strict: true, schema: weatherSchema },
+    };
     const res = await ask({ response_format: format, seed: 7 });
     const value = v.parse(Weather, JSON.parse(res.choices[0]!.message.content!));
     expect(value.hourly.length).toBeGreaterThan(0);
@@ -101,7 +125,11 @@ describe("openai sdk on the default policy: reply shapes", () => {
     const followUp = await sdk.chat.completions.create({
       model: "chat",
       tools: [weatherTool],
-      messages: [{ role: "user", content: "weather in Lisbon?" }, res.choices[0]!.message, { role: "tool", tool_call_id: call.id, content: "{\"temperature\": 21}" }],
+      messages: [
+        { role: "user", content: "weather in Lisbon?" },
+        res.choices[0]!.message,
+        { role: "tool", tool_call_id: call.id, content: '{"temperature": 21}' },
+      ],
     });
     expect(followUp.choices[0]!.message.tool_calls ?? []).toHaveLength(0);
     expect(followUp.choices[0]!.message.content?.length).toBeGreaterThan(0);
@@ -110,7 +138,13 @@ describe("openai sdk on the default policy: reply shapes", () => {
   });
 
   test("tools in a stream: tool-call deltas accumulate into the same call", async () => {
-    const stream = sdk.chat.completions.stream({ model: "chat", messages: [{ role: "user", content: "weather?" }], tools: [weatherTool], tool_choice: "required", stream: true });
+    const stream = sdk.chat.completions.stream({
+      model: "chat",
+      messages: [{ role: "user", content: "weather?" }],
+      tools: [weatherTool],
+      tool_choice: "required",
+      stream: true,
+    });
     const final = await stream.finalChatCompletion();
     const call = final.choices[0]!.message.tool_calls![0]! as OpenAI.ChatCompletionMessageFunctionToolCall;
     expect(final.choices[0]!.finish_reason).toBe("tool_calls");
@@ -121,7 +155,13 @@ describe("openai sdk on the default policy: reply shapes", () => {
     const res = await ask({ n: 2 });
     expect(res.choices.map((c) => c.index)).toEqual([0, 1]);
     for (const c of res.choices) expect(c.message.content?.length).toBeGreaterThan(0);
-    const stream = await sdk.chat.completions.create({ model: "chat", messages: [{ role: "user", content: "hi" }], n: 2, stream: true, response_format: { type: "json_object" } });
+    const stream = await sdk.chat.completions.create({
+      model: "chat",
+      messages: [{ role: "user", content: "hi" }],
+      n: 2,
+      stream: true,
+      response_format: { type: "json_object" },
+    });
     const texts = ["", ""];
     for await (const part of stream) for (const c of part.choices) texts[c.index] += c.delta?.content ?? "";
     for (const t of texts) expect(typeof JSON.parse(t)).toBe("object");
@@ -131,7 +171,12 @@ describe("openai sdk on the default policy: reply shapes", () => {
 describe("vercel ai sdk on the default policy", () => {
   test("generateObject through the chat-completions provider returns an object valid for the schema", async () => {
     const openai = createOpenAI({ apiKey: "unused", baseURL: `http://127.0.0.1:${server.port}/v1` });
-    const { object } = await generateObject({ model: openai.chat("chat"), schema: jsonSchema<v.InferOutput<typeof Weather>>(weatherSchema as JSONSchema7), prompt: "weather in Lisbon?", maxRetries: 0 });
+    const { object } = await generateObject({
+      model: openai.chat("chat"),
+      schema: jsonSchema<v.InferOutput<typeof Weather>>(weatherSchema as JSONSchema7),
+      prompt: "weather in Lisbon?",
+      maxRetries: 0,
+    });
     expect(v.parse(Weather, object).city.length).toBeGreaterThanOrEqual(3);
   });
 });

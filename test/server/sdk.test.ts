@@ -12,17 +12,31 @@ import { chunk, completion, fakeEngines, graph, meta, ports } from "./fixtures.t
 const engines = fakeEngines((req) => {
   if (req.body.stream) {
     const list: StreamEvent[] = [
-      { type: "chunk", chunk: chunk("", { choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] }) },
+      {
+        type: "chunk",
+        chunk: chunk("", { choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] }),
+      },
       { type: "chunk", chunk: chunk("Hello") },
       { type: "chunk", chunk: chunk(" world") },
       { type: "chunk", chunk: chunk("", { choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }) },
       { type: "done" },
     ];
-    return { kind: "stream", events: (async function* () { yield* list; })(), meta: meta(req.route, { servedModel: "a" }) };
+    return {
+      kind: "stream",
+      events: (async function* () {
+        yield* list;
+      })(),
+      meta: meta(req.route, { servedModel: "a" }),
+    };
   }
   return { kind: "completion", body: completion("Hello world"), meta: meta(req.route, { servedModel: "a" }) };
 });
-const app = createGateway({ graph: graph({}, { clientKeyEnvs: ["CLIENT"] }), ports: ports(undefined, { CLIENT: "sk-client" }), adapters: {}, createEngine: engines.create });
+const app = createGateway({
+  graph: graph({}, { clientKeyEnvs: ["CLIENT"] }),
+  ports: ports(undefined, { CLIENT: "sk-client" }),
+  adapters: {},
+  createEngine: engines.create,
+});
 let server: ReturnType<typeof Bun.serve>;
 let client: OpenAI;
 
@@ -40,7 +54,11 @@ describe("openai sdk as client", () => {
   });
 
   test("streamed completion", async () => {
-    const stream = await client.chat.completions.create({ model: "fast", messages: [{ role: "user", content: "hi" }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: "fast",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+    });
     let text = "";
     let finish: string | null = null;
     for await (const part of stream) {
@@ -58,11 +76,15 @@ describe("openai sdk as client", () => {
   });
 
   test("errors arrive as typed API errors", async () => {
-    const err = await client.chat.completions.create({ model: "nope", messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+    const err = await client.chat.completions
+      .create({ model: "nope", messages: [{ role: "user", content: "hi" }] })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.NotFoundError);
     expect(err.message).toContain("`fast`");
     const bad = new OpenAI({ apiKey: "wrong", baseURL: client.baseURL, maxRetries: 0 });
-    const auth = await bad.chat.completions.create({ model: "fast", messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+    const auth = await bad.chat.completions
+      .create({ model: "fast", messages: [{ role: "user", content: "hi" }] })
+      .catch((e) => e);
     expect(auth).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(auth.code).toBe("invalid_api_key");
   });
@@ -85,13 +107,20 @@ route chat { otherwise -> [m] }
   afterAll(() => realServer.stop(true));
 
   test("non-stream and stream both complete with usage", async () => {
-    const { data: res, response } = await sdk.chat.completions.create({ model: "chat", messages: [{ role: "user", content: "hello" }] }).withResponse();
+    const { data: res, response } = await sdk.chat.completions
+      .create({ model: "chat", messages: [{ role: "user", content: "hello" }] })
+      .withResponse();
     expect(res.choices[0].message.content?.length).toBeGreaterThan(0);
     expect(res.usage?.completion_tokens).toBe(6);
     expect(response.headers.get("x-switchyard-model")).toBe("m");
     expect(response.headers.get("x-switchyard-route")).toBe("chat");
 
-    const stream = await sdk.chat.completions.create({ model: "chat", messages: [{ role: "user", content: "hello" }], stream: true, stream_options: { include_usage: true } });
+    const stream = await sdk.chat.completions.create({
+      model: "chat",
+      messages: [{ role: "user", content: "hello" }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = "";
     let usage: OpenAI.CompletionUsage | null | undefined = null;
     for await (const part of stream) {

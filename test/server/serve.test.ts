@@ -60,11 +60,18 @@ route r { otherwise -> [m] }
 
   test("SIGTERM lets an in-flight stream finish, then exits 0", async () => {
     const root = resolve(import.meta.dir, "../..");
-    const proc = Bun.spawn(["bun", "-e", `const { serve } = await import("./src/server/serve.ts"); await serve({ port: 0, handleSignals: true, log: () => {} });`], {
-      cwd: root,
-      stderr: "pipe",
-      stdout: "ignore",
-    });
+    const proc = Bun.spawn(
+      [
+        "bun",
+        "-e",
+        `const { serve } = await import("./src/server/serve.ts"); await serve({ port: 0, handleSignals: true, log: () => {} });`,
+      ],
+      {
+        cwd: root,
+        stderr: "pipe",
+        stdout: "ignore",
+      },
+    );
     const reader = proc.stderr.getReader();
     let said = "";
     for (let i = 0; i < 50 && !said.includes("listening"); i++) {
@@ -76,7 +83,10 @@ route r { otherwise -> [m] }
     expect(url).toBeDefined();
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     // A streaming request on the default policy's simulated models takes a few hundred ms.
-    const res = await fetch(`${url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "chat", stream: true, messages: [{ role: "user", content: "hi" }] }) });
+    const res = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({ model: "chat", stream: true, messages: [{ role: "user", content: "hi" }] }),
+    });
     const body = res.body!.getReader();
     const first = await body.read();
     expect(new TextDecoder().decode(first.value)).toContain("data: ");
@@ -99,11 +109,16 @@ describe("serve --state", () => {
     dir = mkdtempSync(join(tmpdir(), "switchyard-serve-"));
     const fifo = join(dir, "state.bin");
     Bun.spawnSync(["mkfifo", fifo]);
-    const proc = Bun.spawn([process.execPath, resolve(import.meta.dir, "../../src/cli/main.ts"), "serve", "--port", "0", "--state", fifo], { stdout: "ignore", stderr: "pipe" });
+    const proc = Bun.spawn(
+      [process.execPath, resolve(import.meta.dir, "../../src/cli/main.ts"), "serve", "--port", "0", "--state", fifo],
+      { stdout: "ignore", stderr: "pipe" },
+    );
     try {
       const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
       expect(code).toBe(2);
-      expect(stderr).toContain(`error: cannot keep state in \`${fifo}\`: it is a FIFO (named pipe), not a regular file`);
+      expect(stderr).toContain(
+        `error: cannot keep state in \`${fifo}\`: it is a FIFO (named pipe), not a regular file`,
+      );
       expect(stderr).not.toContain("    at ");
     } finally {
       proc.kill();
@@ -120,21 +135,37 @@ model m { provider sim  upstream "m"  can [chat, stream]  context 8k }
 `;
     const path = policyFile(base + "route one { otherwise -> [m] }\n");
     const lines: string[] = [];
-    running = await serve({ policyPath: path, port: 0, env: { get: (n) => (n === "SY_TEST_ADMIN" ? "adm" : undefined) }, log: (l) => lines.push(l), say: () => {} });
-    const reload = () => fetch(`${running!.url}/admin/reload`, { method: "POST", headers: { authorization: "Bearer adm" } });
+    running = await serve({
+      policyPath: path,
+      port: 0,
+      env: { get: (n) => (n === "SY_TEST_ADMIN" ? "adm" : undefined) },
+      log: (l) => lines.push(l),
+      say: () => {},
+    });
+    const reload = () =>
+      fetch(`${running!.url}/admin/reload`, { method: "POST", headers: { authorization: "Bearer adm" } });
 
     writeFileSync(path, base + "route one { otherwise -> [m] }\nroute two { otherwise -> [m] }\n");
     const applied = await reload();
     expect(applied.status).toBe(200);
     expect(running.gateway.graph().routes.map((r) => r.name)).toEqual(["one", "two"]);
 
-    writeFileSync(path, base + `provider real { kind openai  base_url "http://127.0.0.1:9/v1"  key env("SY_TEST_KEY") }\nmodel r { provider real  upstream "r"  can [chat]  context 8k }\nroute three { otherwise -> [r] }\n`);
+    writeFileSync(
+      path,
+      base +
+        `provider real { kind openai  base_url "http://127.0.0.1:9/v1"  key env("SY_TEST_KEY") }\nmodel r { provider real  upstream "r"  can [chat]  context 8k }\nroute three { otherwise -> [r] }\n`,
+    );
     const refused = await reload();
     expect(refused.status).toBe(422);
     expect(((await refused.json()) as any).rendered).toContain("`SY_TEST_KEY`");
     expect(running.gateway.graph().routes.map((r) => r.name)).toEqual(["one", "two"]);
-    const chat = await fetch(`${running.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "two", messages: [{ role: "user", content: "hi" }] }) });
+    const chat = await fetch(`${running.url}/v1/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({ model: "two", messages: [{ role: "user", content: "hi" }] }),
+    });
     expect(chat.status).toBe(200);
-    expect(lines.map((l) => JSON.parse(l).event)).toEqual(expect.arrayContaining(["reload", "reload_rejected", "request"]));
+    expect(lines.map((l) => JSON.parse(l).event)).toEqual(
+      expect.arrayContaining(["reload", "reload_rejected", "request"]),
+    );
   });
 });

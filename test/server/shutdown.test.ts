@@ -19,21 +19,38 @@ afterEach(() => {
   running = null;
 });
 
-const chat = (stream: boolean) => ({ method: "POST", body: JSON.stringify({ model: "chat", stream, messages: [{ role: "user", content: "hi" }] }) });
+const chat = (stream: boolean) => ({
+  method: "POST",
+  body: JSON.stringify({ model: "chat", stream, messages: [{ role: "user", content: "hi" }] }),
+});
 
 /** A policy on one upstream whose streams send a word and then hang; timeouts far beyond the test. */
 async function start(clock: ManualClock, lines: string[]): Promise<RunningGateway> {
-  upstream = mockUpstream((_, body, call) => (body.stream ? sse([...words("m", ["one"]), { end: "hang" }], call) : json(completionBody("m", "hello"))));
+  upstream = mockUpstream((_, body, call) =>
+    body.stream ? sse([...words("m", ["one"]), { end: "hang" }], call) : json(completionBody("m", "hello")),
+  );
   dir = mkdtempSync(join(tmpdir(), "switchyard-shutdown-"));
   const path = join(dir, "gw.route");
-  writeFileSync(path, `
+  writeFileSync(
+    path,
+    `
 defaults { timeout { connect 1h  first_token 1h  idle 1h  total 1h } }
 provider up { kind openai  base_url "${upstream.url}"  key env("SY_SHUTDOWN_KEY") }
 model m { provider up  upstream "m"  can [chat, stream]  context 8k }
 route chat { otherwise -> [m] }
-`);
+`,
+  );
   const env = { get: (name: string) => (name === "SY_SHUTDOWN_KEY" ? "sk-test" : undefined) };
-  return serve({ policyPath: path, port: 0, env, clock, log: (l) => lines.push(l), say: () => {}, notReadyMs: 5_000, drainTimeoutMs: 10_000 });
+  return serve({
+    policyPath: path,
+    port: 0,
+    env,
+    clock,
+    log: (l) => lines.push(l),
+    say: () => {},
+    notReadyMs: 5_000,
+    drainTimeoutMs: 10_000,
+  });
 }
 
 test("not ready first, then drain, then running streams end with a gateway_shutdown error event", async () => {

@@ -6,9 +6,34 @@ import { createGateway } from "../../src/server/app.ts";
 import { FakeClock, chatBody, chunk, events, fakeEngines, graph, meta, ports, post } from "./fixtures.ts";
 
 function streamingGateway(list: () => AsyncIterable<StreamEvent>, clock = new FakeClock()) {
-  const engines = fakeEngines((req) => ({ kind: "stream", events: list(), meta: meta(req.route, { servedModel: "b", attempts: [{ model: "a", provider: "p", status: 503, cls: "server", startedAt: 1000, durationMs: 0, ttftMs: null, message: null }], failovers: 1 }) }));
+  const engines = fakeEngines((req) => ({
+    kind: "stream",
+    events: list(),
+    meta: meta(req.route, {
+      servedModel: "b",
+      attempts: [
+        {
+          model: "a",
+          provider: "p",
+          status: 503,
+          cls: "server",
+          startedAt: 1000,
+          durationMs: 0,
+          ttftMs: null,
+          message: null,
+        },
+      ],
+      failovers: 1,
+    }),
+  }));
   const lines: string[] = [];
-  const app = createGateway({ graph: graph(), ports: ports(clock), adapters: {}, createEngine: engines.create, log: (l) => lines.push(l) });
+  const app = createGateway({
+    graph: graph(),
+    ports: ports(clock),
+    adapters: {},
+    createEngine: engines.create,
+    log: (l) => lines.push(l),
+  });
   return { app, engines, lines };
 }
 
@@ -27,7 +52,9 @@ function frames(text: string): string[] {
 
 describe("streaming", () => {
   test("chunks are framed one per event and end with [DONE]", async () => {
-    const { app, lines } = streamingGateway(() => events([{ type: "chunk", chunk: chunk("Hel") }, { type: "chunk", chunk: chunk("lo") }, { type: "done" }]));
+    const { app, lines } = streamingGateway(() =>
+      events([{ type: "chunk", chunk: chunk("Hel") }, { type: "chunk", chunk: chunk("lo") }, { type: "done" }]),
+    );
     const res = await app.fetch(post("/v1/chat/completions", chatBody({ stream: true })));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/event-stream");
@@ -48,7 +75,20 @@ describe("streaming", () => {
 
   test("an error event ends the stream without [DONE]", async () => {
     const { app, lines } = streamingGateway(() =>
-      events([{ type: "chunk", chunk: chunk("Hel") }, { type: "error", error: { error: { message: "the stream broke after 3 chars", type: "upstream_error", param: null, code: "stream_broken" } } }]),
+      events([
+        { type: "chunk", chunk: chunk("Hel") },
+        {
+          type: "error",
+          error: {
+            error: {
+              message: "the stream broke after 3 chars",
+              type: "upstream_error",
+              param: null,
+              code: "stream_broken",
+            },
+          },
+        },
+      ]),
     );
     const res = await app.fetch(post("/v1/chat/completions", chatBody({ stream: true })));
     const data = frames(await res.text());
@@ -134,7 +174,11 @@ describe("streaming", () => {
   test("a client disconnect (request signal) aborts the engine request", async () => {
     const client = new AbortController();
     const { app, engines } = streamingGateway(() => events([{ type: "chunk", chunk: chunk("x") }, { type: "done" }]));
-    const req = new Request("http://gw.test/v1/chat/completions", { method: "POST", body: JSON.stringify(chatBody({ stream: true })), signal: client.signal });
+    const req = new Request("http://gw.test/v1/chat/completions", {
+      method: "POST",
+      body: JSON.stringify(chatBody({ stream: true })),
+      signal: client.signal,
+    });
     await app.fetch(req);
     const signal = engines.built[0].requests[0].signal!;
     expect(signal.aborted).toBe(false);

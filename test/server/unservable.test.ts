@@ -20,13 +20,19 @@ function rig(extra: RigModel["extra"][] = [chatOnly, chatOnly], scripts: ((n: nu
 }
 
 async function errorOf(res: Response) {
-  return ((await res.json()) as { error: { message: string; type: string; param: string | null; code: string | null } }).error;
+  return ((await res.json()) as { error: { message: string; type: string; param: string | null; code: string | null } })
+    .error;
 }
 
 describe("requests that can never succeed", () => {
   test("a trailing assistant message no model can continue: 400 naming `prefill`, param messages, both models", async () => {
     const { r, ups } = rig();
-    const res = await r.chat({ messages: [{ role: "user", content: "hi" }, { role: "assistant", content: "Sure," }] });
+    const res = await r.chat({
+      messages: [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: "Sure," },
+      ],
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get("retry-after")).toBeNull();
     const err = await errorOf(res);
@@ -48,7 +54,11 @@ describe("requests that can never succeed", () => {
 
   test("embeddings sent to a chat route: 400 naming `embeddings`", async () => {
     const { r } = rig();
-    const res = await fetch(`${r.url}/v1/embeddings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "r", input: "hello" }) });
+    const res = await fetch(`${r.url}/v1/embeddings`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "r", input: "hello" }),
+    });
     expect(res.status).toBe(400);
     const err = await errorOf(res);
     expect(err.param).toBe("model");
@@ -67,7 +77,8 @@ describe("requests that can never succeed", () => {
   });
 
   test("an upstream context_length_exceeded with no larger model left is the client's 400, not 502", async () => {
-    const tooLong = () => openaiError(400, "This model's maximum context length is 128000 tokens", "context_length_exceeded");
+    const tooLong = () =>
+      openaiError(400, "This model's maximum context length is 128000 tokens", "context_length_exceeded");
     const { r, ups } = rig([chatOnly, chatOnly], [tooLong, ok]);
     const res = await r.chat({});
     expect(res.status).toBe(400);
@@ -89,7 +100,15 @@ describe("requests that can never succeed", () => {
   test("the official openai SDK gets a 400 and does not retry it", async () => {
     const { r, ups, requests } = rig();
     const client = new OpenAI({ apiKey: "unused", baseURL: `${r.url}/v1`, maxRetries: 2 });
-    const error = await client.chat.completions.create({ model: "r", messages: [{ role: "user", content: "hi" }, { role: "assistant", content: "Sure," }] }).catch((e: unknown) => e);
+    const error = await client.chat.completions
+      .create({
+        model: "r",
+        messages: [
+          { role: "user", content: "hi" },
+          { role: "assistant", content: "Sure," },
+        ],
+      })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
     expect(requests()).toBe(1);

@@ -29,7 +29,15 @@ export async function startCluster(redisUrl: string, body: string, size = 3, sha
     const env: Record<string, string> = { ADMIN, REDIS_URL: redisUrl, GW_ID: `gw-${i}` };
     const log: string[] = [];
     logs.push(log);
-    gateways.push(await serve({ policyPath: path, port: 0, env: { get: (n) => env[n] }, log: (line) => void log.push(line), say: () => {} }));
+    gateways.push(
+      await serve({
+        policyPath: path,
+        port: 0,
+        env: { get: (n) => env[n] },
+        log: (line) => void log.push(line),
+        say: () => {},
+      }),
+    );
   }
   return {
     gateways,
@@ -40,7 +48,8 @@ export async function startCluster(redisUrl: string, body: string, size = 3, sha
         headers: { "content-type": "application/json", ...extraHeaders },
         body: JSON.stringify({ model: "chat", messages: [{ role: "user", content: "hi" }] }),
       }),
-    admin: async (i, p) => (await fetch(`${gateways[i]!.url}${p}`, { headers: { authorization: `Bearer ${ADMIN}` } })).json(),
+    admin: async (i, p) =>
+      (await fetch(`${gateways[i]!.url}${p}`, { headers: { authorization: `Bearer ${ADMIN}` } })).json(),
     stop: async () => void (await Promise.all(gateways.map((g) => g.stop()))),
   };
 }

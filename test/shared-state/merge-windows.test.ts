@@ -5,7 +5,13 @@ import type { WindowState } from "../../src/runtime/api.ts";
 import type { SharedWindow } from "../../src/runtime/ports.ts";
 import { mergeWindows } from "../../src/state/shared/merge-windows.ts";
 
-const local: WindowState = { bucketMs: 1000, buckets: [{ start: 9000, ok: 3, fail: 1 }], latencyEwmaMs: 100, ttftEwmaMs: null, tokensPerSecEwma: null };
+const local: WindowState = {
+  bucketMs: 1000,
+  buckets: [{ start: 9000, ok: 3, fail: 1 }],
+  latencyEwmaMs: 100,
+  ttftEwmaMs: null,
+  tokensPerSecEwma: null,
+};
 const other = (instance: string, at: number, fail: number, latency: number): SharedWindow => ({
   instance,
   at,

@@ -27,7 +27,10 @@ describeWithRedis("three gateways, one Redis", () => {
     const free = mockUpstream(() => ok("free"));
     const paid = mockUpstream(() => ok("paid"));
     stops.push(free.stop, paid.stop);
-    const cluster = await startCluster(redis.url, `${providers(free, paid)}model free { provider a  can [chat]  quota { requests 100/day } }\nmodel paid { provider b  can [chat] }\nroute chat { otherwise -> [free, paid] }\n`);
+    const cluster = await startCluster(
+      redis.url,
+      `${providers(free, paid)}model free { provider a  can [chat]  quota { requests 100/day } }\nmodel paid { provider b  can [chat] }\nroute chat { otherwise -> [free, paid] }\n`,
+    );
     stops.push(cluster.stop);
     const statuses: number[] = [];
     for (let i = 0; i < 600; i++) statuses.push((await cluster.chat(i % 3)).status);
@@ -44,13 +47,19 @@ describeWithRedis("three gateways, one Redis", () => {
     const flaky = mockUpstream(() => (failing ? openaiError(500, "down") : ok("flaky")));
     const backup = mockUpstream(() => ok("backup"));
     stops.push(flaky.stop, backup.stop);
-    const cluster = await startCluster(redis.url, `${providers(flaky, backup)}model flaky { provider a  can [chat] }\nmodel backup { provider b  can [chat] }\nroute chat { otherwise -> [flaky, backup]  retry { attempts 1 }  breaker { failures 3  cooldown 1s  error_rate 0% } }\n`);
+    const cluster = await startCluster(
+      redis.url,
+      `${providers(flaky, backup)}model flaky { provider a  can [chat] }\nmodel backup { provider b  can [chat] }\nroute chat { otherwise -> [flaky, backup]  retry { attempts 1 }  breaker { failures 3  cooldown 1s  error_rate 0% } }\n`,
+    );
     stops.push(cluster.stop);
     for (let i = 0; i < 3; i++) expect((await cluster.chat(0)).status).toBe(200);
     expect(flaky.calls.length).toBe(3);
     const phase = async (i: number) => (await cluster.admin(i, "/admin/state")).state.breakers.flaky?.phase;
     expect(await phase(0)).toBe("open");
-    const tookMs = Math.max(await until(async () => (await phase(1)) === "open", 100, "open on gw-1"), await until(async () => (await phase(2)) === "open", 100, "open on gw-2"));
+    const tookMs = Math.max(
+      await until(async () => (await phase(1)) === "open", 100, "open on gw-1"),
+      await until(async () => (await phase(2)) === "open", 100, "open on gw-2"),
+    );
     console.log(`breaker: open on all three ${tookMs.toFixed(1)} ms after the first saw it`);
     for (let i = 0; i < 30; i++) expect((await cluster.chat(i % 3)).status).toBe(200);
     expect(flaky.calls.length).toBe(3); // nobody sent it anything while open
@@ -68,22 +77,34 @@ describeWithRedis("three gateways, one Redis", () => {
     const free = mockUpstream(() => ok("free"));
     const paid = mockUpstream(() => ok("paid"));
     stops.push(free.stop, paid.stop);
-    const cluster = await startCluster(own.url, `${providers(free, paid)}model free { provider a  can [chat]  quota { requests 1000/day } }\nmodel paid { provider b  can [chat] }\nroute chat { otherwise -> [free, paid] }\n`, 3, "timeout 50ms  sync 20ms");
+    const cluster = await startCluster(
+      own.url,
+      `${providers(free, paid)}model free { provider a  can [chat]  quota { requests 1000/day } }\nmodel paid { provider b  can [chat] }\nroute chat { otherwise -> [free, paid] }\n`,
+      3,
+      "timeout 50ms  sync 20ms",
+    );
     stops.push(cluster.stop);
     const statuses: number[] = [];
     for (let i = 0; i < 60; i++) statuses.push((await cluster.chat(i % 3)).status);
     await own.stop();
     for (let i = 0; i < 60; i++) statuses.push((await cluster.chat(i % 3)).status);
-    await until(async () => (await (await fetch(`${cluster.gateways[0]!.url}/readyz`)).json()).shared_state === "degraded", 2000, "degraded");
+    await until(
+      async () => (await (await fetch(`${cluster.gateways[0]!.url}/readyz`)).json()).shared_state === "degraded",
+      2000,
+      "degraded",
+    );
     const metrics = await (await fetch(`${cluster.gateways[0]!.url}/metrics`)).text();
     expect(metrics).toContain("switchyard_shared_state_up 0");
     for (let i = 0; i < 60; i++) statuses.push((await cluster.chat(i % 3)).status);
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     expect(cluster.logs[0]!.some((l) => l.includes("shared_state_down"))).toBe(true);
     await own.restart();
-    for (let i = 0; i < 3; i++) await until(async () => (await cluster.admin(i, "/admin/state")).shared.up === true, 3000, `gw-${i} up again`);
+    for (let i = 0; i < 3; i++)
+      await until(async () => (await cluster.admin(i, "/admin/state")).shared.up === true, 3000, `gw-${i} up again`);
     // the usage counted while Redis was away was added back: every instance sees the same total
-    const totals = await Promise.all([0, 1, 2].map(async (i) => (await cluster.admin(i, "/admin/state")).shared.quotas["model:free:requests:day"]));
+    const totals = await Promise.all(
+      [0, 1, 2].map(async (i) => (await cluster.admin(i, "/admin/state")).shared.quotas["model:free:requests:day"]),
+    );
     expect(new Set(totals).size).toBe(1);
     expect(totals[0]).toBeGreaterThanOrEqual(120);
     expect(cluster.logs[0]!.join("\n")).not.toContain(own.url.slice("redis://".length));

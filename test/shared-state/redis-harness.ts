@@ -43,7 +43,10 @@ export function redisUnavailableReason(): string | null {
 export function ping(port: number, timeoutMs = 2000): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, "127.0.0.1");
-    const timer = setTimeout(() => finish(new Error(`no PONG from 127.0.0.1:${port} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`no PONG from 127.0.0.1:${port} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     function finish(error?: Error): void {
       clearTimeout(timer);
       socket.destroy();
@@ -52,13 +55,27 @@ export function ping(port: number, timeoutMs = 2000): Promise<void> {
     }
     socket.once("error", (e) => finish(e));
     socket.once("connect", () => socket.write("PING\r\n"));
-    socket.on("data", (d) => (d.toString().startsWith("+PONG") ? finish() : finish(new Error(`unexpected reply ${d}`))));
+    socket.on("data", (d) =>
+      d.toString().startsWith("+PONG") ? finish() : finish(new Error(`unexpected reply ${d}`)),
+    );
   });
 }
 
 async function spawnRedis(port: number): Promise<Subprocess> {
   const child = Bun.spawn(
-    ["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
+    [
+      "redis-server",
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--protected-mode",
+      "yes",
+    ],
     { stdout: "pipe", stderr: "pipe" },
   );
   await waitForReady(child, port);

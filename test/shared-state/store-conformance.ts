@@ -90,7 +90,9 @@ export function storeConformance(open: () => Promise<StoreBackend>): void {
   test("one probe per lease cluster-wide, and the lease expires", async () => {
     const prefix = uniquePrefix();
     const stores = [connect(prefix), connect(prefix), connect(prefix)];
-    const won = await Promise.all(stores.flatMap((s, i) => [s.claimProbe("model-x", `gw-${i}`, 5_000), s.claimProbe("model-x", `gw-${i}`, 5_000)]));
+    const won = await Promise.all(
+      stores.flatMap((s, i) => [s.claimProbe("model-x", `gw-${i}`, 5_000), s.claimProbe("model-x", `gw-${i}`, 5_000)]),
+    );
     expect(won.filter(Boolean)).toHaveLength(1);
     const ttl = await backend.ttlOf(`${prefix}:p:model-x`);
     expect(ttl).toBeGreaterThan(0);

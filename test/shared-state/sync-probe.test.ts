@@ -12,9 +12,31 @@ import { graph } from "../server/fixtures.ts";
 const COOLDOWN = 100; // the fixtures' breaker cool-down
 
 function instance(hub: MemorySharedHub, clock: ManualClock, name: string) {
-  const breaker: BreakerState = { phase: "half_open", consecutiveFailures: 0, openedAt: 0, probesInFlight: 0, probeSuccesses: 0 };
-  const state: RuntimeState = { breakers: { a: breaker }, windows: {}, quotas: {}, cursors: {}, sticky: {}, counters: {} };
-  const sync = new SharedStateSync({ store: hub.connect("p"), clock, instance: name, timeoutMs: 50, syncMs: 100, graph: () => graph(), state: () => state, log: () => {} });
+  const breaker: BreakerState = {
+    phase: "half_open",
+    consecutiveFailures: 0,
+    openedAt: 0,
+    probesInFlight: 0,
+    probeSuccesses: 0,
+  };
+  const state: RuntimeState = {
+    breakers: { a: breaker },
+    windows: {},
+    quotas: {},
+    cursors: {},
+    sticky: {},
+    counters: {},
+  };
+  const sync = new SharedStateSync({
+    store: hub.connect("p"),
+    clock,
+    instance: name,
+    timeoutMs: 50,
+    syncMs: 100,
+    graph: () => graph(),
+    state: () => state,
+    log: () => {},
+  });
   return { sync, breaker };
 }
 

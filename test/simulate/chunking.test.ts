@@ -11,7 +11,11 @@ import { MAX_CHUNK_MS, streamChunkMs } from "../../src/simulate/chunking.ts";
 import { runScenario } from "../../src/simulate/run.ts";
 import { graphOf, scenario, TWO_MODELS } from "./helpers.ts";
 
-function streamCall(graphProvider: UpstreamCall["provider"], model: UpstreamCall["model"], signal = new AbortController().signal): UpstreamCall {
+function streamCall(
+  graphProvider: UpstreamCall["provider"],
+  model: UpstreamCall["model"],
+  signal = new AbortController().signal,
+): UpstreamCall {
   return {
     provider: graphProvider,
     model,
@@ -24,10 +28,17 @@ function streamCall(graphProvider: UpstreamCall["provider"], model: UpstreamCall
 }
 
 /** Reads a simulated stream to its end on a virtual clock: each chunk's text and arrival time. */
-async function readStream(behaviour: SimBehaviour): Promise<{ chunks: { at: number; text: string; finish: string | null }[]; pendingAfter: number }> {
+async function readStream(
+  behaviour: SimBehaviour,
+): Promise<{ chunks: { at: number; text: string; finish: string | null }[]; pendingAfter: number }> {
   const graph = await graphOf(TWO_MODELS);
   const clock = new ManualClock(0);
-  const ports: Ports = { clock, random: { next: () => 0.5 }, transport: { fetch: () => Promise.reject(new Error("no network")) }, secrets: { get: () => undefined } };
+  const ports: Ports = {
+    clock,
+    random: { next: () => 0.5 },
+    transport: { fetch: () => Promise.reject(new Error("no network")) },
+    secrets: { get: () => undefined },
+  };
   const adapter = createSimulatedAdapter(() => behaviour);
   const reply = await adapter.chat(streamCall(graph.providers[0]!, graph.models[0]!), ports);
   if (reply.kind !== "stream") throw new Error("expected a stream");
@@ -38,7 +49,9 @@ async function readStream(behaviour: SimBehaviour): Promise<{ chunks: { at: numb
       (err: unknown) => ({ done: true as const, value: err }),
     );
     await clock.runUntilIdle();
-    const r = (await Promise.race([next, Promise.resolve("stalled" as const)])) as IteratorResult<ChatChunk> | "stalled";
+    const r = (await Promise.race([next, Promise.resolve("stalled" as const)])) as
+      | IteratorResult<ChatChunk>
+      | "stalled";
     if (r === "stalled" || r.done) break;
     const c = r.value.choices[0];
     if (c) chunks.push({ at: clock.now(), text: c.delta.content ?? "", finish: c.finish_reason ?? null });
@@ -71,13 +84,16 @@ describe("grouped stream chunks", () => {
     expect(perToken.chunks.at(-1)).toMatchObject({ at: 100 + 31 * 8, finish: "stop" });
     // after the first token, 7 tokens (56 ms) a chunk: 31 tokens in 5 chunks, the last one short
     expect(grouped.chunks.map((c) => c.at)).toEqual([100, 156, 212, 268, 324, 348]);
-    for (let i = 2; i < grouped.chunks.length; i++) expect(grouped.chunks[i]!.at - grouped.chunks[i - 1]!.at).toBeLessThanOrEqual(56);
+    for (let i = 2; i < grouped.chunks.length; i++)
+      expect(grouped.chunks[i]!.at - grouped.chunks[i - 1]!.at).toBeLessThanOrEqual(56);
   });
 
   test("end exactly at a cut: the token before the break arrives when it would one at a time", async () => {
     const cut = await readStream({ ...base, chunkMs: 50, fault: { kind: "cut_after", tokens: 10 } });
     const cutPerToken = await readStream({ ...base, fault: { kind: "cut_after", tokens: 10 } });
-    expect(cut.chunks.map((c) => c.text).join("")).toBe(Array.from({ length: 10 }, (_, i) => `token${i + 1}`).join(" "));
+    expect(cut.chunks.map((c) => c.text).join("")).toBe(
+      Array.from({ length: 10 }, (_, i) => `token${i + 1}`).join(" "),
+    );
     expect(cut.chunks.length).toBeLessThan(cutPerToken.chunks.length);
     expect(cut.chunks.at(-1)!.at).toBe(cutPerToken.chunks.at(-1)!.at);
     expect(cut.chunks.at(-1)!.at).toBe(100 + 9 * 8);
@@ -86,7 +102,12 @@ describe("grouped stream chunks", () => {
   test("a stall starts right after its last token, and nothing is left on the clock", async () => {
     const stall = await readStream({ ...base, chunkMs: 50, fault: { kind: "stall_after", tokens: 12 } });
     expect(stall.chunks.at(-1)!.at).toBe(100 + 11 * 8);
-    expect(stall.chunks.map((c) => c.text).join("").split(" ")).toHaveLength(12);
+    expect(
+      stall.chunks
+        .map((c) => c.text)
+        .join("")
+        .split(" "),
+    ).toHaveLength(12);
     expect(stall.pendingAfter).toBe(0);
   });
 });

@@ -20,29 +20,50 @@ function file(name: string, text: string): string {
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
-  const code = await runSimulateCli(argv, { stdout: (t) => void (out += t), stderr: (t) => void (err += t), color: false });
+  const code = await runSimulateCli(argv, {
+    stdout: (t) => void (out += t),
+    stderr: (t) => void (err += t),
+    color: false,
+  });
   return { code, out, err };
 }
 
-const PASSING = file("pass.yaml", `duration: 30s
+const PASSING = file(
+  "pass.yaml",
+  `duration: 30s
 traffic: [{ route: chat, rate: 10/s, mix: { stream: 50% } }]
 providers: { main: { faults: [{ at: 5s, for: 10s, fault: status, status: 502 }] } }
 expect:
   - { check: success_rate, at_least: 99% }
   - { check: breaker_opens, model: a, within: 2s }
-`);
+`,
+);
 
 describe("simulate command", () => {
   test("exit 0 and a human summary when every expectation holds", async () => {
     const r = await run(TWO_MODELS, PASSING);
     expect(r.code).toBe(0);
     expect(r.err).toBe("");
-    for (const part of ["requests", "successes", "failed over", "continuations", "latency", "ttft", "cost", "breakers", "pass  success_rate at least 99%"]) expect(r.out).toContain(part);
+    for (const part of [
+      "requests",
+      "successes",
+      "failed over",
+      "continuations",
+      "latency",
+      "ttft",
+      "cost",
+      "breakers",
+      "pass  success_rate at least 99%",
+    ])
+      expect(r.out).toContain(part);
     expect(r.out).toMatch(/^a\s+\d+\s+\d+\s+\d+\s+server \d+/m);
   });
 
   test("exit 1 when an expectation fails, naming the measured value", async () => {
-    const failing = file("fail.yaml", `duration: 10s\ntraffic: [{ route: chat, rate: 5/s }]\nexpect:\n  - { check: p99_latency, below: 10ms }\n`);
+    const failing = file(
+      "fail.yaml",
+      `duration: 10s\ntraffic: [{ route: chat, rate: 5/s }]\nexpect:\n  - { check: p99_latency, below: 10ms }\n`,
+    );
     const r = await run(TWO_MODELS, failing);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/FAIL {2}p99_latency below 10ms: [\d.]+(ms|s)/);
@@ -77,10 +98,19 @@ describe("simulate command", () => {
   test("--state starts from a snapshot: an open breaker keeps traffic off its model until cooldown", async () => {
     const writtenAt = Date.UTC(2026, 0, 1, 12);
     const state = freshState();
-    state.breakers.a = { phase: "open", consecutiveFailures: 3, openedAt: writtenAt - 1000, probesInFlight: 0, probeSuccesses: 0 };
+    state.breakers.a = {
+      phase: "open",
+      consecutiveFailures: 3,
+      openedAt: writtenAt - 1000,
+      probesInFlight: 0,
+      probeSuccesses: 0,
+    };
     const snapshot = join(dir, "state.msgpack");
     writeFileSync(snapshot, encodeSnapshot(state, writtenAt, "msgpack"));
-    const scenario = file("state.yaml", `duration: 20s\ntraffic: [{ route: chat, rate: 10/s, arrival: constant }]\nexpect:\n  - { check: share, model: b, from: 0s, to: 8s, at_least: 99% }\n  - { check: share, model: a, from: 12s, at_least: 99% }\n`);
+    const scenario = file(
+      "state.yaml",
+      `duration: 20s\ntraffic: [{ route: chat, rate: 10/s, arrival: constant }]\nexpect:\n  - { check: share, model: b, from: 0s, to: 8s, at_least: 99% }\n  - { check: share, model: a, from: 12s, at_least: 99% }\n`,
+    );
     const fresh = await run(TWO_MODELS, scenario, "--json");
     const resumed = await run(TWO_MODELS, scenario, "--json", "--state", snapshot);
     expect(fresh.code).toBe(1); // without the snapshot `a` serves from the start

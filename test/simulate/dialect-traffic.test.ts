@@ -36,16 +36,38 @@ describe("api: messages | responses traffic", () => {
   });
 
   test("each request carries its dialect body, translated to chat by the dialect's own code", () => {
-    const [m] = generateTraffic(scenario("duration: 1s\ntraffic: [{ route: chat, api: messages, count: 1, mix: { stream: 100%, tools: 100% }, output_tokens: 40 }]"));
-    expect(m!.dialect).toMatchObject({ api: "messages", body: { model: "chat", max_tokens: 40, stream: true, tools: [{ name: "lookup" }] } });
-    expect(m!.body).toMatchObject({ model: "chat", max_tokens: 40, stream: true, stream_options: { include_usage: true }, tools: [{ type: "function", function: { name: "lookup" } }] });
-    const [r] = generateTraffic(scenario("duration: 1s\ntraffic: [{ route: chat, api: responses, count: 1, mix: { json: 100% }, metadata: { team: ads } }]"));
-    expect(r!.dialect).toMatchObject({ api: "responses", body: { text: { format: { type: "json_object" } }, metadata: { team: "ads" } } });
+    const [m] = generateTraffic(
+      scenario(
+        "duration: 1s\ntraffic: [{ route: chat, api: messages, count: 1, mix: { stream: 100%, tools: 100% }, output_tokens: 40 }]",
+      ),
+    );
+    expect(m!.dialect).toMatchObject({
+      api: "messages",
+      body: { model: "chat", max_tokens: 40, stream: true, tools: [{ name: "lookup" }] },
+    });
+    expect(m!.body).toMatchObject({
+      model: "chat",
+      max_tokens: 40,
+      stream: true,
+      stream_options: { include_usage: true },
+      tools: [{ type: "function", function: { name: "lookup" } }],
+    });
+    const [r] = generateTraffic(
+      scenario(
+        "duration: 1s\ntraffic: [{ route: chat, api: responses, count: 1, mix: { json: 100% }, metadata: { team: ads } }]",
+      ),
+    );
+    expect(r!.dialect).toMatchObject({
+      api: "responses",
+      body: { text: { format: { type: "json_object" } }, metadata: { team: "ads" } },
+    });
     expect(r!.body).toMatchObject({ response_format: { type: "json_object" }, metadata: { team: "ads" } });
   });
 
   test("a messages source with json or metadata is refused, naming what to drop", () => {
-    expect(() => scenario("duration: 1s\ntraffic: [{ route: chat, api: messages, count: 1, mix: { json: 10% } }]")).toThrow("`api: messages`");
+    expect(() =>
+      scenario("duration: 1s\ntraffic: [{ route: chat, api: messages, count: 1, mix: { json: 10% } }]"),
+    ).toThrow("`api: messages`");
     expect(() => scenario("duration: 1s\ntraffic: [{ route: chat, api: soap, count: 1 }]")).toThrow("`responses`");
   });
 });

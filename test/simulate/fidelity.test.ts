@@ -65,7 +65,11 @@ beforeAll(async () => {
   simulated = (await runScenario({ graph, scenario: SCENARIO, policyName: "fidelity", trails: true })).rows;
 
   const clock = new SystemClock();
-  const behaviour = new UpstreamBehaviour(SCENARIO, new SeededRandom(deriveSeed(SCENARIO.seed, "upstream")), clock.now());
+  const behaviour = new UpstreamBehaviour(
+    SCENARIO,
+    new SeededRandom(deriveSeed(SCENARIO.seed, "upstream")),
+    clock.now(),
+  );
   const sim = simulatedAdapters(behaviour);
   const ports = {
     clock,
@@ -79,11 +83,20 @@ beforeAll(async () => {
   for (const req of generateTraffic(SCENARIO)) {
     const id = `sim-${req.seq}`;
     sim.expect(id, req.outputTokens, 0);
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-request-id": id }, body: JSON.stringify(req.body) });
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-request-id": id },
+      body: JSON.stringify(req.body),
+    });
     const text = await res.text();
     sim.forget(id);
     const ok = res.status === 200 && (!req.stream || (text.includes("data: [DONE]") && !text.includes('"error"')));
-    live.push({ status: res.status, model: res.headers.get("x-switchyard-model"), attempts: res.headers.get("x-switchyard-attempts"), ok });
+    live.push({
+      status: res.status,
+      model: res.headers.get("x-switchyard-model"),
+      attempts: res.headers.get("x-switchyard-attempts"),
+      ok,
+    });
   }
 }, 20_000);
 
@@ -105,8 +118,12 @@ describe("simulate agrees with the live gateway", () => {
     simulated.forEach((row, i) => {
       const want = expectedHeaders(row);
       const got = live[i];
-      const same = got.status === row.status && got.model === want.model && got.attempts === want.attempts && got.ok === row.ok;
-      if (!same) mismatches.push(`#${i} simulate ${row.status} ${want.model} [${want.attempts}] ok=${row.ok} | live ${got.status} ${got.model} [${got.attempts}] ok=${got.ok}`);
+      const same =
+        got.status === row.status && got.model === want.model && got.attempts === want.attempts && got.ok === row.ok;
+      if (!same)
+        mismatches.push(
+          `#${i} simulate ${row.status} ${want.model} [${want.attempts}] ok=${row.ok} | live ${got.status} ${got.model} [${got.attempts}] ok=${got.ok}`,
+        );
     });
     expect(mismatches).toEqual([]);
   });

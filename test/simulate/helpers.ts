@@ -13,7 +13,8 @@ export async function graphOf(path: string): Promise<Graph> {
   let g = graphs.get(path);
   if (g === undefined) {
     const compiled = await compilePolicyFile(path);
-    if (compiled.graph === null) throw new Error(`fixture policy does not compile: ${JSON.stringify(compiled.diagnostics.map((d) => d.message))}`);
+    if (compiled.graph === null)
+      throw new Error(`fixture policy does not compile: ${JSON.stringify(compiled.diagnostics.map((d) => d.message))}`);
     graphs.set(path, (g = compiled.graph));
   }
   return g;

@@ -4,7 +4,22 @@ import { describe, expect, test } from "bun:test";
 import { Recorder, type RequestRow } from "../../src/simulate/recorder.ts";
 
 function row(seq: number): RequestRow {
-  return { seq, arrivedAt: seq, route: "r", stream: false, ok: true, status: 200, errorKind: null, servedModel: "m", attempts: 1, failovers: 0, continuations: 0, latencyMs: 1, ttftMs: null, costUsd: 0 };
+  return {
+    seq,
+    arrivedAt: seq,
+    route: "r",
+    stream: false,
+    ok: true,
+    status: 200,
+    errorKind: null,
+    servedModel: "m",
+    attempts: 1,
+    failovers: 0,
+    continuations: 0,
+    latencyMs: 1,
+    ttftMs: null,
+    costUsd: 0,
+  };
 }
 
 describe("Recorder.sortRows", () => {

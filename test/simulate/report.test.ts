@@ -24,7 +24,9 @@ function chart(html: string, label: string): string | null {
 
 /** y-axis labels, bottom to top. */
 function yTicks(svg: string): string[] {
-  return [...svg.matchAll(/<text x="\d+" y="[\d.]+" text-anchor="end" class="tick">([^<]*)<\/text>/g)].map((m) => m[1]!);
+  return [...svg.matchAll(/<text x="\d+" y="[\d.]+" text-anchor="end" class="tick">([^<]*)<\/text>/g)].map(
+    (m) => m[1]!,
+  );
 }
 
 const UNIT: Record<string, number> = { "": 1, "%": 1, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -38,7 +40,9 @@ function onRoundSteps(labels: string[]): boolean {
   });
   const step = values[1]! - values[0]!;
   const mantissa = Number((step / 10 ** Math.floor(Math.log10(step))).toPrecision(6));
-  return values[0] === 0 && [1, 2, 5].includes(mantissa) && values.every((v, i) => Math.abs(v - i * step) < step * 1e-9);
+  return (
+    values[0] === 0 && [1, 2, 5].includes(mantissa) && values.every((v, i) => Math.abs(v - i * step) < step * 1e-9)
+  );
 }
 
 describe("report charts", () => {
@@ -57,7 +61,8 @@ describe("report charts", () => {
     expect(share).not.toBeNull();
     expect(yTicks(share)).toEqual(["0%", "20%", "40%", "60%", "80%", "100%"]);
     const stacks = new Map<string, number>();
-    for (const m of share.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="([\d.]+)"/g)) stacks.set(m[1]!, (stacks.get(m[1]!) ?? 0) + Number(m[2]));
+    for (const m of share.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="([\d.]+)"/g))
+      stacks.set(m[1]!, (stacks.get(m[1]!) ?? 0) + Number(m[2]));
     expect(stacks.size).toBeGreaterThan(5);
     for (const height of stacks.values()) expect(Math.abs(height - 200)).toBeLessThan(0.5); // the plot is 200px tall
   });
@@ -74,7 +79,7 @@ describe("report charts", () => {
   test("a run without errors says so in one line instead of drawing an empty error-rate chart", async () => {
     const clean = renderHtml(await simulate(CLEAN));
     expect(chart(clean, "error rate")).toBeNull();
-    expect(clean).toContain("<h2>error rate</h2><p class=\"none\">no errors: every request succeeded</p>");
+    expect(clean).toContain('<h2>error rate</h2><p class="none">no errors: every request succeeded</p>');
     expect(chart(renderHtml(await simulate(FAILING)), "error rate")).not.toBeNull();
   });
 });

@@ -35,7 +35,11 @@ expect:
     if (!r.ok) throw new Error(formatProblems("t", r.problems));
     const s = r.scenario;
     expect(s.seed).toBe(12_345);
-    expect(s.traffic[0]).toMatchObject({ count: 1000, promptTokens: { kind: "lognormal", median: 1000, p95: 8000 }, outputTokens: { kind: "uniform", min: 10, max: 100_000_000 } });
+    expect(s.traffic[0]).toMatchObject({
+      count: 1000,
+      promptTokens: { kind: "lognormal", median: 1000, p95: 8000 },
+      outputTokens: { kind: "uniform", min: 10, max: 100_000_000 },
+    });
     expect(s.traffic[1].ratePerMs).toBeCloseTo(0.1);
     expect(s.providers.openai.faults[0]).toMatchObject({ tokens: 1200 });
     expect(s.expect[0]).toMatchObject({ atMost: 1000 });
@@ -61,8 +65,19 @@ providers:
     expect(s.traffic[0].promptTokens).toEqual({ kind: "lognormal", median: 1000, p95: 8000 });
     expect(s.providers.openai.ttftMs).toEqual({ kind: "uniform", min: 100, max: 1500 });
     expect(s.providers.openai.errorRate).toBe(0.02);
-    expect(s.providers.openai.faults[0]).toMatchObject({ atMs: 120_000, forMs: 30_000, fault: "status", status: 429, retryAfterMs: 2000 });
-    expect(s.providers.openai.faults[1]).toMatchObject({ atMs: 240_000, forMs: Infinity, fault: "stall_after", tokens: 12 });
+    expect(s.providers.openai.faults[0]).toMatchObject({
+      atMs: 120_000,
+      forMs: 30_000,
+      fault: "status",
+      status: 429,
+      retryAfterMs: 2000,
+    });
+    expect(s.providers.openai.faults[1]).toMatchObject({
+      atMs: 240_000,
+      forMs: Infinity,
+      fault: "stall_after",
+      tokens: 12,
+    });
   });
 
   test("a bad fault time names its path, what was expected and its line", () => {
@@ -114,11 +129,14 @@ providers:
   });
 
   test("references to routes and models the policy lacks are input errors", () => {
-    const p = problems(`${BASE}models:\n  gtp4o: { error_rate: 1% }\nexpect:\n  - { check: recovers, model: gpt5, within: 1m }\n`, {
-      routes: ["chat"],
-      models: ["gpt4o"],
-      providers: ["openai"],
-    });
+    const p = problems(
+      `${BASE}models:\n  gtp4o: { error_rate: 1% }\nexpect:\n  - { check: recovers, model: gpt5, within: 1m }\n`,
+      {
+        routes: ["chat"],
+        models: ["gpt4o"],
+        providers: ["openai"],
+      },
+    );
     expect(p.map((x) => x.path)).toEqual(["models.gtp4o", "expect[0].model"]);
     expect(p[0].message).toContain("its models are `gpt4o`");
     expect(p[0].line).toBe(6);

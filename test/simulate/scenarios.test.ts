@@ -15,17 +15,31 @@ function policyOf(file: string): string {
 }
 
 describe("shipped scenarios", () => {
-  const files = readdirSync(DIR).filter((f) => f.endsWith(".yaml")).sort();
+  const files = readdirSync(DIR)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
 
   test("cover the five situations the gateway is built for, plus the embedded default policy and team budgets", () => {
-    expect(files).toEqual(["default-outage.yaml", "free-tier-day.yaml", "primary-outage.yaml", "rate-limit-storm.yaml", "slow-provider.yaml", "stream-breaks.yaml", "team-budgets.yaml"]);
+    expect(files).toEqual([
+      "default-outage.yaml",
+      "free-tier-day.yaml",
+      "primary-outage.yaml",
+      "rate-limit-storm.yaml",
+      "slow-provider.yaml",
+      "stream-breaks.yaml",
+      "team-budgets.yaml",
+    ]);
   });
 
   for (const file of files) {
     test(`${file} exits 0`, async () => {
       let out = "";
       let err = "";
-      const code = await runSimulateCli([policyOf(file), `${DIR}/${file}`], { stdout: (t) => void (out += t), stderr: (t) => void (err += t), color: false });
+      const code = await runSimulateCli([policyOf(file), `${DIR}/${file}`], {
+        stdout: (t) => void (out += t),
+        stderr: (t) => void (err += t),
+        color: false,
+      });
       if (code !== 0) console.error(out + err);
       expect(err).toBe("");
       expect(out).toContain("expectations hold");

@@ -11,7 +11,10 @@ const all = (yaml: string): SimRequest[] => [...generateTraffic(scenario(yaml))]
 describe("traffic", () => {
   test("constant arrivals are evenly spaced and stop at the end of the run", () => {
     const reqs = all(`duration: 10s\ntraffic: [{ route: chat, rate: 2/s, arrival: constant }]\n`);
-    expect(reqs.map((r) => r.at)).toEqual([0, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 5500, 6000, 6500, 7000, 7500, 8000, 8500, 9000, 9500]);
+    expect(reqs.map((r) => r.at)).toEqual([
+      0, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 5500, 6000, 6500, 7000, 7500, 8000, 8500, 9000,
+      9500,
+    ]);
     expect(reqs.map((r) => r.seq)).toEqual(reqs.map((_, i) => i));
   });
 
@@ -29,12 +32,16 @@ describe("traffic", () => {
   });
 
   test("sources interleave in time order", () => {
-    const reqs = all(`duration: 2s\ntraffic:\n  - { route: a, rate: 2/s, arrival: constant }\n  - { route: b, rate: 1/s, arrival: constant, from: 250ms }\n`);
+    const reqs = all(
+      `duration: 2s\ntraffic:\n  - { route: a, rate: 2/s, arrival: constant }\n  - { route: b, rate: 1/s, arrival: constant, from: 250ms }\n`,
+    );
     expect(reqs.map((r) => `${r.route}@${r.at}`)).toEqual(["a@0", "b@250", "a@500", "a@1000", "b@1250", "a@1500"]);
   });
 
   test("mix shares become the needs the engine infers", () => {
-    const reqs = all(`duration: 1h\ntraffic: [{ route: chat, rate: 2/s, mix: { stream: 50%, tools: 20%, images: 10%, json: 5% } }]\n`);
+    const reqs = all(
+      `duration: 1h\ntraffic: [{ route: chat, rate: 2/s, mix: { stream: 50%, tools: 20%, images: 10%, json: 5% } }]\n`,
+    );
     const share = (bit: number) => reqs.filter((r) => (inferChatNeeds(r.body).mask & bit) !== 0).length / reqs.length;
     expect(share(CAP_BIT.stream)).toBeCloseTo(0.5, 1);
     expect(share(CAP_BIT.tools)).toBeCloseTo(0.2, 1);
@@ -55,7 +62,9 @@ describe("traffic", () => {
   });
 
   test("log-normal output tokens centre on the median", () => {
-    const reqs = all(`duration: 1h\ntraffic: [{ route: chat, rate: 1/s, output_tokens: { median: 200, p95: 1000 } }]\n`);
+    const reqs = all(
+      `duration: 1h\ntraffic: [{ route: chat, rate: 1/s, output_tokens: { median: 200, p95: 1000 } }]\n`,
+    );
     const sorted = reqs.map((r) => r.outputTokens).sort((a, b) => a - b);
     expect(sorted[Math.floor(sorted.length / 2)]).toBeGreaterThan(180);
     expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(220);
@@ -64,17 +73,24 @@ describe("traffic", () => {
   });
 
   test("headers and metadata are drawn from their choices", () => {
-    const reqs = all(`duration: 1h\ntraffic: [{ route: chat, rate: 1/s, headers: { X-Tier: { free: 75%, paid: 25% } }, metadata: { team: [search, ads] } }]\n`);
+    const reqs = all(
+      `duration: 1h\ntraffic: [{ route: chat, rate: 1/s, headers: { X-Tier: { free: 75%, paid: 25% } }, metadata: { team: [search, ads] } }]\n`,
+    );
     const free = reqs.filter((r) => r.headers.get("x-tier") === "free").length / reqs.length;
     expect(free).toBeCloseTo(0.75, 1);
-    expect(new Set(reqs.map((r) => (r.body.metadata as Record<string, string>).team))).toEqual(new Set(["search", "ads"]));
+    expect(new Set(reqs.map((r) => (r.body.metadata as Record<string, string>).team))).toEqual(
+      new Set(["search", "ads"]),
+    );
   });
 
   test("the same seed replays the same traffic; adding a source leaves the first one alone", () => {
     const one = all(`duration: 1m\nseed: 3\ntraffic: [{ route: chat, rate: 5/s, mix: { stream: 50% } }]\n`);
     const two = all(`duration: 1m\nseed: 3\ntraffic: [{ route: chat, rate: 5/s, mix: { stream: 50% } }]\n`);
-    const more = all(`duration: 1m\nseed: 3\ntraffic:\n  - { route: chat, rate: 5/s, mix: { stream: 50% } }\n  - { route: other, rate: 1/s }\n`);
-    const shape = (rs: SimRequest[]) => rs.filter((r) => r.route === "chat").map((r) => `${r.at.toFixed(3)}:${r.stream}:${r.outputTokens}`);
+    const more = all(
+      `duration: 1m\nseed: 3\ntraffic:\n  - { route: chat, rate: 5/s, mix: { stream: 50% } }\n  - { route: other, rate: 1/s }\n`,
+    );
+    const shape = (rs: SimRequest[]) =>
+      rs.filter((r) => r.route === "chat").map((r) => `${r.at.toFixed(3)}:${r.stream}:${r.outputTokens}`);
     expect(shape(two)).toEqual(shape(one));
     expect(shape(more)).toEqual(shape(one));
   });

@@ -32,7 +32,14 @@ test("cleanup removes dead writers' temps, keeps a live process's and other file
   using dir = tempDir();
   const path = dir.file("s.bin");
   const live = process.ppid; // a process that certainly exists and is not us
-  for (const name of ["s.bin.tmp-999999999-3", `s.bin.tmp-${process.pid}-8`, `s.bin.tmp-${live}-1`, "s.bin.tmp-junk", "s.bin.corrupt-x", "s.bin"]) {
+  for (const name of [
+    "s.bin.tmp-999999999-3",
+    `s.bin.tmp-${process.pid}-8`,
+    `s.bin.tmp-${live}-1`,
+    "s.bin.tmp-junk",
+    "s.bin.corrupt-x",
+    "s.bin",
+  ]) {
     writeFileSync(dir.file(name), "x");
   }
   const removed = await cleanStaleTemps(path);

@@ -32,11 +32,19 @@ describe("show", () => {
     expect(code).toBe(0);
     expect(stderr).toBe("");
     expect(stdout).toContain("written at  2026-11-25T12:00:00.000Z");
-    expect(stdout).toMatch(/gpt-4o\s+open · 5 consecutive failures · opened 10s before the snapshot · cool-down \(default\) ends 20s after it/);
+    expect(stdout).toMatch(
+      /gpt-4o\s+open · 5 consecutive failures · opened 10s before the snapshot · cool-down \(default\) ends 20s after it/,
+    );
     expect(stdout).toMatch(/claude\s+half_open · .* probes: 1 in flight, 1 succeeded/);
-    expect(stdout).toMatch(/model:gpt-4o:requests:minute\s+12 requests · minute window from 2026-11-25T12:00:00.000Z · resets 1m after the snapshot/);
-    expect(stdout).toMatch(/model:claude:upstream_quota\s+upstream said its quota is spent · blocked until 30s after the snapshot/);
-    expect(stdout).toMatch(/gpt-4o\s+latency 812ms · first token 231ms · 41.1 tokens\/s · 14 ok, 5 failed in the last 1m/);
+    expect(stdout).toMatch(
+      /model:gpt-4o:requests:minute\s+12 requests · minute window from 2026-11-25T12:00:00.000Z · resets 1m after the snapshot/,
+    );
+    expect(stdout).toMatch(
+      /model:claude:upstream_quota\s+upstream said its quota is spent · blocked until 30s after the snapshot/,
+    );
+    expect(stdout).toMatch(
+      /gpt-4o\s+latency 812ms · first token 231ms · 41.1 tokens\/s · 14 ok, 5 failed in the last 1m/,
+    );
     expect(stdout).toMatch(/gpt-4o\s+40 requests \(35 ok, 5 failed\) · 12000 tokens in, 3400 out · \$0.0425/);
     expect(stdout).toMatch(/user-1\s+→ gpt-4o/);
   });
@@ -62,11 +70,19 @@ describe("show", () => {
     using dir = tempDir();
     const path = dir.file("s.bin");
     const clock = { now: () => T0 } as Clock; // one immediate write reads nothing else
-    const snapshotter = createSnapshotter({ path, intervalMs: 1000, clock, getState: sampleState, getGraph: () => sampleGraph(15_000, 120_000) });
+    const snapshotter = createSnapshotter({
+      path,
+      intervalMs: 1000,
+      clock,
+      getState: sampleState,
+      getGraph: () => sampleGraph(15_000, 120_000),
+    });
     await snapshotter.writeNow();
     const { code, stdout } = await run("show", path);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/gpt-4o\s+open · 5 consecutive failures · opened 10s before the snapshot · cool-down ends 5.0s after it/);
+    expect(stdout).toMatch(
+      /gpt-4o\s+open · 5 consecutive failures · opened 10s before the snapshot · cool-down ends 5.0s after it/,
+    );
     expect(stdout).toMatch(/gpt-4o\s+latency 812ms .* 14 ok, 5 failed in the last 2m/);
     expect(stdout).not.toContain("(default)");
     // convert keeps them; --policy still wins over them
@@ -104,7 +120,9 @@ describe("show refuses what is not a regular file (exit 2), without reading it",
     symlinkSync("/dev/zero", path);
     const { code, stderr } = await run("show", path);
     expect(code).toBe(2);
-    expect(stderr).toBe(`error: cannot read state file \`${path}\`: \`${path}\` is a character device, not a regular file; a state file must be one\n`);
+    expect(stderr).toBe(
+      `error: cannot read state file \`${path}\`: \`${path}\` is a character device, not a regular file; a state file must be one\n`,
+    );
   });
 
   test("a FIFO (would wait for a writer forever)", async () => {
@@ -126,7 +144,11 @@ test("the size bound counts bytes read, not the size stat reports", async () => 
 });
 
 describe("convert", () => {
-  for (const [to, ext] of [["json", "json"], ["yaml", "yml"], ["msgpack", "bin"]] as const) {
+  for (const [to, ext] of [
+    ["json", "json"],
+    ["yaml", "yml"],
+    ["msgpack", "bin"],
+  ] as const) {
     test(`to ${to} by extension keeps state and clock time`, async () => {
       const { dir, path } = withSnapshot(to === "msgpack" ? "json" : "msgpack");
       using _ = dir;

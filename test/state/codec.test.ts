@@ -30,7 +30,9 @@ describe("round trip", () => {
   });
 
   test("text formats start with a readable header line", () => {
-    expect(text(encodeSnapshot(sampleState(), T0, "json")).split("\n")[0]).toMatch(/^# switchyard-state v1 json length=\d+ crc32=[0-9a-f]{8}$/);
+    expect(text(encodeSnapshot(sampleState(), T0, "json")).split("\n")[0]).toMatch(
+      /^# switchyard-state v1 json length=\d+ crc32=[0-9a-f]{8}$/,
+    );
     expect(text(encodeSnapshot(sampleState(), T0, "yaml")).split("\n")[0]).toMatch(/^# switchyard-state v1 yaml /);
   });
 });

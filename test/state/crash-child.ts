@@ -29,7 +29,13 @@ const snapshots = await attachSnapshots({
 live = snapshots.state;
 for (let i = 0; i < models; i++) {
   const name = `model-${i}`;
-  live.breakers[name] ??= { phase: "closed", consecutiveFailures: 0, openedAt: null, probesInFlight: 0, probeSuccesses: 0 };
+  live.breakers[name] ??= {
+    phase: "closed",
+    consecutiveFailures: 0,
+    openedAt: null,
+    probesInFlight: 0,
+    probeSuccesses: 0,
+  };
   live.windows[name] ??= { bucketMs: 0, buckets: [], latencyEwmaMs: null, ttftEwmaMs: null, tokensPerSecEwma: null };
   live.counters[name] ??= { requests: 0, successes: 0, failures: 0, tokensIn: 0, tokensOut: 0, costUsd: 0 };
   live.quotas[`model:${name}:tokens:hour`] ??= { windowStart: Number.NEGATIVE_INFINITY, used: 0 };

@@ -11,7 +11,13 @@ describe("breakers", () => {
     const state = sampleState(); // gpt-4o opened at T0 - 10s, cool-down 30s
     expect(decayState(state, T0 + 19_999, timing).breakers["gpt-4o"].phase).toBe("open");
     const later = decayState(state, T0 + 20_000, timing).breakers["gpt-4o"];
-    expect(later).toEqual({ phase: "half_open", consecutiveFailures: 5, openedAt: T0 - 10_000, probesInFlight: 0, probeSuccesses: 0 });
+    expect(later).toEqual({
+      phase: "half_open",
+      consecutiveFailures: 5,
+      openedAt: T0 - 10_000,
+      probesInFlight: 0,
+      probeSuccesses: 0,
+    });
   });
 
   test("the longest cool-down among the rules naming a model applies", () => {
@@ -27,7 +33,9 @@ describe("breakers", () => {
   });
 
   test("closed breakers are untouched", () => {
-    expect(decayState(sampleState(), T0 + 3_600_000, timing).breakers["provider:openai"]).toEqual(sampleState().breakers["provider:openai"]);
+    expect(decayState(sampleState(), T0 + 3_600_000, timing).breakers["provider:openai"]).toEqual(
+      sampleState().breakers["provider:openai"],
+    );
   });
 });
 
@@ -55,7 +63,10 @@ describe("quotas", () => {
   test("a month quota follows UTC calendar months", () => {
     const key = "model:gpt-4o:usd:month"; // November 2026
     expect(decayState(sampleState(), Date.UTC(2026, 10, 30, 23, 59), timing).quotas[key].used).toBe(3.75);
-    expect(decayState(sampleState(), Date.UTC(2026, 11, 1), timing).quotas[key]).toEqual({ windowStart: Date.UTC(2026, 11, 1), used: 0 });
+    expect(decayState(sampleState(), Date.UTC(2026, 11, 1), timing).quotas[key]).toEqual({
+      windowStart: Date.UTC(2026, 11, 1),
+      used: 0,
+    });
   });
 
   test("a day quota resets at UTC midnight", () => {

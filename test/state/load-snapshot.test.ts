@@ -101,7 +101,9 @@ describe("a good snapshot", () => {
     const path = dir.file("s.bin");
     writeFileSync(path, encodeSnapshot(sampleState(), T0, "msgpack"));
     const result = await loadSnapshot(path, { now: T0 - 5_000 });
-    expect(result.warnings).toEqual([`state file \`${path}\` was written 5000ms later than the clock reads now; its timers were kept as they were`]);
+    expect(result.warnings).toEqual([
+      `state file \`${path}\` was written 5000ms later than the clock reads now; its timers were kept as they were`,
+    ]);
     expect(result.state.breakers["gpt-4o"].phase).toBe("open");
   });
 });
@@ -121,7 +123,9 @@ test("a directory in place of the file is refused and left alone", async () => {
   using dir = tempDir();
   const loading = loadSnapshot(dir.path, { now: T0 });
   await expect(loading).rejects.toBeInstanceOf(StateSetupError);
-  await expect(loadSnapshot(dir.path, { now: T0 })).rejects.toThrow(`cannot keep state in \`${dir.path}\`: it is a directory, not a regular file`);
+  await expect(loadSnapshot(dir.path, { now: T0 })).rejects.toThrow(
+    `cannot keep state in \`${dir.path}\`: it is a directory, not a regular file`,
+  );
   expect(existsSync(dir.path)).toBe(true);
 });
 
@@ -129,6 +133,8 @@ test("a FIFO in place of the file is refused at once, without waiting for a writ
   using dir = tempDir();
   const path = dir.file("s.bin");
   execFileSync("mkfifo", [path]);
-  await expect(loadSnapshot(path, { now: T0 })).rejects.toThrow(`cannot keep state in \`${path}\`: it is a FIFO (named pipe), not a regular file`);
+  await expect(loadSnapshot(path, { now: T0 })).rejects.toThrow(
+    `cannot keep state in \`${path}\`: it is a FIFO (named pipe), not a regular file`,
+  );
   expect(lstatSync(path).isFIFO()).toBe(true);
 });

@@ -17,7 +17,13 @@ import { T0, breakerSettings, tempDir } from "./fixtures.ts";
 const KEY = "sk-live-9f8e7d6c5b4a39281706f5e4d3c2b1a0";
 
 function graph(): Graph {
-  const candidates = ["flaky", "steady"].map((model) => ({ model, provider: "openai", caps: 1, contextWindow: 8000, weight: 1 }));
+  const candidates = ["flaky", "steady"].map((model) => ({
+    model,
+    provider: "openai",
+    caps: 1,
+    contextWindow: 8000,
+    weight: 1,
+  }));
   const model = (name: string) => ({
     name,
     upstream: name,
@@ -33,10 +39,39 @@ function graph(): Graph {
   return {
     version: 1,
     sources: ["t.route"],
-    gateway: { clientKeyEnvs: [], adminTokenEnv: null, metricsTokenEnv: null, maxBodyBytes: 100_000, directModels: false },
-    providers: [{ name: "openai", kind: "openai", baseUrl: "http://upstream.test/v1", keyEnv: "OPENAI_API_KEY", headers: {}, sim: null, limits: [] }],
+    gateway: {
+      clientKeyEnvs: [],
+      adminTokenEnv: null,
+      metricsTokenEnv: null,
+      maxBodyBytes: 100_000,
+      directModels: false,
+    },
+    providers: [
+      {
+        name: "openai",
+        kind: "openai",
+        baseUrl: "http://upstream.test/v1",
+        keyEnv: "OPENAI_API_KEY",
+        headers: {},
+        sim: null,
+        limits: [],
+      },
+    ],
     models: [model("flaky"), model("steady")],
-    routes: [{ name: "chat", rules: [{ cond: null, needs: 1, target: { kind: "chain", candidates }, settings: breakerSettings(30_000, 60_000), line: 1 }] }],
+    routes: [
+      {
+        name: "chat",
+        rules: [
+          {
+            cond: null,
+            needs: 1,
+            target: { kind: "chain", candidates },
+            settings: breakerSettings(30_000, 60_000),
+            line: 1,
+          },
+        ],
+      },
+    ],
   };
 }
 
@@ -54,11 +89,22 @@ test("no provider key in any snapshot format or in `state show`", async () => {
         seenKeys.push(auth);
         const body = JSON.parse(String(init.body)) as { model: string };
         if (body.model === "flaky") {
-          const error = { message: `Incorrect API key provided: ${auth.replace("Bearer ", "")}`, type: "server_error", code: null };
+          const error = {
+            message: `Incorrect API key provided: ${auth.replace("Bearer ", "")}`,
+            type: "server_error",
+            code: null,
+          };
           return Response.json({ error }, { status: 500 });
         }
         const choices = [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }];
-        return Response.json({ id: "c1", object: "chat.completion", created: 1, model: body.model, choices, usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } });
+        return Response.json({
+          id: "c1",
+          object: "chat.completion",
+          created: 1,
+          model: body.model,
+          choices,
+          usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+        });
       },
     },
   };
@@ -110,11 +156,13 @@ test("declared key secrets never reach logs, errors, /admin, /metrics, snapshots
     const admin = { authorization: `Bearer ${KEY_SECRETS.SWITCHYARD_ADMIN_TOKEN}` };
     const secrets = ["SWITCHYARD_KEY_SEARCH", "SWITCHYARD_KEY_ADS", "SWITCHYARD_KEY_BATCH"].map((n) => KEY_SECRETS[n]!);
     for (const key of [...secrets, `${secrets[0]}x`, secrets[1]!.slice(0, -1), null]) {
-      for (const model of ["chat", "premium", "chat", "chat", "chat"]) seen.push(await (await chatReq(url, key, { model })).text());
+      for (const model of ["chat", "premium", "chat", "chat", "chat"])
+        seen.push(await (await chatReq(url, key, { model })).text());
     }
     // a client that puts its key in the path: the 404's log line names the path
     for (const secret of secrets) seen.push(await (await fetch(`${url}/v1/${secret}`)).text());
-    for (const path of ["/admin/state", "/admin/keys"]) seen.push(await (await fetch(`${url}${path}`, { headers: admin })).text());
+    for (const path of ["/admin/state", "/admin/keys"])
+      seen.push(await (await fetch(`${url}${path}`, { headers: admin })).text());
     seen.push(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${secrets[2]}` } })).text());
     expect((await fetch(`${url}/admin/snapshot`, { method: "POST", headers: admin })).status).toBe(200);
     seen.push(readFileSync(statePath, "latin1"));
@@ -127,7 +175,8 @@ test("declared key secrets never reach logs, errors, /admin, /metrics, snapshots
     expect(seen.join("\n")).toContain("search-prod"); // the names are there
     const haystack = seen.join("\n");
     for (const secret of secrets) {
-      for (let i = 0; i + 10 <= secret.length; i++) expect(haystack.includes(secret.slice(i, i + 10)) ? secret.slice(i, i + 10) : null).toBeNull();
+      for (let i = 0; i + 10 <= secret.length; i++)
+        expect(haystack.includes(secret.slice(i, i + 10)) ? secret.slice(i, i + 10) : null).toBeNull();
     }
   } finally {
     await served.close();

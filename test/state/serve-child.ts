@@ -20,11 +20,25 @@ export interface ServeChild {
 
 /** Starts `serve` and resolves once it prints `switchyard listening on <url>`. */
 export function startServe(policy: string, statePath: string, intervalMs: number): Promise<ServeChild> {
-  return spawnServe([process.execPath, MAIN, "serve", policy, "--port", "0", "--state", statePath, "--snapshot-interval", `${intervalMs}ms`]);
+  return spawnServe([
+    process.execPath,
+    MAIN,
+    "serve",
+    policy,
+    "--port",
+    "0",
+    "--state",
+    statePath,
+    "--snapshot-interval",
+    `${intervalMs}ms`,
+  ]);
 }
 
 /** Runs `command` (any way of starting serve, e.g. `npm run serve -- …`) and waits for its startup line. */
-export async function spawnServe(command: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<ServeChild> {
+export async function spawnServe(
+  command: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<ServeChild> {
   const proc = Bun.spawn(command, {
     cwd: options.cwd,
     env: { ...process.env, [ADMIN_ENV]: ADMIN_TOKEN, NO_COLOR: "1", ...options.env },

@@ -63,7 +63,13 @@ function nextWriteBegins(dir: string, name: string, limitMs: number): Promise<vo
  * One request at a time, each followed by a report; an on-demand snapshot now and then.
  * `warmedUp` is called once `warmup` requests are done, so every round changes the state.
  */
-async function drive(child: ServeChild, reports: Counters[], stopped: () => boolean, warmup: number, warmedUp: () => void): Promise<void> {
+async function drive(
+  child: ServeChild,
+  reports: Counters[],
+  stopped: () => boolean,
+  warmup: number,
+  warmedUp: () => void,
+): Promise<void> {
   for (let n = 0; n < REQUESTS_PER_ROUND && !stopped(); n++) {
     await chat(child.url);
     if (n % 7 === 3) await snapshotNow(child.url); // interleaves with the periodic writes
@@ -72,92 +78,92 @@ async function drive(child: ServeChild, reports: Counters[], stopped: () => bool
   }
 }
 
-test(
-  `${KILLS} SIGKILLs of a serving gateway never leave a partial, foreign or impossible snapshot`,
-  async () => {
-    using dir = tempDir();
-    const policy = dir.file("crash.route");
-    writeFileSync(policy, POLICY);
-    const path = dir.file("state.bin");
-    const random = new SeededRandom(SEED);
-    let onDisk: Counters | null = null; // counters in the file after the previous kill
-    let stale: string[] = [];
-    let leftoverTemps = 0;
-    let advanced = 0;
+test(`${KILLS} SIGKILLs of a serving gateway never leave a partial, foreign or impossible snapshot`, async () => {
+  using dir = tempDir();
+  const policy = dir.file("crash.route");
+  writeFileSync(policy, POLICY);
+  const path = dir.file("state.bin");
+  const random = new SeededRandom(SEED);
+  let onDisk: Counters | null = null; // counters in the file after the previous kill
+  let stale: string[] = [];
+  let leftoverTemps = 0;
+  let advanced = 0;
 
-    for (let i = 0; i < KILLS; i++) {
-      const child = await startServe(policy, path, INTERVAL_MS);
-      let killed = false;
-      try {
-        // a clean start: nothing moved aside or warned about, the killed server's temp files removed
-        expect(child.startup).not.toContain("warning");
-        expect(stale.filter((n) => existsSync(join(dir.path, n)))).toEqual([]);
-        const reports: Counters[] = [await reportedCounters(child.url)];
-        if (onDisk) expect(reports[0]).toEqual(onDisk); // continued from exactly what the file held
-        if (i === 0) await snapshotNow(child.url); // so the first kill already finds a file
-
-        const warm = Promise.withResolvers<void>();
-        const warmup = 4 + Math.floor(random.next() * 10); // past the first on-demand snapshot (n = 3)
-        const traffic = drive(child, reports, () => killed, warmup, warm.resolve).catch((err) => {
-          if (!killed) throw err; // only the kill may cut a call short
-        });
-        await Promise.race([warm.promise, traffic]);
-        // The kill time (not a wait for anything): even rounds anywhere in the next few write
-        // cycles, odd rounds right as a write begins, while its temp file is being written.
-        if (i % 2 === 0) await new Promise((r) => setTimeout(r, random.next() * 3 * INTERVAL_MS));
-        else {
-          await new Promise((r) => setTimeout(r, random.next() * INTERVAL_MS));
-          await nextWriteBegins(dir.path, "state.bin", 5 * INTERVAL_MS);
-        }
-        killed = true;
-        child.proc.kill("SIGKILL");
-        await child.proc.exited;
-        await traffic;
-        expect(await child.stdout).not.toContain("snapshot_error");
-
-        const names = readdirSync(dir.path);
-        stale = names.filter((n) => n.startsWith("state.bin.tmp-"));
-        leftoverTemps += stale.length;
-        expect(names.filter((n) => n.includes(".corrupt-"))).toEqual([]);
-        const read = await readSnapshotFile(path);
-        if (read.kind !== "ok") throw new Error(`kill ${i + 1}: snapshot did not load: ${JSON.stringify(read)}`);
-        expect(read.format).toBe("msgpack");
-        const counters = read.document.state.counters;
-        if (placeAmong(counters, reports, MAX_ATTEMPTS) === null) {
-          throw new Error(`kill ${i + 1}: the snapshot's counters ${JSON.stringify(counters)} were never the server's (${reports.length} reports)`);
-        }
-        if (onDisk && !Bun.deepEquals(counters, onDisk)) advanced++;
-        onDisk = counters;
-      } finally {
-        child.proc.kill("SIGKILL"); // no-op once it is gone; never leave a server behind a failed assertion
-      }
-    }
-
-    // One last start cleans the last kill's temp files and loads the last file; SIGTERM then makes
-    // the final write, which must hold exactly the state the server reported while idle.
-    const last = await startServe(policy, path, INTERVAL_MS);
+  for (let i = 0; i < KILLS; i++) {
+    const child = await startServe(policy, path, INTERVAL_MS);
+    let killed = false;
     try {
-      expect(last.startup).not.toContain("warning");
+      // a clean start: nothing moved aside or warned about, the killed server's temp files removed
+      expect(child.startup).not.toContain("warning");
       expect(stale.filter((n) => existsSync(join(dir.path, n)))).toEqual([]);
-      const idle = await reportedCounters(last.url);
-      expect(idle).toEqual(onDisk!);
-      last.proc.kill("SIGTERM");
-      expect(await last.proc.exited).toBe(0);
-      const final = await loadSnapshot(path, { now: Date.now() });
-      expect(final.outcome).toBe("loaded");
-      expect(final.warnings).toEqual([]);
-      expect(final.state.counters).toEqual(idle);
+      const reports: Counters[] = [await reportedCounters(child.url)];
+      if (onDisk) expect(reports[0]).toEqual(onDisk); // continued from exactly what the file held
+      if (i === 0) await snapshotNow(child.url); // so the first kill already finds a file
+
+      const warm = Promise.withResolvers<void>();
+      const warmup = 4 + Math.floor(random.next() * 10); // past the first on-demand snapshot (n = 3)
+      const traffic = drive(child, reports, () => killed, warmup, warm.resolve).catch((err) => {
+        if (!killed) throw err; // only the kill may cut a call short
+      });
+      await Promise.race([warm.promise, traffic]);
+      // The kill time (not a wait for anything): even rounds anywhere in the next few write
+      // cycles, odd rounds right as a write begins, while its temp file is being written.
+      if (i % 2 === 0) await new Promise((r) => setTimeout(r, random.next() * 3 * INTERVAL_MS));
+      else {
+        await new Promise((r) => setTimeout(r, random.next() * INTERVAL_MS));
+        await nextWriteBegins(dir.path, "state.bin", 5 * INTERVAL_MS);
+      }
+      killed = true;
+      child.proc.kill("SIGKILL");
+      await child.proc.exited;
+      await traffic;
+      expect(await child.stdout).not.toContain("snapshot_error");
+
+      const names = readdirSync(dir.path);
+      stale = names.filter((n) => n.startsWith("state.bin.tmp-"));
+      leftoverTemps += stale.length;
+      expect(names.filter((n) => n.includes(".corrupt-"))).toEqual([]);
+      const read = await readSnapshotFile(path);
+      if (read.kind !== "ok") throw new Error(`kill ${i + 1}: snapshot did not load: ${JSON.stringify(read)}`);
+      expect(read.format).toBe("msgpack");
+      const counters = read.document.state.counters;
+      if (placeAmong(counters, reports, MAX_ATTEMPTS) === null) {
+        throw new Error(
+          `kill ${i + 1}: the snapshot's counters ${JSON.stringify(counters)} were never the server's (${reports.length} reports)`,
+        );
+      }
+      if (onDisk && !Bun.deepEquals(counters, onDisk)) advanced++;
+      onDisk = counters;
     } finally {
-      last.proc.kill("SIGKILL");
+      child.proc.kill("SIGKILL"); // no-op once it is gone; never leave a server behind a failed assertion
     }
-    expect(readdirSync(dir.path).filter((n) => n.includes(".tmp-"))).toEqual([]);
-    // every round's warm-up ended with an on-demand write, so every kill found newer counters
-    expect(advanced).toBe(KILLS - 1);
-    const served = Object.values(onDisk!).reduce((sum, c) => sum + c.requests, 0);
-    console.log(`serve crash test: ${KILLS} kills, snapshot advanced in ${advanced}, ${served} attempts on disk, ${leftoverTemps} temp files found right after a kill (removed at next start)`);
-  },
-  30_000,
-);
+  }
+
+  // One last start cleans the last kill's temp files and loads the last file; SIGTERM then makes
+  // the final write, which must hold exactly the state the server reported while idle.
+  const last = await startServe(policy, path, INTERVAL_MS);
+  try {
+    expect(last.startup).not.toContain("warning");
+    expect(stale.filter((n) => existsSync(join(dir.path, n)))).toEqual([]);
+    const idle = await reportedCounters(last.url);
+    expect(idle).toEqual(onDisk!);
+    last.proc.kill("SIGTERM");
+    expect(await last.proc.exited).toBe(0);
+    const final = await loadSnapshot(path, { now: Date.now() });
+    expect(final.outcome).toBe("loaded");
+    expect(final.warnings).toEqual([]);
+    expect(final.state.counters).toEqual(idle);
+  } finally {
+    last.proc.kill("SIGKILL");
+  }
+  expect(readdirSync(dir.path).filter((n) => n.includes(".tmp-"))).toEqual([]);
+  // every round's warm-up ended with an on-demand write, so every kill found newer counters
+  expect(advanced).toBe(KILLS - 1);
+  const served = Object.values(onDisk!).reduce((sum, c) => sum + c.requests, 0);
+  console.log(
+    `serve crash test: ${KILLS} kills, snapshot advanced in ${advanced}, ${served} attempts on disk, ${leftoverTemps} temp files found right after a kill (removed at next start)`,
+  );
+}, 30_000);
 
 describe("the check the crash test relies on", () => {
   const at = (a: number, b: number): Counters => ({

@@ -145,5 +145,7 @@ test("attachSnapshots refuses a state path whose directory does not exist", asyn
   const path = dir.file("nope/s.bin");
   const attaching = attachSnapshots({ path, intervalMs: 20, clock: new ManualClock(T0), getState: sampleState });
   await expect(attaching).rejects.toBeInstanceOf(StateSetupError);
-  await expect(attaching).rejects.toThrow(`cannot keep state in \`${path}\`: its directory \`${dir.file("nope")}\` is not usable: no such file or directory (ENOENT)`);
+  await expect(attaching).rejects.toThrow(
+    `cannot keep state in \`${path}\`: its directory \`${dir.file("nope")}\` is not usable: no such file or directory (ENOENT)`,
+  );
 });

@@ -4,7 +4,10 @@
 import { describe, expect, test } from "bun:test";
 import { parsePolicy } from "../../src/syntax/parse.ts";
 
-const codes = (text: string) => parsePolicy(text, "t.route").diagnostics.map((d) => `${d.code} ${text.slice(d.primary.span.start, d.primary.span.end)}`);
+const codes = (text: string) =>
+  parsePolicy(text, "t.route").diagnostics.map(
+    (d) => `${d.code} ${text.slice(d.primary.span.start, d.primary.span.end)}`,
+  );
 
 describe("recovery", () => {
   test("three errors inside one declaration are three diagnostics", () => {
@@ -31,14 +34,20 @@ describe("recovery", () => {
   });
 
   test("an error in a declaration's header skips that declaration and goes on", () => {
-    const r = parsePolicy("model { provider p }\nmodel b { provider p  can [chat] }\nroute r { otherwise -> [b c] }\n", "t.route");
+    const r = parsePolicy(
+      "model { provider p }\nmodel b { provider p  can [chat] }\nroute r { otherwise -> [b c] }\n",
+      "t.route",
+    );
     expect(r.diagnostics.map((d) => d.code)).toEqual(["SY1001", "SY1001"]);
     expect(r.partial!.skipped).toBe(true);
     expect(r.partial!.policy.items.map((d) => d.name?.value)).toEqual(["b", "r"]);
   });
 
   test("garbage between declarations is one error, and the declarations around it still parse", () => {
-    const r = parsePolicy("model a { provider p  can [chat] }\n}}] ) -> x\nmodel b { provider p  can [chat] }\n", "t.route");
+    const r = parsePolicy(
+      "model a { provider p  can [chat] }\n}}] ) -> x\nmodel b { provider p  can [chat] }\n",
+      "t.route",
+    );
     expect(r.diagnostics).toHaveLength(1);
     expect(r.partial!.policy.items.map((d) => d.name?.value)).toEqual(["a", "b"]);
   });

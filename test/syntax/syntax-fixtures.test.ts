@@ -10,7 +10,9 @@ import { renderHuman } from "../../src/check/render/human.ts";
 import { compilePolicySource } from "../../src/compile/index.ts";
 
 const DIR = join(import.meta.dir, "fixtures");
-const FIXTURES = readdirSync(DIR).filter((f) => f.endsWith(".route")).sort();
+const FIXTURES = readdirSync(DIR)
+  .filter((f) => f.endsWith(".route"))
+  .sort();
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
 
 describe("syntax error fixtures", () => {

@@ -3,12 +3,25 @@
 import type { Block, Decl, Policy, Property } from "../../syntax/ast.ts";
 import { didYouMean } from "../../util/edit-distance.ts";
 import type { CheckContext } from "../context.ts";
-import { gatewaySchema, keySchema, modelSchema, providerSchema, settingsSchema, teamSchema, type BlockSchema } from "../schema.ts";
+import {
+  gatewaySchema,
+  keySchema,
+  modelSchema,
+  providerSchema,
+  settingsSchema,
+  teamSchema,
+  type BlockSchema,
+} from "../schema.ts";
 import { checkValue } from "../values.ts";
 
 const DECL_SCHEMAS: Record<string, BlockSchema> = {
-  gateway: gatewaySchema, defaults: settingsSchema, provider: providerSchema, model: modelSchema, route: settingsSchema,
-  key: keySchema, team: teamSchema,
+  gateway: gatewaySchema,
+  defaults: settingsSchema,
+  provider: providerSchema,
+  model: modelSchema,
+  route: settingsSchema,
+  key: keySchema,
+  team: teamSchema,
 };
 
 export function checkBlockShape(policy: Policy, ctx: CheckContext): void {
@@ -37,17 +50,30 @@ function checkBlock(schema: BlockSchema, block: Block, where: Where, allowRules:
   for (let i = 0; i < members.length; i++) {
     const member = members[i];
     if (member.kind === "rule") {
-      if (!allowRules) ctx.report("SY2009", `rules are only allowed in a route, not in ${describe(where)}`, member.keyword.span, "rule outside a route", { help: "move the rule into a `route` block" });
+      if (!allowRules)
+        ctx.report(
+          "SY2009",
+          `rules are only allowed in a route, not in ${describe(where)}`,
+          member.keyword.span,
+          "rule outside a route",
+          { help: "move the rule into a `route` block" },
+        );
       else if (member.settings) checkBlock(settingsSchema, member.settings, TARGET_SETTINGS, false, ctx);
       continue;
     }
     const key = member.key.name;
     const first = seen ? seen.get(key) : earlierWithKey(members, i, key);
     if (first) {
-      ctx.report("SY2007", `\`${key}\` is set more than once in ${describe(where)}`, member.key.span, "set again here", {
-        secondary: [ctx.label(first.key.span, "first set here")],
-        help: "keep one of them",
-      });
+      ctx.report(
+        "SY2007",
+        `\`${key}\` is set more than once in ${describe(where)}`,
+        member.key.span,
+        "set again here",
+        {
+          secondary: [ctx.label(first.key.span, "first set here")],
+          help: "keep one of them",
+        },
+      );
       continue;
     }
     seen?.set(key, member);
@@ -56,8 +82,10 @@ function checkBlock(schema: BlockSchema, block: Block, where: Where, allowRules:
       unknownKey(member, schema, describe(where), ctx);
       continue;
     }
-    if (field.type === "block" && member.value.kind === "block") checkBlock(field.fields, member.value, key, false, ctx);
-    else if ((field.type === "headers" || field.type === "tags") && member.value.kind === "block") checkHeaders(member.value, ctx, field.type === "tags" ? "tag" : "header");
+    if (field.type === "block" && member.value.kind === "block")
+      checkBlock(field.fields, member.value, key, false, ctx);
+    else if ((field.type === "headers" || field.type === "tags") && member.value.kind === "block")
+      checkHeaders(member.value, ctx, field.type === "tags" ? "tag" : "header");
     else checkValue(field, member.value, key, ctx);
   }
 }
@@ -75,7 +103,12 @@ function unknownKey(member: Property, schema: BlockSchema, where: string, ctx: C
   const key = member.key.name;
   const home = homeOf(key, schema);
   ctx.report("SY2001", `unknown setting \`${key}\` in ${where}`, member.key.span, "unknown setting", {
-    help: didYouMean(key, Object.keys(schema)) ?? home ?? `known settings here: ${Object.keys(schema).map((k) => `\`${k}\``).join(", ")}`,
+    help:
+      didYouMean(key, Object.keys(schema)) ??
+      home ??
+      `known settings here: ${Object.keys(schema)
+        .map((k) => `\`${k}\``)
+        .join(", ")}`,
   });
 }
 
@@ -96,7 +129,13 @@ function checkHeaders(block: Block, ctx: CheckContext, noun: "header" | "tag"): 
   const seen = new Map<string, Property>();
   for (const member of block.members) {
     if (member.kind === "rule") {
-      ctx.report("SY2009", `rules are only allowed in a route, not in \`${noun}s\``, member.keyword.span, "rule outside a route", { help: "move the rule into a `route` block" });
+      ctx.report(
+        "SY2009",
+        `rules are only allowed in a route, not in \`${noun}s\``,
+        member.keyword.span,
+        "rule outside a route",
+        { help: "move the rule into a `route` block" },
+      );
       continue;
     }
     const name = noun === "header" ? member.key.name.toLowerCase() : member.key.name;
@@ -108,7 +147,9 @@ function checkHeaders(block: Block, ctx: CheckContext, noun: "header" | "tag"): 
       });
     } else seen.set(name, member);
     if (member.value.kind !== "string") {
-      ctx.report("SY2002", `${noun} \`${member.key.name}\` expects a string value`, member.value.span, "not a string", { help: "quote the value" });
+      ctx.report("SY2002", `${noun} \`${member.key.name}\` expects a string value`, member.value.span, "not a string", {
+        help: "quote the value",
+      });
     }
   }
 }

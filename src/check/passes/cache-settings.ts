@@ -30,7 +30,13 @@ function reportIdle(block: Block | null, ctx: CheckContext): void {
   if (cache === undefined || cache.value.kind !== "block") return;
   const sets = cache.value.members.some((m) => m.kind === "property" && m.key.name !== "ttl");
   if (!sets) return;
-  ctx.warning("SY3010", "`cache` settings with the cache off", cache.key.span, "`ttl` is 0s for every rule this reaches", {
-    help: "add `ttl`, e.g. `cache { ttl 10m }`, to turn the cache on, or remove the block",
-  });
+  ctx.warning(
+    "SY3010",
+    "`cache` settings with the cache off",
+    cache.key.span,
+    "`ttl` is 0s for every rule this reaches",
+    {
+      help: "add `ttl`, e.g. `cache { ttl 10m }`, to turn the cache on, or remove the block",
+    },
+  );
 }

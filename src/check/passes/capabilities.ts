@@ -26,14 +26,19 @@ export function checkCapabilities(policy: Policy, ctx: CheckContext): void {
 /** Capabilities a request matching `cond` is sure to need, as a CAP_BIT mask. */
 export function requiredCaps(cond: Cond): number {
   switch (cond.kind) {
-    case "cap": return (CAPABILITIES as readonly string[]).includes(cond.name.name) ? CAP_BIT[cond.name.name as Capability] : 0;
-    case "and": return requiredCaps(cond.left) | requiredCaps(cond.right);
-    case "or": return requiredCaps(cond.left) & requiredCaps(cond.right);
-    case "group": return requiredCaps(cond.inner);
+    case "cap":
+      return (CAPABILITIES as readonly string[]).includes(cond.name.name) ? CAP_BIT[cond.name.name as Capability] : 0;
+    case "and":
+      return requiredCaps(cond.left) | requiredCaps(cond.right);
+    case "or":
+      return requiredCaps(cond.left) & requiredCaps(cond.right);
+    case "group":
+      return requiredCaps(cond.inner);
     case "not":
     case "compare":
     case "key":
-    case "tag": return 0;
+    case "tag":
+      return 0;
   }
 }
 
@@ -88,21 +93,39 @@ function checkRule(target: Target, needs: number, cond: Cond, caps: ModelCaps, c
     }
   }
   const has = `${names.length > 1 ? "all of " : ""}${wanted}`;
-  ctx.report("SY2022", all ? `no model in this target has ${has}` : `a split arm leads to no model with ${has}`, cond.span, `requires ${wanted}`, {
-    secondary: [...labels.values()],
-    notes: [all ? "every request this rule matches would fail with no capable model" : "requests sent to that arm would fail with no capable model"],
-    help: `add a model with ${wanted} to the target, or add it to a model's \`can\` list if it really has it`,
-  });
+  ctx.report(
+    "SY2022",
+    all ? `no model in this target has ${has}` : `a split arm leads to no model with ${has}`,
+    cond.span,
+    `requires ${wanted}`,
+    {
+      secondary: [...labels.values()],
+      notes: [
+        all
+          ? "every request this rule matches would fail with no capable model"
+          : "requests sent to that arm would fail with no capable model",
+      ],
+      help: `add a model with ${wanted} to the target, or add it to a model's \`can\` list if it really has it`,
+    },
+  );
 }
 
-function collect(target: Target, caps: ModelCaps, ctx: CheckContext, reach: Reach, visited: Set<string>, via: (() => Label) | null): void {
+function collect(
+  target: Target,
+  caps: ModelCaps,
+  ctx: CheckContext,
+  reach: Reach,
+  visited: Set<string>,
+  via: (() => Label) | null,
+): void {
   for (const item of modelItems(target)) {
     const mask = caps.get(item.ref.name);
     if (mask === undefined || mask === null) {
       reach.unknown = true;
       continue;
     }
-    const label = via ?? (() => ctx.label(item.ref.span, `\`${item.ref.name}\` can ${maskToCaps(mask).join(", ") || "nothing"}`));
+    const label =
+      via ?? (() => ctx.label(item.ref.span, `\`${item.ref.name}\` can ${maskToCaps(mask).join(", ") || "nothing"}`));
     reach.models.push({ name: item.ref.name, label });
   }
   for (const ref of routeRefs(target)) {

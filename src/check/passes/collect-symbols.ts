@@ -4,7 +4,13 @@ import type { Decl, Policy } from "../../syntax/ast.ts";
 import type { CheckContext } from "../context.ts";
 
 export function collectSymbols(policy: Policy, ctx: CheckContext): void {
-  const tables = { provider: ctx.symbols.providers, model: ctx.symbols.models, route: ctx.symbols.routes, key: ctx.symbols.keys, team: ctx.symbols.teams };
+  const tables = {
+    provider: ctx.symbols.providers,
+    model: ctx.symbols.models,
+    route: ctx.symbols.routes,
+    key: ctx.symbols.keys,
+    team: ctx.symbols.teams,
+  };
   for (const decl of policy.items) {
     if (decl.kind === "defaults" || decl.kind === "gateway") {
       const first = ctx.symbols[decl.kind];
@@ -22,10 +28,16 @@ export function collectSymbols(policy: Policy, ctx: CheckContext): void {
 
 function duplicateName(decl: Decl, first: Decl, ctx: CheckContext): void {
   const name = decl.name!.value;
-  ctx.report("SY2013", `${decl.kind} \`${name}\` is declared more than once`, decl.name!.span, `second ${decl.kind} named \`${name}\``, {
-    secondary: [ctx.label(first.name!.span, "first declared here")],
-    help: `rename one of them or merge the two ${decl.kind} blocks`,
-  });
+  ctx.report(
+    "SY2013",
+    `${decl.kind} \`${name}\` is declared more than once`,
+    decl.name!.span,
+    `second ${decl.kind} named \`${name}\``,
+    {
+      secondary: [ctx.label(first.name!.span, "first declared here")],
+      help: `rename one of them or merge the two ${decl.kind} blocks`,
+    },
+  );
 }
 
 function repeatedSection(decl: Decl, first: Decl, ctx: CheckContext): void {

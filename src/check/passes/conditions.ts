@@ -31,7 +31,9 @@ function walk(cond: Cond, ctx: CheckContext): void {
     case "cap":
       if (!(CAPABILITIES as readonly string[]).includes(cond.name.name)) {
         ctx.report("SY2004", `unknown capability \`${cond.name.name}\``, cond.name.span, "not a known capability", {
-          help: didYouMean(cond.name.name, CAPABILITIES) ?? `use one of ${CAPABILITIES.map((c) => `\`${c}\``).join(", ")}, or a comparison such as \`header "x" == "y"\``,
+          help:
+            didYouMean(cond.name.name, CAPABILITIES) ??
+            `use one of ${CAPABILITIES.map((c) => `\`${c}\``).join(", ")}, or a comparison such as \`header "x" == "y"\``,
         });
       }
       return;
@@ -48,36 +50,97 @@ function checkCompare(cond: CompareCond, ctx: CheckContext): void {
   const value = cond.value;
   const isNumber = value.kind === "number" || value.kind === "size";
   if (NUMERIC_OPS.has(op) && !isNumber) {
-    return mismatch(cond, `\`${op}\` compares numbers, but this is ${describe(value)}`, "not a number", value.kind === "string" && value.value.trim() !== "" && !Number.isNaN(Number(value.value)) ? `drop the quotes: \`${value.value}\`` : "compare with a number, or use `==` for text", ctx);
+    return mismatch(
+      cond,
+      `\`${op}\` compares numbers, but this is ${describe(value)}`,
+      "not a number",
+      value.kind === "string" && value.value.trim() !== "" && !Number.isNaN(Number(value.value))
+        ? `drop the quotes: \`${value.value}\``
+        : "compare with a number, or use `==` for text",
+      ctx,
+    );
   }
   if (cond.subject.kind === "tokens") {
-    if (STRING_OPS.has(op)) return mismatch(cond, `\`tokens\` is a number; \`${op}\` compares text`, "text operator on a number", "use `<`, `<=`, `>`, `>=`, `==` or `!=`", ctx);
+    if (STRING_OPS.has(op))
+      return mismatch(
+        cond,
+        `\`tokens\` is a number; \`${op}\` compares text`,
+        "text operator on a number",
+        "use `<`, `<=`, `>`, `>=`, `==` or `!=`",
+        ctx,
+      );
     const items = op === "in" && value.kind === "list" ? value.items.map((i) => i.value) : [value];
     const bad = items.find((v) => v.kind !== "number" && v.kind !== "size");
-    if (bad && op !== "in") return mismatch(cond, `\`tokens\` is a number, but this is ${describe(bad)}`, "not a number", "compare with a number such as `100k`", ctx);
-    if (bad && value.kind === "list") return mismatch({ ...cond, value: bad }, `\`tokens\` is a number, but this is ${describe(bad)}`, "not a number", "list numbers only", ctx);
+    if (bad && op !== "in")
+      return mismatch(
+        cond,
+        `\`tokens\` is a number, but this is ${describe(bad)}`,
+        "not a number",
+        "compare with a number such as `100k`",
+        ctx,
+      );
+    if (bad && value.kind === "list")
+      return mismatch(
+        { ...cond, value: bad },
+        `\`tokens\` is a number, but this is ${describe(bad)}`,
+        "not a number",
+        "list numbers only",
+        ctx,
+      );
   }
   if (op === "in") {
-    if (value.kind !== "list") return mismatch(cond, `\`in\` needs a list, but this is ${describe(value)}`, "not a list", `write a list: \`[…]\`, or use \`==\``, ctx);
+    if (value.kind !== "list")
+      return mismatch(
+        cond,
+        `\`in\` needs a list, but this is ${describe(value)}`,
+        "not a list",
+        `write a list: \`[…]\`, or use \`==\``,
+        ctx,
+      );
     for (const item of value.items) {
-      if (!SCALARS.has(item.value.kind)) mismatch({ ...cond, value: item.value }, `\`in\` lists plain values, not ${describe(item.value)}`, "not a plain value", "list strings or numbers", ctx);
+      if (!SCALARS.has(item.value.kind))
+        mismatch(
+          { ...cond, value: item.value },
+          `\`in\` lists plain values, not ${describe(item.value)}`,
+          "not a plain value",
+          "list strings or numbers",
+          ctx,
+        );
     }
     return;
   }
   if (STRING_OPS.has(op)) {
-    if (value.kind !== "string") return mismatch(cond, `\`${op}\` compares text, but this is ${describe(value)}`, "not a string", "quote the value", ctx);
+    if (value.kind !== "string")
+      return mismatch(
+        cond,
+        `\`${op}\` compares text, but this is ${describe(value)}`,
+        "not a string",
+        "quote the value",
+        ctx,
+      );
     if (op === "matches") checkRegex(value, ctx);
     return;
   }
-  if (!SCALARS.has(value.kind)) mismatch(cond, `\`${op}\` compares one value, not ${describe(value)}`, "not a plain value", op === "==" && value.kind === "list" ? "use `in` to compare with a list" : "compare with a string or a number", ctx);
+  if (!SCALARS.has(value.kind))
+    mismatch(
+      cond,
+      `\`${op}\` compares one value, not ${describe(value)}`,
+      "not a plain value",
+      op === "==" && value.kind === "list" ? "use `in` to compare with a list" : "compare with a string or a number",
+      ctx,
+    );
 }
 
 function checkRegex(value: Value & { kind: "string" }, ctx: CheckContext): void {
   try {
     new RegExp(value.value);
   } catch (e) {
-    const reason = (e instanceof Error ? e.message : String(e)).replace(/^Invalid regular expression: (\/.*\/[a-z]*: )?/i, "").toLowerCase();
-    ctx.report("SY2029", "invalid regular expression", value.span, `this pattern does not compile: ${reason}`, { help: "fix the pattern; backslashes must be doubled inside a string (`\\\\d`)" });
+    const reason = (e instanceof Error ? e.message : String(e))
+      .replace(/^Invalid regular expression: (\/.*\/[a-z]*: )?/i, "")
+      .toLowerCase();
+    ctx.report("SY2029", "invalid regular expression", value.span, `this pattern does not compile: ${reason}`, {
+      help: "fix the pattern; backslashes must be doubled inside a string (`\\\\d`)",
+    });
     return;
   }
   const problem = catastrophicRegex(value.value);
@@ -90,18 +153,30 @@ function checkRegex(value: Value & { kind: "string" }, ctx: CheckContext): void 
 }
 
 function mismatch(cond: CompareCond, message: string, label: string, help: string, ctx: CheckContext): void {
-  ctx.report("SY2030", message, cond.value.span, label, { secondary: [ctx.label(cond.op.span, "this operator")], help });
+  ctx.report("SY2030", message, cond.value.span, label, {
+    secondary: [ctx.label(cond.op.span, "this operator")],
+    help,
+  });
 }
 
 function describe(value: Value): string {
   switch (value.kind) {
-    case "string": return "a string";
-    case "list": return "a list";
-    case "block": return "a block";
-    case "call": return "a call";
-    case "ident": return `the name \`${value.name}\``;
-    case "bool": return "a boolean";
-    case "number": case "size": return "a number";
-    default: return `a ${value.kind.replace("_", " ")}`;
+    case "string":
+      return "a string";
+    case "list":
+      return "a list";
+    case "block":
+      return "a block";
+    case "call":
+      return "a call";
+    case "ident":
+      return `the name \`${value.name}\``;
+    case "bool":
+      return "a boolean";
+    case "number":
+    case "size":
+      return "a number";
+    default:
+      return `a ${value.kind.replace("_", " ")}`;
   }
 }

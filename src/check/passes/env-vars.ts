@@ -15,7 +15,9 @@ export function checkEnvVars(policy: Policy, ctx: CheckContext): void {
       if (name === null || (secrets.get(name) ?? "") !== "") return;
       const message = `environment variable \`${name}\` is not set`;
       const extra = {
-        notes: [`\`${key}\` of ${decl.name ? `${decl.kind} \`${decl.name.value}\`` : `\`${decl.kind}\``} is read from it`],
+        notes: [
+          `\`${key}\` of ${decl.name ? `${decl.kind} \`${decl.name.value}\`` : `\`${decl.kind}\``} is read from it`,
+        ],
         help: `set ${name} in the gateway's environment`,
       };
       if (asError) ctx.report("SY2034", message, value.span, "not set", extra);

@@ -34,18 +34,30 @@ function checkKey(key: Decl, envs: Map<string, { value: Value; owner: string }>,
   const name = key.name?.value ?? "";
   const secret = property(key, "secret");
   if (secret === null) {
-    ctx.error("SY2053", `key \`${name}\` has no \`secret\``, key.name?.span ?? key.span, "no client can authenticate as this key", {
-      help: `add \`secret env("SWITCHYARD_KEY_${name.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}")\``,
-    });
+    ctx.error(
+      "SY2053",
+      `key \`${name}\` has no \`secret\``,
+      key.name?.span ?? key.span,
+      "no client can authenticate as this key",
+      {
+        help: `add \`secret env("SWITCHYARD_KEY_${name.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}")\``,
+      },
+    );
   } else {
     const env = envName(secret);
     const first = env === null ? undefined : envs.get(env);
     if (env !== null && first !== undefined) {
-      ctx.error("SY2051", `key \`${name}\` reads the same variable \`${env}\` as ${first.owner}`, secret.span, "same environment variable", {
-        secondary: [ctx.label(first.value.span, "first read here")],
-        notes: ["a client presenting that secret could not be told apart: its usage would be booked to one key only"],
-        help: "give every key its own environment variable",
-      });
+      ctx.error(
+        "SY2051",
+        `key \`${name}\` reads the same variable \`${env}\` as ${first.owner}`,
+        secret.span,
+        "same environment variable",
+        {
+          secondary: [ctx.label(first.value.span, "first read here")],
+          notes: ["a client presenting that secret could not be told apart: its usage would be booked to one key only"],
+          help: "give every key its own environment variable",
+        },
+      );
     } else if (env !== null) envs.set(env, { value: secret, owner: `key \`${name}\`` });
   }
   const routes = property(key, "routes");
@@ -65,10 +77,20 @@ function checkRouteName(value: Value, ctx: CheckContext): void {
   });
 }
 
-function unknownName(what: "key" | "team", name: string, at: { span: Value["span"] }, known: Iterable<string>, ctx: CheckContext): void {
+function unknownName(
+  what: "key" | "team",
+  name: string,
+  at: { span: Value["span"] },
+  known: Iterable<string>,
+  ctx: CheckContext,
+): void {
   const names = [...known];
   ctx.error("SY2050", `unknown ${what} \`${name}\``, at.span, `no ${what} with this name`, {
-    help: didYouMean(name, names) ?? (names.length ? `declared ${what}s: ${names.map((n) => `\`${n}\``).join(", ")}` : `declare it: \`${what} ${name} { … }\``),
+    help:
+      didYouMean(name, names) ??
+      (names.length
+        ? `declared ${what}s: ${names.map((n) => `\`${n}\``).join(", ")}`
+        : `declare it: \`${what} ${name} { … }\``),
   });
 }
 
@@ -85,10 +107,16 @@ function checkCond(cond: Cond, ctx: CheckContext): void {
     case "key":
     case "tag":
       if (ctx.symbols.keys.size === 0) {
-        ctx.error("SY2054", `\`${cond.kind}\` condition, but the policy declares no keys`, cond.span, "can never match", {
-          notes: ["without a `key` declaration every request is anonymous: this rule can never apply"],
-          help: 'declare the keys that call the gateway: `key search-team { secret env("…") }`',
-        });
+        ctx.error(
+          "SY2054",
+          `\`${cond.kind}\` condition, but the policy declares no keys`,
+          cond.span,
+          "can never match",
+          {
+            notes: ["without a `key` declaration every request is anonymous: this rule can never apply"],
+            help: 'declare the keys that call the gateway: `key search-team { secret env("…") }`',
+          },
+        );
       } else if (cond.kind === "key" && !ctx.symbols.keys.has(cond.name.value)) {
         unknownName("key", cond.name.value, cond.name, ctx.symbols.keys.keys(), ctx);
       }

@@ -8,9 +8,15 @@ export function checkMissingOtherwise(policy: Policy, ctx: CheckContext): void {
   for (const route of declsOf(policy, "route")) {
     const rules = rulesOf(route);
     if (rules.some((r) => r.cond === null)) continue;
-    ctx.report("SY3001", `route \`${route.name!.value}\` has no \`otherwise\` rule`, route.name!.span, rules.length ? "some requests match no rule" : "this route has no rules", {
-      notes: ["a request no rule matches is refused with an error"],
-      help: "add a fallback as the last rule: `otherwise -> [model]`",
-    });
+    ctx.report(
+      "SY3001",
+      `route \`${route.name!.value}\` has no \`otherwise\` rule`,
+      route.name!.span,
+      rules.length ? "some requests match no rule" : "this route has no rules",
+      {
+        notes: ["a request no rule matches is refused with an error"],
+        help: "add a fallback as the last rule: `otherwise -> [model]`",
+      },
+    );
   }
 }

@@ -12,14 +12,21 @@ export function checkModels(policy: Policy, ctx: CheckContext): void {
     const provider = findProperty(model.body, "provider");
     if (!provider) {
       ctx.report("SY2008", `model \`${name.value}\` has no \`provider\``, name.span, "model without a provider", {
-        help: ctx.symbols.providers.size === 1 ? `add \`provider ${[...ctx.symbols.providers.keys()][0]}\`` : "add `provider <name>` naming one of the providers",
+        help:
+          ctx.symbols.providers.size === 1
+            ? `add \`provider ${[...ctx.symbols.providers.keys()][0]}\``
+            : "add `provider <name>` naming one of the providers",
       });
     } else if (provider.value.kind === "ident" || provider.value.kind === "string") {
       const ref = provider.value.kind === "ident" ? provider.value.name : provider.value.value;
       if (!ctx.symbols.providers.has(ref)) {
         const hint = didYouMean(ref, ctx.symbols.providers.keys());
         ctx.report("SY2010", `unknown provider \`${ref}\``, provider.value.span, "no provider with this name", {
-          help: hint ?? (ctx.symbols.providers.size ? `declared providers: ${[...ctx.symbols.providers.keys()].map((p) => `\`${p}\``).join(", ")}` : `declare it: \`provider ${ref} { kind openai … }\``),
+          help:
+            hint ??
+            (ctx.symbols.providers.size
+              ? `declared providers: ${[...ctx.symbols.providers.keys()].map((p) => `\`${p}\``).join(", ")}`
+              : `declare it: \`provider ${ref} { kind openai … }\``),
         });
       }
     }
@@ -33,10 +40,16 @@ export function checkModels(policy: Policy, ctx: CheckContext): void {
     const maxOutput = findProperty(model.body, "max_output")?.value;
     const tokens = (v: typeof context) => (v?.kind === "number" || v?.kind === "size" ? v.value : null);
     if (tokens(maxOutput) !== null && tokens(context) !== null && tokens(maxOutput)! > tokens(context)!) {
-      ctx.report("SY2025", "`max_output` is larger than the context window", maxOutput!.span, "more than the context window", {
-        secondary: [ctx.label(context!.span, "the context window")],
-        help: "a reply counts against the context window; lower `max_output`",
-      });
+      ctx.report(
+        "SY2025",
+        "`max_output` is larger than the context window",
+        maxOutput!.span,
+        "more than the context window",
+        {
+          secondary: [ctx.label(context!.span, "the context window")],
+          help: "a reply counts against the context window; lower `max_output`",
+        },
+      );
     }
   }
 }

@@ -13,9 +13,15 @@ export function checkProviders(policy: Policy, ctx: CheckContext): void {
   for (const provider of declsOf(policy, "provider")) {
     const kindProp = findProperty(provider.body, "kind");
     if (!kindProp) {
-      ctx.report("SY2008", `provider \`${provider.name!.value}\` has no \`kind\``, provider.name!.span, "provider without a kind", {
-        help: "add `kind openai`, `kind anthropic` or `kind simulated`",
-      });
+      ctx.report(
+        "SY2008",
+        `provider \`${provider.name!.value}\` has no \`kind\``,
+        provider.name!.span,
+        "provider without a kind",
+        {
+          help: "add `kind openai`, `kind anthropic` or `kind simulated`",
+        },
+      );
       continue;
     }
     const kind = kindProp.value.kind === "ident" ? kindProp.value.name : "";
@@ -31,19 +37,34 @@ function checkKeysForKind(provider: Decl, kind: ProviderKind, kindSpan: Decl["sp
     if (m.kind !== "property") continue;
     const kinds = providerSchema[m.key.name]?.kinds;
     if (!kinds || kinds.includes(kind)) continue;
-    ctx.report("SY2016", `\`${m.key.name}\` does not apply to provider kind \`${kind}\``, m.key.span, `not a setting of \`${kind}\` providers`, {
-      secondary: [ctx.label(kindSpan, `the provider is \`${kind}\` here`)],
-      help: kind === "simulated" ? `a simulated provider runs in-process; remove \`${m.key.name}\`` : `\`${m.key.name}\` only applies to ${kinds.map((k) => `\`${k}\``).join(", ")} providers; remove it`,
-    });
+    ctx.report(
+      "SY2016",
+      `\`${m.key.name}\` does not apply to provider kind \`${kind}\``,
+      m.key.span,
+      `not a setting of \`${kind}\` providers`,
+      {
+        secondary: [ctx.label(kindSpan, `the provider is \`${kind}\` here`)],
+        help:
+          kind === "simulated"
+            ? `a simulated provider runs in-process; remove \`${m.key.name}\``
+            : `\`${m.key.name}\` only applies to ${kinds.map((k) => `\`${k}\``).join(", ")} providers; remove it`,
+      },
+    );
   }
 }
 
 function checkReachable(provider: Decl, kind: Exclude<ProviderKind, "simulated">, ctx: CheckContext): void {
   if (findProperty(provider.body, "base_url") || findProperty(provider.body, "key")) return;
-  ctx.report("SY2018", `provider \`${provider.name!.value}\` would call ${PROVIDER_DEFAULT_BASE_URL[kind]} without a key`, provider.name!.span, "no `base_url` and no `key`", {
-    notes: [`without \`base_url\`, kind \`${kind}\` calls ${PROVIDER_DEFAULT_BASE_URL[kind]}, which needs a key`],
-    help: 'add `key env("NAME")`, or `base_url "…"` for a server that needs no key',
-  });
+  ctx.report(
+    "SY2018",
+    `provider \`${provider.name!.value}\` would call ${PROVIDER_DEFAULT_BASE_URL[kind]} without a key`,
+    provider.name!.span,
+    "no `base_url` and no `key`",
+    {
+      notes: [`without \`base_url\`, kind \`${kind}\` calls ${PROVIDER_DEFAULT_BASE_URL[kind]}, which needs a key`],
+      help: 'add `key env("NAME")`, or `base_url "…"` for a server that needs no key',
+    },
+  );
 }
 
 function checkOutage(provider: Decl, ctx: CheckContext): void {
@@ -52,8 +73,14 @@ function checkOutage(provider: Decl, ctx: CheckContext): void {
   const every = findProperty(outage.value, "every")?.value;
   const down = findProperty(outage.value, "for")?.value;
   if (every?.kind !== "duration" || down?.kind !== "duration" || down.ms < every.ms) return;
-  ctx.report("SY2025", `the outage (${formatMs(down.ms)}) is not shorter than its period (${formatMs(every.ms)})`, down.span, "`for` is not shorter than `every`", {
-    secondary: [ctx.label(every.span, "the period")],
-    help: "make `for` shorter than `every`, or the provider is never up",
-  });
+  ctx.report(
+    "SY2025",
+    `the outage (${formatMs(down.ms)}) is not shorter than its period (${formatMs(every.ms)})`,
+    down.span,
+    "`for` is not shorter than `every`",
+    {
+      secondary: [ctx.label(every.span, "the period")],
+      help: "make `for` shorter than `every`, or the provider is never up",
+    },
+  );
 }

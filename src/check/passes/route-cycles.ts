@@ -35,7 +35,14 @@ export function checkRouteCycles(policy: Policy, ctx: CheckContext): void {
  * Depth-first search from `start` for paths back to it through routes declared after it, so each
  * cycle is found once, from its first-declared route. `budget` bounds pathological policies.
  */
-function findCycles(start: string, edges: Map<string, Edge[]>, rank: Map<string, number>, budget: { steps: number }, reported: Set<string>, ctx: CheckContext): void {
+function findCycles(
+  start: string,
+  edges: Map<string, Edge[]>,
+  rank: Map<string, number>,
+  budget: { steps: number },
+  reported: Set<string>,
+  ctx: CheckContext,
+): void {
   const path: Edge[] = [];
   const onPath = new Set<string>([start]);
   const visit = (node: string): void => {
@@ -56,16 +63,24 @@ function findCycles(start: string, edges: Map<string, Edge[]>, rank: Map<string,
 }
 
 function report(cycle: Edge[], start: string, reported: Set<string>, ctx: CheckContext): void {
-  const key = cycle.map((e) => `${e.ref.span.start}`).sort().join(",");
+  const key = cycle
+    .map((e) => `${e.ref.span.start}`)
+    .sort()
+    .join(",");
   if (reported.has(key)) return;
   reported.add(key);
   const names = [start, ...cycle.map((e) => e.to)].map((n) => `\`${n}\``).join(" → ");
   const [first, ...rest] = cycle;
   const message = cycle.length === 1 ? `route \`${start}\` sends requests to itself` : `routes form a cycle: ${names}`;
-  ctx.report("SY2020", message, first.ref.span, cycle.length === 1 ? "points back at its own route" : `\`${start}\` goes to \`${first.to}\``, {
-    secondary: rest.map((e) => ctx.label(e.ref.span, "the cycle continues here")),
-    notes: cycle.length === 1 ? [] : [`a request would go ${names} forever`],
-    help: "point one of these targets at models instead of a route",
-  });
+  ctx.report(
+    "SY2020",
+    message,
+    first.ref.span,
+    cycle.length === 1 ? "points back at its own route" : `\`${start}\` goes to \`${first.to}\``,
+    {
+      secondary: rest.map((e) => ctx.label(e.ref.span, "the cycle continues here")),
+      notes: cycle.length === 1 ? [] : [`a request would go ${names} forever`],
+      help: "point one of these targets at models instead of a route",
+    },
+  );
 }
-

@@ -86,9 +86,15 @@ function report(start: string, longest: Map<string, Longest>, ctx: CheckContext)
   const names = [start, ...path.map((e) => e.to)];
   const shown = names.length > 8 ? [...names.slice(0, 4), "…", ...names.slice(-3)] : names;
   const beyond = path[MAX_ROUTE_HOPS]!;
-  ctx.error("SY2035", `route \`${start}\` reaches models only after ${path.length} \`route\` hops; the limit is ${MAX_ROUTE_HOPS}`, path[0]!.ref.span, "the chain starts here", {
-    secondary: [ctx.label(beyond.ref.span, `hop ${MAX_ROUTE_HOPS + 1}: requests stop here`)],
-    notes: [`the chain: ${shown.map((n) => (n === "…" ? n : `\`${n}\``)).join(" → ")}`],
-    help: "point a route earlier in the chain at models, or merge routes",
-  });
+  ctx.error(
+    "SY2035",
+    `route \`${start}\` reaches models only after ${path.length} \`route\` hops; the limit is ${MAX_ROUTE_HOPS}`,
+    path[0]!.ref.span,
+    "the chain starts here",
+    {
+      secondary: [ctx.label(beyond.ref.span, `hop ${MAX_ROUTE_HOPS + 1}: requests stop here`)],
+      notes: [`the chain: ${shown.map((n) => (n === "…" ? n : `\`${n}\``)).join(" → ")}`],
+      help: "point a route earlier in the chain at models, or merge routes",
+    },
+  );
 }

@@ -15,20 +15,29 @@ export function checkSecrets(policy: Policy, ctx: CheckContext): void {
     const visitor = (value: Value, key: string) => visit(value, key, decl, ctx);
     forEachValue(decl.body, visitor);
     if (decl.kind !== "route") continue;
-    for (const m of decl.body.members) if (m.kind === "rule" && m.cond) for (const v of condValues(m.cond)) visit(v, "", decl, ctx);
+    for (const m of decl.body.members)
+      if (m.kind === "rule" && m.cond) for (const v of condValues(m.cond)) visit(v, "", decl, ctx);
   }
 }
 
 function visit(value: Value, key: string, decl: Decl, ctx: CheckContext): void {
   if (value.kind !== "string") return;
-  const inSecretField = SECRET_KEYS.has(key) && (decl.kind === "provider" || decl.kind === "gateway" || (decl.kind === "key" && key === "secret"));
+  const inSecretField =
+    SECRET_KEYS.has(key) &&
+    (decl.kind === "provider" || decl.kind === "gateway" || (decl.kind === "key" && key === "secret"));
   if (inSecretField) {
     const suggestion = envSuggestion(key, decl);
-    ctx.report("SY2027", `\`${key}\` holds a literal string${value.value ? ` (\`${redact(value.value)}\`)` : ""}`, value.span, "secret written into the policy", {
-      notes: ["policies are committed and shared; keys must come from the environment"],
-      help: `write \`env("${suggestion}")\` and set ${suggestion} where the gateway runs`,
-      secret: true,
-    });
+    ctx.report(
+      "SY2027",
+      `\`${key}\` holds a literal string${value.value ? ` (\`${redact(value.value)}\`)` : ""}`,
+      value.span,
+      "secret written into the policy",
+      {
+        notes: ["policies are committed and shared; keys must come from the environment"],
+        help: `write \`env("${suggestion}")\` and set ${suggestion} where the gateway runs`,
+        secret: true,
+      },
+    );
     return;
   }
   const found = looksLikeKey(value.value);
@@ -42,8 +51,14 @@ function visit(value: Value, key: string, decl: Decl, ctx: CheckContext): void {
 
 function envSuggestion(key: string, decl: Decl): string {
   if (decl.kind === "gateway" && key === "redis") return "REDIS_URL";
-  if (decl.kind === "key") return `SWITCHYARD_KEY_${(decl.name?.value ?? "client").toUpperCase().replace(/[^A-Z0-9]+/g, "_")}`;
-  if (decl.kind === "gateway") return key === "admin_token" ? "SWITCHYARD_ADMIN_TOKEN" : key === "metrics_token" ? "SWITCHYARD_METRICS_TOKEN" : "SWITCHYARD_CLIENT_KEY";
+  if (decl.kind === "key")
+    return `SWITCHYARD_KEY_${(decl.name?.value ?? "client").toUpperCase().replace(/[^A-Z0-9]+/g, "_")}`;
+  if (decl.kind === "gateway")
+    return key === "admin_token"
+      ? "SWITCHYARD_ADMIN_TOKEN"
+      : key === "metrics_token"
+        ? "SWITCHYARD_METRICS_TOKEN"
+        : "SWITCHYARD_CLIENT_KEY";
   const base = (decl.name?.value ?? "provider").toUpperCase().replace(/[^A-Z0-9]+/g, "_");
   return `${base}_API_KEY`;
 }
@@ -73,7 +88,14 @@ export function looksLikeKey(text: string): string | null {
   // random base62 string scores about 4.5 bits per character). Splitting at `-`, `_`, `/` and `.`
   // keeps names like `Llama-v3p1-405B-Instruct` and url paths from ever qualifying: this is an error.
   for (const token of text.split(/[^A-Za-z0-9+=]+/)) {
-    if (token.length >= MIN_TOKEN_LENGTH && /[a-z]/.test(token) && /[A-Z]/.test(token) && /[0-9]/.test(token) && entropy(token) >= 4.2) return token;
+    if (
+      token.length >= MIN_TOKEN_LENGTH &&
+      /[a-z]/.test(token) &&
+      /[A-Z]/.test(token) &&
+      /[0-9]/.test(token) &&
+      entropy(token) >= 4.2
+    )
+      return token;
   }
   return null;
 }
@@ -92,10 +114,27 @@ function entropy(text: string): number {
   return bits;
 }
 
-const KNOWN_PREFIXES = ["sk-ant-", "sk-proj-", "sk-", "AIza", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "AKIA"];
+const KNOWN_PREFIXES = [
+  "sk-ant-",
+  "sk-proj-",
+  "sk-",
+  "AIza",
+  "ghp_",
+  "gho_",
+  "ghu_",
+  "ghs_",
+  "ghr_",
+  "xoxb-",
+  "xoxp-",
+  "xoxa-",
+  "xoxr-",
+  "xoxs-",
+  "AKIA",
+];
 
 /** A prefix safe to show: a well-known key prefix, or the first three characters. */
 export function redact(secret: string): string {
-  const prefix = KNOWN_PREFIXES.find((p) => secret.startsWith(p)) ?? secret.slice(0, Math.min(3, Math.floor(secret.length / 4)));
+  const prefix =
+    KNOWN_PREFIXES.find((p) => secret.startsWith(p)) ?? secret.slice(0, Math.min(3, Math.floor(secret.length / 4)));
   return `${prefix}…`;
 }

@@ -17,10 +17,34 @@ interface Pair {
 }
 
 const PAIRS: Pair[] = [
-  { short: "timeout.first_token", long: "timeout.total", code: "SY2023", message: (s, l) => `\`first_token\` timeout (${formatMs(s)}) is longer than \`total\` (${formatMs(l)})`, help: "lower `first_token` or raise `total`" },
-  { short: "timeout.idle", long: "timeout.total", code: "SY2023", message: (s, l) => `\`idle\` timeout (${formatMs(s)}) is longer than \`total\` (${formatMs(l)})`, help: "lower `idle` or raise `total`" },
-  { short: "timeout.connect", long: "timeout.total", code: "SY2023", message: (s, l) => `\`connect\` timeout (${formatMs(s)}) is longer than \`total\` (${formatMs(l)})`, help: "lower `connect` or raise `total`" },
-  { short: "retry.backoff.base", long: "retry.backoff.max", code: "SY2025", message: (s, l) => `backoff \`base\` (${formatMs(s)}) is larger than its \`max\` (${formatMs(l)})`, help: "make `base` at most `max`" },
+  {
+    short: "timeout.first_token",
+    long: "timeout.total",
+    code: "SY2023",
+    message: (s, l) => `\`first_token\` timeout (${formatMs(s)}) is longer than \`total\` (${formatMs(l)})`,
+    help: "lower `first_token` or raise `total`",
+  },
+  {
+    short: "timeout.idle",
+    long: "timeout.total",
+    code: "SY2023",
+    message: (s, l) => `\`idle\` timeout (${formatMs(s)}) is longer than \`total\` (${formatMs(l)})`,
+    help: "lower `idle` or raise `total`",
+  },
+  {
+    short: "timeout.connect",
+    long: "timeout.total",
+    code: "SY2023",
+    message: (s, l) => `\`connect\` timeout (${formatMs(s)}) is longer than \`total\` (${formatMs(l)})`,
+    help: "lower `connect` or raise `total`",
+  },
+  {
+    short: "retry.backoff.base",
+    long: "retry.backoff.max",
+    code: "SY2025",
+    message: (s, l) => `backoff \`base\` (${formatMs(s)}) is larger than its \`max\` (${formatMs(l)})`,
+    help: "make `base` at most `max`",
+  },
 ];
 
 export function checkSettingsConsistency(policy: Policy, ctx: CheckContext): void {
@@ -30,7 +54,8 @@ export function checkSettingsConsistency(policy: Policy, ctx: CheckContext): voi
   for (const route of policy.items) {
     if (route.kind !== "route") continue;
     const routeLayer = checkLayer(defaults, route.body, ctx, reported);
-    for (const m of route.body.members) if (m.kind === "rule" && m.settings) checkLayer(routeLayer, m.settings, ctx, reported);
+    for (const m of route.body.members)
+      if (m.kind === "rule" && m.settings) checkLayer(routeLayer, m.settings, ctx, reported);
   }
 }
 
@@ -70,11 +95,17 @@ function checkLayer(base: Layer, own: Block, ctx: CheckContext, reported: Set<st
     const key = `${pair.short}:${primary.span.start}:${other?.span.start ?? "builtin"}`;
     if (reported.has(key)) continue;
     reported.add(key);
-    ctx.report(pair.code, pair.message(s, l), primary.span, primary === shortNode ? `longer than \`${otherKey}\`` : `shorter than \`${otherKey}\``, {
-      secondary: other ? [ctx.label(other.span, `\`${otherKey}\` is set here`)] : [],
-      notes: other ? [] : [`\`${otherKey}\` is the built-in default, ${formatMs(primary === shortNode ? l : s)}`],
-      help: pair.help,
-    });
+    ctx.report(
+      pair.code,
+      pair.message(s, l),
+      primary.span,
+      primary === shortNode ? `longer than \`${otherKey}\`` : `shorter than \`${otherKey}\``,
+      {
+        secondary: other ? [ctx.label(other.span, `\`${otherKey}\` is set here`)] : [],
+        notes: other ? [] : [`\`${otherKey}\` is the built-in default, ${formatMs(primary === shortNode ? l : s)}`],
+        help: pair.help,
+      },
+    );
   }
   return layer;
 }

@@ -30,7 +30,10 @@ function checkTarget(target: Target, route: Decl, ctx: CheckContext): void {
 }
 
 function checkItems(items: TargetItem[], span: Target["span"], ctx: CheckContext): void {
-  if (items.length === 0) ctx.report("SY2019", "this target has no models", span, "empty target", { help: "list at least one model, e.g. `[gpt4o]`" });
+  if (items.length === 0)
+    ctx.report("SY2019", "this target has no models", span, "empty target", {
+      help: "list at least one model, e.g. `[gpt4o]`",
+    });
   // Targets list a handful of models: scanning earlier items beats a Map per target, until one is long.
   const seen = items.length > 16 ? new Map<string, TargetItem>() : null;
   for (let i = 0; i < items.length; i++) {
@@ -58,7 +61,11 @@ function checkModelRef(name: string, span: Target["span"], ctx: CheckContext): v
   const hint = didYouMean(name, ctx.symbols.models.keys());
   const isRoute = ctx.symbols.routes.has(name);
   ctx.report("SY2011", `unknown model \`${name}\``, span, "no model with this name", {
-    help: hint ?? (isRoute ? `\`${name}\` is a route: write \`route ${name}\`` : `declare it: \`model ${name} { provider … can [chat] }\``),
+    help:
+      hint ??
+      (isRoute
+        ? `\`${name}\` is a route: write \`route ${name}\``
+        : `declare it: \`model ${name} { provider … can [chat] }\``),
   });
 }
 
@@ -67,7 +74,11 @@ function checkRouteRef(name: string, span: Target["span"], ctx: CheckContext): v
   const hint = didYouMean(name, ctx.symbols.routes.keys());
   const isModel = ctx.symbols.models.has(name);
   ctx.report("SY2012", `unknown route \`${name}\``, span, "no route with this name", {
-    help: hint ?? (isModel ? `\`${name}\` is a model: write it without \`route\`` : "declare the route or point at an existing one"),
+    help:
+      hint ??
+      (isModel
+        ? `\`${name}\` is a model: write it without \`route\``
+        : "declare the route or point at an existing one"),
   });
 }
 
@@ -80,30 +91,57 @@ function checkStrategy(target: Target & { kind: "strategy" }, ctx: CheckContext)
     return;
   }
   if (name === "sticky" && target.key === null) {
-    ctx.report("SY2031", "`sticky` needs a key to stick on", target.strategy.span, "no key", { help: 'write `sticky(header "x-session") [..]` or `sticky(metadata "user") [..]`' });
+    ctx.report("SY2031", "`sticky` needs a key to stick on", target.strategy.span, "no key", {
+      help: 'write `sticky(header "x-session") [..]` or `sticky(metadata "user") [..]`',
+    });
   } else if (name !== "sticky" && target.key !== null) {
-    ctx.report("SY2032", `\`${name}\` does not take a key`, target.key.span, "only `sticky` takes a key", { help: `remove \`(…)\`, or use \`sticky(…)\`` });
+    ctx.report("SY2032", `\`${name}\` does not take a key`, target.key.span, "only `sticky` takes a key", {
+      help: `remove \`(…)\`, or use \`sticky(…)\``,
+    });
   } else if (target.key && target.key.kind !== "header" && target.key.kind !== "metadata") {
-    ctx.report("SY2033", `\`sticky\` cannot key on \`${target.key.kind}\``, target.key.span, "not a header or metadata", { help: 'key on a header or metadata: `sticky(header "x-session")`' });
+    ctx.report(
+      "SY2033",
+      `\`sticky\` cannot key on \`${target.key.kind}\``,
+      target.key.span,
+      "not a header or metadata",
+      { help: 'key on a header or metadata: `sticky(header "x-session")`' },
+    );
   }
   if (name !== "weighted") return;
   if (target.items.length > 0 && target.items.every((i) => i.weight === null)) {
-    ctx.report("SY3006", "`weighted` without weights spreads traffic evenly", target.strategy.span, "no weights given", { help: "give weights, e.g. `weighted [a 3, b 1]`, or use `round_robin`" });
+    ctx.report(
+      "SY3006",
+      "`weighted` without weights spreads traffic evenly",
+      target.strategy.span,
+      "no weights given",
+      { help: "give weights, e.g. `weighted [a 3, b 1]`, or use `round_robin`" },
+    );
   }
 }
 
 function checkSplit(target: SplitTarget, ctx: CheckContext): void {
-  if (target.arms.length === 0) ctx.report("SY2019", "this split has no arms", target.span, "empty split", { help: "add arms, e.g. `split [[a] 70%, [b] 30%]`" });
+  if (target.arms.length === 0)
+    ctx.report("SY2019", "this split has no arms", target.span, "empty split", {
+      help: "add arms, e.g. `split [[a] 70%, [b] 30%]`",
+    });
   for (const arm of target.arms) if (arm.weight && arm.weight.value <= 0) nonPositiveWeight(arm.weight, ctx);
   const percents = target.arms.map((a) => (a.weight?.kind === "percent" ? a.weight.value : null));
   if (!percents.some((p) => p !== null)) return;
   const sum = percents.reduce<number>((s, p) => s + (p ?? 0), 0);
   if (percents.every((p) => p !== null) && Math.abs(sum - 100) < 1e-9) return;
   const missing = percents.some((p) => p === null);
-  ctx.report("SY3002", missing ? "some split arms have a percentage and some do not" : `split percentages add up to ${round(sum)}%, not 100%`, target.span, missing ? "mixed weights" : `${round(sum)}% in total`, {
-    notes: ["arms are chosen in proportion to their weights, so the percentages are not what they say"],
-    help: "give every arm a percentage, adding up to 100%",
-  });
+  ctx.report(
+    "SY3002",
+    missing
+      ? "some split arms have a percentage and some do not"
+      : `split percentages add up to ${round(sum)}%, not 100%`,
+    target.span,
+    missing ? "mixed weights" : `${round(sum)}% in total`,
+    {
+      notes: ["arms are chosen in proportion to their weights, so the percentages are not what they say"],
+      help: "give every arm a percentage, adding up to 100%",
+    },
+  );
 }
 
 function nonPositiveWeight(weight: NonNullable<TargetItem["weight"]>, ctx: CheckContext): void {

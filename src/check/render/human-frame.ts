@@ -17,15 +17,32 @@ interface Placed extends FrameLabel {
   endColumn: number;
 }
 
-export function renderFrame(labels: FrameLabel[], index: LineIndex, width: number, severity: Severity, paint: Paint): string[] {
-  const placed = labels.map((l) => place(l, index)).sort((a, b) => a.line - b.line || Number(b.primary) - Number(a.primary) || a.column - b.column);
+export function renderFrame(
+  labels: FrameLabel[],
+  index: LineIndex,
+  width: number,
+  severity: Severity,
+  paint: Paint,
+): string[] {
+  const placed = labels
+    .map((l) => place(l, index))
+    .sort((a, b) => a.line - b.line || Number(b.primary) - Number(a.primary) || a.column - b.column);
   const lines = [...new Set(placed.map((p) => p.line))];
   const out: string[] = [];
   let previous = 0;
   for (const line of lines) {
     if (previous > 0 && line - previous === 2) out.push(...sourceLine(previous + 1, index, width, [], severity, paint));
     else if (previous > 0 && line - previous > 2) out.push(paint("gutter", "..."));
-    out.push(...sourceLine(line, index, width, placed.filter((p) => p.line === line), severity, paint));
+    out.push(
+      ...sourceLine(
+        line,
+        index,
+        width,
+        placed.filter((p) => p.line === line),
+        severity,
+        paint,
+      ),
+    );
     previous = line;
   }
   return out;
@@ -37,7 +54,14 @@ function place(l: FrameLabel, index: LineIndex): Placed {
   return { ...l, line: start.line, column: start.column - 1, endLine: end.line, endColumn: end.column - 1 };
 }
 
-function sourceLine(line: number, index: LineIndex, width: number, labels: Placed[], severity: Severity, paint: Paint): string[] {
+function sourceLine(
+  line: number,
+  index: LineIndex,
+  width: number,
+  labels: Placed[],
+  severity: Severity,
+  paint: Paint,
+): string[] {
   const text = index.lineText(line);
   const laid = layLine(text);
   const cellAt = (column: number) => laid.cellOf[Math.min(column, text.length)];

@@ -15,7 +15,11 @@ export interface HumanOptions {
  * Renders diagnostics in the order given (sort first with `sortDiagnostics` if needed), each
  * followed by a blank line, then a summary line `N errors, M warnings`. No diagnostics: "".
  */
-export function renderHuman(diags: readonly Diagnostic[], sources: ReadonlyMap<string, string>, opts: HumanOptions): string {
+export function renderHuman(
+  diags: readonly Diagnostic[],
+  sources: ReadonlyMap<string, string>,
+  opts: HumanOptions,
+): string {
   if (diags.length === 0) return "";
   // Every secret is starred out for every diagnostic: another one on the same line shows that line too.
   const set = new SourceSet(diags.some((d) => d.secret) ? masked(sources, diags) : sources);
@@ -37,7 +41,10 @@ function renderOne(d: Diagnostic, set: SourceSet, paint: Paint): string[] {
     { label: d.primary, primary: true },
     ...d.secondary.map((label) => ({ label, primary: false })),
   ];
-  const width = gutterWidth(labels.map((l) => l.label), set);
+  const width = gutterWidth(
+    labels.map((l) => l.label),
+    set,
+  );
   const pad = " ".repeat(width);
   const bar = paint("gutter", `${pad} |`);
   let framed = false;
@@ -58,7 +65,9 @@ function renderOne(d: Diagnostic, set: SourceSet, paint: Paint): string[] {
   if (extras.length > 0 && framed) out.push(bar);
   for (const [kind, text] of extras) {
     const lead = `${pad} = ${kind}: `;
-    const body = sanitize(text).split("\n").join("\n" + " ".repeat(lead.length));
+    const body = sanitize(text)
+      .split("\n")
+      .join("\n" + " ".repeat(lead.length));
     out.push(paint("gutter", `${pad} =`) + " " + paint(kind === "help" ? "help" : "bold", `${kind}:`) + " " + body);
   }
   return out;

@@ -35,7 +35,12 @@ export interface JsonReport {
 
 export function toJsonReport(diags: readonly Diagnostic[], sources: ReadonlyMap<string, string>): JsonReport {
   const set = new SourceSet(sources);
-  const label = (l: Label, primary: boolean): JsonLabel => ({ file: l.file, ...set.region(l), message: l.message, primary });
+  const label = (l: Label, primary: boolean): JsonLabel => ({
+    file: l.file,
+    ...set.region(l),
+    message: l.message,
+    primary,
+  });
   return {
     diagnostics: diags.map((d) => ({
       code: d.code,

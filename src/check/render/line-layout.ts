@@ -46,7 +46,14 @@ export function layLine(text: string): LaidLine {
 
 /** C0/C1 controls, line separators and bidi overrides: they would move the cursor or reorder text. */
 export function isUnprintable(code: number): boolean {
-  return code < 32 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029 || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+  return (
+    code < 32 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
 }
 
 /** Wide characters (CJK, emoji) take two cells, the second left empty; combining marks join the cell before. */

@@ -20,12 +20,21 @@ export interface SarifOptions {
 
 const LEVEL: Record<Diagnostic["severity"], string> = { error: "error", warning: "warning", info: "note" };
 
-export function toSarif(diags: readonly Diagnostic[], sources: ReadonlyMap<string, string>, opts: SarifOptions = {}): object {
+export function toSarif(
+  diags: readonly Diagnostic[],
+  sources: ReadonlyMap<string, string>,
+  opts: SarifOptions = {},
+): object {
   const set = new SourceSet(sources);
   const codes = [...new Set(diags.map((d) => d.code))].sort();
   const rules = codes.map((id) => {
     const spec = ruleFor(id);
-    return { id, shortDescription: { text: spec.description }, help: { text: spec.help }, defaultConfiguration: { level: LEVEL[spec.severity] } };
+    return {
+      id,
+      shortDescription: { text: spec.description },
+      help: { text: spec.help },
+      defaultConfiguration: { level: LEVEL[spec.severity] },
+    };
   });
   const location = (l: Label) => {
     const r = set.region(l);
@@ -40,10 +49,18 @@ export function toSarif(diags: readonly Diagnostic[], sources: ReadonlyMap<strin
     ruleId: d.code,
     ruleIndex: codes.indexOf(d.code),
     level: LEVEL[d.severity],
-    message: { text: [d.message, ...d.notes.map((n) => `note: ${n}`), ...(d.help ? [`help: ${d.help}`] : [])].join("\n") },
+    message: {
+      text: [d.message, ...d.notes.map((n) => `note: ${n}`), ...(d.help ? [`help: ${d.help}`] : [])].join("\n"),
+    },
     locations: [location(d.primary)],
     ...(d.secondary.length > 0
-      ? { relatedLocations: d.secondary.map((l, id) => ({ id, ...location(l), message: { text: l.message || d.message } })) }
+      ? {
+          relatedLocations: d.secondary.map((l, id) => ({
+            id,
+            ...location(l),
+            message: { text: l.message || d.message },
+          })),
+        }
       : {}),
   }));
   return {
@@ -60,7 +77,11 @@ export function toSarif(diags: readonly Diagnostic[], sources: ReadonlyMap<strin
   };
 }
 
-export function renderSarif(diags: readonly Diagnostic[], sources: ReadonlyMap<string, string>, opts: SarifOptions = {}): string {
+export function renderSarif(
+  diags: readonly Diagnostic[],
+  sources: ReadonlyMap<string, string>,
+  opts: SarifOptions = {},
+): string {
   return JSON.stringify(toSarif(diags, sources, opts), null, 2) + "\n";
 }
 

@@ -46,7 +46,10 @@ export function checkBounds(policy: Policy, graph: Graph): Diagnostic[] {
     const rules = decl.body.members.filter((m): m is Rule => m.kind === "rule");
     rules.forEach((rule, i) => {
       const w = analysed.rules[i];
-      if (w) out.push(...checkRule(policy.file, decl, rule, w, resolveSettings([defaults, decl.body, rule.settings]), prices));
+      if (w)
+        out.push(
+          ...checkRule(policy.file, decl, rule, w, resolveSettings([defaults, decl.body, rule.settings]), prices),
+        );
     });
   }
   return out;
@@ -58,12 +61,23 @@ function priceLabels(policy: Policy): Map<string, Label> {
   for (const d of policy.items) {
     if (d.kind !== "model" || d.name === null) continue;
     const price = findProperty(d.body, "price");
-    labels.set(d.name.value, { file: policy.file, span: (price ?? d.name).span, message: `price of \`${d.name.value}\`` });
+    labels.set(d.name.value, {
+      file: policy.file,
+      span: (price ?? d.name).span,
+      message: `price of \`${d.name.value}\``,
+    });
   }
   return labels;
 }
 
-function checkRule(file: string, route: Decl, rule: Rule, w: RuleWorstCase, resolved: ResolvedSettings, prices: Map<string, Label>): Diagnostic[] {
+function checkRule(
+  file: string,
+  route: Decl,
+  rule: Rule,
+  w: RuleWorstCase,
+  resolved: ResolvedSettings,
+  prices: Map<string, Label>,
+): Diagnostic[] {
   const bounds = resolved.values.bounds;
   const where = `route \`${route.name?.value}\` rule ${w.rule} (\`${rule.keyword.text}\`)`;
   const label = (v: Value | undefined, message: string): Label => ({ file, span: (v ?? rule.keyword).span, message });
@@ -73,7 +87,15 @@ function checkRule(file: string, route: Decl, rule: Rule, w: RuleWorstCase, reso
       return v ? [{ file, span: v.span, message: `${p.split(".").pop()} ${sourceText(v)}` }] : [];
     });
   const out: Diagnostic[] = [];
-  const report = (bound: string, worstText: string, limitText: string, paths: string[], detail: string, help: string, extra: Label[] = []) => {
+  const report = (
+    bound: string,
+    worstText: string,
+    limitText: string,
+    paths: string[],
+    detail: string,
+    help: string,
+    extra: Label[] = [],
+  ) => {
     out.push({
       code: "SY2037",
       severity: "error",
@@ -85,17 +107,36 @@ function checkRule(file: string, route: Decl, rule: Rule, w: RuleWorstCase, reso
     });
   };
   if (bounds.latency !== null && w.latencyMs > bounds.latency) {
-    report("latency", duration(w.latencyMs), exactDuration(bounds.latency), latencySettings(w), `${describePath(w)} > ${exactDuration(bounds.latency)}`,
-      "lower `first_token`, `retry { attempts }` or `max_per_request`, shorten `backoff { max }` or `retry_after_cap`, or set `timeout { total }` at most the bound");
+    report(
+      "latency",
+      duration(w.latencyMs),
+      exactDuration(bounds.latency),
+      latencySettings(w),
+      `${describePath(w)} > ${exactDuration(bounds.latency)}`,
+      "lower `first_token`, `retry { attempts }` or `max_per_request`, shorten `backoff { max }` or `retry_after_cap`, or set `timeout { total }` at most the bound",
+    );
   }
   if (bounds.attempts !== null && w.attempts > bounds.attempts) {
-    report("attempts", String(w.attempts), String(bounds.attempts), ATTEMPT_SETTINGS, `${w.path.map((s) => `${s.attempts} on ${s.model}`).join(", ")}`,
-      "lower `retry { attempts }` or set `retry { max_per_request }` at most the bound");
+    report(
+      "attempts",
+      String(w.attempts),
+      String(bounds.attempts),
+      ATTEMPT_SETTINGS,
+      `${w.path.map((s) => `${s.attempts} on ${s.model}`).join(", ")}`,
+      "lower `retry { attempts }` or set `retry { max_per_request }` at most the bound",
+    );
   }
   if (bounds.cost !== null && w.costUsd > bounds.cost) {
     const priced = w.bills.flatMap((b) => prices.get(b.model) ?? []);
-    report("cost", money(w.costUsd), money(bounds.cost), costSettings(w), `${describeBills(w)} > ${money(bounds.cost)}`,
-      "remove `timeout` from `retry { on }` so a timed-out (billed) attempt is not retried, give the models a smaller `max_output`, bound the prompt with `when tokens < …`, or use cheaper models", priced);
+    report(
+      "cost",
+      money(w.costUsd),
+      money(bounds.cost),
+      costSettings(w),
+      `${describeBills(w)} > ${money(bounds.cost)}`,
+      "remove `timeout` from `retry { on }` so a timed-out (billed) attempt is not retried, give the models a smaller `max_output`, bound the prompt with `when tokens < …`, or use cheaper models",
+      priced,
+    );
   }
   if (bounds.latency === null && w.latencyMs > UNREASONABLE_LATENCY_MS) {
     const total = resolved.origin.get("timeout.total");
@@ -104,8 +145,14 @@ function checkRule(file: string, route: Decl, rule: Rule, w: RuleWorstCase, reso
       severity: "warning",
       message: `a request on ${where} can wait ${duration(w.latencyMs)} for its first token or error`,
       primary: label(total, `total ${total ? sourceText(total) : ""}`.trimEnd()),
-      secondary: [{ file, span: rule.keyword.span, message: "this rule" }, ...responsible(latencySettings(w).filter((p) => p !== "timeout.total"))],
-      notes: [`worst path: ${describePath(w)}`, `clients and load balancers usually give up long before ${duration(UNREASONABLE_LATENCY_MS)}`],
+      secondary: [
+        { file, span: rule.keyword.span, message: "this rule" },
+        ...responsible(latencySettings(w).filter((p) => p !== "timeout.total")),
+      ],
+      notes: [
+        `worst path: ${describePath(w)}`,
+        `clients and load balancers usually give up long before ${duration(UNREASONABLE_LATENCY_MS)}`,
+      ],
       help: "lower `timeout { total }`, or declare `bounds { latency … }` if the wait is intended",
     });
   }
@@ -114,5 +161,13 @@ function checkRule(file: string, route: Decl, rule: Rule, w: RuleWorstCase, reso
 
 /** The value as written (`20s`, `3`), for labels. */
 function sourceText(v: Value): string {
-  return "raw" in v ? v.raw : v.kind === "ident" ? v.name : v.kind === "list" ? "[…]" : v.kind === "bool" ? String(v.value) : "";
+  return "raw" in v
+    ? v.raw
+    : v.kind === "ident"
+      ? v.name
+      : v.kind === "list"
+        ? "[…]"
+        : v.kind === "bool"
+          ? String(v.value)
+          : "";
 }

@@ -14,7 +14,10 @@ import type { GraphWorstCase, PathStep, RouteWorstCase, RuleWorstCase, WorstCase
 export function describePath(w: WorstCase): string {
   const phase = w.settings.timeout.connectMs > w.settings.timeout.firstTokenMs ? "connect" : "first_token";
   const steps = w.path.map((s: PathStep, i) => {
-    const head = i === 0 ? `${s.attempts} ${s.attempts === 1 ? "attempt" : "attempts"} × ${phase} ${duration(s.attemptMs)}` : `${s.attempts} × ${duration(s.attemptMs)}`;
+    const head =
+      i === 0
+        ? `${s.attempts} ${s.attempts === 1 ? "attempt" : "attempts"} × ${phase} ${duration(s.attemptMs)}`
+        : `${s.attempts} × ${duration(s.attemptMs)}`;
     return `${head} on ${s.model}${s.waitMs > 0 ? ` (retry waits up to ${duration(s.waitMs)})` : ""}`;
   });
   const sum = `${duration(w.uncappedMs)}`;

@@ -82,7 +82,9 @@ class Analyzer {
     if (known) return known;
     const rules = this.#rules.get(name);
     if (!rules || depth > 16) return null; // the checker forbids cycles; guard anyway
-    const analysed = rules.map((rule, i): RuleWorstCase => ({ rule: i + 1, line: rule.line, ...this.rule(rule, depth) }));
+    const analysed = rules.map(
+      (rule, i): RuleWorstCase => ({ rule: i + 1, line: rule.line, ...this.rule(rule, depth) }),
+    );
     const most = (pick: (w: WorstCase) => number) => Math.max(0, ...analysed.map(pick));
     const result: RouteWorstCase = {
       route: name,
@@ -191,14 +193,24 @@ function listCase(models: readonly ModelNode[], settings: Settings, tokens: Toke
 }
 
 /** The priciest billing attempts: a timed-out attempt bills, and is retried only when `timeout` is. */
-function billing(models: readonly ModelNode[], settings: Settings, tokens: TokenBounds, attempts: number): Pick<WorstCase, "costUsd" | "bills"> {
+function billing(
+  models: readonly ModelNode[],
+  settings: Settings,
+  tokens: TokenBounds,
+  attempts: number,
+): Pick<WorstCase, "costUsd" | "bills"> {
   const perModel = settings.retry.onClasses.includes("timeout") ? settings.retry.attempts : 1;
   const priced = models
     .map((m) => {
       const embedsOnly = (m.caps & (CAP_BIT.embeddings | CAP_BIT.chat)) === CAP_BIT.embeddings;
       const outputTokens = embedsOnly ? 0 : Math.min(m.maxOutput, m.contextWindow);
       const inputTokens = Math.max(0, Math.min(tokens.max, m.contextWindow - outputTokens));
-      return { model: m.name, inputTokens, outputTokens, usd: (inputTokens * m.priceIn + outputTokens * m.priceOut) / 1e6 };
+      return {
+        model: m.name,
+        inputTokens,
+        outputTokens,
+        usd: (inputTokens * m.priceIn + outputTokens * m.priceOut) / 1e6,
+      };
     })
     .sort((a, b) => b.usd - a.usd);
   const bills: WorstCase["bills"] = [];
@@ -207,9 +219,18 @@ function billing(models: readonly ModelNode[], settings: Settings, tokens: Token
     if (left === 0 || p.usd === 0) break;
     const n = Math.min(perModel, left);
     left -= n;
-    bills.push({ model: p.model, attempts: n, inputTokens: p.inputTokens, outputTokens: p.outputTokens, usd: p.usd * n });
+    bills.push({
+      model: p.model,
+      attempts: n,
+      inputTokens: p.inputTokens,
+      outputTokens: p.outputTokens,
+      usd: p.usd * n,
+    });
   }
-  return { costUsd: roundUsd(bills.reduce((sum, b) => sum + b.usd, 0)), bills: bills.map((b) => ({ ...b, usd: roundUsd(b.usd) })) };
+  return {
+    costUsd: roundUsd(bills.reduce((sum, b) => sum + b.usd, 0)),
+    bills: bills.map((b) => ({ ...b, usd: roundUsd(b.usd) })),
+  };
 }
 
 /** To a millionth of a dollar, so sums of prices print without float noise. */

@@ -45,7 +45,11 @@ export function buildDiagram(graph: Graph): Diagram {
     const id = `m${modelIndex.get(name) ?? name.replace(/\W/g, "_")}`;
     const m = models.get(name);
     if (!nodes.has(id) && m) {
-      nodes.set(id, { id, shape: "model", lines: [m.name, `${m.provider}/${m.upstream}`, `[${maskToCaps(m.caps).join(" ")}] ${size(m.contextWindow)}`] });
+      nodes.set(id, {
+        id,
+        shape: "model",
+        lines: [m.name, `${m.provider}/${m.upstream}`, `[${maskToCaps(m.caps).join(" ")}] ${size(m.contextWindow)}`],
+      });
     }
     return id;
   };
@@ -55,11 +59,18 @@ export function buildDiagram(graph: Graph): Diagram {
     nodes.set(id, { id, shape: "target", lines: [targetLabel(t)] });
     if (t.kind === "split") {
       const weights = armWeights(t);
-      t.arms.forEach((arm, i) => edges.push({ from: id, to: addTarget(arm.target, `${id}_${i}`), label: weights[i], dashed: false }));
+      t.arms.forEach((arm, i) =>
+        edges.push({ from: id, to: addTarget(arm.target, `${id}_${i}`), label: weights[i], dashed: false }),
+      );
     } else {
       const ordered = t.kind === "chain" || t.strategy === "priority";
       t.candidates.forEach((c, i) =>
-        edges.push({ from: id, to: modelId(c.model), label: ordered ? String(i + 1) : c.weight !== 1 ? `w${c.weight}` : "", dashed: false }),
+        edges.push({
+          from: id,
+          to: modelId(c.model),
+          label: ordered ? String(i + 1) : c.weight !== 1 ? `w${c.weight}` : "",
+          dashed: false,
+        }),
       );
     }
     return id;

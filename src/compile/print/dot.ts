@@ -11,7 +11,12 @@ const SHAPES: Record<Shape, string> = {
 
 export function printDot(graph: Graph): string {
   const d = buildDiagram(graph);
-  const out = ["digraph switchyard {", "  rankdir=LR;", '  node [fontname="Helvetica", fontsize=10];', '  edge [fontname="Helvetica", fontsize=9];'];
+  const out = [
+    "digraph switchyard {",
+    "  rankdir=LR;",
+    '  node [fontname="Helvetica", fontsize=10];',
+    '  edge [fontname="Helvetica", fontsize=9];',
+  ];
   for (const n of d.nodes) out.push(`  ${n.id} [${SHAPES[n.shape]}, label=${quote(n.lines.join("\n"))}];`);
   for (const e of d.edges) {
     const attrs = [e.label ? `label=${quote(e.label)}` : "", e.dashed ? "style=dashed" : ""].filter(Boolean);

@@ -4,7 +4,18 @@
 import { maskToCaps } from "../../syntax/vocabulary.ts";
 import { routeWorstLine, ruleWorstLines } from "../analysis/describe.ts";
 import type { GraphWorstCase, RouteWorstCase } from "../analysis/worst-case.ts";
-import type { CandidateNode, Graph, KeyNode, LimitNode, ModelNode, ProviderNode, RouteNode, Settings, TargetNode, TeamNode } from "../graph.ts";
+import type {
+  CandidateNode,
+  Graph,
+  KeyNode,
+  LimitNode,
+  ModelNode,
+  ProviderNode,
+  RouteNode,
+  Settings,
+  TargetNode,
+  TeamNode,
+} from "../graph.ts";
 import { armWeights, condText, targetLabel } from "./cond-text.ts";
 import { duration, limit, money, percent, size, statuses } from "./units.ts";
 
@@ -16,12 +27,22 @@ export function printText(graph: Graph, worst?: GraphWorstCase): string {
   if (graph.teams?.length) out.push("", "teams", ...table(graph.teams.map(teamRow)));
   if (graph.keys?.length) out.push("", "keys", ...table(graph.keys.map(keyRow)));
   // a direct model's implicit route says nothing the gateway line and the model table do not
-  for (const route of graph.routes) if (!route.direct) out.push("", ...routeLines(route, worst?.routes.find((w) => w.route === route.name)));
+  for (const route of graph.routes)
+    if (!route.direct)
+      out.push(
+        "",
+        ...routeLines(
+          route,
+          worst?.routes.find((w) => w.route === route.name),
+        ),
+      );
   return out.join("\n") + "\n";
 }
 
 function gatewayLine(g: Graph): string {
-  const auth = g.gateway.clientKeyEnvs.length ? `keys from ${g.gateway.clientKeyEnvs.map((e) => `$${e}`).join(", ")}` : "none";
+  const auth = g.gateway.clientKeyEnvs.length
+    ? `keys from ${g.gateway.clientKeyEnvs.map((e) => `$${e}`).join(", ")}`
+    : "none";
   const admin = g.gateway.adminTokenEnv ? `$${g.gateway.adminTokenEnv}` : "none";
   const metrics = g.gateway.metricsTokenEnv ? `  metrics $${g.gateway.metricsTokenEnv}` : "";
   const direct = g.gateway.directModels ? "  direct_models (clients may name models)" : "";
@@ -38,7 +59,8 @@ function providerRow(p: ProviderNode): string[] {
     const s = p.sim;
     detail.push(`ttft ${duration(s.ttftMs)}  per_token ${duration(s.perTokenMs)}  output_tokens ${s.outputTokens}`);
     if (s.errorRate > 0) detail.push(`error_rate ${percent(s.errorRate)} (${s.errorStatus})`);
-    if (s.outage) detail.push(`outage every ${duration(s.outage.periodMs)} for ${duration(s.outage.downMs)} (${s.outage.status})`);
+    if (s.outage)
+      detail.push(`outage every ${duration(s.outage.periodMs)} for ${duration(s.outage.downMs)} (${s.outage.status})`);
   }
   if (p.limits.length) detail.push(`quota ${p.limits.map(limit).join(", ")}`);
   return [p.name, p.kind, detail.join("  ")];
@@ -98,28 +120,45 @@ function targetLines(t: TargetNode, indent: string): string[] {
       return [`${indent}-> route ${t.route}`];
     case "split": {
       const weights = armWeights(t);
-      return [`${indent}split`, ...t.arms.flatMap((arm, i) => {
-        const [first, ...rest] = targetLines(arm.target, `${indent}    `);
-        return [`${indent}  ${weights[i]}: ${first.trimStart()}`, ...rest];
-      })];
+      return [
+        `${indent}split`,
+        ...t.arms.flatMap((arm, i) => {
+          const [first, ...rest] = targetLines(arm.target, `${indent}    `);
+          return [`${indent}  ${weights[i]}: ${first.trimStart()}`, ...rest];
+        }),
+      ];
     }
     default: {
       const weighted = t.kind === "select" && (t.strategy === "weighted" || t.candidates.some((c) => c.weight !== 1));
-      return [`${indent}${targetLabel(t)}`, ...table(t.candidates.map((c, i) => candidateRow(c, i, weighted)), `${indent}  `)];
+      return [
+        `${indent}${targetLabel(t)}`,
+        ...table(
+          t.candidates.map((c, i) => candidateRow(c, i, weighted)),
+          `${indent}  `,
+        ),
+      ];
     }
   }
 }
 
 function candidateRow(c: CandidateNode, i: number, weighted: boolean): string[] {
   const caps = `[${maskToCaps(c.caps).join(", ")}]`;
-  return [`${i + 1}. ${c.model}`, c.provider, caps, `context ${size(c.contextWindow)}${weighted ? `  weight ${c.weight}` : ""}`];
+  return [
+    `${i + 1}. ${c.model}`,
+    c.provider,
+    caps,
+    `context ${size(c.contextWindow)}${weighted ? `  weight ${c.weight}` : ""}`,
+  ];
 }
 
 export function settingsLines(s: Settings): string[] {
   const t = s.timeout;
   const r = s.retry;
   const b = s.breaker;
-  const rate = b.errorRate === null ? "error_rate off" : `error_rate ${percent(b.errorRate)} over ${duration(b.windowMs)} (min ${b.minRequests})`;
+  const rate =
+    b.errorRate === null
+      ? "error_rate off"
+      : `error_rate ${percent(b.errorRate)} over ${duration(b.windowMs)} (min ${b.minRequests})`;
   return [
     `timeout  connect ${duration(t.connectMs)}  first_token ${duration(t.firstTokenMs)}  idle ${duration(t.idleMs)}  total ${duration(t.totalMs)}`,
     `retry    attempts ${r.attempts}  max_per_request ${r.maxPerRequest}  backoff ${duration(r.backoffBaseMs)}..${duration(r.backoffMaxMs)} jitter ${percent(r.jitter)}  retry_after_cap ${duration(r.retryAfterCapMs)}`,
@@ -142,12 +181,16 @@ function boundsText(b: NonNullable<Settings["bounds"]>): string {
 function cacheLines(s: Settings): string[] {
   const c = s.cache;
   if (c === undefined) return [];
-  return [`cache    ttl ${duration(c.ttlMs)}  max_entries ${size(c.maxEntries)}  max_bytes ${size(c.maxBytes)}  shared ${c.shared}`];
+  return [
+    `cache    ttl ${duration(c.ttlMs)}  max_entries ${size(c.maxEntries)}  max_bytes ${size(c.maxBytes)}  shared ${c.shared}`,
+  ];
 }
 
 /** Left-aligned columns; the last column is not padded so lines carry no trailing spaces. */
 function table(rows: string[][], indent = "  "): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => (indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ")).trimEnd());
+  return rows.map((row) =>
+    (indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ")).trimEnd(),
+  );
 }

@@ -2,7 +2,12 @@
 // graph output reads like the source it came from.
 import type { LimitNode } from "../graph.ts";
 
-const DURATION_UNITS: [number, string][] = [[86_400_000, "d"], [3_600_000, "h"], [60_000, "m"], [1000, "s"]];
+const DURATION_UNITS: [number, string][] = [
+  [86_400_000, "d"],
+  [3_600_000, "h"],
+  [60_000, "m"],
+  [1000, "s"],
+];
 
 export function duration(ms: number): string {
   for (const [size, unit] of DURATION_UNITS) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
@@ -10,7 +15,11 @@ export function duration(ms: number): string {
 }
 
 export function size(n: number): string {
-  for (const [unit, div] of [["G", 1e9], ["M", 1e6], ["k", 1e3]] as const) {
+  for (const [unit, div] of [
+    ["G", 1e9],
+    ["M", 1e6],
+    ["k", 1e3],
+  ] as const) {
     if (n >= div && (n / div) % 1 === 0) return `${n / div}${unit}`;
   }
   return String(n);

@@ -31,7 +31,8 @@ export interface StopInfo {
  * `stop_reason` on the choice (vLLM does), and is then checked against the ones the client sent.
  */
 export function stopInfo(finish: unknown, matched: unknown, stopSequences: readonly string[]): StopInfo {
-  if (finish === "stop" && typeof matched === "string" && stopSequences.includes(matched)) return { stop_reason: "stop_sequence", stop_sequence: matched };
+  if (finish === "stop" && typeof matched === "string" && stopSequences.includes(matched))
+    return { stop_reason: "stop_sequence", stop_sequence: matched };
   const reason = typeof finish === "string" ? STOP_REASONS[finish] : undefined;
   return { stop_reason: reason ?? "end_turn", stop_sequence: null };
 }
@@ -41,7 +42,10 @@ export function anthropicUsage(usage: Usage | null | undefined): AnthropicUsage 
   if (!usage) return { input_tokens: 0, output_tokens: 0 };
   const details = usage.prompt_tokens_details as { cached_tokens?: unknown } | undefined;
   const cached = typeof details?.cached_tokens === "number" ? details.cached_tokens : 0;
-  const out: AnthropicUsage = { input_tokens: Math.max(0, usage.prompt_tokens - cached), output_tokens: usage.completion_tokens };
+  const out: AnthropicUsage = {
+    input_tokens: Math.max(0, usage.prompt_tokens - cached),
+    output_tokens: usage.completion_tokens,
+  };
   if (cached > 0) out.cache_read_input_tokens = cached;
   return out;
 }
@@ -60,11 +64,17 @@ export function toolInput(args: unknown): Json {
 
 function contentBlocks(message: Json): Json[] {
   const blocks: Json[] = [];
-  if (typeof message.reasoning_content === "string" && message.reasoning_content) blocks.push({ type: "thinking", thinking: message.reasoning_content, signature: "" });
+  if (typeof message.reasoning_content === "string" && message.reasoning_content)
+    blocks.push({ type: "thinking", thinking: message.reasoning_content, signature: "" });
   if (typeof message.content === "string" && message.content) blocks.push({ type: "text", text: message.content });
   for (const call of Array.isArray(message.tool_calls) ? (message.tool_calls as Json[]) : []) {
     const fn = (call.function ?? {}) as Json;
-    blocks.push({ type: "tool_use", id: String(call.id ?? ""), name: String(fn.name ?? ""), input: toolInput(fn.arguments) });
+    blocks.push({
+      type: "tool_use",
+      id: String(call.id ?? ""),
+      name: String(fn.name ?? ""),
+      input: toolInput(fn.arguments),
+    });
   }
   return blocks;
 }

@@ -32,10 +32,21 @@ const ToolResultBlock = v.looseObject({
   is_error: v.optional(v.boolean()),
 });
 
-const ThinkingBlock = v.looseObject({ type: v.literal("thinking"), thinking: v.string(), signature: v.optional(v.string()) });
+const ThinkingBlock = v.looseObject({
+  type: v.literal("thinking"),
+  thinking: v.string(),
+  signature: v.optional(v.string()),
+});
 const RedactedThinkingBlock = v.looseObject({ type: v.literal("redacted_thinking"), data: v.string() });
 
-const ContentBlock = v.variant("type", [TextBlock, ImageBlock, ToolUseBlock, ToolResultBlock, ThinkingBlock, RedactedThinkingBlock]);
+const ContentBlock = v.variant("type", [
+  TextBlock,
+  ImageBlock,
+  ToolUseBlock,
+  ToolResultBlock,
+  ThinkingBlock,
+  RedactedThinkingBlock,
+]);
 
 const Message = v.looseObject({
   role: v.picklist(["user", "assistant"]),

@@ -63,7 +63,11 @@ class MessagesStream implements SseFrames {
     let out = this.#started ? "" : this.#start(null);
     out += this.#close();
     const stop = this.#stop ?? stopInfo("stop", null, []);
-    out += event("message_delta", { type: "message_delta", delta: { stop_reason: stop.stop_reason, stop_sequence: stop.stop_sequence }, usage: anthropicUsage(this.#usage) });
+    out += event("message_delta", {
+      type: "message_delta",
+      delta: { stop_reason: stop.stop_reason, stop_sequence: stop.stop_sequence },
+      usage: anthropicUsage(this.#usage),
+    });
     return out + event("message_stop", { type: "message_stop" });
   }
 
@@ -105,7 +109,11 @@ class MessagesStream implements SseFrames {
   /** A text or thinking delta, in the open block of its kind (continued text goes on in the same block) or a new one. */
   #delta(kind: "text" | "thinking", piece: string): string {
     let out = "";
-    if (this.#open?.kind !== kind) [out] = this.#begin(kind, kind === "text" ? { type: "text", text: "" } : { type: "thinking", thinking: "", signature: "" });
+    if (this.#open?.kind !== kind)
+      [out] = this.#begin(
+        kind,
+        kind === "text" ? { type: "text", text: "" } : { type: "thinking", thinking: "", signature: "" },
+      );
     const [head, tail] = this.#open!.frame!;
     return out + head + JSON.stringify(piece) + tail;
   }
@@ -113,7 +121,8 @@ class MessagesStream implements SseFrames {
   #choice(c: Choice): string {
     const d = c.delta;
     let out = "";
-    if (typeof d.reasoning_content === "string" && d.reasoning_content) out += this.#delta("thinking", d.reasoning_content);
+    if (typeof d.reasoning_content === "string" && d.reasoning_content)
+      out += this.#delta("thinking", d.reasoning_content);
     if (typeof d.content === "string" && d.content) out += this.#delta("text", d.content);
     if (Array.isArray(d.tool_calls)) for (const call of d.tool_calls) out += this.#toolCall((call ?? {}) as Json);
     if (c.finish_reason) this.#stop = stopInfo(c.finish_reason, (c as Json).stop_reason, this.opts.stopSequences);
@@ -132,7 +141,8 @@ class MessagesStream implements SseFrames {
     }
     // Arguments for a call whose block was already stopped (chat may interleave calls) keep their
     // own index: the SDKs accumulate input by index.
-    if (typeof fn.arguments === "string" && fn.arguments) out += blockDelta(index, { type: "input_json_delta", partial_json: fn.arguments });
+    if (typeof fn.arguments === "string" && fn.arguments)
+      out += blockDelta(index, { type: "input_json_delta", partial_json: fn.arguments });
     return out;
   }
 }

@@ -55,7 +55,12 @@ function assistantMessage(blocks: ContentBlock[]): Json | null {
   const calls: Json[] = [];
   for (const block of blocks) {
     if (block.type === "text") text += block.text;
-    else if (block.type === "tool_use") calls.push({ id: block.id, type: "function", function: { name: block.name, arguments: JSON.stringify(block.input) } });
+    else if (block.type === "tool_use")
+      calls.push({
+        id: block.id,
+        type: "function",
+        function: { name: block.name, arguments: JSON.stringify(block.input) },
+      });
   }
   if (!text && calls.length === 0) return null;
   return { role: "assistant", content: text || null, ...(calls.length > 0 ? { tool_calls: calls } : {}) };
@@ -77,7 +82,10 @@ function chatMessages(body: CountTokensBody): Json[] {
 }
 
 function chatToolChoice(choice: ToolChoice): { tool_choice: unknown; parallel_tool_calls?: boolean } {
-  const parallel = "disable_parallel_tool_use" in choice && choice.disable_parallel_tool_use === true ? { parallel_tool_calls: false } : {};
+  const parallel =
+    "disable_parallel_tool_use" in choice && choice.disable_parallel_tool_use === true
+      ? { parallel_tool_calls: false }
+      : {};
   if (choice.type === "auto") return { tool_choice: "auto", ...parallel };
   if (choice.type === "any") return { tool_choice: "required", ...parallel };
   if (choice.type === "none") return { tool_choice: "none" };

@@ -18,7 +18,8 @@ export interface ResponseEcho {
 }
 
 export const responseId = (requestId: string): string => `resp_${requestId}`;
-export const messageItemId = (requestId: string, n: number): string => (n === 0 ? `msg_${requestId}` : `msg_${requestId}_${n}`);
+export const messageItemId = (requestId: string, n: number): string =>
+  n === 0 ? `msg_${requestId}` : `msg_${requestId}_${n}`;
 export const callItemId = (requestId: string, n: number): string => `fc_${requestId}_${n}`;
 
 export type ResponseStatus = "in_progress" | "completed" | "incomplete" | "failed";
@@ -44,7 +45,13 @@ export function responseShell(echo: ResponseEcho, model: string = echo.model): J
     temperature: b.temperature ?? 1,
     text: { format: b.text?.format ?? { type: "text" } },
     tool_choice: b.tool_choice ?? "auto",
-    tools: (b.tools ?? []).map((t) => ({ type: "function", name: t.name, description: t.description ?? null, parameters: t.parameters ?? null, strict: t.strict ?? null })),
+    tools: (b.tools ?? []).map((t) => ({
+      type: "function",
+      name: t.name,
+      description: t.description ?? null,
+      parameters: t.parameters ?? null,
+      strict: t.strict ?? null,
+    })),
     top_p: b.top_p ?? 1,
     truncation: "disabled",
     usage: null,
@@ -90,13 +97,20 @@ function outputItems(message: Json, requestId: string, itemStatus: string): Json
   const items: Json[] = [];
   const content: Json[] = [];
   if (typeof message.content === "string" && message.content) content.push(textPart(message.content));
-  if (typeof message.refusal === "string" && message.refusal) content.push({ type: "refusal", refusal: message.refusal });
+  if (typeof message.refusal === "string" && message.refusal)
+    content.push({ type: "refusal", refusal: message.refusal });
   if (content.length > 0) items.push(messageItem(messageItemId(requestId, 0), itemStatus, content));
   const calls = Array.isArray(message.tool_calls) ? (message.tool_calls as Json[]) : [];
   calls.forEach((call, n) => {
     const fn = (call.function ?? {}) as Json;
     const args = typeof fn.arguments === "string" ? fn.arguments : "";
-    items.push(callItem(callItemId(requestId, n), "completed", { call_id: String(call.id ?? callItemId(requestId, n)), name: String(fn.name ?? ""), arguments: args }));
+    items.push(
+      callItem(callItemId(requestId, n), "completed", {
+        call_id: String(call.id ?? callItemId(requestId, n)),
+        name: String(fn.name ?? ""),
+        arguments: args,
+      }),
+    );
   });
   return items;
 }
@@ -104,7 +118,17 @@ function outputItems(message: Json, requestId: string, itemStatus: string): Json
 export function completionToResponse(completion: ChatCompletion, echo: ResponseEcho): Json {
   const choice = completion.choices[0];
   const { status, incomplete_details } = statusFor(choice?.finish_reason);
-  const output = outputItems((choice?.message ?? {}) as Json, echo.requestId, status === "completed" ? "completed" : "incomplete");
+  const output = outputItems(
+    (choice?.message ?? {}) as Json,
+    echo.requestId,
+    status === "completed" ? "completed" : "incomplete",
+  );
   const created = typeof completion.created === "number" ? completion.created : echo.createdAt;
-  return { ...responseShell({ ...echo, createdAt: created }, completion.model || echo.model), status, incomplete_details, output, usage: responsesUsage(completion.usage) };
+  return {
+    ...responseShell({ ...echo, createdAt: created }, completion.model || echo.model),
+    status,
+    incomplete_details,
+    output,
+    usage: responsesUsage(completion.usage),
+  };
 }

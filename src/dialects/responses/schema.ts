@@ -8,7 +8,11 @@ const nonEmpty = v.pipe(v.string(), v.minLength(1));
 
 const InputText = v.looseObject({ type: v.literal("input_text"), text: v.string() });
 /** An image by URL or data URL; `file_id` images live in OpenAI's file store, which a gateway cannot read. */
-const InputImage = v.looseObject({ type: v.literal("input_image"), image_url: nonEmpty, detail: v.optional(v.nullable(v.picklist(["low", "high", "auto", "original"]))) });
+const InputImage = v.looseObject({
+  type: v.literal("input_image"),
+  image_url: nonEmpty,
+  detail: v.optional(v.nullable(v.picklist(["low", "high", "auto", "original"]))),
+});
 const OutputText = v.looseObject({ type: v.literal("output_text"), text: v.string() });
 const Refusal = v.looseObject({ type: v.literal("refusal"), refusal: v.string() });
 
@@ -21,7 +25,12 @@ const MessageItem = v.looseObject({
   content: v.union([v.string(), v.array(ContentPart)]),
 });
 
-const FunctionCallItem = v.looseObject({ type: v.literal("function_call"), call_id: nonEmpty, name: nonEmpty, arguments: v.string() });
+const FunctionCallItem = v.looseObject({
+  type: v.literal("function_call"),
+  call_id: nonEmpty,
+  name: nonEmpty,
+  arguments: v.string(),
+});
 
 const FunctionCallOutputItem = v.looseObject({
   type: v.literal("function_call_output"),
@@ -49,7 +58,10 @@ const FunctionTool = v.looseObject({
   strict: v.optional(v.nullable(v.boolean())),
 });
 
-const ToolChoice = v.union([v.picklist(["none", "auto", "required"]), v.looseObject({ type: v.literal("function"), name: nonEmpty })]);
+const ToolChoice = v.union([
+  v.picklist(["none", "auto", "required"]),
+  v.looseObject({ type: v.literal("function"), name: nonEmpty }),
+]);
 
 const TextFormat = v.variant("type", [
   v.looseObject({ type: v.literal("text") }),
@@ -63,7 +75,9 @@ const TextFormat = v.variant("type", [
   }),
 ]);
 
-const Reasoning = v.looseObject({ effort: v.optional(v.nullable(v.picklist(["none", "minimal", "low", "medium", "high", "xhigh"]))) });
+const Reasoning = v.looseObject({
+  effort: v.optional(v.nullable(v.picklist(["none", "minimal", "low", "medium", "high", "xhigh"]))),
+});
 
 export const ResponsesBody = v.looseObject({
   model: nonEmpty,

@@ -8,7 +8,17 @@
 import type { OpenAIErrorBody } from "../../runtime/api.ts";
 import type { ChatChunk, Usage } from "../../runtime/upstream.ts";
 import type { SseFrames } from "../frames.ts";
-import { callItem, callItemId, messageItem, messageItemId, responseShell, responsesUsage, statusFor, textPart, type ResponseEcho } from "./from-chat.ts";
+import {
+  callItem,
+  callItemId,
+  messageItem,
+  messageItemId,
+  responseShell,
+  responsesUsage,
+  statusFor,
+  textPart,
+  type ResponseEcho,
+} from "./from-chat.ts";
 
 type Json = Record<string, unknown>;
 type Choice = ChatChunk["choices"][number];
@@ -59,7 +69,13 @@ class ResponsesStream implements SseFrames {
     let out = this.#started ? "" : this.#start(null);
     const { status, incomplete_details } = statusFor(this.#finish);
     out += this.#close(status === "completed" ? "completed" : "incomplete");
-    const response = { ...responseShell(this.echo, this.#model), status, incomplete_details, output: this.#output, usage: responsesUsage(this.#usage) };
+    const response = {
+      ...responseShell(this.echo, this.#model),
+      status,
+      incomplete_details,
+      output: this.#output,
+      usage: responsesUsage(this.#usage),
+    };
     return out + this.#event(status === "completed" ? "response.completed" : "response.incomplete", { response });
   }
 
@@ -69,12 +85,22 @@ class ResponsesStream implements SseFrames {
     const code = typeof error?.error?.code === "string" ? error.error.code : "server_error";
     // The item cut short is reported as it was sent, marked incomplete; nothing is closed as if finished.
     const output = [...this.#output];
-    if (this.#open?.kind === "message") output.push(messageItem(this.#open.id, "incomplete", [textPart(this.#open.text)]));
+    if (this.#open?.kind === "message")
+      output.push(messageItem(this.#open.id, "incomplete", [textPart(this.#open.text)]));
     else if (this.#open) output.push(callItem(this.#open.id, "incomplete", this.#open));
-    const response = { ...responseShell(this.echo, this.#model), status: "failed", error: { code: "server_error", message }, output, usage: responsesUsage(this.#usage) };
+    const response = {
+      ...responseShell(this.echo, this.#model),
+      status: "failed",
+      error: { code: "server_error", message },
+      output,
+      usage: responsesUsage(this.#usage),
+    };
     out += this.#event("response.failed", { response });
     // The `error` event carries the error both flat (the API reference) and nested (what the SDKs raise on).
-    return out + this.#event("error", { code, message, param: null, error: { type: "server_error", code, message, param: null } });
+    return (
+      out +
+      this.#event("error", { code, message, param: null, error: { type: "server_error", code, message, param: null } })
+    );
   }
 
   #event(type: string, data: Json): string {
@@ -105,8 +131,16 @@ class ResponsesStream implements SseFrames {
       const id = messageItemId(this.echo.requestId, this.#messages++);
       const head = `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","item_id":${JSON.stringify(id)},"output_index":${index},"content_index":0,"delta":`;
       this.#open = { kind: "message", index, id, text: "", head };
-      out += this.#event("response.output_item.added", { output_index: index, item: messageItem(id, "in_progress", []) });
-      out += this.#event("response.content_part.added", { item_id: id, output_index: index, content_index: 0, part: textPart("") });
+      out += this.#event("response.output_item.added", {
+        output_index: index,
+        item: messageItem(id, "in_progress", []),
+      });
+      out += this.#event("response.content_part.added", {
+        item_id: id,
+        output_index: index,
+        content_index: 0,
+        part: textPart(""),
+      });
     }
     const open = this.#open as OpenMessage;
     open.text += text;
@@ -122,14 +156,28 @@ class ResponsesStream implements SseFrames {
       out += this.#close();
       const index = this.#output.length;
       const id = callItemId(this.echo.requestId, this.#calls.size);
-      item = { kind: "call", index, id, call_id: typeof call.id === "string" && call.id ? call.id : id, name: String(fn.name ?? ""), arguments: "" };
+      item = {
+        kind: "call",
+        index,
+        id,
+        call_id: typeof call.id === "string" && call.id ? call.id : id,
+        name: String(fn.name ?? ""),
+        arguments: "",
+      };
       this.#calls.set(key, item);
       this.#open = item;
-      out += this.#event("response.output_item.added", { output_index: index, item: callItem(id, "in_progress", item) });
+      out += this.#event("response.output_item.added", {
+        output_index: index,
+        item: callItem(id, "in_progress", item),
+      });
     }
     if (typeof fn.arguments === "string" && fn.arguments) {
       item.arguments += fn.arguments;
-      out += this.#event("response.function_call_arguments.delta", { item_id: item.id, output_index: item.index, delta: fn.arguments });
+      out += this.#event("response.function_call_arguments.delta", {
+        item_id: item.id,
+        output_index: item.index,
+        delta: fn.arguments,
+      });
     }
     return out;
   }
@@ -152,7 +200,14 @@ class ResponsesStream implements SseFrames {
     }
     const item = callItem(open.id, itemStatus, open);
     this.#output.push(item);
-    return this.#event("response.function_call_arguments.done", { item_id: open.id, output_index: open.index, name: open.name, arguments: open.arguments }) + this.#event("response.output_item.done", { output_index: open.index, item });
+    return (
+      this.#event("response.function_call_arguments.done", {
+        item_id: open.id,
+        output_index: open.index,
+        name: open.name,
+        arguments: open.arguments,
+      }) + this.#event("response.output_item.done", { output_index: open.index, item })
+    );
   }
 }
 

@@ -10,7 +10,11 @@ type Json = Record<string, unknown>;
 
 function chatPart(part: ContentPart): Json | null {
   if (part.type === "input_text") return { type: "text", text: part.text };
-  if (part.type === "input_image") return { type: "image_url", image_url: { url: part.image_url, ...(part.detail && part.detail !== "original" ? { detail: part.detail } : {}) } };
+  if (part.type === "input_image")
+    return {
+      type: "image_url",
+      image_url: { url: part.image_url, ...(part.detail && part.detail !== "original" ? { detail: part.detail } : {}) },
+    };
   return null;
 }
 
@@ -96,7 +100,12 @@ function toolFields(body: ResponsesBody, out: Json): void {
   if (body.tools && body.tools.length > 0) {
     out.tools = body.tools.map((t) => ({
       type: "function",
-      function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.parameters ?? { type: "object", properties: {} }, ...(typeof t.strict === "boolean" ? { strict: t.strict } : {}) },
+      function: {
+        name: t.name,
+        ...(t.description ? { description: t.description } : {}),
+        parameters: t.parameters ?? { type: "object", properties: {} },
+        ...(typeof t.strict === "boolean" ? { strict: t.strict } : {}),
+      },
     }));
     if (typeof body.parallel_tool_calls === "boolean") out.parallel_tool_calls = body.parallel_tool_calls;
   }

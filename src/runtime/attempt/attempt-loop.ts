@@ -29,7 +29,11 @@ export function secretFor(ctx: RequestCtx, entry: ModelEntry): string | undefine
   return env === null ? undefined : ctx.core.ports.secrets.get(env);
 }
 
-export async function runCandidates<T>(ctx: RequestCtx, candidates: ModelEntry[], exec: Exec<T>): Promise<LoopResult<T>> {
+export async function runCandidates<T>(
+  ctx: RequestCtx,
+  candidates: ModelEntry[],
+  exec: Exec<T>,
+): Promise<LoopResult<T>> {
   const { clock, random } = ctx.core.ports;
   const retry = ctx.settings.retry;
   const cfg = ctx.settings.breaker;

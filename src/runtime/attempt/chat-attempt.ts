@@ -9,7 +9,14 @@ import { statusClass } from "./classify.ts";
 import { completionAsChunks, hasFinish, hasOutput, isCompletion, normalizeChunk } from "../stream/chunks.ts";
 import type { RequestCtx } from "../flow/context.ts";
 import type { ModelEntry } from "../plan/tables.ts";
-import { UpstreamError, type ChatChunk, type ChatCompletion, type ChunkStream, type UpstreamCall, type UpstreamReply } from "../upstream.ts";
+import {
+  UpstreamError,
+  type ChatChunk,
+  type ChatCompletion,
+  type ChunkStream,
+  type UpstreamCall,
+  type UpstreamReply,
+} from "../upstream.ts";
 import type { AttemptRun } from "./attempt-run.ts";
 import type { Clock } from "../ports.ts";
 
@@ -24,7 +31,13 @@ export interface StreamStart {
 
 export type BodyFor = (entry: ModelEntry) => Record<string, unknown>;
 
-function callFor(ctx: RequestCtx, entry: ModelEntry, run: AttemptRun, body: Record<string, unknown>, stream: boolean): UpstreamCall {
+function callFor(
+  ctx: RequestCtx,
+  entry: ModelEntry,
+  run: AttemptRun,
+  body: Record<string, unknown>,
+  stream: boolean,
+): UpstreamCall {
   return {
     provider: entry.provider,
     model: entry.node,
@@ -57,7 +70,8 @@ export function completionExec(ctx: RequestCtx, bodyFor: BodyFor): Exec<ChatComp
       void reply.chunks.return?.()?.catch(() => {});
       throw new UpstreamError("malformed", "expected a completion, got a stream");
     }
-    if (!isCompletion(reply.body)) throw new UpstreamError("malformed", "completion without an answer (no choices, or a choice without a message)");
+    if (!isCompletion(reply.body))
+      throw new UpstreamError("malformed", "completion without an answer (no choices, or a choice without a message)");
     handle.ttftMs = ctx.core.ports.clock.now() - run.startedAt;
     return { ok: true, value: reply.body, status: reply.status };
   };
@@ -83,7 +97,12 @@ export function streamExec(ctx: RequestCtx, bodyFor: BodyFor): Exec<StreamStart>
 }
 
 /** Reads until the first chunk with output (or a finish); module level, so no closure per attempt. */
-async function readToFirstOutput(clock: Clock, run: AttemptRun, handle: AttemptHandle, it: AsyncIterator<ChatChunk>): Promise<StreamStart> {
+async function readToFirstOutput(
+  clock: Clock,
+  run: AttemptRun,
+  handle: AttemptHandle,
+  it: AsyncIterator<ChatChunk>,
+): Promise<StreamStart> {
   const buffered: ChatChunk[] = [];
   let malformed = 0;
   for (;;) {
@@ -91,7 +110,13 @@ async function readToFirstOutput(clock: Clock, run: AttemptRun, handle: AttemptH
     try {
       r = await run.race(it.next());
     } catch (err) {
-      if (err instanceof UpstreamError && err.cls === "malformed" && !run.aborted && ++malformed <= MAX_MALFORMED_IN_A_ROW) continue;
+      if (
+        err instanceof UpstreamError &&
+        err.cls === "malformed" &&
+        !run.aborted &&
+        ++malformed <= MAX_MALFORMED_IN_A_ROW
+      )
+        continue;
       throw err;
     }
     if (r.done) throw new UpstreamError("cut", "stream ended before any content");

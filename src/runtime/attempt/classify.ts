@@ -58,7 +58,13 @@ export function scrub(message: string, redactor: Redactor): string {
 }
 
 export function timeoutFailure(phase: TimeoutPhase): Failure {
-  return { cls: "timeout", status: null, message: `${phase.replace("_", " ")} timeout`, retryAfterMs: null, code: phase };
+  return {
+    cls: "timeout",
+    status: null,
+    message: `${phase.replace("_", " ")} timeout`,
+    retryAfterMs: null,
+    code: phase,
+  };
 }
 
 export function classifyError(err: unknown, redactor: Redactor): Failure {

@@ -2,7 +2,9 @@
 // they only read `aborted` and `reason` and listen for `abort`: never hand it to fetch or another
 // platform API. An AbortController per attempt was a tenth of a simulated request's cost; this is
 // a plain object, and listeners are only stored when an adapter really waits on an abort.
-type AbortListener = ((this: unknown, event: { type: "abort" }) => void) | { handleEvent(event: { type: "abort" }): void };
+type AbortListener =
+  | ((this: unknown, event: { type: "abort" }) => void)
+  | { handleEvent(event: { type: "abort" }): void };
 
 const ABORT_EVENT = { type: "abort" } as const;
 

@@ -49,13 +49,18 @@ export async function chat(core: Core, req: ChatRequest): Promise<ChatOutcome> {
 
   const clientOptions = req.body.stream_options;
   const includeUsage =
-    typeof clientOptions === "object" && clientOptions !== null && (clientOptions as Record<string, unknown>).include_usage === true;
+    typeof clientOptions === "object" &&
+    clientOptions !== null &&
+    (clientOptions as Record<string, unknown>).include_usage === true;
   // always ask for usage upstream: accounting needs it even when the client did not ask
   const bodyFor: BodyFor = (e) => ({
     ...req.body,
     model: e.node.upstream,
     stream: true,
-    stream_options: { ...(typeof clientOptions === "object" && clientOptions !== null ? clientOptions : {}), include_usage: true },
+    stream_options: {
+      ...(typeof clientOptions === "object" && clientOptions !== null ? clientOptions : {}),
+      include_usage: true,
+    },
   });
   const r = await runCandidates(ctx, viable, streamExec(ctx, bodyFor));
   if (r.kind !== "ok") {
@@ -86,6 +91,12 @@ async function answeredOnMatch(ctx: RequestCtx, hook: MatchedHook, target: ListT
   const matched = { rule: target.key, models: target.listed.map((m) => m.name), cache: ctx.settings.cache ?? null };
   const meta = ctx.meta;
   const served = await hook(matched, meta);
-  if (served !== null) finishMeta(ctx.core, meta, served.kind === "error" ? served.status : 200, served.kind === "error" ? "matched_hook" : null);
+  if (served !== null)
+    finishMeta(
+      ctx.core,
+      meta,
+      served.kind === "error" ? served.status : 200,
+      served.kind === "error" ? "matched_hook" : null,
+    );
   return served;
 }

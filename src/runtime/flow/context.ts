@@ -32,8 +32,18 @@ export function buildCore(opts: EngineOptions, observer: Observer): Core {
   const { graph, ports, adapters } = opts;
   const state = adoptState(graph, opts.state);
   const sticky = new StickyMap(STICKY_CAPACITY, state.sticky);
-  const tables = buildTables(graph, state, adapters, (key, from, to) => observer.breaker?.(key, from, to, ports.clock.now()));
-  return { ports, observer, tables, state, sticky, checkpoints: new Map(), redactor: policyRedactor(graph, ports.secrets) };
+  const tables = buildTables(graph, state, adapters, (key, from, to) =>
+    observer.breaker?.(key, from, to, ports.clock.now()),
+  );
+  return {
+    ports,
+    observer,
+    tables,
+    state,
+    sticky,
+    checkpoints: new Map(),
+    redactor: policyRedactor(graph, ports.secrets),
+  };
 }
 
 export interface RequestCtx {

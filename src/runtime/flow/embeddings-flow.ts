@@ -28,7 +28,8 @@ function embeddingsExec(ctx: RequestCtx, req: EmbeddingsRequest): Exec<Body> {
       signal: entry.adapter.lightSignal === true ? run.lightSignal : run.signal,
     };
     const reply = await run.race(entry.adapter.embeddings(call, ctx.core.ports));
-    if (reply.status >= 400) throw new UpstreamError(statusClass(reply.status), `upstream answered ${reply.status}`, reply.status);
+    if (reply.status >= 400)
+      throw new UpstreamError(statusClass(reply.status), `upstream answered ${reply.status}`, reply.status);
     if (typeof reply.body !== "object" || reply.body === null || !Array.isArray(reply.body.data)) {
       throw new UpstreamError("malformed", "embeddings reply without a data array");
     }

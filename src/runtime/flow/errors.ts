@@ -25,7 +25,11 @@ export function noRuleMatched(route: string): ErrorAnswer {
 
 export function contentPolicy(f: Failure): ErrorAnswer {
   const message = `the provider refused the request: ${f.message}`;
-  return { status: 400, error: errorBody(message, "invalid_request_error", "content_policy_violation"), retryAfterS: null };
+  return {
+    status: 400,
+    error: errorBody(message, "invalid_request_error", "content_policy_violation"),
+    retryAfterS: null,
+  };
 }
 
 /** The gateway failed to make an attempt itself (GatewayFault): its own 500, never a provider's 502. */
@@ -35,7 +39,11 @@ export function gatewayFault(): ErrorAnswer {
 }
 
 export function clientGone(): ErrorAnswer {
-  return { status: 499, error: errorBody("client closed the request", "client_error", "client_closed_request"), retryAfterS: null };
+  return {
+    status: 499,
+    error: errorBody("client closed the request", "client_error", "client_closed_request"),
+    retryAfterS: null,
+  };
 }
 
 function describeSkips(skipped: SkipRecord[]): string {
@@ -74,6 +82,10 @@ export function allFailed(ctx: RequestCtx): ErrorAnswer {
   const status = timedOut ? 504 : 502;
   const detail = last ? ` (last: ${last.message})` : "";
   const message = `all candidates of route \`${ctx.route}\` failed: ${ctx.trail.join(",")}${detail}`;
-  const code = timedOut ? "upstream_timeout" : last?.cls === "context_length" ? "context_length_exceeded" : "upstream_failed";
+  const code = timedOut
+    ? "upstream_timeout"
+    : last?.cls === "context_length"
+      ? "context_length_exceeded"
+      : "upstream_failed";
   return { status, error: errorBody(message, "upstream_error", code), retryAfterS: null };
 }

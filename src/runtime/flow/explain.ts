@@ -16,7 +16,12 @@ export function explainChat(opts: EngineOptions, live: RuntimeState, req: ChatRe
   const tracer = new DecisionTracer(req.route);
   const { needs, prepared } = decideChat(core, req, tracer);
   const trace = tracer.trace;
-  trace.needs = { caps: maskToCaps(needs.mask), promptTokens: needs.promptTokens, maxTokens: needs.maxTokens, stream: needs.stream };
+  trace.needs = {
+    caps: maskToCaps(needs.mask),
+    promptTokens: needs.promptTokens,
+    maxTokens: needs.maxTokens,
+    stream: needs.stream,
+  };
   if (!prepared.ok) {
     trace.refused = { status: prepared.answer.status, message: prepared.answer.error.error.message };
   } else if (prepared.viable.length === 0) {

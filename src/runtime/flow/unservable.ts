@@ -55,7 +55,10 @@ export function neverServable(ctx: RequestCtx): ErrorAnswer | null {
     } else reasons.push(`\`${s.model}\` has a ${node.contextWindow}-token context window`);
   }
   const first = CAPABILITIES.find((c) => lacking.has(c));
-  const needs = first === undefined ? contextNeed(ctx) : `\`${first}\`${CAPABILITY_WHY[first] ? ` (${CAPABILITY_WHY[first]})` : ""}`;
+  const needs =
+    first === undefined
+      ? contextNeed(ctx)
+      : `\`${first}\`${CAPABILITY_WHY[first] ? ` (${CAPABILITY_WHY[first]})` : ""}`;
   const considered = skipped.map((s) => `\`${s.model}\``).join(", ");
   const message = `no model of route \`${ctx.route}\` can serve this request: it needs ${needs}; ${reasons.join("; ")} (models considered: ${considered})`;
   const code = first === undefined ? "context_length_exceeded" : "unsupported_capability";
@@ -78,5 +81,9 @@ export function contextExhausted(ctx: RequestCtx): ErrorAnswer | null {
   if (ctx.meta.skipped.some((s) => s.reason !== "capability" && s.reason !== "context")) return null;
   const tried = ctx.meta.attempts.map((a) => `\`${a.model}\``);
   const message = `the request is too long for every model of route \`${ctx.route}\` (last: ${last.message}); models tried: ${[...new Set(tried)].join(", ")}`;
-  return { status: 400, error: { error: { message, type: "invalid_request_error", param: "messages", code: "context_length_exceeded" } }, retryAfterS: null };
+  return {
+    status: 400,
+    error: { error: { message, type: "invalid_request_error", param: "messages", code: "context_length_exceeded" } },
+    retryAfterS: null,
+  };
 }

@@ -23,7 +23,14 @@ export interface Plan {
  * `hops`: the `route x` hops taken so far; the checker forbids cycles and longer chains (SY2020, SY2035).
  * `trace`, when given (explain), hears every rule tested and every split arm picked.
  */
-export function resolvePlan(tables: Tables, route: string, input: CondInput, random: Random, hops = 0, trace?: DecisionTracer): Plan | null {
+export function resolvePlan(
+  tables: Tables,
+  route: string,
+  input: CondInput,
+  random: Random,
+  hops = 0,
+  trace?: DecisionTracer,
+): Plan | null {
   if (hops > MAX_ROUTE_HOPS) return null;
   const rules = tables.routes.get(route);
   if (!rules) return null;
@@ -86,7 +93,8 @@ export function skipReason(ctx: RequestCtx, entry: ModelEntry): SkipRecord["reas
   const needs = ctx.needs;
   if ((node.caps & needs.mask) !== needs.mask) return "capability";
   if (ctx.chat && (node.caps & (CAP_BIT.embeddings | CAP_BIT.chat)) === CAP_BIT.embeddings) return "capability";
-  if (node.contextWindow < needs.promptTokens + needs.maxTokens || node.contextWindow <= ctx.minContext) return "context";
+  if (node.contextWindow < needs.promptTokens + needs.maxTokens || node.contextWindow <= ctx.minContext)
+    return "context";
   const keyEnv = entry.provider.keyEnv;
   if (keyEnv !== null && !ctx.core.ports.secrets.get(keyEnv)) return "no_key";
   const now = ctx.core.ports.clock.now();

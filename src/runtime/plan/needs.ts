@@ -52,7 +52,8 @@ export function inferChatNeeds(body: Json): RequestNeeds {
   const last = messages.length > 0 ? messages[messages.length - 1] : null;
   if (isObject(last) && last.role === "assistant") mask |= CAP_BIT.prefill;
   // `thinking` is how Anthropic Messages asks for it (carried into the chat body by the /v1/messages front door).
-  if (body.reasoning_effort !== undefined || isObject(body.reasoning) || isThinking(body.thinking)) mask |= CAP_BIT.reasoning;
+  if (body.reasoning_effort !== undefined || isObject(body.reasoning) || isThinking(body.thinking))
+    mask |= CAP_BIT.reasoning;
   return { mask, promptTokens: Math.ceil(chars / 4), maxTokens: requestedMaxTokens(body), stream };
 }
 

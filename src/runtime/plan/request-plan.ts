@@ -15,7 +15,12 @@ import type { DecisionTracer } from "./trace.ts";
 
 /** The most one request can cost on these candidates: its prompt plus the longest reply it allows. */
 function worstCaseUsd(viable: readonly ModelEntry[], promptTokens: number, body: Record<string, unknown>): number {
-  const asked = typeof body.max_completion_tokens === "number" ? body.max_completion_tokens : typeof body.max_tokens === "number" ? body.max_tokens : null;
+  const asked =
+    typeof body.max_completion_tokens === "number"
+      ? body.max_completion_tokens
+      : typeof body.max_tokens === "number"
+        ? body.max_tokens
+        : null;
   let worst = 0;
   for (const e of viable) {
     const out = asked === null ? e.node.maxOutput : Math.min(asked, e.node.maxOutput);
@@ -27,7 +32,10 @@ function worstCaseUsd(viable: readonly ModelEntry[], promptTokens: number, body:
 const ANONYMOUS = { ok: true, access: null } as const;
 
 /** The calling key's entry (null: anonymous), or the 401/403/429 that refuses it before planning. */
-function admitCaller(core: Core, req: ChatRequest | EmbeddingsRequest): { ok: true; access: KeyEntry | null } | { ok: false; answer: ErrorAnswer } {
+function admitCaller(
+  core: Core,
+  req: ChatRequest | EmbeddingsRequest,
+): { ok: true; access: KeyEntry | null } | { ok: false; answer: ErrorAnswer } {
   if (req.key == null) return ANONYMOUS; // shared: no allocation for the keyless path
   const access = core.tables.keys.get(req.key);
   const refused = access === undefined ? unknownKey(req.key) : admitKey(access, req.route, core.ports.clock.now());
@@ -35,16 +43,28 @@ function admitCaller(core: Core, req: ChatRequest | EmbeddingsRequest): { ok: tr
 }
 
 /** After the skip checks: a strict budget refuses a worst case that does not fit; else the request is booked. */
-function bookCaller(core: Core, access: KeyEntry, viable: readonly ModelEntry[], needs: RequestNeeds, body: Record<string, unknown>): ErrorAnswer | null {
+function bookCaller(
+  core: Core,
+  access: KeyEntry,
+  viable: readonly ModelEntry[],
+  needs: RequestNeeds,
+  body: Record<string, unknown>,
+): ErrorAnswer | null {
   const now = core.ports.clock.now();
-  const refused = viable.length > 0 ? admitWorstCase(access, worstCaseUsd(viable, needs.promptTokens, body), now) : null;
+  const refused =
+    viable.length > 0 ? admitWorstCase(access, worstCaseUsd(viable, needs.promptTokens, body), now) : null;
   if (refused === null) bookKeyRequest(access, now);
   return refused;
 }
 
-export type Prepared = { ok: true; ctx: RequestCtx; viable: ModelEntry[]; target: ListTarget } | { ok: false; answer: ErrorAnswer };
+export type Prepared =
+  | { ok: true; ctx: RequestCtx; viable: ModelEntry[]; target: ListTarget }
+  | { ok: false; answer: ErrorAnswer };
 
-function stickyValue(req: ChatRequest | EmbeddingsRequest, key: { source: "header" | "metadata"; name: string } | null): string | null {
+function stickyValue(
+  req: ChatRequest | EmbeddingsRequest,
+  key: { source: "header" | "metadata"; name: string } | null,
+): string | null {
   if (key === null) return null;
   if (key.source === "header") return req.headers.get(key.name);
   const md = req.body.metadata;
@@ -59,13 +79,26 @@ function listedBefore(list: readonly ModelEntry[], i: number): boolean {
 }
 
 /** `trace`, when given (explain), hears the rules, the strategy and every candidate's fate. */
-export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs: RequestNeeds, chat: boolean, meta: OutcomeMeta, trace?: DecisionTracer): Prepared {
+export function prepare(
+  core: Core,
+  req: ChatRequest | EmbeddingsRequest,
+  needs: RequestNeeds,
+  chat: boolean,
+  meta: OutcomeMeta,
+  trace?: DecisionTracer,
+): Prepared {
   const { tables, ports } = core;
   if (!tables.routes.has(req.route)) return { ok: false, answer: unknownModel(req.route, tables.addressable) };
   const caller = admitCaller(core, req);
   if (!caller.ok) return caller;
   const access = caller.access;
-  const input = { needs: needs.mask, promptTokens: needs.promptTokens, headers: req.headers, body: req.body, key: access };
+  const input = {
+    needs: needs.mask,
+    promptTokens: needs.promptTokens,
+    headers: req.headers,
+    body: req.body,
+    key: access,
+  };
   const plan = resolvePlan(tables, req.route, input, ports.random, 0, trace);
   if (plan === null) return { ok: false, answer: noRuleMatched(req.route) };
   const { target, rule } = plan;
@@ -75,7 +108,13 @@ export function prepare(core: Core, req: ChatRequest | EmbeddingsRequest, needs:
   const ordered: readonly ModelEntry[] =
     target.strategy === "priority"
       ? target.listed
-      : orderCandidates(target, { random: ports.random, cursors: core.state.cursors, sticky: core.sticky, stickyValue: sticky, needs });
+      : orderCandidates(target, {
+          random: ports.random,
+          cursors: core.state.cursors,
+          sticky: core.sticky,
+          stickyValue: sticky,
+          needs,
+        });
   const ctx: RequestCtx = {
     core,
     id: req.id,

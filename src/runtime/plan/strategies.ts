@@ -44,13 +44,20 @@ export function orderCandidates(target: ListTarget, input: OrderInput): ModelEnt
       // unmeasured models rank first (as 0 ms) so they get measured at all
       const stream = input.needs.stream;
       const score = (m: ModelEntry): number =>
-        (stream ? (m.window.ttftEwmaMs ?? m.window.latencyEwmaMs) : (m.window.latencyEwmaMs ?? m.window.ttftEwmaMs)) ?? 0;
-      return stableSort(list.map((c) => c.model), score);
+        (stream ? (m.window.ttftEwmaMs ?? m.window.latencyEwmaMs) : (m.window.latencyEwmaMs ?? m.window.ttftEwmaMs)) ??
+        0;
+      return stableSort(
+        list.map((c) => c.model),
+        score,
+      );
     }
     case "lowest_cost": {
       const out = input.needs.maxTokens > 0 ? input.needs.maxTokens : ASSUMED_OUTPUT_TOKENS;
       const inTok = input.needs.promptTokens;
-      return stableSort(list.map((c) => c.model), (m) => m.node.priceIn * inTok + m.node.priceOut * out);
+      return stableSort(
+        list.map((c) => c.model),
+        (m) => m.node.priceIn * inTok + m.node.priceOut * out,
+      );
     }
     case "sticky": {
       const models = list.map((c) => c.model);

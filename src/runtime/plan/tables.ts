@@ -138,7 +138,12 @@ function compileRoute(route: RouteNode, models: Map<string, ModelEntry>): Compil
   }));
 }
 
-export function buildTables(graph: Graph, state: RuntimeState, adapters: AdapterSet, onBreaker: BreakerListener): Tables {
+export function buildTables(
+  graph: Graph,
+  state: RuntimeState,
+  adapters: AdapterSet,
+  onBreaker: BreakerListener,
+): Tables {
   const providers = new Map(graph.providers.map((p) => [p.name, p]));
   const providerSlots = new Map<string, QuotaSlot[]>();
   const models = new Map<string, ModelEntry>();

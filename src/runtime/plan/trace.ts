@@ -9,7 +9,17 @@ export class DecisionTracer {
   readonly trace: DecisionTrace;
 
   constructor(route: string) {
-    this.trace = { route, needs: { caps: [], promptTokens: 0, maxTokens: 0, stream: false }, rules: [], splits: [], strategy: null, candidates: [], chosen: null, settings: null, refused: null };
+    this.trace = {
+      route,
+      needs: { caps: [], promptTokens: 0, maxTokens: 0, stream: false },
+      rules: [],
+      splits: [],
+      strategy: null,
+      candidates: [],
+      chosen: null,
+      settings: null,
+      refused: null,
+    };
   }
 
   rule(route: string, index: number, line: number, matched: boolean): void {

@@ -21,11 +21,19 @@ const MAX_LISTED = 20;
 export function addressableNames(graph: Graph): Addressable {
   const names = graph.routes.map((r) => r.name);
   const set = new Set(names);
-  return { names, has: (name) => set.has(name), models: new Set(graph.models.map((m) => m.name)), direct: graph.gateway.directModels };
+  return {
+    names,
+    has: (name) => set.has(name),
+    models: new Set(graph.models.map((m) => m.name)),
+    direct: graph.gateway.directModels,
+  };
 }
 
 export function unknownModel(name: string, a: Addressable): ErrorAnswer {
-  const shown = a.names.slice(0, MAX_LISTED).map((n) => `\`${n}\``).join(", ");
+  const shown = a.names
+    .slice(0, MAX_LISTED)
+    .map((n) => `\`${n}\``)
+    .join(", ");
   const more = a.names.length > MAX_LISTED ? ` and ${a.names.length - MAX_LISTED} more (GET /v1/models)` : "";
   const available = `available: ${shown || "none"}${more}`;
   let message: string;
@@ -35,5 +43,9 @@ export function unknownModel(name: string, a: Addressable): ErrorAnswer {
     const hint = closest(name, a.names);
     message = `the model \`${name}\` does not exist${hint === null ? "" : ` (did you mean \`${hint}\`?)`}; ${available}`;
   }
-  return { status: 404, error: { error: { message, type: "invalid_request_error", param: "model", code: "model_not_found" } }, retryAfterS: null };
+  return {
+    status: 404,
+    error: { error: { message, type: "invalid_request_error", param: "model", code: "model_not_found" } },
+    retryAfterS: null,
+  };
 }

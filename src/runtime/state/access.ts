@@ -30,8 +30,14 @@ export function freshAccessCounters(): AccessCounters {
   return { requests: 0, refused: 0, tokensIn: 0, tokensOut: 0, costUsd: 0 };
 }
 
-function account(scope: "key" | "team", name: string, limits: LimitNode[], strict: boolean, state: RuntimeState): Account {
-  const counters = (state.access ??= {})[accessStateKey(scope, name)] ??= freshAccessCounters();
+function account(
+  scope: "key" | "team",
+  name: string,
+  limits: LimitNode[],
+  strict: boolean,
+  state: RuntimeState,
+): Account {
+  const counters = ((state.access ??= {})[accessStateKey(scope, name)] ??= freshAccessCounters());
   const slots = limits.map((limit) => {
     const key = quotaKey(scope, name, limit);
     return { key, limit, state: (state.quotas[key] ??= { windowStart: Number.NEGATIVE_INFINITY, used: 0 }) };
@@ -51,7 +57,12 @@ export function buildKeys(graph: Graph, state: RuntimeState): Map<string, KeyEnt
 function keyEntry(k: KeyNode, teams: Map<string, Account>, state: RuntimeState): KeyEntry {
   const team = k.team === null ? undefined : teams.get(k.team);
   const own = account("key", k.name, k.limits, k.strict, state);
-  return { name: k.name, routes: k.routes === null ? null : new Set(k.routes), tags: k.tags, accounts: team ? [own, team] : [own] };
+  return {
+    name: k.name,
+    routes: k.routes === null ? null : new Set(k.routes),
+    tags: k.tags,
+    accounts: team ? [own, team] : [own],
+  };
 }
 
 function error(message: string, type: string, code: string): OpenAIErrorBody {
@@ -59,7 +70,15 @@ function error(message: string, type: string, code: string): OpenAIErrorBody {
 }
 
 export function unknownKey(name: string): ErrorAnswer {
-  return { status: 401, error: error(`unknown key \`${name}\`: it is not declared in the policy`, "invalid_request_error", "invalid_api_key"), retryAfterS: null };
+  return {
+    status: 401,
+    error: error(
+      `unknown key \`${name}\`: it is not declared in the policy`,
+      "invalid_request_error",
+      "invalid_api_key",
+    ),
+    retryAfterS: null,
+  };
 }
 
 const PER: Record<string, string> = { second: "second", minute: "minute", hour: "hour", day: "day", month: "month" };
@@ -74,7 +93,15 @@ function limited(a: Account, slot: QuotaSlot, now: number, why: string): ErrorAn
   const retryAfterS = Math.max(1, Math.ceil((resetsAt(slot, now) - now) / 1000));
   const budget = slot.limit.metric === "usd";
   const message = `${why} ${describeLimit(a, slot.limit)}; it resets in ${retryAfterS}s`;
-  return { status: 429, error: error(message, budget ? "insufficient_quota" : "rate_limit_error", budget ? "budget_exceeded" : "rate_limit_exceeded"), retryAfterS };
+  return {
+    status: 429,
+    error: error(
+      message,
+      budget ? "insufficient_quota" : "rate_limit_error",
+      budget ? "budget_exceeded" : "rate_limit_exceeded",
+    ),
+    retryAfterS,
+  };
 }
 
 /** Before anything is planned: the route must be one the key may call, and no limit spent. */

@@ -48,7 +48,13 @@ export function admit(b: BreakerState, cfg: BreakerSettings, now: number, notify
   return "probe";
 }
 
-export function recordSuccess(b: BreakerState, cfg: BreakerSettings, how: Admission, now: number, notify: OnTransition): void {
+export function recordSuccess(
+  b: BreakerState,
+  cfg: BreakerSettings,
+  how: Admission,
+  now: number,
+  notify: OnTransition,
+): void {
   if (how === "probe") {
     if (b.phase !== "half_open") return;
     b.probesInFlight = Math.max(0, b.probesInFlight - 1);

@@ -64,7 +64,10 @@ function copyAccess(c: AccessCounters | undefined): AccessCounters {
 /** Counters and limit windows of the keys and teams the graph still declares. */
 function adoptAccess(graph: Graph, prev: RuntimeState | undefined, state: RuntimeState): void {
   const access: Record<string, AccessCounters> = (state.access = {});
-  const owners = [...(graph.teams ?? []).map((t) => ["team", t] as const), ...(graph.keys ?? []).map((k) => ["key", k] as const)];
+  const owners = [
+    ...(graph.teams ?? []).map((t) => ["team", t] as const),
+    ...(graph.keys ?? []).map((k) => ["key", k] as const),
+  ];
   for (const [scope, node] of owners) {
     const key = accessStateKey(scope, node.name);
     access[key] = copyAccess(prev?.access?.[key]);

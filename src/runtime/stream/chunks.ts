@@ -73,7 +73,12 @@ export function hasFinish(chunk: ChatChunk): boolean {
 
 /** A completion with an answer: at least one choice, each with a message (an empty 200 is the provider's failure). */
 export function isCompletion(body: unknown): body is ChatCompletion {
-  return isObject(body) && Array.isArray(body.choices) && body.choices.length > 0 && body.choices.every((c) => isObject(c) && isObject(c.message));
+  return (
+    isObject(body) &&
+    Array.isArray(body.choices) &&
+    body.choices.length > 0 &&
+    body.choices.every((c) => isObject(c) && isObject(c.message))
+  );
 }
 
 /** A provider answered a stream request with a whole completion: replay it as chunks, all of them queued. */
@@ -84,16 +89,22 @@ export function completionAsChunks(body: ChatCompletion): ChunkStream {
       ...base,
       choices: body.choices.map((c) => ({
         index: c.index,
-        delta: { role: c.message.role, content: c.message.content, ...(c.message.tool_calls ? { tool_calls: c.message.tool_calls } : {}) },
+        delta: {
+          role: c.message.role,
+          content: c.message.content,
+          ...(c.message.tool_calls ? { tool_calls: c.message.tool_calls } : {}),
+        },
         finish_reason: null,
       })),
     },
-    { ...base, choices: body.choices.map((c) => ({ index: c.index, delta: {}, finish_reason: c.finish_reason ?? "stop" })) },
+    {
+      ...base,
+      choices: body.choices.map((c) => ({ index: c.index, delta: {}, finish_reason: c.finish_reason ?? "stop" })),
+    },
   ];
   if (body.usage) chunks.push({ ...base, choices: [], usage: body.usage });
   return new ChunkList(chunks);
 }
-
 
 const MODEL_KEY = '"model":';
 
@@ -134,7 +145,8 @@ function atTopLevel(json: string, at: number): boolean {
   for (let i = 0; i < at; i++) {
     const c = json.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: the next character is escaped
+      if (c === 92)
+        i++; // backslash: the next character is escaped
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) depth++;

@@ -23,22 +23,45 @@ export type Takeover =
  * role went out (a held tool call broke), else continuing the delivered text when the policy says
  * `onBreak continue`. Content-policy stops and tool calls already sent end the stream.
  */
-export async function takeOver(ctx: RequestCtx, broken: Failure, shaper: ChunkShaper, remaining: ModelEntry[], bodyFor: BodyFor): Promise<Takeover> {
+export async function takeOver(
+  ctx: RequestCtx,
+  broken: Failure,
+  shaper: ChunkShaper,
+  remaining: ModelEntry[],
+  bodyFor: BodyFor,
+): Promise<Takeover> {
   const policyStop = broken.cls === "content_policy" && !ctx.settings.failoverOnContentPolicy;
   const restart = !shaper.outputSent;
   const sent = shaper.delivered;
   const resume = restart || (ctx.settings.stream.onBreak === "continue" && sent.length > 0 && !shaper.toolCallsSent);
   if (policyStop || !resume || ctx.signal.aborted) return { kind: "failed", secondary: null };
   const trailFrom = ctx.trail.length;
-  const next = await runCandidates(ctx, remaining, streamExec(ctx, restart ? bodyFor : (e) => continuationBody(bodyFor(e), e, sent)));
+  const next = await runCandidates(
+    ctx,
+    remaining,
+    streamExec(ctx, restart ? bodyFor : (e) => continuationBody(bodyFor(e), e, sent)),
+  );
   if (next.kind === "client_gone") return next;
   if (next.kind !== "ok") {
-    return { kind: "failed", secondary: next.kind === "returned" ? next.failure.message : describeExhausted(ctx.trail.slice(trailFrom), ctx.lastFailure) };
+    return {
+      kind: "failed",
+      secondary:
+        next.kind === "returned"
+          ? next.failure.message
+          : describeExhausted(ctx.trail.slice(trailFrom), ctx.lastFailure),
+    };
   }
   if (!restart) ctx.meta.continuations++;
   ctx.meta.failovers++;
   const prompt = ctx.needs.promptTokens + Math.ceil(sent.length / 4);
-  const segment = new Segment(next.handle, next.value, restart ? null : new OverlapTrimmer(sent), prompt, next.status, ctx.core.ports.clock.now());
+  const segment = new Segment(
+    next.handle,
+    next.value,
+    restart ? null : new OverlapTrimmer(sent),
+    prompt,
+    next.status,
+    ctx.core.ports.clock.now(),
+  );
   return { kind: "segment", segment, remaining: remaining.slice(next.index + 1) };
 }
 
@@ -58,7 +81,11 @@ function shrink(v: unknown, used: number): unknown {
  * Models with `prefill` get the delivered text as a trailing assistant message (they resume it);
  * others also get a user turn asking them to continue. The output budget shrinks by what was sent.
  */
-export function continuationBody(base: Record<string, unknown>, entry: ModelEntry, delivered: string): Record<string, unknown> {
+export function continuationBody(
+  base: Record<string, unknown>,
+  entry: ModelEntry,
+  delivered: string,
+): Record<string, unknown> {
   const messages = Array.isArray(base.messages) ? [...(base.messages as unknown[])] : [];
   messages.push({ role: "assistant", content: delivered });
   if ((entry.node.caps & CAP_BIT.prefill) === 0) messages.push({ role: "user", content: CONTINUE_INSTRUCTION });

@@ -13,11 +13,18 @@ const USAGE_GRACE_MS = 1000;
 
 const CUT: SegmentEnd = {
   kind: "broken",
-  failure: { cls: "cut", status: null, message: "stream ended without a finish_reason", retryAfterMs: null, code: null },
+  failure: {
+    cls: "cut",
+    status: null,
+    message: "stream ended without a finish_reason",
+    retryAfterMs: null,
+    code: null,
+  },
 };
 
 /** Whether the segment must stop delivering: its attempt was aborted or the client left. */
-export const stopped = (seg: Segment, ctx: RequestCtx): boolean => seg.handle.run.abortReason !== null || ctx.signal.aborted;
+export const stopped = (seg: Segment, ctx: RequestCtx): boolean =>
+  seg.handle.run.abortReason !== null || ctx.signal.aborted;
 
 /** The next event or segment end, waiting on the upstream when nothing is ready. */
 export async function pump(seg: Segment, ctx: RequestCtx, take: TakeChunk): Promise<StreamEvent | SegmentEnd> {
@@ -37,8 +44,17 @@ export async function pump(seg: Segment, ctx: RequestCtx, take: TakeChunk): Prom
       if (run.clientGone || ctx.signal.aborted) return CLIENT_GONE;
       if (seg.finished) return FINISHED; // the answer is complete; only the tail went wrong
       const reason = run.abortReason;
-      if (!reason && err instanceof UpstreamError && err.cls === "malformed" && ++seg.malformed <= MAX_MALFORMED_IN_A_ROW) continue;
-      return { kind: "broken", failure: classifyError(reason instanceof DeadlineExceeded ? reason : err, ctx.core.redactor) };
+      if (
+        !reason &&
+        err instanceof UpstreamError &&
+        err.cls === "malformed" &&
+        ++seg.malformed <= MAX_MALFORMED_IN_A_ROW
+      )
+        continue;
+      return {
+        kind: "broken",
+        failure: classifyError(reason instanceof DeadlineExceeded ? reason : err, ctx.core.redactor),
+      };
     }
     if (r.done) return seg.finished ? FINISHED : CUT;
     run.hold();

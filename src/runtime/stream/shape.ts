@@ -57,7 +57,13 @@ export class ChunkShaper {
     }
     if (!useful) return null;
     const model = seg.handle.entry.name;
-    if (choices === null && chunk.usage === undefined && chunk.id === this.streamId && chunk.object === CHUNK_OBJECT && chunk.created === this.created) {
+    if (
+      choices === null &&
+      chunk.usage === undefined &&
+      chunk.id === this.streamId &&
+      chunk.object === CHUNK_OBJECT &&
+      chunk.created === this.created
+    ) {
       if (chunk.model === model) return chunk;
       const raw = rawTextOf(chunk);
       const spliced = raw === undefined ? null : this.#spliceModel(raw, chunk.model, model);
@@ -68,7 +74,14 @@ export class ChunkShaper {
       }
     }
     // a copy: its `raw` no longer applies (RawJson is owned by the object it was made for)
-    const out: ChatChunk = { ...chunk, id: this.streamId, object: CHUNK_OBJECT, created: this.created, model, choices: choices ?? from };
+    const out: ChatChunk = {
+      ...chunk,
+      id: this.streamId,
+      object: CHUNK_OBJECT,
+      created: this.created,
+      model,
+      choices: choices ?? from,
+    };
     delete out.usage;
     return out;
   }
@@ -88,7 +101,8 @@ export class ChunkShaper {
     }
     const dropContent = typeof content === "string" && content.length === 0;
     let calls = d.tool_calls;
-    if (this.holding && (calls !== undefined || (c.finish_reason && this.#hold !== null))) calls = (this.#hold ??= new ToolCallHold()).take(c.index, calls, !!c.finish_reason);
+    if (this.holding && (calls !== undefined || (c.finish_reason && this.#hold !== null)))
+      calls = (this.#hold ??= new ToolCallHold()).take(c.index, calls, !!c.finish_reason);
     let delta = d;
     if (dropRole || dropContent || content !== d.content || calls !== d.tool_calls) {
       delta = { ...d };

@@ -73,7 +73,15 @@ class StreamSupervisor implements StreamEvents, AsyncIterator<StreamEvent> {
     this.#ctx = ctx;
     this.#shaper = new ChunkShaper(streamId, created, ctx.settings.stream.toolCalls === "hold");
     this.#remaining = plan.remaining;
-    this.#checkpoint = { id: ctx.id, route: ctx.route, model: start.handle.entry.name, tokensReceived: 0, charsDelivered: 0, tokensPerSec: 0, startedAt: now };
+    this.#checkpoint = {
+      id: ctx.id,
+      route: ctx.route,
+      model: start.handle.entry.name,
+      tokensReceived: 0,
+      charsDelivered: 0,
+      tokensPerSec: 0,
+      startedAt: now,
+    };
     ctx.core.checkpoints.set(ctx.id, this.#checkpoint);
     this.#seg = new Segment(start.handle, start.value, null, ctx.needs.promptTokens, start.status, now);
   }
@@ -154,7 +162,8 @@ class StreamSupervisor implements StreamEvents, AsyncIterator<StreamEvent> {
       seg.handle.succeed(usage, seg.status);
       seg.close();
       this.#end(200, null);
-      if (this.#plan.includeUsage) this.#tail.push({ type: "chunk", chunk: this.#shaper.usageChunk(seg.handle.entry.name, usage) });
+      if (this.#plan.includeUsage)
+        this.#tail.push({ type: "chunk", chunk: this.#shaper.usageChunk(seg.handle.entry.name, usage) });
       this.#tail.push({ type: "done" });
     } else if (end.kind === "client_gone") {
       seg.handle.abandon(seg.partialUsage(), seg.status);

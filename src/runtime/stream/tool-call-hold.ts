@@ -61,7 +61,8 @@ export class ToolCallHold {
         held.args += fragment;
         // later deltas may fill in what the first lacked (some servers send the name late)
         if (held.first.id === undefined && delta.id !== undefined) held.first = { ...held.first, id: delta.id };
-        if (held.first.function?.name === undefined && delta.function?.name !== undefined) held.first = { ...held.first, function: { ...held.first.function, name: delta.function.name } };
+        if (held.first.function?.name === undefined && delta.function?.name !== undefined)
+          held.first = { ...held.first, function: { ...held.first.function, name: delta.function.name } };
       }
       if (completeJson(held.args)) {
         (out ??= []).push(released(held));

@@ -35,7 +35,8 @@ export class StreamFold {
     if (chunk.usage) this.usage = chunk.usage;
     for (const c of chunk.choices) {
       let acc = this.choices.get(c.index);
-      if (acc === undefined) this.choices.set(c.index, (acc = { content: null, refusal: null, toolCalls: [], finish: null }));
+      if (acc === undefined)
+        this.choices.set(c.index, (acc = { content: null, refusal: null, toolCalls: [], finish: null }));
       const d = c.delta ?? {};
       if (typeof d.content === "string") acc.content = (acc.content ?? "") + d.content;
       if (typeof d.refusal === "string") acc.refusal = (acc.refusal ?? "") + d.refusal;
@@ -46,13 +47,21 @@ export class StreamFold {
 
   /** `usage`: the engine's count, for a stream whose client did not ask for the usage chunk. */
   completion(usage: Usage | null = null): ChatCompletion {
-    const choices = [...this.choices.entries()].sort(([a], [b]) => a - b).map(([index, acc]) => {
-      const message: ChatCompletion["choices"][number]["message"] = { role: "assistant", content: acc.content };
-      if (acc.toolCalls.length > 0) message.tool_calls = acc.toolCalls;
-      if (acc.refusal !== null) message.refusal = acc.refusal;
-      return { index, message, finish_reason: acc.finish };
-    });
-    const body: ChatCompletion = { id: this.id, object: "chat.completion", created: this.created, model: this.model, choices };
+    const choices = [...this.choices.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([index, acc]) => {
+        const message: ChatCompletion["choices"][number]["message"] = { role: "assistant", content: acc.content };
+        if (acc.toolCalls.length > 0) message.tool_calls = acc.toolCalls;
+        if (acc.refusal !== null) message.refusal = acc.refusal;
+        return { index, message, finish_reason: acc.finish };
+      });
+    const body: ChatCompletion = {
+      id: this.id,
+      object: "chat.completion",
+      created: this.created,
+      model: this.model,
+      choices,
+    };
     const counted = this.usage ?? usage;
     if (counted) body.usage = counted;
     return body;
@@ -64,7 +73,11 @@ function addToolCall(calls: Record<string, unknown>[], t: ToolCallDelta): void {
   const index = typeof t.index === "number" ? t.index : calls.length;
   const existing = calls[index] as { function: { name: string; arguments: string } } | undefined;
   if (existing === undefined) {
-    calls[index] = { id: t.id ?? "", type: t.type ?? "function", function: { name: t.function?.name ?? "", arguments: t.function?.arguments ?? "" } };
+    calls[index] = {
+      id: t.id ?? "",
+      type: t.type ?? "function",
+      function: { name: t.function?.name ?? "", arguments: t.function?.arguments ?? "" },
+    };
     return;
   }
   if (t.function?.name) existing.function.name += t.function.name;
@@ -80,7 +93,13 @@ export async function* replayAsStream(body: ChatCompletion, includeUsage: boolea
     if (typeof c.message.refusal === "string") delta.refusal = c.message.refusal;
     yield { type: "chunk", chunk: { ...head, choices: [{ index: c.index, delta, finish_reason: null }] } };
   }
-  yield { type: "chunk", chunk: { ...head, choices: body.choices.map((c) => ({ index: c.index, delta: {}, finish_reason: c.finish_reason ?? "stop" })) } };
+  yield {
+    type: "chunk",
+    chunk: {
+      ...head,
+      choices: body.choices.map((c) => ({ index: c.index, delta: {}, finish_reason: c.finish_reason ?? "stop" })),
+    },
+  };
   if (includeUsage && body.usage) yield { type: "chunk", chunk: { ...head, choices: [], usage: body.usage } };
   yield { type: "done" };
 }

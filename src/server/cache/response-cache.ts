@@ -4,7 +4,14 @@
 // front door like any request. Only whole successes are stored: a completion, or a stream that
 // ended with `done` after no continuation. A broken, continued, cut or cancelled stream never is.
 import type { Graph } from "../../compile/graph.ts";
-import type { ChatOutcome, MatchedHook, MatchedRule, OutcomeMeta, StreamEvent, StreamEvents } from "../../runtime/api.ts";
+import type {
+  ChatOutcome,
+  MatchedHook,
+  MatchedRule,
+  OutcomeMeta,
+  StreamEvent,
+  StreamEvents,
+} from "../../runtime/api.ts";
 import type { ChatCompletion } from "../../runtime/upstream.ts";
 import { clientKey } from "../auth.ts";
 import { replayAsStream, StreamFold } from "./answer.ts";
@@ -94,7 +101,10 @@ class RequestCache implements CacheSession {
   readonly hook: MatchedHook;
   private pending: { key: string; place: CachePlacement } | null = null;
 
-  constructor(private readonly cache: ResponseCache, private readonly r: CacheRequest) {
+  constructor(
+    private readonly cache: ResponseCache,
+    private readonly r: CacheRequest,
+  ) {
     this.hook = (matched, meta) => this.onMatched(matched, meta);
   }
 
@@ -106,7 +116,12 @@ class RequestCache implements CacheSession {
       return null;
     }
     const key = cacheKey({ matched, dialect: this.r.dialect, body: this.r.body, callerKey: clientKey(this.r.req) });
-    const place = { partition: matched.rule, ttlMs: settings.ttlMs, maxEntries: settings.maxEntries, maxBytes: settings.maxBytes };
+    const place = {
+      partition: matched.rule,
+      ttlMs: settings.ttlMs,
+      maxEntries: settings.maxEntries,
+      maxBytes: settings.maxBytes,
+    };
     const stored = await this.cache.store.get(place.partition, key).catch(() => null); // a failing store is a miss
     if (stored === null) {
       this.status = "miss";
@@ -137,7 +152,8 @@ class RequestCache implements CacheSession {
     const meta = outcome.meta;
     const events = observed(outcome.events, (e) => {
       if (e.type === "chunk") fold.add(e.chunk);
-      else if (e.type === "done" && meta.continuations === 0 && meta.errorClass === null) this.put(pending, fold.completion(meta.usage));
+      else if (e.type === "done" && meta.continuations === 0 && meta.errorClass === null)
+        this.put(pending, fold.completion(meta.usage));
     });
     return { ...outcome, events };
   }

@@ -13,7 +13,11 @@ import type { CacheStatus } from "../cache/response-cache.ts";
 export type DialectEndpoint = "messages" | "responses";
 
 /** A dialect's error response for a status and message; `param` names the field when there is one. */
-export type Reject = (status: number, message: string, extra?: { param?: string | null; code?: string; headers?: Record<string, string> }) => Response;
+export type Reject = (
+  status: number,
+  message: string,
+  extra?: { param?: string | null; code?: string; headers?: Record<string, string> },
+) => Response;
 
 export interface FrontDoor<T> {
   endpoint: DialectEndpoint;
@@ -30,7 +34,8 @@ export type Checked<T> = { ok: true; body: T } | { ok: false; message: string; p
  * own path only; the nested issue that failed deepest names the field the client got wrong.
  */
 export function checkBody<T>(schema: v.GenericSchema<unknown, T>, input: unknown): Checked<T> {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) return { ok: false, message: "request body must be a json object", param: null };
+  if (typeof input !== "object" || input === null || Array.isArray(input))
+    return { ok: false, message: "request body must be a json object", param: null };
   const result = v.safeParse(schema, input);
   if (result.success) return { ok: true, body: result.output };
   const issue = deepest(result.issues[0]);
@@ -52,23 +57,38 @@ function deepest(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown> {
 const notCalled = { meta: null, stream: false, ttftMs: null, engineStartedAt: null } satisfies Partial<Finish>;
 
 /** Auth, body, schema, route; the body or the error response, already logged. */
-export async function admit<T extends { model: string }>(core: GatewayCore, ctx: RequestContext, door: FrontDoor<T>): Promise<T | Response> {
+export async function admit<T extends { model: string }>(
+  core: GatewayCore,
+  ctx: RequestContext,
+  door: FrontDoor<T>,
+): Promise<T | Response> {
   const fail = (res: Response, error: string): Response => {
     core.finish(ctx, { endpoint: door.endpoint, status: res.status, ...notCalled, error });
     return res;
   };
-  if (core.draining()) return fail(door.reject(503, "the gateway is shutting down: retry on another instance", { code: "shutting_down", headers: { "retry-after": "1" } }), "draining");
+  if (core.draining())
+    return fail(
+      door.reject(503, "the gateway is shutting down: retry on another instance", {
+        code: "shutting_down",
+        headers: { "retry-after": "1" },
+      }),
+      "draining",
+    );
   const caller = identifyCaller(ctx.req, ctx.live.graph, core.secrets);
   if (!caller.ok) return fail(door.invalidKey(), "invalid_api_key");
   ctx.key = caller.key; // the declared key's name: the engine admits and books it, the log names it
   const read = await readJsonBody(ctx.req, ctx.live.graph.gateway.maxBodyBytes);
   if (!read.ok) return fail(door.reject(read.status, read.message, { code: read.code }), read.code);
   const checked = checkBody(door.schema, read.value);
-  if (!checked.ok) return fail(door.reject(400, checked.message, { param: checked.param, code: "invalid_body" }), "invalid_body");
+  if (!checked.ok)
+    return fail(door.reject(400, checked.message, { param: checked.param, code: "invalid_body" }), "invalid_body");
   const route = checked.body.model;
   if (!ctx.live.addressable.has(route)) {
     const answer = unknownModel(route, ctx.live.addressable); // the same did-you-mean as chat completions
-    return fail(door.reject(answer.status, answer.error.error.message, { param: "model", code: "model_not_found" }), "model_not_found");
+    return fail(
+      door.reject(answer.status, answer.error.error.message, { param: "model", code: "model_not_found" }),
+      "model_not_found",
+    );
   }
   return checked.body;
 }
@@ -87,13 +107,30 @@ export async function callEngine(
   const cache = core.cache.begin({ graph: ctx.live.graph, dialect: door.endpoint, body: request.chat, req: ctx.req });
   try {
     const outcome = cache.settle(
-      await ctx.live.engine.chat({ id: ctx.id, route: request.route, body: request.chat, headers: ctx.req.headers, signal: request.signal, receivedAt: ctx.receivedAt, key: ctx.key ?? null, onMatched: cache.hook }),
+      await ctx.live.engine.chat({
+        id: ctx.id,
+        route: request.route,
+        body: request.chat,
+        headers: ctx.req.headers,
+        signal: request.signal,
+        receivedAt: ctx.receivedAt,
+        key: ctx.key ?? null,
+        onMatched: cache.hook,
+      }),
     );
     return { outcome, engineStartedAt, cache: cache.status };
   } catch (err) {
     // An engine bug must not leak a stack trace (or whatever the exception carries) to the client.
     const name = err instanceof Error ? err.name : "unknown";
-    core.finish(ctx, { endpoint: door.endpoint, status: 500, meta: null, stream: false, ttftMs: null, engineStartedAt, error: `engine_threw:${name}` });
+    core.finish(ctx, {
+      endpoint: door.endpoint,
+      status: 500,
+      meta: null,
+      stream: false,
+      ttftMs: null,
+      engineStartedAt,
+      error: `engine_threw:${name}`,
+    });
     return door.reject(500, "the gateway failed to handle this request", { code: "internal_error" });
   }
 }

@@ -3,7 +3,14 @@
 // a Lua script is in Redis; `delayMs` (on the injected clock) is how long an operation and a
 // breaker notification take to reach the others, so a scenario can show what propagation costs.
 // `down` makes every operation reject, as an unreachable Redis does.
-import type { Clock, CounterResult, SharedBreaker, SharedCounter, SharedStore, SharedWindow } from "../../runtime/ports.ts";
+import type {
+  Clock,
+  CounterResult,
+  SharedBreaker,
+  SharedCounter,
+  SharedStore,
+  SharedWindow,
+} from "../../runtime/ports.ts";
 import { COUNTER_GRACE_MS, sharedKeys, type SharedKeys } from "./keys.ts";
 import { readBreaker, readWindow } from "./schema.ts";
 
@@ -77,7 +84,12 @@ class MemorySharedStore implements SharedStore {
 
   #count(counter: SharedCounter, granted: number): CounterResult {
     const used = this.#counterUsed(counter) + granted;
-    if (granted > 0) this.hub.set(this.keys.counter(counter.key, counter.windowStart), String(used), counter.windowEnd + COUNTER_GRACE_MS);
+    if (granted > 0)
+      this.hub.set(
+        this.keys.counter(counter.key, counter.windowStart),
+        String(used),
+        counter.windowEnd + COUNTER_GRACE_MS,
+      );
     return { granted, used };
   }
 

@@ -26,7 +26,13 @@ function weightedMean(parts: { value: number | null; weight: number }[]): number
 }
 
 /** This instance's `local` window with the `others`' (this instance's own entry among them is ignored). */
-export function mergeWindows(local: WindowState, others: readonly SharedWindow[], self: string, now: number, windowMs: number): WindowState {
+export function mergeWindows(
+  local: WindowState,
+  others: readonly SharedWindow[],
+  self: string,
+  now: number,
+  windowMs: number,
+): WindowState {
   const fresh = others.filter((w) => w.instance !== self && now - w.at <= windowMs && w.bucketMs === local.bucketMs);
   if (fresh.length === 0) return local;
   const byStart = new Map<number, { start: number; ok: number; fail: number }>();

@@ -11,7 +11,8 @@ export interface QuotaRef {
   limit: LimitNode;
 }
 
-const keyOf = (owner: "model" | "provider", name: string, limit: LimitNode): string => `${owner}:${name}:${limit.metric}:${limit.window}`;
+const keyOf = (owner: "model" | "provider", name: string, limit: LimitNode): string =>
+  `${owner}:${name}:${limit.metric}:${limit.window}`;
 
 /** Every quota of `model` (its own and its provider's). */
 export function quotasOfModel(graph: Graph, model: string): QuotaRef[] {

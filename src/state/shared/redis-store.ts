@@ -93,7 +93,10 @@ export class RedisSharedStore implements SharedStore {
     const out: Record<string, SharedBreaker> = {};
     if (keys.length === 0) return out;
     const client = await this.#ready();
-    const values = (await client.send("MGET", keys.map((k) => this.#keys.breaker(k)))) as (string | null)[];
+    const values = (await client.send(
+      "MGET",
+      keys.map((k) => this.#keys.breaker(k)),
+    )) as (string | null)[];
     keys.forEach((key, i) => {
       const b = readBreaker(values[i] ?? null);
       if (b) out[key] = b;
@@ -121,7 +124,13 @@ export class RedisSharedStore implements SharedStore {
 
   async claimProbe(key: string, instance: string, leaseMs: number): Promise<boolean> {
     const client = await this.#ready();
-    const reply = await client.send("SET", [this.#keys.probe(key), instance, "NX", "PX", String(Math.max(1, Math.ceil(leaseMs)))]);
+    const reply = await client.send("SET", [
+      this.#keys.probe(key),
+      instance,
+      "NX",
+      "PX",
+      String(Math.max(1, Math.ceil(leaseMs))),
+    ]);
     return reply === "OK";
   }
 

@@ -84,7 +84,10 @@ export class SharedStateSync {
         this.#owe(ref, amount, counter.windowStart);
         continue;
       }
-      this.#send(this.o.store.add(counter, amount).then((r) => this.#layQuota(ref.key, counter.windowStart, r.used)), () => this.#owe(ref, amount, counter.windowStart));
+      this.#send(
+        this.o.store.add(counter, amount).then((r) => this.#layQuota(ref.key, counter.windowStart, r.used)),
+        () => this.#owe(ref, amount, counter.windowStart),
+      );
     }
   }
 
@@ -105,11 +108,13 @@ export class SharedStateSync {
       return;
     }
     const lease = this.o.store.claimProbe(key, this.o.instance, this.o.timeoutMs + this.#cooldown(key));
-    this.#send(lease.then((won) => {
-      if (!won || b.phase !== "half_open") return;
-      this.#probeBlocked.delete(key);
-      b.probesInFlight = Math.max(0, b.probesInFlight - probes);
-    }));
+    this.#send(
+      lease.then((won) => {
+        if (!won || b.phase !== "half_open") return;
+        this.#probeBlocked.delete(key);
+        b.probesInFlight = Math.max(0, b.probesInFlight - probes);
+      }),
+    );
   }
 
   #applyBreaker(key: string, shared: SharedBreaker): void {
@@ -117,9 +122,21 @@ export class SharedStateSync {
     const b = this.o.state().breakers[key];
     if (!b) return;
     if (shared.phase === "open" && (b.phase !== "open" || (b.openedAt ?? 0) < (shared.openedAt ?? 0))) {
-      Object.assign(b, { phase: "open", openedAt: shared.openedAt, consecutiveFailures: 0, probesInFlight: 0, probeSuccesses: 0 });
+      Object.assign(b, {
+        phase: "open",
+        openedAt: shared.openedAt,
+        consecutiveFailures: 0,
+        probesInFlight: 0,
+        probeSuccesses: 0,
+      });
     } else if (shared.phase === "closed" && b.phase !== "closed" && (b.openedAt ?? 0) <= shared.at) {
-      Object.assign(b, { phase: "closed", openedAt: null, consecutiveFailures: 0, probesInFlight: 0, probeSuccesses: 0 });
+      Object.assign(b, {
+        phase: "closed",
+        openedAt: null,
+        consecutiveFailures: 0,
+        probesInFlight: 0,
+        probeSuccesses: 0,
+      });
       this.#probeBlocked.delete(key);
     }
   }
@@ -166,11 +183,22 @@ export class SharedStateSync {
     }
     const state = this.o.state();
     for (const [key, b] of Object.entries(state.breakers)) {
-      if (b.phase === "open") await this.#bounded(this.o.store.publishBreaker(key, { phase: "open", openedAt: b.openedAt, by: this.o.instance, at: now }, this.#breakerTtl(key)));
+      if (b.phase === "open")
+        await this.#bounded(
+          this.o.store.publishBreaker(
+            key,
+            { phase: "open", openedAt: b.openedAt, by: this.o.instance, at: now },
+            this.#breakerTtl(key),
+          ),
+        );
     }
     this.#up = true;
     this.#downLogged = false;
-    this.o.log("shared_state_up", { instance: this.o.instance, reconciled_quotas: owed.length, ...(this.#everUp ? { after_outage: true } : {}) });
+    this.o.log("shared_state_up", {
+      instance: this.o.instance,
+      reconciled_quotas: owed.length,
+      ...(this.#everUp ? { after_outage: true } : {}),
+    });
     this.#everUp = true;
   }
 
@@ -196,7 +224,8 @@ export class SharedStateSync {
     try {
       view.breakers = await this.#bounded(this.o.store.readBreakers(Object.keys(this.o.state().breakers)));
       const now = this.o.clock.now();
-      for (const ref of allQuotas(this.o.graph())) view.quotas[ref.key] = await this.#bounded(this.o.store.usage(counterAt(ref, now)));
+      for (const ref of allQuotas(this.o.graph()))
+        view.quotas[ref.key] = await this.#bounded(this.o.store.usage(counterAt(ref, now)));
     } catch (err) {
       this.#markDown(err);
       view.up = false;
@@ -222,7 +251,9 @@ export class SharedStateSync {
   /** Rejects after `timeoutMs` on the injected clock. */
   #bounded<T>(p: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = this.o.clock.schedule(this.o.timeoutMs, () => reject(new Error(`shared state did not answer within ${this.o.timeoutMs} ms`)));
+      const timer = this.o.clock.schedule(this.o.timeoutMs, () =>
+        reject(new Error(`shared state did not answer within ${this.o.timeoutMs} ms`)),
+      );
       p.then(
         (v) => (timer.cancel(), resolve(v)),
         (e) => (timer.cancel(), reject(e)),

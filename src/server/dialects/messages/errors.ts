@@ -3,7 +3,11 @@
 import { anthropicError, errorTypeFor } from "../../../dialects/messages/errors.ts";
 import { jsonResponse } from "../../errors.ts";
 
-export function anthropicErrorResponse(status: number, message: string, headers: Record<string, string> = {}): Response {
+export function anthropicErrorResponse(
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
   return jsonResponse(status, anthropicError(errorTypeFor(status), message), headers);
 }
 

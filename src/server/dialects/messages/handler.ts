@@ -16,7 +16,12 @@ import { admit, callEngine, type FrontDoor } from "../front-door.ts";
 import { messagesFrames } from "../../../dialects/messages/stream.ts";
 import { messagesToChat, promptToChat } from "../../../dialects/messages/to-chat.ts";
 
-const door: FrontDoor<MessagesBody> = { endpoint: "messages", schema: MessagesBody, reject: (status, message, extra) => anthropicErrorResponse(status, message, extra?.headers), invalidKey: invalidMessagesKey };
+const door: FrontDoor<MessagesBody> = {
+  endpoint: "messages",
+  schema: MessagesBody,
+  reject: (status, message, extra) => anthropicErrorResponse(status, message, extra?.headers),
+  invalidKey: invalidMessagesKey,
+};
 const countDoor: FrontDoor<CountTokensBody> = { ...door, schema: CountTokensBody };
 
 export async function handleMessages(core: GatewayCore, ctx: RequestContext): Promise<Response> {
@@ -25,24 +30,53 @@ export async function handleMessages(core: GatewayCore, ctx: RequestContext): Pr
   const clock = core.ports.clock;
   const chat = messagesToChat(body);
   const abort = body.stream === true ? abortOnDisconnect(ctx.req) : null;
-  const called = await callEngine(core, ctx, door, { route: body.model, chat, signal: abort?.signal ?? ctx.req.signal });
+  const called = await callEngine(core, ctx, door, {
+    route: body.model,
+    chat,
+    signal: abort?.signal ?? ctx.req.signal,
+  });
   if (called instanceof Response) return called;
   const { outcome, engineStartedAt, cache } = called;
   const id = messageId(ctx.id);
   const stopSequences = body.stop_sequences ?? [];
   if (outcome.kind === "stream") {
-    const frames = messagesFrames({ id, model: body.model, inputTokens: inferChatNeeds(chat).promptTokens, stopSequences });
-    return streamResponse(core, ctx, outcome, abort ?? abortOnDisconnect(ctx.req), engineStartedAt, { endpoint: "messages", cache, frames });
+    const frames = messagesFrames({
+      id,
+      model: body.model,
+      inputTokens: inferChatNeeds(chat).promptTokens,
+      stopSequences,
+    });
+    return streamResponse(core, ctx, outcome, abort ?? abortOnDisconnect(ctx.req), engineStartedAt, {
+      endpoint: "messages",
+      cache,
+      frames,
+    });
   }
-  const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), false), false);
+  const headers = outcomeHeaders(
+    outcome.meta,
+    ctx.id,
+    overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), false),
+    false,
+  );
   headers[CACHE_HEADER] = cache;
   let res: Response;
-  if (outcome.kind === "completion") res = jsonResponse(200, completionToMessage(outcome.body, id, stopSequences), headers);
+  if (outcome.kind === "completion")
+    res = jsonResponse(200, completionToMessage(outcome.body, id, stopSequences), headers);
   else {
-    if (outcome.retryAfterS !== null && outcome.retryAfterS >= 0) headers["retry-after"] = String(Math.max(1, Math.ceil(outcome.retryAfterS)));
+    if (outcome.retryAfterS !== null && outcome.retryAfterS >= 0)
+      headers["retry-after"] = String(Math.max(1, Math.ceil(outcome.retryAfterS)));
     res = jsonResponse(outcome.status, fromOpenAIError(outcome.status, outcome.error), headers);
   }
-  core.finish(ctx, { endpoint: "messages", meta: outcome.meta, engineStartedAt, status: res.status, stream: false, ttftMs: null, error: null, cache });
+  core.finish(ctx, {
+    endpoint: "messages",
+    meta: outcome.meta,
+    engineStartedAt,
+    status: res.status,
+    stream: false,
+    ttftMs: null,
+    error: null,
+    cache,
+  });
   return res;
 }
 
@@ -52,6 +86,14 @@ export async function handleCountTokens(core: GatewayCore, ctx: RequestContext):
   if (body instanceof Response) return body;
   const res = jsonResponse(200, { input_tokens: inferChatNeeds(promptToChat(body)).promptTokens });
   // Logged, but not counted as a model request in the metrics: nothing was routed.
-  core.finish(ctx, { endpoint: null, status: 200, meta: null, stream: false, ttftMs: null, engineStartedAt: null, error: null });
+  core.finish(ctx, {
+    endpoint: null,
+    status: 200,
+    meta: null,
+    stream: false,
+    ttftMs: null,
+    engineStartedAt: null,
+    error: null,
+  });
   return res;
 }

@@ -21,7 +21,8 @@ import { responsesToChat } from "../../../dialects/responses/to-chat.ts";
 const door: FrontDoor<ResponsesBody> = {
   endpoint: "responses",
   schema: ResponsesBody,
-  reject: (status, message, extra) => errorResponse(status, message, { param: extra?.param ?? null, code: extra?.code ?? null, headers: extra?.headers }),
+  reject: (status, message, extra) =>
+    errorResponse(status, message, { param: extra?.param ?? null, code: extra?.code ?? null, headers: extra?.headers }),
   invalidKey: invalidApiKey,
 };
 
@@ -30,23 +31,56 @@ export async function handleResponses(core: GatewayCore, ctx: RequestContext): P
   if (body instanceof Response) return body;
   const refusal = statefulField(body);
   if (refusal) {
-    core.finish(ctx, { endpoint: "responses", status: 400, meta: null, stream: false, ttftMs: null, engineStartedAt: null, error: "stateful_request" });
+    core.finish(ctx, {
+      endpoint: "responses",
+      status: 400,
+      meta: null,
+      stream: false,
+      ttftMs: null,
+      engineStartedAt: null,
+      error: "stateful_request",
+    });
     return errorResponse(400, refusal.message, { param: refusal.param, code: "unsupported_parameter" });
   }
   const clock = core.ports.clock;
   const chat = responsesToChat(body);
   const abort = body.stream === true ? abortOnDisconnect(ctx.req) : null;
-  const called = await callEngine(core, ctx, door, { route: body.model, chat, signal: abort?.signal ?? ctx.req.signal });
+  const called = await callEngine(core, ctx, door, {
+    route: body.model,
+    chat,
+    signal: abort?.signal ?? ctx.req.signal,
+  });
   if (called instanceof Response) return called;
   const { outcome, engineStartedAt, cache } = called;
   const echo: ResponseEcho = { requestId: ctx.id, createdAt: Math.floor(clock.now() / 1000), model: body.model, body };
   if (outcome.kind === "stream") {
-    return streamResponse(core, ctx, outcome, abort ?? abortOnDisconnect(ctx.req), engineStartedAt, { endpoint: "responses", cache, frames: responsesFrames(echo) });
+    return streamResponse(core, ctx, outcome, abort ?? abortOnDisconnect(ctx.req), engineStartedAt, {
+      endpoint: "responses",
+      cache,
+      frames: responsesFrames(echo),
+    });
   }
-  const headers = outcomeHeaders(outcome.meta, ctx.id, overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), false), false);
+  const headers = outcomeHeaders(
+    outcome.meta,
+    ctx.id,
+    overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), false),
+    false,
+  );
   headers[CACHE_HEADER] = cache;
-  const res = outcome.kind === "completion" ? jsonResponse(200, completionToResponse(outcome.body, echo), headers) : errorOutcomeResponse(outcome, headers);
-  core.finish(ctx, { endpoint: "responses", meta: outcome.meta, engineStartedAt, status: res.status, stream: false, ttftMs: null, error: null, cache });
+  const res =
+    outcome.kind === "completion"
+      ? jsonResponse(200, completionToResponse(outcome.body, echo), headers)
+      : errorOutcomeResponse(outcome, headers);
+  core.finish(ctx, {
+    endpoint: "responses",
+    meta: outcome.meta,
+    engineStartedAt,
+    status: res.status,
+    stream: false,
+    ttftMs: null,
+    error: null,
+    cache,
+  });
   return res;
 }
 
@@ -54,9 +88,20 @@ export async function handleResponses(core: GatewayCore, ctx: RequestContext): P
 export async function handleInputTokens(core: GatewayCore, ctx: RequestContext): Promise<Response> {
   const body = await admit(core, ctx, door);
   if (body instanceof Response) return body;
-  const res = jsonResponse(200, { object: "response.input_tokens", input_tokens: inferChatNeeds(responsesToChat(body)).promptTokens });
+  const res = jsonResponse(200, {
+    object: "response.input_tokens",
+    input_tokens: inferChatNeeds(responsesToChat(body)).promptTokens,
+  });
   // Logged, but not counted as a model request in the metrics: nothing was routed.
-  core.finish(ctx, { endpoint: null, status: 200, meta: null, stream: false, ttftMs: null, engineStartedAt: null, error: null });
+  core.finish(ctx, {
+    endpoint: null,
+    status: 200,
+    meta: null,
+    stream: false,
+    ttftMs: null,
+    engineStartedAt: null,
+    error: null,
+  });
   return res;
 }
 
@@ -64,5 +109,8 @@ export async function handleInputTokens(core: GatewayCore, ctx: RequestContext):
 export function handleStoredResponse(core: GatewayCore, ctx: RequestContext): Response {
   if (!identifyCaller(ctx.req, ctx.live.graph, core.secrets).ok) return invalidApiKey();
   const id = ctx.path.replace(/^(\/v1)?\/responses\//, "").split("/")[0];
-  return errorResponse(404, notStoredMessage(decodeURIComponent(id)), { code: "response_not_found", param: "response_id" });
+  return errorResponse(404, notStoredMessage(decodeURIComponent(id)), {
+    code: "response_not_found",
+    param: "response_id",
+  });
 }
