@@ -37,18 +37,16 @@ export function registerDocumentFeatures(connection: Connection, workspace: Work
   });
   connection.onWorkspaceSymbol((params) => {
     const query = params.query.toLowerCase();
-    return documents
-      .all()
-      .flatMap((doc) =>
-        (workspace.analysis(doc).policy?.items ?? [])
-          .filter((d) => d.name && d.name.value.toLowerCase().includes(query))
-          .map((d) => ({
-            name: d.name!.value,
-            kind: DECL_SYMBOL[d.kind],
-            containerName: d.kind,
-            location: { uri: doc.uri, range: rangeOf(doc, d.name!.span) },
-          })),
-      );
+    return documents.all().flatMap((doc) =>
+      (workspace.analysis(doc).policy?.items ?? [])
+        .filter((d) => d.name && d.name.value.toLowerCase().includes(query))
+        .map((d) => ({
+          name: d.name!.value,
+          kind: DECL_SYMBOL[d.kind],
+          containerName: d.kind,
+          location: { uri: doc.uri, range: rangeOf(doc, d.name!.span) },
+        })),
+    );
   });
   connection.onDocumentFormatting((params) => {
     const doc = documents.get(params.textDocument.uri);
