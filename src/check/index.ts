@@ -27,6 +27,7 @@ import { checkUnused } from "./passes/unused.ts";
 
 export type { CheckOptions, SecretSource } from "./context.ts";
 export * from "./schema.ts";
+export * from "./defaults.ts";
 export * from "./read-value.ts";
 export * from "./resolve-settings.ts";
 export { requiredCaps } from "./passes/capabilities.ts";

@@ -10,7 +10,8 @@ import {
   type FailureClass,
   type WindowUnit,
 } from "../syntax/vocabulary.ts";
-import type { FieldSchema, LimitMetric, RetryOn } from "./schema.ts";
+import type { RetryOn } from "./defaults.ts";
+import type { FieldSchema, LimitMetric } from "./schema.ts";
 
 export interface Limit {
   metric: LimitMetric;

@@ -4,7 +4,8 @@
 // each route once, then only the rules with their own block), which keeps large policies fast.
 import type { Block, Property, Value } from "../syntax/ast.ts";
 import { readValue } from "./read-value.ts";
-import { BUILTIN_DEFAULTS, settingsSchema, type BlockSchema, type SettingsValues } from "./schema.ts";
+import { BUILTIN_DEFAULTS, type SettingsValues } from "./defaults.ts";
+import { settingsSchema, type BlockSchema } from "./schema.ts";
 
 export interface ResolvedSettings {
   values: SettingsValues;

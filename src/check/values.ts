@@ -1,15 +1,40 @@
 // Checks one value against its schema field: the right kind, a known word, inside its range.
-// Literal strings in secret fields are left to the secrets pass so they are reported once.
+// Literal strings in secret fields are left to the secrets pass so they are reported once. How a
+// misfit is worded is in value-reports.ts.
 import type { Value } from "../syntax/ast.ts";
 import { CAPABILITIES, FAILURE_CLASSES, WINDOWS } from "../syntax/vocabulary.ts";
 import { didYouMean } from "../util/edit-distance.ts";
-import type { CheckCode } from "./codes.ts";
 import type { CheckContext } from "./context.ts";
-import { ENV_NAME, expectedKind, readRetryOnItem } from "./read-value.ts";
+import { ENV_NAME, readRetryOnItem } from "./read-value.ts";
 import type { FieldSchema } from "./schema.ts";
+import { formatMs, outOfRange, range, unknownWord, wrongKind } from "./value-reports.ts";
 
 export function checkValue(field: FieldSchema, value: Value, key: string, ctx: CheckContext): void {
   if (value.kind === "call" && !checkCall(value, ctx)) return;
+  switch (field.type) {
+    case "duration":
+    case "int":
+    case "count":
+    case "percent":
+      return checkNumeric(field, value, key, ctx);
+    case "secrets":
+    case "caps":
+    case "retry_on":
+    case "limits":
+    case "refs":
+      return checkListField(field, value, key, ctx);
+    default:
+      return checkPlain(field, value, key, ctx);
+  }
+}
+
+type FieldOf<T extends FieldSchema["type"]> = Extract<FieldSchema, { type: T }>;
+type NumericField = FieldOf<"duration" | "int" | "count" | "percent">;
+type ListField = FieldOf<"secrets" | "caps" | "retry_on" | "limits" | "refs">;
+type PlainField = Exclude<FieldSchema, NumericField | ListField>;
+
+/** Durations, whole numbers and percentages: the right unit, then inside the field's range. */
+function checkNumeric(field: NumericField, value: Value, key: string, ctx: CheckContext): void {
   switch (field.type) {
     case "duration":
       if (value.kind === "number" && value.value < 0)
@@ -54,6 +79,65 @@ export function checkValue(field: FieldSchema, value: Value, key: string, ctx: C
             : null,
         );
       return range(key, value.value, field.min, field.max, value, ctx, (n) => `${n}%`);
+  }
+}
+
+/** Lists (and the one-rate form of `limits`): each item checked, and no weights. */
+function checkListField(field: ListField, value: Value, key: string, ctx: CheckContext): void {
+  switch (field.type) {
+    case "secrets":
+      if (value.kind === "call" || value.kind === "string") return;
+      if (value.kind !== "list") return wrongKind(field, value, key, ctx, null);
+      for (const item of value.items)
+        if (item.value.kind !== "call" && item.value.kind !== "string") wrongKind(field, item.value, key, ctx, null);
+      return noWeights(value, ctx);
+    case "caps":
+      if (value.kind !== "list")
+        return wrongKind(
+          field,
+          value,
+          key,
+          ctx,
+          value.kind === "ident" ? `put it in a list: \`[${value.name}]\`` : null,
+        );
+      for (const item of value.items) {
+        if (item.value.kind !== "ident") wrongKind(field, item.value, key, ctx, null);
+        else if (!(CAPABILITIES as readonly string[]).includes(item.value.name))
+          unknownWord("SY2004", "capability", item.value.name, item.value, CAPABILITIES, ctx);
+      }
+      return noWeights(value, ctx);
+    case "retry_on":
+      if (value.kind !== "list") return wrongKind(field, value, key, ctx, null);
+      for (const { value: item } of value.items) {
+        if (readRetryOnItem(item) !== undefined) continue;
+        if (item.kind === "ident") unknownWord("SY2003", "failure class", item.name, item, FAILURE_CLASSES, ctx);
+        else if (item.kind === "number")
+          outOfRange(`\`${item.raw}\` is not an http status`, item, ctx, "not a status between 100 and 599", null);
+        else wrongKind(field, item, key, ctx, null);
+      }
+      return noWeights(value, ctx);
+    case "limits":
+      if (value.kind !== "list") return checkLimit(field, value, key, ctx);
+      for (const item of value.items) checkLimit(field, item.value, key, ctx);
+      return noWeights(value, ctx);
+    case "refs":
+      if (value.kind !== "list")
+        return wrongKind(
+          field,
+          value,
+          key,
+          ctx,
+          value.kind === "ident" ? `put it in a list: \`[${value.name}]\`` : null,
+        );
+      for (const item of value.items)
+        if (item.value.kind !== "ident" && item.value.kind !== "string") wrongKind(field, item.value, key, ctx, null);
+      return noWeights(value, ctx);
+  }
+}
+
+/** Single values: money, booleans, words, strings and urls, secrets, names and blocks. */
+function checkPlain(field: PlainField, value: Value, key: string, ctx: CheckContext): void {
+  switch (field.type) {
     case "money":
       return value.kind === "money"
         ? undefined
@@ -80,60 +164,13 @@ export function checkValue(field: FieldSchema, value: Value, key: string, ctx: C
       return;
     case "secret":
       return value.kind === "call" || value.kind === "string" ? undefined : wrongKind(field, value, key, ctx, null);
-    case "secrets":
-      if (value.kind === "call" || value.kind === "string") return;
-      if (value.kind !== "list") return wrongKind(field, value, key, ctx, null);
-      for (const item of value.items)
-        if (item.value.kind !== "call" && item.value.kind !== "string") wrongKind(field, item.value, key, ctx, null);
-      return noWeights(value, ctx);
-    case "caps":
-      if (value.kind !== "list")
-        return wrongKind(
-          field,
-          value,
-          key,
-          ctx,
-          value.kind === "ident" ? `put it in a list: \`[${value.name}]\`` : null,
-        );
-      for (const item of value.items) {
-        if (item.value.kind !== "ident") wrongKind(field, item.value, key, ctx, null);
-        else if (!(CAPABILITIES as readonly string[]).includes(item.value.name))
-          unknownWord("SY2004", "capability", item.value.name, item.value, CAPABILITIES, ctx);
-      }
-      return noWeights(value, ctx);
     case "provider_ref":
       return value.kind === "ident" || value.kind === "string" ? undefined : wrongKind(field, value, key, ctx, null);
-    case "retry_on":
-      if (value.kind !== "list") return wrongKind(field, value, key, ctx, null);
-      for (const { value: item } of value.items) {
-        if (readRetryOnItem(item) !== undefined) continue;
-        if (item.kind === "ident") unknownWord("SY2003", "failure class", item.name, item, FAILURE_CLASSES, ctx);
-        else if (item.kind === "number")
-          outOfRange(`\`${item.raw}\` is not an http status`, item, ctx, "not a status between 100 and 599", null);
-        else wrongKind(field, item, key, ctx, null);
-      }
-      return noWeights(value, ctx);
-    case "limits":
-      if (value.kind !== "list") return checkLimit(field, value, key, ctx);
-      for (const item of value.items) checkLimit(field, item.value, key, ctx);
-      return noWeights(value, ctx);
     case "headers":
     case "tags":
       return value.kind === "block" ? undefined : wrongKind(field, value, key, ctx, null);
     case "ref":
       return value.kind === "ident" || value.kind === "string" ? undefined : wrongKind(field, value, key, ctx, null);
-    case "refs":
-      if (value.kind !== "list")
-        return wrongKind(
-          field,
-          value,
-          key,
-          ctx,
-          value.kind === "ident" ? `put it in a list: \`[${value.name}]\`` : null,
-        );
-      for (const item of value.items)
-        if (item.value.kind !== "ident" && item.value.kind !== "string") wrongKind(field, item.value, key, ctx, null);
-      return noWeights(value, ctx);
     case "block":
       return value.kind === "block"
         ? undefined
@@ -165,117 +202,6 @@ function unknownWindow(rate: Value & { kind: "rate" }, ctx: CheckContext): void 
 
 /** The window words the grammar reads after `/` (grammar/route.peggy, PER). */
 const RATE_UNITS = ["s", "sec", "second", "min", "minute", "h", "hour", "d", "day", "mo", "month"];
-
-const KIND_WORDS: Record<Value["kind"], string> = {
-  string: "a string",
-  number: "a number",
-  duration: "a duration",
-  size: "a size",
-  money: "money",
-  percent: "a percentage",
-  rate: "a rate",
-  status_class: "a status class",
-  bool: "a boolean",
-  ident: "a name",
-  list: "a list",
-  block: "a block",
-  call: "a call",
-};
-
-function wrongKind(field: FieldSchema, value: Value, key: string, ctx: CheckContext, help: string | null): void {
-  ctx.report(
-    "SY2002",
-    `\`${key}\` expects ${expectedKind(field)}, not ${KIND_WORDS[value.kind]}`,
-    value.span,
-    `${KIND_WORDS[value.kind]} here`,
-    {
-      help: help ?? `write it like \`${key} ${exampleOf(field)}\``,
-    },
-  );
-}
-
-/** A valid value for the field, for "write it like …" help. */
-function exampleOf(field: FieldSchema): string {
-  switch (field.type) {
-    case "duration":
-      return "30s";
-    case "int":
-      return String(Math.max(field.min, Math.min(3, field.max)));
-    case "count":
-      return "128k";
-    case "percent":
-      return "20%";
-    case "money":
-      return "$2.50";
-    case "bool":
-      return "true";
-    case "word":
-      return field.words[0];
-    case "string":
-      return '"name"';
-    case "url":
-      return '"https://api.openai.com/v1"';
-    case "secret":
-      return 'env("NAME")';
-    case "secrets":
-      return '[env("NAME")]';
-    case "caps":
-      return "[chat, stream]";
-    case "provider_ref":
-      return "openai";
-    case "retry_on":
-      return "[429, 5xx, connect]";
-    case "limits":
-      return field.metric === "usd" ? "$50/day" : field.metric === "tokens" ? "1M/day" : "500/min";
-    case "headers":
-      return '{ "X-Name" "value" }';
-    case "refs":
-      return "[chat, embed]";
-    case "ref":
-      return "search";
-    case "tags":
-      return '{ team "search" }';
-    case "block":
-      return "{ … }";
-  }
-}
-
-function unknownWord(
-  code: CheckCode,
-  what: string,
-  word: string,
-  value: Value,
-  words: readonly string[],
-  ctx: CheckContext,
-): void {
-  const hint = didYouMean(word, words);
-  ctx.report(code, `unknown ${what} \`${word}\``, value.span, `not a known ${what.replace(/^`.*` /, "")}`, {
-    help: hint ?? `use one of ${words.map((w) => `\`${w}\``).join(", ")}`,
-  });
-}
-
-function outOfRange(message: string, value: Value, ctx: CheckContext, label: string, help: string | null): void {
-  ctx.report("SY2024", message, value.span, label, { help });
-}
-
-function range(
-  key: string,
-  n: number,
-  min: number,
-  max: number,
-  value: Value,
-  ctx: CheckContext,
-  show: (n: number) => string,
-): void {
-  if (n >= min && n <= max) return;
-  const bounds =
-    max === Infinity
-      ? min === 1 && show === formatMs
-        ? "longer than 0"
-        : `at least ${show(min)}`
-      : `between ${show(min)} and ${show(max)}`;
-  outOfRange(`\`${key}\` must be ${bounds}`, value, ctx, n < min ? "too small" : "too large", `use a value ${bounds}`);
-}
 
 function noWeights(list: Value & { kind: "list" }, ctx: CheckContext): void {
   for (const item of list.items) {
@@ -321,12 +247,4 @@ function checkUrl(text: string, value: Value, ctx: CheckContext): void {
     ctx.report("SY2017", "`base_url` is not an http(s) url", value.span, "not a url", {
       help: 'write the full API root, e.g. `"https://api.openai.com/v1"`',
     });
-}
-
-export function formatMs(ms: number): string {
-  if (ms % 86_400_000 === 0 && ms > 0) return `${ms / 86_400_000}d`;
-  if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0 && ms > 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
 }

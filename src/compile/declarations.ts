@@ -4,14 +4,12 @@ import type { Decl } from "../syntax/ast.ts";
 import type { Limit } from "../check/read-value.ts";
 import {
   GATEWAY_DEFAULTS,
-  gatewaySchema,
-  SHARED_STATE_DEFAULTS,
   MODEL_DEFAULTS,
-  modelSchema,
   PROVIDER_DEFAULT_BASE_URL,
-  providerSchema,
+  SHARED_STATE_DEFAULTS,
   SIM_DEFAULTS,
-} from "../check/schema.ts";
+} from "../check/defaults.ts";
+import { gatewaySchema, modelSchema, providerSchema } from "../check/schema.ts";
 import { CAPABILITIES, CAP_BIT, type Capability, type ProviderKind } from "../syntax/vocabulary.ts";
 import { readBlock, type Fields } from "./ast-values.ts";
 import type { GatewayNode, LimitNode, ModelNode, ProviderNode, SharedStateNode, SimProfile } from "./graph.ts";

@@ -5,7 +5,7 @@
 // it the same way; here each distinct result becomes one Graph `Settings` object.
 import type { Block } from "../syntax/ast.ts";
 import { layerSettings } from "../check/resolve-settings.ts";
-import { BUILTIN_DEFAULTS, type SettingsValues } from "../check/schema.ts";
+import { BUILTIN_DEFAULTS, type SettingsValues } from "../check/defaults.ts";
 import type { Settings } from "./graph.ts";
 
 export { layerSettings };

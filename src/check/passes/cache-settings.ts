@@ -4,7 +4,7 @@
 import type { Block, Policy } from "../../syntax/ast.ts";
 import type { CheckContext } from "../context.ts";
 import { findProperty, layerSettings } from "../resolve-settings.ts";
-import { BUILTIN_DEFAULTS } from "../schema.ts";
+import { BUILTIN_DEFAULTS } from "../defaults.ts";
 import { declsOf, rulesOf } from "../walk.ts";
 
 export function checkCacheSettings(policy: Policy, ctx: CheckContext): void {

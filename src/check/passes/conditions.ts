@@ -60,55 +60,8 @@ function checkCompare(cond: CompareCond, ctx: CheckContext): void {
       ctx,
     );
   }
-  if (cond.subject.kind === "tokens") {
-    if (STRING_OPS.has(op))
-      return mismatch(
-        cond,
-        `\`tokens\` is a number; \`${op}\` compares text`,
-        "text operator on a number",
-        "use `<`, `<=`, `>`, `>=`, `==` or `!=`",
-        ctx,
-      );
-    const items = op === "in" && value.kind === "list" ? value.items.map((i) => i.value) : [value];
-    const bad = items.find((v) => v.kind !== "number" && v.kind !== "size");
-    if (bad && op !== "in")
-      return mismatch(
-        cond,
-        `\`tokens\` is a number, but this is ${describe(bad)}`,
-        "not a number",
-        "compare with a number such as `100k`",
-        ctx,
-      );
-    if (bad && value.kind === "list")
-      return mismatch(
-        { ...cond, value: bad },
-        `\`tokens\` is a number, but this is ${describe(bad)}`,
-        "not a number",
-        "list numbers only",
-        ctx,
-      );
-  }
-  if (op === "in") {
-    if (value.kind !== "list")
-      return mismatch(
-        cond,
-        `\`in\` needs a list, but this is ${describe(value)}`,
-        "not a list",
-        `write a list: \`[…]\`, or use \`==\``,
-        ctx,
-      );
-    for (const item of value.items) {
-      if (!SCALARS.has(item.value.kind))
-        mismatch(
-          { ...cond, value: item.value },
-          `\`in\` lists plain values, not ${describe(item.value)}`,
-          "not a plain value",
-          "list strings or numbers",
-          ctx,
-        );
-    }
-    return;
-  }
+  if (cond.subject.kind === "tokens" && !tokensCompareFits(cond, ctx)) return;
+  if (op === "in") return checkInList(cond, ctx);
   if (STRING_OPS.has(op)) {
     if (value.kind !== "string")
       return mismatch(
@@ -129,6 +82,66 @@ function checkCompare(cond: CompareCond, ctx: CheckContext): void {
       op === "==" && value.kind === "list" ? "use `in` to compare with a list" : "compare with a string or a number",
       ctx,
     );
+}
+
+/** `tokens` is a number: false (after reporting) when the operator or a value does not fit. */
+function tokensCompareFits(cond: CompareCond, ctx: CheckContext): boolean {
+  const op = cond.op.text;
+  const value = cond.value;
+  const reject = (...args: Parameters<typeof mismatch>): false => {
+    mismatch(...args);
+    return false;
+  };
+  if (STRING_OPS.has(op))
+    return reject(
+      cond,
+      `\`tokens\` is a number; \`${op}\` compares text`,
+      "text operator on a number",
+      "use `<`, `<=`, `>`, `>=`, `==` or `!=`",
+      ctx,
+    );
+  const items = op === "in" && value.kind === "list" ? value.items.map((i) => i.value) : [value];
+  const bad = items.find((v) => v.kind !== "number" && v.kind !== "size");
+  if (bad && op !== "in")
+    return reject(
+      cond,
+      `\`tokens\` is a number, but this is ${describe(bad)}`,
+      "not a number",
+      "compare with a number such as `100k`",
+      ctx,
+    );
+  if (bad && value.kind === "list")
+    return reject(
+      { ...cond, value: bad },
+      `\`tokens\` is a number, but this is ${describe(bad)}`,
+      "not a number",
+      "list numbers only",
+      ctx,
+    );
+  return true;
+}
+
+/** `in` takes a list of plain values. */
+function checkInList(cond: CompareCond, ctx: CheckContext): void {
+  const value = cond.value;
+  if (value.kind !== "list")
+    return mismatch(
+      cond,
+      `\`in\` needs a list, but this is ${describe(value)}`,
+      "not a list",
+      `write a list: \`[…]\`, or use \`==\``,
+      ctx,
+    );
+  for (const item of value.items) {
+    if (!SCALARS.has(item.value.kind))
+      mismatch(
+        { ...cond, value: item.value },
+        `\`in\` lists plain values, not ${describe(item.value)}`,
+        "not a plain value",
+        "list strings or numbers",
+        ctx,
+      );
+  }
 }
 
 function checkRegex(value: Value & { kind: "string" }, ctx: CheckContext): void {

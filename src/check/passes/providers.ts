@@ -5,9 +5,10 @@ import type { ProviderKind } from "../../syntax/vocabulary.ts";
 import { PROVIDER_KINDS } from "../../syntax/vocabulary.ts";
 import type { CheckContext } from "../context.ts";
 import { findProperty } from "../resolve-settings.ts";
-import { PROVIDER_DEFAULT_BASE_URL, providerSchema } from "../schema.ts";
+import { PROVIDER_DEFAULT_BASE_URL } from "../defaults.ts";
+import { providerSchema } from "../schema.ts";
 import { declsOf } from "../walk.ts";
-import { formatMs } from "../values.ts";
+import { formatMs } from "../value-reports.ts";
 
 export function checkProviders(policy: Policy, ctx: CheckContext): void {
   for (const provider of declsOf(policy, "provider")) {

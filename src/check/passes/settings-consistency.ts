@@ -5,8 +5,8 @@ import type { Block, Policy, Value } from "../../syntax/ast.ts";
 import type { CheckCode } from "../codes.ts";
 import type { CheckContext } from "../context.ts";
 import { layerSettings } from "../resolve-settings.ts";
-import { BUILTIN_DEFAULTS, type SettingsValues } from "../schema.ts";
-import { formatMs } from "../values.ts";
+import { BUILTIN_DEFAULTS, type SettingsValues } from "../defaults.ts";
+import { formatMs } from "../value-reports.ts";
 
 interface Pair {
   short: string; // must not exceed `long`
