@@ -1,7 +1,7 @@
 // Hover text, in Markdown, built from the compiler's and checker's own tables: a model as the
 // compiler reads it (provider, capabilities, context, price), a provider's kind and models, a
 // route or rule's settings after inheritance (the graph printer's lines), and a setting's
-// documented meaning and default straight from the schema (src/check/schema.ts), the one table.
+// documented meaning and default straight from the checker (src/check/schema.ts and defaults.ts), the one table.
 import {
   BUILTIN_DEFAULTS,
   GATEWAY_DEFAULTS,
