@@ -132,6 +132,29 @@ async function complete(call: UpstreamCall, ports: Ports, b: SimBehaviour, p: Pl
   return { kind: "completion", status: 200, body };
 }
 
+/** A streamed chunk carrying `delta` (some of the reply's tokens) as the only choice. */
+function tokenChunk(p: Plan, delta: ChatChunk["choices"][number]["delta"], finish: string | null): ChatChunk {
+  return {
+    id: p.id,
+    object: "chat.completion.chunk",
+    created: p.created,
+    model: p.model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  };
+}
+
+/** The last chunk of a stream that asked for `include_usage`: no choices, only the usage. */
+function usageChunk(p: Plan): ChatChunk {
+  return {
+    id: p.id,
+    object: "chat.completion.chunk",
+    created: p.created,
+    model: p.model,
+    choices: [],
+    usage: usage(p, p.tokens),
+  };
+}
+
 function stream(
   call: UpstreamCall,
   ports: Ports,
@@ -148,28 +171,10 @@ function stream(
   let sent = 0;
   let stage: "tokens" | "usage" | "done" = "tokens";
 
-  const chunk = (delta: ChatChunk["choices"][number]["delta"], finish: string | null): ChatChunk => ({
-    id: p.id,
-    object: "chat.completion.chunk",
-    created: p.created,
-    model: p.model,
-    choices: [{ index: 0, delta, finish_reason: finish }],
-  });
-
   const next = async (): Promise<IteratorResult<ChatChunk>> => {
     if (stage === "usage") {
       stage = "done";
-      return {
-        value: {
-          id: p.id,
-          object: "chat.completion.chunk",
-          created: p.created,
-          model: p.model,
-          choices: [],
-          usage: usage(p, p.tokens),
-        },
-        done: false,
-      };
+      return { value: usageChunk(p), done: false };
     }
     if (stage === "done") return { value: undefined, done: true };
     if (sent === 0 && fault?.kind === "malformed") {
@@ -198,7 +203,7 @@ function stream(
     const last = sent === p.tokens;
     if (last) stage = includeUsage ? "usage" : "done";
     return {
-      value: chunk(first ? { role: "assistant", content: text } : { content: text }, last ? p.finish : null),
+      value: tokenChunk(p, first ? { role: "assistant", content: text } : { content: text }, last ? p.finish : null),
       done: false,
     };
   };

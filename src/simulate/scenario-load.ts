@@ -4,7 +4,8 @@
 import * as v from "valibot";
 import { isMap, isSeq, parseDocument, type Document } from "yaml";
 import { LineIndex } from "../syntax/span.ts";
-import { ScenarioSchema, expectationSpec, trafficSpec } from "./scenario-schema.ts";
+import { ScenarioSchema } from "./scenario-schema.ts";
+import { expectationSpec, trafficSpec } from "./scenario-specs.ts";
 import type { Scenario } from "./scenario-types.ts";
 
 export interface ScenarioProblem {

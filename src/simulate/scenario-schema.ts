@@ -4,15 +4,7 @@ import { APIS } from "./dialect-traffic.ts";
 import * as v from "valibot";
 import { WINDOWS } from "../syntax/vocabulary.ts";
 import { count, durationMs, fraction, plainNumber, ratePerMs, usd } from "./policy-values.ts";
-import {
-  FAULT_KINDS,
-  type BehaviourSpec,
-  type Choice,
-  type Dist,
-  type Expectation,
-  type FaultWindow,
-  type TrafficSpec,
-} from "./scenario-types.ts";
+import { FAULT_KINDS, type BehaviourSpec, type Choice, type Dist, type FaultWindow } from "./scenario-types.ts";
 
 type Scalar = string | number;
 const scalar = (what: string) => v.union([v.string(), v.number()], `expected ${what}`);
@@ -257,59 +249,3 @@ export const ScenarioSchema = v.strictObject({
 });
 
 export type RawScenario = v.InferOutput<typeof ScenarioSchema>;
-type RawTraffic = RawScenario["traffic"][number];
-type RawExpectation = RawScenario["expect"][number];
-
-export function trafficSpec(t: RawTraffic, durationMs: number): TrafficSpec {
-  return {
-    route: t.route,
-    api: t.api,
-    ratePerMs: t.rate ?? null,
-    count: t.count ?? null,
-    arrival: t.arrival,
-    fromMs: t.from,
-    toMs: Math.min(t.until ?? durationMs, durationMs),
-    stream: t.mix.stream,
-    tools: t.mix.tools,
-    images: t.mix.images,
-    json: t.mix.json,
-    promptTokens: t.prompt_tokens,
-    outputTokens: t.output_tokens,
-    headers: t.headers,
-    metadata: t.metadata,
-    key: t.key ?? null,
-  };
-}
-
-export function expectationSpec(e: RawExpectation, durationMs: number): Expectation {
-  switch (e.check) {
-    case "success_rate":
-      return { check: "success_rate", atLeast: e.at_least };
-    case "attempts_per_request":
-      return { check: "attempts_per_request", atMost: e.at_most };
-    case "share":
-      return {
-        check: "share",
-        model: e.model,
-        fromMs: e.from,
-        toMs: e.to ?? durationMs,
-        atLeast: e.at_least ?? null,
-        atMost: e.at_most ?? null,
-      };
-    case "breaker_respected":
-      return { check: "breaker_respected", model: e.model };
-    case "breaker_opens":
-    case "recovers":
-      return { check: e.check, model: e.model, withinMs: e.within };
-    case "spend":
-    case "refused": {
-      const owner =
-        e.key !== undefined ? { scope: "key" as const, name: e.key } : { scope: "team" as const, name: e.team ?? "" };
-      return { check: e.check, owner, atLeast: e.at_least ?? null, atMost: e.at_most ?? null };
-    }
-    default: {
-      const [p, metric] = e.check.split("_") as [string, "latency" | "ttft"];
-      return { check: "latency", metric, percentile: Number(p.slice(1)) as 50 | 95 | 99, belowMs: e.below };
-    }
-  }
-}

@@ -70,6 +70,15 @@ function priceLabels(policy: Policy): Map<string, Label> {
   return labels;
 }
 
+/** One rule being checked: where it is, how to name it, and where its settings were written. */
+interface RuleSite {
+  file: string;
+  rule: Rule;
+  resolved: ResolvedSettings;
+  /** `route \`r\` rule 2 (\`when\`)`, for messages. */
+  where: string;
+}
+
 function checkRule(
   file: string,
   route: Decl,
@@ -78,14 +87,28 @@ function checkRule(
   resolved: ResolvedSettings,
   prices: Map<string, Label>,
 ): Diagnostic[] {
-  const bounds = resolved.values.bounds;
   const where = `route \`${route.name?.value}\` rule ${w.rule} (\`${rule.keyword.text}\`)`;
-  const label = (v: Value | undefined, message: string): Label => ({ file, span: (v ?? rule.keyword).span, message });
-  const responsible = (paths: string[]): Label[] =>
-    paths.flatMap((p) => {
-      const v = resolved.origin.get(p);
-      return v ? [{ file, span: v.span, message: `${p.split(".").pop()} ${sourceText(v)}` }] : [];
-    });
+  const site: RuleSite = { file, rule, resolved, where };
+  const warning = unreasonableLatency(site, w);
+  return [...boundViolations(site, w, prices), ...(warning ? [warning] : [])];
+}
+
+/** A label at `v`, or at the rule's keyword when the value is not written anywhere. */
+function labelAt(site: RuleSite, v: Value | undefined, message: string): Label {
+  return { file: site.file, span: (v ?? site.rule.keyword).span, message };
+}
+
+/** Labels on the settings at `paths` that were written in the policy (defaults have no span). */
+function responsible(site: RuleSite, paths: string[]): Label[] {
+  return paths.flatMap((p) => {
+    const v = site.resolved.origin.get(p);
+    return v ? [{ file: site.file, span: v.span, message: `${p.split(".").pop()} ${sourceText(v)}` }] : [];
+  });
+}
+
+/** SY2037 for each declared bound (latency, attempts, cost) the rule's worst case exceeds. */
+function boundViolations(site: RuleSite, w: RuleWorstCase, prices: Map<string, Label>): Diagnostic[] {
+  const bounds = site.resolved.values.bounds;
   const out: Diagnostic[] = [];
   const report = (
     bound: string,
@@ -99,9 +122,13 @@ function checkRule(
     out.push({
       code: "SY2037",
       severity: "error",
-      message: `worst-case ${bound} of ${where} is ${worstText}, over its bound of ${limitText}`,
-      primary: label(resolved.origin.get(`bounds.${bound}`), `bound ${limitText}`),
-      secondary: [{ file, span: rule.keyword.span, message: "this rule" }, ...responsible(paths), ...extra],
+      message: `worst-case ${bound} of ${site.where} is ${worstText}, over its bound of ${limitText}`,
+      primary: labelAt(site, site.resolved.origin.get(`bounds.${bound}`), `bound ${limitText}`),
+      secondary: [
+        { file: site.file, span: site.rule.keyword.span, message: "this rule" },
+        ...responsible(site, paths),
+        ...extra,
+      ],
       notes: [`worst path: ${detail}`],
       help,
     });
@@ -138,25 +165,31 @@ function checkRule(
       priced,
     );
   }
-  if (bounds.latency === null && w.latencyMs > UNREASONABLE_LATENCY_MS) {
-    const total = resolved.origin.get("timeout.total");
-    out.push({
-      code: "SY3009",
-      severity: "warning",
-      message: `a request on ${where} can wait ${duration(w.latencyMs)} for its first token or error`,
-      primary: label(total, `total ${total ? sourceText(total) : ""}`.trimEnd()),
-      secondary: [
-        { file, span: rule.keyword.span, message: "this rule" },
-        ...responsible(latencySettings(w).filter((p) => p !== "timeout.total")),
-      ],
-      notes: [
-        `worst path: ${describePath(w)}`,
-        `clients and load balancers usually give up long before ${duration(UNREASONABLE_LATENCY_MS)}`,
-      ],
-      help: "lower `timeout { total }`, or declare `bounds { latency … }` if the wait is intended",
-    });
-  }
   return out;
+}
+
+/** SY3009 when no latency bound is declared and the worst wait is clearly too long. */
+function unreasonableLatency(site: RuleSite, w: RuleWorstCase): Diagnostic | null {
+  if (site.resolved.values.bounds.latency !== null || w.latencyMs <= UNREASONABLE_LATENCY_MS) return null;
+  const total = site.resolved.origin.get("timeout.total");
+  return {
+    code: "SY3009",
+    severity: "warning",
+    message: `a request on ${site.where} can wait ${duration(w.latencyMs)} for its first token or error`,
+    primary: labelAt(site, total, `total ${total ? sourceText(total) : ""}`.trimEnd()),
+    secondary: [
+      { file: site.file, span: site.rule.keyword.span, message: "this rule" },
+      ...responsible(
+        site,
+        latencySettings(w).filter((p) => p !== "timeout.total"),
+      ),
+    ],
+    notes: [
+      `worst path: ${describePath(w)}`,
+      `clients and load balancers usually give up long before ${duration(UNREASONABLE_LATENCY_MS)}`,
+    ],
+    help: "lower `timeout { total }`, or declare `bounds { latency … }` if the wait is intended",
+  };
 }
 
 /** The value as written (`20s`, `3`), for labels. */
