@@ -3,32 +3,22 @@
 // in-flight requests for draining, and closes out every request with one log line and metrics.
 import type { Graph } from "../compile/graph.ts";
 import type { CreateEngine, Engine, Observer, OutcomeMeta, RuntimeState } from "../runtime/api.ts";
-import { addressableNames, createEngine as realEngine, unknownModel } from "../runtime/engine.ts";
+import { addressableNames, createEngine as realEngine } from "../runtime/engine.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
 import { policyRedactor, type Redactor } from "../runtime/redactor.ts";
 import type { AdapterSet } from "../runtime/upstream.ts";
-import {
-  handleAdminExplain,
-  handleAdminKeys,
-  handleAdminReload,
-  handleAdminSnapshot,
-  handleAdminState,
-} from "./admin.ts";
-import { handleChat, handleEmbeddings } from "./api-handlers.ts";
-import { handleCountTokens, handleMessages } from "./dialects/messages/handler.ts";
-import { handleInputTokens, handleResponses, handleStoredResponse } from "./dialects/responses/handler.ts";
 import type { GatewayCore, Live, ReloadOutcome, RequestContext, SharedHooks } from "./context.ts";
-import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
-import { identifyCaller, metricsAllowed } from "./key-auth.ts";
+import { errorResponse } from "./errors.ts";
+import { InFlightWork } from "./in-flight.ts";
 import { GatewayMetrics } from "./metrics.ts";
 import { MemoryCacheStore } from "./cache/memory-store.ts";
 import { requestFinisher } from "./request-finisher.ts";
 import { CACHE_HEADER, ResponseCache } from "./cache/response-cache.ts";
 import type { ResponseCacheStore } from "./cache/store.ts";
-import { findModel, listModels } from "./models.ts";
 import { requestIdFor } from "./request-id.ts";
 import { requestPath } from "./request-path.ts";
 import { eventLogLine, type LogSink } from "./request-log.ts";
+import { dispatch, isApiPath } from "./routes.ts";
 
 export interface GatewayOptions {
   graph: Graph;
@@ -69,91 +59,12 @@ export interface Gateway {
   inflight(): number;
 }
 
-type Handler = (core: GatewayCore, ctx: RequestContext) => Response | Promise<Response>;
-
-/** Paths are accepted with and without the `/v1` prefix, since SDKs differ in where baseURL ends. */
-const API_ROUTES: Record<string, Record<string, Handler>> = {
-  "/chat/completions": { POST: handleChat },
-  "/embeddings": { POST: handleEmbeddings },
-  "/messages": { POST: handleMessages },
-  "/messages/count_tokens": { POST: handleCountTokens },
-  "/responses": { POST: handleResponses },
-  "/responses/input_tokens": { POST: handleInputTokens },
-  "/models": { GET: handleModels },
-};
-
-/** `/responses/{id}` and below: the stored-response endpoints, all answered with "nothing is stored". */
-const STORED_RESPONSE_ROUTES: Record<string, Handler> = {
-  GET: handleStoredResponse,
-  POST: handleStoredResponse,
-  DELETE: handleStoredResponse,
-};
-
-const OPS_ROUTES: Record<string, Record<string, Handler>> = {
-  "/healthz": { GET: () => jsonResponse(200, { status: "ok" }) },
-  "/readyz": { GET: handleReady },
-  "/metrics": { GET: handleMetrics },
-  "/admin/state": { GET: handleAdminState },
-  "/admin/keys": { GET: handleAdminKeys },
-  "/admin/reload": { POST: handleAdminReload },
-  "/admin/snapshot": { POST: handleAdminSnapshot },
-  "/admin/explain": { POST: handleAdminExplain },
-};
-
 /** An unparsable request target is logged only this far (it is client-controlled). */
 const MAX_LOGGED_TARGET = 200;
 
 /** Health checks and scrapes arrive every few seconds; a log line each would drown the requests. */
 const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 const noHold = (): void => {};
-
-function handleModels(core: GatewayCore, ctx: RequestContext): Response {
-  if (!identifyCaller(ctx.req, ctx.live.graph, core.secrets).ok) return invalidApiKey();
-  return jsonResponse(200, listModels(ctx.live.graph, core.loadedAt()));
-}
-
-function handleMetrics(core: GatewayCore, ctx: RequestContext): Response {
-  if (!metricsAllowed(ctx.req, ctx.live.graph, core.secrets)) return invalidApiKey();
-  return new Response(core.metricsText(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
-}
-
-/** `/v1/models/{id}`; the id may itself contain `/` (quoted names like `openai/gpt-4o`). */
-const MODEL_PATH = /^(?:\/v1)?\/models\/(.+)$/;
-const MODEL_ROUTE: Record<string, Handler> = { GET: handleModel };
-
-function handleModel(core: GatewayCore, ctx: RequestContext): Response {
-  if (!identifyCaller(ctx.req, ctx.live.graph, core.secrets).ok) return invalidApiKey();
-  const raw = MODEL_PATH.exec(ctx.path)![1]!;
-  let id = raw;
-  try {
-    id = decodeURIComponent(raw); // SDKs percent-encode the id
-  } catch {
-    // not valid percent-encoding: look the raw text up, which fails with the usual 404
-  }
-  const entry = findModel(ctx.live.graph, core.loadedAt(), id);
-  if (entry !== null) return jsonResponse(200, entry);
-  const answer = unknownModel(id, ctx.live.addressable);
-  return jsonResponse(answer.status, answer.error);
-}
-
-/** Ready while Redis is down too: the instance serves on local state, and taking every instance out of the load balancer would fail every request. */
-function handleReady(core: GatewayCore): Response {
-  if (!core.ready()) return jsonResponse(503, { status: core.draining() ? "draining" : "shutting_down" });
-  if (core.shared) return jsonResponse(200, { status: "ready", shared_state: core.shared.up ? "up" : "degraded" });
-  return jsonResponse(200, { status: "ready" });
-}
-
-function isApiPath(path: string): boolean {
-  return Object.hasOwn(API_ROUTES, path.startsWith("/v1/") ? path.slice(3) : path) || MODEL_PATH.test(path);
-}
-
-function lookup(path: string): Record<string, Handler> | undefined {
-  const bare = path.startsWith("/v1/") ? path.slice(3) : path;
-  if (Object.hasOwn(API_ROUTES, bare)) return API_ROUTES[bare];
-  if (MODEL_PATH.test(path)) return MODEL_ROUTE;
-  if (bare.startsWith("/responses/")) return STORED_RESPONSE_ROUTES;
-  return Object.hasOwn(OPS_ROUTES, path) ? OPS_ROUTES[path] : undefined;
-}
 
 /** Breaker changes go to the log (and to the other instances); finished requests only to the shared state. */
 function gatewayObserver(log: LogSink, shared: SharedHooks | null): Observer {
@@ -211,46 +122,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   };
 
   return {
-    async fetch(req: Request): Promise<Response> {
-      const receivedAt = ports.clock.now();
-      const target = requestPath(req.url);
-      const path = target ?? req.url.slice(0, MAX_LOGGED_TARGET);
-      const ctx: RequestContext = { req, path, id: requestIdFor(req), receivedAt, live, logged: false };
-      // Probes and scrapes are not work to drain, and a scrape must not count itself as in flight.
-      const done = QUIET_PATHS.has(path) ? noHold : core.hold();
-      let res: Response;
-      try {
-        res =
-          target === null
-            ? errorResponse(400, "the request target is not a valid path", { code: "invalid_request_target" })
-            : await dispatch(core, req, ctx, redactor);
-      } catch (err) {
-        // Never a stack trace to the client; the log line names only the error type.
-        log(
-          eventLogLine("internal_error", ports.clock.now(), {
-            id: ctx.id,
-            path,
-            error: err instanceof Error ? err.name : "unknown",
-          }),
-        );
-        res = errorResponse(500, "the gateway failed to handle this request", { code: "internal_error" });
-      } finally {
-        done();
-      }
-      stampHeaders(res, ctx.id, target);
-      // Requests the API handlers did not close out (404, 405, models, admin) still get their line; probes do not.
-      if (!ctx.logged && !QUIET_PATHS.has(path))
-        core.finish(ctx, {
-          endpoint: null,
-          status: res.status,
-          meta: null,
-          stream: false,
-          ttftMs: null,
-          engineStartedAt: null,
-          error: null,
-        });
-      return res;
-    },
+    fetch: (req: Request): Promise<Response> => answerRequest(core, req, live, redactor, log),
     reload(graph: Graph): void {
       redactor = policyRedactor(graph, secrets);
       live = build(graph, live.engine);
@@ -273,69 +145,56 @@ export function createGateway(opts: GatewayOptions): Gateway {
   };
 }
 
-async function dispatch(core: GatewayCore, req: Request, ctx: RequestContext, redactor: Redactor): Promise<Response> {
-  const methods = lookup(ctx.path);
-  // the path is the client's text and may hold a key pasted into a url: scrubbed like a log line
-  if (!methods)
-    return errorResponse(404, redactor.redact(`no endpoint \`${ctx.path}\``), {
-      code: "not_found",
-      type: "not_found_error",
-    });
-  const handler = Object.hasOwn(methods, req.method) ? methods[req.method] : undefined;
-  if (!handler) {
-    const allow = Object.keys(methods).join(", ");
-    return errorResponse(405, `method \`${req.method}\` is not allowed on \`${ctx.path}\`; use ${allow}`, {
-      code: "method_not_allowed",
-      headers: { allow },
-    });
+/** One request end to end: dispatch, a 500 (never a stack trace) for anything that throws, headers, the log line. */
+async function answerRequest(
+  core: GatewayCore,
+  req: Request,
+  live: Live,
+  redactor: Redactor,
+  log: LogSink,
+): Promise<Response> {
+  const receivedAt = core.ports.clock.now();
+  const target = requestPath(req.url);
+  const path = target ?? req.url.slice(0, MAX_LOGGED_TARGET);
+  const ctx: RequestContext = { req, path, id: requestIdFor(req), receivedAt, live, logged: false };
+  // Probes and scrapes are not work to drain, and a scrape must not count itself as in flight.
+  const done = QUIET_PATHS.has(path) ? noHold : core.hold();
+  let res: Response;
+  try {
+    res =
+      target === null
+        ? errorResponse(400, "the request target is not a valid path", { code: "invalid_request_target" })
+        : await dispatch(core, req, ctx, redactor);
+  } catch (err) {
+    // Never a stack trace to the client; the log line names only the error type.
+    log(
+      eventLogLine("internal_error", core.ports.clock.now(), {
+        id: ctx.id,
+        path,
+        error: err instanceof Error ? err.name : "unknown",
+      }),
+    );
+    res = errorResponse(500, "the gateway failed to handle this request", { code: "internal_error" });
+  } finally {
+    done();
   }
-  return handler(core, ctx);
+  stampHeaders(res, ctx.id, target);
+  // Requests the API handlers did not close out (404, 405, models, admin) still get their line; probes do not.
+  if (!ctx.logged && !QUIET_PATHS.has(path))
+    core.finish(ctx, {
+      endpoint: null,
+      status: res.status,
+      meta: null,
+      stream: false,
+      ttftMs: null,
+      engineStartedAt: null,
+      error: null,
+    });
+  return res;
 }
 
 /** Every response names its request; every API answer also says whether the cache served it (handlers set hit and miss). */
 function stampHeaders(res: Response, id: string, target: string | null): void {
   if (!res.headers.has("x-request-id")) res.headers.set("x-request-id", id);
   if (target !== null && isApiPath(target) && !res.headers.has(CACHE_HEADER)) res.headers.set(CACHE_HEADER, "bypass");
-}
-
-/** Requests (and streams) under way: what a drain waits for and what a shutdown cuts. */
-class InFlightWork {
-  count = 0;
-  /** How to cut each running stream at shutdown. */
-  readonly #cuts = new Set<() => void>();
-  #drained: (() => void)[] = [];
-
-  /** Counts one piece of work until the returned release is called (once; later calls do nothing). */
-  hold(cut?: () => void): () => void {
-    this.count++;
-    if (cut) this.#cuts.add(cut);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      if (cut) this.#cuts.delete(cut);
-      this.#release();
-    };
-  }
-
-  cutAll(): number {
-    const running = [...this.#cuts];
-    for (const cut of running) cut();
-    return running.length;
-  }
-
-  /** Resolves once nothing is in flight. */
-  drained(): Promise<void> {
-    if (this.count === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#drained.push(resolve));
-  }
-
-  #release(): void {
-    this.count--;
-    if (this.count === 0 && this.#drained.length > 0) {
-      const waiting = this.#drained;
-      this.#drained = [];
-      for (const resolve of waiting) resolve();
-    }
-  }
 }

@@ -34,7 +34,7 @@ export function breakerBands(events: readonly BreakerEvent[], durationMs: number
 }
 
 export function renderHtml(s: Summary): string {
-  const { bucketMs, buckets } = s.series;
+  const { bucketMs } = s.series;
   // Models the run never touched would only add empty rows and legend entries.
   const touched = new Set(s.breakers.map((b) => b.model));
   const models = s.models
@@ -42,7 +42,44 @@ export function renderHtml(s: Summary): string {
     .map((m) => m.name);
   const colors = models.map((_, i) => PALETTE[i % PALETTE.length]);
   const t = s.totals;
+  const { share, errorRate, latency, breakerSvg } = reportCharts(s, models, colors);
+  const { modelRows, expectRows, timeline } = reportTables(s);
+  const card = (label: string, value: string) =>
+    `<div class="card">${escapeXml(label)}<b>${escapeXml(value)}</b></div>`;
 
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>simulation: ${escapeXml(s.scenario)}</title><style>${CSS}</style></head>
+<body>
+<h1>${escapeXml(s.scenario)} on ${escapeXml(s.policy)}</h1>
+<p class="sub">${formatMs(s.durationMs)} simulated, seed ${s.seed}, buckets of ${formatMs(bucketMs)}</p>
+<div class="cards">${card("requests", String(t.requests))}${card("success", formatShare(t.successRate))}${card("failed over", String(t.failedOver))}${card("continuations", String(t.continuations))}${card("p95 latency", s.latencyMs.p95 === null ? "–" : formatMs(s.latencyMs.p95))}${card("p95 ttft", s.ttftMs.p95 === null ? "–" : formatMs(s.ttftMs.p95))}${card("cost", formatUsd(t.costUsd))}</div>
+${s.expectations.length ? `<h2>expectations</h2><table><tr><th>check</th><th></th><th>measured</th></tr>${expectRows}</table>` : ""}
+<h2>traffic share per model</h2>${legend([...models.map((m, i) => ({ label: m, color: colors[i] })), { label: "failed", color: "#444" }])}${share}
+<h2>breaker state</h2>${legend([
+    { label: "closed", color: "#eaf4ea" },
+    { label: "open", color: "#e15759" },
+    { label: "half-open", color: "#edc948" },
+  ])}${breakerSvg}
+<h2>error rate</h2>${errorRate}
+<h2>latency percentiles</h2>${legend([
+    { label: "p50", color: "#4e79a7" },
+    { label: "p95", color: "#f28e2b" },
+    { label: "p99", color: "#e15759" },
+  ])}${latency}
+<h2>models</h2><table><tr><th>model</th><th>served</th><th>attempted</th><th>failed</th><th>failures by class</th><th>skipped</th></tr>${modelRows}</table>
+<h2>errors by kind</h2><p>${escapeXml(kv(t.errorsByKind))}</p>
+${timeline ? `<h2>breaker transitions</h2><table>${timeline}</table>` : ""}
+</body></html>
+`;
+}
+
+/** The four charts, as inline SVG (or a line of text where a chart would be empty). */
+function reportCharts(
+  s: Summary,
+  models: string[],
+  colors: string[],
+): { share: string; errorRate: string; latency: string; breakerSvg: string } {
+  const { bucketMs, buckets } = s.series;
   // Shares in percent of each bucket's requests (failed ones included), on a 0–100% axis.
   const percentOf = (b: (typeof buckets)[number], n: number) => (b.requests === 0 ? 0 : (n / b.requests) * 100);
   const shares = buckets.map((b) => [...models.map((m) => percentOf(b, b.servedBy[m] ?? 0)), percentOf(b, b.errors)]);
@@ -84,8 +121,11 @@ export function renderHtml(s: Summary): string {
     models.map((m) => ({ label: m, bands: bandMap.get(m) ?? [] })),
   );
 
-  const card = (label: string, value: string) =>
-    `<div class="card">${escapeXml(label)}<b>${escapeXml(value)}</b></div>`;
+  return { share, errorRate, latency, breakerSvg };
+}
+
+/** The rows of the models, expectations and breaker-transition tables. */
+function reportTables(s: Summary): { modelRows: string; expectRows: string; timeline: string } {
   const modelRows = s.models
     .map(
       (m) =>
@@ -103,30 +143,7 @@ export function renderHtml(s: Summary): string {
     .map((b) => `<tr><td>${formatOffset(b.at)}</td><td>${escapeXml(b.model)}</td><td>${b.from} → ${b.to}</td></tr>`)
     .join("");
 
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>simulation: ${escapeXml(s.scenario)}</title><style>${CSS}</style></head>
-<body>
-<h1>${escapeXml(s.scenario)} on ${escapeXml(s.policy)}</h1>
-<p class="sub">${formatMs(s.durationMs)} simulated, seed ${s.seed}, buckets of ${formatMs(bucketMs)}</p>
-<div class="cards">${card("requests", String(t.requests))}${card("success", formatShare(t.successRate))}${card("failed over", String(t.failedOver))}${card("continuations", String(t.continuations))}${card("p95 latency", s.latencyMs.p95 === null ? "–" : formatMs(s.latencyMs.p95))}${card("p95 ttft", s.ttftMs.p95 === null ? "–" : formatMs(s.ttftMs.p95))}${card("cost", formatUsd(t.costUsd))}</div>
-${s.expectations.length ? `<h2>expectations</h2><table><tr><th>check</th><th></th><th>measured</th></tr>${expectRows}</table>` : ""}
-<h2>traffic share per model</h2>${legend([...models.map((m, i) => ({ label: m, color: colors[i] })), { label: "failed", color: "#444" }])}${share}
-<h2>breaker state</h2>${legend([
-    { label: "closed", color: "#eaf4ea" },
-    { label: "open", color: "#e15759" },
-    { label: "half-open", color: "#edc948" },
-  ])}${breakerSvg}
-<h2>error rate</h2>${errorRate}
-<h2>latency percentiles</h2>${legend([
-    { label: "p50", color: "#4e79a7" },
-    { label: "p95", color: "#f28e2b" },
-    { label: "p99", color: "#e15759" },
-  ])}${latency}
-<h2>models</h2><table><tr><th>model</th><th>served</th><th>attempted</th><th>failed</th><th>failures by class</th><th>skipped</th></tr>${modelRows}</table>
-<h2>errors by kind</h2><p>${escapeXml(kv(t.errorsByKind))}</p>
-${timeline ? `<h2>breaker transitions</h2><table>${timeline}</table>` : ""}
-</body></html>
-`;
+  return { modelRows, expectRows, timeline };
 }
 
 function kv(r: Record<string, number>): string {

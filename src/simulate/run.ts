@@ -3,7 +3,7 @@
 // differences. This file generates traffic, moves virtual time and records what happens; routing,
 // retries, breakers and timeouts are all the engine's.
 import type { Graph } from "../compile/graph.ts";
-import type { AccessCounters, ChatOutcome, RuntimeState } from "../runtime/api.ts";
+import type { AccessCounters, ChatOutcome, Engine, RuntimeState } from "../runtime/api.ts";
 import { createEngine } from "../runtime/engine.ts";
 import { ManualClock } from "../ports/manual-clock.ts";
 import type { Ports, Transport } from "../runtime/ports.ts";
@@ -70,51 +70,8 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
   const engine = createEngine({ graph, ports, adapters: sim.adapters, observer: recorder.observer, state: opts.state });
 
   const inflight = new Set<SimRequest>(); // in start order, for the end-of-run report
-  const serve = async (req: SimRequest): Promise<void> => {
-    inflight.add(req);
-    const id = `sim-${req.seq}`;
-    const startedAt = clock.now();
-    sim.expect(id, req.outputTokens, 0);
-    try {
-      // no signal: no client can leave a simulated request
-      const outcome = await engine.chat({
-        id,
-        route: req.route,
-        body: req.body,
-        headers: req.headers,
-        receivedAt: startedAt,
-        key: req.key,
-      });
-      const atResponse = opts.trails
-        ? { atResponse: attemptTrail(outcome.meta.attempts), servedAtResponse: outcome.meta.servedModel }
-        : null;
-      // A dialect request's answer goes back through the same translation serve writes.
-      const answer = req.dialect ? dialectAnswer(req.dialect, id, Math.floor(startedAt / 1000)) : null;
-      const firstChunkAt = outcome.kind === "stream" ? clock.now() : null;
-      const { ok, errorKind } = await readOutcome(outcome, answer);
-      const row = Recorder.row(
-        outcome.meta,
-        req.seq,
-        startedAt - origin,
-        req.stream,
-        ok,
-        errorKind,
-        clock.now(),
-        firstChunkAt,
-        startedAt,
-      );
-      if (atResponse) row.trail = { ...atResponse, final: attemptTrail(outcome.meta.attempts) };
-      recorder.record(row);
-    } catch (err) {
-      // The engine promises outcomes, not exceptions; if one escapes it is counted, not hidden.
-      recorder.record(
-        failedRow(req, `engine_threw:${err instanceof Error ? err.name : "unknown"}`, clock.now() - startedAt),
-      );
-    } finally {
-      sim.forget(id);
-      inflight.delete(req);
-    }
-  };
+  const run: RunParts = { clock, engine, sim, recorder, origin, trails: opts.trails === true };
+  const serve = (req: SimRequest): Promise<void> => serveRequest(run, req, inflight);
 
   // Arrivals are themselves timers on the virtual clock, armed one at a time, so runUntilIdle
   // drives traffic and in-flight requests in one time-ordered pass.
@@ -136,14 +93,85 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
   for (const req of inflight.values()) recorder.record(failedRow(req, "never_finished", clock.now() - origin - req.at));
 
   recorder.sortRows();
+  const summary = summariseRun(opts, seed, behaviour, recorder, engine.state());
+  return { summary, rows: recorder.rows };
+}
+
+/** The pieces of one run that each request is served with. */
+interface RunParts {
+  clock: ManualClock;
+  engine: Engine;
+  sim: ReturnType<typeof simulatedAdapters>;
+  recorder: Recorder;
+  origin: number;
+  /** Keep each request's attempt trail in its row. */
+  trails: boolean;
+}
+
+/** Sends one request through the engine, reads its answer to the end and records its row. */
+async function serveRequest(run: RunParts, req: SimRequest, inflight: Set<SimRequest>): Promise<void> {
+  inflight.add(req);
+  const id = `sim-${req.seq}`;
+  const startedAt = run.clock.now();
+  run.sim.expect(id, req.outputTokens, 0);
+  try {
+    // no signal: no client can leave a simulated request
+    const outcome = await run.engine.chat({
+      id,
+      route: req.route,
+      body: req.body,
+      headers: req.headers,
+      receivedAt: startedAt,
+      key: req.key,
+    });
+    const atResponse = run.trails
+      ? { atResponse: attemptTrail(outcome.meta.attempts), servedAtResponse: outcome.meta.servedModel }
+      : null;
+    // A dialect request's answer goes back through the same translation serve writes.
+    const answer = req.dialect ? dialectAnswer(req.dialect, id, Math.floor(startedAt / 1000)) : null;
+    const firstChunkAt = outcome.kind === "stream" ? run.clock.now() : null;
+    const { ok, errorKind } = await readOutcome(outcome, answer);
+    const row = Recorder.row(
+      outcome.meta,
+      req.seq,
+      startedAt - run.origin,
+      req.stream,
+      ok,
+      errorKind,
+      run.clock.now(),
+      firstChunkAt,
+      startedAt,
+    );
+    if (atResponse) row.trail = { ...atResponse, final: attemptTrail(outcome.meta.attempts) };
+    run.recorder.record(row);
+  } catch (err) {
+    // The engine promises outcomes, not exceptions; if one escapes it is counted, not hidden.
+    run.recorder.record(
+      failedRow(req, `engine_threw:${err instanceof Error ? err.name : "unknown"}`, run.clock.now() - startedAt),
+    );
+  } finally {
+    run.sim.forget(id);
+    inflight.delete(req);
+  }
+}
+
+/** The end-of-run report: the expectations checked against what was recorded, and the summary. */
+function summariseRun(
+  opts: SimulationOptions,
+  seed: number,
+  behaviour: UpstreamBehaviour,
+  recorder: Recorder,
+  state: RuntimeState,
+): Summary {
+  const { graph, scenario } = opts;
   const faults = new Map(graph.models.map((m) => [m.name, behaviour.faultsOf(m)]));
   const expectations = checkExpectations(scenario.expect, {
     recorder,
     faultsOf: (model) => faults.get(model) ?? [],
     knownModels: new Set(graph.models.map((m) => m.name)),
-    access: accessOf(graph, engine.state()),
+    access: accessOf(graph, state),
   });
-  const summary = summarise({
+  return summarise({
     policy: opts.policyName,
     scenario: scenario.name,
     seed,
@@ -152,7 +180,6 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
     recorder,
     expectations,
   });
-  return { summary, rows: recorder.rows };
 }
 
 /** Per key and team usage at the end of the run, by `key:<name>` / `team:<name>`; only declared ones. */
