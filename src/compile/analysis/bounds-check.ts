@@ -39,13 +39,18 @@ export function checkBounds(policy: Policy, graph: Graph): Diagnostic[] {
   const defaults = policy.items.find((d) => d.kind === "defaults")?.body;
   const out: Diagnostic[] = [];
   const prices = priceLabels(policy);
+  const compiled = new Map(graph.routes.map((r) => [r.name, r.rules]));
   for (const decl of policy.items) {
     if (decl.kind !== "route") continue;
     const analysed = worst.get(decl.name?.value ?? "");
     if (!analysed) continue;
+    const nodes = compiled.get(analysed.route);
     const rules = decl.body.members.filter((m): m is Rule => m.kind === "rule");
     rules.forEach((rule, i) => {
       const w = analysed.rules[i];
+      // Nothing to report without a declared bound or an unreasonable wait: skip resolving the
+      // rule's settings from the syntax tree, which is most of this pass's time on large policies.
+      if (w && !nodes?.[i]?.settings.bounds && w.latencyMs <= UNREASONABLE_LATENCY_MS) return;
       if (w)
         out.push(
           ...checkRule(policy.file, decl, rule, w, resolveSettings([defaults, decl.body, rule.settings]), prices),
