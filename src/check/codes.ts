@@ -195,6 +195,11 @@ export const CHECK_CODES = {
     description: "cache settings with the cache off",
     help: "add `ttl` to turn the cache on, or remove the block",
   },
+  SY3011: {
+    severity: "warning",
+    description: "budget smaller than one request's worst-case cost",
+    help: "raise the budget, lower `max_output` or the prices the route can reach, or leave that route out of the key's `routes`",
+  },
 } as const satisfies Catalogue;
 
 export type CheckCode = keyof typeof CHECK_CODES;

@@ -81,7 +81,7 @@ test("budget strict refuses a request whose worst case does not fit, before any 
     'key batch { secret env("SWITCHYARD_KEY_BATCH")  budget { spend $0.01/day  strict true } }',
   );
   const { graph, diagnostics } = compilePolicySource(policy, "keys.route");
-  expect(diagnostics).toEqual([]);
+  expect(diagnostics.filter((d) => d.code !== "SY3011")).toEqual([]); // tiny budgets on purpose (SY3011 says so)
   const clock = new ManualClock(START);
   const app = createGateway({
     graph: graph!,

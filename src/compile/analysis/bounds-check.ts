@@ -8,6 +8,7 @@ import type { Diagnostic, Label } from "../../syntax/diagnostic.ts";
 import type { Graph } from "../graph.ts";
 import { duration as exactDuration, money } from "../print/units.ts";
 import { describeBills, describePath, duration } from "./describe.ts";
+import { checkBudgets } from "./budget-check.ts";
 import { analyzeGraph, type RuleWorstCase, type WorstCase } from "./worst-case.ts";
 
 /** The settings that shaped the worst wait, so the code frame points only at knobs that matter. */
@@ -57,6 +58,8 @@ export function checkBounds(policy: Policy, graph: Graph): Diagnostic[] {
         );
     });
   }
+  // budgets of keys and teams against the same worst cases (SY3011)
+  out.push(...checkBudgets(policy, graph, worst));
   return out;
 }
 
