@@ -7,8 +7,9 @@ import { unknownModel } from "../../runtime/engine.ts";
 import { identifyCaller } from "../key-auth.ts";
 import { readJsonBody } from "../body.ts";
 import type { Finish, GatewayCore, RequestContext } from "../context.ts";
+import { outcomeHeaders, overheadMs } from "../outcome-headers.ts";
 import { describeIssue, issuePath } from "../schemas.ts";
-import type { CacheStatus } from "../cache/response-cache.ts";
+import { CACHE_HEADER, type CacheStatus } from "../cache/response-cache.ts";
 
 export type DialectEndpoint = "messages" | "responses";
 
@@ -133,4 +134,35 @@ export async function callEngine(
     });
     return door.reject(500, "the gateway failed to handle this request", { code: "internal_error" });
   }
+}
+
+export type WholeOutcome = Exclude<ChatOutcome, { kind: "stream" }>;
+
+/**
+ * A non-stream outcome as the dialect's response: the gateway's outcome headers (and what the
+ * cache did) on whatever `render` builds, and the request closed out. Both dialects end this way.
+ */
+export function wholeAnswer(
+  core: GatewayCore,
+  ctx: RequestContext,
+  endpoint: DialectEndpoint,
+  called: { outcome: WholeOutcome; engineStartedAt: number; cache: CacheStatus },
+  render: (outcome: WholeOutcome, headers: Record<string, string>) => Response,
+): Response {
+  const { outcome, engineStartedAt, cache } = called;
+  const overhead = overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, core.ports.clock.now(), false);
+  const headers = outcomeHeaders(outcome.meta, ctx.id, overhead, false);
+  headers[CACHE_HEADER] = cache;
+  const res = render(outcome, headers);
+  core.finish(ctx, {
+    endpoint,
+    meta: outcome.meta,
+    engineStartedAt,
+    status: res.status,
+    stream: false,
+    ttftMs: null,
+    error: null,
+    cache,
+  });
+  return res;
 }

@@ -3,16 +3,14 @@
 // and translate the engine's outcome back (a Message, an Anthropic event stream, or an
 // Anthropic-shaped error). Everything between is the same engine the chat endpoint uses.
 import { inferChatNeeds } from "../../../runtime/engine.ts";
-import { CACHE_HEADER } from "../../cache/response-cache.ts";
 import { abortOnDisconnect, streamResponse } from "../../api-handlers.ts";
 import type { GatewayCore, RequestContext } from "../../context.ts";
 import { jsonResponse } from "../../errors.ts";
-import { outcomeHeaders, overheadMs } from "../../outcome-headers.ts";
 import { fromOpenAIError } from "../../../dialects/messages/errors.ts";
 import { anthropicErrorResponse, invalidMessagesKey } from "./errors.ts";
 import { completionToMessage, messageId } from "../../../dialects/messages/from-chat.ts";
 import { CountTokensBody, MessagesBody } from "../../../dialects/messages/schema.ts";
-import { admit, callEngine, type FrontDoor } from "../front-door.ts";
+import { admit, callEngine, type FrontDoor, wholeAnswer } from "../front-door.ts";
 import { messagesFrames } from "../../../dialects/messages/stream.ts";
 import { messagesToChat, promptToChat } from "../../../dialects/messages/to-chat.ts";
 
@@ -27,7 +25,6 @@ const countDoor: FrontDoor<CountTokensBody> = { ...door, schema: CountTokensBody
 export async function handleMessages(core: GatewayCore, ctx: RequestContext): Promise<Response> {
   const body = await admit(core, ctx, door);
   if (body instanceof Response) return body;
-  const clock = core.ports.clock;
   const chat = messagesToChat(body);
   const abort = body.stream === true ? abortOnDisconnect(ctx.req) : null;
   const called = await callEngine(core, ctx, door, {
@@ -52,32 +49,13 @@ export async function handleMessages(core: GatewayCore, ctx: RequestContext): Pr
       frames,
     });
   }
-  const headers = outcomeHeaders(
-    outcome.meta,
-    ctx.id,
-    overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), false),
-    false,
-  );
-  headers[CACHE_HEADER] = cache;
-  let res: Response;
-  if (outcome.kind === "completion")
-    res = jsonResponse(200, completionToMessage(outcome.body, id, stopSequences), headers);
-  else {
-    if (outcome.retryAfterS !== null && outcome.retryAfterS >= 0)
-      headers["retry-after"] = String(Math.max(1, Math.ceil(outcome.retryAfterS)));
-    res = jsonResponse(outcome.status, fromOpenAIError(outcome.status, outcome.error), headers);
-  }
-  core.finish(ctx, {
-    endpoint: "messages",
-    meta: outcome.meta,
-    engineStartedAt,
-    status: res.status,
-    stream: false,
-    ttftMs: null,
-    error: null,
-    cache,
+  return wholeAnswer(core, ctx, "messages", { outcome, engineStartedAt, cache }, (whole, headers) => {
+    if (whole.kind === "completion")
+      return jsonResponse(200, completionToMessage(whole.body, id, stopSequences), headers);
+    if (whole.retryAfterS !== null && whole.retryAfterS >= 0)
+      headers["retry-after"] = String(Math.max(1, Math.ceil(whole.retryAfterS)));
+    return jsonResponse(whole.status, fromOpenAIError(whole.status, whole.error), headers);
   });
-  return res;
 }
 
 /** The gateway's own estimate (≈ chars/4, the one routing uses), not the upstream tokenizer's count. */

@@ -5,13 +5,11 @@
 // stored-response endpoints answer 404 saying nothing is stored; /v1/responses/input_tokens gives
 // the gateway's prompt estimate.
 import { inferChatNeeds } from "../../../runtime/engine.ts";
-import { CACHE_HEADER } from "../../cache/response-cache.ts";
 import { abortOnDisconnect, errorOutcomeResponse, streamResponse } from "../../api-handlers.ts";
 import { identifyCaller } from "../../key-auth.ts";
 import type { GatewayCore, RequestContext } from "../../context.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "../../errors.ts";
-import { outcomeHeaders, overheadMs } from "../../outcome-headers.ts";
-import { admit, callEngine, type FrontDoor } from "../front-door.ts";
+import { admit, callEngine, type FrontDoor, wholeAnswer } from "../front-door.ts";
 import { completionToResponse, type ResponseEcho } from "../../../dialects/responses/from-chat.ts";
 import { ResponsesBody } from "../../../dialects/responses/schema.ts";
 import { notStoredMessage, statefulField } from "../../../dialects/responses/stateless.ts";
@@ -60,28 +58,11 @@ export async function handleResponses(core: GatewayCore, ctx: RequestContext): P
       frames: responsesFrames(echo),
     });
   }
-  const headers = outcomeHeaders(
-    outcome.meta,
-    ctx.id,
-    overheadMs(outcome.meta, ctx.receivedAt, engineStartedAt, clock.now(), false),
-    false,
+  return wholeAnswer(core, ctx, "responses", { outcome, engineStartedAt, cache }, (whole, headers) =>
+    whole.kind === "completion"
+      ? jsonResponse(200, completionToResponse(whole.body, echo), headers)
+      : errorOutcomeResponse(whole, headers),
   );
-  headers[CACHE_HEADER] = cache;
-  const res =
-    outcome.kind === "completion"
-      ? jsonResponse(200, completionToResponse(outcome.body, echo), headers)
-      : errorOutcomeResponse(outcome, headers);
-  core.finish(ctx, {
-    endpoint: "responses",
-    meta: outcome.meta,
-    engineStartedAt,
-    status: res.status,
-    stream: false,
-    ttftMs: null,
-    error: null,
-    cache,
-  });
-  return res;
 }
 
 /** POST /v1/responses/input_tokens: the gateway's own estimate (≈ chars/4, the one routing uses), not a tokenizer's count. */
