@@ -260,6 +260,17 @@ export const teamSchema: BlockSchema = {
   tags: { type: "tags", doc: "labels every key of the team carries (a key's own tags win)" },
 };
 
+/** The schema of each declaration's body (a route's body holds settings; its rules are checked apart). */
+export const DECL_SCHEMAS: Readonly<Record<string, BlockSchema>> = {
+  gateway: gatewaySchema,
+  defaults: settingsSchema,
+  provider: providerSchema,
+  model: modelSchema,
+  route: settingsSchema,
+  key: keySchema,
+  team: teamSchema,
+};
+
 /** Keys a model or provider must have. */
 export const REQUIRED_KEYS = { provider: ["kind"], model: ["provider", "can"] } as const;
 

@@ -1,15 +1,6 @@
 // What the cursor is on, beyond symbol names: a setting key (with its schema entry and path, e.g.
 // `retry.backoff.base` in a route) or a rule's `when` / `otherwise` keyword (with its route).
-import {
-  gatewaySchema,
-  keySchema,
-  modelSchema,
-  providerSchema,
-  settingsSchema,
-  teamSchema,
-  type BlockSchema,
-  type FieldSchema,
-} from "../check/schema.ts";
+import { DECL_SCHEMAS, settingsSchema, type BlockSchema, type FieldSchema } from "../check/schema.ts";
 import type { Block, Decl, Policy, Rule } from "../syntax/ast.ts";
 
 export interface SettingAt {
@@ -30,12 +21,7 @@ export interface RuleAt {
 
 /** The schema of a declaration's body; rules' own blocks use the settings schema too. */
 export function schemaOf(kind: Decl["kind"]): BlockSchema {
-  if (kind === "provider") return providerSchema;
-  if (kind === "model") return modelSchema;
-  if (kind === "gateway") return gatewaySchema;
-  if (kind === "key") return keySchema;
-  if (kind === "team") return teamSchema;
-  return settingsSchema;
+  return DECL_SCHEMAS[kind] ?? settingsSchema;
 }
 
 const inside = (span: { start: number; end: number }, offset: number) => span.start <= offset && offset <= span.end;

@@ -3,26 +3,8 @@
 import type { Block, Decl, Policy, Property } from "../../syntax/ast.ts";
 import { didYouMean } from "../../util/edit-distance.ts";
 import type { CheckContext } from "../context.ts";
-import {
-  gatewaySchema,
-  keySchema,
-  modelSchema,
-  providerSchema,
-  settingsSchema,
-  teamSchema,
-  type BlockSchema,
-} from "../schema.ts";
+import { DECL_SCHEMAS, settingsSchema, type BlockSchema } from "../schema.ts";
 import { checkValue } from "../values.ts";
-
-const DECL_SCHEMAS: Record<string, BlockSchema> = {
-  gateway: gatewaySchema,
-  defaults: settingsSchema,
-  provider: providerSchema,
-  model: modelSchema,
-  route: settingsSchema,
-  key: keySchema,
-  team: teamSchema,
-};
 
 export function checkBlockShape(policy: Policy, ctx: CheckContext): void {
   for (const decl of policy.items) checkBlock(DECL_SCHEMAS[decl.kind], decl.body, decl, decl.kind === "route", ctx);
