@@ -38,6 +38,14 @@ export async function compilePolicyFile(path: string, opts?: CheckOptions): Prom
   return finish(parsePolicyBytes(bytes, path), path, opts);
 }
 
+/**
+ * The rest of the pipeline for text parsed elsewhere: the language server parses incrementally
+ * (syntax/incremental.ts) and hands the same ParseResult `parsePolicy` would give.
+ */
+export function compileParsed(parsed: ParseResult, file: string, opts?: CheckOptions): CompileResult {
+  return finish(parsed, file, opts);
+}
+
 function finish(parsed: ParseResult, file: string, opts: CheckOptions | undefined): CompileResult {
   const { policy, source } = parsed;
   if (policy === null || hasErrors(parsed.diagnostics)) {

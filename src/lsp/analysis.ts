@@ -1,9 +1,11 @@
-// One open document, analysed by the same pipeline as `switchyard lint` (compilePolicySource: parse →
-// check → compile), plus the symbol index the editor features read. When an edit breaks the syntax
-// the last policy that parsed is kept for navigation and hover, so a half-typed line does not
-// switch those features off.
-import { compilePolicySource, type CompileResult } from "../compile/index.ts";
+// One open document, analysed by the same pipeline as `switchyard lint` (parse → check → compile),
+// plus the symbol index the editor features read. The parse is incremental (syntax/incremental.ts):
+// after an edit only the declarations it touched are parsed again, into the same AST a whole parse
+// gives. When an edit breaks the syntax the last policy that parsed is kept for navigation and
+// hover, so a half-typed line does not switch those features off.
+import { compileParsed, type CompileResult } from "../compile/index.ts";
 import type { Policy } from "../syntax/ast.ts";
+import { parseIncrementally, type ParseCache } from "../syntax/incremental.ts";
 import { occurrencesOf, type Occurrence } from "./occurrences.ts";
 
 export interface Analysis {
@@ -16,11 +18,14 @@ export interface Analysis {
   readonly occurrences: Occurrence[];
   /** The analysis `policy` comes from (itself when current); only that one is kept, not every broken text since. */
   readonly lastGood: Analysis | null;
+  /** What the next edit's parse reuses: the declarations of the last text that parsed. */
+  readonly parseCache: ParseCache | null;
 }
 
 /** `file` is what diagnostics name (the document's path); lint gives a policy no more than this. */
 export function analyze(text: string, file: string, previous?: Analysis): Analysis {
-  const result = compilePolicySource(text, file);
+  const { parsed, cache: parseCache } = parseIncrementally(text, file, previous?.parseCache ?? null);
+  const result = compileParsed(parsed, file);
   if (result.policy === null) {
     const lastGood = previous?.lastGood ?? null;
     return {
@@ -28,6 +33,7 @@ export function analyze(text: string, file: string, previous?: Analysis): Analys
       policy: lastGood?.policy ?? null,
       current: false,
       lastGood,
+      parseCache,
       get occurrences() {
         return lastGood?.occurrences ?? [];
       },
@@ -39,6 +45,7 @@ export function analyze(text: string, file: string, previous?: Analysis): Analys
     result,
     policy,
     current: true,
+    parseCache,
     get lastGood() {
       return analysis;
     },

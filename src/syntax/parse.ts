@@ -156,7 +156,8 @@ class RecoveringParse {
   }
 }
 
-function dedupeComments(comments: Policy["comments"]): Policy["comments"] {
+/** Comments by position, each once (a comment read again after backtracking is pushed twice). */
+export function dedupeComments(comments: Policy["comments"]): Policy["comments"] {
   const seen = new Map<number, Policy["comments"][number]>();
   for (const c of comments) seen.set(c.span.start, c);
   return [...seen.values()].sort((a, b) => a.span.start - b.span.start);

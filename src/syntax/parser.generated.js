@@ -178,6 +178,7 @@ function peg$parse(input, options) {
 
   const peg$startRuleFunctions = {
     Policy: peg$parsePolicy,
+    Segment: peg$parseSegment,
   };
   let peg$startRuleFunction = peg$parsePolicy;
 
@@ -328,88 +329,89 @@ function peg$parse(input, options) {
   function peg$f0(items) {
     return { kind: "policy", file: options.grammarSource ?? "", items, comments, span: span() };
   }
-  function peg$f1(keyword, name, body) {
+  function peg$f1(decl) {    return { decl, comments };  }
+  function peg$f2(keyword, name, body) {
     return { kind: keyword.text, keyword, name, body, span: span() };
   }
-  function peg$f2(keyword, body) {
+  function peg$f3(keyword, body) {
     return { kind: keyword.text, keyword, name: null, body, span: span() };
   }
-  function peg$f3(text) {    return { text, span: span() };  }
   function peg$f4(text) {    return { text, span: span() };  }
-  function peg$f5(keyword, name, body) {
+  function peg$f5(text) {    return { text, span: span() };  }
+  function peg$f6(keyword, name, body) {
     return { kind: keyword.text, keyword, name, body, span: span() };
   }
-  function peg$f6(text) {    return { text, span: span() };  }
-  function peg$f7(s) {    return { value: s.value, quoted: true, span: s.span };  }
-  function peg$f8(id) {    return { value: id.name, quoted: false, span: id.span };  }
-  function peg$f9(members) {    return { kind: "block", members, span: span() };  }
-  function peg$f10(key, value) {    return { kind: "property", key, value, span: span() };  }
-  function peg$f11(s) {    return { kind: "ident", name: s.value, quoted: true, span: s.span };  }
-  function peg$f12(id) {    return isReserved(id.name);  }
-  function peg$f13(id) {    return id;  }
-  function peg$f14(keyword, cond, target, settings) {
+  function peg$f7(text) {    return { text, span: span() };  }
+  function peg$f8(s) {    return { value: s.value, quoted: true, span: s.span };  }
+  function peg$f9(id) {    return { value: id.name, quoted: false, span: id.span };  }
+  function peg$f10(members) {    return { kind: "block", members, span: span() };  }
+  function peg$f11(key, value) {    return { kind: "property", key, value, span: span() };  }
+  function peg$f12(s) {    return { kind: "ident", name: s.value, quoted: true, span: s.span };  }
+  function peg$f13(id) {    return isReserved(id.name);  }
+  function peg$f14(id) {    return id;  }
+  function peg$f15(keyword, cond, target, settings) {
     return { kind: "rule", keyword, cond, target, settings: settings ?? null, span: span() };
   }
-  function peg$f15(keyword, target, settings) {
+  function peg$f16(keyword, target, settings) {
     return { kind: "rule", keyword, cond: null, target, settings: settings ?? null, span: span() };
   }
-  function peg$f16() {    return { text: "when", span: span() };  }
-  function peg$f17() {    return { text: "otherwise", span: span() };  }
-  function peg$f18(head, tail) {
+  function peg$f17() {    return { text: "when", span: span() };  }
+  function peg$f18() {    return { text: "otherwise", span: span() };  }
+  function peg$f19(head, tail) {
     return tail.reduce((left, right) => ({ kind: "or", left, right,
       span: { start: left.span.start, end: right.span.end } }), head);
   }
-  function peg$f19(head, tail) {
+  function peg$f20(head, tail) {
     return tail.reduce((left, right) => ({ kind: "and", left, right,
       span: { start: left.span.start, end: right.span.end } }), head);
   }
-  function peg$f20(operand) {    return { kind: "not", operand, span: span() };  }
-  function peg$f21(inner) {    return { kind: "group", inner, span: span() };  }
-  function peg$f22(name) {    return { kind: "cap", name, span: span() };  }
-  function peg$f23(name) {    return { kind: "key", name, span: span() };  }
-  function peg$f24(name, value) {    return { kind: "tag", name, value, span: span() };  }
-  function peg$f25(subject, op, value) {
+  function peg$f21(operand) {    return { kind: "not", operand, span: span() };  }
+  function peg$f22(inner) {    return { kind: "group", inner, span: span() };  }
+  function peg$f23(name) {    return { kind: "cap", name, span: span() };  }
+  function peg$f24(name) {    return { kind: "key", name, span: span() };  }
+  function peg$f25(name, value) {    return { kind: "tag", name, value, span: span() };  }
+  function peg$f26(subject, op, value) {
     return { kind: "compare", subject, op, value, span: span() };
   }
-  function peg$f26() {    return { kind: "tokens", span: span() };  }
-  function peg$f27(name) {    return { kind: "header", name, span: span() };  }
-  function peg$f28(name) {    return { kind: "metadata", name, span: span() };  }
-  function peg$f29(name) {    return { kind: "param", name, span: span() };  }
-  function peg$f30(text) {    return { text, span: span() };  }
-  function peg$f31(text) {
+  function peg$f27() {    return { kind: "tokens", span: span() };  }
+  function peg$f28(name) {    return { kind: "header", name, span: span() };  }
+  function peg$f29(name) {    return { kind: "metadata", name, span: span() };  }
+  function peg$f30(name) {    return { kind: "param", name, span: span() };  }
+  function peg$f31(text) {    return { text, span: span() };  }
+  function peg$f32(text) {
     return { text, span: span() };
   }
-  function peg$f32(name) {    return { kind: "route_ref", name, span: span() };  }
-  function peg$f33(arms) {    return { kind: "split", arms: arms ?? [], span: span() };  }
-  function peg$f34(items) {    return { kind: "chain", items, span: span() };  }
-  function peg$f35(strategy, key, items) {
+  function peg$f33(name) {    return { kind: "route_ref", name, span: span() };  }
+  function peg$f34(arms) {    return { kind: "split", arms: arms ?? [], span: span() };  }
+  function peg$f35(items) {    return { kind: "chain", items, span: span() };  }
+  function peg$f36(strategy, key, items) {
     return { kind: "strategy", strategy, key: key ?? null, items, span: span() };
   }
-  function peg$f36(ref) {    return { kind: "model", ref, span: span() };  }
-  function peg$f37(id) {    return isReserved(id.name);  }
-  function peg$f38(id) {    return id;  }
-  function peg$f39(items) {    return items ?? [];  }
-  function peg$f40(ref, weight) {    return { ref, weight: weight ?? null, span: span() };  }
-  function peg$f41(target, weight) {    return { target, weight: weight ?? null, span: span() };  }
-  function peg$f42(items) {    return { kind: "list", items: items ?? [], span: span() };  }
-  function peg$f43(value, weight) {    return { value, weight: weight ?? null, span: span() };  }
-  function peg$f44(callee, args) {
+  function peg$f37(ref) {    return { kind: "model", ref, span: span() };  }
+  function peg$f38(id) {    return isReserved(id.name);  }
+  function peg$f39(id) {    return id;  }
+  function peg$f40(items) {    return items ?? [];  }
+  function peg$f41(ref, weight) {    return { ref, weight: weight ?? null, span: span() };  }
+  function peg$f42(target, weight) {    return { target, weight: weight ?? null, span: span() };  }
+  function peg$f43(items) {    return { kind: "list", items: items ?? [], span: span() };  }
+  function peg$f44(value, weight) {    return { value, weight: weight ?? null, span: span() };  }
+  function peg$f45(callee, args) {
     return args === null ? callee : { kind: "call", callee, args, span: span() };
   }
-  function peg$f45(args) {    return args ?? [];  }
-  function peg$f46(digits, per) {
+  function peg$f46(args) {    return args ?? [];  }
+  function peg$f47(digits, per) {
     const start = range().start;
     const amount = { kind: "money", usd: toNumber(digits), raw: "$" + digits, span: { start, end: start + 1 + digits.length } };
     return per === null ? amount : rate(amount, per);
   }
-  function peg$f47(digits, per) {
+  function peg$f48(digits, per) {
     const amount = number("-" + digits, range().start);
     return per === null ? amount : rate(amount, per);
   }
-  function peg$f48(digits, unit) {    return isNumberSuffix(digits, unit);  }
-  function peg$f49(digits, unit) {    return unit === "";  }
-  function peg$f50(digits, unit) {    return unit === "" || Object.hasOwn(SIZES, unit);  }
-  function peg$f51(digits, unit, tail) {
+  function peg$f49(digits, unit) {    return isNumberSuffix(digits, unit);  }
+  function peg$f50(digits, unit) {    return unit === "";  }
+  function peg$f51(digits, unit) {    return unit === "" || Object.hasOwn(SIZES, unit);  }
+  function peg$f52(digits, unit, tail) {
     const start = range().start;
     if (tail === "%") return { kind: "percent", value: toNumber(digits), raw: text(), span: span() };
     if (Object.hasOwn(UNITS, unit)) return { kind: "duration", ms: toNumber(digits) * UNITS[unit], raw: text(), span: span() };
@@ -420,22 +422,22 @@ function peg$parse(input, options) {
       : { kind: "size", value: Math.round(toNumber(digits) * SIZES[unit]), raw, span: { start, end: start + raw.length } };
     return tail === null ? amount : rate(amount, tail);
   }
-  function peg$f52(unit) {    return Object.hasOwn(PER, unit) ? PER[unit] : unit;  }
-  function peg$f53(digits) {    return { kind: "percent", value: toNumber(digits), raw: text(), span: span() };  }
-  function peg$f54(raw) {    return number(raw, range().start);  }
-  function peg$f55(parts) {    return { kind: "string", value: parts.join(""), raw: text(), span: span() };  }
-  function peg$f56(esc) {    return esc;  }
-  function peg$f57() {    return "\n";  }
-  function peg$f58() {    return "\t";  }
-  function peg$f59() {    return "\r";  }
-  function peg$f60(hex) {    return String.fromCharCode(parseInt(hex, 16));  }
-  function peg$f61() {    return true;  }
-  function peg$f62() {    return false;  }
-  function peg$f63(value) {
+  function peg$f53(unit) {    return Object.hasOwn(PER, unit) ? PER[unit] : unit;  }
+  function peg$f54(digits) {    return { kind: "percent", value: toNumber(digits), raw: text(), span: span() };  }
+  function peg$f55(raw) {    return number(raw, range().start);  }
+  function peg$f56(parts) {    return { kind: "string", value: parts.join(""), raw: text(), span: span() };  }
+  function peg$f57(esc) {    return esc;  }
+  function peg$f58() {    return "\n";  }
+  function peg$f59() {    return "\t";  }
+  function peg$f60() {    return "\r";  }
+  function peg$f61(hex) {    return String.fromCharCode(parseInt(hex, 16));  }
+  function peg$f62() {    return true;  }
+  function peg$f63() {    return false;  }
+  function peg$f64(value) {
     return { kind: "bool", value, span: span() };
   }
-  function peg$f64(name) {    return { kind: "ident", name, span: span() };  }
-  function peg$f65(body) {    comments.push({ text: text().replace(/\r$/, ""), span: span() });  }
+  function peg$f65(name) {    return { kind: "ident", name, span: span() };  }
+  function peg$f66(body) {    comments.push({ text: text().replace(/\r$/, ""), span: span() });  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -639,6 +641,24 @@ function peg$parse(input, options) {
     return s0;
   }
 
+  function peg$parseSegment() {
+    let s0, s1, s2, s3;
+
+    s0 = peg$currPos;
+    s1 = peg$parse_();
+    s2 = peg$parseDecl();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parse_();
+      peg$savedPos = s0;
+      s0 = peg$f1(s2);
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+
+    return s0;
+  }
+
   function peg$parseDecl() {
     let s0, s1, s2, s3, s4, s5;
 
@@ -653,7 +673,7 @@ function peg$parse(input, options) {
           s5 = peg$parseBlock();
           if (s5 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f1(s1, s3, s5);
+            s0 = peg$f2(s1, s3, s5);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -678,7 +698,7 @@ function peg$parse(input, options) {
         s3 = peg$parseBlock();
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f2(s1, s3);
+          s0 = peg$f3(s1, s3);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -744,7 +764,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f3(s1);
+        s0 = peg$f4(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -802,7 +822,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f4(s1);
+        s0 = peg$f5(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -834,7 +854,7 @@ function peg$parse(input, options) {
           s5 = peg$parseBlock();
           if (s5 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f5(s1, s3, s5);
+            s0 = peg$f6(s1, s3, s5);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -895,7 +915,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f6(s1);
+        s0 = peg$f7(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -921,7 +941,7 @@ function peg$parse(input, options) {
     s1 = peg$parseString();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f7(s1);
+      s1 = peg$f8(s1);
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -929,7 +949,7 @@ function peg$parse(input, options) {
       s1 = peg$parseIdent();
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f8(s1);
+        s1 = peg$f9(s1);
       }
       s0 = s1;
     }
@@ -986,7 +1006,7 @@ function peg$parse(input, options) {
       }
       if (s4 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f9(s3);
+        s0 = peg$f10(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1049,7 +1069,7 @@ function peg$parse(input, options) {
       s3 = peg$parseValue();
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f10(s1, s3);
+        s0 = peg$f11(s1, s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1070,7 +1090,7 @@ function peg$parse(input, options) {
     s1 = peg$parseString();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f11(s1);
+      s1 = peg$f12(s1);
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -1078,7 +1098,7 @@ function peg$parse(input, options) {
       s1 = peg$parseIdent();
       if (s1 !== peg$FAILED) {
         peg$savedPos = peg$currPos;
-        s2 = peg$f12(s1);
+        s2 = peg$f13(s1);
         if (s2) {
           s2 = peg$FAILED;
         } else {
@@ -1086,7 +1106,7 @@ function peg$parse(input, options) {
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f13(s1);
+          s0 = peg$f14(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1134,7 +1154,7 @@ function peg$parse(input, options) {
                 s8 = null;
               }
               peg$savedPos = s0;
-              s0 = peg$f14(s1, s3, s7, s8);
+              s0 = peg$f15(s1, s3, s7, s8);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1178,7 +1198,7 @@ function peg$parse(input, options) {
               s6 = null;
             }
             peg$savedPos = s0;
-            s0 = peg$f15(s1, s5, s6);
+            s0 = peg$f16(s1, s5, s6);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -1220,7 +1240,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f16();
+        s0 = peg$f17();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1257,7 +1277,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f17();
+        s0 = peg$f18();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1375,7 +1395,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f18(s1, s2);
+      s0 = peg$f19(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -1469,7 +1489,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f19(s1, s2);
+      s0 = peg$f20(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -1505,7 +1525,7 @@ function peg$parse(input, options) {
         s4 = peg$parseNotCond();
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f20(s4);
+          s0 = peg$f21(s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1550,7 +1570,7 @@ function peg$parse(input, options) {
         }
         if (s5 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f21(s3);
+          s0 = peg$f22(s3);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1572,7 +1592,7 @@ function peg$parse(input, options) {
           s1 = peg$parseIdent();
           if (s1 !== peg$FAILED) {
             peg$savedPos = s0;
-            s1 = peg$f22(s1);
+            s1 = peg$f23(s1);
           }
           s0 = s1;
         }
@@ -1609,7 +1629,7 @@ function peg$parse(input, options) {
         s4 = peg$parseName();
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f23(s4);
+          s0 = peg$f24(s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1650,7 +1670,7 @@ function peg$parse(input, options) {
             s6 = peg$parseString();
             if (s6 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f24(s4, s6);
+              s0 = peg$f25(s4, s6);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1685,7 +1705,7 @@ function peg$parse(input, options) {
         s5 = peg$parseValue();
         if (s5 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f25(s1, s3, s5);
+          s0 = peg$f26(s1, s3, s5);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1727,7 +1747,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f26();
+        s0 = peg$f27();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1761,7 +1781,7 @@ function peg$parse(input, options) {
           s4 = peg$parseString();
           if (s4 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f27(s4);
+            s0 = peg$f28(s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -1799,7 +1819,7 @@ function peg$parse(input, options) {
             s4 = peg$parseString();
             if (s4 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f28(s4);
+              s0 = peg$f29(s4);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1840,7 +1860,7 @@ function peg$parse(input, options) {
               }
               if (s4 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f29(s4);
+                s0 = peg$f30(s4);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -1921,7 +1941,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f30(s1);
+      s1 = peg$f31(s1);
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -1988,7 +2008,7 @@ function peg$parse(input, options) {
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f31(s1);
+          s0 = peg$f32(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2034,7 +2054,7 @@ function peg$parse(input, options) {
         s4 = peg$parseName();
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f32(s4);
+          s0 = peg$f33(s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2092,7 +2112,7 @@ function peg$parse(input, options) {
             }
             if (s8 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f33(s6);
+              s0 = peg$f34(s6);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -2114,7 +2134,7 @@ function peg$parse(input, options) {
         s1 = peg$parseTargetList();
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f34(s1);
+          s1 = peg$f35(s1);
         }
         s0 = s1;
         if (s0 === peg$FAILED) {
@@ -2130,7 +2150,7 @@ function peg$parse(input, options) {
             s5 = peg$parseTargetList();
             if (s5 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f35(s1, s3, s5);
+              s0 = peg$f36(s1, s3, s5);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -2144,7 +2164,7 @@ function peg$parse(input, options) {
             s1 = peg$parseTargetName();
             if (s1 !== peg$FAILED) {
               peg$savedPos = s0;
-              s1 = peg$f36(s1);
+              s1 = peg$f37(s1);
             }
             s0 = s1;
           }
@@ -2163,7 +2183,7 @@ function peg$parse(input, options) {
     s1 = peg$parseIdent();
     if (s1 !== peg$FAILED) {
       peg$savedPos = peg$currPos;
-      s2 = peg$f37(s1);
+      s2 = peg$f38(s1);
       if (s2) {
         s2 = peg$FAILED;
       } else {
@@ -2171,7 +2191,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f38(s1);
+        s0 = peg$f39(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2257,7 +2277,7 @@ function peg$parse(input, options) {
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f39(s3);
+        s0 = peg$f40(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2359,7 +2379,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f40(s1, s2);
+      s0 = peg$f41(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2457,7 +2477,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f41(s1, s2);
+      s0 = peg$f42(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2533,7 +2553,7 @@ function peg$parse(input, options) {
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f42(s3);
+        s0 = peg$f43(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2635,7 +2655,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f43(s1, s2);
+      s0 = peg$f44(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2655,7 +2675,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f44(s1, s2);
+      s0 = peg$f45(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2691,7 +2711,7 @@ function peg$parse(input, options) {
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f45(s3);
+        s0 = peg$f46(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2782,7 +2802,7 @@ function peg$parse(input, options) {
             s4 = null;
           }
           peg$savedPos = s0;
-          s0 = peg$f46(s2, s4);
+          s0 = peg$f47(s2, s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2823,7 +2843,7 @@ function peg$parse(input, options) {
               s4 = null;
             }
             peg$savedPos = s0;
-            s0 = peg$f47(s2, s4);
+            s0 = peg$f48(s2, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2861,7 +2881,7 @@ function peg$parse(input, options) {
           }
           s2 = input.substring(s2, peg$currPos);
           peg$savedPos = peg$currPos;
-          s3 = peg$f48(s1, s2);
+          s3 = peg$f49(s1, s2);
           if (s3) {
             s3 = undefined;
           } else {
@@ -2870,7 +2890,7 @@ function peg$parse(input, options) {
           if (s3 !== peg$FAILED) {
             s4 = peg$currPos;
             peg$savedPos = peg$currPos;
-            s5 = peg$f49(s1, s2);
+            s5 = peg$f50(s1, s2);
             if (s5) {
               s5 = undefined;
             } else {
@@ -2897,7 +2917,7 @@ function peg$parse(input, options) {
             if (s4 === peg$FAILED) {
               s4 = peg$currPos;
               peg$savedPos = peg$currPos;
-              s5 = peg$f50(s1, s2);
+              s5 = peg$f51(s1, s2);
               if (s5) {
                 s5 = undefined;
               } else {
@@ -2920,7 +2940,7 @@ function peg$parse(input, options) {
               s4 = null;
             }
             peg$savedPos = s0;
-            s0 = peg$f51(s1, s2, s4);
+            s0 = peg$f52(s1, s2, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2982,7 +3002,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f52(s2);
+        s0 = peg$f53(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3055,7 +3075,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f53(s1);
+        s0 = peg$f54(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3110,7 +3130,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f54(s1);
+        s0 = peg$f55(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3266,7 +3286,7 @@ function peg$parse(input, options) {
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f55(s2);
+        s0 = peg$f56(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3328,7 +3348,7 @@ function peg$parse(input, options) {
         s2 = peg$parseEscape();
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f56(s2);
+          s0 = peg$f57(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3363,7 +3383,7 @@ function peg$parse(input, options) {
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f57();
+        s1 = peg$f58();
       }
       s0 = s1;
       if (s0 === peg$FAILED) {
@@ -3377,7 +3397,7 @@ function peg$parse(input, options) {
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f58();
+          s1 = peg$f59();
         }
         s0 = s1;
         if (s0 === peg$FAILED) {
@@ -3391,7 +3411,7 @@ function peg$parse(input, options) {
           }
           if (s1 !== peg$FAILED) {
             peg$savedPos = s0;
-            s1 = peg$f59();
+            s1 = peg$f60();
           }
           s0 = s1;
           if (s0 === peg$FAILED) {
@@ -3441,7 +3461,7 @@ function peg$parse(input, options) {
               }
               if (s2 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f60(s2);
+                s0 = peg$f61(s2);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -3472,7 +3492,7 @@ function peg$parse(input, options) {
     }
     if (s2 !== peg$FAILED) {
       peg$savedPos = s1;
-      s2 = peg$f61();
+      s2 = peg$f62();
     }
     s1 = s2;
     if (s1 === peg$FAILED) {
@@ -3486,7 +3506,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s1;
-        s2 = peg$f62();
+        s2 = peg$f63();
       }
       s1 = s2;
     }
@@ -3520,7 +3540,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f63(s1);
+          s0 = peg$f64(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3734,7 +3754,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f64(s1);
+      s1 = peg$f65(s1);
     }
     s0 = s1;
     peg$silentFails--;
@@ -3905,7 +3925,7 @@ function peg$parse(input, options) {
       }
       s2 = input.substring(s2, peg$currPos);
       peg$savedPos = s0;
-      s0 = peg$f65(s2);
+      s0 = peg$f66(s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -3973,7 +3993,8 @@ function peg$parse(input, options) {
 }
 
 const peg$allowedStartRules = [
-  "Policy"
+  "Policy",
+  "Segment"
 ];
 
 export {
