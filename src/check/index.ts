@@ -5,6 +5,7 @@ import { Session, type Diagnostic } from "../syntax/diagnostic.ts";
 import type { Span } from "../syntax/span.ts";
 import { CHECK_CODES, type CheckCode } from "./codes.ts";
 import { CheckContext, type CheckOptions, type Pass } from "./context.ts";
+import type { DeclRun } from "./decl-findings.ts";
 import { checkBlockShape } from "./passes/block-shape.ts";
 import { checkCacheSettings } from "./passes/cache-settings.ts";
 import { checkCapabilities } from "./passes/capabilities.ts";
@@ -26,6 +27,7 @@ import { checkTargets } from "./passes/targets.ts";
 import { checkUnused } from "./passes/unused.ts";
 
 export type { CheckOptions, SecretSource } from "./context.ts";
+export { DeclFindings, type DeclRun } from "./decl-findings.ts";
 export * from "./schema.ts";
 export * from "./defaults.ts";
 export * from "./read-value.ts";
@@ -56,9 +58,18 @@ export const PASSES: readonly Pass[] = [
   checkSharedState,
 ];
 
-export function checkPolicy(policy: Policy, opts: CheckOptions = {}): Diagnostic[] {
+/**
+ * Passes whose findings about a declaration depend on its text alone (neither the symbol table nor
+ * the options): with a DeclRun they run only on declarations whose text they have not seen.
+ */
+const LOCAL_PASSES: ReadonlySet<Pass> = new Set([checkBlockShape, checkSecrets]);
+
+export function checkPolicy(policy: Policy, opts: CheckOptions = {}, reuse?: DeclRun): Diagnostic[] {
   const ctx = new CheckContext(policy.file, new Session(CHECK_CODES), opts);
-  for (const pass of PASSES) pass(policy, ctx);
+  for (const pass of PASSES) {
+    if (reuse !== undefined && LOCAL_PASSES.has(pass)) reuse.run(pass, policy, ctx);
+    else pass(policy, ctx);
+  }
   return ctx.session.diagnostics.sort((a, b) => a.primary.span.start - b.primary.span.start);
 }
 export {

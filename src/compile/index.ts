@@ -2,7 +2,13 @@
 // reports errors (with syntax errors, the checks that are safe on the declarations that parsed
 // still run, so one run shows as much as it can). The server (startup and hot reload) and the CLI both come through here, so a
 // policy means the same thing to `switchyard lint` as to the running gateway.
-import { checkPartialPolicy, checkPolicy, inputDiagnostic, type CheckOptions } from "../check/index.ts";
+import {
+  checkPartialPolicy,
+  checkPolicy,
+  inputDiagnostic,
+  type CheckOptions,
+  type DeclFindings,
+} from "../check/index.ts";
 
 import { sortDiagnostics } from "../check/render/sort.ts";
 import type { Diagnostic } from "../syntax/diagnostic.ts";
@@ -40,19 +46,27 @@ export async function compilePolicyFile(path: string, opts?: CheckOptions): Prom
 
 /**
  * The rest of the pipeline for text parsed elsewhere: the language server parses incrementally
- * (syntax/incremental.ts) and hands the same ParseResult `parsePolicy` would give.
+ * (syntax/incremental.ts), hands the same ParseResult `parsePolicy` would give, and keeps the
+ * findings of the checker's local passes per declaration in `reuse` from one edit to the next.
  */
-export function compileParsed(parsed: ParseResult, file: string, opts?: CheckOptions): CompileResult {
-  return finish(parsed, file, opts);
+export function compileParsed(parsed: ParseResult, file: string, reuse: DeclFindings): CompileResult {
+  return finish(parsed, file, undefined, reuse);
 }
 
-function finish(parsed: ParseResult, file: string, opts: CheckOptions | undefined): CompileResult {
+function finish(
+  parsed: ParseResult,
+  file: string,
+  opts: CheckOptions | undefined,
+  reuse?: DeclFindings,
+): CompileResult {
   const { policy, source } = parsed;
   if (policy === null || hasErrors(parsed.diagnostics)) {
     const partial = parsed.partial ? checkPartialPolicy(parsed.partial, opts) : [];
     return { graph: null, diagnostics: sortDiagnostics([...parsed.diagnostics, ...partial]), source, policy: null };
   }
-  const diagnostics = [...parsed.diagnostics, ...checkPolicy(policy, opts)];
+  const run = reuse?.begin(file, source);
+  const diagnostics = [...parsed.diagnostics, ...checkPolicy(policy, opts, run)];
+  reuse?.end();
   if (hasErrors(diagnostics)) return { graph: null, diagnostics: sortDiagnostics(diagnostics), source, policy };
   try {
     const graph = compilePolicy(policy, source);

@@ -3,6 +3,7 @@
 // after an edit only the declarations it touched are parsed again, into the same AST a whole parse
 // gives. When an edit breaks the syntax the last policy that parsed is kept for navigation and
 // hover, so a half-typed line does not switch those features off.
+import { DeclFindings } from "../check/index.ts";
 import { compileParsed, type CompileResult } from "../compile/index.ts";
 import type { Policy } from "../syntax/ast.ts";
 import { parseIncrementally, type ParseCache } from "../syntax/incremental.ts";
@@ -20,12 +21,15 @@ export interface Analysis {
   readonly lastGood: Analysis | null;
   /** What the next edit's parse reuses: the declarations of the last text that parsed. */
   readonly parseCache: ParseCache | null;
+  /** What the next edit's check reuses: the local passes' findings per declaration text. */
+  readonly findings: DeclFindings;
 }
 
 /** `file` is what diagnostics name (the document's path); lint gives a policy no more than this. */
 export function analyze(text: string, file: string, previous?: Analysis): Analysis {
   const { parsed, cache: parseCache } = parseIncrementally(text, file, previous?.parseCache ?? null);
-  const result = compileParsed(parsed, file);
+  const findings = previous?.findings ?? new DeclFindings();
+  const result = compileParsed(parsed, file, findings);
   if (result.policy === null) {
     const lastGood = previous?.lastGood ?? null;
     return {
@@ -34,6 +38,7 @@ export function analyze(text: string, file: string, previous?: Analysis): Analys
       current: false,
       lastGood,
       parseCache,
+      findings,
       get occurrences() {
         return lastGood?.occurrences ?? [];
       },
@@ -46,6 +51,7 @@ export function analyze(text: string, file: string, previous?: Analysis): Analys
     policy,
     current: true,
     parseCache,
+    findings,
     get lastGood() {
       return analysis;
     },

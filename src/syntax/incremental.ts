@@ -11,6 +11,7 @@ import { checkNesting, checkSize, normalizeLineBreaks } from "./decode.ts";
 import { Session } from "./diagnostic.ts";
 import { dedupeComments, parsePolicy, type ParseResult } from "./parse.ts";
 import { parse as generatedParse } from "./parser.generated.js";
+import { shiftSpans } from "./span.ts";
 
 type Comment = Policy["comments"][number];
 
@@ -149,26 +150,7 @@ function shiftedSegment(s: Segment, delta: number): Segment {
   return {
     from: s.from + delta,
     to: s.to + delta,
-    decl: shifted(s.decl, delta),
-    comments: s.comments.map((c) => shifted(c, delta)),
+    decl: shiftSpans(s.decl, delta),
+    comments: shiftSpans(s.comments, delta),
   };
-}
-
-/**
- * A copy of an AST node with every span moved by `delta` (the cached node is left as it was). A
- * `for…in` loop, not Object.entries: this runs for every node after the edit, and the array of
- * pairs per node tripled its cost.
- */
-function shifted<T>(node: T, delta: number): T {
-  if (Array.isArray(node)) return node.map((n) => shifted(n, delta)) as T;
-  const from = node as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key in from) {
-    const value = from[key];
-    if (key === "span") {
-      const span = value as { start: number; end: number };
-      out[key] = { start: span.start + delta, end: span.end + delta };
-    } else out[key] = value !== null && typeof value === "object" ? shifted(value, delta) : value;
-  }
-  return out as T;
 }
