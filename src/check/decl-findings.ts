@@ -7,8 +7,15 @@ import type { Diagnostic } from "../syntax/diagnostic.ts";
 import { shiftSpans } from "../syntax/span.ts";
 import type { CheckContext, Pass } from "./context.ts";
 
-/** Diagnostics of one pass on one declaration, spans relative to the declaration's start. */
-type Findings = Map<string, Diagnostic[]>;
+/**
+ * Diagnostics of one pass on one declaration, spans relative to the declaration's start, by the
+ * declaration's text and by its node (a node the parser reused has the same text: no need to
+ * slice and hash that text again).
+ */
+interface Findings {
+  byText: Map<string, Diagnostic[]>;
+  byDecl: Map<Decl, { text: string; found: Diagnostic[] }>;
+}
 
 export class DeclFindings {
   private previous = new Map<Pass, Findings>();
@@ -39,21 +46,21 @@ export class DeclRun {
   /** Runs `pass` as `pass(policy, ctx)` would, declaration by declaration, replaying what it found before. */
   run(pass: Pass, policy: Policy, ctx: CheckContext): void {
     const before = this.previous.get(pass);
-    const now: Findings = new Map();
+    const now: Findings = { byText: new Map(), byDecl: new Map() };
     this.current.set(pass, now);
     const diagnostics = ctx.session.diagnostics;
     for (const decl of policy.items) {
-      const text = this.source.slice(decl.span.start, decl.span.end);
-      const known = now.get(text) ?? before?.get(text);
       const start = decl.span.start;
-      if (known !== undefined) {
-        for (const d of known) diagnostics.push(shiftSpans(d, start));
-        now.set(text, known);
-        continue;
-      }
-      const from = diagnostics.length;
-      pass(onlyDecl(policy, decl), ctx);
-      now.set(text, shiftSpans(diagnostics.slice(from), -start));
+      const same = before?.byDecl.get(decl);
+      const text = same?.text ?? this.source.slice(start, decl.span.end);
+      let found = same?.found ?? now.byText.get(text) ?? before?.byText.get(text);
+      if (found === undefined) {
+        const from = diagnostics.length;
+        pass(onlyDecl(policy, decl), ctx);
+        found = shiftSpans(diagnostics.slice(from), -start);
+      } else for (const d of found) diagnostics.push(shiftSpans(d, start));
+      now.byDecl.set(decl, { text, found });
+      now.byText.set(text, found);
     }
   }
 }
