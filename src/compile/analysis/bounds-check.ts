@@ -39,7 +39,9 @@ export function checkBounds(policy: Policy, graph: Graph): Diagnostic[] {
   const worst = new Map(analyzeGraph(graph).routes.map((r) => [r.route, r]));
   const defaults = policy.items.find((d) => d.kind === "defaults")?.body;
   const out: Diagnostic[] = [];
-  const prices = priceLabels(policy);
+  // built on the first rule that reports: a policy with no bound broken never needs it
+  let labels: Map<string, Label> | null = null;
+  const prices = () => (labels ??= priceLabels(policy));
   const compiled = new Map(graph.routes.map((r) => [r.name, r.rules]));
   for (const decl of policy.items) {
     if (decl.kind !== "route") continue;
@@ -93,7 +95,7 @@ function checkRule(
   rule: Rule,
   w: RuleWorstCase,
   resolved: ResolvedSettings,
-  prices: Map<string, Label>,
+  prices: () => Map<string, Label>,
 ): Diagnostic[] {
   const where = `route \`${route.name?.value}\` rule ${w.rule} (\`${rule.keyword.text}\`)`;
   const site: RuleSite = { file, rule, resolved, where };
@@ -115,7 +117,7 @@ function responsible(site: RuleSite, paths: string[]): Label[] {
 }
 
 /** SY2037 for each declared bound (latency, attempts, cost) the rule's worst case exceeds. */
-function boundViolations(site: RuleSite, w: RuleWorstCase, prices: Map<string, Label>): Diagnostic[] {
+function boundViolations(site: RuleSite, w: RuleWorstCase, prices: () => Map<string, Label>): Diagnostic[] {
   const bounds = site.resolved.values.bounds;
   const out: Diagnostic[] = [];
   const report = (
@@ -162,7 +164,7 @@ function boundViolations(site: RuleSite, w: RuleWorstCase, prices: Map<string, L
     );
   }
   if (bounds.cost !== null && w.costUsd > bounds.cost) {
-    const priced = w.bills.flatMap((b) => prices.get(b.model) ?? []);
+    const priced = w.bills.flatMap((b) => prices().get(b.model) ?? []);
     report(
       "cost",
       money(w.costUsd),
