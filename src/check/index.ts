@@ -62,7 +62,7 @@ export const PASSES: readonly Pass[] = [
  * Passes whose findings about a declaration depend on its text alone (neither the symbol table nor
  * the options): with a DeclRun they run only on declarations whose text they have not seen.
  */
-const LOCAL_PASSES: ReadonlySet<Pass> = new Set([checkBlockShape, checkSecrets]);
+const LOCAL_PASSES: ReadonlySet<Pass> = new Set([checkBlockShape, checkSecrets, checkConditions, checkShadowedRules]);
 
 export function checkPolicy(policy: Policy, opts: CheckOptions = {}, reuse?: DeclRun): Diagnostic[] {
   const ctx = new CheckContext(policy.file, new Session(CHECK_CODES), opts);
