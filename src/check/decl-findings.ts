@@ -8,63 +8,62 @@ import { shiftSpans } from "../syntax/span.ts";
 import type { CheckContext, Pass } from "./context.ts";
 
 /**
- * Diagnostics of one pass on one declaration, spans relative to the declaration's start, by the
- * declaration's text and by its node (a node the parser reused has the same text: no need to
- * slice and hash that text again).
+ * What the local passes found in one declaration text, spans relative to the declaration's start.
+ * Found by the declaration's node (a node the parser reused has the same text: no need to slice
+ * and hash that text again) or by its text.
  */
-interface Findings {
-  byText: Map<string, Diagnostic[]>;
-  byDecl: Map<Decl, { text: string; found: Diagnostic[] }>;
+interface Entry {
+  text: string;
+  found: Map<Pass, Diagnostic[]>;
 }
 
 export class DeclFindings {
-  private previous = new Map<Pass, Findings>();
-  private current = new Map<Pass, Findings>();
+  private byDecl = new Map<Decl, Entry>();
+  private byText = new Map<string, Entry>();
   private file: string | null = null;
 
-  /** Starts a run over `source` (the text the policy's spans point into). */
-  begin(file: string, source: string): DeclRun {
-    if (file !== this.file) this.previous.clear(); // findings name their file
+  /**
+   * Starts a check of `policy` (its spans point into `source`). The cache then holds this
+   * policy's declarations only: what it no longer has is dropped.
+   */
+  begin(file: string, source: string, policy: Policy): DeclRun {
+    if (file !== this.file) this.byText.clear(); // findings name their file
     this.file = file;
-    this.current = new Map();
-    return new DeclRun(source, this.previous, this.current);
-  }
-
-  /** Ends the run: what it did not use is dropped, so the cache holds one text's declarations. */
-  end(): void {
-    this.previous = this.current;
+    const byDecl = new Map<Decl, Entry>();
+    const byText = new Map<string, Entry>();
+    const entries = policy.items.map((decl) => {
+      let entry = this.byDecl.get(decl);
+      if (entry === undefined) {
+        const text = source.slice(decl.span.start, decl.span.end);
+        entry = byText.get(text) ?? this.byText.get(text) ?? { text, found: new Map() };
+      }
+      byDecl.set(decl, entry);
+      byText.set(entry.text, entry);
+      return entry;
+    });
+    this.byDecl = byDecl;
+    this.byText = byText;
+    return new DeclRun(entries);
   }
 }
 
 export class DeclRun {
-  constructor(
-    private readonly source: string,
-    private readonly previous: Map<Pass, Findings>,
-    private readonly current: Map<Pass, Findings>,
-  ) {}
+  constructor(private readonly entries: readonly Entry[]) {}
 
   /** Runs `pass` as `pass(policy, ctx)` would, declaration by declaration, replaying what it found before. */
   run(pass: Pass, policy: Policy, ctx: CheckContext): void {
-    const before = this.previous.get(pass);
-    const now: Findings = { byText: new Map(), byDecl: new Map() };
-    this.current.set(pass, now);
     const diagnostics = ctx.session.diagnostics;
-    for (const decl of policy.items) {
+    policy.items.forEach((decl, i) => {
+      const entry = this.entries[i];
       const start = decl.span.start;
-      const same = before?.byDecl.get(decl);
-      const text = same?.text ?? this.source.slice(start, decl.span.end);
-      let found = same?.found ?? now.byText.get(text) ?? before?.byText.get(text);
-      if (found === undefined) {
-        const from = diagnostics.length;
-        pass(onlyDecl(policy, decl), ctx);
-        found = shiftSpans(diagnostics.slice(from), -start);
-      } else for (const d of found) diagnostics.push(shiftSpans(d, start));
-      now.byDecl.set(decl, { text, found });
-      now.byText.set(text, found);
-    }
+      const found = entry.found.get(pass);
+      if (found !== undefined) {
+        for (const d of found) diagnostics.push(shiftSpans(d, start));
+        return;
+      }
+      const from = diagnostics.length;
+      pass({ ...policy, items: [decl] }, ctx);
+      entry.found.set(pass, shiftSpans(diagnostics.slice(from), -start));
+    });
   }
-}
-
-function onlyDecl(policy: Policy, decl: Decl): Policy {
-  return { ...policy, items: [decl] };
 }

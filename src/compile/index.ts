@@ -64,9 +64,7 @@ function finish(
     const partial = parsed.partial ? checkPartialPolicy(parsed.partial, opts) : [];
     return { graph: null, diagnostics: sortDiagnostics([...parsed.diagnostics, ...partial]), source, policy: null };
   }
-  const run = reuse?.begin(file, source);
-  const diagnostics = [...parsed.diagnostics, ...checkPolicy(policy, opts, run)];
-  reuse?.end();
+  const diagnostics = [...parsed.diagnostics, ...checkPolicy(policy, opts, reuse?.begin(file, source, policy))];
   if (hasErrors(diagnostics)) return { graph: null, diagnostics: sortDiagnostics(diagnostics), source, policy };
   try {
     const graph = compilePolicy(policy, source);
