@@ -2,8 +2,21 @@
 // inside a target, and every value in a block.
 import type { Block, Cond, Decl, Policy, Rule, Target, TargetItem, RouteTarget, Value } from "../syntax/ast.ts";
 
-export function declsOf(policy: Policy, kind: Decl["kind"]): Decl[] {
-  return policy.items.filter((d) => d.kind === kind);
+/** The declarations of each kind, per policy: a dozen passes ask, and a large policy has thousands. */
+const declsByKind = new WeakMap<Policy, Map<Decl["kind"], Decl[]>>();
+
+export function declsOf(policy: Policy, kind: Decl["kind"]): readonly Decl[] {
+  let byKind = declsByKind.get(policy);
+  if (byKind === undefined) {
+    byKind = new Map();
+    for (const d of policy.items) {
+      const list = byKind.get(d.kind);
+      if (list === undefined) byKind.set(d.kind, [d]);
+      else list.push(d);
+    }
+    declsByKind.set(policy, byKind);
+  }
+  return byKind.get(kind) ?? [];
 }
 
 export function rulesOf(route: Decl): Rule[] {
