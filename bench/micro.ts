@@ -17,8 +17,9 @@
 //   compile            1,000 routes / 5,000 models (bench/compile-bench.ts's generator) vs a JSON
 //                      round trip of the graph
 //   lsp edit           `switchyard lsp`'s work after an edit to the same 1,000-route policy: apply
-//                      the change, parse + check + compile, convert the diagnostics (debounce not
-//                      included)                          vs lint's compilePolicySource alone
+//                      the change, parse (incrementally: only the touched declaration) + check
+//                      (local passes replayed for unchanged declarations) + compile, convert the
+//                      diagnostics (debounce not included) vs lint's compilePolicySource alone
 //   simulate           bench/simulate-bench.ts, run as is
 import { measure } from "mitata";
 import { TextDocument } from "vscode-languageserver-textdocument";
