@@ -27,7 +27,11 @@ export class DeclFindings {
    * policy's declarations only: what it no longer has is dropped.
    */
   begin(file: string, source: string, policy: Policy): DeclRun {
-    if (file !== this.file) this.byText.clear(); // findings name their file
+    if (file !== this.file) {
+      // findings name their file
+      this.byDecl.clear();
+      this.byText.clear();
+    }
     this.file = file;
     const byDecl = new Map<Decl, Entry>();
     const byText = new Map<string, Entry>();
