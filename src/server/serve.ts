@@ -50,6 +50,8 @@ export interface ServeOptions {
   notReadyMs?: number;
   /** Defaults to the system clock; tests pass a manual one to step through shutdown without sleeping. */
   clock?: Clock;
+  /** `--debug-decisions`: x-switchyard-decision on every /v1 answer and `decision` on its log line. */
+  debugDecisions?: boolean;
   /** Install SIGTERM/SIGINT handlers that drain and exit 0 (the CLI wants this; tests do not). */
   handleSignals?: boolean;
   /** Keep runtime state in this snapshot file: loaded at start, written periodically, on shutdown and on demand. */
@@ -127,6 +129,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
     secrets: env,
     eventLoopLag: lagMonitor.lagSeconds,
     reloadPolicy: opts.policyPath ? () => reloader!.reloadNow() : undefined,
+    debugDecisions: opts.debugDecisions === true,
     initialState: snapshots?.state,
     snapshot: snapshots ? () => snapshots.writeNow() : undefined,
   });
