@@ -142,7 +142,8 @@ async function serveRequest(run: RunParts, req: SimRequest, inflight: Set<SimReq
       firstChunkAt,
       startedAt,
     );
-    if (atResponse) row.trail = { ...atResponse, final: attemptTrail(outcome.meta.attempts) };
+    if (atResponse)
+      row.trail = { ...atResponse, final: attemptTrail(outcome.meta.attempts), attempts: outcome.meta.attempts };
     run.recorder.record(row);
   } catch (err) {
     // The engine promises outcomes, not exceptions; if one escapes it is counted, not hidden.
