@@ -99,6 +99,8 @@ const missingTerminator: FaultCase = {
   title: "every token but no finish_reason or terminator: not a complete answer; continue or fail cleanly",
   setup: () => ({ durationMs: 20_000, traffic: STREAMS, faults: [fault("no_terminator")] }),
   judge: (r, run) => {
+    const h = hung(run.rows);
+    if (h) return h;
     const passedOff = run.rows.find((row) => row.ok && row.continuations === 0 && row.servedModel === r.primary.name);
     if (passedOff) return verdict("fail", "a stream that ended without a finish_reason was passed off as complete");
     return brokenStreamJudge("ended without a terminator")(r, run);
