@@ -30,7 +30,7 @@ function retryAfterJudge(hintMs: number, date: boolean) {
     const t = transient(r, run.rows, `a 429 with a ${duration(hintMs)} Retry-After`);
     if (t.grade !== "pass") return t;
     return tries.length > 1
-      ? verdict("pass", `waited the Retry-After (${duration(row.latencyMs)}) and retried \`${r.primary.name}\``)
+      ? verdict("pass", `waited the ${duration(hintMs)} Retry-After and retried \`${r.primary.name}\``)
       : t;
   };
 }
