@@ -4,7 +4,7 @@
 import { parseArgs } from "node:util";
 import { renderDiagnostics } from "../check/render/index.ts";
 import { compilePolicyFile } from "../compile/index.ts";
-import type { CliIo } from "../simulate/cli.ts";
+import { processIo, type CliIo } from "../simulate/cli.ts";
 import { renderScorecard, renderScorecardJson } from "../simulate/conformance/render.ts";
 import { runConformance } from "../simulate/conformance/run.ts";
 
@@ -13,12 +13,6 @@ export const CONFORMANCE_USAGE = `usage: switchyard simulate --conformance <poli
   --json              print the scorecard as JSON
 exit codes: 0 no case failed, 1 a case failed, 2 usage or input error
 `;
-
-const processIo: CliIo = {
-  stdout: (t) => void process.stdout.write(t),
-  stderr: (t) => void process.stderr.write(t),
-  color: process.stdout.isTTY === true && !process.env.NO_COLOR,
-};
 
 function parse(argv: string[]) {
   return parseArgs({

@@ -29,7 +29,7 @@ export interface CliIo {
   color: boolean;
 }
 
-const processIo: CliIo = {
+export const processIo: CliIo = {
   stdout: (t) => void process.stdout.write(t),
   stderr: (t) => void process.stderr.write(t),
   color: process.stdout.isTTY === true && !process.env.NO_COLOR,
