@@ -95,7 +95,7 @@ describe("conformance judges catch the wrong behaviour", () => {
     ).toBe("pass");
   });
 
-  test("a request held past the cap on a long Retry-After", () => {
+  test("a request held past the cap on a long Retry-After; later requests sent into it", () => {
     const held = row(
       [
         ["smart", "rate_limit", 0],
@@ -104,6 +104,17 @@ describe("conformance judges catch the wrong behaviour", () => {
       { latencyMs: 90_000 },
     );
     expect(judge("retry-after-over-cap", [held]).reason).toContain("past the cap");
+    const first = row([
+      ["smart", "rate_limit", 0],
+      ["swift", "ok", 0],
+    ]);
+    const again = row([
+      ["smart", "rate_limit", 5000],
+      ["swift", "ok", 5000],
+    ]);
+    expect(judge("retry-after-over-cap", [first, again]).reason).toContain("1 later request(s) went to `smart`");
+    const away = row([["swift", "ok", 5000]]);
+    expect(judge("retry-after-over-cap", [first, away]).grade).toBe("pass");
   });
 
   test("a hung request fails every case", () => {

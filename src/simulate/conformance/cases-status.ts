@@ -70,7 +70,7 @@ const rateLimitBare: FaultCase = {
 
 const rateLimitOverCap: FaultCase = {
   id: "retry-after-over-cap",
-  title: "429 with a Retry-After beyond retry_after_cap: fail over at once, never hold the client",
+  title: "429 with a Retry-After beyond retry_after_cap: fail over at once, never hold the client, stay away",
   setup: (r) => ({
     durationMs: 10_000,
     traffic: [{ count: 3, toMs: 10_000 }],
@@ -82,8 +82,16 @@ const rateLimitOverCap: FaultCase = {
     const hint = r.settings.retry.retryAfterCapMs + 60_000;
     const held = run.rows.find((row) => row.latencyMs >= hint);
     if (held) return verdict("fail", `held a request ${duration(held.latencyMs)}, past the cap, on a long Retry-After`);
-    if (run.rows.every((row) => row.ok))
+    if (run.rows.every((row) => row.ok)) {
+      // the hint covers the whole run: every later request that still went to the primary was refused again
+      const again = run.rows.slice(1).filter((row) => attemptsOn(row, r.primary.name).length > 0).length;
+      if (again > 0)
+        return verdict(
+          "partial",
+          `failed over without waiting, but ${again} later request(s) went to \`${r.primary.name}\` inside its Retry-After`,
+        );
       return verdict("pass", `failed over to \`${run.rows[0]!.servedModel}\` without waiting`);
+    }
     if (r.alternatives.length === 0)
       return verdict("safe", "returned the 429 at once: the route has no fallback to move to");
     return failedRequests(r, run.rows, "a long Retry-After");
