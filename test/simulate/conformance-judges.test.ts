@@ -6,6 +6,7 @@ import { describe, expect, test } from "bun:test";
 import { compilePolicyFile } from "../../src/compile/index.ts";
 import type { AttemptRecord } from "../../src/runtime/api.ts";
 import type { RequestRow } from "../../src/simulate/recorder.ts";
+import { garbled } from "../../src/simulate/conformance/judge.ts";
 import { FAULT_CASES } from "../../src/simulate/conformance/run.ts";
 import type { CaseRun, RouteUnderTest } from "../../src/simulate/conformance/types.ts";
 import type { Summary } from "../../src/simulate/summary.ts";
@@ -49,7 +50,13 @@ function row(tries: Try[], over: Partial<RequestRow> = {}): RequestRow {
     latencyMs: 1000,
     ttftMs: null,
     costUsd: 0,
-    trail: { atResponse: "", servedAtResponse: null, final: tries.map((t) => `${t[0]}:${t[1]}`).join(","), attempts },
+    trail: {
+      atResponse: "",
+      servedAtResponse: null,
+      final: tries.map((t) => `${t[0]}:${t[1]}`).join(","),
+      attempts,
+      text: "",
+    },
     ...over,
   };
 }
@@ -191,6 +198,26 @@ describe("conformance judges catch the wrong behaviour", () => {
     expect(judge("flapping-primary", probes, { breakers, expectations: ok } as never).reason).toContain(
       "2 attempts during one half-open spell",
     );
+  });
+
+  test("an answer whose text was repeated, lost or cut short by a continuation", () => {
+    const withText = (text: string) => {
+      const r = row([
+        ["smart", "cut", 0],
+        ["swift", "ok", 10],
+      ]);
+      r.trail = { ...r.trail!, text };
+      return [r];
+    };
+    const three = () => 3;
+    expect(garbled(withText("token1 token2 token3"), three)).toBeNull();
+    expect(garbled(withText("token1 token2 token3 token4"), three)).toBeNull(); // continued past the end: allowed
+    expect(garbled(withText("token1 token2 token2 token3"), three)?.reason).toContain(
+      "near `token1 token2 token2 token3`",
+    );
+    expect(garbled(withText("token1 token3"), three)?.grade).toBe("fail");
+    expect(garbled(withText("token1 token2"), three)?.grade).toBe("fail");
+    expect(garbled(withText("token1 token2token3"), three)?.grade).toBe("fail");
   });
 
   test("a retry storm on a dead model under a herd is partial", () => {

@@ -129,6 +129,7 @@ const finishThenCut: FaultCase = {
 
 const lengthStop: FaultCase = {
   id: "length-stop",
+  replyTokens: 20,
   title: "a deliberate `length` stop (max_tokens reached) is not a fault: no retry, no continuation",
   setup: () => ({
     durationMs: 20_000,

@@ -21,6 +21,27 @@ export function duration(ms: number): string {
   return `${Math.round(ms / 6000) / 10}m`;
 }
 
+/** Tokens in each simulated reply the cases ask for (`traffic`'s default output length). */
+export const REPLY_TOKENS = 60;
+
+/**
+ * Whether a served answer reads as the simulated upstream wrote it: `token1 token2 … tokenN`, no
+ * word repeated, lost or glued, at least `tokens(row)` long (a model continuing an answer that
+ * never said it finished may add to it). A continuation that repeats or drops text fails it.
+ */
+export function garbled(rows: RequestRow[], tokens: (row: RequestRow) => number): Verdict | null {
+  for (const row of rows) {
+    if (!row.ok || row.trail === undefined) continue;
+    const words = row.trail.text.split(" ");
+    const wrong = words.findIndex((w, i) => w !== `token${i + 1}`);
+    if (wrong < 0 && words.length >= tokens(row)) continue;
+    const at = wrong < 0 ? words.length : wrong;
+    const near = words.slice(Math.max(0, at - 2), at + 2).join(" ");
+    return verdict("fail", `an answer's text is not what the upstream wrote (near \`${near}\`, ${row.trail.final})`);
+  }
+  return null;
+}
+
 /** The verdict every case gives first: requests left hanging are always a fail. */
 export function hung(rows: RequestRow[]): Verdict | null {
   const open = rows.filter((r) => r.errorKind === "never_finished").length;

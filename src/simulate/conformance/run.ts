@@ -7,6 +7,8 @@ import { CAP_BIT } from "../../syntax/vocabulary.ts";
 import { runScenario } from "../run.ts";
 import type { BehaviourSpec, Scenario } from "../scenario-types.ts";
 import { traffic } from "./build.ts";
+import { garbled, REPLY_TOKENS } from "./judge.ts";
+import type { RequestRow } from "../recorder.ts";
 import { STATUS_CASES } from "./cases-status.ts";
 import { STREAM_CASES } from "./cases-stream.ts";
 import { LOAD_CASES } from "./cases-load.ts";
@@ -112,7 +114,12 @@ async function runCase(graph: Graph, r: RouteUnderTest, c: FaultCase): Promise<C
   const exercised = run.rows.some((row) => row.trail?.attempts.some((a) => a.model === r.primary.name));
   if (!exercised)
     return { id: c.id, title: c.title, grade: "fail", reason: `no request reached \`${r.primary.name}\`` };
-  return { id: c.id, title: c.title, ...c.judge(r, run) };
+  const judged = c.judge(r, run);
+  // a served answer with repeated or missing text is wrong whatever else went right
+  const tokens = (row: RequestRow) =>
+    row.servedModel === r.primary.name ? (c.replyTokens ?? REPLY_TOKENS) : REPLY_TOKENS;
+  const text = judged.grade === "fail" ? null : garbled(run.rows, tokens);
+  return { id: c.id, title: c.title, ...(text ?? judged) };
 }
 
 /** Runs every case against every route of the policy (or only `only`). */

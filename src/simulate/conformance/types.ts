@@ -44,6 +44,8 @@ export interface FaultCase {
   id: string;
   /** One line: the failure mode and the behaviour expected of the gateway. */
   title: string;
+  /** How many tokens the faulty model's answers have, when the fault shortens them (default REPLY_TOKENS). */
+  replyTokens?: number;
   setup(r: RouteUnderTest): CaseSetup;
   judge(r: RouteUnderTest, run: CaseRun): Verdict;
 }
