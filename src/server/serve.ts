@@ -171,14 +171,17 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
       process.off("exit", flushAtExit);
     })());
 
-  if (opts.handleSignals) {
-    const onSignal = (): void => {
-      void stop().then(() => process.exit(0));
-    };
-    process.once("SIGTERM", onSignal);
-    process.once("SIGINT", onSignal);
-  }
+  if (opts.handleSignals) exitOnSignals(stop);
   return { url, port: server.port ?? 0, gateway, reloader, stop };
+}
+
+/** SIGTERM and SIGINT drain the gateway (`stop`) and exit 0. */
+function exitOnSignals(stop: () => Promise<void>): void {
+  const onSignal = (): void => {
+    void stop().then(() => process.exit(0));
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
 }
 
 /** Hot reload: the policy file and its includes are watched, and an edit that compiles is swapped in. */
