@@ -14,6 +14,7 @@ import {
   type Details,
   type Diagnostic,
   type Label,
+  type Message,
 } from "../syntax/diagnostic.ts";
 
 export type { CodeSpec } from "../syntax/diagnostic.ts";
@@ -224,6 +225,11 @@ export type InputCode = keyof typeof INPUT_CODES;
 export const DIAGNOSTIC_CODES: Catalogue = { ...SYNTAX_CODES, ...CHECK_CODES, ...INPUT_CODES };
 
 /** A reading or compiling diagnostic (SY4xxx), built from its catalogue entry. */
-export function inputDiagnostic(code: InputCode, message: string, primary: Label, details: Details = {}): Diagnostic {
+export function inputDiagnostic<C extends InputCode>(
+  code: C,
+  message: Message<C>,
+  primary: Label,
+  details: Details = {},
+): Diagnostic {
   return diagnosticOf(INPUT_CODES, code, message, primary, details);
 }

@@ -2,7 +2,7 @@
 // reports errors (with syntax errors, the checks that are safe on the declarations that parsed
 // still run, so one run shows as much as it can). The server (startup and hot reload) and the CLI both come through here, so a
 // policy means the same thing to `switchyard lint` as to the running gateway.
-import { checkPartialPolicy, checkPolicy, inputDiagnostic, type CheckOptions } from "../check/index.ts";
+import { checkPartialPolicy, checkPolicy, INPUT_MESSAGES, inputDiagnostic, type CheckOptions } from "../check/index.ts";
 
 import { sortDiagnostics } from "../check/render/sort.ts";
 import type { Diagnostic } from "../syntax/diagnostic.ts";
@@ -75,7 +75,7 @@ export function ioDiagnostic(path: string, e: unknown): Diagnostic {
           : code || "read failed";
   return inputDiagnostic(
     "SY4001",
-    `cannot read \`${path}\`: ${reason}`,
+    INPUT_MESSAGES.SY4001.cannotRead({ path, reason }),
     { file: path, span: { start: 0, end: 0 }, message: "" },
     {
       help: code === "ENOENT" ? "check the path; policy files end in `.route`" : "check the file's permissions",
@@ -86,7 +86,7 @@ export function ioDiagnostic(path: string, e: unknown): Diagnostic {
 function internalDiagnostic(file: string, e: unknown): Diagnostic {
   return inputDiagnostic(
     "SY4002",
-    `internal compiler error: ${e instanceof Error ? e.message : String(e)}`,
+    INPUT_MESSAGES.SY4002.internal({ reason: e instanceof Error ? e.message : String(e) }),
     { file, span: { start: 0, end: 0 }, message: "" },
     {
       notes: ["the checker accepted this policy but the compiler could not build it"],
