@@ -227,7 +227,7 @@ export const DIAGNOSTIC_CODES: Catalogue = { ...SYNTAX_CODES, ...CHECK_CODES, ..
 /** A reading or compiling diagnostic (SY4xxx), built from its catalogue entry. */
 export function inputDiagnostic<C extends InputCode>(
   code: C,
-  message: Message<C>,
+  message: Message<NoInfer<C>>,
   primary: Label,
   details: Details = {},
 ): Diagnostic {

@@ -51,18 +51,36 @@ export class CheckContext {
    * Reports `code` at `span`; its severity and default help come from the catalogue (codes.ts), its
    * message from the code's constructor in CHECK_MESSAGES (messages.ts): a free string does not type-check.
    */
-  report<C extends CheckCode>(code: C, message: Message<C>, span: Span, label: string, details: Details = {}): void {
+  report<C extends CheckCode>(
+    code: C,
+    message: Message<NoInfer<C>>,
+    span: Span,
+    label: string,
+    details: Details = {},
+  ): void {
     this.session.emit(code, message, this.label(span, label), details);
   }
 
   /** `report` for a code the catalogue makes an error; throws if it does not (the two would drift). */
-  error<C extends CheckCode>(code: C, message: Message<C>, span: Span, label: string, details: Details = {}): void {
+  error<C extends CheckCode>(
+    code: C,
+    message: Message<NoInfer<C>>,
+    span: Span,
+    label: string,
+    details: Details = {},
+  ): void {
     this.expectSeverity(code, "error");
     this.report(code, message, span, label, details);
   }
 
   /** `report` for a code the catalogue makes a warning; throws if it does not. */
-  warning<C extends CheckCode>(code: C, message: Message<C>, span: Span, label: string, details: Details = {}): void {
+  warning<C extends CheckCode>(
+    code: C,
+    message: Message<NoInfer<C>>,
+    span: Span,
+    label: string,
+    details: Details = {},
+  ): void {
     this.expectSeverity(code, "warning");
     this.report(code, message, span, label, details);
   }

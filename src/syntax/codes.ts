@@ -63,7 +63,7 @@ export const SYNTAX_MESSAGES = {
 export function syntaxDiagnostic<C extends SyntaxCode>(
   code: C,
   primary: Label,
-  details: Details & { message?: Message<C> } = {},
+  details: Details & { message?: Message<NoInfer<C>> } = {},
 ): Diagnostic {
   const { message, ...rest } = details;
   return diagnosticOf(SYNTAX_CODES, code, message ?? (SYNTAX_CODES[code].description as Message<C>), primary, rest);

@@ -92,7 +92,7 @@ export class Session {
   }
 
   /** Reports `code` with the severity its catalogue gives it. */
-  emit<C extends string>(code: C, message: Message<C>, primary: Label, details: Details = {}): void {
+  emit<C extends string>(code: C, message: Message<NoInfer<C>>, primary: Label, details: Details = {}): void {
     this.report(diagnosticOf(this.catalogue, code, message, primary, details));
   }
 
