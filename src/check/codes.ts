@@ -1,11 +1,14 @@
 // The diagnostic catalogue: every code defined once, with its severity, a one-line description
 // (the heading in docs/diagnostics.md and SARIF's rule `shortDescription`) and its general fix
-// (the help a finding falls back to, and SARIF's rule `help`). Findings are built from it
-// (`ctx.report(code, …)`, `diagnosticOf`), so the docs, SARIF and the checker's output cannot
-// drift; test/check/catalogue.test.ts holds docs/diagnostics.md to it. To add a code, add a line
-// here (CHECK_CODES for the checker, INPUT_CODES for reading and compiling), a `## CODE description`
-// section in docs/diagnostics.md and a golden fixture. Codes never change meaning; retired codes
-// are not reused.
+// (the help a finding falls back to, and SARIF's rule `help`); its message texts are typed
+// constructors keyed by the same code in messages.ts. Findings are built only from the two
+// (`ctx.report(code, CHECK_MESSAGES[code].case(args), …)`, `diagnosticOf`, `inputDiagnostic`): a
+// message is a `Message<code>` no free string satisfies, so the docs, SARIF and the checker's
+// output cannot drift; test/check/catalogue.test.ts holds docs/diagnostics.md to it and
+// test/check/messages.test.ts the message tables. To add a code, add a line here (CHECK_CODES for
+// the checker, INPUT_CODES for reading and compiling), its constructors in messages.ts, a
+// `## CODE description` section in docs/diagnostics.md and a golden fixture. Codes never change
+// meaning; retired codes are not reused.
 import { SYNTAX_CODES } from "../syntax/codes.ts";
 import {
   diagnosticOf,
