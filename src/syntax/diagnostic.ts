@@ -59,10 +59,10 @@ export function messages<C extends string, M extends Constructors>(_code: C, con
 export type Details = Partial<Pick<Diagnostic, "secondary" | "notes" | "secret">> & { help?: string | null };
 
 /** The one way to build a diagnostic: severity (and help, unless given) come from the catalogue. */
-export function diagnosticOf(
+export function diagnosticOf<C extends string>(
   catalogue: Catalogue,
-  code: string,
-  message: Message,
+  code: C,
+  message: Message<NoInfer<C>>,
   primary: Label,
   details: Details = {},
 ): Diagnostic {
