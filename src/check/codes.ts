@@ -1,11 +1,14 @@
 // The diagnostic catalogue: every code defined once, with its severity, a one-line description
 // (the heading in docs/diagnostics.md and SARIF's rule `shortDescription`) and its general fix
-// (the help a finding falls back to, and SARIF's rule `help`). Findings are built from it
-// (`ctx.report(code, …)`, `diagnosticOf`), so the docs, SARIF and the checker's output cannot
-// drift; test/check/catalogue.test.ts holds docs/diagnostics.md to it. To add a code, add a line
-// here (CHECK_CODES for the checker, INPUT_CODES for reading and compiling), a `## CODE description`
-// section in docs/diagnostics.md and a golden fixture. Codes never change meaning; retired codes
-// are not reused.
+// (the help a finding falls back to, and SARIF's rule `help`); its message texts are typed
+// constructors keyed by the same code in messages.ts. Findings are built only from the two
+// (`ctx.report(code, CHECK_MESSAGES[code].case(args), …)`, `diagnosticOf`, `inputDiagnostic`): a
+// message is a `Message<code>` no free string satisfies, so the docs, SARIF and the checker's
+// output cannot drift; test/check/catalogue.test.ts holds docs/diagnostics.md to it and
+// test/check/messages.test.ts the message tables. To add a code, add a line here (CHECK_CODES for
+// the checker, INPUT_CODES for reading and compiling), its constructors in messages.ts, a
+// `## CODE description` section in docs/diagnostics.md and a golden fixture. Codes never change
+// meaning; retired codes are not reused.
 import { SYNTAX_CODES } from "../syntax/codes.ts";
 import {
   diagnosticOf,
@@ -14,6 +17,7 @@ import {
   type Details,
   type Diagnostic,
   type Label,
+  type Message,
 } from "../syntax/diagnostic.ts";
 
 export type { CodeSpec } from "../syntax/diagnostic.ts";
@@ -224,6 +228,11 @@ export type InputCode = keyof typeof INPUT_CODES;
 export const DIAGNOSTIC_CODES: Catalogue = { ...SYNTAX_CODES, ...CHECK_CODES, ...INPUT_CODES };
 
 /** A reading or compiling diagnostic (SY4xxx), built from its catalogue entry. */
-export function inputDiagnostic(code: InputCode, message: string, primary: Label, details: Details = {}): Diagnostic {
+export function inputDiagnostic<C extends InputCode>(
+  code: C,
+  message: Message<NoInfer<C>>,
+  primary: Label,
+  details: Details = {},
+): Diagnostic {
   return diagnosticOf(INPUT_CODES, code, message, primary, details);
 }

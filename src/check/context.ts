@@ -1,7 +1,7 @@
 // What every checker pass receives (Peggy-style): the session collecting diagnostics, the symbol
 // table built by the first pass, and the caller's options. Passes report and carry on; none stops.
 import type { Decl, Policy } from "../syntax/ast.ts";
-import type { Details, Label, Session, Severity } from "../syntax/diagnostic.ts";
+import type { Details, Label, Message, Session, Severity } from "../syntax/diagnostic.ts";
 import type { Span } from "../syntax/span.ts";
 import { CHECK_CODES, type CheckCode } from "./codes.ts";
 
@@ -47,19 +47,40 @@ export class CheckContext {
     return { file: this.file, span: { start: span.start, end: span.end }, message };
   }
 
-  /** Reports `code` at `span`; its severity and default help come from the catalogue (codes.ts). */
-  report(code: CheckCode, message: string, span: Span, label: string, details: Details = {}): void {
+  /**
+   * Reports `code` at `span`; its severity and default help come from the catalogue (codes.ts), its
+   * message from the code's constructor in CHECK_MESSAGES (messages.ts): a free string does not type-check.
+   */
+  report<C extends CheckCode>(
+    code: C,
+    message: Message<NoInfer<C>>,
+    span: Span,
+    label: string,
+    details: Details = {},
+  ): void {
     this.session.emit(code, message, this.label(span, label), details);
   }
 
   /** `report` for a code the catalogue makes an error; throws if it does not (the two would drift). */
-  error(code: CheckCode, message: string, span: Span, label: string, details: Details = {}): void {
+  error<C extends CheckCode>(
+    code: C,
+    message: Message<NoInfer<C>>,
+    span: Span,
+    label: string,
+    details: Details = {},
+  ): void {
     this.expectSeverity(code, "error");
     this.report(code, message, span, label, details);
   }
 
   /** `report` for a code the catalogue makes a warning; throws if it does not. */
-  warning(code: CheckCode, message: string, span: Span, label: string, details: Details = {}): void {
+  warning<C extends CheckCode>(
+    code: C,
+    message: Message<NoInfer<C>>,
+    span: Span,
+    label: string,
+    details: Details = {},
+  ): void {
     this.expectSeverity(code, "warning");
     this.report(code, message, span, label, details);
   }

@@ -81,6 +81,7 @@ export {
   type CodeInfo,
   type CodeSpec,
 } from "./codes.ts";
+export { CHECK_MESSAGES, INPUT_MESSAGES } from "./messages.ts";
 
 // Semantic checks on a policy with syntax errors. The parser hands over the declarations it could
 // read (broken members blanked out) and where the broken ones are; a finding is kept only where a

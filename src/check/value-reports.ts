@@ -6,6 +6,8 @@ import type { CheckCode } from "./codes.ts";
 import type { CheckContext } from "./context.ts";
 import { expectedKind } from "./read-value.ts";
 import type { FieldSchema } from "./schema.ts";
+import { CHECK_MESSAGES } from "./messages.ts";
+import type { Message } from "../syntax/diagnostic.ts";
 
 const KIND_WORDS: Record<Value["kind"], string> = {
   string: "a string",
@@ -26,7 +28,7 @@ const KIND_WORDS: Record<Value["kind"], string> = {
 export function wrongKind(field: FieldSchema, value: Value, key: string, ctx: CheckContext, help: string | null): void {
   ctx.report(
     "SY2002",
-    `\`${key}\` expects ${expectedKind(field)}, not ${KIND_WORDS[value.kind]}`,
+    CHECK_MESSAGES.SY2002.wrongKind({ key, expected: expectedKind(field), found: KIND_WORDS[value.kind] }),
     value.span,
     `${KIND_WORDS[value.kind]} here`,
     {
@@ -82,7 +84,7 @@ function exampleOf(field: FieldSchema): string {
 }
 
 export function unknownWord(
-  code: CheckCode,
+  code: "SY2003" | "SY2004" | "SY2005",
   what: string,
   word: string,
   value: Value,
@@ -90,12 +92,24 @@ export function unknownWord(
   ctx: CheckContext,
 ): void {
   const hint = didYouMean(word, words);
-  ctx.report(code, `unknown ${what} \`${word}\``, value.span, `not a known ${what.replace(/^`.*` /, "")}`, {
-    help: hint ?? `use one of ${words.map((w) => `\`${w}\``).join(", ")}`,
-  });
+  ctx.report(
+    code,
+    CHECK_MESSAGES[code].unknownWord({ what, word }),
+    value.span,
+    `not a known ${what.replace(/^`.*` /, "")}`,
+    {
+      help: hint ?? `use one of ${words.map((w) => `\`${w}\``).join(", ")}`,
+    },
+  );
 }
 
-export function outOfRange(message: string, value: Value, ctx: CheckContext, label: string, help: string | null): void {
+export function outOfRange(
+  message: Message<"SY2024">,
+  value: Value,
+  ctx: CheckContext,
+  label: string,
+  help: string | null,
+): void {
   ctx.report("SY2024", message, value.span, label, { help });
 }
 
@@ -115,7 +129,13 @@ export function range(
         ? "longer than 0"
         : `at least ${show(min)}`
       : `between ${show(min)} and ${show(max)}`;
-  outOfRange(`\`${key}\` must be ${bounds}`, value, ctx, n < min ? "too small" : "too large", `use a value ${bounds}`);
+  outOfRange(
+    CHECK_MESSAGES.SY2024.notInRange({ key, bounds }),
+    value,
+    ctx,
+    n < min ? "too small" : "too large",
+    `use a value ${bounds}`,
+  );
 }
 
 export function formatMs(ms: number): string {

@@ -8,6 +8,7 @@ import type { CheckContext } from "./context.ts";
 import { ENV_NAME, readRetryOnItem } from "./read-value.ts";
 import type { FieldSchema } from "./schema.ts";
 import { formatMs, outOfRange, range, unknownWord, wrongKind } from "./value-reports.ts";
+import { CHECK_MESSAGES } from "./messages.ts";
 
 export function checkValue(field: FieldSchema, value: Value, key: string, ctx: CheckContext): void {
   if (value.kind === "call" && !checkCall(value, ctx)) return;
@@ -39,7 +40,7 @@ function checkNumeric(field: NumericField, value: Value, key: string, ctx: Check
     case "duration":
       if (value.kind === "number" && value.value < 0)
         return outOfRange(
-          `\`${key}\` cannot be negative`,
+          CHECK_MESSAGES.SY2024.negative({ key }),
           value,
           ctx,
           "negative duration",
@@ -60,7 +61,7 @@ function checkNumeric(field: NumericField, value: Value, key: string, ctx: Check
         return wrongKind(field, value, key, ctx, null);
       if (!Number.isInteger(value.value))
         return outOfRange(
-          `\`${key}\` must be a whole number`,
+          CHECK_MESSAGES.SY2024.notWhole({ key }),
           value,
           ctx,
           "not a whole number",
@@ -112,7 +113,13 @@ function checkListField(field: ListField, value: Value, key: string, ctx: CheckC
         if (readRetryOnItem(item) !== undefined) continue;
         if (item.kind === "ident") unknownWord("SY2003", "failure class", item.name, item, FAILURE_CLASSES, ctx);
         else if (item.kind === "number")
-          outOfRange(`\`${item.raw}\` is not an http status`, item, ctx, "not a status between 100 and 599", null);
+          outOfRange(
+            CHECK_MESSAGES.SY2024.notAStatus({ raw: item.raw }),
+            item,
+            ctx,
+            "not a status between 100 and 599",
+            null,
+          );
         else wrongKind(field, item, key, ctx, null);
       }
       return noWeights(value, ctx);
@@ -184,7 +191,7 @@ function checkLimit(field: FieldSchema & { type: "limits" }, item: Value, key: s
   if (item.kind !== "rate" || usd !== (field.metric === "usd")) wrongKind(field, item, key, ctx, null);
   else if ((item.amount.kind === "money" ? item.amount.usd : item.amount.value) <= 0)
     outOfRange(
-      `\`${key}\` must allow more than zero`,
+      CHECK_MESSAGES.SY2024.zeroLimit({ key }),
       item,
       ctx,
       "a zero limit blocks every request",
@@ -195,7 +202,7 @@ function checkLimit(field: FieldSchema & { type: "limits" }, item: Value, key: s
 /** `600/mni`: the grammar keeps a mistyped window word so it can be named here. */
 function unknownWindow(rate: Value & { kind: "rate" }, ctx: CheckContext): void {
   const unit = rate.raw.slice(rate.raw.lastIndexOf("/") + 1);
-  ctx.error("SY2052", `unknown window \`/${unit}\` in \`${rate.raw}\``, rate.span, "not a window", {
+  ctx.error("SY2052", CHECK_MESSAGES.SY2052.unknownWindow({ unit, raw: rate.raw }), rate.span, "not a window", {
     help: didYouMean(unit, RATE_UNITS) ?? `use one of ${RATE_UNITS.map((u) => `\`/${u}\``).join(", ")}`,
   });
 }
@@ -206,7 +213,7 @@ const RATE_UNITS = ["s", "sec", "second", "min", "minute", "h", "hour", "d", "da
 function noWeights(list: Value & { kind: "list" }, ctx: CheckContext): void {
   for (const item of list.items) {
     if (item.weight)
-      ctx.report("SY2002", "a weight is not allowed in this list", item.weight.span, "unexpected weight", {
+      ctx.report("SY2002", CHECK_MESSAGES.SY2002.weightNotAllowed(), item.weight.span, "unexpected weight", {
         help: "weights only apply to models in a target; remove it",
       });
   }
@@ -214,20 +221,26 @@ function noWeights(list: Value & { kind: "list" }, ctx: CheckContext): void {
 
 function checkCall(value: Value & { kind: "call" }, ctx: CheckContext): boolean {
   if (value.callee.name !== "env") {
-    ctx.report("SY2015", `unknown function \`${value.callee.name}\``, value.callee.span, "not a function", {
-      help: didYouMean(value.callee.name, ["env"]) ?? 'the only function is `env("NAME")`',
-    });
+    ctx.report(
+      "SY2015",
+      CHECK_MESSAGES.SY2015.unknownFunction({ name: value.callee.name }),
+      value.callee.span,
+      "not a function",
+      {
+        help: didYouMean(value.callee.name, ["env"]) ?? 'the only function is `env("NAME")`',
+      },
+    );
     return false;
   }
   const arg = value.args[0];
   if (value.args.length !== 1 || arg.kind !== "string") {
-    ctx.report("SY2015", "`env` takes one string: the variable name", value.span, "malformed `env(…)`", {
+    ctx.report("SY2015", CHECK_MESSAGES.SY2015.envArguments(), value.span, "malformed `env(…)`", {
       help: 'write `env("NAME")`',
     });
     return false;
   }
   if (!ENV_NAME.test(arg.value)) {
-    ctx.report("SY2015", `\`${arg.value}\` is not an environment variable name`, arg.span, "not a variable name", {
+    ctx.report("SY2015", CHECK_MESSAGES.SY2015.notAVariableName({ name: arg.value }), arg.span, "not a variable name", {
       help: "use letters, digits and `_`, not starting with a digit",
     });
     return false;
@@ -244,7 +257,7 @@ function checkUrl(text: string, value: Value, ctx: CheckContext): void {
     ok = false;
   }
   if (!ok)
-    ctx.report("SY2017", "`base_url` is not an http(s) url", value.span, "not a url", {
+    ctx.report("SY2017", CHECK_MESSAGES.SY2017.notAUrl(), value.span, "not a url", {
       help: 'write the full API root, e.g. `"https://api.openai.com/v1"`',
     });
 }

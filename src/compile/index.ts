@@ -5,6 +5,7 @@
 import {
   checkPartialPolicy,
   checkPolicy,
+  INPUT_MESSAGES,
   inputDiagnostic,
   type CheckOptions,
   type DeclFindings,
@@ -95,7 +96,7 @@ export function ioDiagnostic(path: string, e: unknown): Diagnostic {
           : code || "read failed";
   return inputDiagnostic(
     "SY4001",
-    `cannot read \`${path}\`: ${reason}`,
+    INPUT_MESSAGES.SY4001.cannotRead({ path, reason }),
     { file: path, span: { start: 0, end: 0 }, message: "" },
     {
       help: code === "ENOENT" ? "check the path; policy files end in `.route`" : "check the file's permissions",
@@ -106,7 +107,7 @@ export function ioDiagnostic(path: string, e: unknown): Diagnostic {
 function internalDiagnostic(file: string, e: unknown): Diagnostic {
   return inputDiagnostic(
     "SY4002",
-    `internal compiler error: ${e instanceof Error ? e.message : String(e)}`,
+    INPUT_MESSAGES.SY4002.internal({ reason: e instanceof Error ? e.message : String(e) }),
     { file, span: { start: 0, end: 0 }, message: "" },
     {
       notes: ["the checker accepted this policy but the compiler could not build it"],

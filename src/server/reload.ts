@@ -4,7 +4,7 @@
 import { readFileSync, watch, type FSWatcher } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import type { Graph } from "../compile/graph.ts";
-import { inputDiagnostic } from "../check/index.ts";
+import { INPUT_MESSAGES, inputDiagnostic } from "../check/index.ts";
 import type { Diagnostic } from "../syntax/diagnostic.ts";
 import type { ReloadOutcome } from "./context.ts";
 import { eventLogLine, type LogSink } from "./request-log.ts";
@@ -130,7 +130,7 @@ export function createPolicyReloader(opts: PolicyReloaderOptions): PolicyReloade
 function ioDiagnostic(file: string, message: string): Diagnostic {
   return inputDiagnostic(
     "SY4001",
-    `cannot read policy \`${file}\`: ${message.toLowerCase()}`,
+    INPUT_MESSAGES.SY4001.cannotReload({ path: file, reason: message.toLowerCase() }),
     { file, span: { start: 0, end: 0 }, message: "" },
     {
       help: "check that the file exists and is readable",

@@ -1,6 +1,7 @@
 // Turns raw policy bytes into text, refusing what no parser should see: binary data, invalid
 // UTF-8, absurd sizes, and bracket nesting deep enough to exhaust the parser's stack.
 import { Session } from "./diagnostic.ts";
+import { SYNTAX_MESSAGES } from "./codes.ts";
 
 export const MAX_POLICY_BYTES = 4 * 1024 * 1024;
 export const MAX_NESTING = 64;
@@ -17,7 +18,7 @@ export function decodePolicy(bytes: Uint8Array, file: string, session: Session):
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
     const at = lossy(bytes.subarray(0, nul)).length;
-    session.emit("SY1003", "policy file contains binary data (a NUL byte)", label(file, at, at + 1), {
+    session.emit("SY1003", SYNTAX_MESSAGES.SY1003.nulByte(), label(file, at, at + 1), {
       help: "policies are UTF-8 text; check that the right file was given",
     });
     return { text: null, shown: lossy(bytes) };
@@ -28,7 +29,7 @@ export function decodePolicy(bytes: Uint8Array, file: string, session: Session):
   } catch {
     const shown = lossy(bytes);
     const bad = Math.max(0, shown.indexOf("\uFFFD"));
-    session.emit("SY1002", "policy file is not valid utf-8", label(file, bad, bad + 1), {
+    session.emit("SY1002", SYNTAX_MESSAGES.SY1002.notUtf8(), label(file, bad, bad + 1), {
       help: "save the file as UTF-8",
     });
     return { text: null, shown };
@@ -52,7 +53,7 @@ function lossy(bytes: Uint8Array): string {
 /** Refuses policies over MAX_POLICY_BYTES (for text, its length in UTF-16 units stands in). */
 export function checkSize(size: number, file: string, session: Session): boolean {
   if (size <= MAX_POLICY_BYTES) return true;
-  session.emit("SY1004", `policy file is too large (${(size / 1e6).toFixed(1)} MB)`, label(file, 0, 0), {
+  session.emit("SY1004", SYNTAX_MESSAGES.SY1004.tooLarge({ megabytes: (size / 1e6).toFixed(1) }), label(file, 0, 0), {
     help: `split it into several files; the limit is ${MAX_POLICY_BYTES / 1024 / 1024} MiB per file`,
   });
   return false;
@@ -86,7 +87,7 @@ export function checkNesting(text: string, file: string, session: Session): bool
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET || c === OPEN_PAREN) {
       if (c === OPEN_BRACE) operators = -1;
       if (++depth > MAX_NESTING) {
-        session.emit("SY1005", `brackets nest deeper than ${MAX_NESTING} levels`, label(file, i, i + 1), {
+        session.emit("SY1005", SYNTAX_MESSAGES.SY1005.bracketsTooDeep({ limit: MAX_NESTING }), label(file, i, i + 1), {
           help: "a policy never needs this much nesting; check for a missing closing bracket",
         });
         return false;
@@ -106,7 +107,7 @@ export function checkNesting(text: string, file: string, session: Session): bool
       else if (operators >= 0 && isOperator(text, i, len) && ++operators > MAX_CONDITION_OPERATORS) {
         session.emit(
           "SY1005",
-          `condition has more than ${MAX_CONDITION_OPERATORS} \`and\`/\`or\`/\`not\` operators`,
+          SYNTAX_MESSAGES.SY1005.tooManyOperators({ limit: MAX_CONDITION_OPERATORS }),
           label(file, i, end),
           {
             help: "split it into several rules, or match on a header or metadata value instead",

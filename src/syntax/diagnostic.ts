@@ -35,14 +35,34 @@ export interface CodeSpec {
 
 export type Catalogue = Readonly<Record<string, CodeSpec>>;
 
+declare const messageCode: unique symbol;
+
+/**
+ * A finding's message, made only by its code's constructor in a message table (src/check/messages.ts,
+ * src/syntax/codes.ts): the brand names the code, so a free string or another code's message does
+ * not type-check where a diagnostic is reported.
+ */
+export type Message<C extends string = string> = string & { readonly [messageCode]: C };
+
+type Constructors = Record<string, (...args: never[]) => string>;
+/** A code's message constructors, branded with the code (the text itself is unchanged). */
+export type MessagesOf<C extends string, M extends Constructors> = {
+  readonly [K in keyof M]: (...args: Parameters<M[K]>) => Message<C>;
+};
+
+/** Declares the message constructors of `code`; the one place a code's message text is written. */
+export function messages<C extends string, M extends Constructors>(_code: C, constructors: M): MessagesOf<C, M> {
+  return constructors as unknown as MessagesOf<C, M>;
+}
+
 /** What a finding adds to its code's spec: the message for this case, a sharper help, more labels. */
 export type Details = Partial<Pick<Diagnostic, "secondary" | "notes" | "secret">> & { help?: string | null };
 
 /** The one way to build a diagnostic: severity (and help, unless given) come from the catalogue. */
-export function diagnosticOf(
+export function diagnosticOf<C extends string>(
   catalogue: Catalogue,
-  code: string,
-  message: string,
+  code: C,
+  message: Message<NoInfer<C>>,
   primary: Label,
   details: Details = {},
 ): Diagnostic {
@@ -72,7 +92,7 @@ export class Session {
   }
 
   /** Reports `code` with the severity its catalogue gives it. */
-  emit(code: string, message: string, primary: Label, details: Details = {}): void {
+  emit<C extends string>(code: C, message: Message<NoInfer<C>>, primary: Label, details: Details = {}): void {
     this.report(diagnosticOf(this.catalogue, code, message, primary, details));
   }
 

@@ -3,7 +3,7 @@
 // is parsed again, so several errors in one declaration are all found; an error the blanking
 // cannot isolate (a declaration's header, unbalanced brackets) skips to the next declaration.
 import type { Decl, Policy } from "./ast.ts";
-import { SYNTAX_CODES } from "./codes.ts";
+import { SYNTAX_CODES, SYNTAX_MESSAGES } from "./codes.ts";
 import { Session, type Diagnostic } from "./diagnostic.ts";
 import { checkNesting, checkSize, decodePolicy, normalizeLineBreaks } from "./decode.ts";
 import { parse as generatedParse } from "./parser.generated.js";
@@ -58,7 +58,7 @@ export function parsePolicy(raw: string, file: string): ParseResult {
     // The stack ran out despite checkNesting: still a diagnostic, never a crash.
     session.emit(
       "SY1005",
-      "policy nests too deeply to parse",
+      SYNTAX_MESSAGES.SY1005.stackExhausted(),
       { file, span: { start: run.position, end: run.position }, message: "" },
       {
         help: "simplify deeply nested conditions, lists or blocks",

@@ -2,7 +2,7 @@
 // on: a wrong unit at the value with the valid ones, a route inside a model list, an unterminated
 // string, or "unexpected X" with only what is valid at that place. Reads the text, not the grammar.
 import type { Diagnostic } from "./diagnostic.ts";
-import { syntaxDiagnostic as make } from "./codes.ts";
+import { SYNTAX_MESSAGES, syntaxDiagnostic as make } from "./codes.ts";
 import { lineEnd, openersAt } from "./recovery.ts";
 import type { Span } from "./span.ts";
 import { wrongUnit } from "./unit-messages.ts";
@@ -60,7 +60,10 @@ export function describeSyntaxError(
     "SY1001",
     { file, span: { start: offset, end: offset + (found?.length ?? 0) }, message: "" },
     {
-      message: found === null ? "unexpected end of file" : `unexpected ${quote(found)}`,
+      message:
+        found === null
+          ? SYNTAX_MESSAGES.SY1001.unexpectedEnd()
+          : SYNTAX_MESSAGES.SY1001.unexpected({ found: quote(found) }),
       secondary:
         opener === null
           ? []
@@ -92,7 +95,7 @@ function routeInModelList(
     "SY1001",
     { file, span: { start, end: offset + found.length }, message: "a route in a list of models" },
     {
-      message: `a list of models cannot hold \`route ${found}\``,
+      message: SYNTAX_MESSAGES.SY1001.routeInModelList({ route: found }),
       help: `a route is a target of its own: write \`-> route ${found}\`, or pick between them per request with \`split [[…] 50%, route ${found} 50%]\``,
     },
   );

@@ -2,7 +2,7 @@
 // `$50/dya` (not a rate unit). Each gets the span to label, a suggestion, and the span to blank so
 // the rest of the declaration still parses.
 import { closest } from "../util/edit-distance.ts";
-import { syntaxDiagnostic as make } from "./codes.ts";
+import { SYNTAX_MESSAGES, syntaxDiagnostic as make } from "./codes.ts";
 import type { Span } from "./span.ts";
 import type { SyntaxProblem } from "./syntax-messages.ts";
 
@@ -114,7 +114,9 @@ function unitProblem(file: string, c: UnitCase): SyntaxProblem {
       ? "a space between the number and its unit"
       : `\`${unit}\` is not a unit`;
   const written = isRate ? `${amount}/${unit}` : form === "attached" ? `${amount}${unit}` : `${amount} ${unit}`;
-  const message = spaced ? `\`${written}\` has a space before its unit` : `\`${written}\` has no valid unit`;
+  const message = spaced
+    ? SYNTAX_MESSAGES.SY1007.spaceBeforeUnit({ written })
+    : SYNTAX_MESSAGES.SY1007.noValidUnit({ written });
   const help = spaced
     ? `write \`${amount}${unit}\`: the unit goes right after the number`
     : unitHelp(amount, unit, isRate);

@@ -5,6 +5,7 @@ import { didYouMean } from "../../util/edit-distance.ts";
 import type { CheckContext } from "../context.ts";
 import { DECL_SCHEMAS, settingsSchema, type BlockSchema } from "../schema.ts";
 import { checkValue } from "../values.ts";
+import { CHECK_MESSAGES } from "../messages.ts";
 
 export function checkBlockShape(policy: Policy, ctx: CheckContext): void {
   for (const decl of policy.items) checkBlock(DECL_SCHEMAS[decl.kind], decl.body, decl, decl.kind === "route", ctx);
@@ -35,7 +36,7 @@ function checkBlock(schema: BlockSchema, block: Block, where: Where, allowRules:
       if (!allowRules)
         ctx.report(
           "SY2009",
-          `rules are only allowed in a route, not in ${describe(where)}`,
+          CHECK_MESSAGES.SY2009.ruleOutsideRoute({ where: describe(where) }),
           member.keyword.span,
           "rule outside a route",
           { help: "move the rule into a `route` block" },
@@ -48,7 +49,7 @@ function checkBlock(schema: BlockSchema, block: Block, where: Where, allowRules:
     if (first) {
       ctx.report(
         "SY2007",
-        `\`${key}\` is set more than once in ${describe(where)}`,
+        CHECK_MESSAGES.SY2007.setTwiceIn({ key, where: describe(where) }),
         member.key.span,
         "set again here",
         {
@@ -84,7 +85,7 @@ function earlierWithKey(members: Block["members"], i: number, key: string): Prop
 function unknownKey(member: Property, schema: BlockSchema, where: string, ctx: CheckContext): void {
   const key = member.key.name;
   const home = homeOf(key, schema);
-  ctx.report("SY2001", `unknown setting \`${key}\` in ${where}`, member.key.span, "unknown setting", {
+  ctx.report("SY2001", CHECK_MESSAGES.SY2001.unknownSetting({ key, where }), member.key.span, "unknown setting", {
     help:
       didYouMean(key, Object.keys(schema)) ??
       home ??
@@ -113,7 +114,7 @@ function checkHeaders(block: Block, ctx: CheckContext, noun: "header" | "tag"): 
     if (member.kind === "rule") {
       ctx.report(
         "SY2009",
-        `rules are only allowed in a route, not in \`${noun}s\``,
+        CHECK_MESSAGES.SY2009.ruleOutsideRoute({ where: `\`${noun}s\`` }),
         member.keyword.span,
         "rule outside a route",
         { help: "move the rule into a `route` block" },
@@ -123,15 +124,27 @@ function checkHeaders(block: Block, ctx: CheckContext, noun: "header" | "tag"): 
     const name = noun === "header" ? member.key.name.toLowerCase() : member.key.name;
     const first = seen.get(name);
     if (first) {
-      ctx.report("SY2007", `${noun} \`${member.key.name}\` is set more than once`, member.key.span, "set again here", {
-        secondary: [ctx.label(first.key.span, "first set here")],
-        help: noun === "header" ? "header names ignore case; keep one of them" : "keep one of them",
-      });
+      ctx.report(
+        "SY2007",
+        CHECK_MESSAGES.SY2007.setTwice({ noun, key: member.key.name }),
+        member.key.span,
+        "set again here",
+        {
+          secondary: [ctx.label(first.key.span, "first set here")],
+          help: noun === "header" ? "header names ignore case; keep one of them" : "keep one of them",
+        },
+      );
     } else seen.set(name, member);
     if (member.value.kind !== "string") {
-      ctx.report("SY2002", `${noun} \`${member.key.name}\` expects a string value`, member.value.span, "not a string", {
-        help: "quote the value",
-      });
+      ctx.report(
+        "SY2002",
+        CHECK_MESSAGES.SY2002.notAString({ noun, key: member.key.name }),
+        member.value.span,
+        "not a string",
+        {
+          help: "quote the value",
+        },
+      );
     }
   }
 }

@@ -6,6 +6,7 @@ import type { CheckContext } from "../context.ts";
 import { findProperty, layerSettings } from "../resolve-settings.ts";
 import { BUILTIN_DEFAULTS } from "../defaults.ts";
 import { declsOf, rulesOf } from "../walk.ts";
+import { CHECK_MESSAGES } from "../messages.ts";
 
 export function checkCacheSettings(policy: Policy, ctx: CheckContext): void {
   const defaults = ctx.symbols.defaults?.body ?? null;
@@ -30,13 +31,7 @@ function reportIdle(block: Block | null, ctx: CheckContext): void {
   if (cache === undefined || cache.value.kind !== "block") return;
   const sets = cache.value.members.some((m) => m.kind === "property" && m.key.name !== "ttl");
   if (!sets) return;
-  ctx.warning(
-    "SY3010",
-    "`cache` settings with the cache off",
-    cache.key.span,
-    "`ttl` is 0s for every rule this reaches",
-    {
-      help: "add `ttl`, e.g. `cache { ttl 10m }`, to turn the cache on, or remove the block",
-    },
-  );
+  ctx.warning("SY3010", CHECK_MESSAGES.SY3010.cacheOff(), cache.key.span, "`ttl` is 0s for every rule this reaches", {
+    help: "add `ttl`, e.g. `cache { ttl 10m }`, to turn the cache on, or remove the block",
+  });
 }

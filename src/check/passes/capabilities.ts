@@ -9,6 +9,7 @@ import { readValue } from "../read-value.ts";
 import { findProperty } from "../resolve-settings.ts";
 import { modelSchema } from "../schema.ts";
 import { modelItems, routeRefs, rulesOf } from "../walk.ts";
+import { CHECK_MESSAGES } from "../messages.ts";
 
 export function checkCapabilities(policy: Policy, ctx: CheckContext): void {
   const caps = modelCaps(ctx);
@@ -95,7 +96,7 @@ function checkRule(target: Target, needs: number, cond: Cond, caps: ModelCaps, c
   const has = `${names.length > 1 ? "all of " : ""}${wanted}`;
   ctx.report(
     "SY2022",
-    all ? `no model in this target has ${has}` : `a split arm leads to no model with ${has}`,
+    all ? CHECK_MESSAGES.SY2022.noModelInTarget({ has }) : CHECK_MESSAGES.SY2022.noModelInArm({ has }),
     cond.span,
     `requires ${wanted}`,
     {

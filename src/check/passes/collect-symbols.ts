@@ -2,6 +2,7 @@
 // the first declaration (so references still resolve) and is reported with both places shown.
 import type { Decl, Policy } from "../../syntax/ast.ts";
 import type { CheckContext } from "../context.ts";
+import { CHECK_MESSAGES } from "../messages.ts";
 
 export function collectSymbols(policy: Policy, ctx: CheckContext): void {
   const tables = {
@@ -30,7 +31,7 @@ function duplicateName(decl: Decl, first: Decl, ctx: CheckContext): void {
   const name = decl.name!.value;
   ctx.report(
     "SY2013",
-    `${decl.kind} \`${name}\` is declared more than once`,
+    CHECK_MESSAGES.SY2013.declaredTwice({ kind: decl.kind, name }),
     decl.name!.span,
     `second ${decl.kind} named \`${name}\``,
     {
@@ -41,8 +42,14 @@ function duplicateName(decl: Decl, first: Decl, ctx: CheckContext): void {
 }
 
 function repeatedSection(decl: Decl, first: Decl, ctx: CheckContext): void {
-  ctx.report("SY2014", `more than one \`${decl.kind}\` block`, decl.keyword.span, `second \`${decl.kind}\` block`, {
-    secondary: [ctx.label(first.keyword.span, "first one here")],
-    help: `merge the settings into the first \`${decl.kind}\` block`,
-  });
+  ctx.report(
+    "SY2014",
+    CHECK_MESSAGES.SY2014.secondBlock({ kind: decl.kind }),
+    decl.keyword.span,
+    `second \`${decl.kind}\` block`,
+    {
+      secondary: [ctx.label(first.keyword.span, "first one here")],
+      help: `merge the settings into the first \`${decl.kind}\` block`,
+    },
+  );
 }

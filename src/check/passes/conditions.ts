@@ -7,6 +7,8 @@ import { catastrophicRegex } from "../regex-safety.ts";
 import { didYouMean } from "../../util/edit-distance.ts";
 import type { CheckContext } from "../context.ts";
 import { declsOf, rulesOf } from "../walk.ts";
+import { CHECK_MESSAGES } from "../messages.ts";
+import type { Message } from "../../syntax/diagnostic.ts";
 
 const NUMERIC_OPS = new Set(["<", "<=", ">", ">="]);
 const STRING_OPS = new Set(["starts_with", "ends_with", "contains", "matches"]);
@@ -30,11 +32,17 @@ function walk(cond: Cond, ctx: CheckContext): void {
       return walk(cond.inner, ctx);
     case "cap":
       if (!(CAPABILITIES as readonly string[]).includes(cond.name.name)) {
-        ctx.report("SY2004", `unknown capability \`${cond.name.name}\``, cond.name.span, "not a known capability", {
-          help:
-            didYouMean(cond.name.name, CAPABILITIES) ??
-            `use one of ${CAPABILITIES.map((c) => `\`${c}\``).join(", ")}, or a comparison such as \`header "x" == "y"\``,
-        });
+        ctx.report(
+          "SY2004",
+          CHECK_MESSAGES.SY2004.unknownCapability({ name: cond.name.name }),
+          cond.name.span,
+          "not a known capability",
+          {
+            help:
+              didYouMean(cond.name.name, CAPABILITIES) ??
+              `use one of ${CAPABILITIES.map((c) => `\`${c}\``).join(", ")}, or a comparison such as \`header "x" == "y"\``,
+          },
+        );
       }
       return;
     case "compare":
@@ -52,7 +60,7 @@ function checkCompare(cond: CompareCond, ctx: CheckContext): void {
   if (NUMERIC_OPS.has(op) && !isNumber) {
     return mismatch(
       cond,
-      `\`${op}\` compares numbers, but this is ${describe(value)}`,
+      CHECK_MESSAGES.SY2030.numbersOnly({ op, found: describe(value) }),
       "not a number",
       value.kind === "string" && value.value.trim() !== "" && !Number.isNaN(Number(value.value))
         ? `drop the quotes: \`${value.value}\``
@@ -66,7 +74,7 @@ function checkCompare(cond: CompareCond, ctx: CheckContext): void {
     if (value.kind !== "string")
       return mismatch(
         cond,
-        `\`${op}\` compares text, but this is ${describe(value)}`,
+        CHECK_MESSAGES.SY2030.textOnly({ op, found: describe(value) }),
         "not a string",
         "quote the value",
         ctx,
@@ -77,7 +85,7 @@ function checkCompare(cond: CompareCond, ctx: CheckContext): void {
   if (!SCALARS.has(value.kind))
     mismatch(
       cond,
-      `\`${op}\` compares one value, not ${describe(value)}`,
+      CHECK_MESSAGES.SY2030.oneValue({ op, found: describe(value) }),
       "not a plain value",
       op === "==" && value.kind === "list" ? "use `in` to compare with a list" : "compare with a string or a number",
       ctx,
@@ -95,7 +103,7 @@ function tokensCompareFits(cond: CompareCond, ctx: CheckContext): boolean {
   if (STRING_OPS.has(op))
     return reject(
       cond,
-      `\`tokens\` is a number; \`${op}\` compares text`,
+      CHECK_MESSAGES.SY2030.tokensWithText({ op }),
       "text operator on a number",
       "use `<`, `<=`, `>`, `>=`, `==` or `!=`",
       ctx,
@@ -105,7 +113,7 @@ function tokensCompareFits(cond: CompareCond, ctx: CheckContext): boolean {
   if (bad && op !== "in")
     return reject(
       cond,
-      `\`tokens\` is a number, but this is ${describe(bad)}`,
+      CHECK_MESSAGES.SY2030.tokensNotNumber({ found: describe(bad) }),
       "not a number",
       "compare with a number such as `100k`",
       ctx,
@@ -113,7 +121,7 @@ function tokensCompareFits(cond: CompareCond, ctx: CheckContext): boolean {
   if (bad && value.kind === "list")
     return reject(
       { ...cond, value: bad },
-      `\`tokens\` is a number, but this is ${describe(bad)}`,
+      CHECK_MESSAGES.SY2030.tokensNotNumber({ found: describe(bad) }),
       "not a number",
       "list numbers only",
       ctx,
@@ -127,7 +135,7 @@ function checkInList(cond: CompareCond, ctx: CheckContext): void {
   if (value.kind !== "list")
     return mismatch(
       cond,
-      `\`in\` needs a list, but this is ${describe(value)}`,
+      CHECK_MESSAGES.SY2030.inNeedsList({ found: describe(value) }),
       "not a list",
       `write a list: \`[…]\`, or use \`==\``,
       ctx,
@@ -136,7 +144,7 @@ function checkInList(cond: CompareCond, ctx: CheckContext): void {
     if (!SCALARS.has(item.value.kind))
       mismatch(
         { ...cond, value: item.value },
-        `\`in\` lists plain values, not ${describe(item.value)}`,
+        CHECK_MESSAGES.SY2030.inPlainValues({ found: describe(item.value) }),
         "not a plain value",
         "list strings or numbers",
         ctx,
@@ -151,21 +159,21 @@ function checkRegex(value: Value & { kind: "string" }, ctx: CheckContext): void 
     const reason = (e instanceof Error ? e.message : String(e))
       .replace(/^Invalid regular expression: (\/.*\/[a-z]*: )?/i, "")
       .toLowerCase();
-    ctx.report("SY2029", "invalid regular expression", value.span, `this pattern does not compile: ${reason}`, {
+    ctx.report("SY2029", CHECK_MESSAGES.SY2029.invalid(), value.span, `this pattern does not compile: ${reason}`, {
       help: "fix the pattern; backslashes must be doubled inside a string (`\\\\d`)",
     });
     return;
   }
   const problem = catastrophicRegex(value.value);
   if (problem) {
-    ctx.report("SY2036", `regular expression \`${value.value}\` can take exponential time`, value.span, problem, {
+    ctx.report("SY2036", CHECK_MESSAGES.SY2036.exponential({ pattern: value.value }), value.span, problem, {
       notes: ["it is matched against client-controlled text on every request, so one header could stall the gateway"],
       help: "repeat a group only when its rounds cannot overlap: `(-[a-z]+)*`, not `(a+)+`; or drop the outer repetition",
     });
   }
 }
 
-function mismatch(cond: CompareCond, message: string, label: string, help: string, ctx: CheckContext): void {
+function mismatch(cond: CompareCond, message: Message<"SY2030">, label: string, help: string, ctx: CheckContext): void {
   ctx.report("SY2030", message, cond.value.span, label, {
     secondary: [ctx.label(cond.op.span, "this operator")],
     help,

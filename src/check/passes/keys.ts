@@ -6,6 +6,7 @@ import { didYouMean } from "../../util/edit-distance.ts";
 import type { CheckContext } from "../context.ts";
 import { envName } from "../read-value.ts";
 import { declsOf, rulesOf } from "../walk.ts";
+import { CHECK_MESSAGES } from "../messages.ts";
 
 export function checkKeys(policy: Policy, ctx: CheckContext): void {
   const envs = new Map<string, { value: Value; owner: string }>();
@@ -36,7 +37,7 @@ function checkKey(key: Decl, envs: Map<string, { value: Value; owner: string }>,
   if (secret === null) {
     ctx.error(
       "SY2053",
-      `key \`${name}\` has no \`secret\``,
+      CHECK_MESSAGES.SY2053.noSecret({ key: name }),
       key.name?.span ?? key.span,
       "no client can authenticate as this key",
       {
@@ -49,7 +50,7 @@ function checkKey(key: Decl, envs: Map<string, { value: Value; owner: string }>,
     if (env !== null && first !== undefined) {
       ctx.error(
         "SY2051",
-        `key \`${name}\` reads the same variable \`${env}\` as ${first.owner}`,
+        CHECK_MESSAGES.SY2051.sharedVariable({ key: name, variable: env, first: first.owner }),
         secret.span,
         "same environment variable",
         {
@@ -72,7 +73,7 @@ function checkKey(key: Decl, envs: Map<string, { value: Value; owner: string }>,
 function checkRouteName(value: Value, ctx: CheckContext): void {
   const name = value.kind === "ident" ? value.name : value.kind === "string" ? value.value : null;
   if (name === null || ctx.symbols.routes.has(name)) return;
-  ctx.error("SY2012", `unknown route \`${name}\``, value.span, "no route with this name", {
+  ctx.error("SY2012", CHECK_MESSAGES.SY2012.unknownRoute({ name }), value.span, "no route with this name", {
     help: didYouMean(name, ctx.symbols.routes.keys()) ?? "name a declared route",
   });
 }
@@ -85,7 +86,7 @@ function unknownName(
   ctx: CheckContext,
 ): void {
   const names = [...known];
-  ctx.error("SY2050", `unknown ${what} \`${name}\``, at.span, `no ${what} with this name`, {
+  ctx.error("SY2050", CHECK_MESSAGES.SY2050.unknown({ what, name }), at.span, `no ${what} with this name`, {
     help:
       didYouMean(name, names) ??
       (names.length
@@ -107,16 +108,10 @@ function checkCond(cond: Cond, ctx: CheckContext): void {
     case "key":
     case "tag":
       if (ctx.symbols.keys.size === 0) {
-        ctx.error(
-          "SY2054",
-          `\`${cond.kind}\` condition, but the policy declares no keys`,
-          cond.span,
-          "can never match",
-          {
-            notes: ["without a `key` declaration every request is anonymous: this rule can never apply"],
-            help: 'declare the keys that call the gateway: `key search-team { secret env("…") }`',
-          },
-        );
+        ctx.error("SY2054", CHECK_MESSAGES.SY2054.noKeysDeclared({ kind: cond.kind }), cond.span, "can never match", {
+          notes: ["without a `key` declaration every request is anonymous: this rule can never apply"],
+          help: 'declare the keys that call the gateway: `key search-team { secret env("…") }`',
+        });
       } else if (cond.kind === "key" && !ctx.symbols.keys.has(cond.name.value)) {
         unknownName("key", cond.name.value, cond.name, ctx.symbols.keys.keys(), ctx);
       }

@@ -3,6 +3,7 @@
 import type { Policy } from "../../syntax/ast.ts";
 import type { CheckContext } from "../context.ts";
 import { declsOf, rulesOf } from "../walk.ts";
+import { CHECK_MESSAGES } from "../messages.ts";
 
 export function checkMissingOtherwise(policy: Policy, ctx: CheckContext): void {
   for (const route of declsOf(policy, "route")) {
@@ -10,7 +11,7 @@ export function checkMissingOtherwise(policy: Policy, ctx: CheckContext): void {
     if (rules.some((r) => r.cond === null)) continue;
     ctx.report(
       "SY3001",
-      `route \`${route.name!.value}\` has no \`otherwise\` rule`,
+      CHECK_MESSAGES.SY3001.noOtherwise({ route: route.name!.value }),
       route.name!.span,
       rules.length ? "some requests match no rule" : "this route has no rules",
       {

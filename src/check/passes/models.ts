@@ -5,36 +5,55 @@ import { didYouMean } from "../../util/edit-distance.ts";
 import type { CheckContext } from "../context.ts";
 import { findProperty } from "../resolve-settings.ts";
 import { declsOf } from "../walk.ts";
+import { CHECK_MESSAGES } from "../messages.ts";
 
 export function checkModels(policy: Policy, ctx: CheckContext): void {
   for (const model of declsOf(policy, "model")) {
     const name = model.name!;
     const provider = findProperty(model.body, "provider");
     if (!provider) {
-      ctx.report("SY2008", `model \`${name.value}\` has no \`provider\``, name.span, "model without a provider", {
-        help:
-          ctx.symbols.providers.size === 1
-            ? `add \`provider ${[...ctx.symbols.providers.keys()][0]}\``
-            : "add `provider <name>` naming one of the providers",
-      });
+      ctx.report(
+        "SY2008",
+        CHECK_MESSAGES.SY2008.modelWithoutProvider({ model: name.value }),
+        name.span,
+        "model without a provider",
+        {
+          help:
+            ctx.symbols.providers.size === 1
+              ? `add \`provider ${[...ctx.symbols.providers.keys()][0]}\``
+              : "add `provider <name>` naming one of the providers",
+        },
+      );
     } else if (provider.value.kind === "ident" || provider.value.kind === "string") {
       const ref = provider.value.kind === "ident" ? provider.value.name : provider.value.value;
       if (!ctx.symbols.providers.has(ref)) {
         const hint = didYouMean(ref, ctx.symbols.providers.keys());
-        ctx.report("SY2010", `unknown provider \`${ref}\``, provider.value.span, "no provider with this name", {
-          help:
-            hint ??
-            (ctx.symbols.providers.size
-              ? `declared providers: ${[...ctx.symbols.providers.keys()].map((p) => `\`${p}\``).join(", ")}`
-              : `declare it: \`provider ${ref} { kind openai … }\``),
-        });
+        ctx.report(
+          "SY2010",
+          CHECK_MESSAGES.SY2010.unknownProvider({ name: ref }),
+          provider.value.span,
+          "no provider with this name",
+          {
+            help:
+              hint ??
+              (ctx.symbols.providers.size
+                ? `declared providers: ${[...ctx.symbols.providers.keys()].map((p) => `\`${p}\``).join(", ")}`
+                : `declare it: \`provider ${ref} { kind openai … }\``),
+          },
+        );
       }
     }
     if (!findProperty(model.body, "can")) {
-      ctx.report("SY2008", `model \`${name.value}\` has no \`can\``, name.span, "model without capabilities", {
-        notes: ["the router only sends a request to a model that can serve it"],
-        help: "add e.g. `can [chat, stream]`",
-      });
+      ctx.report(
+        "SY2008",
+        CHECK_MESSAGES.SY2008.modelWithoutCan({ model: name.value }),
+        name.span,
+        "model without capabilities",
+        {
+          notes: ["the router only sends a request to a model that can serve it"],
+          help: "add e.g. `can [chat, stream]`",
+        },
+      );
     }
     const context = findProperty(model.body, "context")?.value;
     const maxOutput = findProperty(model.body, "max_output")?.value;
@@ -42,7 +61,7 @@ export function checkModels(policy: Policy, ctx: CheckContext): void {
     if (tokens(maxOutput) !== null && tokens(context) !== null && tokens(maxOutput)! > tokens(context)!) {
       ctx.report(
         "SY2025",
-        "`max_output` is larger than the context window",
+        CHECK_MESSAGES.SY2025.maxOutputOverContext(),
         maxOutput!.span,
         "more than the context window",
         {

@@ -9,6 +9,7 @@ import { PROVIDER_DEFAULT_BASE_URL } from "../defaults.ts";
 import { providerSchema } from "../schema.ts";
 import { declsOf } from "../walk.ts";
 import { formatMs } from "../value-reports.ts";
+import { CHECK_MESSAGES } from "../messages.ts";
 
 export function checkProviders(policy: Policy, ctx: CheckContext): void {
   for (const provider of declsOf(policy, "provider")) {
@@ -16,7 +17,7 @@ export function checkProviders(policy: Policy, ctx: CheckContext): void {
     if (!kindProp) {
       ctx.report(
         "SY2008",
-        `provider \`${provider.name!.value}\` has no \`kind\``,
+        CHECK_MESSAGES.SY2008.providerWithoutKind({ provider: provider.name!.value }),
         provider.name!.span,
         "provider without a kind",
         {
@@ -40,7 +41,7 @@ function checkKeysForKind(provider: Decl, kind: ProviderKind, kindSpan: Decl["sp
     if (!kinds || kinds.includes(kind)) continue;
     ctx.report(
       "SY2016",
-      `\`${m.key.name}\` does not apply to provider kind \`${kind}\``,
+      CHECK_MESSAGES.SY2016.notForKind({ key: m.key.name, kind }),
       m.key.span,
       `not a setting of \`${kind}\` providers`,
       {
@@ -58,7 +59,10 @@ function checkReachable(provider: Decl, kind: Exclude<ProviderKind, "simulated">
   if (findProperty(provider.body, "base_url") || findProperty(provider.body, "key")) return;
   ctx.report(
     "SY2018",
-    `provider \`${provider.name!.value}\` would call ${PROVIDER_DEFAULT_BASE_URL[kind]} without a key`,
+    CHECK_MESSAGES.SY2018.officialApiWithoutKey({
+      provider: provider.name!.value,
+      url: PROVIDER_DEFAULT_BASE_URL[kind],
+    }),
     provider.name!.span,
     "no `base_url` and no `key`",
     {
@@ -76,7 +80,7 @@ function checkOutage(provider: Decl, ctx: CheckContext): void {
   if (every?.kind !== "duration" || down?.kind !== "duration" || down.ms < every.ms) return;
   ctx.report(
     "SY2025",
-    `the outage (${formatMs(down.ms)}) is not shorter than its period (${formatMs(every.ms)})`,
+    CHECK_MESSAGES.SY2025.outageNotShorter({ down: formatMs(down.ms), every: formatMs(every.ms) }),
     down.span,
     "`for` is not shorter than `every`",
     {

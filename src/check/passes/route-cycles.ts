@@ -3,6 +3,7 @@
 import type { Policy, RouteTarget } from "../../syntax/ast.ts";
 import type { CheckContext } from "../context.ts";
 import { declsOf, routeRefs } from "../walk.ts";
+import { CHECK_MESSAGES } from "../messages.ts";
 
 interface Edge {
   to: string;
@@ -69,9 +70,12 @@ function report(cycle: Edge[], start: string, reported: Set<string>, ctx: CheckC
     .join(",");
   if (reported.has(key)) return;
   reported.add(key);
-  const names = [start, ...cycle.map((e) => e.to)].map((n) => `\`${n}\``).join(" → ");
   const [first, ...rest] = cycle;
-  const message = cycle.length === 1 ? `route \`${start}\` sends requests to itself` : `routes form a cycle: ${names}`;
+  const names = [start, ...cycle.map((e) => e.to)].map((n) => `\`${n}\``).join(" → ");
+  const message =
+    cycle.length === 1
+      ? CHECK_MESSAGES.SY2020.selfLoop({ route: start })
+      : CHECK_MESSAGES.SY2020.cycle({ routes: [start, ...cycle.map((e) => e.to)] });
   ctx.report(
     "SY2020",
     message,

@@ -5,6 +5,7 @@ import type { Policy, RouteTarget } from "../../syntax/ast.ts";
 import { MAX_ROUTE_HOPS } from "../../syntax/vocabulary.ts";
 import type { CheckContext } from "../context.ts";
 import { routeRefs } from "../walk.ts";
+import { CHECK_MESSAGES } from "../messages.ts";
 
 interface Edge {
   to: string;
@@ -88,7 +89,7 @@ function report(start: string, longest: Map<string, Longest>, ctx: CheckContext)
   const beyond = path[MAX_ROUTE_HOPS]!;
   ctx.error(
     "SY2035",
-    `route \`${start}\` reaches models only after ${path.length} \`route\` hops; the limit is ${MAX_ROUTE_HOPS}`,
+    CHECK_MESSAGES.SY2035.tooManyHops({ route: start, hops: path.length, limit: MAX_ROUTE_HOPS }),
     path[0]!.ref.span,
     "the chain starts here",
     {

@@ -4,6 +4,7 @@
 import type { Decl, Policy, Value } from "../../syntax/ast.ts";
 import type { CheckContext } from "../context.ts";
 import { condValues, forEachValue } from "../walk.ts";
+import { CHECK_MESSAGES } from "../messages.ts";
 
 const SECRET_KEYS = new Set(["key", "keys", "admin_token", "metrics_token", "redis", "secret"]); // redis: a URL may carry a password
 
@@ -29,7 +30,7 @@ function visit(value: Value, key: string, decl: Decl, ctx: CheckContext): void {
     const suggestion = envSuggestion(key, decl);
     ctx.report(
       "SY2027",
-      `\`${key}\` holds a literal string${value.value ? ` (\`${redact(value.value)}\`)` : ""}`,
+      CHECK_MESSAGES.SY2027.literalSecret({ key, redacted: value.value ? redact(value.value) : undefined }),
       value.span,
       "secret written into the policy",
       {
@@ -42,7 +43,7 @@ function visit(value: Value, key: string, decl: Decl, ctx: CheckContext): void {
   }
   const found = looksLikeKey(value.value);
   if (found === null) return;
-  ctx.report("SY2028", `this string looks like an api key (\`${redact(found)}\`)`, value.span, "possible secret", {
+  ctx.report("SY2028", CHECK_MESSAGES.SY2028.looksLikeKey({ redacted: redact(found) }), value.span, "possible secret", {
     notes: ["policies are committed and shared; a key here leaks"],
     help: "move the key to an environment variable; if it is not a secret, shorten or rephrase it",
     secret: true,

@@ -2,17 +2,18 @@
 // a first-token, idle or connect timeout longer than the total, a backoff base above its max.
 // Each layer reports only conflicts it takes part in, so one mistake in `defaults` is said once.
 import type { Block, Policy, Value } from "../../syntax/ast.ts";
-import type { CheckCode } from "../codes.ts";
+import type { Message } from "../../syntax/diagnostic.ts";
 import type { CheckContext } from "../context.ts";
 import { layerSettings } from "../resolve-settings.ts";
 import { BUILTIN_DEFAULTS, type SettingsValues } from "../defaults.ts";
+import { CHECK_MESSAGES } from "../messages.ts";
 import { formatMs } from "../value-reports.ts";
 
 interface Pair {
   short: string; // must not exceed `long`
   long: string;
-  code: CheckCode;
-  message: (s: number, l: number) => string;
+  code: "SY2023" | "SY2025";
+  message: (s: number, l: number) => Message<"SY2023" | "SY2025">;
   help: string;
 }
 
@@ -21,28 +22,31 @@ const PAIRS: Pair[] = [
     short: "timeout.first_token",
     long: "timeout.total",
     code: "SY2023",
-    message: (s, l) => `\`first_token\` timeout (${formatMs(s)}) is longer than \`total\` (${formatMs(l)})`,
+    message: (s, l) =>
+      CHECK_MESSAGES.SY2023.longerThanTotal({ timeout: "first_token", value: formatMs(s), total: formatMs(l) }),
     help: "lower `first_token` or raise `total`",
   },
   {
     short: "timeout.idle",
     long: "timeout.total",
     code: "SY2023",
-    message: (s, l) => `\`idle\` timeout (${formatMs(s)}) is longer than \`total\` (${formatMs(l)})`,
+    message: (s, l) =>
+      CHECK_MESSAGES.SY2023.longerThanTotal({ timeout: "idle", value: formatMs(s), total: formatMs(l) }),
     help: "lower `idle` or raise `total`",
   },
   {
     short: "timeout.connect",
     long: "timeout.total",
     code: "SY2023",
-    message: (s, l) => `\`connect\` timeout (${formatMs(s)}) is longer than \`total\` (${formatMs(l)})`,
+    message: (s, l) =>
+      CHECK_MESSAGES.SY2023.longerThanTotal({ timeout: "connect", value: formatMs(s), total: formatMs(l) }),
     help: "lower `connect` or raise `total`",
   },
   {
     short: "retry.backoff.base",
     long: "retry.backoff.max",
     code: "SY2025",
-    message: (s, l) => `backoff \`base\` (${formatMs(s)}) is larger than its \`max\` (${formatMs(l)})`,
+    message: (s, l) => CHECK_MESSAGES.SY2025.backoffBaseOverMax({ base: formatMs(s), max: formatMs(l) }),
     help: "make `base` at most `max`",
   },
 ];

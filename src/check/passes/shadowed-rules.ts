@@ -5,6 +5,7 @@ import type { Cond, Policy, Rule } from "../../syntax/ast.ts";
 import type { CheckContext } from "../context.ts";
 import { implies } from "../implies.ts";
 import { declsOf, rulesOf } from "../walk.ts";
+import { CHECK_MESSAGES } from "../messages.ts";
 
 export function checkShadowedRules(policy: Policy, ctx: CheckContext): void {
   for (const route of declsOf(policy, "route")) {
@@ -14,7 +15,7 @@ export function checkShadowedRules(policy: Policy, ctx: CheckContext): void {
     for (const rule of rulesOf(route)) {
       const span = rule.cond?.span ?? rule.keyword.span;
       if (otherwise) {
-        ctx.report("SY2021", "this rule can never match", span, "never reached", {
+        ctx.report("SY2021", CHECK_MESSAGES.SY2021.neverMatches(), span, "never reached", {
           secondary: [ctx.label(otherwise.keyword.span, "`otherwise` already catches every request")],
           help: "move this rule above `otherwise`, or remove it",
         });
@@ -26,7 +27,7 @@ export function checkShadowedRules(policy: Policy, ctx: CheckContext): void {
       }
       const shadow = earlier.find((e) => implies(rule.cond!, e.cond!, keys));
       if (shadow) {
-        ctx.report("SY2021", "this rule can never match", span, "never reached", {
+        ctx.report("SY2021", CHECK_MESSAGES.SY2021.neverMatches(), span, "never reached", {
           secondary: [ctx.label(shadow.cond!.span, "this earlier rule matches every such request first")],
           help: "put the more specific rule first, or remove it",
         });

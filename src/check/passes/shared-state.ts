@@ -6,6 +6,7 @@ import type { Policy, Value } from "../../syntax/ast.ts";
 import type { CheckContext } from "../context.ts";
 import { findProperty } from "../resolve-settings.ts";
 import { declsOf } from "../walk.ts";
+import { CHECK_MESSAGES } from "../messages.ts";
 
 const PLAIN_PREFIX = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/;
 
@@ -15,13 +16,19 @@ export function checkSharedState(policy: Policy, ctx: CheckContext): void {
   if (!prop || prop.value.kind !== "block") return; // a wrong kind is block-shape's
   const block = prop.value;
   if (!findProperty(block, "redis")) {
-    ctx.report("SY2008", "`shared_state` has no `redis`", prop.key.span, "shared state without a store", {
-      help: 'add `redis env("REDIS_URL")` inside `shared_state`',
-    });
+    ctx.report(
+      "SY2008",
+      CHECK_MESSAGES.SY2008.sharedStateWithoutRedis(),
+      prop.key.span,
+      "shared state without a store",
+      {
+        help: 'add `redis env("REDIS_URL")` inside `shared_state`',
+      },
+    );
   }
   const instance = findProperty(block, "instance_id")?.value;
   if (instance?.kind === "string") {
-    ctx.report("SY2002", "`instance_id` is a literal string", instance.span, "the same on every instance", {
+    ctx.report("SY2002", CHECK_MESSAGES.SY2002.literalInstanceId(), instance.span, "the same on every instance", {
       notes: ["every instance runs this policy; each needs its own name"],
       help: 'write `instance_id env("HOSTNAME")` (or any variable that differs per instance)',
     });
@@ -31,7 +38,7 @@ export function checkSharedState(policy: Policy, ctx: CheckContext): void {
 }
 
 function reportPrefix(value: Value, text: string, ctx: CheckContext): void {
-  ctx.report("SY2038", `key prefix \`${text}\` is not a plain name`, value.span, "not usable as a key prefix", {
+  ctx.report("SY2038", CHECK_MESSAGES.SY2038.notPlain({ prefix: text }), value.span, "not usable as a key prefix", {
     notes: ["the prefix starts every key and key pattern: spaces and `* ? [ ]` would match other gateways' keys"],
     help: 'use 1 to 64 letters, digits and `: . _ -`, starting with a letter or digit, e.g. `prefix "sy:prod"`',
   });

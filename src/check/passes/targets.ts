@@ -4,6 +4,7 @@ import type { Decl, Policy, SplitTarget, Target, TargetItem } from "../../syntax
 import { STRATEGIES } from "../../syntax/vocabulary.ts";
 import { didYouMean } from "../../util/edit-distance.ts";
 import type { CheckContext } from "../context.ts";
+import { CHECK_MESSAGES } from "../messages.ts";
 
 export function checkTargets(policy: Policy, ctx: CheckContext): void {
   for (const route of policy.items) {
@@ -31,7 +32,7 @@ function checkTarget(target: Target, route: Decl, ctx: CheckContext): void {
 
 function checkItems(items: TargetItem[], span: Target["span"], ctx: CheckContext): void {
   if (items.length === 0)
-    ctx.report("SY2019", "this target has no models", span, "empty target", {
+    ctx.report("SY2019", CHECK_MESSAGES.SY2019.emptyTarget(), span, "empty target", {
       help: "list at least one model, e.g. `[gpt4o]`",
     });
   // Targets list a handful of models: scanning earlier items beats a Map per target, until one is long.
@@ -42,7 +43,7 @@ function checkItems(items: TargetItem[], span: Target["span"], ctx: CheckContext
     if (item.weight && item.weight.value <= 0) nonPositiveWeight(item.weight, ctx);
     const first = seen ? seen.get(item.ref.name) : earlierItem(items, i);
     if (first) {
-      ctx.report("SY3007", `\`${item.ref.name}\` is listed twice in this target`, item.ref.span, "listed again", {
+      ctx.report("SY3007", CHECK_MESSAGES.SY3007.listedTwice({ name: item.ref.name }), item.ref.span, "listed again", {
         secondary: [ctx.label(first.ref.span, "first listed here")],
         help: "remove the second one (use weights to send it more traffic)",
       });
@@ -60,7 +61,7 @@ function checkModelRef(name: string, span: Target["span"], ctx: CheckContext): v
   if (ctx.symbols.models.has(name)) return;
   const hint = didYouMean(name, ctx.symbols.models.keys());
   const isRoute = ctx.symbols.routes.has(name);
-  ctx.report("SY2011", `unknown model \`${name}\``, span, "no model with this name", {
+  ctx.report("SY2011", CHECK_MESSAGES.SY2011.unknownModel({ name }), span, "no model with this name", {
     help:
       hint ??
       (isRoute
@@ -73,7 +74,7 @@ function checkRouteRef(name: string, span: Target["span"], ctx: CheckContext): v
   if (ctx.symbols.routes.has(name)) return;
   const hint = didYouMean(name, ctx.symbols.routes.keys());
   const isModel = ctx.symbols.models.has(name);
-  ctx.report("SY2012", `unknown route \`${name}\``, span, "no route with this name", {
+  ctx.report("SY2012", CHECK_MESSAGES.SY2012.unknownRoute({ name }), span, "no route with this name", {
     help:
       hint ??
       (isModel
@@ -85,23 +86,29 @@ function checkRouteRef(name: string, span: Target["span"], ctx: CheckContext): v
 function checkStrategy(target: Target & { kind: "strategy" }, ctx: CheckContext): void {
   const name = target.strategy.name;
   if (!(STRATEGIES as readonly string[]).includes(name)) {
-    ctx.report("SY2006", `unknown strategy \`${name}\``, target.strategy.span, "not a strategy", {
+    ctx.report("SY2006", CHECK_MESSAGES.SY2006.unknownStrategy({ name }), target.strategy.span, "not a strategy", {
       help: didYouMean(name, STRATEGIES) ?? `use one of ${STRATEGIES.map((s) => `\`${s}\``).join(", ")}`,
     });
     return;
   }
   if (name === "sticky" && target.key === null) {
-    ctx.report("SY2031", "`sticky` needs a key to stick on", target.strategy.span, "no key", {
+    ctx.report("SY2031", CHECK_MESSAGES.SY2031.stickyWithoutKey(), target.strategy.span, "no key", {
       help: 'write `sticky(header "x-session") [..]` or `sticky(metadata "user") [..]`',
     });
   } else if (name !== "sticky" && target.key !== null) {
-    ctx.report("SY2032", `\`${name}\` does not take a key`, target.key.span, "only `sticky` takes a key", {
-      help: `remove \`(…)\`, or use \`sticky(…)\``,
-    });
+    ctx.report(
+      "SY2032",
+      CHECK_MESSAGES.SY2032.takesNoKey({ strategy: name }),
+      target.key.span,
+      "only `sticky` takes a key",
+      {
+        help: `remove \`(…)\`, or use \`sticky(…)\``,
+      },
+    );
   } else if (target.key && target.key.kind !== "header" && target.key.kind !== "metadata") {
     ctx.report(
       "SY2033",
-      `\`sticky\` cannot key on \`${target.key.kind}\``,
+      CHECK_MESSAGES.SY2033.badStickyKey({ kind: target.key.kind }),
       target.key.span,
       "not a header or metadata",
       { help: 'key on a header or metadata: `sticky(header "x-session")`' },
@@ -109,19 +116,15 @@ function checkStrategy(target: Target & { kind: "strategy" }, ctx: CheckContext)
   }
   if (name !== "weighted") return;
   if (target.items.length > 0 && target.items.every((i) => i.weight === null)) {
-    ctx.report(
-      "SY3006",
-      "`weighted` without weights spreads traffic evenly",
-      target.strategy.span,
-      "no weights given",
-      { help: "give weights, e.g. `weighted [a 3, b 1]`, or use `round_robin`" },
-    );
+    ctx.report("SY3006", CHECK_MESSAGES.SY3006.noWeights(), target.strategy.span, "no weights given", {
+      help: "give weights, e.g. `weighted [a 3, b 1]`, or use `round_robin`",
+    });
   }
 }
 
 function checkSplit(target: SplitTarget, ctx: CheckContext): void {
   if (target.arms.length === 0)
-    ctx.report("SY2019", "this split has no arms", target.span, "empty split", {
+    ctx.report("SY2019", CHECK_MESSAGES.SY2019.emptySplit(), target.span, "empty split", {
       help: "add arms, e.g. `split [[a] 70%, [b] 30%]`",
     });
   for (const arm of target.arms) if (arm.weight && arm.weight.value <= 0) nonPositiveWeight(arm.weight, ctx);
@@ -132,9 +135,7 @@ function checkSplit(target: SplitTarget, ctx: CheckContext): void {
   const missing = percents.some((p) => p === null);
   ctx.report(
     "SY3002",
-    missing
-      ? "some split arms have a percentage and some do not"
-      : `split percentages add up to ${round(sum)}%, not 100%`,
+    missing ? CHECK_MESSAGES.SY3002.mixed() : CHECK_MESSAGES.SY3002.notHundred({ sum: String(round(sum)) }),
     target.span,
     missing ? "mixed weights" : `${round(sum)}% in total`,
     {
@@ -145,7 +146,7 @@ function checkSplit(target: SplitTarget, ctx: CheckContext): void {
 }
 
 function nonPositiveWeight(weight: NonNullable<TargetItem["weight"]>, ctx: CheckContext): void {
-  ctx.report("SY2026", `weight \`${weight.raw}\` must be more than zero`, weight.span, "not a positive weight", {
+  ctx.report("SY2026", CHECK_MESSAGES.SY2026.notPositive({ raw: weight.raw }), weight.span, "not a positive weight", {
     help: "remove the candidate to send it nothing, or give it a positive weight",
   });
 }

@@ -5,6 +5,7 @@ import type { Policy } from "../../syntax/ast.ts";
 import type { CheckContext } from "../context.ts";
 import { findProperty } from "../resolve-settings.ts";
 import { declsOf, modelItems, rulesOf } from "../walk.ts";
+import { CHECK_MESSAGES } from "../messages.ts";
 
 export function checkUnused(policy: Policy, ctx: CheckContext): void {
   const usedProviders = new Set<string>();
@@ -19,7 +20,7 @@ export function checkUnused(policy: Policy, ctx: CheckContext): void {
   }
   for (const [name, provider] of ctx.symbols.providers) {
     if (usedProviders.has(name)) continue;
-    ctx.report("SY3003", `provider \`${name}\` is never used`, provider.name!.span, "no model uses this provider", {
+    ctx.report("SY3003", CHECK_MESSAGES.SY3003.unused({ name }), provider.name!.span, "no model uses this provider", {
       help: `remove it, or point a model at it with \`provider ${name}\``,
     });
   }
@@ -28,7 +29,7 @@ export function checkUnused(policy: Policy, ctx: CheckContext): void {
   if (direct && direct.kind === "bool" && direct.value) return;
   for (const [name, model] of ctx.symbols.models) {
     if (usedModels.has(name)) continue;
-    ctx.report("SY3004", `model \`${name}\` is never used`, model.name!.span, "no route sends requests here", {
+    ctx.report("SY3004", CHECK_MESSAGES.SY3004.unused({ name }), model.name!.span, "no route sends requests here", {
       help: `remove it, or add it to a route's target`,
     });
   }

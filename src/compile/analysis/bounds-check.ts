@@ -4,7 +4,9 @@
 // Runs after compilation, on the compiled graph, with the AST only to find spans.
 import { findProperty, resolveSettings, type ResolvedSettings } from "../../check/resolve-settings.ts";
 import type { Decl, Policy, Rule, Value } from "../../syntax/ast.ts";
-import type { Diagnostic, Label } from "../../syntax/diagnostic.ts";
+import { CHECK_CODES } from "../../check/codes.ts";
+import { CHECK_MESSAGES } from "../../check/messages.ts";
+import { diagnosticOf, type Diagnostic, type Label } from "../../syntax/diagnostic.ts";
 import type { Graph } from "../graph.ts";
 import { duration as exactDuration, money } from "../print/units.ts";
 import { describeBills, describePath, duration } from "./describe.ts";
@@ -129,19 +131,23 @@ function boundViolations(site: RuleSite, w: RuleWorstCase, prices: () => Map<str
     help: string,
     extra: Label[] = [],
   ) => {
-    out.push({
-      code: "SY2037",
-      severity: "error",
-      message: `worst-case ${bound} of ${site.where} is ${worstText}, over its bound of ${limitText}`,
-      primary: labelAt(site, site.resolved.origin.get(`bounds.${bound}`), `bound ${limitText}`),
-      secondary: [
-        { file: site.file, span: site.rule.keyword.span, message: "this rule" },
-        ...responsible(site, paths),
-        ...extra,
-      ],
-      notes: [`worst path: ${detail}`],
-      help,
-    });
+    out.push(
+      diagnosticOf(
+        CHECK_CODES,
+        "SY2037",
+        CHECK_MESSAGES.SY2037.overBound({ bound, where: site.where, worst: worstText, limit: limitText }),
+        labelAt(site, site.resolved.origin.get(`bounds.${bound}`), `bound ${limitText}`),
+        {
+          secondary: [
+            { file: site.file, span: site.rule.keyword.span, message: "this rule" },
+            ...responsible(site, paths),
+            ...extra,
+          ],
+          notes: [`worst path: ${detail}`],
+          help,
+        },
+      ),
+    );
   };
   if (bounds.latency !== null && w.latencyMs > bounds.latency) {
     report(
@@ -182,24 +188,26 @@ function boundViolations(site: RuleSite, w: RuleWorstCase, prices: () => Map<str
 function unreasonableLatency(site: RuleSite, w: RuleWorstCase): Diagnostic | null {
   if (site.resolved.values.bounds.latency !== null || w.latencyMs <= UNREASONABLE_LATENCY_MS) return null;
   const total = site.resolved.origin.get("timeout.total");
-  return {
-    code: "SY3009",
-    severity: "warning",
-    message: `a request on ${site.where} can wait ${duration(w.latencyMs)} for its first token or error`,
-    primary: labelAt(site, total, `total ${total ? sourceText(total) : ""}`.trimEnd()),
-    secondary: [
-      { file: site.file, span: site.rule.keyword.span, message: "this rule" },
-      ...responsible(
-        site,
-        latencySettings(w).filter((p) => p !== "timeout.total"),
-      ),
-    ],
-    notes: [
-      `worst path: ${describePath(w)}`,
-      `clients and load balancers usually give up long before ${duration(UNREASONABLE_LATENCY_MS)}`,
-    ],
-    help: "lower `timeout { total }`, or declare `bounds { latency … }` if the wait is intended",
-  };
+  return diagnosticOf(
+    CHECK_CODES,
+    "SY3009",
+    CHECK_MESSAGES.SY3009.longWait({ where: site.where, wait: duration(w.latencyMs) }),
+    labelAt(site, total, `total ${total ? sourceText(total) : ""}`.trimEnd()),
+    {
+      secondary: [
+        { file: site.file, span: site.rule.keyword.span, message: "this rule" },
+        ...responsible(
+          site,
+          latencySettings(w).filter((p) => p !== "timeout.total"),
+        ),
+      ],
+      notes: [
+        `worst path: ${describePath(w)}`,
+        `clients and load balancers usually give up long before ${duration(UNREASONABLE_LATENCY_MS)}`,
+      ],
+      help: "lower `timeout { total }`, or declare `bounds { latency … }` if the wait is intended",
+    },
+  );
 }
 
 /** The value as written (`20s`, `3`), for labels. */

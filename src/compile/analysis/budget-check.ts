@@ -3,7 +3,9 @@
 // request whose worst case does not fit), which is rarely what the policy meant.
 import { findProperty } from "../../check/resolve-settings.ts";
 import type { Policy } from "../../syntax/ast.ts";
-import type { Diagnostic } from "../../syntax/diagnostic.ts";
+import { CHECK_CODES } from "../../check/codes.ts";
+import { CHECK_MESSAGES } from "../../check/messages.ts";
+import { diagnosticOf, type Diagnostic } from "../../syntax/diagnostic.ts";
 import { formatUsd } from "../../util/money.ts";
 import type { Graph, KeyNode, LimitNode } from "../graph.ts";
 import type { RouteWorstCase } from "./worst-case.ts";
@@ -47,17 +49,27 @@ export function checkBudgets(policy: Policy, graph: Graph, worst: Map<string, Ro
     const at = decl ? (findProperty(decl.body, "budget") ?? decl.name!) : null;
     if (!decl || !at) continue;
     const budget = `${formatUsd(h.budget.amount)}/${h.budget.window}`;
-    out.push({
-      code: "SY3011",
-      severity: "warning",
-      message: `the budget of ${h.kind} \`${h.name}\` (${budget}) is less than one request's worst-case cost on route \`${priciest.route}\` (${formatUsd(priciest.costUsd)})`,
-      primary: { file: policy.file, span: at.span, message: `budget ${budget}` },
-      secondary: [],
-      notes: [
-        "the worst case assumes a full context and `max_output` on the priciest reachable model (see `switchyard graph`)",
-      ],
-      help: "raise the budget, lower `max_output` or the prices the route can reach, or leave that route out of the key's `routes`",
+    const message = CHECK_MESSAGES.SY3011.budgetUnderCost({
+      kind: h.kind,
+      name: h.name,
+      budget,
+      route: priciest.route,
+      cost: formatUsd(priciest.costUsd),
     });
+    out.push(
+      diagnosticOf(
+        CHECK_CODES,
+        "SY3011",
+        message,
+        { file: policy.file, span: at.span, message: `budget ${budget}` },
+        {
+          notes: [
+            "the worst case assumes a full context and `max_output` on the priciest reachable model (see `switchyard graph`)",
+          ],
+          help: "raise the budget, lower `max_output` or the prices the route can reach, or leave that route out of the key's `routes`",
+        },
+      ),
+    );
   }
   return out;
 }
