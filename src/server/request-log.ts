@@ -3,7 +3,7 @@
 // carries its time twice: `time`, ISO 8601 UTC, which log shippers and people read, and `at`, the
 // same instant in epoch milliseconds, which is what arithmetic on lines wants (and what earlier
 // consumers read).
-import type { OutcomeMeta } from "../runtime/api.ts";
+import type { AttemptRecord, OutcomeMeta } from "../runtime/api.ts";
 import type { CacheStatus } from "./cache/response-cache.ts";
 import { roundUsd } from "../util/money.ts";
 
@@ -49,12 +49,7 @@ export function requestLogLine(f: RequestLogFields, at: number): string {
     ttftMs: f.ttftMs === null ? null : round(f.ttftMs),
     overheadMs: round(f.overheadMs),
     servedModel: meta?.servedModel ?? null,
-    attempts: (meta?.attempts ?? []).map((a) => ({
-      model: a.model,
-      status: a.status,
-      cls: a.cls,
-      durationMs: round(a.durationMs),
-    })),
+    attempts: (meta?.attempts ?? []).map((a) => attemptFields(a, meta!.startedAt)),
     skipped: meta?.skipped ?? [],
     failovers: meta?.failovers ?? 0,
     continuations: meta?.continuations ?? 0,
@@ -62,6 +57,29 @@ export function requestLogLine(f: RequestLogFields, at: number): string {
     costUsd: roundUsd(meta?.costUsd ?? 0),
     error: f.error ?? meta?.errorClass ?? null,
   });
+}
+
+/**
+ * One attempt as the log shows it. `at` (ms after the request arrived) and `ttftMs` let
+ * `simulate --replay` rebuild when each upstream answered and how fast; `phase` names which
+ * deadline a timeout hit. The free-text message is left out: it may quote an upstream's body.
+ */
+function attemptFields(a: AttemptRecord, requestStartedAt: number) {
+  return {
+    model: a.model,
+    status: a.status,
+    cls: a.cls,
+    at: round(a.startedAt - requestStartedAt),
+    durationMs: round(a.durationMs),
+    ttftMs: a.ttftMs === null ? null : round(a.ttftMs),
+    ...(a.cls === "timeout" ? { phase: timeoutPhase(a.message) } : {}),
+  };
+}
+
+/** The engine's own timeout messages (`first token timeout`…) as a phase name; anything else is kept out. */
+function timeoutPhase(message: string | null): string | null {
+  const phase = /^(connect|first token|idle|total) timeout$/.exec(message ?? "")?.[1];
+  return phase === undefined ? null : phase.replace(" ", "_");
 }
 
 export function eventLogLine(event: string, at: number, fields: Record<string, unknown>): string {
