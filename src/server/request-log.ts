@@ -62,7 +62,7 @@ export function requestLogLine(f: RequestLogFields, at: number): string {
 /**
  * One attempt as the log shows it. `at` (ms after the request arrived) and `ttftMs` let
  * `simulate --replay` rebuild when each upstream answered and how fast; `phase` names which
- * deadline a timeout hit. The free-text message is left out: it may quote an upstream's body.
+ * deadline a timeout hit, `retryAfterMs` how long the upstream asked to wait. The free-text message is left out: it may quote an upstream's body.
  */
 function attemptFields(a: AttemptRecord, requestStartedAt: number) {
   return {
@@ -73,6 +73,7 @@ function attemptFields(a: AttemptRecord, requestStartedAt: number) {
     durationMs: round(a.durationMs),
     ttftMs: a.ttftMs === null ? null : round(a.ttftMs),
     ...(a.cls === "timeout" ? { phase: timeoutPhase(a.message) } : {}),
+    ...(a.retryAfterMs !== undefined ? { retryAfterMs: a.retryAfterMs } : {}),
   };
 }
 
