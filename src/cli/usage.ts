@@ -29,6 +29,8 @@ commands:
                       (see docs/editors.md)
   simulate <policy.route> <scenario.yaml> [--json] [--report FILE] [--seed N] [--state FILE]
                       replay a traffic scenario on a virtual clock (see: simulate --help)
+  simulate --replay requests.log <policy.route> [--speed X] [--window FROM..TO]
+                      replay serve's request log through a policy, with agreement to the log
   state show|convert  inspect or convert a runtime state snapshot (see: state --help)
   help                show this help
   --version           print the version

@@ -46,7 +46,9 @@ describe("simulate --replay", () => {
     expect(code).toBe(0);
     const json = JSON.parse(out);
     expect(json.replay.agreement.servedModelAgreement).toBeGreaterThanOrEqual(0.95);
-    expect(json.replay.agreement.successRate.log).toBe(1);
+    const { log, replay } = json.replay.agreement.successRate;
+    expect(log).toBeLessThan(1); // steady cut some streams with nothing left to continue on
+    expect(Math.abs(log - replay)).toBeLessThanOrEqual(0.005);
     expect(json.totals.requests).toBe(300);
   });
 
