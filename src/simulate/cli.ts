@@ -21,6 +21,8 @@ export const SIMULATE_USAGE = `usage: switchyard simulate <policy.route> <scenar
   --state FILE        start from a runtime state snapshot (breakers, quotas, windows)
        switchyard simulate --replay requests.log <policy.route> [--speed X] [--window FROM..TO]
                       replay serve's JSON request log through the policy; prints agreement with the log
+       switchyard simulate --conformance <policy.route> [--route NAME] [--json]
+                      run the fault conformance pack (docs/simulate.md#fault-conformance-pack)
 exit codes: 0 all expectations hold, 1 an expectation failed, 2 usage or input error
 `;
 
@@ -30,7 +32,7 @@ export interface CliIo {
   color: boolean;
 }
 
-const processIo: CliIo = {
+export const processIo: CliIo = {
   stdout: (t) => void process.stdout.write(t),
   stderr: (t) => void process.stderr.write(t),
   color: process.stdout.isTTY === true && !process.env.NO_COLOR,
