@@ -5,24 +5,13 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runSimulateCli } from "../../src/simulate/cli.ts";
+import { run } from "./helpers.ts";
 
 const ROOT = `${import.meta.dir}/../..`;
 const LOG = `${ROOT}/policies/scenarios/default-traffic.jsonl`;
 const POLICY = `${ROOT}/policies/default.route`;
 const dir = mkdtempSync(join(tmpdir(), "switchyard-replay-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runSimulateCli(argv, {
-    stdout: (t) => void (out += t),
-    stderr: (t) => void (err += t),
-    color: false,
-  });
-  return { code, out, err };
-}
 
 function file(name: string, text: string): string {
   const path = join(dir, name);
