@@ -67,6 +67,8 @@ export interface AttemptRecord {
   durationMs: number;
   ttftMs: number | null;
   message: string | null; // short reason for failures, no secrets
+  /** The upstream's Retry-After, when a failure carried one (set only then: the success path never pays for it). */
+  retryAfterMs?: number;
 }
 
 export interface SkipRecord {

@@ -3,7 +3,7 @@
 // carries its time twice: `time`, ISO 8601 UTC, which log shippers and people read, and `at`, the
 // same instant in epoch milliseconds, which is what arithmetic on lines wants (and what earlier
 // consumers read).
-import type { OutcomeMeta } from "../runtime/api.ts";
+import type { AttemptRecord, OutcomeMeta } from "../runtime/api.ts";
 import type { CacheStatus } from "./cache/response-cache.ts";
 import { roundUsd } from "../util/money.ts";
 import { compactDecision } from "./decision-header.ts";
@@ -50,12 +50,7 @@ export function requestLogLine(f: RequestLogFields, at: number): string {
     ttftMs: f.ttftMs === null ? null : round(f.ttftMs),
     overheadMs: round(f.overheadMs),
     servedModel: meta?.servedModel ?? null,
-    attempts: (meta?.attempts ?? []).map((a) => ({
-      model: a.model,
-      status: a.status,
-      cls: a.cls,
-      durationMs: round(a.durationMs),
-    })),
+    attempts: (meta?.attempts ?? []).map((a) => attemptFields(a, meta!.startedAt)),
     skipped: meta?.skipped ?? [],
     failovers: meta?.failovers ?? 0,
     continuations: meta?.continuations ?? 0,
@@ -65,6 +60,30 @@ export function requestLogLine(f: RequestLogFields, at: number): string {
     // only with --debug-decisions: the same compact decision as the x-switchyard-decision header
     ...(meta?.decision ? { decision: compactDecision(meta.decision, meta.servedModel, meta.attempts.length) } : {}),
   });
+}
+
+/**
+ * One attempt as the log shows it. `at` (ms after the request arrived) and `ttftMs` let
+ * `simulate --replay` rebuild when each upstream answered and how fast; `phase` names which
+ * deadline a timeout hit, `retryAfterMs` how long the upstream asked to wait. The free-text message is left out: it may quote an upstream's body.
+ */
+function attemptFields(a: AttemptRecord, requestStartedAt: number) {
+  return {
+    model: a.model,
+    status: a.status,
+    cls: a.cls,
+    at: round(a.startedAt - requestStartedAt),
+    durationMs: round(a.durationMs),
+    ttftMs: a.ttftMs === null ? null : round(a.ttftMs),
+    ...(a.cls === "timeout" ? { phase: timeoutPhase(a.message) } : {}),
+    ...(a.retryAfterMs !== undefined ? { retryAfterMs: a.retryAfterMs } : {}),
+  };
+}
+
+/** The engine's own timeout messages (`first token timeout`…) as a phase name; anything else is kept out. */
+function timeoutPhase(message: string | null): string | null {
+  const phase = /^(connect|first token|idle|total) timeout$/.exec(message ?? "")?.[1];
+  return phase === undefined ? null : phase.replace(" ", "_");
 }
 
 export function eventLogLine(event: string, at: number, fields: Record<string, unknown>): string {

@@ -10,6 +10,7 @@ import { pruneToGraph, readSnapshotFile } from "../state/index.ts";
 import { renderHtml } from "./render-html.ts";
 import { renderJson } from "./render-json.ts";
 import { renderText } from "./render-text.ts";
+import { simulateReplay } from "./replay/cli.ts";
 import { runSimulation } from "./run.ts";
 import { formatProblems, parseScenario } from "./scenario-load.ts";
 
@@ -18,6 +19,8 @@ export const SIMULATE_USAGE = `usage: switchyard simulate <policy.route> <scenar
   --report FILE       also write a self-contained HTML report
   --seed N            override the scenario's seed
   --state FILE        start from a runtime state snapshot (breakers, quotas, windows)
+       switchyard simulate --replay requests.log <policy.route> [--speed X] [--window FROM..TO]
+                      replay serve's JSON request log through the policy; prints agreement with the log
        switchyard simulate --conformance <policy.route> [--route NAME] [--json]
                       run the fault conformance pack (docs/simulate.md#fault-conformance-pack)
 exit codes: 0 all expectations hold, 1 an expectation failed, 2 usage or input error
@@ -61,6 +64,9 @@ function parse(argv: string[]) {
         report: { type: "string" },
         seed: { type: "string" },
         state: { type: "string" },
+        replay: { type: "string" },
+        speed: { type: "string" },
+        window: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -82,6 +88,7 @@ async function simulate(argv: string[], io: CliIo): Promise<number> {
     io.stdout(SIMULATE_USAGE);
     return 0;
   }
+  if (values.replay !== undefined) return simulateReplay({ ...values, replay: values.replay }, positionals, io);
   if (positionals.length !== 2)
     throw new InputError(
       `\`simulate\` needs a policy file and a scenario file, got ${positionals.length} file${positionals.length === 1 ? "" : "s"}\n\n${SIMULATE_USAGE}`,

@@ -6,7 +6,7 @@ import type { Graph } from "../compile/graph.ts";
 import type { AccessCounters, ChatOutcome, Engine, RuntimeState } from "../runtime/api.ts";
 import { createEngine } from "../runtime/engine.ts";
 import { ManualClock } from "../ports/manual-clock.ts";
-import type { Ports, Transport } from "../runtime/ports.ts";
+import type { Ports, Random, Transport } from "../runtime/ports.ts";
 import { SeededRandom } from "../ports/seeded-random.ts";
 import { streamChunkMs } from "./chunking.ts";
 import { checkExpectations } from "./expectations.ts";
@@ -17,7 +17,7 @@ import { simulatedAdapters } from "./sim-adapters.ts";
 import { summarise, type Summary } from "./summary.ts";
 import { generateTraffic, type SimRequest } from "./traffic.ts";
 import { dialectAnswer, type DialectAnswer } from "./dialect-traffic.ts";
-import { UpstreamBehaviour } from "./upstream-behaviour.ts";
+import { UpstreamBehaviour, type UpstreamSource } from "./upstream-behaviour.ts";
 
 export interface SimulationOptions {
   graph: Graph;
@@ -32,6 +32,13 @@ export interface SimulationOptions {
   trails?: boolean;
   /** Shortest virtual gap between stream chunks; default streamChunkMs(graph), 1 for one token a chunk. */
   chunkMs?: number;
+  /** Replaces the scenario's generated traffic and upstream behaviour (`--replay` of a request log). */
+  replay?: ReplayInput;
+}
+
+export interface ReplayInput {
+  traffic: Iterable<SimRequest>;
+  upstream: (random: Random, origin: number) => UpstreamSource;
 }
 
 export interface SimulationResult {
@@ -64,7 +71,9 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
     transport: noNetwork,
     secrets: simSecrets,
   };
-  const behaviour = new UpstreamBehaviour(scenario, new SeededRandom(deriveSeed(seed, "upstream")), origin);
+  const upstreamRandom = new SeededRandom(deriveSeed(seed, "upstream"));
+  const behaviour =
+    opts.replay?.upstream(upstreamRandom, origin) ?? new UpstreamBehaviour(scenario, upstreamRandom, origin);
   const sim = simulatedAdapters(behaviour, { chunkMs: opts.chunkMs ?? streamChunkMs(graph) });
   const recorder = new Recorder(origin);
   const engine = createEngine({ graph, ports, adapters: sim.adapters, observer: recorder.observer, state: opts.state });
@@ -75,7 +84,7 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
 
   // Arrivals are themselves timers on the virtual clock, armed one at a time, so runUntilIdle
   // drives traffic and in-flight requests in one time-ordered pass.
-  const traffic = generateTraffic(scenario);
+  const traffic = opts.replay?.traffic[Symbol.iterator]() ?? generateTraffic(scenario);
   let trafficDone = false;
   const arrive = (next: IteratorResult<SimRequest>): void => {
     if (next.done) {
@@ -161,7 +170,7 @@ async function serveRequest(run: RunParts, req: SimRequest, inflight: Set<SimReq
 function summariseRun(
   opts: SimulationOptions,
   seed: number,
-  behaviour: UpstreamBehaviour,
+  behaviour: UpstreamSource,
   recorder: Recorder,
   state: RuntimeState,
 ): Summary {

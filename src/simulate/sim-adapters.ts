@@ -3,9 +3,9 @@
 // wrapper tells the behaviour which request an attempt belongs to (by its forwarded request id,
 // registered with `expect`), so each reply has the length the scenario drew for that request.
 import { createSimulatedAdapter } from "../providers/index.ts";
-import type { AdapterSet, ProviderAdapter, UpstreamCall } from "../runtime/upstream.ts";
+import type { AdapterSet, ProviderAdapter } from "../runtime/upstream.ts";
 import { PROVIDER_KINDS } from "../syntax/vocabulary.ts";
-import type { CallShape, UpstreamBehaviour } from "./upstream-behaviour.ts";
+import type { CallShape, UpstreamSource } from "./upstream-behaviour.ts";
 
 export interface SimAdapters {
   adapters: AdapterSet;
@@ -21,16 +21,14 @@ export interface SimAdapterOptions {
   chunkMs?: number;
 }
 
-export function simulatedAdapters(behaviour: UpstreamBehaviour, options: SimAdapterOptions = {}): SimAdapters {
+export function simulatedAdapters(behaviour: UpstreamSource, options: SimAdapterOptions = {}): SimAdapters {
   const shapes = new Map<string, CallShape>();
   const fallback: CallShape = { outputTokens: options.defaultOutputTokens ?? 200, promptTokens: 0 };
   const chunkMs = options.chunkMs;
-  const shapeOf = (call: UpstreamCall): CallShape => {
-    const id = call.headers["x-request-id"];
-    return (id !== undefined ? shapes.get(id) : undefined) ?? fallback;
-  };
   const inner = createSimulatedAdapter((model, provider, now, _random, call) => {
-    const b = behaviour.decide(model, provider, now, shapeOf(call));
+    const id = call.headers["x-request-id"];
+    const shape = (id !== undefined ? shapes.get(id) : undefined) ?? fallback;
+    const b = behaviour.decide(model, provider, now, shape, id);
     if (chunkMs !== undefined) b.chunkMs = chunkMs;
     return b;
   });

@@ -143,6 +143,28 @@ function chatBody(s: RequestShape): Record<string, unknown> {
   return body;
 }
 
+/** One request given outright rather than drawn (a replayed log line), with the body the generator would build. */
+export function plainChatRequest(
+  seq: number,
+  at: number,
+  route: string,
+  sizes: { stream: boolean; promptTokens: number; outputTokens: number },
+  key: string | null,
+): SimRequest {
+  const { stream, outputTokens } = sizes;
+  const shape: RequestShape = {
+    route,
+    text: promptText(Math.max(1, sizes.promptTokens)),
+    image: false,
+    stream,
+    tools: false,
+    json: false,
+    outputTokens,
+    metadata: null,
+  };
+  return { seq, at, route, body: chatBody(shape), headers: NO_HEADERS, stream, outputTokens, key, dialect: null };
+}
+
 /** Every request of the scenario, lazily, in arrival order (ties: the earlier-listed source first). */
 export function* generateTraffic(scenario: Scenario): Generator<SimRequest> {
   const sources = scenario.traffic.map((t, i) => new Source(t, deriveSeed(scenario.seed, `traffic#${i}`)));

@@ -29,7 +29,14 @@ export interface CallShape {
   promptTokens: number;
 }
 
-export class UpstreamBehaviour {
+/** What decides each simulated attempt: a scenario's behaviour, or a replayed log's script. */
+export interface UpstreamSource {
+  /** `requestId`: the request the attempt belongs to (a replay plays that request's own answers). */
+  decide(model: ModelNode, provider: ProviderNode, now: number, call: CallShape, requestId?: string): SimBehaviour;
+  faultsOf(model: ModelNode): FaultWindow[];
+}
+
+export class UpstreamBehaviour implements UpstreamSource {
   readonly #resolved = new Map<string, Resolved>();
   readonly #quotaUse = new Map<string, QuotaUse>();
 

@@ -4,9 +4,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runSimulateCli } from "../../src/simulate/cli.ts";
 import { encodeSnapshot, freshState } from "../../src/state/index.ts";
-import { TWO_MODELS } from "./helpers.ts";
+import { TWO_MODELS, run } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "switchyard-sim-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,17 +14,6 @@ function file(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
-}
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runSimulateCli(argv, {
-    stdout: (t) => void (out += t),
-    stderr: (t) => void (err += t),
-    color: false,
-  });
-  return { code, out, err };
 }
 
 const PASSING = file(

@@ -9,17 +9,10 @@
 // request at a time and the simulated arrivals are spaced wider than any request lasts), and the
 // breaker cooldown (1h) outlasts both runs, so were it to open it would do so at the same request
 // in both and never half-open. Retry backoff waits differ in length but not in what follows them.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createEngine } from "../../src/runtime/engine.ts";
-import { SeededRandom } from "../../src/ports/seeded-random.ts";
-import { SystemClock } from "../../src/ports/system-clock.ts";
-import { createGateway } from "../../src/server/app.ts";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { runScenario } from "../../src/simulate/run.ts";
 import type { RequestRow } from "../../src/simulate/recorder.ts";
-import { deriveSeed } from "../../src/simulate/seeds.ts";
-import { simulatedAdapters } from "../../src/simulate/sim-adapters.ts";
-import { generateTraffic } from "../../src/simulate/traffic.ts";
-import { UpstreamBehaviour } from "../../src/simulate/upstream-behaviour.ts";
+import { expectedHeaders, runLive, type Observed } from "./fidelity-live.ts";
 import { graphOf, scenario } from "./helpers.ts";
 
 const POLICY = `${import.meta.dir}/fixtures/fidelity.route`;
@@ -39,68 +32,14 @@ models:
     per_token: 1ms
 `);
 
-interface Observed {
-  status: number;
-  model: string | null;
-  attempts: string | null;
-  ok: boolean;
-}
-
-/** What the gateway's headers say for a row: the attempts known when the response started, plus the serving one for a stream. */
-function expectedHeaders(row: RequestRow): { model: string | null; attempts: string } {
-  const t = row.trail!;
-  let attempts = t.atResponse;
-  if (row.stream && t.servedAtResponse !== null && !attempts.split(",").includes(`${t.servedAtResponse}:200`)) {
-    attempts = attempts ? `${attempts},${t.servedAtResponse}:200` : `${t.servedAtResponse}:200`;
-  }
-  return { model: t.servedAtResponse, attempts };
-}
-
 let simulated: RequestRow[] = [];
-const live: Observed[] = [];
-let server: ReturnType<typeof Bun.serve> | null = null;
+let live: Observed[] = [];
 
 beforeAll(async () => {
   const graph = await graphOf(POLICY);
   simulated = (await runScenario({ graph, scenario: SCENARIO, policyName: "fidelity", trails: true })).rows;
-
-  const clock = new SystemClock();
-  const behaviour = new UpstreamBehaviour(
-    SCENARIO,
-    new SeededRandom(deriveSeed(SCENARIO.seed, "upstream")),
-    clock.now(),
-  );
-  const sim = simulatedAdapters(behaviour);
-  const ports = {
-    clock,
-    random: new SeededRandom(deriveSeed(SCENARIO.seed, "engine")),
-    transport: { fetch: () => Promise.reject(new Error("no network in this test")) },
-    secrets: { get: () => "sim-key" },
-  };
-  const gateway = createGateway({ graph, ports, adapters: sim.adapters, createEngine });
-  server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req) => gateway.fetch(req) });
-  const url = `http://127.0.0.1:${server.port}/v1/chat/completions`;
-  for (const req of generateTraffic(SCENARIO)) {
-    const id = `sim-${req.seq}`;
-    sim.expect(id, req.outputTokens, 0);
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-request-id": id },
-      body: JSON.stringify(req.body),
-    });
-    const text = await res.text();
-    sim.forget(id);
-    const ok = res.status === 200 && (!req.stream || (text.includes("data: [DONE]") && !text.includes('"error"')));
-    live.push({
-      status: res.status,
-      model: res.headers.get("x-switchyard-model"),
-      attempts: res.headers.get("x-switchyard-attempts"),
-      ok,
-    });
-  }
+  live = await runLive(graph, SCENARIO, { paced: false });
 }, 20_000);
-
-afterAll(() => server?.stop(true));
 
 describe("simulate agrees with the live gateway", () => {
   test("the scenario exercises retries, failover and mid-stream continuation", () => {

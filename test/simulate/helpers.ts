@@ -1,6 +1,7 @@
 // Shared helpers for simulator tests: compile a policy once, parse an inline scenario, run it.
 import { compilePolicyFile } from "../../src/compile/index.ts";
 import type { Graph } from "../../src/compile/graph.ts";
+import { runSimulateCli } from "../../src/simulate/cli.ts";
 import { runSimulation } from "../../src/simulate/run.ts";
 import { formatProblems, parseScenario } from "../../src/simulate/scenario-load.ts";
 import type { Scenario } from "../../src/simulate/scenario-types.ts";
@@ -29,4 +30,16 @@ export function scenario(yaml: string): Scenario {
 export async function simulate(yaml: string, opts: { policy?: string; seed?: number } = {}): Promise<Summary> {
   const graph = await graphOf(opts.policy ?? TWO_MODELS);
   return runSimulation({ graph, scenario: scenario(yaml), policyName: "two-models", seed: opts.seed });
+}
+
+/** Runs `switchyard simulate` with these arguments, collecting what it prints. */
+export async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await runSimulateCli(argv, {
+    stdout: (t) => void (out += t),
+    stderr: (t) => void (err += t),
+    color: false,
+  });
+  return { code, out, err };
 }

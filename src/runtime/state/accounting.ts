@@ -127,7 +127,7 @@ export class AttemptHandle {
     }
     ctx.trail.push(attemptLabel(entry.name, f.status, f.cls));
     ctx.lastFailure = f;
-    this.#record(f.status, f.cls, f.message, now);
+    this.#record(f.status, f.cls, f.message, now, f.retryAfterMs);
     if (!run.aborted) run.abort(ABANDONED);
     run.finish();
   }
@@ -179,7 +179,13 @@ export class AttemptHandle {
     block.used = 1;
   }
 
-  #record(status: number | null, cls: AttemptRecord["cls"], message: string | null, now: number): void {
+  #record(
+    status: number | null,
+    cls: AttemptRecord["cls"],
+    message: string | null,
+    now: number,
+    retryAfterMs: number | null = null,
+  ): void {
     const record: AttemptRecord = {
       model: this.entry.name,
       provider: this.entry.provider.name,
@@ -190,6 +196,7 @@ export class AttemptHandle {
       ttftMs: this.ttftMs,
       message,
     };
+    if (retryAfterMs !== null) record.retryAfterMs = retryAfterMs; // failures only: a replay waits as the upstream asked
     this.ctx.meta.attempts.push(record);
     this.ctx.core.observer.attempt?.(this.ctx.meta, record);
   }
