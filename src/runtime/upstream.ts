@@ -19,6 +19,8 @@ export interface ChatChunk {
       reasoning_content?: string | null;
       tool_calls?: unknown[];
       refusal?: string | null;
+      /** Signed or redacted reasoning to hand back to the client as is (see `ThinkingBlock`). */
+      thinking_blocks?: ThinkingBlock[];
     };
     finish_reason?: string | null;
     logprobs?: unknown;
@@ -63,6 +65,33 @@ export function rawTextOf(chunk: ChatChunk): string | undefined {
   return raw instanceof RawJson ? raw.textFor(chunk) : undefined;
 }
 
+/**
+ * Reasoning state an upstream signs or encrypts (Anthropic's thinking signatures and redacted
+ * thinking), which the client must send back unchanged in a tool loop. Chat carries it as
+ * `thinking_blocks` (on a delta: a signature closes the thinking text streamed before it as
+ * `reasoning_content`; on a message: every block whole), the field LiteLLM uses for it.
+ */
+export type ThinkingBlock =
+  | { type: "thinking"; thinking: string; signature: string }
+  | { type: "redacted_thinking"; data: string };
+
+/** The API dialects a client may speak natively to an upstream of the same kind. */
+export type NativeDialect = "anthropic-messages";
+
+/**
+ * The client's own request in its dialect, validated by the front door, carried beside the engine's
+ * dialect-free chat body. The engine never reads it; it hands it to an attempt whose chat body is
+ * the request's own (not a continuation), and an adapter speaking `dialect` may send it (with its
+ * own `model` and `stream`) instead of translating the chat body, so provider features the chat
+ * shape has no form for (cache_control, signed thinking blocks) survive. Other adapters ignore it.
+ */
+export interface NativeRequest {
+  readonly dialect: NativeDialect;
+  readonly body: Readonly<Record<string, unknown>>;
+  /** The dialect's own request headers the client sent (e.g. `anthropic-beta`), for the same adapter to forward. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
@@ -78,7 +107,13 @@ export interface ChatCompletion {
   model: string;
   choices: {
     index: number;
-    message: { role: string; content: string | null; tool_calls?: unknown[]; refusal?: string | null };
+    message: {
+      role: string;
+      content: string | null;
+      tool_calls?: unknown[];
+      refusal?: string | null;
+      thinking_blocks?: ThinkingBlock[];
+    };
     finish_reason: string | null;
     logprobs?: unknown;
   }[];
@@ -96,6 +131,8 @@ export interface UpstreamCall {
   apiKey: string | undefined;
   /** Headers to forward upstream (e.g. x-request-id). */
   headers: Record<string, string>;
+  /** The request in the client's own dialect, when this attempt's body is the request's own; else absent. */
+  native?: NativeRequest;
   /** Aborted on timeout, failover or client disconnect: the adapter must release the connection. */
   signal: AbortSignal;
 }

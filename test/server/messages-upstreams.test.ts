@@ -228,7 +228,7 @@ describe("messages → a fake OpenAI upstream", () => {
 });
 
 describe("messages → a fake Anthropic upstream", () => {
-  test("create: text, thinking passed through, answer back with blocks", async () => {
+  test("create: text, thinking passed through, answer back with blocks (signature kept)", async () => {
     const reply = anthropicMessage([
       { type: "thinking", thinking: "hmm", signature: "sig" },
       { type: "text", text: "42" },
@@ -242,7 +242,7 @@ describe("messages → a fake Anthropic upstream", () => {
       messages: [{ role: "user", content: "meaning of life?" }],
     });
     expect(msg.content).toEqual([
-      { type: "thinking", thinking: "hmm", signature: "" },
+      { type: "thinking", thinking: "hmm", signature: "sig" },
       { type: "text", text: "42" },
     ] as never);
     expect(msg.usage).toEqual({ input_tokens: 11, output_tokens: 7 } as never);

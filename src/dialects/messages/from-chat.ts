@@ -62,10 +62,17 @@ export function toolInput(args: unknown): Json {
   return { _raw: args };
 }
 
-function contentBlocks(message: Json): Json[] {
-  const blocks: Json[] = [];
+/** Thinking as blocks: the upstream's own (signed, redacted) when it sent them, else the reasoning text unsigned. */
+function thinkingBlocks(message: Json): Json[] {
+  const signed = message.thinking_blocks;
+  if (Array.isArray(signed) && signed.length > 0) return signed as Json[];
   if (typeof message.reasoning_content === "string" && message.reasoning_content)
-    blocks.push({ type: "thinking", thinking: message.reasoning_content, signature: "" });
+    return [{ type: "thinking", thinking: message.reasoning_content, signature: "" }];
+  return [];
+}
+
+function contentBlocks(message: Json): Json[] {
+  const blocks: Json[] = thinkingBlocks(message);
   if (typeof message.content === "string" && message.content) blocks.push({ type: "text", text: message.content });
   for (const call of Array.isArray(message.tool_calls) ? (message.tool_calls as Json[]) : []) {
     const fn = (call.function ?? {}) as Json;
