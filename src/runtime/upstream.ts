@@ -36,21 +36,54 @@ export interface ChatChunk {
   [extra: string]: unknown;
 }
 
+/** Rewrites a chunk's JSON text for a new model name; null when it cannot be done safely. */
+export type Respell = (text: string, from: unknown, to: string) => string | null;
+
 /**
  * A chunk's JSON text, owned by the one chunk object it was made for. Whoever copies a chunk to
  * change it gets a copy whose `raw` no longer applies (`textFor(copy)` is undefined), so changed
  * chunks can never go out with the upstream's old bytes.
  */
 export class RawJson {
+  /** A model-name rewrite not applied yet: done when the text is read, as most dialect writers never read it. */
+  #respell: Respell | null = null;
+  #from: unknown = undefined;
+  #to = "";
+  /** The rewrite failed: the text no longer stands for the chunk. */
+  #stale = false;
+
   constructor(
-    /** The JSON text; the engine may replace it with an equivalent text (the model name spliced in). */
-    public text: string,
+    /** The JSON text as the upstream sent it. */
+    private text: string,
     private readonly owner: object,
   ) {}
 
-  /** The text when `chunk` is the object it was made for, else undefined. */
+  /** Whether this is `chunk`'s own text (not a copy's). */
+  owns(chunk: object): boolean {
+    return chunk === this.owner;
+  }
+
+  /**
+   * The owner's `model` changes from `from` to `to`: `respell` makes the text say so when it is
+   * read; if it cannot, the text stops applying and the chunk is serialised instead.
+   */
+  renameModel(respell: Respell, from: unknown, to: string): void {
+    this.#respell = respell;
+    this.#from = from;
+    this.#to = to;
+  }
+
+  /** The text when `chunk` is the object it was made for (and its text still stands for it), else undefined. */
   textFor(chunk: object): string | undefined {
-    return chunk === this.owner ? this.text : undefined;
+    if (chunk !== this.owner) return undefined;
+    const respell = this.#respell;
+    if (respell !== null) {
+      this.#respell = null;
+      const text = respell(this.text, this.#from, this.#to);
+      if (text === null) this.#stale = true;
+      else this.text = text;
+    }
+    return this.#stale ? undefined : this.text;
   }
 
   /** Never part of a serialised chunk. */
