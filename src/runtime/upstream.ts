@@ -108,6 +108,14 @@ export type ThinkingBlock =
   | { type: "thinking"; thinking: string; signature: string }
   | { type: "redacted_thinking"; data: string };
 
+/** A well-formed ThinkingBlock: upstream replies are untrusted, and a dialect writer renders only these. */
+export function isThinkingBlock(value: unknown): value is ThinkingBlock {
+  if (typeof value !== "object" || value === null) return false;
+  const block = value as Record<string, unknown>;
+  if (block.type === "redacted_thinking") return typeof block.data === "string";
+  return block.type === "thinking" && typeof block.thinking === "string" && typeof block.signature === "string";
+}
+
 /** The API dialects a client may speak natively to an upstream of the same kind. */
 export type NativeDialect = "anthropic-messages";
 

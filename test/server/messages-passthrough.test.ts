@@ -7,7 +7,7 @@ import type Anthropic from "@anthropic-ai/sdk";
 import { CAP_BIT } from "../../src/syntax/vocabulary.ts";
 import { faultSettings, startRig, stopAfterEach } from "./fault-harness.ts";
 import { anthropicMessage, anthropicStreamOf, mixedGraph, sdk } from "./messages-helpers.ts";
-import { completionBody, json, mockUpstream, sse, type Script } from "./mock-upstream.ts";
+import { chunkJson, completionBody, finish, json, mockUpstream, sse, type Script } from "./mock-upstream.ts";
 
 const track = stopAfterEach();
 const ALL_CAPS = Object.values(CAP_BIT).reduce((a, b) => a | b, 0);
@@ -140,5 +140,34 @@ describe("messages → anthropic: native pass-through", () => {
     const continued = ups[1]!.calls[0]!.body;
     expect(continued.system).toBe("you are a weather bot"); // translated: the delivered text as a prefill
     expect(continued.messages.at(-1)).toEqual({ role: "assistant", content: [{ type: "text", text: "Hello" }] });
+  });
+});
+
+describe("messages: thinking_blocks from other upstreams", () => {
+  test("malformed thinking_blocks from an OpenAI-kind upstream are skipped, not rendered or thrown on", async () => {
+    const { client } = rig([
+      {
+        name: "a",
+        kind: "openai",
+        script: () =>
+          sse([
+            { data: chunkJson("a-up", { role: "assistant", content: "" }) },
+            { data: chunkJson("a-up", { reasoning_content: "hmm" }) },
+            { data: chunkJson("a-up", { thinking_blocks: 5 }) },
+            { data: chunkJson("a-up", { thinking_blocks: ["x", { type: "thinking", signature: 3 }, null] }) },
+            { data: chunkJson("a-up", { thinking_blocks: [{ type: "thinking", thinking: "", signature: "ok" }] }) },
+            { data: chunkJson("a-up", { content: "fine" }) },
+            ...finish("a-up"),
+            { end: "done" },
+          ]),
+      },
+    ]);
+    const msg = await client.messages
+      .stream({ model: "r", max_tokens: 100, messages: [{ role: "user", content: "hi" }] })
+      .finalMessage();
+    expect(msg.content).toEqual([
+      { type: "thinking", thinking: "hmm", signature: "ok" },
+      { type: "text", text: "fine" },
+    ] as never);
   });
 });

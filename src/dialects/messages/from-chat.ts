@@ -1,7 +1,7 @@
 // The engine's answer (an OpenAI chat completion) → an Anthropic Message, plus the mappings the
 // stream translation shares: finish_reason → stop_reason and usage. Tool-call arguments are JSON
 // text in chat and an object in Messages.
-import type { ChatCompletion, Usage } from "../../runtime/upstream.ts";
+import { type ChatCompletion, isThinkingBlock, type Usage } from "../../runtime/upstream.ts";
 
 type Json = Record<string, unknown>;
 
@@ -64,8 +64,8 @@ export function toolInput(args: unknown): Json {
 
 /** Thinking as blocks: the upstream's own (signed, redacted) when it sent them, else the reasoning text unsigned. */
 function thinkingBlocks(message: Json): Json[] {
-  const signed = message.thinking_blocks;
-  if (Array.isArray(signed) && signed.length > 0) return signed as Json[];
+  const signed = Array.isArray(message.thinking_blocks) ? message.thinking_blocks.filter(isThinkingBlock) : [];
+  if (signed.length > 0) return signed.map((block) => ({ ...block }));
   if (typeof message.reasoning_content === "string" && message.reasoning_content)
     return [{ type: "thinking", thinking: message.reasoning_content, signature: "" }];
   return [];

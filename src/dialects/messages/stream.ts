@@ -4,7 +4,7 @@
 // look like one (one role, overlap trimmed), so a continuation simply keeps filling the open text
 // block. An engine error ends the stream with `event: error` and never with message_stop.
 import type { OpenAIErrorBody } from "../../runtime/api.ts";
-import type { ChatChunk, ThinkingBlock, Usage } from "../../runtime/upstream.ts";
+import { type ChatChunk, isThinkingBlock, type Usage } from "../../runtime/upstream.ts";
 import type { SseFrames } from "../frames.ts";
 import { fromOpenAIError } from "./errors.ts";
 import { anthropicUsage, stopInfo, type StopInfo } from "./from-chat.ts";
@@ -123,7 +123,7 @@ class MessagesStream implements SseFrames {
     let out = "";
     if (typeof d.reasoning_content === "string" && d.reasoning_content)
       out += this.#delta("thinking", d.reasoning_content);
-    if (d.thinking_blocks !== undefined) out += this.#signedThinking(d.thinking_blocks);
+    if (Array.isArray(d.thinking_blocks)) out += this.#signedThinking(d.thinking_blocks);
     if (typeof d.content === "string" && d.content) out += this.#delta("text", d.content);
     if (Array.isArray(d.tool_calls)) for (const call of d.tool_calls) out += this.#toolCall((call ?? {}) as Json);
     if (c.finish_reason) this.#stop = stopInfo(c.finish_reason, (c as Json).stop_reason, this.opts.stopSequences);
@@ -135,9 +135,10 @@ class MessagesStream implements SseFrames {
    * redacted block is whole in its start event. Either is stopped at once, so thinking that
    * follows starts its own block, as Anthropic streams them.
    */
-  #signedThinking(blocks: ThinkingBlock[]): string {
+  #signedThinking(blocks: unknown[]): string {
     let out = "";
     for (const block of blocks) {
+      if (!isThinkingBlock(block)) continue; // an upstream's malformed entry: nothing to render
       if (block.type === "redacted_thinking") out += this.#begin("thinking", block)[0];
       else {
         if (this.#open?.kind !== "thinking")
