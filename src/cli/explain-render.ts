@@ -7,7 +7,8 @@ import type { CandidateTrace, DecisionTrace } from "../runtime/api.ts";
 import { CAPABILITIES, CAP_BIT, maskToCaps } from "../syntax/vocabulary.ts";
 
 export function renderExplain(trace: DecisionTrace, graph: Graph, now: number): string {
-  const out = [`explain: a request to \`${trace.route}\` at ${new Date(now).toISOString()}`, ""];
+  const caller = trace.key === null ? "" : ` with key \`${trace.key}\``;
+  const out = [`explain: a request to \`${trace.route}\`${caller} at ${new Date(now).toISOString()}`, ""];
   const n = trace.needs;
   out.push(
     `needs       [${n.caps.join(", ")}]  prompt ≈ ${n.promptTokens} tokens  max_tokens ${n.maxTokens || "not given"}  ${n.stream ? "stream" : "no stream"}`,

@@ -1,6 +1,7 @@
-// `switchyard explain <policy> <request.json> [--state FILE] [--format human|json]`: the routing
-// decision for one chat request, step by step, made by the engine's own decision code
-// (`Engine.explain`), optionally against the breakers, quotas and cursors of a state snapshot.
+// `switchyard explain <policy> <request.json> [--state FILE] [--key NAME] [--format human|json]`: the
+// routing decision for one chat request, step by step, made by the engine's own decision code
+// (`Engine.explain`), optionally against the breakers, quotas and cursors of a state snapshot, and
+// for a declared key (its `when key`/`when tag` rules, limits and budgets).
 import { readFile } from "node:fs/promises";
 import * as v from "valibot";
 import { renderDiagnostics } from "../check/render/index.ts";
@@ -10,6 +11,7 @@ import { SeededRandom } from "../ports/seeded-random.ts";
 import { defaultAdapters } from "../providers/index.ts";
 import type { DecisionTrace, RuntimeState } from "../runtime/api.ts";
 import { createEngine } from "../runtime/engine.ts";
+import { explainKey } from "../server/explain-key.ts";
 import { ChatBody, validate } from "../server/schemas.ts";
 import { pruneToGraph, readSnapshotFile } from "../state/index.ts";
 import { useColor } from "./color.ts";
@@ -21,7 +23,11 @@ import { EXIT, UsageError } from "./usage.ts";
 const WrappedRequest = v.object({ headers: v.optional(v.record(v.string(), v.string()), {}), body: v.unknown() });
 
 export async function explain(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseOptions(argv, { state: { type: "string" }, format: { type: "string" } });
+  const { values, positionals } = parseOptions(argv, {
+    state: { type: "string" },
+    format: { type: "string" },
+    key: { type: "string" },
+  });
   const format = choice("format", values.format, ["human", "json"] as const, "human");
   if (positionals.length !== 2)
     throw new UsageError("`explain` needs a policy file and a request file (a chat body as JSON)");
@@ -37,6 +43,8 @@ export async function explain(argv: readonly string[]): Promise<number> {
   if (compiled.graph === null)
     return compiled.diagnostics.some((d) => d.code === "SY4001") ? EXIT.usage : EXIT.problems;
   const graph = compiled.graph;
+  const key = values.key === undefined ? null : explainKey(graph, values.key);
+  if (key !== null && !key.ok) throw new UsageError(key.message);
   const request = await readRequest(requestPath);
   const snapshot = values.state === undefined ? null : await readState(values.state, graph);
   // With a snapshot the decision is made as of the moment it was written, so its breakers and
@@ -61,6 +69,7 @@ export async function explain(argv: readonly string[]): Promise<number> {
     headers: new Headers(request.headers),
     signal: new AbortController().signal,
     receivedAt: now,
+    key: key?.key ?? null,
   });
   process.stdout.write(format === "json" ? JSON.stringify(trace, null, 2) + "\n" : renderExplain(trace, graph, now));
   return trace.chosen === null ? EXIT.problems : EXIT.ok;

@@ -12,6 +12,7 @@ commands:
         --snapshot-interval DURATION       how often the snapshot is written (default 5s)
         --not-ready-window DURATION        at shutdown, /readyz fails this long first (default 0s)
         --drain-timeout DURATION           then in-flight requests get this long (default 10s)
+        --debug-decisions                  x-switchyard-decision header and log field on every request
   lint [paths…]       check policy files (default: policies/)
         --format human|json|sarif|github   output format (default human)
         --deny-warnings                    exit 1 on warnings too
@@ -24,11 +25,14 @@ commands:
   explain <policy.route> <request.json>
                       the routing decision for one chat request, step by step
         --state FILE                       decide against a state snapshot (as of when it was written)
+        --key NAME                         decide for this declared key (its rules, limits, budgets)
         --format human|json                output format (default human)
   lsp [--stdio]       run the language server for editors over stdin/stdout
                       (see docs/editors.md)
   simulate <policy.route> <scenario.yaml> [--json] [--report FILE] [--seed N] [--state FILE]
                       replay a traffic scenario on a virtual clock (see: simulate --help)
+  simulate --conformance <policy.route> [--route NAME] [--json]
+                      run the fault conformance pack: provider failure modes, a scorecard per route
   state show|convert  inspect or convert a runtime state snapshot (see: state --help)
   help                show this help
   --version           print the version

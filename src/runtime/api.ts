@@ -25,6 +25,8 @@ export interface ChatRequest {
   key?: string | null;
   /** Told which rule matched before any attempt (a server-side response cache); absent: no call, no cost. */
   onMatched?: MatchedHook;
+  /** Record the decision (the DecisionTracer explain uses) in `meta.decision`; absent: no tracer runs. */
+  trace?: boolean;
 }
 
 /** The rule a chat request matched, for code outside the engine that keys on it (the response cache). */
@@ -53,6 +55,8 @@ export interface EmbeddingsRequest {
   signal?: AbortSignal;
   receivedAt: number;
   key?: string | null;
+  /** As for ChatRequest. */
+  trace?: boolean;
 }
 
 export interface AttemptRecord {
@@ -87,6 +91,8 @@ export interface OutcomeMeta {
   endedAt: number | null;
   status: number; // final status reported to the client
   errorClass: string | null;
+  /** The decision, step by step, when the request asked for it (`trace`); absent otherwise. */
+  decision?: DecisionTrace;
 }
 
 export interface OpenAIErrorBody {
@@ -229,6 +235,8 @@ export type CreateEngine = (opts: EngineOptions) => Engine;
  */
 export interface DecisionTrace {
   route: string;
+  /** The declared key the decision was made for (its name); null: an anonymous caller. */
+  key: string | null;
   /** What the request needs, as the engine inferred it. */
   needs: { caps: string[]; promptTokens: number; maxTokens: number; stream: boolean };
   /** Every rule tested, in order, across `route` targets; `line` is the rule's policy line. */

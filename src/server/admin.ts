@@ -5,6 +5,7 @@ import { keysView } from "./key-usage.ts";
 import type { GatewayCore, RequestContext } from "./context.ts";
 import { readJsonBody } from "./body.ts";
 import { errorResponse, jsonResponse } from "./errors.ts";
+import { explainKey } from "./explain-key.ts";
 import { ChatBody, validate } from "./schemas.ts";
 
 /** Null when the caller may proceed, else the refusal. */
@@ -87,7 +88,8 @@ export async function handleAdminSnapshot(core: GatewayCore, ctx: RequestContext
 /**
  * POST /admin/explain with a chat body: the decision the live engine would make for it now, step
  * by step (`Engine.explain`; the live cursors, sticky entries and metrics are not touched). The
- * request's own headers count for `header` conditions and sticky keys, as they would on /v1.
+ * request's own headers count for `header` conditions and sticky keys, as they would on /v1;
+ * `?key=NAME` explains it for that declared key (its `when key`/`when tag` rules, limits, budgets).
  */
 export async function handleAdminExplain(core: GatewayCore, ctx: RequestContext): Promise<Response> {
   const refused = guard(core, ctx);
@@ -97,6 +99,9 @@ export async function handleAdminExplain(core: GatewayCore, ctx: RequestContext)
   const checked = validate(ChatBody, read.value);
   if (!checked.ok) return errorResponse(400, checked.message, { param: checked.param, code: "invalid_body" });
   const body = checked.body;
+  const keyName = new URL(ctx.req.url).searchParams.get("key");
+  const key = keyName === null ? null : explainKey(ctx.live.graph, keyName);
+  if (key !== null && !key.ok) return errorResponse(400, key.message, { param: "key", code: "invalid_key" });
   const trace = ctx.live.engine.explain({
     id: ctx.id,
     route: body.model as string,
@@ -104,6 +109,7 @@ export async function handleAdminExplain(core: GatewayCore, ctx: RequestContext)
     headers: ctx.req.headers,
     signal: ctx.req.signal,
     receivedAt: ctx.receivedAt,
+    key: key?.key ?? null,
   });
   return jsonResponse(200, trace);
 }

@@ -93,6 +93,7 @@ export async function handleChat(core: GatewayCore, ctx: RequestContext): Promis
         signal: abort?.signal ?? ctx.req.signal,
         receivedAt: ctx.receivedAt,
         key: ctx.key ?? null,
+        trace: core.debugDecisions,
         onMatched: cache.hook,
       }),
     );
@@ -208,6 +209,7 @@ export async function handleEmbeddings(core: GatewayCore, ctx: RequestContext): 
       signal: abort.signal,
       receivedAt: ctx.receivedAt,
       key: ctx.key ?? null,
+      trace: core.debugDecisions,
     });
   } catch (err) {
     return engineFailed(core, ctx, "embeddings", engineStartedAt, err);

@@ -32,6 +32,8 @@ export interface GatewayOptions {
   secrets?: SecretSource;
   /** Recompiles the policy file for POST /admin/reload (see reload.ts); absent: nothing to reload. */
   reloadPolicy?: () => Promise<ReloadOutcome>;
+  /** `serve --debug-decisions`: every /v1 answer carries x-switchyard-decision and its log line a `decision`. */
+  debugDecisions?: boolean;
   /** Runtime state to start from (a loaded snapshot); later graphs inherit the live engine's state. */
   initialState?: RuntimeState;
   /** Writes a state snapshot on demand (POST /admin/snapshot); absent: no `--state` file. */
@@ -115,6 +117,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     draining: () => draining,
     ready: () => ready && !draining,
     reloadPolicy: opts.reloadPolicy ?? null,
+    debugDecisions: opts.debugDecisions === true,
     snapshot: opts.snapshot ?? null,
     shared,
     hold: (cut) => work.hold(cut),

@@ -61,6 +61,8 @@ export interface GatewayCore {
   /** The Prometheus exposition of the gateway's metrics. */
   metricsText(): string;
   reloadPolicy: (() => Promise<ReloadOutcome>) | null;
+  /** Ask the engine to record each request's decision (x-switchyard-decision, the log's `decision`). */
+  debugDecisions: boolean;
   /** Writes the runtime state snapshot now (POST /admin/snapshot); null without `--state`. */
   snapshot: (() => Promise<{ bytes: number; ms: number }>) | null;
   /** State shared with other instances; null: this instance alone. */

@@ -1,7 +1,9 @@
 // The x-switchyard-* response headers and the overhead figure, derived from an OutcomeMeta so the
-// client can see which route and model served it and how many attempts it took.
+// client can see which route and model served it and how many attempts it took (and, with
+// `--debug-decisions`, why: x-switchyard-decision).
 import type { AttemptRecord, OutcomeMeta } from "../runtime/api.ts";
 import { attemptLabel } from "../runtime/engine.ts";
+import { compactDecision, DECISION_HEADER } from "./decision-header.ts";
 
 /** `a:503,a:503,b:200`; attempts without an HTTP error status show their class (`b:timeout`). */
 export function attemptSummary(attempts: readonly AttemptRecord[]): string {
@@ -69,5 +71,6 @@ export function outcomeHeaders(
     "x-switchyard-overhead-ms": overhead.toFixed(2),
   };
   if (meta.servedModel) headers["x-switchyard-model"] = meta.servedModel;
+  if (meta.decision) headers[DECISION_HEADER] = compactDecision(meta.decision, meta.servedModel, attempts.length);
   return headers;
 }

@@ -6,6 +6,7 @@
 import type { OutcomeMeta } from "../runtime/api.ts";
 import type { CacheStatus } from "./cache/response-cache.ts";
 import { roundUsd } from "../util/money.ts";
+import { compactDecision } from "./decision-header.ts";
 
 /** Receives complete JSON lines (no trailing newline); serve.ts writes them to stdout. */
 export type LogSink = (line: string) => void;
@@ -61,6 +62,8 @@ export function requestLogLine(f: RequestLogFields, at: number): string {
     tokens: meta?.usage ? { in: meta.usage.prompt_tokens, out: meta.usage.completion_tokens } : null,
     costUsd: roundUsd(meta?.costUsd ?? 0),
     error: f.error ?? meta?.errorClass ?? null,
+    // only with --debug-decisions: the same compact decision as the x-switchyard-decision header
+    ...(meta?.decision ? { decision: compactDecision(meta.decision, meta.servedModel, meta.attempts.length) } : {}),
   });
 }
 

@@ -1,6 +1,7 @@
 // `switchyard serve` arguments: `--port` (else the `PORT` environment variable, else 8080), `--host`,
 // `--policy FILE` or a positional FILE, the state snapshot flags `--state FILE`, `--state-format`,
-// `--snapshot-interval`, and the shutdown timing `--not-ready-window`, `--drain-timeout`. Errors
+// `--snapshot-interval`, the shutdown timing `--not-ready-window`, `--drain-timeout`, and
+// `--debug-decisions` (the x-switchyard-decision header and log field). Errors
 // are ServeErrors with a plain message (the CLI prints them, never a stack trace).
 import { parseSnapshotInterval, parseStateFormat, type StateFormat } from "../state/index.ts";
 import { parseLiteral } from "../syntax/literal.ts";
@@ -18,6 +19,8 @@ export interface ServeArgs {
   notReadyMs?: number;
   /** Shutdown: longest wait for in-flight requests before running streams are cut. */
   drainTimeoutMs?: number;
+  /** `--debug-decisions`: every /v1 answer says why it was routed as it was (x-switchyard-decision). */
+  debugDecisions?: boolean;
 }
 
 export const DEFAULT_SNAPSHOT_INTERVAL_MS = 5_000;
@@ -63,9 +66,10 @@ export function parseServeArgs(
     else if (flag === "--snapshot-interval") args.snapshotIntervalMs = parseInterval(value());
     else if (flag === "--not-ready-window") args.notReadyMs = parseWait(flag, value());
     else if (flag === "--drain-timeout") args.drainTimeoutMs = parseWait(flag, value());
+    else if (arg === "--debug-decisions") args.debugDecisions = true;
     else if (arg.startsWith("-") && arg !== "-") {
       throw new ServeError(
-        `unknown option \`${arg}\` (expected --port, --host, --policy, --state, --state-format, --snapshot-interval, --not-ready-window or --drain-timeout)`,
+        `unknown option \`${arg}\` (expected --port, --host, --policy, --state, --state-format, --snapshot-interval, --not-ready-window, --drain-timeout or --debug-decisions)`,
       );
     } else policy = setOnce(policy, arg);
   }

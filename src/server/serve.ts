@@ -50,6 +50,8 @@ export interface ServeOptions {
   notReadyMs?: number;
   /** Defaults to the system clock; tests pass a manual one to step through shutdown without sleeping. */
   clock?: Clock;
+  /** `--debug-decisions`: x-switchyard-decision on every /v1 answer and `decision` on its log line. */
+  debugDecisions?: boolean;
   /** Install SIGTERM/SIGINT handlers that drain and exit 0 (the CLI wants this; tests do not). */
   handleSignals?: boolean;
   /** Keep runtime state in this snapshot file: loaded at start, written periodically, on shutdown and on demand. */
@@ -127,6 +129,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
     secrets: env,
     eventLoopLag: lagMonitor.lagSeconds,
     reloadPolicy: opts.policyPath ? () => reloader!.reloadNow() : undefined,
+    debugDecisions: opts.debugDecisions === true,
     initialState: snapshots?.state,
     snapshot: snapshots ? () => snapshots.writeNow() : undefined,
   });
@@ -168,14 +171,17 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
       process.off("exit", flushAtExit);
     })());
 
-  if (opts.handleSignals) {
-    const onSignal = (): void => {
-      void stop().then(() => process.exit(0));
-    };
-    process.once("SIGTERM", onSignal);
-    process.once("SIGINT", onSignal);
-  }
+  if (opts.handleSignals) exitOnSignals(stop);
   return { url, port: server.port ?? 0, gateway, reloader, stop };
+}
+
+/** SIGTERM and SIGINT drain the gateway (`stop`) and exit 0. */
+function exitOnSignals(stop: () => Promise<void>): void {
+  const onSignal = (): void => {
+    void stop().then(() => process.exit(0));
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
 }
 
 /** Hot reload: the policy file and its includes are watched, and an edit that compiles is swapped in. */

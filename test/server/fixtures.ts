@@ -237,6 +237,7 @@ export class FakeEngine implements Engine {
   explain(req: ChatRequest): DecisionTrace {
     return {
       route: req.route,
+      key: null,
       needs: { caps: [], promptTokens: 0, maxTokens: 0, stream: false },
       rules: [],
       splits: [],

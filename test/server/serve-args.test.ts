@@ -54,4 +54,12 @@ describe("parseServeArgs", () => {
       "invalid `--drain-timeout` `soon`: expected a duration such as `10s`, `500ms` or `0s`",
     );
   });
+
+  test("--debug-decisions is a switch, off unless given", () => {
+    expect(parseServeArgs(["p.route", "--debug-decisions"])).toMatchObject({
+      policyPath: "p.route",
+      debugDecisions: true,
+    });
+    expect(parseServeArgs([]).debugDecisions).toBeUndefined();
+  });
 });

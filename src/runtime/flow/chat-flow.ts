@@ -10,6 +10,7 @@ import { validUsage } from "../stream/chunks.ts";
 import type { Core, RequestCtx } from "./context.ts";
 import { decideChat } from "../plan/decide.ts";
 import { allFailed } from "./errors.ts";
+import { completeTrace, tracerFor } from "./explain.ts";
 import { errorOutcome, failedAnswer, finishMeta, prepareClass } from "./outcome.ts";
 import { superviseStream } from "../stream/supervise.ts";
 import type { ChatCompletion } from "../upstream.ts";
@@ -21,7 +22,9 @@ function contentChars(body: ChatCompletion): number {
 }
 
 export async function chat(core: Core, req: ChatRequest): Promise<ChatOutcome> {
-  const { meta, needs, prepared: prep } = decideChat(core, req);
+  const tracer = tracerFor(req);
+  const { meta, needs, prepared: prep } = decideChat(core, req, tracer);
+  if (tracer !== undefined) meta.decision = completeTrace(tracer, needs, prep);
   if (!prep.ok) return errorOutcome(core, meta, prep.answer, prepareClass(prep.answer));
   const { ctx, viable } = prep;
   if (req.onMatched !== undefined) {

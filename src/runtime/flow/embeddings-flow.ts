@@ -6,6 +6,7 @@ import { validUsage } from "../stream/chunks.ts";
 import { statusClass } from "../attempt/classify.ts";
 import { newMeta, type Core, type RequestCtx } from "./context.ts";
 import { allFailed } from "./errors.ts";
+import { completeTrace, tracerFor } from "./explain.ts";
 import { errorOutcome, failedAnswer, finishMeta, prepareClass } from "./outcome.ts";
 import { inferEmbeddingNeeds } from "../plan/needs.ts";
 import { prepare } from "../plan/request-plan.ts";
@@ -41,7 +42,9 @@ function embeddingsExec(ctx: RequestCtx, req: EmbeddingsRequest): Exec<Body> {
 export async function embeddings(core: Core, req: EmbeddingsRequest): Promise<EmbeddingsOutcome> {
   const meta = newMeta(req.id, req.route, core.ports.clock.now());
   const needs = inferEmbeddingNeeds(req.body);
-  const prep = prepare(core, req, needs, false, meta);
+  const tracer = tracerFor(req);
+  const prep = prepare(core, req, needs, false, meta, tracer);
+  if (tracer !== undefined) meta.decision = completeTrace(tracer, needs, prep);
   if (!prep.ok) return errorOutcome(core, meta, prep.answer, prepareClass(prep.answer));
   const { ctx, viable } = prep;
   if (viable.length === 0) return errorOutcome(core, meta, ...failedAnswer(ctx, { kind: "exhausted" }));

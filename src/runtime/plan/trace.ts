@@ -8,9 +8,10 @@ import type { ModelEntry } from "./tables.ts";
 export class DecisionTracer {
   readonly trace: DecisionTrace;
 
-  constructor(route: string) {
+  constructor(route: string, key: string | null) {
     this.trace = {
       route,
+      key,
       needs: { caps: [], promptTokens: 0, maxTokens: 0, stream: false },
       rules: [],
       splits: [],

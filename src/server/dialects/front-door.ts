@@ -118,6 +118,7 @@ export async function callEngine(
         signal: request.signal,
         receivedAt: ctx.receivedAt,
         key: ctx.key ?? null,
+        trace: core.debugDecisions,
         onMatched: cache.hook,
       }),
     );
