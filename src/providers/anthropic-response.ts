@@ -1,7 +1,7 @@
 // Anthropic Messages reply → OpenAI chat.completion, plus the small mappings (stop reasons, usage,
 // prefill whitespace) that the streaming translation shares.
 import * as v from "valibot";
-import type { ChatCompletion, Usage } from "../runtime/upstream.ts";
+import type { ChatCompletion, ThinkingBlock, Usage } from "../runtime/upstream.ts";
 
 const STOP_REASONS: Record<string, string> = {
   end_turn: "stop",
@@ -78,9 +78,15 @@ export function fromAnthropicMessage(value: unknown, prefillTrimmed: string, now
   let text = "";
   let reasoning = "";
   const toolCalls: unknown[] = [];
+  const thinking: ThinkingBlock[] = []; // signed and redacted, whole, for clients that send them back
   for (const block of message.content) {
     if (block.type === "text" && typeof block.text === "string") text += strip(block.text);
-    else if (block.type === "thinking" && typeof block.thinking === "string") reasoning += block.thinking;
+    else if (block.type === "thinking" && typeof block.thinking === "string") {
+      reasoning += block.thinking;
+      const signature = typeof block.signature === "string" ? block.signature : "";
+      thinking.push({ type: "thinking", thinking: block.thinking, signature });
+    } else if (block.type === "redacted_thinking" && typeof block.data === "string")
+      thinking.push({ type: "redacted_thinking", data: block.data });
     else if (block.type === "tool_use") {
       toolCalls.push({
         id: block.id,
@@ -103,6 +109,7 @@ export function fromAnthropicMessage(value: unknown, prefillTrimmed: string, now
           content: text || (toolCalls.length ? null : ""),
           ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
           ...(reasoning ? { reasoning_content: reasoning } : {}),
+          ...(thinking.length ? { thinking_blocks: thinking } : {}),
         },
         finish_reason: finishReason(message.stop_reason),
         ...matchedStop(message.stop_sequence),

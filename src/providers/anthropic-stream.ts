@@ -169,6 +169,8 @@ class AnthropicStream implements EventTranslator {
   #blockStart(index: number, block: Json): ChatChunk[] {
     if (block.type === "text") return this.#text(block.text);
     if (block.type === "thinking" && block.thinking) return [this.#chunk({ reasoning_content: block.thinking })];
+    if (block.type === "redacted_thinking" && typeof block.data === "string")
+      return [this.#chunk({ thinking_blocks: [{ type: "redacted_thinking", data: block.data }] })];
     if (block.type !== "tool_use") return [];
     const n = this.#toolIndex.size;
     this.#toolIndex.set(index, n);
@@ -185,6 +187,9 @@ class AnthropicStream implements EventTranslator {
       if (n === undefined || !delta.partial_json) return [];
       return [this.#chunk({ tool_calls: [{ index: n, function: { arguments: delta.partial_json } }] })];
     }
-    return []; // signature_delta, citations_delta: nothing an OpenAI client can use
+    if (delta.type === "signature_delta" && typeof delta.signature === "string" && delta.signature)
+      // closes the thinking streamed before it; the client must send it back signed in a tool loop
+      return [this.#chunk({ thinking_blocks: [{ type: "thinking", thinking: "", signature: delta.signature }] })];
+    return []; // citations_delta and types added later: nothing an OpenAI client can use
   }
 }

@@ -14,9 +14,29 @@ function authHeaders(call: UpstreamCall): Record<string, string> {
   return call.apiKey ? { authorization: `Bearer ${call.apiKey}` } : {};
 }
 
-/** The body as sent: `stream` set to match the call, stream_options only where OpenAI accepts it. */
+/**
+ * Anthropic's `thinking` budget as OpenAI's `reasoning_effort` (docs/gateway.md): under 4,096
+ * tokens `low`, under 16,384 `medium`, else `high`. `adaptive` leaves the model its default.
+ */
+export function effortFor(thinking: unknown): "low" | "medium" | "high" | undefined {
+  if (typeof thinking !== "object" || thinking === null) return undefined;
+  const { type, budget_tokens: budget } = thinking as { type?: unknown; budget_tokens?: unknown };
+  if (type !== "enabled" || typeof budget !== "number") return undefined;
+  return budget < 4096 ? "low" : budget < 16_384 ? "medium" : "high";
+}
+
+/**
+ * The body as sent: `stream` set to match the call, stream_options only where OpenAI accepts it,
+ * and `thinking` (Anthropic's, which OpenAI-kind servers reject) as `reasoning_effort` unless the
+ * body names an effort itself.
+ */
 export function openaiChatBody(call: UpstreamCall): Record<string, unknown> {
   const { stream: _stream, stream_options, ...rest } = call.body;
+  if (rest.thinking !== undefined) {
+    const effort = rest.reasoning_effort ?? effortFor(rest.thinking);
+    delete rest.thinking;
+    if (effort !== undefined) rest.reasoning_effort = effort;
+  }
   return call.stream ? { ...rest, stream: true, ...(stream_options !== undefined ? { stream_options } : {}) } : rest;
 }
 

@@ -19,6 +19,8 @@ export interface ChatChunk {
       reasoning_content?: string | null;
       tool_calls?: unknown[];
       refusal?: string | null;
+      /** Signed or redacted reasoning to hand back to the client as is (see `ThinkingBlock`). */
+      thinking_blocks?: ThinkingBlock[];
     };
     finish_reason?: string | null;
     logprobs?: unknown;
@@ -34,21 +36,54 @@ export interface ChatChunk {
   [extra: string]: unknown;
 }
 
+/** Rewrites a chunk's JSON text for a new model name; null when it cannot be done safely. */
+export type Respell = (text: string, from: unknown, to: string) => string | null;
+
 /**
  * A chunk's JSON text, owned by the one chunk object it was made for. Whoever copies a chunk to
  * change it gets a copy whose `raw` no longer applies (`textFor(copy)` is undefined), so changed
  * chunks can never go out with the upstream's old bytes.
  */
 export class RawJson {
+  /** A model-name rewrite not applied yet: done when the text is read, as most dialect writers never read it. */
+  #respell: Respell | null = null;
+  #from: unknown = undefined;
+  #to = "";
+  /** The rewrite failed: the text no longer stands for the chunk. */
+  #stale = false;
+
   constructor(
-    /** The JSON text; the engine may replace it with an equivalent text (the model name spliced in). */
-    public text: string,
+    /** The JSON text as the upstream sent it. */
+    private text: string,
     private readonly owner: object,
   ) {}
 
-  /** The text when `chunk` is the object it was made for, else undefined. */
+  /** Whether this is `chunk`'s own text (not a copy's). */
+  owns(chunk: object): boolean {
+    return chunk === this.owner;
+  }
+
+  /**
+   * The owner's `model` changes from `from` to `to`: `respell` makes the text say so when it is
+   * read; if it cannot, the text stops applying and the chunk is serialised instead.
+   */
+  renameModel(respell: Respell, from: unknown, to: string): void {
+    this.#respell = respell;
+    this.#from = from;
+    this.#to = to;
+  }
+
+  /** The text when `chunk` is the object it was made for (and its text still stands for it), else undefined. */
   textFor(chunk: object): string | undefined {
-    return chunk === this.owner ? this.text : undefined;
+    if (chunk !== this.owner) return undefined;
+    const respell = this.#respell;
+    if (respell !== null) {
+      this.#respell = null;
+      const text = respell(this.text, this.#from, this.#to);
+      if (text === null) this.#stale = true;
+      else this.text = text;
+    }
+    return this.#stale ? undefined : this.text;
   }
 
   /** Never part of a serialised chunk. */
@@ -61,6 +96,41 @@ export class RawJson {
 export function rawTextOf(chunk: ChatChunk): string | undefined {
   const raw = chunk.raw;
   return raw instanceof RawJson ? raw.textFor(chunk) : undefined;
+}
+
+/**
+ * Reasoning state an upstream signs or encrypts (Anthropic's thinking signatures and redacted
+ * thinking), which the client must send back unchanged in a tool loop. Chat carries it as
+ * `thinking_blocks` (on a delta: a signature closes the thinking text streamed before it as
+ * `reasoning_content`; on a message: every block whole), the field LiteLLM uses for it.
+ */
+export type ThinkingBlock =
+  | { type: "thinking"; thinking: string; signature: string }
+  | { type: "redacted_thinking"; data: string };
+
+/** A well-formed ThinkingBlock: upstream replies are untrusted, and a dialect writer renders only these. */
+export function isThinkingBlock(value: unknown): value is ThinkingBlock {
+  if (typeof value !== "object" || value === null) return false;
+  const block = value as Record<string, unknown>;
+  if (block.type === "redacted_thinking") return typeof block.data === "string";
+  return block.type === "thinking" && typeof block.thinking === "string" && typeof block.signature === "string";
+}
+
+/** The API dialects a client may speak natively to an upstream of the same kind. */
+export type NativeDialect = "anthropic-messages";
+
+/**
+ * The client's own request in its dialect, validated by the front door, carried beside the engine's
+ * dialect-free chat body. The engine never reads it; it hands it to an attempt whose chat body is
+ * the request's own (not a continuation), and an adapter speaking `dialect` may send it (with its
+ * own `model` and `stream`) instead of translating the chat body, so provider features the chat
+ * shape has no form for (cache_control, signed thinking blocks) survive. Other adapters ignore it.
+ */
+export interface NativeRequest {
+  readonly dialect: NativeDialect;
+  readonly body: Readonly<Record<string, unknown>>;
+  /** The dialect's own request headers the client sent (e.g. `anthropic-beta`), for the same adapter to forward. */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export interface Usage {
@@ -78,7 +148,13 @@ export interface ChatCompletion {
   model: string;
   choices: {
     index: number;
-    message: { role: string; content: string | null; tool_calls?: unknown[]; refusal?: string | null };
+    message: {
+      role: string;
+      content: string | null;
+      tool_calls?: unknown[];
+      refusal?: string | null;
+      thinking_blocks?: ThinkingBlock[];
+    };
     finish_reason: string | null;
     logprobs?: unknown;
   }[];
@@ -96,6 +172,8 @@ export interface UpstreamCall {
   apiKey: string | undefined;
   /** Headers to forward upstream (e.g. x-request-id). */
   headers: Record<string, string>;
+  /** The request in the client's own dialect, when this attempt's body is the request's own; else absent. */
+  native?: NativeRequest;
   /** Aborted on timeout, failover or client disconnect: the adapter must release the connection. */
   signal: AbortSignal;
 }

@@ -11,6 +11,7 @@ import {
 } from "./admin.ts";
 import { handleChat, handleEmbeddings } from "./api-handlers.ts";
 import type { GatewayCore, RequestContext } from "./context.ts";
+import { anthropicErrorResponse } from "./dialects/messages/errors.ts";
 import { handleCountTokens, handleMessages } from "./dialects/messages/handler.ts";
 import { handleInputTokens, handleResponses, handleStoredResponse } from "./dialects/responses/handler.ts";
 import { errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
@@ -96,6 +97,19 @@ function lookup(path: string): Record<string, Handler> | undefined {
   return Object.hasOwn(OPS_ROUTES, path) ? OPS_ROUTES[path] : undefined;
 }
 
+/** `/v1/messages` and below belong to Anthropic's API: its SDKs parse only Anthropic's error shape there. */
+function isMessagesPath(path: string): boolean {
+  const bare = path.startsWith("/v1/") ? path.slice(3) : path;
+  return bare === "/messages" || bare.startsWith("/messages/");
+}
+
+/** The 404 or 405 for a path, in the error shape of the API the path belongs to (OpenAI's unless Anthropic's). */
+function noRoute(path: string, status: 404 | 405, message: string, headers: Record<string, string> = {}): Response {
+  if (isMessagesPath(path)) return anthropicErrorResponse(status, message, headers);
+  if (status === 404) return errorResponse(404, message, { code: "not_found", type: "not_found_error" });
+  return errorResponse(405, message, { code: "method_not_allowed", headers });
+}
+
 export async function dispatch(
   core: GatewayCore,
   req: Request,
@@ -104,18 +118,12 @@ export async function dispatch(
 ): Promise<Response> {
   const methods = lookup(ctx.path);
   // the path is the client's text and may hold a key pasted into a url: scrubbed like a log line
-  if (!methods)
-    return errorResponse(404, redactor.redact(`no endpoint \`${ctx.path}\``), {
-      code: "not_found",
-      type: "not_found_error",
-    });
+  if (!methods) return noRoute(ctx.path, 404, redactor.redact(`no endpoint \`${ctx.path}\``));
   const handler = Object.hasOwn(methods, req.method) ? methods[req.method] : undefined;
   if (!handler) {
     const allow = Object.keys(methods).join(", ");
-    return errorResponse(405, `method \`${req.method}\` is not allowed on \`${ctx.path}\`; use ${allow}`, {
-      code: "method_not_allowed",
-      headers: { allow },
-    });
+    const message = `method \`${req.method}\` is not allowed on \`${ctx.path}\`; use ${allow}`;
+    return noRoute(ctx.path, 405, message, { allow });
   }
   return handler(core, ctx);
 }

@@ -68,12 +68,15 @@ describe("anthropic stream translation", () => {
     expect(finishes(chunks)).toEqual(["tool_calls"]);
   });
 
-  test("thinking: reasoning_content deltas, signatures dropped, cached tokens counted in the prompt", async () => {
+  test("thinking: reasoning_content deltas, the signature as a thinking block, cached tokens counted in the prompt", async () => {
     const chunks = await collect(await translate("anthropic-thinking", { includeUsage: true }));
     const reasoning = chunks.map((c) => c.choices[0]?.delta.reasoning_content ?? "").join("");
     expect(reasoning).toBe("Let me solve this step by step:\n\n1. First break down 27 * 453\n2. 453 = 400 + 50 + 3");
     expect(contentOf(chunks)).toBe("27 * 453 = 12,231");
-    expect(JSON.stringify(chunks)).not.toContain("EqQBCgIYAhIM");
+    const signed = chunks.flatMap((c) => c.choices[0]?.delta.thinking_blocks ?? []);
+    expect(signed).toHaveLength(1);
+    expect(signed[0]).toMatchObject({ type: "thinking", thinking: "" });
+    expect(signed[0]!.type === "thinking" && signed[0]!.signature).toStartWith("EqQBCgIYAhIM");
     expect(chunks[chunks.length - 1].usage).toMatchObject({
       prompt_tokens: 50,
       completion_tokens: 52,

@@ -49,6 +49,7 @@ describe("anthropic adapter", () => {
         role: "assistant",
         content: "Let me check.",
         reasoning_content: "hmm",
+        thinking_blocks: [{ type: "thinking", thinking: "hmm", signature: "sig" }],
         tool_calls: [{ id: "toolu_1", type: "function", function: { name: "weather", arguments: '{"city":"Paris"}' } }],
       },
       finish_reason: "tool_calls",

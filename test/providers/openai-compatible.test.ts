@@ -56,6 +56,22 @@ describe("requests", () => {
     expect(seen!.body).toEqual({ model: "gpt-x", messages: [{ role: "user", content: "hi" }], temperature: 0.2 });
   });
 
+  test("an explicit reasoning_effort wins over thinking, which is not sent", async () => {
+    let sent: any = null;
+    up.handler = async (req) => {
+      sent = await req.json();
+      return Response.json(completion);
+    };
+    const body = {
+      model: "gpt-x",
+      messages: [],
+      reasoning_effort: "minimal",
+      thinking: { type: "enabled", budget_tokens: 30000 },
+    };
+    await openaiAdapter.chat(call({ provider: upstream(), body }), ports);
+    expect(sent).toEqual({ model: "gpt-x", messages: [], reasoning_effort: "minimal" });
+  });
+
   test("stream: sets stream, keeps stream_options, yields chunks as parsed objects", async () => {
     let sent: any = null;
     up.handler = async (req) => {

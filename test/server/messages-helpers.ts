@@ -92,3 +92,33 @@ export function mixedGraph(models: (RigModel & { kind?: "openai" | "anthropic" }
   }
   return graph;
 }
+
+/** A whole Anthropic message as the SSE events Anthropic streams it in (thinking signatures as `signature_delta`). */
+export function anthropicStreamOf(message: Record<string, any>): Response {
+  const events: Record<string, any>[] = [
+    { type: "message_start", message: { ...message, content: [], stop_reason: null, usage: { input_tokens: 11 } } },
+  ];
+  (message.content as Record<string, any>[]).forEach((block, index) => {
+    const delta = (d: Record<string, unknown>) => events.push({ type: "content_block_delta", index, delta: d });
+    if (block.type === "thinking") {
+      events.push({ type: "content_block_start", index, content_block: { type: "thinking", thinking: "" } });
+      delta({ type: "thinking_delta", thinking: block.thinking });
+      delta({ type: "signature_delta", signature: block.signature });
+    } else if (block.type === "text") {
+      events.push({ type: "content_block_start", index, content_block: { type: "text", text: "" } });
+      delta({ type: "text_delta", text: block.text });
+    } else if (block.type === "tool_use") {
+      events.push({ type: "content_block_start", index, content_block: { ...block, input: {} } });
+      delta({ type: "input_json_delta", partial_json: JSON.stringify(block.input) });
+    } else events.push({ type: "content_block_start", index, content_block: block });
+    events.push({ type: "content_block_stop", index });
+  });
+  events.push({
+    type: "message_delta",
+    delta: { stop_reason: message.stop_reason, stop_sequence: null },
+    usage: { output_tokens: message.usage.output_tokens },
+  });
+  events.push({ type: "message_stop" });
+  const text = events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join("");
+  return new Response(text, { headers: { "content-type": "text/event-stream" } });
+}

@@ -225,10 +225,26 @@ describe("messages → a fake OpenAI upstream", () => {
     expect(msg.content).toEqual([{ type: "text", text: " world" }] as never);
     expect(up.calls[0].body.messages.at(-1)).toEqual({ role: "assistant", content: "hello" });
   });
+
+  test("thinking becomes reasoning_effort by its budget (docs/gateway.md); adaptive leaves the default effort", async () => {
+    const { up, client } = rigWith(() => json(completionBody("a-up", "ok")));
+    const ask = (thinking: object) =>
+      client.messages.create({
+        model: "r",
+        max_tokens: 20_000,
+        thinking: thinking as never,
+        messages: [{ role: "user", content: "think" }],
+      });
+    for (const budget of [1024, 4095, 4096, 16383, 16384, 32000]) await ask({ type: "enabled", budget_tokens: budget });
+    await ask({ type: "adaptive" });
+    const sent = up.calls.map((c) => c.body);
+    expect(sent.map((b) => b.reasoning_effort)).toEqual(["low", "low", "medium", "medium", "high", "high", undefined]);
+    for (const body of sent) expect(body.thinking).toBeUndefined();
+  });
 });
 
 describe("messages → a fake Anthropic upstream", () => {
-  test("create: text, thinking passed through, answer back with blocks", async () => {
+  test("create: text, thinking passed through, answer back with blocks (signature kept)", async () => {
     const reply = anthropicMessage([
       { type: "thinking", thinking: "hmm", signature: "sig" },
       { type: "text", text: "42" },
@@ -242,7 +258,7 @@ describe("messages → a fake Anthropic upstream", () => {
       messages: [{ role: "user", content: "meaning of life?" }],
     });
     expect(msg.content).toEqual([
-      { type: "thinking", thinking: "hmm", signature: "" },
+      { type: "thinking", thinking: "hmm", signature: "sig" },
       { type: "text", text: "42" },
     ] as never);
     expect(msg.usage).toEqual({ input_tokens: 11, output_tokens: 7 } as never);

@@ -1,7 +1,7 @@
 // The engine's answer (an OpenAI chat completion) → an Anthropic Message, plus the mappings the
 // stream translation shares: finish_reason → stop_reason and usage. Tool-call arguments are JSON
 // text in chat and an object in Messages.
-import type { ChatCompletion, Usage } from "../../runtime/upstream.ts";
+import { type ChatCompletion, isThinkingBlock, type Usage } from "../../runtime/upstream.ts";
 
 type Json = Record<string, unknown>;
 
@@ -62,10 +62,17 @@ export function toolInput(args: unknown): Json {
   return { _raw: args };
 }
 
-function contentBlocks(message: Json): Json[] {
-  const blocks: Json[] = [];
+/** Thinking as blocks: the upstream's own (signed, redacted) when it sent them, else the reasoning text unsigned. */
+function thinkingBlocks(message: Json): Json[] {
+  const signed = Array.isArray(message.thinking_blocks) ? message.thinking_blocks.filter(isThinkingBlock) : [];
+  if (signed.length > 0) return signed.map((block) => ({ ...block }));
   if (typeof message.reasoning_content === "string" && message.reasoning_content)
-    blocks.push({ type: "thinking", thinking: message.reasoning_content, signature: "" });
+    return [{ type: "thinking", thinking: message.reasoning_content, signature: "" }];
+  return [];
+}
+
+function contentBlocks(message: Json): Json[] {
+  const blocks: Json[] = thinkingBlocks(message);
   if (typeof message.content === "string" && message.content) blocks.push({ type: "text", text: message.content });
   for (const call of Array.isArray(message.tool_calls) ? (message.tool_calls as Json[]) : []) {
     const fn = (call.function ?? {}) as Json;

@@ -4,7 +4,7 @@
 // look like one (one role, overlap trimmed), so a continuation simply keeps filling the open text
 // block. An engine error ends the stream with `event: error` and never with message_stop.
 import type { OpenAIErrorBody } from "../../runtime/api.ts";
-import type { ChatChunk, Usage } from "../../runtime/upstream.ts";
+import { type ChatChunk, isThinkingBlock, type Usage } from "../../runtime/upstream.ts";
 import type { SseFrames } from "../frames.ts";
 import { fromOpenAIError } from "./errors.ts";
 import { anthropicUsage, stopInfo, type StopInfo } from "./from-chat.ts";
@@ -123,9 +123,30 @@ class MessagesStream implements SseFrames {
     let out = "";
     if (typeof d.reasoning_content === "string" && d.reasoning_content)
       out += this.#delta("thinking", d.reasoning_content);
+    if (Array.isArray(d.thinking_blocks)) out += this.#signedThinking(d.thinking_blocks);
     if (typeof d.content === "string" && d.content) out += this.#delta("text", d.content);
     if (Array.isArray(d.tool_calls)) for (const call of d.tool_calls) out += this.#toolCall((call ?? {}) as Json);
     if (c.finish_reason) this.#stop = stopInfo(c.finish_reason, (c as Json).stop_reason, this.opts.stopSequences);
+    return out;
+  }
+
+  /**
+   * A signature ends the thinking block streamed before it (one is opened when none is); a
+   * redacted block is whole in its start event. Either is stopped at once, so thinking that
+   * follows starts its own block, as Anthropic streams them.
+   */
+  #signedThinking(blocks: unknown[]): string {
+    let out = "";
+    for (const block of blocks) {
+      if (!isThinkingBlock(block)) continue; // an upstream's malformed entry: nothing to render
+      if (block.type === "redacted_thinking") out += this.#begin("thinking", block)[0];
+      else {
+        if (this.#open?.kind !== "thinking")
+          out += this.#begin("thinking", { type: "thinking", thinking: block.thinking, signature: "" })[0];
+        out += blockDelta(this.#open!.index, { type: "signature_delta", signature: block.signature });
+      }
+      out += this.#close();
+    }
     return out;
   }
 

@@ -31,20 +31,30 @@ export interface StreamStart {
 
 export type BodyFor = (entry: ModelEntry) => Record<string, unknown>;
 
+/**
+ * What an attempt sends: `body` per model, and whether that body is the request's own, so the
+ * client's native request (ctx.native) goes with it; a continuation's body is not.
+ */
+export interface AttemptBody {
+  bodyFor: BodyFor;
+  own: boolean;
+}
+
 function callFor(
   ctx: RequestCtx,
   entry: ModelEntry,
   run: AttemptRun,
-  body: Record<string, unknown>,
+  what: AttemptBody,
   stream: boolean,
 ): UpstreamCall {
   return {
     provider: entry.provider,
     model: entry.node,
-    body,
+    body: what.bodyFor(entry),
     stream,
     apiKey: secretFor(ctx, entry),
     headers: (ctx.upstreamHeaders ??= { "x-request-id": ctx.id }),
+    native: what.own && ctx.native !== null ? ctx.native : undefined,
     signal: entry.adapter?.lightSignal === true ? run.lightSignal : run.signal,
   };
 }
@@ -60,11 +70,11 @@ function checkStatus(status: number): void {
   if (status >= 400) throw new UpstreamError(statusClass(status), `upstream answered ${status}`, status);
 }
 
-export function completionExec(ctx: RequestCtx, bodyFor: BodyFor): Exec<ChatCompletion> {
+export function completionExec(ctx: RequestCtx, what: AttemptBody): Exec<ChatCompletion> {
   return async (entry, run, handle) => {
     const t = ctx.settings.timeout;
     run.arm("first_token", run.startedAt + Math.max(t.connectMs, t.firstTokenMs));
-    const reply = await run.race(send(ctx, entry, callFor(ctx, entry, run, bodyFor(entry), false)));
+    const reply = await run.race(send(ctx, entry, callFor(ctx, entry, run, what, false)));
     checkStatus(reply.status);
     if (reply.kind !== "completion") {
       void reply.chunks.return?.()?.catch(() => {});
@@ -77,12 +87,12 @@ export function completionExec(ctx: RequestCtx, bodyFor: BodyFor): Exec<ChatComp
   };
 }
 
-export function streamExec(ctx: RequestCtx, bodyFor: BodyFor): Exec<StreamStart> {
+export function streamExec(ctx: RequestCtx, what: AttemptBody): Exec<StreamStart> {
   return async (entry, run, handle) => {
     const t = ctx.settings.timeout;
     const clock = ctx.core.ports.clock;
     run.arm("connect", run.startedAt + t.connectMs);
-    const reply = await run.race(send(ctx, entry, callFor(ctx, entry, run, bodyFor(entry), true)));
+    const reply = await run.race(send(ctx, entry, callFor(ctx, entry, run, what, true)));
     checkStatus(reply.status);
     const iterator: ChunkStream = reply.kind === "stream" ? reply.chunks : completionAsChunks(reply.body);
     handle.streamed = reply.kind === "stream";

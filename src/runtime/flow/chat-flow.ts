@@ -38,7 +38,7 @@ export async function chat(core: Core, req: ChatRequest): Promise<ChatOutcome> {
 
   if (!needs.stream) {
     const bodyFor: BodyFor = (e) => ({ ...req.body, model: e.node.upstream });
-    const r = await runCandidates(ctx, viable, completionExec(ctx, bodyFor));
+    const r = await runCandidates(ctx, viable, completionExec(ctx, { bodyFor, own: true }));
     ctx.client.close();
     if (r.kind !== "ok") {
       const [answer, cls] = failedAnswer(ctx, r);
@@ -65,7 +65,7 @@ export async function chat(core: Core, req: ChatRequest): Promise<ChatOutcome> {
       include_usage: true,
     },
   });
-  const r = await runCandidates(ctx, viable, streamExec(ctx, bodyFor));
+  const r = await runCandidates(ctx, viable, streamExec(ctx, { bodyFor, own: true }));
   if (r.kind !== "ok") {
     ctx.client.close();
     const [answer, cls] = failedAnswer(ctx, r);

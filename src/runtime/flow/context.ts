@@ -7,6 +7,7 @@ import type { Failure } from "../attempt/classify.ts";
 import type { ClientWatch } from "../attempt/client-watch.ts";
 import type { RequestNeeds } from "../plan/needs.ts";
 import type { Ports } from "../ports.ts";
+import type { NativeRequest } from "../upstream.ts";
 import { policyRedactor, type Redactor } from "../redactor.ts";
 import { adoptState } from "../state/runtime-state.ts";
 import { StickyMap } from "../state/sticky-map.ts";
@@ -51,6 +52,8 @@ export interface RequestCtx {
   id: string;
   route: string;
   body: Record<string, unknown>;
+  /** The request in the client's dialect (ChatRequest.native), for attempts that send the request's own body. */
+  native: NativeRequest | null;
   headers: HeaderView;
   signal: AbortSignal;
   /** Forwards a client disconnect to the live attempt; closed when the request ends. */

@@ -120,6 +120,7 @@ export function prepare(
     id: req.id,
     route: req.route,
     body: req.body,
+    native: ("native" in req ? req.native : undefined) ?? null,
     headers: req.headers,
     signal: req.signal ?? NEVER_ABORTED,
     client: new ClientWatch(req.signal ?? NEVER_ABORTED),

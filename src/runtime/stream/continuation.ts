@@ -39,7 +39,12 @@ export async function takeOver(
   const next = await runCandidates(
     ctx,
     remaining,
-    streamExec(ctx, restart ? bodyFor : (e) => continuationBody(bodyFor(e), e, sent)),
+    // Starting over sends the request's own body (and the client's native request with it); a
+    // continuation's body has the delivered text added, which only the chat body can express.
+    streamExec(
+      ctx,
+      restart ? { bodyFor, own: true } : { bodyFor: (e) => continuationBody(bodyFor(e), e, sent), own: false },
+    ),
   );
   if (next.kind === "client_gone") return next;
   if (next.kind !== "ok") {

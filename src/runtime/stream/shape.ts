@@ -5,7 +5,7 @@
 import { deltaHasOutput, modelSplicer } from "./chunks.ts";
 import { ToolCallHold } from "./tool-call-hold.ts";
 import type { Segment } from "./segment.ts";
-import { rawTextOf, type ChatChunk } from "../upstream.ts";
+import { RawJson, type ChatChunk } from "../upstream.ts";
 
 const CHUNK_OBJECT = "chat.completion.chunk";
 
@@ -65,11 +65,12 @@ export class ChunkShaper {
       chunk.created === this.created
     ) {
       if (chunk.model === model) return chunk;
-      const raw = rawTextOf(chunk);
-      const spliced = raw === undefined ? null : this.#spliceModel(raw, chunk.model, model);
-      if (spliced !== null) {
-        chunk.model = model; // the adapter's own fresh object, shared with no one
-        chunk.raw!.text = spliced;
+      const raw = chunk.raw;
+      if (raw instanceof RawJson && raw.owns(chunk)) {
+        // The adapter's own fresh object, shared with no one. Its text gets the name spliced in
+        // only if a writer reads it (chat does; the dialects' writers build their own events).
+        raw.renameModel(this.#spliceModel, chunk.model, model);
+        chunk.model = model;
         return chunk;
       }
     }

@@ -3,6 +3,7 @@
 // without letting an engine bug leak a stack trace. Each dialect passes its own error shape.
 import * as v from "valibot";
 import type { ChatOutcome } from "../../runtime/api.ts";
+import type { NativeRequest } from "../../runtime/upstream.ts";
 import { unknownModel } from "../../runtime/engine.ts";
 import { identifyCaller } from "../key-auth.ts";
 import { readJsonBody } from "../body.ts";
@@ -102,7 +103,7 @@ export async function callEngine(
   core: GatewayCore,
   ctx: RequestContext,
   door: { endpoint: DialectEndpoint; reject: Reject },
-  request: { route: string; chat: Record<string, unknown>; signal: AbortSignal },
+  request: { route: string; chat: Record<string, unknown>; native?: NativeRequest; signal: AbortSignal },
 ): Promise<{ outcome: ChatOutcome; engineStartedAt: number; cache: CacheStatus } | Response> {
   const engineStartedAt = core.ports.clock.now();
   const cache = core.cache.begin({ graph: ctx.live.graph, dialect: door.endpoint, body: request.chat, req: ctx.req });
@@ -112,6 +113,7 @@ export async function callEngine(
         id: ctx.id,
         route: request.route,
         body: request.chat,
+        native: request.native,
         headers: ctx.req.headers,
         signal: request.signal,
         receivedAt: ctx.receivedAt,

@@ -3,6 +3,7 @@
 // and translate the engine's outcome back (a Message, an Anthropic event stream, or an
 // Anthropic-shaped error). Everything between is the same engine the chat endpoint uses.
 import { inferChatNeeds } from "../../../runtime/engine.ts";
+import type { NativeRequest } from "../../../runtime/upstream.ts";
 import { abortOnDisconnect, streamResponse } from "../../api-handlers.ts";
 import type { GatewayCore, RequestContext } from "../../context.ts";
 import { jsonResponse } from "../../errors.ts";
@@ -30,6 +31,7 @@ export async function handleMessages(core: GatewayCore, ctx: RequestContext): Pr
   const called = await callEngine(core, ctx, door, {
     route: body.model,
     chat,
+    native: nativeMessages(body, ctx.req.headers),
     signal: abort?.signal ?? ctx.req.signal,
   });
   if (called instanceof Response) return called;
@@ -56,6 +58,15 @@ export async function handleMessages(core: GatewayCore, ctx: RequestContext): Pr
       headers["retry-after"] = String(Math.max(1, Math.ceil(whole.retryAfterS)));
     return jsonResponse(whole.status, fromOpenAIError(whole.status, whole.error), headers);
   });
+}
+
+/**
+ * The validated Messages body, for an `anthropic` upstream to receive as the client sent it (the
+ * engine routes on the chat body); `anthropic-beta` goes with it, as it switches request features on.
+ */
+function nativeMessages(body: MessagesBody, headers: Headers): NativeRequest {
+  const beta = headers.get("anthropic-beta");
+  return { dialect: "anthropic-messages", body, headers: beta ? { "anthropic-beta": beta } : {} };
 }
 
 /** The gateway's own estimate (≈ chars/4, the one routing uses), not the upstream tokenizer's count. */
