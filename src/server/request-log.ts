@@ -4,7 +4,7 @@
 // same instant in epoch milliseconds, which is what arithmetic on lines wants (and what earlier
 // consumers read).
 import type { OutcomeMeta } from "../runtime/api.ts";
-import type { CacheStatus } from "./cache/response-cache.ts";
+import type { CacheStatus } from "../cache/response-cache.ts";
 import { roundUsd } from "../util/money.ts";
 
 /** Receives complete JSON lines (no trailing newline); serve.ts writes them to stdout. */

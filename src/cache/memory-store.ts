@@ -1,7 +1,7 @@
 // The in-memory response cache store: per caching rule one LRU bounded by entries and by bytes,
 // with lazy TTL expiry, all on the injected clock (a Map keeps insertion order, so re-inserting
 // an entry on a hit makes it the most recent and the first key is the least recent).
-import type { Clock } from "../../runtime/ports.ts";
+import type { Clock } from "../runtime/ports.ts";
 import type { CachePlacement, CacheStoreStats, ResponseCacheStore } from "./store.ts";
 
 interface Entry {
