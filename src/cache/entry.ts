@@ -9,8 +9,9 @@ export interface CacheEntry {
   costUsd: number;
 }
 
-export function encodeEntry(answer: ChatCompletion, costUsd: number): string {
-  return JSON.stringify({ costUsd, answer });
+/** `answerText`: the answer's JSON, serialised once for the store and the response alike. */
+export function encodeEntry(answerText: string, costUsd: number): string {
+  return `{"costUsd":${JSON.stringify(costUsd)},"answer":${answerText}}`;
 }
 
 export function decodeEntry(text: string): CacheEntry | null {

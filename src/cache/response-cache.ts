@@ -45,10 +45,15 @@ export interface CacheSession {
   readonly status: CacheStatus;
   readonly hook: MatchedHook | undefined;
   settle(outcome: ChatOutcome): ChatOutcome;
+  /**
+   * A completion's JSON text once `settle` serialised it for the store: a server that answers with
+   * the completion as it is writes this text rather than serialising the same object again.
+   */
+  readonly answerText: string | null;
 }
 
 /** The session of every request on a graph where no rule caches: shared, so such requests pay nothing. */
-const NO_CACHE: CacheSession = { status: "bypass", hook: undefined, settle: (outcome) => outcome };
+const NO_CACHE: CacheSession = { status: "bypass", hook: undefined, settle: (outcome) => outcome, answerText: null };
 
 const NO_STORE = /(?:^|[\s,])no-(?:store|cache)(?:$|[\s,=])/i;
 
@@ -106,10 +111,13 @@ export class ResponseCache {
   }
 }
 
+type Pending = { key: string; place: CachePlacement };
+
 class RequestCache implements CacheSession {
   status: CacheStatus = "bypass";
+  answerText: string | null = null;
   readonly hook: MatchedHook;
-  private pending: { key: string; place: CachePlacement } | null = null;
+  private pending: Pending | null = null;
 
   constructor(
     private readonly cache: ResponseCache,
@@ -118,7 +126,8 @@ class RequestCache implements CacheSession {
     this.hook = (matched, meta) => this.onMatched(matched, meta);
   }
 
-  private async onMatched(matched: MatchedRule, meta: OutcomeMeta): Promise<ChatOutcome | null> {
+  /** Synchronous while the store is (the in-memory one): a miss then adds no promise to the request. */
+  private onMatched(matched: MatchedRule, meta: OutcomeMeta): ChatOutcome | null | Promise<ChatOutcome | null> {
     const settings = matched.cache;
     if (settings === null) return null;
     if (clientBypasses(this.r.body, this.r.headers)) {
@@ -132,12 +141,26 @@ class RequestCache implements CacheSession {
       maxEntries: settings.maxEntries,
       maxBytes: settings.maxBytes,
     };
-    const stored = await this.cache.store.get(place.partition, key).catch(() => null); // a failing store is a miss
+    let stored: string | null | Promise<string | null>;
+    try {
+      stored = this.cache.store.get(place.partition, key);
+    } catch {
+      stored = null; // a failing store is a miss
+    }
+    if (stored instanceof Promise)
+      return stored.then(
+        (text) => this.found(text, { key, place }, meta),
+        () => this.found(null, { key, place }, meta),
+      );
+    return this.found(stored, { key, place }, meta);
+  }
+
+  private found(stored: string | null, pending: Pending, meta: OutcomeMeta): ChatOutcome | null {
     const entry = stored === null ? null : decodeEntry(stored);
     if (entry === null) {
       this.status = "miss";
       this.cache.count("miss");
-      this.pending = { key, place };
+      this.pending = pending;
       return null;
     }
     this.status = "hit";
@@ -157,13 +180,16 @@ class RequestCache implements CacheSession {
     const pending = this.pending;
     if (pending === null) return outcome;
     this.pending = null;
-    if (outcome.kind === "completion") this.put(pending, outcome.body, outcome.meta.costUsd);
+    if (outcome.kind === "completion") {
+      this.answerText = JSON.stringify(outcome.body);
+      this.put(pending, this.answerText, outcome.meta.costUsd);
+    }
     if (outcome.kind !== "stream") return outcome;
     return { ...outcome, events: this.capture(outcome.events, outcome.meta, pending) };
   }
 
   /** The stream's events, folded into a completion on the way and stored at a clean end. */
-  private capture(events: StreamEvents, meta: OutcomeMeta, pending: { key: string; place: CachePlacement }) {
+  private capture(events: StreamEvents, meta: OutcomeMeta, pending: Pending) {
     const fold = new StreamFold(pending.place.maxBytes);
     return observed(events, (e) => {
       // once it can no longer be stored (continued, or too big to fit), stop paying for the fold
@@ -171,12 +197,15 @@ class RequestCache implements CacheSession {
       if (meta.continuations > 0) fold.drop();
       else if (e.type === "chunk") fold.add(e.chunk);
       else if (e.type === "done" && meta.errorClass === null)
-        this.put(pending, fold.completion(meta.usage), meta.costUsd);
+        this.put(pending, JSON.stringify(fold.completion(meta.usage)), meta.costUsd);
     });
   }
 
-  private put(p: { key: string; place: CachePlacement }, body: ChatCompletion, costUsd: number): void {
+  private put(p: Pending, answerText: string, costUsd: number): void {
     // storing is best effort: a store failure must never fail the request that was served
-    this.cache.store.set(p.key, encodeEntry(body, costUsd), p.place).catch(() => {});
+    try {
+      const done = this.cache.store.set(p.key, encodeEntry(answerText, costUsd), p.place);
+      if (done instanceof Promise) done.catch(() => {});
+    } catch {}
   }
 }

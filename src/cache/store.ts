@@ -20,8 +20,12 @@ export interface CacheStoreStats {
   expirations: number;
 }
 
+/**
+ * A store may answer at once (the in-memory one does: a miss then costs no promise) or later (a
+ * shared store over the network); either way a failure is a miss, never a failed request.
+ */
 export interface ResponseCacheStore {
-  get(partition: string, key: string): Promise<string | null>;
-  set(key: string, value: string, place: CachePlacement): Promise<void>;
+  get(partition: string, key: string): string | null | Promise<string | null>;
+  set(key: string, value: string, place: CachePlacement): void | Promise<void>;
   stats(): CacheStoreStats;
 }

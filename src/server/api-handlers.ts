@@ -6,7 +6,7 @@ import type { CacheStatus } from "../cache/response-cache.ts";
 import { CACHE_HEADER, cacheRequest } from "./cache-wiring.ts";
 import { readJsonBody } from "./body.ts";
 import type { GatewayCore, RequestContext } from "./context.ts";
-import { errorBody, errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
+import { errorBody, errorResponse, invalidApiKey, jsonResponse, jsonTextResponse } from "./errors.ts";
 import { finalStreamComment, outcomeHeaders, overheadMs } from "./outcome-headers.ts";
 import { unknownModel } from "../runtime/engine.ts";
 import { ChatBody, EmbeddingsBody, validate } from "./schemas.ts";
@@ -110,7 +110,11 @@ export async function handleChat(core: GatewayCore, ctx: RequestContext): Promis
     );
     headers[CACHE_HEADER] = cache.status;
     const res =
-      outcome.kind === "completion" ? jsonResponse(200, outcome.body, headers) : errorOutcomeResponse(outcome, headers);
+      outcome.kind !== "completion"
+        ? errorOutcomeResponse(outcome, headers)
+        : cache.answerText !== null
+          ? jsonTextResponse(200, cache.answerText, headers)
+          : jsonResponse(200, outcome.body, headers);
     core.finish(ctx, { ...base, status: res.status, stream: false, ttftMs: null, error: null, cache: cache.status });
     return res;
   }

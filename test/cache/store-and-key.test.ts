@@ -2,6 +2,7 @@
 // entries and by bytes, on a manual clock) and the key (stable under field order, and changed by every component).
 import { describe, expect, test } from "bun:test";
 import { ManualClock } from "../../src/ports/manual-clock.ts";
+import { SeededRandom } from "../../src/ports/seeded-random.ts";
 import type { MatchedRule } from "../../src/runtime/api.ts";
 import { cacheKey, type KeyParts } from "../../src/cache/key.ts";
 import { entryBytes, MemoryCacheStore } from "../../src/cache/memory-store.ts";
@@ -38,6 +39,27 @@ describe("memory store", () => {
     expect(await store.get("r#0", "a")).toBe("1");
     expect(await store.get("r#0", "c")).toBe("3");
     expect(store.stats().evictions).toBe(1);
+  });
+
+  test("a long run of sets, hits and evictions keeps exact LRU order (against a plain list)", () => {
+    // The store reads the least recent key from one live iterator across rehashes; this checks it
+    // against the obvious model: a list, most recent last.
+    const store = new MemoryCacheStore(new ManualClock(0));
+    const p = place({ maxEntries: 50 });
+    const model: string[] = [];
+    const random = new SeededRandom(7);
+    for (let i = 0; i < 20_000; i++) {
+      const key = `k${Math.floor(random.next() * 120)}`;
+      const found = store.get("r#0", key);
+      const at = model.indexOf(key);
+      expect(found === null).toBe(at === -1);
+      if (at !== -1) model.splice(at, 1);
+      model.push(key);
+      if (found === null) store.set(key, "v", p);
+      if (model.length > 50) model.shift();
+    }
+    expect(store.stats().entries).toBe(model.length);
+    for (const key of model) expect(store.get("r#0", key)).toBe("v");
   });
 
   test("bytes stay within max_bytes; an entry larger than the bound is not stored", async () => {
