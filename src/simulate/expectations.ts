@@ -5,6 +5,7 @@ import type { BreakerEvent, Recorder, RequestRow } from "./recorder.ts";
 import type { Expectation, FaultWindow } from "./scenario-types.ts";
 import type { AccessCounters } from "../runtime/api.ts";
 import { formatMs, formatShare } from "./format.ts";
+import { checkCache, describeCacheCheck, type CacheSummary } from "./cache-report.ts";
 
 export interface ExpectationResult {
   check: string; // e.g. `p95_latency below 2s`
@@ -20,6 +21,8 @@ export interface ExpectationInputs {
   knownModels: ReadonlySet<string>;
   /** Usage of each declared key and team at the end of the run, by `key:<name>` / `team:<name>`. */
   access?: ReadonlyMap<string, AccessCounters>;
+  /** The response cache's counters at the end of the run; null when no rule caches. */
+  cache?: CacheSummary | null;
 }
 
 export function checkExpectations(list: readonly Expectation[], inputs: ExpectationInputs): ExpectationResult[] {
@@ -83,6 +86,9 @@ function checkOne(e: Expectation, inputs: ExpectationInputs): ExpectationResult 
     case "spend":
     case "refused":
       return accessCheck(e, inputs.access);
+    case "cache_hit_rate":
+    case "cache_saved":
+      return { check: describe(e), ...checkCache(e, inputs.cache ?? null) };
   }
 }
 
@@ -228,5 +234,8 @@ export function describe(e: Expectation): string {
         .join(" and ");
       return `${e.owner.scope} \`${e.owner.name}\` ${e.check === "spend" ? "spends" : "has refused requests"} ${bounds}`;
     }
+    case "cache_hit_rate":
+    case "cache_saved":
+      return describeCacheCheck(e);
   }
 }
