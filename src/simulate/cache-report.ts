@@ -3,7 +3,7 @@
 // them. Present only when a rule of the policy caches, so other reports are unchanged.
 import type { CacheStats } from "../cache/response-cache.ts";
 import { roundUsd } from "../util/money.ts";
-import { formatShare, formatUsd } from "./format.ts";
+import { boundsText, formatShare, formatUsd } from "./format.ts";
 import { round } from "./percentiles.ts";
 import type { Expectation } from "./scenario-types.ts";
 
@@ -43,13 +43,7 @@ export function cacheLine(c: CacheSummary): string {
 type CacheExpectation = Extract<Expectation, { check: "cache_hit_rate" | "cache_saved" }>;
 
 export function describeCacheCheck(e: CacheExpectation): string {
-  const value = (n: number) => (e.check === "cache_saved" ? formatUsd(n) : formatShare(n));
-  const bounds = [
-    e.atLeast !== null ? `at least ${value(e.atLeast)}` : "",
-    e.atMost !== null ? `at most ${value(e.atMost)}` : "",
-  ]
-    .filter(Boolean)
-    .join(" and ");
+  const bounds = boundsText(e.atLeast, e.atMost, e.check === "cache_saved" ? formatUsd : formatShare);
   return `${e.check === "cache_saved" ? "cache saves" : "cache hit rate"} ${bounds}`;
 }
 

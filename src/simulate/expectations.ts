@@ -4,7 +4,7 @@ import { percentiles, round } from "./percentiles.ts";
 import type { BreakerEvent, Recorder, RequestRow } from "./recorder.ts";
 import type { Expectation, FaultWindow } from "./scenario-types.ts";
 import type { AccessCounters } from "../runtime/api.ts";
-import { formatMs, formatShare } from "./format.ts";
+import { boundsText, formatMs, formatShare } from "./format.ts";
 import { checkCache, describeCacheCheck, type CacheSummary } from "./cache-report.ts";
 
 export interface ExpectationResult {
@@ -209,12 +209,7 @@ export function describe(e: Expectation): string {
     case "attempts_per_request":
       return `attempts_per_request at most ${e.atMost}`;
     case "share": {
-      const bounds = [
-        e.atLeast !== null ? `at least ${formatShare(e.atLeast)}` : "",
-        e.atMost !== null ? `at most ${formatShare(e.atMost)}` : "",
-      ]
-        .filter(Boolean)
-        .join(" and ");
+      const bounds = boundsText(e.atLeast, e.atMost, formatShare);
       return `share of \`${e.model}\` in ${formatMs(e.fromMs)}–${formatMs(e.toMs)} ${bounds}`;
     }
     case "breaker_respected":
@@ -225,13 +220,7 @@ export function describe(e: Expectation): string {
       return `\`${e.model}\` serves again within ${formatMs(e.withinMs)} of each outage end`;
     case "spend":
     case "refused": {
-      const money = (n: number) => (e.check === "spend" ? formatUsd(n) : String(n));
-      const bounds = [
-        e.atLeast !== null ? `at least ${money(e.atLeast)}` : "",
-        e.atMost !== null ? `at most ${money(e.atMost)}` : "",
-      ]
-        .filter(Boolean)
-        .join(" and ");
+      const bounds = boundsText(e.atLeast, e.atMost, e.check === "spend" ? formatUsd : String);
       return `${e.owner.scope} \`${e.owner.name}\` ${e.check === "spend" ? "spends" : "has refused requests"} ${bounds}`;
     }
     case "cache_hit_rate":

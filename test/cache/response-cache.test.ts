@@ -8,8 +8,9 @@ import { ResponseCache } from "../../src/cache/response-cache.ts";
 import type { ResponseCacheStore } from "../../src/cache/store.ts";
 import type { Graph } from "../../src/compile/graph.ts";
 import { ManualClock } from "../../src/ports/manual-clock.ts";
-import type { ChatOutcome, MatchedRule, OutcomeMeta } from "../../src/runtime/api.ts";
+import type { ChatOutcome, MatchedRule } from "../../src/runtime/api.ts";
 import type { ChatCompletion } from "../../src/runtime/upstream.ts";
+import { meta } from "../server/fixtures.ts";
 
 const settings = { ttlMs: 60_000, maxEntries: 10, maxBytes: 1_000_000, shared: false };
 const graph = { routes: [{ rules: [{ settings: { cache: settings } }] }] } as unknown as Graph;
@@ -24,28 +25,10 @@ const answer: ChatCompletion = {
   choices: [{ index: 0, message: { role: "assistant", content: "hello" }, finish_reason: "stop" }],
 };
 
-function meta(costUsd = 0): OutcomeMeta {
-  return {
-    id: "r",
-    route: "chat",
-    servedModel: null,
-    attempts: [],
-    skipped: [],
-    failovers: 0,
-    continuations: 0,
-    usage: null,
-    costUsd,
-    startedAt: 0,
-    endedAt: null,
-    status: 200,
-    errorClass: null,
-  };
-}
-
 /** One request through a session: the hook, then (on a miss) the engine's answer settled. */
 async function ask(cache: ResponseCache, key: string | null, cost = 0.25): Promise<string> {
   const session = cache.begin({ graph, dialect: "chat", body, headers: noHeaders, key });
-  const m = meta(cost);
+  const m = meta("chat", { costUsd: cost });
   const served = await session.hook!(matched, m);
   if (served === null) session.settle({ kind: "completion", body: answer, meta: m } as ChatOutcome);
   return session.status;
