@@ -1,6 +1,8 @@
 // The response cache in simulation: `repeat` traffic, serve's own cache (src/cache) on the virtual
 // clock, hit rate and money saved in the report, and the two expectations on them.
 import { describe, expect, test } from "bun:test";
+import { renderHtml } from "../../src/simulate/render-html.ts";
+import { renderJson } from "../../src/simulate/render-json.ts";
 import { renderText } from "../../src/simulate/render-text.ts";
 import { generateTraffic } from "../../src/simulate/traffic.ts";
 import { scenario, simulate } from "./helpers.ts";
@@ -55,6 +57,8 @@ describe("the cache in a run", () => {
     // a hit makes no attempt
     expect(s.models.find((m) => m.name === "a")!.attempted).toBe(c.misses);
     expect(s.passed).toBe(true);
+    expect(JSON.parse(renderJson(s)).cache).toMatchObject({ hits: c.hits, misses: c.misses, savedUsd: c.savedUsd });
+    expect(renderHtml(s)).toContain("saved by cache");
     expect(renderText(s)).toContain(
       `cache         ${(Math.round(c.hitRate * 10000) / 100).toString()}% hits (${c.hits} of ${s.totals.requests} lookups)`,
     );
