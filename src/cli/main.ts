@@ -18,7 +18,10 @@ export const COMMANDS: CommandTable = {
   serve: async () => (await import("./serve.ts")).serveCommand,
   lsp: async () => (await import("./lsp.ts")).lspCommand,
   // These two print their own usage (`switchyard simulate --help`).
-  simulate: async () => async (argv) => (await import("../simulate/cli.ts")).runSimulateCli([...argv]),
+  simulate: async () => async (argv) =>
+    argv.includes("--conformance")
+      ? (await import("./simulate-conformance.ts")).runConformanceCli([...argv])
+      : (await import("../simulate/cli.ts")).runSimulateCli([...argv]),
   state: async () => async (argv) => (await import("../state/cli.ts")).runStateCli(argv),
 };
 

@@ -29,6 +29,8 @@ commands:
                       (see docs/editors.md)
   simulate <policy.route> <scenario.yaml> [--json] [--report FILE] [--seed N] [--state FILE]
                       replay a traffic scenario on a virtual clock (see: simulate --help)
+  simulate --conformance <policy.route> [--route NAME] [--json]
+                      run the fault conformance pack: provider failure modes, a scorecard per route
   state show|convert  inspect or convert a runtime state snapshot (see: state --help)
   help                show this help
   --version           print the version

@@ -5,10 +5,11 @@
 import type { ModelNode, ProviderNode, SimProfile } from "../compile/graph.ts";
 import type { Random } from "../runtime/ports.ts";
 import { UpstreamError, type UpstreamCall } from "../runtime/upstream.ts";
-import { classifyHttp } from "./errors.ts";
+import { classifyHttp, inBandError, retryAfterMs } from "./errors.ts";
 
 export type SimFault =
-  | { kind: "status"; status: number; retryAfterMs?: number }
+  /** `retryAfterDate`: the hint is sent as an HTTP-date (whole seconds) and read back by the real parser. */
+  | { kind: "status"; status: number; retryAfterMs?: number; retryAfterDate?: boolean }
   | { kind: "reset" }
   | { kind: "no_response" }
   | { kind: "slow_first_token"; ms: number }
@@ -17,7 +18,15 @@ export type SimFault =
   | { kind: "malformed" }
   | { kind: "context_length" }
   | { kind: "content_policy" }
-  | { kind: "quota" };
+  | { kind: "quota" }
+  /** An in-band `{"error": …}` event after `tokens` tokens of a 200 stream (a server error once replying). */
+  | { kind: "error_event"; tokens: number }
+  /** A stream that sends every token but no finish_reason, then ends: the terminator never comes. */
+  | { kind: "no_terminator" }
+  /** A stream that sends its finish_reason, then loses the connection before the terminator. */
+  | { kind: "cut_after_finish" }
+  /** Not a fault: the model stops after `tokens` with finish_reason `length`, as at a max_tokens limit. */
+  | { kind: "length_stop"; tokens: number };
 
 export interface SimBehaviour {
   ttftMs: number;
@@ -70,14 +79,17 @@ export function profileBehaviour(_model: ModelNode, provider: ProviderNode, now:
   return { ttftMs: p.ttftMs, perTokenMs: p.perTokenMs, outputTokens: p.outputTokens, fault };
 }
 
-/** The error a fault produces before any reply, or null when the fault happens later (or never). */
-export function faultError(provider: string, fault: SimFault | null | undefined): UpstreamError | null {
+/**
+ * The error a fault produces before any reply, or null when the fault happens later (or never).
+ * `now` is the clock time of the attempt, which an HTTP-date Retry-After is written against.
+ */
+export function faultError(provider: string, fault: SimFault | null | undefined, now = 0): UpstreamError | null {
   if (!fault) return null;
   const name = `simulated provider \`${provider}\``;
   switch (fault.kind) {
     case "status": {
       const cls = classifyHttp(fault.status, { message: null, type: null, code: null });
-      return new UpstreamError(cls, `${name} answered ${fault.status}`, fault.status, fault.retryAfterMs ?? null);
+      return new UpstreamError(cls, `${name} answered ${fault.status}`, fault.status, retryHint(fault, now));
     }
     case "reset":
       return new UpstreamError("reset", `${name} reset the connection`, null, null, "ECONNRESET");
@@ -102,6 +114,31 @@ export function faultError(provider: string, fault: SimFault | null | undefined)
     default:
       return null;
   }
+}
+
+/**
+ * The Retry-After the engine reads from a status fault. An HTTP-date goes through the same parser as
+ * a real upstream's header, so its whole-second resolution shortens the wait as it would live.
+ */
+function retryHint(fault: { retryAfterMs?: number; retryAfterDate?: boolean }, now: number): number | null {
+  if (fault.retryAfterMs === undefined) return null;
+  if (!fault.retryAfterDate) return fault.retryAfterMs;
+  const date = new Date(now + fault.retryAfterMs).toUTCString();
+  return retryAfterMs(new Headers({ "retry-after": date }), now);
+}
+
+/**
+ * How a stream with this fault breaks once its tokens are out: an in-band error event, read by the
+ * same classifier as a real stream's, or the connection dropping (`cut`).
+ */
+export function streamBreak(provider: string, fault: SimFault | null | undefined): UpstreamError {
+  if (fault?.kind === "error_event")
+    return inBandError(
+      provider,
+      { error: { message: "the server had an error while processing your request", type: "server_error" } },
+      undefined,
+    );
+  return new UpstreamError("cut", `simulated provider \`${provider}\` ended the stream before it finished`, 200);
 }
 
 /** Resolves never; rejects with the abort reason once the engine gives up on the attempt. */

@@ -6,7 +6,7 @@
 import type { Ports } from "../runtime/ports.ts";
 import type { ChatChunk, ChatCompletion, UpstreamCall, Usage } from "../runtime/upstream.ts";
 import { UpstreamError } from "../runtime/upstream.ts";
-import { untilAborted, type SimBehaviour } from "./sim-behaviour.ts";
+import { streamBreak, untilAborted, type SimBehaviour } from "./sim-behaviour.ts";
 import type { ShapedChoice, ShapedReply } from "./sim-shapes.ts";
 
 type Delta = ChatChunk["choices"][number]["delta"];
@@ -102,8 +102,10 @@ export async function* shapedStream(
 ): AsyncGenerator<ChatChunk> {
   const fault = b.fault;
   const chunks = plannedChunks(head, reply);
+  // no terminator: the last chunk (every finish_reason) never comes, and the stream just ends
+  if (fault?.kind === "no_terminator") chunks.pop();
   const breakAt =
-    fault?.kind === "stall_after" || fault?.kind === "cut_after"
+    fault?.kind === "stall_after" || fault?.kind === "cut_after" || fault?.kind === "error_event"
       ? Math.min(fault.tokens, chunks.length - 1)
       : chunks.length;
   const ttft = fault?.kind === "slow_first_token" ? fault.ms : b.ttftMs;
@@ -116,16 +118,13 @@ export async function* shapedStream(
   for (let k = 0; k < chunks.length; k++) {
     if (k === breakAt) {
       if (fault?.kind === "stall_after") await untilAborted(call.signal);
-      throw new UpstreamError(
-        "cut",
-        `simulated provider \`${call.provider.name}\` ended the stream before it finished`,
-        200,
-      );
+      throw streamBreak(call.provider.name, fault);
     }
     const wait = k === 0 ? ttft : k < chunks.length - 1 ? b.perTokenMs : 0;
     if (wait > 0) await ports.clock.sleep(wait, call.signal);
     yield chunks[k]!;
   }
+  if (fault?.kind === "cut_after_finish") throw streamBreak(call.provider.name, fault);
   if ((call.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true) {
     yield {
       id: head.id,

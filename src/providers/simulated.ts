@@ -19,10 +19,12 @@ import { UpstreamError } from "../runtime/upstream.ts";
 import {
   faultError,
   profileBehaviour,
+  streamBreak,
   untilAborted,
   type BehaviourSource,
   type SimBehaviour,
 } from "./sim-behaviour.ts";
+import { simulatedEmbeddings } from "./sim-embeddings.ts";
 import { shapedCompletion, shapedStream } from "./sim-shaped-stream.ts";
 import { needsShape, shapedReply } from "./sim-shapes.ts";
 
@@ -56,8 +58,9 @@ function plan(call: UpstreamCall, b: SimBehaviour, seq: number, now: number): Pl
   const prefill = last?.role === "assistant" && typeof last.content === "string" ? last.content : "";
   const done = prefill.trim() ? prefill.trim().split(/\s+/).length : 0;
   const limit = Number(call.body.max_completion_tokens ?? call.body.max_tokens ?? Number.POSITIVE_INFINITY);
+  const stop = b.fault?.kind === "length_stop" ? Math.max(1, b.fault.tokens) : Number.POSITIVE_INFINITY;
   const wanted = Math.max(1, b.outputTokens - done);
-  const tokens = Math.max(1, Math.min(wanted, limit > 0 ? limit : wanted));
+  const tokens = Math.max(1, Math.min(wanted, limit > 0 ? limit : wanted, stop));
   return {
     id: `chatcmpl-sim-${seq}`,
     created: Math.floor(now / 1000),
@@ -104,11 +107,16 @@ async function complete(call: UpstreamCall, ports: Ports, b: SimBehaviour, p: Pl
     return untilAborted(call.signal);
   }
   const emitted =
-    fault?.kind === "cut_after" ? Math.min(fault.tokens, p.tokens) : fault?.kind === "malformed" ? 0 : p.tokens;
+    fault?.kind === "cut_after" || fault?.kind === "error_event"
+      ? Math.min(fault.tokens, p.tokens)
+      : fault?.kind === "malformed"
+        ? 0
+        : p.tokens;
   const wait = ttft + emitted * b.perTokenMs;
   if (wait > 0) await ports.clock.sleep(wait, call.signal);
   if (fault?.kind === "cut_after")
     throw new UpstreamError("cut", `simulated provider \`${call.provider.name}\` dropped the reply midway`, 200);
+  if (fault?.kind === "error_event") throw streamBreak(call.provider.name, fault);
   if (fault?.kind === "malformed")
     throw new UpstreamError(
       "malformed",
@@ -164,12 +172,16 @@ function stream(
   const fault = b.fault;
   const includeUsage = (call.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
   const breakAt =
-    fault?.kind === "stall_after" || fault?.kind === "cut_after" ? Math.min(fault.tokens, p.tokens) : p.tokens;
+    fault?.kind === "stall_after" || fault?.kind === "cut_after" || fault?.kind === "error_event"
+      ? Math.min(fault.tokens, p.tokens)
+      : p.tokens;
   // Tokens sharing one chunk: all of them when they are due together, else chunkMs' worth (1 ms
   // unless the simulator coarsens it). The first token always travels alone, at its exact time.
   const batch = b.perTokenMs <= 0 ? p.tokens : Math.max(1, Math.ceil((b.chunkMs ?? 1) / b.perTokenMs));
   let sent = 0;
-  let stage: "tokens" | "usage" | "done" = "tokens";
+  // after the last token: the usage chunk, the end, or (cut_after_finish) the connection dropping
+  const afterLast = fault?.kind === "cut_after_finish" ? "cut" : includeUsage ? "usage" : "done";
+  let stage: "tokens" | "usage" | "cut" | "done" = "tokens";
 
   const next = async (): Promise<IteratorResult<ChatChunk>> => {
     if (stage === "usage") {
@@ -177,6 +189,10 @@ function stream(
       return { value: usageChunk(p), done: false };
     }
     if (stage === "done") return { value: undefined, done: true };
+    if (stage === "cut") {
+      stage = "done";
+      throw streamBreak(call.provider.name, fault);
+    }
     if (sent === 0 && fault?.kind === "malformed") {
       stage = "done";
       throw new UpstreamError(
@@ -188,11 +204,7 @@ function stream(
     if (sent >= breakAt) {
       stage = "done";
       if (fault?.kind === "stall_after") return untilAborted(call.signal);
-      throw new UpstreamError(
-        "cut",
-        `simulated provider \`${call.provider.name}\` ended the stream before it finished`,
-        200,
-      );
+      throw streamBreak(call.provider.name, fault);
     }
     const count = Math.min(sent === 0 && b.perTokenMs > 0 ? 1 : batch, breakAt - sent);
     const wait = sent === 0 ? (fault?.kind === "slow_first_token" ? fault.ms : b.ttftMs) : count * b.perTokenMs;
@@ -201,9 +213,10 @@ function stream(
     const text = words(p, sent, count);
     sent += count;
     const last = sent === p.tokens;
-    if (last) stage = includeUsage ? "usage" : "done";
+    if (last) stage = afterLast;
+    const finish = last && fault?.kind !== "no_terminator" ? p.finish : null;
     return {
-      value: tokenChunk(p, first ? { role: "assistant", content: text } : { content: text }, last ? p.finish : null),
+      value: tokenChunk(p, first ? { role: "assistant", content: text } : { content: text }, finish),
       done: false,
     };
   };
@@ -229,7 +242,7 @@ export function createSimulatedAdapter(behaviourFor: BehaviourSource): ProviderA
       if (call.signal.aborted) throw call.signal.reason;
       const now = ports.clock.now();
       const b = behaviourFor(call.model, call.provider, now, ports.random, call);
-      const error = faultError(call.provider.name, b.fault);
+      const error = faultError(call.provider.name, b.fault, now);
       if (error) throw error;
       if (b.fault?.kind === "no_response") return untilAborted(call.signal);
       const p = plan(call, b, ++seq, now);
@@ -241,47 +254,14 @@ export function createSimulatedAdapter(behaviourFor: BehaviourSource): ProviderA
       return { kind: "stream", status: 200, chunks };
     },
     async embeddings(call, ports): Promise<EmbeddingsReply> {
-      const b = behaviourFor(call.model, call.provider, ports.clock.now(), ports.random, call);
-      const error = faultError(call.provider.name, b.fault);
+      const now = ports.clock.now();
+      const b = behaviourFor(call.model, call.provider, now, ports.random, call);
+      const error = faultError(call.provider.name, b.fault, now);
       if (error) throw error;
       if (b.fault?.kind === "no_response") return untilAborted(call.signal);
       if (b.ttftMs > 0) await ports.clock.sleep(b.ttftMs, call.signal);
       return { status: 200, body: simulatedEmbeddings(call) };
     },
-  };
-}
-
-/** OpenAI's `encoding_format: base64`: the vector as little-endian float32s, base64-encoded. */
-function base64Floats(vector: number[]): string {
-  const view = new DataView(new ArrayBuffer(vector.length * 4));
-  for (let i = 0; i < vector.length; i++) view.setFloat32(i * 4, vector[i]!, true);
-  return Buffer.from(view.buffer).toString("base64");
-}
-
-/**
- * Small deterministic vectors, one per input, derived from the text so equal inputs embed equally;
- * as numbers, or base64 when the request asks (the official SDKs ask for base64 by default).
- */
-function simulatedEmbeddings(call: UpstreamCall): Record<string, unknown> {
-  const input = call.body.input;
-  const inputs = Array.isArray(input) ? input : [input];
-  const asBase64 = call.body.encoding_format === "base64";
-  let chars = 0;
-  const data = inputs.map((item, index) => {
-    const text = typeof item === "string" ? item : JSON.stringify(item ?? "");
-    chars += text.length;
-    const vector = [0, 0, 0, 0, 0, 0, 0, 0];
-    for (let i = 0; i < text.length; i++) vector[i % 8] += (text.charCodeAt(i) % 31) / 31;
-    const norm = Math.hypot(...vector) || 1;
-    const unit = vector.map((x) => x / norm);
-    return { object: "embedding", index, embedding: asBase64 ? base64Floats(unit) : unit };
-  });
-  const tokens = Math.ceil(chars / 4);
-  return {
-    object: "list",
-    data,
-    model: String(call.body.model ?? call.model.upstream),
-    usage: { prompt_tokens: tokens, total_tokens: tokens },
   };
 }
 

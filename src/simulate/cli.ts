@@ -18,6 +18,8 @@ export const SIMULATE_USAGE = `usage: switchyard simulate <policy.route> <scenar
   --report FILE       also write a self-contained HTML report
   --seed N            override the scenario's seed
   --state FILE        start from a runtime state snapshot (breakers, quotas, windows)
+       switchyard simulate --conformance <policy.route> [--route NAME] [--json]
+                      run the fault conformance pack (docs/simulate.md#fault-conformance-pack)
 exit codes: 0 all expectations hold, 1 an expectation failed, 2 usage or input error
 `;
 
@@ -27,7 +29,7 @@ export interface CliIo {
   color: boolean;
 }
 
-const processIo: CliIo = {
+export const processIo: CliIo = {
   stdout: (t) => void process.stdout.write(t),
   stderr: (t) => void process.stderr.write(t),
   color: process.stdout.isTTY === true && !process.env.NO_COLOR,

@@ -28,6 +28,10 @@ export interface RequestTrail {
   atResponse: string;
   servedAtResponse: string | null;
   final: string;
+  /** Every attempt with its times (ms on the run's clock), for checks that need when, not just what. */
+  attempts: readonly AttemptRecord[];
+  /** The answer's text as the client read it (first choice). */
+  text: string;
 }
 
 /** `a:503,a:503,b:200`: an attempt without an HTTP error status shows its class (`b:timeout`). */

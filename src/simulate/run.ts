@@ -143,7 +143,8 @@ async function serveRequest(run: RunParts, req: SimRequest, inflight: Set<SimReq
     // A dialect request's answer goes back through the same translation serve writes.
     const answer = req.dialect ? dialectAnswer(req.dialect, id, Math.floor(startedAt / 1000)) : null;
     const firstChunkAt = outcome.kind === "stream" ? run.clock.now() : null;
-    const { ok, errorKind } = await readOutcome(outcome, answer);
+    let text = ""; // what the client read, kept only with trails
+    const { ok, errorKind } = await readOutcome(outcome, answer, atResponse ? (t) => void (text += t) : null);
     const row = Recorder.row(
       outcome.meta,
       req.seq,
@@ -155,7 +156,8 @@ async function serveRequest(run: RunParts, req: SimRequest, inflight: Set<SimReq
       firstChunkAt,
       startedAt,
     );
-    if (atResponse) row.trail = { ...atResponse, final: attemptTrail(outcome.meta.attempts) };
+    if (atResponse)
+      row.trail = { ...atResponse, final: attemptTrail(outcome.meta.attempts), attempts: outcome.meta.attempts, text };
     run.recorder.record(row);
   } catch (err) {
     // The engine promises outcomes, not exceptions; if one escapes it is counted, not hidden.
@@ -213,17 +215,25 @@ function accessOf(graph: Graph, state: RuntimeState): ReadonlyMap<string, Access
   return out;
 }
 
-/** Whether an outcome ended well: a stream is read to its end, and its error event counts. */
+/**
+ * Whether an outcome ended well: a stream is read to its end, and its error event counts. `collect`
+ * gets the answer's text (the first choice's), as the client read it.
+ */
 async function readOutcome(
   outcome: ChatOutcome,
   answer: DialectAnswer | null,
+  collect: ((text: string) => void) | null,
 ): Promise<{ ok: boolean; errorKind: string | null }> {
-  if (outcome.kind === "completion") answer?.completion(outcome.body);
+  if (outcome.kind === "completion") {
+    answer?.completion(outcome.body);
+    collect?.(outcome.body.choices[0]?.message.content ?? "");
+  }
   if (outcome.kind !== "stream") return { ok: outcome.kind !== "error", errorKind: null };
   let ok = true;
   for await (const event of outcome.events) {
     answer?.event(event);
     if (event.type === "error") ok = false;
+    else if (collect && event.type === "chunk") collect(event.chunk.choices[0]?.delta.content ?? "");
   }
   return { ok, errorKind: ok ? null : "stream_error" };
 }

@@ -46,6 +46,10 @@ export const FAULT_KINDS = [
   "context_length",
   "content_policy",
   "quota",
+  "error_event",
+  "no_terminator",
+  "cut_after_finish",
+  "length_stop",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -55,8 +59,9 @@ export interface FaultWindow {
   fault: FaultKind;
   status: number; // for `status` (default 503)
   retryAfterMs: number | null; // for `status` 429/503
+  retryAfterDate: boolean; // send it as an HTTP-date instead of seconds
   delayMs: number; // for `slow_first_token`
-  tokens: number; // for `stall_after` / `cut_after`
+  tokens: number; // for `stall_after` / `cut_after` / `error_event` / `length_stop`
   share: number; // fraction of attempts in the window that hit the fault (default 1)
 }
 

@@ -129,11 +129,13 @@ function toSimFault(f: FaultWindow): SimFault {
     case "status":
       return f.retryAfterMs === null
         ? { kind: "status", status: f.status }
-        : { kind: "status", status: f.status, retryAfterMs: f.retryAfterMs };
+        : { kind: "status", status: f.status, retryAfterMs: f.retryAfterMs, retryAfterDate: f.retryAfterDate };
     case "slow_first_token":
       return { kind: "slow_first_token", ms: f.delayMs };
     case "stall_after":
     case "cut_after":
+    case "error_event":
+    case "length_stop":
       return { kind: f.fault, tokens: f.tokens };
     default:
       return { kind: f.fault };

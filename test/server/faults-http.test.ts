@@ -71,6 +71,17 @@ describe("fault suite: before the first token", () => {
     expect(b.calls).toHaveLength(1);
   });
 
+  test("a Retry-After over the cap keeps later requests away from the model until it has passed", async () => {
+    const a = track(mockUpstream(() => openaiError(429, "slow down", "rate_limit_exceeded", { "retry-after": "30" })));
+    const b = track(mockUpstream(ok("b-up", "from b")));
+    const r = rig(a, b, faultSettings({ retry: { attempts: 3, retryAfterCapMs: 100 } }));
+    for (let i = 0; i < 3; i++) expect((await r.chat({})).status).toBe(200);
+    // the upstream said "not for 30 s": the second and third requests go straight to b
+    expect(a.calls).toHaveLength(1);
+    expect(b.calls).toHaveLength(3);
+    expect(lastLog(r)).toMatchObject({ servedModel: "b", attempts: [{ model: "b" }] });
+  });
+
   test("persistent 429 without Retry-After: backs off per attempt, then fails over", async () => {
     const a = track(mockUpstream(() => openaiError(429, "slow down", "rate_limit_exceeded")));
     const b = track(mockUpstream(ok("b-up")));

@@ -1,6 +1,7 @@
 // Fault suite, how a stream ends: an answer whose finish arrived is complete whatever the connection
-// does afterwards (a close without the chunked terminator is not a cut), and nothing the upstream
-// sends after its finish reaches the client.
+// does afterwards (a close without the chunked terminator, or a reset before `[DONE]`, is not a
+// cut), nothing the upstream sends after its finish reaches the client, and an in-band error event
+// after content is a break.
 import { describe, expect, test } from "bun:test";
 import {
   stopAfterEach,
@@ -110,6 +111,32 @@ describe("fault suite: the end of a stream", () => {
     expect(text).not.toContain("EXTRA");
     expect(streamedText(sseData(text))).toBe("done");
     expect(sseData(text).at(-1)).toBe("[DONE]");
+  });
+});
+
+// What the conformance pack's simulated `cut_after_finish` and `error_event` faults stand for: a
+// real upstream doing the same must get the same treatment.
+describe("fault suite: the stream ends the conformance pack simulates", () => {
+  test("finish_reason, then the connection is reset before [DONE]: complete, no continuation", async () => {
+    const head = frames(chunkJson("a-up", { role: "assistant", content: "" }), chunkJson("a-up", { content: "Hello" }));
+    const tail = frames(chunkJson("a-up", { content: " world" }), chunkJson("a-up", {}, "stop"));
+    const b = healthyB();
+    const r = rig(track(closingUpstream(head, tail, Promise.resolve())), b, "continue");
+    const events = sseData(await (await r.chat({ stream: true })).text());
+    expect(streamedText(events)).toBe("Hello world");
+    expect(events.at(-1)).toBe("[DONE]");
+    expect(lastLog(r)).toMatchObject({ status: 200, servedModel: "a", continuations: 0 });
+    expect(b.calls).toHaveLength(0);
+  });
+
+  test("an in-band error event after content is continued on the next model, not passed off as the end", async () => {
+    const error = { data: { error: { message: "the server had an error", type: "server_error" } } };
+    const a = track(mockUpstream((_n, _b, call) => sse([...words("a-up", ["Hello"]), error, { end: "close" }], call)));
+    const r = rig(a, healthyB(), "continue");
+    const events = sseData(await (await r.chat({ stream: true })).text());
+    expect(streamedText(events)).toBe("Hellofrom b");
+    expect(events.at(-1)).toBe("[DONE]");
+    expect(lastLog(r)).toMatchObject({ status: 200, continuations: 1 });
   });
 });
 

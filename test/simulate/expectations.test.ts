@@ -30,6 +30,7 @@ const outage: FaultWindow = {
   fault: "status",
   status: 503,
   retryAfterMs: null,
+  retryAfterDate: false,
   delayMs: 0,
   tokens: 0,
   share: 1,

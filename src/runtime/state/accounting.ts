@@ -108,6 +108,7 @@ export class AttemptHandle {
     if (partial) this.#book(partial);
     entry.counters.failures++;
     if (f.cls === "quota") this.#markQuota(f, now);
+    else if (f.retryAfterMs !== null && f.retryAfterMs > ctx.settings.retry.retryAfterCapMs) this.#stayAway(f, now);
     if (isUpstreamFault(f.cls)) {
       recordResult(entry.window, now, false, cfg.windowMs);
       const { total, rate } = errorRate(entry.window, now, cfg.windowMs);
@@ -163,6 +164,19 @@ export class AttemptHandle {
       entry.upstreamBlock.windowStart = now + (f.retryAfterMs ?? UPSTREAM_QUOTA_BLOCK_MS);
       entry.upstreamBlock.used = 1;
     }
+  }
+
+  /**
+   * The upstream named a time to come back (a 429 or 503 Retry-After) later than this request would
+   * wait: the model is blocked until then like a spent upstream quota (skip reason `quota`), so the
+   * next requests fail over at once instead of each collecting the same refusal.
+   */
+  #stayAway(f: Failure, now: number): void {
+    const block = this.entry.upstreamBlock;
+    const until = now + f.retryAfterMs!;
+    if (block.used > 0 && block.windowStart >= until) return;
+    block.windowStart = until;
+    block.used = 1;
   }
 
   #record(status: number | null, cls: AttemptRecord["cls"], message: string | null, now: number): void {
