@@ -203,7 +203,7 @@ export interface Settings {
   cache?: CacheSettings;
 }
 
-/** Exact-match response cache of a rule (served by src/server/cache, outside the engine). */
+/** Exact-match response cache of a rule (served by src/cache for serve and simulate, outside the engine). */
 export interface CacheSettings {
   ttlMs: number;
   maxEntries: number;

@@ -2,10 +2,11 @@
 // route, hand the request to the engine and turn its outcome into an OpenAI-shaped response.
 import type { ChatOutcome, EmbeddingsOutcome, OpenAIErrorBody, OutcomeMeta } from "../runtime/api.ts";
 import { identifyCaller } from "./key-auth.ts";
-import { CACHE_HEADER, type CacheStatus } from "./cache/response-cache.ts";
+import type { CacheStatus } from "../cache/response-cache.ts";
+import { CACHE_HEADER, cacheRequest } from "./cache-wiring.ts";
 import { readJsonBody } from "./body.ts";
 import type { GatewayCore, RequestContext } from "./context.ts";
-import { errorBody, errorResponse, invalidApiKey, jsonResponse } from "./errors.ts";
+import { errorBody, errorResponse, invalidApiKey, jsonResponse, jsonTextResponse } from "./errors.ts";
 import { finalStreamComment, outcomeHeaders, overheadMs } from "./outcome-headers.ts";
 import { unknownModel } from "../runtime/engine.ts";
 import { ChatBody, EmbeddingsBody, validate } from "./schemas.ts";
@@ -81,7 +82,7 @@ export async function handleChat(core: GatewayCore, ctx: RequestContext): Promis
   // firing); a plain completion follows the request's signal directly, one controller cheaper.
   const abort = body.stream === true ? abortOnDisconnect(ctx.req) : null;
   const engineStartedAt = clock.now();
-  const cache = core.cache.begin({ graph: ctx.live.graph, dialect: "chat", body, req: ctx.req });
+  const cache = core.cache.begin(cacheRequest(ctx, "chat", body));
   let outcome: ChatOutcome;
   try {
     outcome = cache.settle(
@@ -110,7 +111,11 @@ export async function handleChat(core: GatewayCore, ctx: RequestContext): Promis
     );
     headers[CACHE_HEADER] = cache.status;
     const res =
-      outcome.kind === "completion" ? jsonResponse(200, outcome.body, headers) : errorOutcomeResponse(outcome, headers);
+      outcome.kind !== "completion"
+        ? errorOutcomeResponse(outcome, headers)
+        : cache.answerText !== null
+          ? jsonTextResponse(200, cache.answerText, headers)
+          : jsonResponse(200, outcome.body, headers);
     core.finish(ctx, { ...base, status: res.status, stream: false, ttftMs: null, error: null, cache: cache.status });
     return res;
   }

@@ -11,10 +11,10 @@ import type { GatewayCore, Live, ReloadOutcome, RequestContext, SharedHooks } fr
 import { errorResponse } from "./errors.ts";
 import { InFlightWork } from "./in-flight.ts";
 import { GatewayMetrics } from "./metrics.ts";
-import { MemoryCacheStore } from "./cache/memory-store.ts";
+import { MemoryCacheStore } from "../cache/memory-store.ts";
 import { requestFinisher } from "./request-finisher.ts";
-import { CACHE_HEADER, ResponseCache } from "./cache/response-cache.ts";
-import type { ResponseCacheStore } from "./cache/store.ts";
+import type { ResponseCacheStore } from "../cache/store.ts";
+import { CACHE_HEADER, serverCache } from "./cache-wiring.ts";
 import { requestIdFor } from "./request-id.ts";
 import { requestPath } from "./request-path.ts";
 import { eventLogLine, type LogSink } from "./request-log.ts";
@@ -111,7 +111,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const core: GatewayCore = {
     ports,
     secrets,
-    cache: ResponseCache.exported(opts.cacheStore ?? new MemoryCacheStore(ports.clock), metrics),
+    cache: serverCache(opts.cacheStore ?? new MemoryCacheStore(ports.clock), metrics),
     loadedAt: () => loadedAt,
     metricsText: () => metrics.render(),
     draining: () => draining,

@@ -6,7 +6,7 @@ import type { Graph } from "../compile/graph.ts";
 import type { BreakerPhase, Engine, OutcomeMeta } from "../runtime/api.ts";
 import type { Ports, SecretSource } from "../runtime/ports.ts";
 import type { Diagnostic } from "../syntax/diagnostic.ts";
-import type { CacheStatus, ResponseCache } from "./cache/response-cache.ts";
+import type { CacheStatus, ResponseCache } from "../cache/response-cache.ts";
 
 /** A graph and the engine built from it; swapped as one value on reload. */
 export interface Live {
@@ -51,7 +51,7 @@ export interface GatewayCore {
    * `cut` ends it early when shutdown gives up waiting for it.
    */
   hold(cut?: () => void): () => void;
-  /** The response cache (src/server/cache); one per gateway, kept across policy reloads. */
+  /** The response cache (src/cache, wired in cache-wiring.ts); one per gateway, kept across policy reloads. */
   cache: ResponseCache;
   /** The created timestamp shown by /v1/models (epoch seconds of the graph load). */
   loadedAt(): number;

@@ -20,10 +20,12 @@ export function errorBody(
 }
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-  });
+  return jsonTextResponse(status, JSON.stringify(body), headers);
+}
+
+/** A JSON body already serialised (e.g. by the response cache, which stored the same text). */
+export function jsonTextResponse(status: number, text: string, headers: Record<string, string> = {}): Response {
+  return new Response(text, { status, headers: { "content-type": "application/json", ...headers } });
 }
 
 export function errorResponse(

@@ -3,7 +3,7 @@
 import type { Graph } from "../compile/graph.ts";
 import type { BreakerPhase, Engine, OutcomeMeta } from "../runtime/api.ts";
 import { addKeyMetrics } from "./key-usage.ts";
-import type { CacheStats } from "./cache/response-cache.ts";
+import type { CacheStats } from "../cache/response-cache.ts";
 import { addProcessMetrics } from "./process-metrics.ts";
 import { ComputedGauge, Counter, Histogram, Registry } from "./prometheus.ts";
 
@@ -109,6 +109,11 @@ export class GatewayMetrics {
       (s) => s.evictions,
     );
     counter("switchyard_cache_expirations_total", "cached answers found past their ttl", (s) => s.expirations);
+    counter(
+      "switchyard_cache_saved_usd_total",
+      "what the answers served from the cache cost when first bought, in USD",
+      (s) => s.savedUsd,
+    );
     this.registry.add(
       new ComputedGauge("switchyard_cache_entries", "answers in the response cache", () => [[{}, stats().entries]]),
     );

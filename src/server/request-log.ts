@@ -4,7 +4,7 @@
 // same instant in epoch milliseconds, which is what arithmetic on lines wants (and what earlier
 // consumers read).
 import type { AttemptRecord, OutcomeMeta } from "../runtime/api.ts";
-import type { CacheStatus } from "./cache/response-cache.ts";
+import type { CacheStatus } from "../cache/response-cache.ts";
 import { roundUsd } from "../util/money.ts";
 import { compactDecision } from "./decision-header.ts";
 

@@ -4,7 +4,8 @@ import { percentiles, round } from "./percentiles.ts";
 import type { BreakerEvent, Recorder, RequestRow } from "./recorder.ts";
 import type { Expectation, FaultWindow } from "./scenario-types.ts";
 import type { AccessCounters } from "../runtime/api.ts";
-import { formatMs, formatShare } from "./format.ts";
+import { boundsText, formatMs, formatShare } from "./format.ts";
+import { checkCache, describeCacheCheck, type CacheSummary } from "./cache-report.ts";
 
 export interface ExpectationResult {
   check: string; // e.g. `p95_latency below 2s`
@@ -20,6 +21,8 @@ export interface ExpectationInputs {
   knownModels: ReadonlySet<string>;
   /** Usage of each declared key and team at the end of the run, by `key:<name>` / `team:<name>`. */
   access?: ReadonlyMap<string, AccessCounters>;
+  /** The response cache's counters at the end of the run; null when no rule caches. */
+  cache?: CacheSummary | null;
 }
 
 export function checkExpectations(list: readonly Expectation[], inputs: ExpectationInputs): ExpectationResult[] {
@@ -83,6 +86,9 @@ function checkOne(e: Expectation, inputs: ExpectationInputs): ExpectationResult 
     case "spend":
     case "refused":
       return accessCheck(e, inputs.access);
+    case "cache_hit_rate":
+    case "cache_saved":
+      return { check: describe(e), ...checkCache(e, inputs.cache ?? null) };
   }
 }
 
@@ -203,12 +209,7 @@ export function describe(e: Expectation): string {
     case "attempts_per_request":
       return `attempts_per_request at most ${e.atMost}`;
     case "share": {
-      const bounds = [
-        e.atLeast !== null ? `at least ${formatShare(e.atLeast)}` : "",
-        e.atMost !== null ? `at most ${formatShare(e.atMost)}` : "",
-      ]
-        .filter(Boolean)
-        .join(" and ");
+      const bounds = boundsText(e.atLeast, e.atMost, formatShare);
       return `share of \`${e.model}\` in ${formatMs(e.fromMs)}–${formatMs(e.toMs)} ${bounds}`;
     }
     case "breaker_respected":
@@ -219,14 +220,11 @@ export function describe(e: Expectation): string {
       return `\`${e.model}\` serves again within ${formatMs(e.withinMs)} of each outage end`;
     case "spend":
     case "refused": {
-      const money = (n: number) => (e.check === "spend" ? formatUsd(n) : String(n));
-      const bounds = [
-        e.atLeast !== null ? `at least ${money(e.atLeast)}` : "",
-        e.atMost !== null ? `at most ${money(e.atMost)}` : "",
-      ]
-        .filter(Boolean)
-        .join(" and ");
+      const bounds = boundsText(e.atLeast, e.atMost, e.check === "spend" ? formatUsd : String);
       return `${e.owner.scope} \`${e.owner.name}\` ${e.check === "spend" ? "spends" : "has refused requests"} ${bounds}`;
     }
+    case "cache_hit_rate":
+    case "cache_saved":
+      return describeCacheCheck(e);
   }
 }

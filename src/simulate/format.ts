@@ -15,6 +15,13 @@ export function formatShare(x: number): string {
 
 export { formatUsd } from "../util/money.ts";
 
+/** `at least 25% and at most 35%`: an expectation's bounds, each written by `format`. */
+export function boundsText(atLeast: number | null, atMost: number | null, format: (n: number) => string): string {
+  return [atLeast !== null ? `at least ${format(atLeast)}` : "", atMost !== null ? `at most ${format(atMost)}` : ""]
+    .filter(Boolean)
+    .join(" and ");
+}
+
 /** `00:05:00` style clock offsets for timelines. */
 export function formatOffset(ms: number): string {
   const s = Math.floor(ms / 1000);

@@ -52,7 +52,7 @@ export function renderHtml(s: Summary): string {
 <body>
 <h1>${escapeXml(s.scenario)} on ${escapeXml(s.policy)}</h1>
 <p class="sub">${formatMs(s.durationMs)} simulated, seed ${s.seed}, buckets of ${formatMs(bucketMs)}</p>
-<div class="cards">${card("requests", String(t.requests))}${card("success", formatShare(t.successRate))}${card("failed over", String(t.failedOver))}${card("continuations", String(t.continuations))}${card("p95 latency", s.latencyMs.p95 === null ? "–" : formatMs(s.latencyMs.p95))}${card("p95 ttft", s.ttftMs.p95 === null ? "–" : formatMs(s.ttftMs.p95))}${card("cost", formatUsd(t.costUsd))}</div>
+<div class="cards">${card("requests", String(t.requests))}${card("success", formatShare(t.successRate))}${card("failed over", String(t.failedOver))}${card("continuations", String(t.continuations))}${card("p95 latency", s.latencyMs.p95 === null ? "–" : formatMs(s.latencyMs.p95))}${card("p95 ttft", s.ttftMs.p95 === null ? "–" : formatMs(s.ttftMs.p95))}${card("cost", formatUsd(t.costUsd))}${s.cache ? `${card("cache hits", formatShare(s.cache.hitRate))}${card("saved by cache", formatUsd(s.cache.savedUsd))}` : ""}</div>
 ${s.expectations.length ? `<h2>expectations</h2><table><tr><th>check</th><th></th><th>measured</th></tr>${expectRows}</table>` : ""}
 <h2>traffic share per model</h2>${legend([...models.map((m, i) => ({ label: m, color: colors[i] })), { label: "failed", color: "#444" }])}${share}
 <h2>breaker state</h2>${legend([

@@ -1,6 +1,7 @@
 // The human summary printed by `switchyard simulate`: totals, latency, per-model rows, the breaker
 // timeline and each expectation with its measured value.
 import { formatMs, formatOffset, formatShare, formatUsd } from "./format.ts";
+import { cacheLine } from "./cache-report.ts";
 import type { Percentiles } from "./percentiles.ts";
 import type { Summary } from "./summary.ts";
 
@@ -45,6 +46,7 @@ export function renderText(s: Summary, opts: TextOptions = { color: false }): st
   out.push(`latency       ${pct(s.latencyMs)}`);
   out.push(`ttft          ${pct(s.ttftMs)}  (streams)`);
   out.push(`cost          ${formatUsd(t.costUsd)}`);
+  if (s.cache) out.push(`cache         ${cacheLine(s.cache)}`);
   out.push("");
   const header = ["model", "served", "attempted", "failed", "failures by class", "skipped"];
   const rows = s.models.map((m) => [

@@ -1,7 +1,10 @@
 // Runs a scenario through the policy's compiled graph on THE SAME engine `serve` uses: a virtual
 // clock, seeded randomness and the simulated adapter for every provider kind are the only
 // differences. This file generates traffic, moves virtual time and records what happens; routing,
-// retries, breakers and timeouts are all the engine's.
+// retries, breakers and timeouts are all the engine's, and a policy's response cache is serve's own
+// (src/cache), on the virtual clock.
+import { MemoryCacheStore } from "../cache/memory-store.ts";
+import { ResponseCache } from "../cache/response-cache.ts";
 import type { Graph } from "../compile/graph.ts";
 import type { AccessCounters, ChatOutcome, Engine, RuntimeState } from "../runtime/api.ts";
 import { createEngine } from "../runtime/engine.ts";
@@ -9,6 +12,7 @@ import { ManualClock } from "../ports/manual-clock.ts";
 import type { Ports, Random, Transport } from "../runtime/ports.ts";
 import { SeededRandom } from "../ports/seeded-random.ts";
 import { streamChunkMs } from "./chunking.ts";
+import { cacheSummary } from "./cache-report.ts";
 import { checkExpectations } from "./expectations.ts";
 import { Recorder, attemptTrail, type RequestRow } from "./recorder.ts";
 import type { Scenario } from "./scenario-types.ts";
@@ -79,7 +83,9 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
   const engine = createEngine({ graph, ports, adapters: sim.adapters, observer: recorder.observer, state: opts.state });
 
   const inflight = new Set<SimRequest>(); // in start order, for the end-of-run report
-  const run: RunParts = { clock, engine, sim, recorder, origin, trails: opts.trails === true };
+  // answers belong to the declared key a request is made with (serve: the key presented)
+  const cache = new ResponseCache(new MemoryCacheStore(clock));
+  const run: RunParts = { graph, clock, engine, cache, sim, recorder, origin, trails: opts.trails === true };
   const serve = (req: SimRequest): Promise<void> => serveRequest(run, req, inflight);
 
   // Arrivals are themselves timers on the virtual clock, armed one at a time, so runUntilIdle
@@ -102,14 +108,16 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
   for (const req of inflight.values()) recorder.record(failedRow(req, "never_finished", clock.now() - origin - req.at));
 
   recorder.sortRows();
-  const summary = summariseRun(opts, seed, behaviour, recorder, engine.state());
+  const summary = summariseRun(opts, seed, behaviour, recorder, engine.state(), cache);
   return { summary, rows: recorder.rows };
 }
 
 /** The pieces of one run that each request is served with. */
 interface RunParts {
+  graph: Graph;
   clock: ManualClock;
   engine: Engine;
+  cache: ResponseCache;
   sim: ReturnType<typeof simulatedAdapters>;
   recorder: Recorder;
   origin: number;
@@ -124,15 +132,20 @@ async function serveRequest(run: RunParts, req: SimRequest, inflight: Set<SimReq
   const startedAt = run.clock.now();
   run.sim.expect(id, req.outputTokens, 0);
   try {
+    const dialect = req.dialect?.api ?? "chat";
+    const cache = run.cache.begin({ graph: run.graph, dialect, body: req.body, headers: req.headers, key: req.key });
     // no signal: no client can leave a simulated request
-    const outcome = await run.engine.chat({
-      id,
-      route: req.route,
-      body: req.body,
-      headers: req.headers,
-      receivedAt: startedAt,
-      key: req.key,
-    });
+    const outcome = cache.settle(
+      await run.engine.chat({
+        id,
+        route: req.route,
+        body: req.body,
+        headers: req.headers,
+        receivedAt: startedAt,
+        key: req.key,
+        onMatched: cache.hook,
+      }),
+    );
     const atResponse = run.trails
       ? { atResponse: attemptTrail(outcome.meta.attempts), servedAtResponse: outcome.meta.servedModel }
       : null;
@@ -173,14 +186,17 @@ function summariseRun(
   behaviour: UpstreamSource,
   recorder: Recorder,
   state: RuntimeState,
+  responseCache: ResponseCache,
 ): Summary {
   const { graph, scenario } = opts;
+  const cache = responseCache.graphCaches(graph) ? cacheSummary(responseCache.stats()) : null;
   const faults = new Map(graph.models.map((m) => [m.name, behaviour.faultsOf(m)]));
   const expectations = checkExpectations(scenario.expect, {
     recorder,
     faultsOf: (model) => faults.get(model) ?? [],
     knownModels: new Set(graph.models.map((m) => m.name)),
     access: accessOf(graph, state),
+    cache,
   });
   return summarise({
     policy: opts.policyName,
@@ -190,6 +206,7 @@ function summariseRun(
     graph,
     recorder,
     expectations,
+    cache,
   });
 }
 

@@ -117,6 +117,7 @@ const traffic = v.pipe(
     headers: v.optional(v.record(v.string(), choice), {}),
     metadata: v.optional(v.record(v.string(), choice), {}),
     key: v.optional(v.pipe(v.string("expected a key name"), v.minLength(1, "expected a key name"))),
+    repeat: v.optional(share, 0),
   }),
   v.check((t) => (t.rate === undefined) !== (t.count === undefined), "give exactly one of `rate` or `count`"),
   // The Messages API has neither a JSON mode nor a metadata map a route could match on.
@@ -203,6 +204,13 @@ function accessCheck<C extends "spend" | "refused">(check: C, bound: typeof mone
     v.check((s) => s.at_least !== undefined || s.at_most !== undefined, "give `at_least` or `at_most`"),
   );
 }
+/** `{ check: cache_hit_rate, at_least: 25% }`: a run-wide value between optional bounds. */
+function bounded<C extends string>(check: C, bound: typeof share | typeof money) {
+  return v.pipe(
+    v.strictObject({ check: v.literal(check), at_least: v.optional(bound), at_most: v.optional(bound) }),
+    v.check((s) => s.at_least !== undefined || s.at_most !== undefined, "give `at_least` or `at_most`"),
+  );
+}
 const percentileChecks = ["p50", "p95", "p99"].flatMap((p) => [`${p}_latency`, `${p}_ttft`] as const);
 
 const expectation = v.variant(
@@ -233,8 +241,10 @@ const expectation = v.variant(
     v.strictObject({ check: v.literal("recovers"), model, within: duration }),
     accessCheck("spend", money),
     accessCheck("refused", amount),
+    bounded("cache_hit_rate", share),
+    bounded("cache_saved", money),
   ],
-  "expected `check` to be one of success_rate, p50_latency, p95_latency, p99_latency, p50_ttft, p95_ttft, p99_ttft, attempts_per_request, share, breaker_respected, breaker_opens, recovers, spend, refused",
+  "expected `check` to be one of success_rate, p50_latency, p95_latency, p99_latency, p50_ttft, p95_ttft, p99_ttft, attempts_per_request, share, breaker_respected, breaker_opens, recovers, spend, refused, cache_hit_rate, cache_saved",
 );
 
 export const ScenarioSchema = v.strictObject({

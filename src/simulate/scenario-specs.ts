@@ -24,6 +24,7 @@ export function trafficSpec(t: RawTraffic, durationMs: number): TrafficSpec {
     headers: t.headers,
     metadata: t.metadata,
     key: t.key ?? null,
+    repeat: t.repeat,
   };
 }
 
@@ -53,6 +54,9 @@ export function expectationSpec(e: RawExpectation, durationMs: number): Expectat
         e.key !== undefined ? { scope: "key" as const, name: e.key } : { scope: "team" as const, name: e.team ?? "" };
       return { check: e.check, owner, atLeast: e.at_least ?? null, atMost: e.at_most ?? null };
     }
+    case "cache_hit_rate":
+    case "cache_saved":
+      return { check: e.check, atLeast: e.at_least ?? null, atMost: e.at_most ?? null };
     default: {
       const [p, metric] = e.check.split("_") as [string, "latency" | "ttft"];
       return { check: "latency", metric, percentile: Number(p.slice(1)) as 50 | 95 | 99, belowMs: e.below };

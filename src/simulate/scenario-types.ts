@@ -31,6 +31,8 @@ export interface TrafficSpec {
   metadata: Record<string, Choice>;
   /** The declared key the requests are made with (its name); null: anonymous. */
   key: string | null;
+  /** Share of requests that repeat an earlier request of this source word for word, 0..1. */
+  repeat: number;
 }
 
 export const FAULT_KINDS = [
@@ -92,7 +94,9 @@ export type Expectation =
   /** Spend of a declared key or team over the run, in USD. */
   | { check: "spend"; owner: AccessOwner; atLeast: number | null; atMost: number | null }
   /** Requests of a key or team refused by its limits, budget or routes (403/429). */
-  | { check: "refused"; owner: AccessOwner; atLeast: number | null; atMost: number | null };
+  | { check: "refused"; owner: AccessOwner; atLeast: number | null; atMost: number | null }
+  /** The response cache over the run: hits per lookup, and what the hits would have cost. */
+  | { check: "cache_hit_rate" | "cache_saved"; atLeast: number | null; atMost: number | null };
 
 export interface AccessOwner {
   scope: "key" | "team";

@@ -1,6 +1,7 @@
 // The run's results as plain data: the one structure the text, JSON and HTML renderers all read,
 // ordered and rounded so the same policy, scenario and seed always serialise to the same bytes.
 import type { Graph } from "../compile/graph.ts";
+import type { CacheSummary } from "./cache-report.ts";
 import type { ExpectationResult } from "./expectations.ts";
 import { roundUsd } from "../util/money.ts";
 import { percentiles, round, roundOrNull, sortedPercentiles, type Percentiles } from "./percentiles.ts";
@@ -44,6 +45,8 @@ export interface Summary {
   expectations: ExpectationResult[];
   passed: boolean;
   series: Series;
+  /** The response cache's counters; absent when no rule of the policy caches. */
+  cache?: CacheSummary;
 }
 
 export interface SummaryInputs {
@@ -54,6 +57,7 @@ export interface SummaryInputs {
   graph: Graph;
   recorder: Recorder;
   expectations: ExpectationResult[];
+  cache?: CacheSummary | null;
 }
 
 function sortedRecord(r: Record<string, number>): Record<string, number> {
@@ -132,5 +136,6 @@ export function summarise(inputs: SummaryInputs): Summary {
     expectations: inputs.expectations,
     passed: inputs.expectations.every((e) => e.passed),
     series: timeSeries(rows, inputs.durationMs, modelNames),
+    ...(inputs.cache ? { cache: inputs.cache } : {}),
   };
 }

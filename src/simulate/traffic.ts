@@ -1,7 +1,9 @@
 // Generates the scenario's requests in arrival order: when each arrives, which route it asks for,
 // and an OpenAI chat body shaped so the engine infers the intended needs (stream, tools, vision,
 // json) and prompt size. Each traffic source draws from its own seeded stream, so adding a source
-// does not reshuffle the others.
+// does not reshuffle the others. Every new prompt is distinct (it starts with its request's number,
+// at the same length, so the token estimate is what the scenario asked for); `repeat` sends an
+// earlier request of the same source again word for word, which is what a response cache can hit.
 import type { HeaderView } from "../runtime/api.ts";
 import { SeededRandom } from "../ports/seeded-random.ts";
 import { exponentialGap, pick, sample } from "./distribution.ts";
@@ -47,19 +49,25 @@ const IMAGE = { type: "image_url", image_url: { url: "data:image/png;base64,iVBO
 const NO_HEADERS = new SimHeaders({});
 const prompts = new Map<number, string>();
 
-/** A prompt the engine estimates at `tokens` tokens (it counts ≈ 4 characters a token). */
-function promptText(tokens: number): string {
+/** A prompt the engine estimates at `tokens` tokens (it counts ≈ 4 characters a token), distinct per `seq`. */
+function promptText(tokens: number, seq: number): string {
   let text = prompts.get(tokens);
   if (text === undefined) {
     text = "lorem ipsum dolor sit amet ".repeat(Math.ceil((tokens * 4) / 27)).slice(0, tokens * 4);
     if (prompts.size < 50_000) prompts.set(tokens, text);
   }
-  return text;
+  const mark = `${seq} `;
+  return mark.length < text.length ? mark + text.slice(mark.length) : text;
 }
+
+/** How many earlier requests a source keeps to repeat from (the most recent ones). */
+const REPEAT_POOL = 10_000;
 
 class Source {
   readonly random: SeededRandom;
   next: number;
+  /** Earlier new requests, for `repeat` to draw from; a ring of the last REPEAT_POOL. */
+  readonly sent: SimRequest[] = [];
   #emitted = 0;
   #planned: number[] | null = null;
 
@@ -98,6 +106,19 @@ class Source {
 }
 
 function build(source: Source, seq: number, at: number): SimRequest {
+  const { spec, random, sent } = source;
+  // no draw when the source never repeats, so adding `repeat` to one source changes nothing else
+  if (spec.repeat > 0 && sent.length > 0 && random.next() < spec.repeat)
+    return { ...sent[Math.floor(random.next() * sent.length)], seq, at };
+  const req = fresh(source, seq, at);
+  if (spec.repeat > 0) {
+    if (sent.length < REPEAT_POOL) sent.push(req);
+    else sent[seq % REPEAT_POOL] = req;
+  }
+  return req;
+}
+
+function fresh(source: Source, seq: number, at: number): SimRequest {
   const { spec, random } = source;
   const stream = spec.stream > 0 && random.next() < spec.stream;
   const tools = spec.tools > 0 && random.next() < spec.tools;
@@ -105,7 +126,7 @@ function build(source: Source, seq: number, at: number): SimRequest {
   const json = spec.json > 0 && random.next() < spec.json;
   const promptTokens = Math.max(1, Math.round(sample(spec.promptTokens, random)));
   const outputTokens = Math.max(1, Math.round(sample(spec.outputTokens, random)));
-  const text = promptText(promptTokens);
+  const text = promptText(promptTokens, seq);
   let headers = NO_HEADERS;
   const headerNames = Object.keys(spec.headers);
   if (headerNames.length > 0) {

@@ -16,8 +16,9 @@ export const ALLOWED: Record<string, string[]> = {
   state: ["syntax", "compile", "runtime"],
   ports: ["runtime"],
   dialects: ["runtime"],
-  server: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "dialects"],
-  simulate: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "dialects"],
+  cache: ["compile", "runtime"],
+  server: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "dialects", "cache"],
+  simulate: ["syntax", "check", "compile", "runtime", "ports", "providers", "state", "dialects", "cache"],
   lsp: ["syntax", "check", "compile"],
   cli: [
     "syntax",
@@ -28,6 +29,7 @@ export const ALLOWED: Record<string, string[]> = {
     "providers",
     "state",
     "dialects",
+    "cache",
     "server",
     "simulate",
     "lsp",
@@ -44,7 +46,18 @@ export const RUNTIME_PUBLIC = [
 ];
 
 /** Layers below serve and simulate: they never read the clock, randomness or network themselves. */
-export const PURE_LAYERS = ["util", "syntax", "check", "compile", "runtime", "providers", "state", "ports", "dialects"];
+export const PURE_LAYERS = [
+  "util",
+  "syntax",
+  "check",
+  "compile",
+  "runtime",
+  "providers",
+  "state",
+  "ports",
+  "dialects",
+  "cache",
+];
 
 /**
  * The port implementations, the one place ambient time, randomness and network are read, named by

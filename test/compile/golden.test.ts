@@ -21,8 +21,14 @@ function matchGolden(name: string, actual: string): void {
 }
 
 describe("shipped policies", () => {
-  test("the four documented policies are shipped", () => {
-    expect(POLICIES).toEqual(["default.route", "free-tiers.route", "multi-provider.route", "teams.route"]);
+  test("the five documented policies are shipped", () => {
+    expect(POLICIES).toEqual([
+      "default.route",
+      "eval-cache.route",
+      "free-tiers.route",
+      "multi-provider.route",
+      "teams.route",
+    ]);
   });
 
   for (const file of POLICIES) {

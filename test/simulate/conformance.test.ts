@@ -24,7 +24,13 @@ describe("shipped policies", () => {
   const policies = readdirSync(`${ROOT}/policies`).filter((f) => f.endsWith(".route"));
 
   test("are all here", () => {
-    expect(policies.sort()).toEqual(["default.route", "free-tiers.route", "multi-provider.route", "teams.route"]);
+    expect(policies.sort()).toEqual([
+      "default.route",
+      "eval-cache.route",
+      "free-tiers.route",
+      "multi-provider.route",
+      "teams.route",
+    ]);
   });
 
   for (const file of policies) {

@@ -19,9 +19,10 @@ describe("shipped scenarios", () => {
     .filter((f) => f.endsWith(".yaml"))
     .sort();
 
-  test("cover the five situations the gateway is built for, plus the embedded default policy and team budgets", () => {
+  test("cover the five situations the gateway is built for, plus the embedded default policy, team budgets and the response cache", () => {
     expect(files).toEqual([
       "default-outage.yaml",
+      "eval-repeats.yaml",
       "free-tier-day.yaml",
       "primary-outage.yaml",
       "rate-limit-storm.yaml",

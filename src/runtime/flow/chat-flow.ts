@@ -28,7 +28,8 @@ export async function chat(core: Core, req: ChatRequest): Promise<ChatOutcome> {
   if (!prep.ok) return errorOutcome(core, meta, prep.answer, prepareClass(prep.answer));
   const { ctx, viable } = prep;
   if (req.onMatched !== undefined) {
-    const served = await answeredOnMatch(ctx, req.onMatched, prep.target);
+    let served = answeredOnMatch(ctx, req.onMatched, prep.target);
+    if (served instanceof Promise) served = await served;
     if (served !== null) {
       ctx.client.close();
       return served;
@@ -89,15 +90,25 @@ export async function chat(core: Core, req: ChatRequest): Promise<ChatOutcome> {
   return { kind: "stream", events, meta };
 }
 
-/** Asks the matched-rule hook (before any attempt, so even with every candidate down) whether it answers. */
-async function answeredOnMatch(ctx: RequestCtx, hook: MatchedHook, target: ListTarget): Promise<ChatOutcome | null> {
+/**
+ * Asks the matched-rule hook (before any attempt, so even with every candidate down) whether it
+ * answers. A hook that answers at once (the in-memory cache) costs the request no promise turn.
+ */
+function answeredOnMatch(
+  ctx: RequestCtx,
+  hook: MatchedHook,
+  target: ListTarget,
+): ChatOutcome | null | Promise<ChatOutcome | null> {
   const matched = { rule: target.key, models: target.listed.map((m) => m.name), cache: ctx.settings.cache ?? null };
-  const meta = ctx.meta;
-  const served = await hook(matched, meta);
+  const served = hook(matched, ctx.meta);
+  return served instanceof Promise ? served.then((s) => hookAnswered(ctx, s)) : hookAnswered(ctx, served);
+}
+
+function hookAnswered(ctx: RequestCtx, served: ChatOutcome | null): ChatOutcome | null {
   if (served !== null)
     finishMeta(
       ctx.core,
-      meta,
+      ctx.meta,
       served.kind === "error" ? served.status : 200,
       served.kind === "error" ? "matched_hook" : null,
     );

@@ -10,7 +10,8 @@ import { readJsonBody } from "../body.ts";
 import type { Finish, GatewayCore, RequestContext } from "../context.ts";
 import { outcomeHeaders, overheadMs } from "../outcome-headers.ts";
 import { describeIssue, issuePath } from "../schemas.ts";
-import { CACHE_HEADER, type CacheStatus } from "../cache/response-cache.ts";
+import type { CacheStatus } from "../../cache/response-cache.ts";
+import { CACHE_HEADER, cacheRequest } from "../cache-wiring.ts";
 
 export type DialectEndpoint = "messages" | "responses";
 
@@ -106,7 +107,7 @@ export async function callEngine(
   request: { route: string; chat: Record<string, unknown>; native?: NativeRequest; signal: AbortSignal },
 ): Promise<{ outcome: ChatOutcome; engineStartedAt: number; cache: CacheStatus } | Response> {
   const engineStartedAt = core.ports.clock.now();
-  const cache = core.cache.begin({ graph: ctx.live.graph, dialect: door.endpoint, body: request.chat, req: ctx.req });
+  const cache = core.cache.begin(cacheRequest(ctx, door.endpoint, request.chat));
   try {
     const outcome = cache.settle(
       await ctx.live.engine.chat({

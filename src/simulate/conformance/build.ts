@@ -21,6 +21,7 @@ export function traffic(route: string, over: Partial<TrafficSpec> = {}): Traffic
     headers: {},
     metadata: {},
     key: null,
+    repeat: 0,
     ...over,
   };
 }

@@ -1,6 +1,6 @@
 // Where cached answers live, behind one small interface: the in-memory LRU (memory-store.ts)
-// today, a shared Redis store later (same calls; TTL kept by Redis). Values are the answer's JSON
-// text, so a store never holds live objects and a hit hands out a fresh copy.
+// today, a shared Redis store later (same calls; TTL kept by Redis). Values are JSON text (entry.ts:
+// the answer and what it cost), so a store never holds live objects and a hit hands out a fresh copy.
 
 /** Where an entry goes and the bounds of that place: one partition per caching rule. */
 export interface CachePlacement {
@@ -20,8 +20,12 @@ export interface CacheStoreStats {
   expirations: number;
 }
 
+/**
+ * A store may answer at once (the in-memory one does: a miss then costs no promise) or later (a
+ * shared store over the network); either way a failure is a miss, never a failed request.
+ */
 export interface ResponseCacheStore {
-  get(partition: string, key: string): Promise<string | null>;
-  set(key: string, value: string, place: CachePlacement): Promise<void>;
+  get(partition: string, key: string): string | null | Promise<string | null>;
+  set(key: string, value: string, place: CachePlacement): void | Promise<void>;
   stats(): CacheStoreStats;
 }
