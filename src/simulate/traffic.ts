@@ -175,7 +175,7 @@ export function plainChatRequest(
   const { stream, outputTokens } = sizes;
   const shape: RequestShape = {
     route,
-    text: promptText(Math.max(1, sizes.promptTokens)),
+    text: promptText(Math.max(1, sizes.promptTokens), seq),
     image: false,
     stream,
     tools: false,
