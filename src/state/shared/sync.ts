@@ -9,6 +9,8 @@ import type { Graph } from "../../compile/graph.ts";
 import type { BreakerPhase, OutcomeMeta, RuntimeState } from "../../runtime/api.ts";
 import type { Clock, SharedBreaker, SharedStore, TimerHandle } from "../../runtime/ports.ts";
 import { timingFromGraph } from "../timing.ts";
+import { bounded } from "./bounded.ts";
+import { SharedStickyPins, STICKY_PIN_CAPACITY, STICKY_PIN_TTL_MS } from "./sticky-pins.ts";
 import { allQuotas, amountFor, counterAt, quotasOfModel, type QuotaRef } from "./quota-counters.ts";
 
 export interface SharedSyncOptions {
@@ -42,7 +44,14 @@ export class SharedStateSync {
   readonly #probeBlocked = new Set<string>();
   #stopped = false;
 
-  constructor(private readonly o: SharedSyncOptions) {}
+  /** Sticky sessions through the store, for the engine (`EngineOptions.stickyPins`). */
+  readonly stickyPins: SharedStickyPins;
+
+  constructor(private readonly o: SharedSyncOptions) {
+    const { store, clock, timeoutMs, syncMs } = o;
+    const pins = { store, clock, timeoutMs, freshMs: syncMs, ttlMs: STICKY_PIN_TTL_MS, capacity: STICKY_PIN_CAPACITY };
+    this.stickyPins = new SharedStickyPins({ ...pins, up: () => this.#up });
+  }
 
   get up(): boolean {
     return this.#up;
@@ -248,17 +257,8 @@ export class SharedStateSync {
     });
   }
 
-  /** Rejects after `timeoutMs` on the injected clock. */
   #bounded<T>(p: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = this.o.clock.schedule(this.o.timeoutMs, () =>
-        reject(new Error(`shared state did not answer within ${this.o.timeoutMs} ms`)),
-      );
-      p.then(
-        (v) => (timer.cancel(), resolve(v)),
-        (e) => (timer.cancel(), reject(e)),
-      );
-    });
+    return bounded(this.o.clock, this.o.timeoutMs, p);
   }
 
   #cooldown(key: string): number {
