@@ -10,6 +10,7 @@ import type { BreakerPhase, OutcomeMeta, RuntimeState } from "../../runtime/api.
 import type { Clock, SharedBreaker, SharedStore, TimerHandle } from "../../runtime/ports.ts";
 import { timingFromGraph } from "../timing.ts";
 import { bounded } from "./bounded.ts";
+import { WindowSync } from "./window-sync.ts";
 import { SharedStickyPins, STICKY_PIN_CAPACITY, STICKY_PIN_TTL_MS } from "./sticky-pins.ts";
 import { allQuotas, amountFor, counterAt, quotasOfModel, type QuotaRef } from "./quota-counters.ts";
 
@@ -46,11 +47,13 @@ export class SharedStateSync {
 
   /** Sticky sessions through the store, for the engine (`EngineOptions.stickyPins`). */
   readonly stickyPins: SharedStickyPins;
+  readonly #windows: WindowSync;
 
   constructor(private readonly o: SharedSyncOptions) {
     const { store, clock, timeoutMs, syncMs } = o;
     const pins = { store, clock, timeoutMs, freshMs: syncMs, ttlMs: STICKY_PIN_TTL_MS, capacity: STICKY_PIN_CAPACITY };
     this.stickyPins = new SharedStickyPins({ ...pins, up: () => this.#up });
+    this.#windows = new WindowSync({ store, clock, instance: o.instance, state: o.state });
   }
 
   get up(): boolean {
@@ -224,6 +227,7 @@ export class SharedStateSync {
         this.#layQuota(ref.key, counter.windowStart, await this.o.store.usage(counter));
       }),
     );
+    await this.#windows.exchange(timingFromGraph(graph).windowMs);
   }
 
   /** What the cluster holds for this graph (for /admin/state). */
