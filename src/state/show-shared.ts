@@ -50,7 +50,7 @@ export async function showShared(args: SharedShowArgs, io: SharedShowIo): Promis
   if (prefix === null) return 2;
   try {
     const dump = await readSharedState(text, prefix);
-    io.stdout(args.json ? JSON.stringify(dump, null, 2) + "\n" : renderSharedDump(dump, where(url), Date.now()));
+    io.stdout(args.json ? JSON.stringify(dump, null, 2) + "\n" : renderSharedDump(dump, where(url)));
     return 0;
   } catch (err) {
     const reason = err instanceof Error ? err.message.replace(/\/\/[^@\s]*@/g, "//***@") : "unknown error";

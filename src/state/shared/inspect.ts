@@ -68,13 +68,13 @@ async function readOne(client: RedisClient, rest: string, raw: string, dump: Sha
   }
 }
 
-/** People-readable lines; times relative to `now`. */
-export function renderSharedDump(dump: SharedDump, where: string, now: number): string {
+/** People-readable lines (times as UTC instants: this reads no clock). */
+export function renderSharedDump(dump: SharedDump, where: string): string {
   const out = [`shared state at ${where} under prefix \`${dump.prefix}\``];
   const breakers = Object.entries(dump.breakers);
   out.push(`breakers: ${breakers.length === 0 ? "none stored" : ""}`.trimEnd());
   for (const [key, b] of breakers) {
-    const since = b.openedAt === null ? "" : `, opened ${Math.round((now - b.openedAt) / 1000)} s ago`;
+    const since = b.openedAt === null ? "" : `, opened at ${new Date(b.openedAt).toISOString()}`;
     out.push(`  ${key}: ${b.phase}${since} (by ${b.by})`);
   }
   for (const [key, holder] of Object.entries(dump.probes)) out.push(`  ${key}: probe lease held by ${holder}`);
