@@ -30,7 +30,7 @@ describeWithRedis("error-rate windows across three gateways", () => {
     // at most 10 failures on each instance: under min_requests locally, 30 across the cluster
     for (let i = 0; i < 30; i++) expect((await cluster.chat(i % 3)).status).toBe(200);
     const phase = async (i: number) => (await cluster.admin(i, "/admin/state")).state.breakers.flaky?.phase;
-    for (let i = 0; i < 3; i++) await until(async () => (await phase(i)) === "open", 1000, `open on gw-${i}`);
+    for (let i = 0; i < 3; i++) await until(async () => (await phase(i)) === "open", 3000, `open on gw-${i}`);
     const calls = flaky.calls.length;
     console.log(`windows: the merged error rate opened the breaker after ${calls} failures across three instances`);
     expect(calls).toBeGreaterThanOrEqual(20);
