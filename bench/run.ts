@@ -5,12 +5,15 @@
 // completions, Anthropic Messages (`switchyard-messages`) and OpenAI Responses (`switchyard-responses`), on the same process. Servers are pinned to core 0 and wrk to core 1 so
 // ratios mean relative CPU cost. Only processes this run started are stopped.
 //   bun bench/run.ts            HTTP bench (BENCH_REPEAT runs of BENCH_SECONDS per cell, medians; 3 × 3 s)
+// The pair sy-local-state / sy-redis-state runs the same policy with a quota, kept locally or in a
+// redis-server this run starts (pinned to core 0 with the servers), for the shared-state target.
 //   bun bench/run.ts --micro    the mitata microbenchmarks instead (bench/micro.ts)
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchPolicy, messagesBody, requestBody, responsesBody } from "./lib/fixtures.ts";
 import { cpuMs, rssMb, startServer, stopAll, which } from "./lib/processes.ts";
+import { quotaPolicy, startBenchRedis } from "./lib/shared-state.ts";
 import { runWrk, wrkScript, type WrkResult } from "./lib/wrk.ts";
 
 const ROOT = join(import.meta.dir, "..");
@@ -51,6 +54,17 @@ async function main(): Promise<number> {
     "stderr",
     requestLog,
   );
+  // the shared-state pair: the same policy with a quota, local state vs Redis (issue 12)
+  const redis = await startBenchRedis(ROOT);
+  process.env.REDIS_URL = redis.url; // the policy reads it with env(), as a deployment would
+  const serveWith = async (name: string, text: string) => {
+    const path = join(dir, `${name}.route`);
+    writeFileSync(path, text);
+    const argv = ["bun", "src/cli/main.ts", "serve", path, "--port", "0"];
+    return startServer(ROOT, argv, /listening on http:\/\/127\.0\.0\.1:(\d+)/, "stderr", join(dir, `${name}.log`));
+  };
+  const local = await serveWith("local-state", quotaPolicy(benchPolicy(upstreamBase), false));
+  const shared = await serveWith("redis-state", quotaPolicy(benchPolicy(upstreamBase), true));
 
   const targets: {
     name: string;
@@ -81,26 +95,41 @@ async function main(): Promise<number> {
       model: "chat",
       body: responsesBody,
     },
+    {
+      name: "sy-local-state",
+      url: `http://127.0.0.1:${local.port}/v1/chat/completions`,
+      pid: local.proc.pid,
+      model: "chat",
+    },
+    {
+      name: "sy-redis-state",
+      url: `http://127.0.0.1:${shared.port}/v1/chat/completions`,
+      pid: shared.proc.pid,
+      model: "chat",
+    },
   ];
   const rows: Row[] = [];
   let switchyardRequests = 0;
   for (const mode of ["non-stream", "stream"] as const) {
     for (const connections of [1, 64]) {
       const results = new Map<string, WrkResult & { cpuUsPerRequest: number }>();
-      for (const t of targets) {
-        const script = wrkScript((t.body ?? requestBody)(t.model, mode === "stream"));
-        const warm = runWrk(t.url, connections, WARMUP_SECONDS, script); // JIT, connection pools; discarded
-        const runs: (WrkResult & { cpuUsPerRequest: number })[] = [];
-        for (let i = 0; i < REPEAT; i++) {
+      const scripts = targets.map((t) => wrkScript((t.body ?? requestBody)(t.model, mode === "stream")));
+      const runs = targets.map(() => [] as (WrkResult & { cpuUsPerRequest: number })[]);
+      targets.forEach((t, k) => {
+        const warm = runWrk(t.url, connections, WARMUP_SECONDS, scripts[k]!); // JIT, connection pools; discarded
+        if (t.name.startsWith("switchyard")) switchyardRequests += warm.requests;
+      });
+      // runs interleaved across targets, so a noisy moment on the shared machine hits them alike
+      for (let i = 0; i < REPEAT; i++) {
+        targets.forEach((t, k) => {
           const before = cpuMs(t.pid);
-          const r = runWrk(t.url, connections, SECONDS, script);
-          runs.push({ ...r, cpuUsPerRequest: ((cpuMs(t.pid) - before) * 1000) / r.requests });
+          const r = runWrk(t.url, connections, SECONDS, scripts[k]!);
+          runs[k]!.push({ ...r, cpuUsPerRequest: ((cpuMs(t.pid) - before) * 1000) / r.requests });
           if (r.non2xx > 0) console.error(`warning: ${r.non2xx} non-2xx responses from ${t.name}`);
           if (t.name.startsWith("switchyard")) switchyardRequests += r.requests;
-        }
-        if (t.name.startsWith("switchyard")) switchyardRequests += warm.requests;
-        results.set(t.name, medianRun(runs));
+        });
       }
+      targets.forEach((t, k) => results.set(t.name, medianRun(runs[k]!)));
       const direct = results.get("direct")!;
       const thinResult = results.get("thin-proxy")!;
       for (const t of targets) {
@@ -208,6 +237,14 @@ function verdicts(rows: Row[], rss: number | null): Check[] {
         met: share >= 0.9,
       });
     }
+  }
+  for (const mode of ["non-stream", "stream"] as const) {
+    const ratio = find("sy-redis-state", mode, 64).rps / find("sy-local-state", mode, 64).rps;
+    checks.push({
+      name: `${mode} RPS at 64 connections with Redis shared state ≥ 90% of local state`,
+      value: `${(ratio * 100).toFixed(1)}%`,
+      met: ratio >= 0.9,
+    });
   }
   checks.push({
     name: "switchyard RSS after load < 100 MB",

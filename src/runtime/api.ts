@@ -3,7 +3,7 @@
 // stage folders (plan/, attempt/, stream/, state/, flow/) are internal (docs/architecture.md).
 import type { CacheSettings, Graph, Settings } from "../compile/graph.ts";
 import type { FailureClass } from "../syntax/vocabulary.ts";
-import type { Ports, Random } from "./ports.ts";
+import type { Ports, Random, StickyPins } from "./ports.ts";
 import type { AdapterSet, ChatChunk, ChatCompletion, NativeRequest, Usage } from "./upstream.ts";
 
 /** A request-header view; the server passes the Request's Headers, simulate a small object. */
@@ -149,6 +149,8 @@ export interface EngineOptions {
   observer?: Observer;
   /** Runtime state to continue from (hot reload, snapshots); keyed by model/provider names. */
   state?: RuntimeState;
+  /** Sticky pins shared with other instances; absent: the engine's own sticky map alone. */
+  stickyPins?: StickyPins;
 }
 
 /** Plain-data runtime state, keyed by stable names so it survives policy edits and snapshots. */

@@ -103,7 +103,21 @@ export interface SharedStore {
   /** The first model claimed for a session wins everywhere; returns the holder (refreshing `ttlMs`). */
   claimSticky(key: string, model: string, ttlMs: number): Promise<string>;
   readSticky(key: string): Promise<string | null>;
+  /** Moves the session to `model` (last writer wins: a failover that served it elsewhere), kept `ttlMs`. */
+  pinSticky(key: string, model: string, ttlMs: number): Promise<void>;
   /** Resolves when the store answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Sticky-session pins shared by the instances (issue 12), handed to the engine beside its own
+ * sticky map. Asked only for a request that carries a sticky session key; a pin known fresh comes
+ * back at once (no promise), otherwise a promise the implementation bounds by the store's timeout.
+ */
+export interface StickyPins {
+  /** The cluster's model for the session `key`, null when none is known. */
+  pinned(key: string): string | null | Promise<string | null>;
+  /** The session `key` was served by `model` (fire and forget). */
+  served(key: string, model: string): void;
 }

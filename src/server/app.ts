@@ -97,7 +97,14 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const observer = gatewayObserver(log, shared);
   const build = (graph: Graph, previous: Engine | null): Live => ({
     graph,
-    engine: createEngine({ graph, ports, adapters, observer, state: previous ? previous.state() : opts.initialState }),
+    engine: createEngine({
+      graph,
+      ports,
+      adapters,
+      observer,
+      state: previous ? previous.state() : opts.initialState,
+      ...(shared?.stickyPins ? { stickyPins: shared.stickyPins } : {}),
+    }),
     addressable: addressableNames(graph),
   });
   let live = build(opts.graph, null);

@@ -4,7 +4,7 @@
 import type { Addressable } from "../runtime/engine.ts";
 import type { Graph } from "../compile/graph.ts";
 import type { BreakerPhase, Engine, OutcomeMeta } from "../runtime/api.ts";
-import type { Ports, SecretSource } from "../runtime/ports.ts";
+import type { Ports, SecretSource, StickyPins } from "../runtime/ports.ts";
 import type { Diagnostic } from "../syntax/diagnostic.ts";
 import type { CacheStatus, ResponseCache } from "../cache/response-cache.ts";
 
@@ -81,6 +81,8 @@ export interface ReloadOutcome {
 /** What the gateway needs of the shared-state sync (src/state/shared/sync.ts); none of it makes a request wait. */
 export interface SharedHooks {
   readonly up: boolean;
+  /** Sticky sessions shared by the instances, handed to every engine this gateway builds. */
+  readonly stickyPins?: StickyPins;
   breakerChanged(key: string, from: BreakerPhase, to: BreakerPhase, at: number): void;
   requestDone(meta: OutcomeMeta): void;
   view(): Promise<unknown>;

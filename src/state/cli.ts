@@ -10,10 +10,13 @@ import { STATE_FORMATS, formatForPath, parseStateFormat } from "./format.ts";
 import { describeIoError } from "./io-error.ts";
 import { readSnapshotFile } from "./read-snapshot.ts";
 import { renderSnapshot } from "./show.ts";
+import { isRedisTarget, showShared } from "./show-shared.ts";
 
 export interface StateCliIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Where `--redis-env` reads from (default: process.env). */
+  env?: (name: string) => string | undefined;
 }
 
 const processIo: StateCliIo = {
@@ -26,6 +29,11 @@ export const STATE_USAGE = `usage:
         people-readable breakers, quotas, windows and counters (--json: the raw document;
         --policy: quota limits, and cool-downs from that policy instead of the ones
         the gateway recorded in the snapshot)
+  switchyard state show redis://host:port (--prefix <p> | --policy <policy.route>) [--json]
+  switchyard state show --redis-env <NAME> (--prefix <p> | --policy <policy.route>) [--json]
+        the shared state of a cluster in Redis: breakers, probe leases, quota totals,
+        each instance's window, sticky sessions (a url with a password: only through
+        --redis-env, never on the command line)
   switchyard state convert <in> <out> [--to msgpack|json|yaml]
         rewrite a snapshot in another format (default: from <out>'s extension, else msgpack)
 `;
@@ -78,14 +86,27 @@ async function readOrFail(path: string, io: StateCliIo) {
 }
 
 async function show(argv: readonly string[], io: StateCliIo): Promise<number> {
-  const { values, positionals } = options(argv, { json: { type: "boolean" }, policy: { type: "string" } });
+  const { values, positionals } = options(argv, {
+    json: { type: "boolean" },
+    policy: { type: "string" },
+    prefix: { type: "string" },
+    "redis-env": { type: "string" },
+  });
+  const policy = typeof values.policy === "string" ? values.policy : undefined;
+  const redisEnv = typeof values["redis-env"] === "string" ? values["redis-env"] : undefined;
+  if (redisEnv !== undefined || isRedisTarget(positionals[0])) {
+    if (positionals.length > (redisEnv === undefined ? 1 : 0))
+      throw new StateUsageError("`state show` takes one redis url, or `--redis-env NAME` and no url");
+    const prefix = typeof values.prefix === "string" ? values.prefix : undefined;
+    const args = { target: positionals[0], redisEnv, prefix, policy, json: values.json === true };
+    return showShared(args, { ...io, env: io.env ?? ((name) => process.env[name]) });
+  }
   if (positionals.length !== 1)
     throw new StateUsageError(`\`state show\` takes one state file, got ${positionals.length}`);
   const [path] = positionals;
   const read = await readOrFail(path, io);
   if (!read) return 2;
   const { document } = read;
-  const policy = typeof values.policy === "string" ? values.policy : undefined;
   if (values.json === true) {
     io.stdout(JSON.stringify({ file: path, format: read.format, ...document }, null, 2) + "\n");
     return 0;

@@ -9,6 +9,8 @@ export const ADMIN = "cluster-admin-token";
 let clusters = 0;
 
 export interface Cluster {
+  /** The key prefix in Redis, to look at what the cluster stored. */
+  prefix: string;
   gateways: RunningGateway[];
   logs: string[][];
   chat(i: number, extraHeaders?: Record<string, string>): Promise<Response>;
@@ -40,6 +42,7 @@ export async function startCluster(redisUrl: string, body: string, size = 3, sha
     );
   }
   return {
+    prefix,
     gateways,
     logs,
     chat: (i, extraHeaders = {}) =>

@@ -123,6 +123,19 @@ export function storeConformance(open: () => Promise<StoreBackend>): void {
     expect(await stores[0]!.readSticky("session-2")).toBeNull();
   });
 
+  test("a pin moves the session for every instance and expires with its lifetime", async () => {
+    const prefix = uniquePrefix();
+    const [a, b] = [connect(prefix), connect(prefix)];
+    expect(await a.claimSticky("session-1", "first", 60_000)).toBe("first");
+    await b.pinSticky("session-1", "second", 30_000);
+    expect(await a.readSticky("session-1")).toBe("second");
+    expect(await a.claimSticky("session-1", "third", 60_000)).toBe("second");
+    await a.pinSticky("session-2", "m", 30_000);
+    const ttl = await backend.ttlOf(`${prefix}:s:session-2`);
+    expect(ttl).toBeGreaterThan(25_000);
+    expect(ttl).toBeLessThanOrEqual(30_000);
+  });
+
   test("prefixes keep gateways apart", async () => {
     const [prod, staging] = [connect(uniquePrefix()), connect(uniquePrefix())];
     const counter = minute(5);

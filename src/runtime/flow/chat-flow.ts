@@ -9,6 +9,7 @@ import { completionExec, streamExec, type BodyFor } from "../attempt/chat-attemp
 import { validUsage } from "../stream/chunks.ts";
 import type { Core, RequestCtx } from "./context.ts";
 import { decideChat } from "../plan/decide.ts";
+import { withSharedPin } from "../plan/shared-pin.ts";
 import { allFailed } from "./errors.ts";
 import { completeTrace, tracerFor } from "./explain.ts";
 import { errorOutcome, failedAnswer, finishMeta, prepareClass } from "./outcome.ts";
@@ -26,7 +27,9 @@ export async function chat(core: Core, req: ChatRequest): Promise<ChatOutcome> {
   const { meta, needs, prepared: prep } = decideChat(core, req, tracer);
   if (tracer !== undefined) meta.decision = completeTrace(tracer, needs, prep);
   if (!prep.ok) return errorOutcome(core, meta, prep.answer, prepareClass(prep.answer));
-  const { ctx, viable } = prep;
+  const { ctx } = prep;
+  const pinned = withSharedPin(ctx, prep.viable);
+  const viable = Array.isArray(pinned) ? pinned : await pinned; // a promise only for a sticky key the cluster must be asked about
   if (req.onMatched !== undefined) {
     let served = answeredOnMatch(ctx, req.onMatched, prep.target);
     if (served instanceof Promise) served = await served;

@@ -6,7 +6,7 @@ import type { EngineOptions, HeaderView, Observer, OutcomeMeta, RuntimeState, St
 import type { Failure } from "../attempt/classify.ts";
 import type { ClientWatch } from "../attempt/client-watch.ts";
 import type { RequestNeeds } from "../plan/needs.ts";
-import type { Ports } from "../ports.ts";
+import type { Ports, StickyPins } from "../ports.ts";
 import type { NativeRequest } from "../upstream.ts";
 import { policyRedactor, type Redactor } from "../redactor.ts";
 import { adoptState } from "../state/runtime-state.ts";
@@ -20,6 +20,8 @@ export interface Core {
   tables: Tables;
   state: RuntimeState;
   sticky: StickyMap;
+  /** The cluster's sticky pins (shared state); null: this instance's map alone. */
+  stickyPins: StickyPins | null;
   checkpoints: Map<string, StreamCheckpoint>;
   /** Scrubs this policy's secrets from failure messages; built once per policy load. */
   redactor: Redactor;
@@ -42,6 +44,7 @@ export function buildCore(opts: EngineOptions, observer: Observer): Core {
     tables,
     state,
     sticky,
+    stickyPins: opts.stickyPins ?? null,
     checkpoints: new Map(),
     redactor: policyRedactor(graph, ports.secrets),
   };

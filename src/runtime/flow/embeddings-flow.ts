@@ -10,6 +10,7 @@ import { completeTrace, tracerFor } from "./explain.ts";
 import { errorOutcome, failedAnswer, finishMeta, prepareClass } from "./outcome.ts";
 import { inferEmbeddingNeeds } from "../plan/needs.ts";
 import { prepare } from "../plan/request-plan.ts";
+import { withSharedPin } from "../plan/shared-pin.ts";
 import { UpstreamError } from "../upstream.ts";
 
 type Body = Record<string, unknown>;
@@ -46,7 +47,9 @@ export async function embeddings(core: Core, req: EmbeddingsRequest): Promise<Em
   const prep = prepare(core, req, needs, false, meta, tracer);
   if (tracer !== undefined) meta.decision = completeTrace(tracer, needs, prep);
   if (!prep.ok) return errorOutcome(core, meta, prep.answer, prepareClass(prep.answer));
-  const { ctx, viable } = prep;
+  const { ctx } = prep;
+  const pinned = withSharedPin(ctx, prep.viable);
+  const viable = Array.isArray(pinned) ? pinned : await pinned;
   if (viable.length === 0) return errorOutcome(core, meta, ...failedAnswer(ctx, { kind: "exhausted" }));
   const r = await runCandidates(ctx, viable, embeddingsExec(ctx, req));
   ctx.client.close();

@@ -93,7 +93,10 @@ export class AttemptHandle {
     recordTiming(entry.window, now - run.startedAt, this.ttftMs, this.streamed ? usage.completion_tokens : 0);
     ctx.meta.usage = usage;
     ctx.meta.servedModel = entry.name;
-    if (ctx.stickyKey !== null) ctx.core.sticky.set(ctx.stickyKey, entry.name);
+    if (ctx.stickyKey !== null) {
+      ctx.core.sticky.set(ctx.stickyKey, entry.name);
+      ctx.core.stickyPins?.served(ctx.stickyKey, entry.name);
+    }
     this.#record(status, "ok", null, now);
     run.finish();
   }

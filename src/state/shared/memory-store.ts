@@ -167,6 +167,11 @@ class MemorySharedStore implements SharedStore {
     return typeof e?.value === "string" ? e.value : null;
   }
 
+  async pinSticky(key: string, model: string, ttlMs: number): Promise<void> {
+    await this.hub.reach();
+    this.hub.set(this.keys.sticky(key), model, this.hub.clock.now() + ttlMs);
+  }
+
   async ping(): Promise<void> {
     await this.hub.reach();
   }

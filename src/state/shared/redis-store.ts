@@ -160,6 +160,11 @@ export class RedisSharedStore implements SharedStore {
     return client.get(this.#keys.sticky(key));
   }
 
+  async pinSticky(key: string, model: string, ttlMs: number): Promise<void> {
+    const client = await this.#ready();
+    await client.send("SET", [this.#keys.sticky(key), model, "PX", String(Math.max(1, Math.ceil(ttlMs)))]);
+  }
+
   async ping(): Promise<void> {
     const client = await this.#ready();
     await client.send("PING", []);

@@ -9,6 +9,9 @@ import type { Graph } from "../../compile/graph.ts";
 import type { BreakerPhase, OutcomeMeta, RuntimeState } from "../../runtime/api.ts";
 import type { Clock, SharedBreaker, SharedStore, TimerHandle } from "../../runtime/ports.ts";
 import { timingFromGraph } from "../timing.ts";
+import { bounded } from "./bounded.ts";
+import { WindowSync } from "./window-sync.ts";
+import { SharedStickyPins, STICKY_PIN_CAPACITY, STICKY_PIN_TTL_MS } from "./sticky-pins.ts";
 import { allQuotas, amountFor, counterAt, quotasOfModel, type QuotaRef } from "./quota-counters.ts";
 
 export interface SharedSyncOptions {
@@ -42,7 +45,16 @@ export class SharedStateSync {
   readonly #probeBlocked = new Set<string>();
   #stopped = false;
 
-  constructor(private readonly o: SharedSyncOptions) {}
+  /** Sticky sessions through the store, for the engine (`EngineOptions.stickyPins`). */
+  readonly stickyPins: SharedStickyPins;
+  readonly #windows: WindowSync;
+
+  constructor(private readonly o: SharedSyncOptions) {
+    const { store, clock, timeoutMs, syncMs } = o;
+    const pins = { store, clock, timeoutMs, freshMs: syncMs, ttlMs: STICKY_PIN_TTL_MS, capacity: STICKY_PIN_CAPACITY };
+    this.stickyPins = new SharedStickyPins({ ...pins, up: () => this.#up });
+    this.#windows = new WindowSync({ store, clock, instance: o.instance, state: o.state });
+  }
 
   get up(): boolean {
     return this.#up;
@@ -215,6 +227,7 @@ export class SharedStateSync {
         this.#layQuota(ref.key, counter.windowStart, await this.o.store.usage(counter));
       }),
     );
+    await this.#windows.exchange(timingFromGraph(graph).windowMs);
   }
 
   /** What the cluster holds for this graph (for /admin/state). */
@@ -248,17 +261,8 @@ export class SharedStateSync {
     });
   }
 
-  /** Rejects after `timeoutMs` on the injected clock. */
   #bounded<T>(p: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = this.o.clock.schedule(this.o.timeoutMs, () =>
-        reject(new Error(`shared state did not answer within ${this.o.timeoutMs} ms`)),
-      );
-      p.then(
-        (v) => (timer.cancel(), resolve(v)),
-        (e) => (timer.cancel(), reject(e)),
-      );
-    });
+    return bounded(this.o.clock, this.o.timeoutMs, p);
   }
 
   #cooldown(key: string): number {
