@@ -2,7 +2,9 @@
 // (Bun.serve + fetch) and Switchyard on 127.0.0.1, drives the same wrk load at each, and prints
 // RPS, p50, p99, the server process's CPU time per request and ratios to direct and to the thin
 // proxy, then checks the performance targets. Switchyard is measured at two front doors, chat
-// completions, Anthropic Messages (`switchyard-messages`) and OpenAI Responses (`switchyard-responses`), on the same process. Servers are pinned to core 0 and wrk to core 1 so
+// completions, Anthropic Messages (`switchyard-messages`) and OpenAI Responses (`switchyard-responses`), on the same process,
+// and each feature variant of bench/lib/variants.ts (`switchyard-keys`: 100 declared keys) on a process of its own.
+// Servers are pinned to core 0 and wrk to core 1 so
 // ratios mean relative CPU cost. Only processes this run started are stopped.
 //   bun bench/run.ts            HTTP bench (BENCH_REPEAT runs of BENCH_SECONDS per cell, medians; 3 × 3 s)
 // The pair sy-local-state / sy-redis-state runs the same policy with a quota, kept locally or in a
@@ -14,6 +16,7 @@ import { join } from "node:path";
 import { benchPolicy, messagesBody, requestBody, responsesBody } from "./lib/fixtures.ts";
 import { cpuMs, rssMb, startServer, stopAll, which } from "./lib/processes.ts";
 import { quotaPolicy, startBenchRedis } from "./lib/shared-state.ts";
+import { VARIANTS } from "./lib/variants.ts";
 import { runWrk, wrkScript, type WrkResult } from "./lib/wrk.ts";
 
 const ROOT = join(import.meta.dir, "..");
@@ -21,6 +24,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 /** Measured runs per cell; the row shows their medians, so one noisy moment does not decide it. */
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const WARMUP_SECONDS = 2;
+const LISTENING = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
 
 type Mode = "non-stream" | "stream";
 interface Row extends WrkResult {
@@ -50,7 +54,7 @@ async function main(): Promise<number> {
   const sy = await startServer(
     ROOT,
     ["bun", "src/cli/main.ts", "serve", policyPath, "--port", "0"],
-    /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+    LISTENING,
     "stderr",
     requestLog,
   );
@@ -72,6 +76,7 @@ async function main(): Promise<number> {
     pid: number;
     model: string;
     body?: (model: string, stream: boolean) => string;
+    token?: string;
   }[] = [
     { name: "direct", url: `${upstreamBase}/chat/completions`, pid: upstream.proc.pid, model: "bench-model" },
     {
@@ -108,16 +113,24 @@ async function main(): Promise<number> {
       model: "chat",
     },
   ];
+  for (const v of VARIANTS) {
+    const path = join(dir, `${v.name}.route`);
+    writeFileSync(path, v.policy(upstreamBase));
+    const argv = ["bun", "src/cli/main.ts", "serve", path, "--port", "0"];
+    const server = await startServer(ROOT, argv, LISTENING, "stderr", join(dir, `${v.name}.log`), v.env);
+    const url = `http://127.0.0.1:${server.port}/v1/chat/completions`;
+    targets.push({ name: `switchyard-${v.name}`, url, pid: server.proc.pid, model: "chat", token: v.token });
+  }
   const rows: Row[] = [];
   let switchyardRequests = 0;
   for (const mode of ["non-stream", "stream"] as const) {
     for (const connections of [1, 64]) {
       const results = new Map<string, WrkResult & { cpuUsPerRequest: number }>();
-      const scripts = targets.map((t) => wrkScript((t.body ?? requestBody)(t.model, mode === "stream")));
+      const scripts = targets.map((t) => wrkScript((t.body ?? requestBody)(t.model, mode === "stream"), t.token));
       const runs = targets.map(() => [] as (WrkResult & { cpuUsPerRequest: number })[]);
       targets.forEach((t, k) => {
         const warm = runWrk(t.url, connections, WARMUP_SECONDS, scripts[k]!); // JIT, connection pools; discarded
-        if (t.name.startsWith("switchyard")) switchyardRequests += warm.requests;
+        if (t.pid === sy.proc.pid) switchyardRequests += warm.requests;
       });
       // runs interleaved across targets, so a noisy moment on the shared machine hits them alike
       for (let i = 0; i < REPEAT; i++) {
@@ -126,7 +139,7 @@ async function main(): Promise<number> {
           const r = runWrk(t.url, connections, SECONDS, scripts[k]!);
           runs[k]!.push({ ...r, cpuUsPerRequest: ((cpuMs(t.pid) - before) * 1000) / r.requests });
           if (r.non2xx > 0) console.error(`warning: ${r.non2xx} non-2xx responses from ${t.name}`);
-          if (t.name.startsWith("switchyard")) switchyardRequests += r.requests;
+          if (t.pid === sy.proc.pid) switchyardRequests += r.requests;
         });
       }
       targets.forEach((t, k) => results.set(t.name, medianRun(runs[k]!)));
@@ -235,6 +248,14 @@ function verdicts(rows: Row[], rss: number | null): Check[] {
         name: `${mode} /v1/${door} RPS at 64 connections ≥ 90% of /v1/chat/completions`,
         value: `${(share * 100).toFixed(1)}%`,
         met: share >= 0.9,
+      });
+    }
+    for (const v of VARIANTS) {
+      const share = find(`switchyard-${v.name}`, mode, 64).rps / sy64.rps;
+      checks.push({
+        name: `${mode} ${v.label}: RPS at 64 connections ≥ ${v.minShare * 100}% of the same policy without`,
+        value: `${(share * 100).toFixed(1)}%`,
+        met: share >= v.minShare,
       });
     }
   }

@@ -27,12 +27,13 @@ export async function startServer(
   readyPattern: RegExp,
   readyOn: "stdout" | "stderr",
   logFile?: string,
+  env: Record<string, string> = {},
 ): Promise<{ proc: Subprocess; port: number }> {
   const proc = spawn(pin(0, argv), {
     cwd,
     stdout: logFile ? Bun.file(logFile) : "pipe",
     stderr: "pipe",
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, ...env, NO_COLOR: "1" },
   });
   started.push(proc);
   const watched = (readyOn === "stdout" ? proc.stdout : proc.stderr) as ReadableStream<Uint8Array>;

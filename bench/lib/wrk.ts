@@ -13,11 +13,11 @@ export interface WrkResult {
   non2xx: number;
 }
 
-export function wrkScript(body: string): string {
+export function wrkScript(body: string, token = "bench"): string {
   const path = join(mkdtempSync(join(tmpdir(), "sy-bench-")), "post.lua");
   writeFileSync(
     path,
-    `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer bench"\n`,
+    `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer ${token}"\n`,
   );
   return path;
 }
