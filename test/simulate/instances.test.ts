@@ -5,6 +5,8 @@ import { readFileSync } from "node:fs";
 import { compilePolicyFile } from "../../src/compile/index.ts";
 import { parseScenario } from "../../src/simulate/scenario-load.ts";
 import { runSimulation } from "../../src/simulate/run.ts";
+import { renderHtml } from "../../src/simulate/render-html.ts";
+import { renderText } from "../../src/simulate/render-text.ts";
 
 const root = `${import.meta.dir}/../..`;
 const graph = (await compilePolicyFile(`${root}/policies/free-tiers.route`)).graph!;
@@ -52,6 +54,18 @@ describe("simulate instances", () => {
     const s = await runSimulation({ graph, scenario: parsed.scenario, policyName: "free-tiers" });
     expect(s.expectations.filter((e) => !e.passed)).toEqual([]);
     expect(s.instances!.count).toBe(3);
+  });
+
+  test("text and HTML reports show a row per instance and the quota against its limit", async () => {
+    const s = await shared;
+    const text = renderText(s);
+    expect(text).toContain("instances     3 behind round robin, one shared store, propagation 2ms");
+    expect(text).toMatch(/^ {2}3 +\d+ +\d+ +\d+ +\d+ +up$/m);
+    expect(text).toContain(`quota groq-free requests 30/minute: at most ${minuteQuota(s).peak} served`);
+    expect(text).toContain("(instance ");
+    const html = renderHtml(s);
+    expect(html).toContain("<h2>instances</h2>");
+    expect(html).toContain("<td>groq-free</td><td>30/minute</td>");
   });
 
   test("the same seed gives the same report", async () => {
