@@ -35,17 +35,9 @@ export function expectationSpec(e: RawExpectation, durationMs: number): Expectat
     case "attempts_per_request":
       return { check: "attempts_per_request", atMost: e.at_most };
     case "share":
-      return {
-        check: "share",
-        model: e.model,
-        fromMs: e.from,
-        toMs: e.to ?? durationMs,
-        atLeast: e.at_least ?? null,
-        atMost: e.at_most ?? null,
-      };
     case "served":
       return {
-        check: "served",
+        check: e.check,
         model: e.model,
         fromMs: e.from,
         toMs: e.to ?? durationMs,
