@@ -29,6 +29,12 @@ export interface Random {
 
 export interface Transport {
   fetch(url: string, init: RequestInit & { signal: AbortSignal }): Promise<Response>;
+  /**
+   * Told by a stream adapter that a streamed body this transport delivered for `url` broke
+   * mid-body (a read failed that the engine did not abort). A transport that picks its HTTP client
+   * per upstream learns from it (src/providers/stream-trust.ts); others need not implement it.
+   */
+  bodyBroke?(url: string): void;
 }
 
 /** Provider keys and client keys come from here (serve: process.env), so tests can inject them. */
