@@ -64,7 +64,7 @@ test("two instances sharing a 25 limit admit exactly 25 between them, and nothin
   let admitted = 0;
   for (let round = 0; round < 40; round++) {
     for (const x of [a, b]) {
-      x.leases.topUp(clock.now()); // what each sync tick does
+      x.leases.topUp(clock.now(), 100); // what each sync tick does
       for (let i = 0; i < 4; i++) if (x.admit()) admitted++;
     }
     await clock.advance(RTT);
@@ -75,11 +75,11 @@ test("two instances sharing a 25 limit admit exactly 25 between them, and nothin
   expect(a.seen.takes + b.seen.takes).toBeLessThan(25); // far fewer round trips than requests
 });
 
-test("a new window starts with no units: what was left from the last one is dropped, not carried over", async () => {
+test("without a tick before it, a new window starts with no units: what was left is dropped, not carried over", async () => {
   const clock = new ManualClock(0);
   const hub = new MemorySharedHub(clock, RTT);
   const { leases, admit } = instance(hub, clock, perMinute(100));
-  leases.topUp(0);
+  leases.topUp(0, 100);
   await clock.advance(RTT);
   expect(admit()).toBe(true);
   await clock.advance(60_000 - RTT - 1); // the last millisecond of the minute
@@ -92,15 +92,37 @@ test("a new window starts with no units: what was left from the last one is drop
   expect(await hub.connect("p").usage({ key: KEY, windowStart: 60_000, windowEnd: 120_000, limit: 100 })).toBe(10);
 });
 
+test("the last tick before a window ends leases the next one, so its first request has a unit in hand", async () => {
+  const clock = new ManualClock(0);
+  const hub = new MemorySharedHub(clock, RTT);
+  const { leases, seen, admit } = instance(hub, clock, perMinute(100));
+  leases.topUp(0, 100);
+  await clock.advance(RTT);
+  await clock.advance(59_800 - clock.now());
+  leases.topUp(clock.now(), 100); // the window ends in more than 100 ms: nothing ahead yet
+  expect(seen.takes).toBe(1);
+  await clock.advance(100);
+  leases.topUp(clock.now(), 100);
+  leases.topUp(clock.now(), 100); // one lease ahead, not one per tick
+  expect(seen.takes).toBe(2);
+  await clock.advance(RTT);
+  expect(leases.held(clock.now())).toEqual({ [KEY]: 10 }); // still this window's units
+  await clock.advance(60_000 - clock.now());
+  expect(admit()).toBe(true);
+  expect(leases.held(clock.now())).toEqual({ [KEY]: 9 });
+  hub.delayMs = 0;
+  expect(await hub.connect("p").usage({ key: KEY, windowStart: 60_000, windowEnd: 120_000, limit: 100 })).toBe(10);
+});
+
 test("an upstream that says the quota is gone drops the units in hand for the rest of the window", async () => {
   const clock = new ManualClock(0);
   const hub = new MemorySharedHub(clock, RTT);
   const { leases, seen, admit } = instance(hub, clock, perMinute(100));
-  leases.topUp(0);
+  leases.topUp(0, 100);
   await clock.advance(RTT);
   leases.exhausted(KEY, clock.now());
   expect(admit()).toBe(false);
-  leases.topUp(clock.now());
+  leases.topUp(clock.now(), 100);
   expect(seen.takes).toBe(1);
 });
 

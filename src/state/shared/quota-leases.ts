@@ -40,6 +40,8 @@ export interface Lease {
 
 export class SharedQuotaLeases implements QuotaLeases {
   #leases = new Map<string, Lease>();
+  /** Leases on the next window, taken during the last tick before it starts (so it starts with units in hand). */
+  #next = new Map<string, Lease>();
 
   constructor(private readonly o: QuotaLeasesOptions) {}
 
@@ -70,19 +72,30 @@ export class SharedQuotaLeases implements QuotaLeases {
     lease.dry = true;
   }
 
-  /** Every sync tick: top up what is low, so a quota has units in hand before its first request. */
-  topUp(now: number): void {
+  /**
+   * Every sync tick: top up what is low, so a quota has units in hand before its first request,
+   * and lease the next window when it starts within `aheadMs` (the time to the next tick).
+   */
+  topUp(now: number, aheadMs: number): void {
     if (!this.o.up()) return;
     const size = this.o.leaseSize();
     for (const ref of this.o.refs().values()) {
       const lease = this.#current(ref, now);
       if (lease.units * 2 <= size) this.#refill(ref, lease);
+      if (lease.windowEnd - now > aheadMs) continue;
+      const next = this.#next.get(ref.key);
+      if (next !== undefined && next.windowStart === lease.windowEnd) continue;
+      const [windowStart, windowEnd] = windowBounds(ref.limit.window, lease.windowEnd);
+      const ahead: Lease = { windowStart, windowEnd, units: 0, taking: false, dry: false };
+      this.#next.set(ref.key, ahead);
+      this.#refill(ref, ahead);
     }
   }
 
   /** After an outage: units in hand may be from before it; start again from the counters. */
   reset(): void {
     this.#leases = new Map();
+    this.#next = new Map();
   }
 
   /** What this instance holds, for the admin view. */
@@ -95,6 +108,12 @@ export class SharedQuotaLeases implements QuotaLeases {
   #current(ref: QuotaRef, now: number): Lease {
     const lease = this.#leases.get(ref.key);
     if (lease !== undefined && now < lease.windowEnd && now >= lease.windowStart) return lease;
+    const next = this.#next.get(ref.key);
+    if (next !== undefined && now < next.windowEnd && now >= next.windowStart) {
+      this.#next.delete(ref.key);
+      this.#leases.set(ref.key, next);
+      return next;
+    }
     const [windowStart, windowEnd] = windowBounds(ref.limit.window, now);
     const fresh: Lease = { windowStart, windowEnd, units: 0, taking: false, dry: false };
     this.#leases.set(ref.key, fresh);

@@ -77,8 +77,8 @@ export class SharedQuotas {
     return owed.length;
   }
 
-  /** Every tick: the cluster's totals over the local records, and leases topped up. */
-  async pull(): Promise<void> {
+  /** Every tick: the cluster's totals over the local records, and leases topped up (`aheadMs`: to the next tick). */
+  async pull(aheadMs: number): Promise<void> {
     const now = this.o.clock.now();
     await Promise.all(
       allQuotas(this.o.graph()).map(async (ref) => {
@@ -86,7 +86,7 @@ export class SharedQuotas {
         this.#lay(ref.key, counter.windowStart, await this.o.store.usage(counter));
       }),
     );
-    this.leases.topUp(this.o.clock.now());
+    this.leases.topUp(this.o.clock.now(), aheadMs);
   }
 
   /** The cluster's totals (each bounded). */

@@ -196,7 +196,7 @@ export class SharedStateSync {
     for (const key of this.#probeBlocked) this.#claimProbe(key, this.#probeSlots());
     const breakers = await this.o.store.readBreakers(Object.keys(state.breakers));
     for (const [key, b] of Object.entries(breakers)) this.#applyBreaker(key, b);
-    await this.#quotas.pull();
+    await this.#quotas.pull(this.o.syncMs + this.o.timeoutMs);
     await this.#windows.exchange(timingFromGraph(graph).windowMs);
   }
 
