@@ -23,8 +23,8 @@ describeWithRedis("three gateways, one Redis", () => {
   // The bound (docs/state.md): `requests` units are leased from Redis before the requests they admit,
   // so the cluster serves at most the limit; at most N x lease units (3 x 10) stay leased but unspent.
   test("a 100/min quota under 600 round-robin requests serves at most 100 on its model; the rest fail over", async () => {
-    const free = mockUpstream(() => ok("free"));
-    const paid = mockUpstream(() => ok("paid"));
+    const free = mockUpstream(() => json(completionBody("free", "free")));
+    const paid = mockUpstream(() => json(completionBody("paid", "paid")));
     stops.push(free.stop, paid.stop);
     const cluster = await startCluster(
       redis.url,
@@ -35,9 +35,18 @@ describeWithRedis("three gateways, one Redis", () => {
     );
     stops.push(cluster.stop);
     const statuses: number[] = [];
-    for (let i = 0; i < 600; i++) statuses.push((await cluster.chat(i % 3)).status);
+    const served: string[] = []; // which upstream answered, in order (the reply's text)
+    for (let i = 0; i < 600; i++) {
+      const res = await cluster.chat(i % 3);
+      statuses.push(res.status);
+      served.push((await res.json()).choices?.[0]?.message?.content ?? "");
+    }
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
-    console.log(`quota: free served ${free.calls.length} of 600 (limit 100), paid ${paid.calls.length}`);
+    // failovers while the quota still had units: requests that found no unit in hand on their instance
+    const early = served.slice(0, served.lastIndexOf("free")).filter((m) => m === "paid").length;
+    console.log(
+      `quota: free served ${free.calls.length} of 600 (limit 100), paid ${paid.calls.length}, ${early} of them before free's last`,
+    );
     expect(free.calls.length).toBeLessThanOrEqual(100);
     expect(free.calls.length).toBeGreaterThanOrEqual(100 - 3 * 10);
     expect(free.calls.length + paid.calls.length).toBe(600);
