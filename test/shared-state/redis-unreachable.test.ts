@@ -26,7 +26,7 @@ test("with Redis unreachable a gateway keeps its `requests` quota locally and fa
     url,
     `provider a { kind openai  base_url "${free.url}" }\nprovider b { kind openai  base_url "${paid.url}" }\nmodel free { provider a  can [chat]  quota { requests 5/min } }\nmodel paid { provider b  can [chat] }\nroute chat { otherwise -> [free, paid] }\n`,
     1,
-    "",
+    "lease 2",
     clockAtNextMinute(),
   );
   try {
