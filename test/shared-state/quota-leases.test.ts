@@ -37,6 +37,16 @@ function instance(hub: MemorySharedHub, clock: ManualClock, limit: LimitNode, si
 
 const perMinute = (amount: number): LimitNode => ({ metric: "requests", amount, window: "minute" });
 
+/** One instance under `requests 100/min` whose first lease (taken at 0) has come back. */
+async function leased() {
+  const clock = new ManualClock(0);
+  const hub = new MemorySharedHub(clock, RTT);
+  const one = instance(hub, clock, perMinute(100));
+  one.leases.topUp(0, 100);
+  await clock.advance(RTT);
+  return { clock, hub, ...one };
+}
+
 test("with no unit in hand the quota is out at once and one take goes out; units are taken again at half", async () => {
   const clock = new ManualClock(0);
   const hub = new MemorySharedHub(clock, RTT);
@@ -76,11 +86,7 @@ test("two instances sharing a 25 limit admit exactly 25 between them, and nothin
 });
 
 test("without a tick before it, a new window starts with no units: what was left is dropped, not carried over", async () => {
-  const clock = new ManualClock(0);
-  const hub = new MemorySharedHub(clock, RTT);
-  const { leases, admit } = instance(hub, clock, perMinute(100));
-  leases.topUp(0, 100);
-  await clock.advance(RTT);
+  const { clock, hub, leases, admit } = await leased();
   expect(admit()).toBe(true);
   await clock.advance(60_000 - RTT - 1); // the last millisecond of the minute
   expect(leases.held(clock.now())).toEqual({ [KEY]: 9 });
@@ -93,11 +99,7 @@ test("without a tick before it, a new window starts with no units: what was left
 });
 
 test("the last tick before a window ends leases the next one, so its first request has a unit in hand", async () => {
-  const clock = new ManualClock(0);
-  const hub = new MemorySharedHub(clock, RTT);
-  const { leases, seen, admit } = instance(hub, clock, perMinute(100));
-  leases.topUp(0, 100);
-  await clock.advance(RTT);
+  const { clock, hub, leases, seen, admit } = await leased();
   await clock.advance(59_800 - clock.now());
   leases.topUp(clock.now(), 100); // the window ends in more than 100 ms: nothing ahead yet
   expect(seen.takes).toBe(1);
@@ -115,11 +117,7 @@ test("the last tick before a window ends leases the next one, so its first reque
 });
 
 test("an upstream that says the quota is gone drops the units in hand for the rest of the window", async () => {
-  const clock = new ManualClock(0);
-  const hub = new MemorySharedHub(clock, RTT);
-  const { leases, seen, admit } = instance(hub, clock, perMinute(100));
-  leases.topUp(0, 100);
-  await clock.advance(RTT);
+  const { clock, hub, leases, seen, admit } = await leased();
   leases.exhausted(KEY, clock.now());
   expect(admit()).toBe(false);
   leases.topUp(clock.now(), 100);
