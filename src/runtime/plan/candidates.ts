@@ -98,10 +98,11 @@ function slotSpent(slot: QuotaSlot, now: number, leases: QuotaLeases | null): bo
 }
 
 /**
- * Why `entry` must not be attempted for this request right now, or null. Chat requests also skip
- * embeddings-only models (embeddings bit without chat), since they cannot answer a chat at all.
+ * Why `entry` must not be attempted for this request at `now` (the caller reads the clock once for
+ * all candidates), or null. Chat requests also skip embeddings-only models (embeddings bit without
+ * chat), since they cannot answer a chat at all.
  */
-export function skipReason(ctx: RequestCtx, entry: ModelEntry): SkipRecord["reason"] | null {
+export function skipReason(ctx: RequestCtx, entry: ModelEntry, now: number): SkipRecord["reason"] | null {
   const node = entry.node;
   const needs = ctx.needs;
   if ((node.caps & needs.mask) !== needs.mask) return "capability";
@@ -110,7 +111,6 @@ export function skipReason(ctx: RequestCtx, entry: ModelEntry): SkipRecord["reas
     return "context";
   const keyEnv = entry.provider.keyEnv;
   if (keyEnv !== null && !ctx.core.ports.secrets.get(keyEnv)) return "no_key";
-  const now = ctx.core.ports.clock.now();
   const cfg = ctx.settings.breaker;
   if (!wouldAdmit(entry.breaker, cfg, now, entry.onBreaker)) return "breaker_open";
   if (!wouldAdmit(entry.providerBreaker, cfg, now, entry.onProviderBreaker)) return "breaker_open";
