@@ -84,7 +84,7 @@ export interface SharedHooks {
   /** Sticky sessions shared by the instances, handed to every engine this gateway builds. */
   readonly stickyPins?: StickyPins;
   /** `requests` quotas leased from the cluster, handed to every engine this gateway builds. */
-  readonly quotaLeases?: QuotaLeases;
+  quotaLeases?(): QuotaLeases;
   breakerChanged(key: string, from: BreakerPhase, to: BreakerPhase, at: number): void;
   requestDone(meta: OutcomeMeta): void;
   view(): Promise<unknown>;

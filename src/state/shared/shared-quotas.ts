@@ -28,8 +28,13 @@ export class SharedQuotas {
   readonly #owed = new Map<string, { ref: QuotaRef; amount: number; windowStart: number }>();
   #refsOf: Graph | null = null;
   #requestRefs = new Map<string, QuotaRef>();
-  /** For the engine (`EngineOptions.quotaLeases`). */
   readonly leases: SharedQuotaLeases;
+  /**
+   * Set once the leases are handed to an engine: from then on `requests` quotas are counted
+   * through them (before the request); until then after the reply, like tokens and spend, so an
+   * embedder that does not hand them over still shares its quotas.
+   */
+  #leasing = false;
 
   constructor(private readonly o: SharedQuotasOptions) {
     this.leases = new SharedQuotaLeases({
@@ -44,12 +49,18 @@ export class SharedQuotas {
     });
   }
 
-  /** A request finished: its tokens and spend go to the counters (its `requests` unit was leased). */
+  /** The leases, for an engine (`EngineOptions.quotaLeases`): `requests` quotas are counted through them from now on. */
+  handOver(): SharedQuotaLeases {
+    this.#leasing = true;
+    return this.leases;
+  }
+
+  /** A request finished: its tokens and spend go to the counters (and its request, unless a unit was leased for it). */
   requestDone(meta: OutcomeMeta): void {
     if (meta.servedModel === null) return;
     const now = this.o.clock.now();
     for (const ref of quotasOfModel(this.o.graph(), meta.servedModel)) {
-      if (ref.limit.metric === "requests") continue;
+      if (this.#leasing && ref.limit.metric === "requests") continue;
       const amount = amountFor(ref, meta);
       if (amount <= 0) continue;
       const counter = counterAt(ref, now);
@@ -86,7 +97,7 @@ export class SharedQuotas {
         this.#lay(ref.key, counter.windowStart, await this.o.store.usage(counter));
       }),
     );
-    this.leases.topUp(this.o.clock.now(), aheadMs);
+    if (this.#leasing) this.leases.topUp(this.o.clock.now(), aheadMs);
   }
 
   /** The cluster's totals (each bounded). */

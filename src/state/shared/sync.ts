@@ -7,7 +7,7 @@
 // counted while it was away.
 import type { Graph } from "../../compile/graph.ts";
 import type { BreakerPhase, OutcomeMeta, RuntimeState } from "../../runtime/api.ts";
-import type { Clock, SharedBreaker, SharedStore, TimerHandle } from "../../runtime/ports.ts";
+import type { Clock, QuotaLeases, SharedBreaker, SharedStore, TimerHandle } from "../../runtime/ports.ts";
 import { timingFromGraph } from "../timing.ts";
 import { bounded } from "./bounded.ts";
 import { WindowSync } from "./window-sync.ts";
@@ -49,8 +49,6 @@ export class SharedStateSync {
   readonly stickyPins: SharedStickyPins;
   readonly #windows: WindowSync;
   readonly #quotas: SharedQuotas;
-  /** `requests` quotas leased from the cluster, for the engine (`EngineOptions.quotaLeases`). */
-  readonly quotaLeases: SharedQuotas["leases"];
 
   constructor(private readonly o: SharedSyncOptions) {
     const { store, clock, timeoutMs, syncMs } = o;
@@ -66,7 +64,15 @@ export class SharedStateSync {
       send: (p, onError) => this.#send(p, onError),
       bounded: (p) => this.#bounded(p),
     });
-    this.quotaLeases = this.#quotas.leases;
+  }
+
+  /**
+   * `requests` quotas leased from the cluster, for every engine (`EngineOptions.quotaLeases`). Once
+   * asked for, those quotas are taken before each request (never past the limit) instead of being
+   * counted after the reply, so an embedder must hand them to every engine it builds.
+   */
+  quotaLeases(): QuotaLeases {
+    return this.#quotas.handOver();
   }
 
   get up(): boolean {
@@ -207,7 +213,7 @@ export class SharedStateSync {
     try {
       view.breakers = await this.#bounded(this.o.store.readBreakers(Object.keys(this.o.state().breakers)));
       view.quotas = await this.#quotas.totals();
-      view.leased = this.quotaLeases.held(this.o.clock.now());
+      view.leased = this.#quotas.leases.held(this.o.clock.now());
     } catch (err) {
       this.#markDown(err);
       view.up = false;
