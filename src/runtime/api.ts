@@ -3,7 +3,7 @@
 // stage folders (plan/, attempt/, stream/, state/, flow/) are internal (docs/architecture.md).
 import type { CacheSettings, Graph, Settings } from "../compile/graph.ts";
 import type { FailureClass } from "../syntax/vocabulary.ts";
-import type { Ports, Random, StickyPins } from "./ports.ts";
+import type { Ports, QuotaLeases, Random, StickyPins } from "./ports.ts";
 import type { AdapterSet, ChatChunk, ChatCompletion, NativeRequest, Usage } from "./upstream.ts";
 
 /** A request-header view; the server passes the Request's Headers, simulate a small object. */
@@ -151,6 +151,8 @@ export interface EngineOptions {
   state?: RuntimeState;
   /** Sticky pins shared with other instances; absent: the engine's own sticky map alone. */
   stickyPins?: StickyPins;
+  /** `requests` quotas leased from the cluster; absent: the engine's own quota records alone. */
+  quotaLeases?: QuotaLeases;
 }
 
 /** Plain-data runtime state, keyed by stable names so it survives policy edits and snapshots. */

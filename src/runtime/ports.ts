@@ -127,3 +127,22 @@ export interface StickyPins {
   /** The session `key` was served by `model` (fire and forget). */
   served(key: string, model: string): void;
 }
+
+/**
+ * `requests` quotas leased from the cluster (issue 12), handed to the engine beside its own quota
+ * records. Each instance holds a few units taken from the shared counter ahead of time and spends
+ * them at admission, so the cluster never admits more than the limit. Every call is synchronous:
+ * a request never waits on the store (with no unit in hand the model counts as out of quota).
+ */
+export interface QuotaLeases {
+  /**
+   * Whether one more request may be admitted against the `requests` quota `key` now: true or false
+   * when the cluster governs it (a leased unit in hand or not), null when the local quota record
+   * decides (the store is down, or `key` is not a shared quota).
+   */
+  allows(key: string, now: number): boolean | null;
+  /** A request was admitted against `key` (asked right after `allows`): spends one unit. */
+  admitted(key: string, now: number): void;
+  /** The upstream said the quota is gone: the units in hand are dropped until the window ends. */
+  exhausted(key: string, now: number): void;
+}
