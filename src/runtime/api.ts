@@ -95,6 +95,8 @@ export interface OutcomeMeta {
   errorClass: string | null;
   /** The decision, step by step, when the request asked for it (`trace`); absent otherwise. */
   decision?: DecisionTrace;
+  /** The declared key the request was admitted and booked to (its name); absent: anonymous, or refused. */
+  key?: string;
 }
 
 export interface OpenAIErrorBody {

@@ -22,7 +22,8 @@ export interface Cluster {
 
 /**
  * `body` is the policy after the gateway block; `${prefix}` keeps concurrent test files apart.
- * `clock`: one for all the gateways (default: each its own system clock).
+ * `clock`: one for all the gateways (default: each its own system clock); `env`: more variables
+ * every gateway reads (declared keys' secrets).
  */
 export async function startCluster(
   redisUrl: string,
@@ -30,6 +31,7 @@ export async function startCluster(
   size = 3,
   sharedExtra = "",
   clock?: Clock,
+  extraEnv: Record<string, string> = {},
 ): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), "sy-cluster-"));
   const prefix = `sytest:${process.pid}:cluster${++clusters}`;
@@ -39,7 +41,7 @@ export async function startCluster(
   const gateways: RunningGateway[] = [];
   const logs: string[][] = [];
   for (let i = 0; i < size; i++) {
-    const env: Record<string, string> = { ADMIN, REDIS_URL: redisUrl, GW_ID: `gw-${i}` };
+    const env: Record<string, string> = { ...extraEnv, ADMIN, REDIS_URL: redisUrl, GW_ID: `gw-${i}` };
     const log: string[] = [];
     logs.push(log);
     gateways.push(

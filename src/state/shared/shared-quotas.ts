@@ -1,12 +1,21 @@
 // The quota side of the shared-state sync: `requests` quotas through leases (taken before the
 // request, so the cluster never passes the limit), `tokens` and `usd` added to the window counters
 // after the reply (so each instance may pass the limit by what its in-flight requests use), the
+// limits of declared keys and teams (all three metrics) added after the reply the same way, the
 // cluster's totals laid over the local quota records, and what was counted while the store was
 // down added back when it returns.
 import type { Graph } from "../../compile/graph.ts";
 import type { OutcomeMeta, RuntimeState } from "../../runtime/api.ts";
 import type { Clock, SharedStore } from "../../runtime/ports.ts";
-import { allQuotas, amountFor, counterAt, quotasOfModel, type QuotaRef } from "./quota-counters.ts";
+import {
+  allKeyQuotas,
+  allQuotas,
+  amountFor,
+  counterAt,
+  quotasOfKey,
+  quotasOfModel,
+  type QuotaRef,
+} from "./quota-counters.ts";
 import { SharedQuotaLeases } from "./quota-leases.ts";
 
 /** `shared_state { lease }` when a hand-built graph says nothing (the language's default, check/defaults.ts). */
@@ -55,24 +64,30 @@ export class SharedQuotas {
     return this.leases;
   }
 
-  /** A request finished: its tokens and spend go to the counters (and its request, unless a unit was leased for it). */
+  /**
+   * A request finished: its tokens and spend go to the counters (and its request, unless a unit was
+   * leased for it), and to its key's and team's limits when it was booked to a declared key.
+   */
   requestDone(meta: OutcomeMeta): void {
-    if (meta.servedModel === null) return;
     const now = this.o.clock.now();
+    // a key's request counts whether or not a model served it: it was admitted (meta.key is set then)
+    if (meta.key) for (const ref of quotasOfKey(this.o.graph(), meta.key)) this.#add(ref, meta, now);
+    if (meta.servedModel === null) return;
     for (const ref of quotasOfModel(this.o.graph(), meta.servedModel)) {
       if (this.#leasing && ref.limit.metric === "requests") continue;
-      const amount = amountFor(ref, meta);
-      if (amount <= 0) continue;
-      const counter = counterAt(ref, now);
-      if (!this.o.up()) {
-        this.#owe(ref, amount, counter.windowStart);
-        continue;
-      }
-      this.o.send(
-        this.o.store.add(counter, amount).then((r) => this.#lay(ref.key, counter.windowStart, r.used)),
-        () => this.#owe(ref, amount, counter.windowStart),
-      );
+      this.#add(ref, meta, now);
     }
+  }
+
+  #add(ref: QuotaRef, meta: OutcomeMeta, now: number): void {
+    const amount = amountFor(ref, meta);
+    if (amount <= 0) return;
+    const counter = counterAt(ref, now);
+    if (!this.o.up()) return this.#owe(ref, amount, counter.windowStart);
+    this.o.send(
+      this.o.store.add(counter, amount).then((r) => this.#lay(ref.key, counter.windowStart, r.used)),
+      () => this.#owe(ref, amount, counter.windowStart),
+    );
   }
 
   /** After an outage: adds what was owed; leases start again. Returns how many quotas were owed. */
@@ -91,8 +106,9 @@ export class SharedQuotas {
   /** Every tick: the cluster's totals over the local records, and leases topped up (`aheadMs`: to the next tick). */
   async pull(aheadMs: number): Promise<void> {
     const now = this.o.clock.now();
+    const graph = this.o.graph();
     await Promise.all(
-      allQuotas(this.o.graph()).map(async (ref) => {
+      [...allQuotas(graph), ...allKeyQuotas(graph)].map(async (ref) => {
         const counter = counterAt(ref, now);
         this.#lay(ref.key, counter.windowStart, await this.o.store.usage(counter));
       }),
@@ -104,7 +120,8 @@ export class SharedQuotas {
   async totals(): Promise<Record<string, number>> {
     const now = this.o.clock.now();
     const out: Record<string, number> = {};
-    for (const ref of allQuotas(this.o.graph()))
+    const graph = this.o.graph();
+    for (const ref of [...allQuotas(graph), ...allKeyQuotas(graph)])
       out[ref.key] = await this.o.bounded(this.o.store.usage(counterAt(ref, now)));
     return out;
   }
