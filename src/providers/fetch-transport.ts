@@ -15,7 +15,10 @@ function wantsStream(headers: RequestInit["headers"]): boolean {
   return headers.accept === "text/event-stream";
 }
 
-/** A network transport with its own record of which origins' streams may go over fetch. */
+/**
+ * A network transport with its own record of which origins' streams may go over fetch: one per
+ * gateway (serve makes one), so what a gateway learned about its upstreams stays its own.
+ */
 export function createNetworkTransport(trust = new StreamTrust()): Transport {
   return {
     fetch(url, init) {
@@ -26,5 +29,3 @@ export function createNetworkTransport(trust = new StreamTrust()): Transport {
     bodyBroke: (url) => trust.broke(originOf(url)),
   };
 }
-
-export const networkTransport: Transport = createNetworkTransport();
