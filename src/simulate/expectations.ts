@@ -6,6 +6,7 @@ import type { Expectation, FaultWindow } from "./scenario-types.ts";
 import type { AccessCounters } from "../runtime/api.ts";
 import { boundsText, formatMs, formatShare } from "./format.ts";
 import { checkCache, describeCacheCheck, type CacheSummary } from "./cache-report.ts";
+import { describeClusterCheck, probesCheck, servedCheck, type ProbeEvent } from "./cluster-checks.ts";
 
 export interface ExpectationResult {
   check: string; // e.g. `p95_latency below 2s`
@@ -23,6 +24,10 @@ export interface ExpectationInputs {
   access?: ReadonlyMap<string, AccessCounters>;
   /** The response cache's counters at the end of the run; null when no rule caches. */
   cache?: CacheSummary | null;
+  /** Half-open probes that reached an upstream, in time order, from every instance. */
+  probes?: readonly ProbeEvent[];
+  /** A model's breaker cool-down (for `probes_per_cooldown`). */
+  cooldownMs?: (model: string) => number;
 }
 
 export function checkExpectations(list: readonly Expectation[], inputs: ExpectationInputs): ExpectationResult[] {
@@ -89,6 +94,10 @@ function checkOne(e: Expectation, inputs: ExpectationInputs): ExpectationResult 
     case "cache_hit_rate":
     case "cache_saved":
       return { check: describe(e), ...checkCache(e, inputs.cache ?? null) };
+    case "served":
+      return { check: describe(e), detail: null, ...servedCheck(e, rows) };
+    case "probes_per_cooldown":
+      return { check: describe(e), ...probesCheck(e, inputs.probes ?? [], inputs.cooldownMs?.(e.model) ?? 30_000) };
   }
 }
 
@@ -226,5 +235,8 @@ export function describe(e: Expectation): string {
     case "cache_hit_rate":
     case "cache_saved":
       return describeCacheCheck(e);
+    case "served":
+    case "probes_per_cooldown":
+      return describeClusterCheck(e);
   }
 }

@@ -52,6 +52,8 @@ export interface BreakerEvent {
   model: string;
   from: BreakerPhase;
   to: BreakerPhase;
+  /** Which instance's breaker (1-based), in runs with `instances:`; absent with one instance. */
+  instance?: number;
 }
 
 export interface AttemptWhileOpen {
@@ -81,43 +83,59 @@ export class Recorder {
     return t;
   }
 
-  readonly observer: Observer = {
-    attempt: (meta: OutcomeMeta, a: AttemptRecord) => {
-      const t = this.tally(a.model);
-      t.attempted++;
-      if (a.cls !== "ok" && a.cls !== "cancelled") {
-        t.failed++;
-        t.failedByClass[a.cls] = (t.failedByClass[a.cls] ?? 0) + 1;
-      }
-      if (this.#wasOpen(a.model, a.startedAt))
-        this.attemptsWhileOpen.push({ model: a.model, at: a.startedAt - this.origin, requestId: meta.id });
-    },
-    skip: (_meta: OutcomeMeta, s: SkipRecord) => {
-      const t = this.tally(s.model);
-      t.skipped[s.reason] = (t.skipped[s.reason] ?? 0) + 1;
-    },
-    breaker: (model, from, to, at) => {
-      this.breakers.push({ at: at - this.origin, model, from, to });
-      if (to === "open") this.#openSince.set(model, at);
-      else if (from === "open") {
-        const openedAt = this.#openSince.get(model);
-        if (openedAt !== undefined) {
-          let list = this.#closedAgain.get(model);
-          if (list === undefined) this.#closedAgain.set(model, (list = []));
-          list.push({ openedAt, leftAt: at });
-          this.#openSince.delete(model);
+  readonly observer: Observer = this.#observe(null);
+
+  /**
+   * The observer of one instance in a multi-instance run: breakers are that instance's own, so
+   * open spans are tracked per instance and its events carry its number.
+   */
+  instanceObserver(instance: number): Observer {
+    return this.#observe(instance);
+  }
+
+  #observe(instance: number | null): Observer {
+    const keyOf = instance === null ? (model: string) => model : (model: string) => `${model}\u0000${instance}`;
+    return {
+      attempt: (meta: OutcomeMeta, a: AttemptRecord) => {
+        const t = this.tally(a.model);
+        t.attempted++;
+        if (a.cls !== "ok" && a.cls !== "cancelled") {
+          t.failed++;
+          t.failedByClass[a.cls] = (t.failedByClass[a.cls] ?? 0) + 1;
         }
-      }
-      this.#phase.set(model, { phase: to, since: at });
-    },
-  };
+        if (this.#wasOpen(keyOf(a.model), a.startedAt))
+          this.attemptsWhileOpen.push({ model: a.model, at: a.startedAt - this.origin, requestId: meta.id });
+      },
+      skip: (_meta: OutcomeMeta, s: SkipRecord) => {
+        const t = this.tally(s.model);
+        t.skipped[s.reason] = (t.skipped[s.reason] ?? 0) + 1;
+      },
+      breaker: (model, from, to, at) => {
+        const event: BreakerEvent = { at: at - this.origin, model, from, to };
+        if (instance !== null) event.instance = instance;
+        this.breakers.push(event);
+        const key = keyOf(model);
+        if (to === "open") this.#openSince.set(key, at);
+        else if (from === "open") {
+          const openedAt = this.#openSince.get(key);
+          if (openedAt !== undefined) {
+            let list = this.#closedAgain.get(key);
+            if (list === undefined) this.#closedAgain.set(key, (list = []));
+            list.push({ openedAt, leftAt: at });
+            this.#openSince.delete(key);
+          }
+        }
+        this.#phase.set(key, { phase: to, since: at });
+      },
+    };
+  }
 
   /** Open strictly around `at`; the exact instants of opening and leaving are given the benefit of the doubt. */
-  #wasOpen(model: string, at: number): boolean {
-    const openedAt = this.#openSince.get(model);
+  #wasOpen(key: string, at: number): boolean {
+    const openedAt = this.#openSince.get(key);
     if (openedAt !== undefined && at > openedAt) return true;
     // Spans are in time order and attempts report soon after they start: scan back from the latest.
-    const spans = this.#closedAgain.get(model) ?? [];
+    const spans = this.#closedAgain.get(key) ?? [];
     for (let i = spans.length - 1; i >= 0 && spans[i].leftAt > at; i--) if (at > spans[i].openedAt) return true;
     return false;
   }

@@ -67,6 +67,7 @@ ${s.expectations.length ? `<h2>expectations</h2><table><tr><th>check</th><th></t
     { label: "p99", color: "#e15759" },
   ])}${latency}
 <h2>models</h2><table><tr><th>model</th><th>served</th><th>attempted</th><th>failed</th><th>failures by class</th><th>skipped</th></tr>${modelRows}</table>
+${instancesHtml(s)}
 <h2>errors by kind</h2><p>${escapeXml(kv(t.errorsByKind))}</p>
 ${timeline ? `<h2>breaker transitions</h2><table>${timeline}</table>` : ""}
 </body></html>
@@ -140,7 +141,10 @@ function reportTables(s: Summary): { modelRows: string; expectRows: string; time
     .join("");
   const timeline = s.breakers
     .slice(0, 200)
-    .map((b) => `<tr><td>${formatOffset(b.at)}</td><td>${escapeXml(b.model)}</td><td>${b.from} → ${b.to}</td></tr>`)
+    .map(
+      (b) =>
+        `<tr><td>${formatOffset(b.at)}</td><td>${escapeXml(b.model)}</td><td>${b.from} → ${b.to}</td><td>${b.instance ? `instance ${b.instance}` : ""}</td></tr>`,
+    )
     .join("");
 
   return { modelRows, expectRows, timeline };
@@ -149,4 +153,24 @@ function reportTables(s: Summary): { modelRows: string; expectRows: string; time
 function kv(r: Record<string, number>): string {
   const parts = Object.entries(r).map(([k, n]) => `${k} ${n}`);
   return parts.length ? parts.join(", ") : "–";
+}
+
+/** `instances:` runs: a row per instance and each request quota's fullest window against its limit. */
+function instancesHtml(s: Summary): string {
+  const r = s.instances;
+  if (!r) return "";
+  const sharing = r.shared ? `one shared store, propagation ${formatMs(r.propagationMs)}` : "no shared store";
+  const rows = r.rows
+    .map(
+      (i) =>
+        `<tr><td>${i.instance}</td><td>${i.requests}</td><td>${i.served}</td><td>${i.failedOver}</td><td>${i.probes}</td><td>${i.store}</td></tr>`,
+    )
+    .join("");
+  const quotas = r.quotas
+    .map(
+      (q) =>
+        `<tr><td>${escapeXml(q.model)}</td><td>${q.limit}/${q.window}</td><td>${q.peak}</td><td>${Math.max(0, q.peak - q.limit)}</td></tr>`,
+    )
+    .join("");
+  return `<h2>instances</h2><p>${r.count} behind ${r.balance.replace("_", " ")}, ${escapeXml(sharing)}</p><table><tr><th>instance</th><th>requests</th><th>served</th><th>failed over</th><th>probes</th><th>store</th></tr>${rows}</table>${quotas ? `<h2>request quotas</h2><table><tr><th>model</th><th>limit</th><th>most served in one window</th><th>over</th></tr>${quotas}</table>` : ""}`;
 }

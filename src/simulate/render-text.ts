@@ -4,6 +4,7 @@ import { formatMs, formatOffset, formatShare, formatUsd } from "./format.ts";
 import { cacheLine } from "./cache-report.ts";
 import type { Percentiles } from "./percentiles.ts";
 import type { Summary } from "./summary.ts";
+import type { InstancesReport } from "./cluster-report.ts";
 
 export interface TextOptions {
   color: boolean;
@@ -59,11 +60,14 @@ export function renderText(s: Summary, opts: TextOptions = { color: false }): st
   ]);
   out.push(...table([header, ...rows]));
   out.push("");
+  if (s.instances) out.push(...instanceLines(s.instances), "");
   if (s.breakers.length === 0) out.push("breakers      no transitions");
   else {
     out.push(`breakers      ${s.breakers.length} transitions`);
     for (const b of s.breakers.slice(0, MAX_TIMELINE))
-      out.push(`  ${formatOffset(b.at)}  ${b.model}  ${b.from} → ${b.to}`);
+      out.push(
+        `  ${formatOffset(b.at)}  ${b.model}  ${b.from} → ${b.to}${b.instance ? `  (instance ${b.instance})` : ""}`,
+      );
     if (s.breakers.length > MAX_TIMELINE)
       out.push(`  … ${s.breakers.length - MAX_TIMELINE} more (see --json or --report)`);
   }
@@ -83,4 +87,18 @@ export function renderText(s: Summary, opts: TextOptions = { color: false }): st
     );
   }
   return out.join("\n") + "\n";
+}
+
+/** The per-instance rows and each request quota's fullest window against its limit. */
+function instanceLines(r: InstancesReport): string[] {
+  const sharing = r.shared ? `one shared store, propagation ${formatMs(r.propagationMs)}` : "no shared store";
+  const out = [`instances     ${r.count} behind ${r.balance.replace("_", " ")}, ${sharing}`];
+  const header = ["instance", "requests", "served", "failed over", "probes", "store"];
+  const rows = r.rows.map((i) => [i.instance, i.requests, i.served, i.failedOver, i.probes, i.store].map(String));
+  out.push(...table([header, ...rows]).map((line) => `  ${line}`));
+  for (const q of r.quotas) {
+    const over = q.peak > q.limit ? `, ${q.peak - q.limit} over` : "";
+    out.push(`  quota ${q.model} requests ${q.limit}/${q.window}: at most ${q.peak} served in one window${over}`);
+  }
+  return out;
 }

@@ -3,22 +3,19 @@
 // differences. This file generates traffic, moves virtual time and records what happens; routing,
 // retries, breakers and timeouts are all the engine's, and a policy's response cache is serve's own
 // (src/cache), on the virtual clock.
-import { MemoryCacheStore } from "../cache/memory-store.ts";
-import { ResponseCache } from "../cache/response-cache.ts";
 import type { Graph } from "../compile/graph.ts";
-import type { AccessCounters, ChatOutcome, Engine, RuntimeState } from "../runtime/api.ts";
-import { createEngine } from "../runtime/engine.ts";
+import type { ChatOutcome, RuntimeState } from "../runtime/api.ts";
 import { ManualClock } from "../ports/manual-clock.ts";
 import type { Ports, Random, Transport } from "../runtime/ports.ts";
 import { SeededRandom } from "../ports/seeded-random.ts";
 import { streamChunkMs } from "./chunking.ts";
-import { cacheSummary } from "./cache-report.ts";
-import { checkExpectations } from "./expectations.ts";
+import { Cluster, type SimInstance } from "./instances.ts";
 import { Recorder, attemptTrail, type RequestRow } from "./recorder.ts";
 import type { Scenario } from "./scenario-types.ts";
 import { deriveSeed } from "./seeds.ts";
 import { simulatedAdapters } from "./sim-adapters.ts";
-import { summarise, type Summary } from "./summary.ts";
+import { summariseRun } from "./run-summary.ts";
+import type { Summary } from "./summary.ts";
 import { generateTraffic, type SimRequest } from "./traffic.ts";
 import { dialectAnswer, type DialectAnswer } from "./dialect-traffic.ts";
 import { UpstreamBehaviour, type UpstreamSource } from "./upstream-behaviour.ts";
@@ -80,22 +77,35 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
     opts.replay?.upstream(upstreamRandom, origin) ?? new UpstreamBehaviour(scenario, upstreamRandom, origin);
   const sim = simulatedAdapters(behaviour, { chunkMs: opts.chunkMs ?? streamChunkMs(graph) });
   const recorder = new Recorder(origin);
-  const engine = createEngine({ graph, ports, adapters: sim.adapters, observer: recorder.observer, state: opts.state });
+  const cluster = new Cluster({
+    graph,
+    spec: scenario.instances,
+    clock,
+    ports,
+    adapters: sim.adapters,
+    recorder,
+    origin,
+    seed,
+    state: opts.state,
+    countProbes: scenario.expect.some((e) => e.check === "probes_per_cooldown"),
+  });
 
   const inflight = new Set<SimRequest>(); // in start order, for the end-of-run report
-  // answers belong to the declared key a request is made with (serve: the key presented)
-  const cache = new ResponseCache(new MemoryCacheStore(clock));
-  const run: RunParts = { graph, clock, engine, cache, sim, recorder, origin, trails: opts.trails === true };
+  let trafficDone = false;
+  // the store's periodic syncs would keep the clock busy forever: they stop with the last request
+  const idle = (): void => {
+    if (trafficDone && inflight.size === 0) cluster.stop();
+  };
+  const run: RunParts = { graph, clock, cluster, sim, recorder, origin, trails: opts.trails === true, idle };
   const serve = (req: SimRequest): Promise<void> => serveRequest(run, req, inflight);
 
   // Arrivals are themselves timers on the virtual clock, armed one at a time, so runUntilIdle
   // drives traffic and in-flight requests in one time-ordered pass.
   const traffic = opts.replay?.traffic[Symbol.iterator]() ?? generateTraffic(scenario);
-  let trafficDone = false;
   const arrive = (next: IteratorResult<SimRequest>): void => {
     if (next.done) {
       trafficDone = true;
-      return;
+      return idle();
     }
     const req = next.value;
     clock.schedule(origin + req.at - clock.now(), () => {
@@ -103,12 +113,23 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
       arrive(traffic.next());
     });
   };
+  cluster.start();
   arrive(traffic.next());
   await runClock(clock, () => trafficDone && inflight.size === 0);
   for (const req of inflight.values()) recorder.record(failedRow(req, "never_finished", clock.now() - origin - req.at));
 
+  cluster.stop(); // a run cut short by requests that never finish
   recorder.sortRows();
-  const summary = summariseRun(opts, seed, behaviour, recorder, engine.state(), cache);
+  const summary = summariseRun({
+    graph,
+    scenario,
+    policyName: opts.policyName,
+    seed,
+    origin,
+    behaviour,
+    recorder,
+    cluster,
+  });
   return { summary, rows: recorder.rows };
 }
 
@@ -116,27 +137,36 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
 interface RunParts {
   graph: Graph;
   clock: ManualClock;
-  engine: Engine;
-  cache: ResponseCache;
+  cluster: Cluster;
   sim: ReturnType<typeof simulatedAdapters>;
   recorder: Recorder;
   origin: number;
   /** Keep each request's attempt trail in its row. */
   trails: boolean;
+  /** Called after each request ends: stops the store's syncs once nothing is left to do. */
+  idle: () => void;
 }
 
 /** Sends one request through the engine, reads its answer to the end and records its row. */
 async function serveRequest(run: RunParts, req: SimRequest, inflight: Set<SimRequest>): Promise<void> {
   inflight.add(req);
+  const instance: SimInstance = run.cluster.pick();
   const id = `sim-${req.seq}`;
   const startedAt = run.clock.now();
   run.sim.expect(id, req.outputTokens, 0);
   try {
     const dialect = req.dialect?.api ?? "chat";
-    const cache = run.cache.begin({ graph: run.graph, dialect, body: req.body, headers: req.headers, key: req.key });
+    // answers belong to the declared key a request is made with (serve: the key presented)
+    const cache = instance.cache.begin({
+      graph: run.graph,
+      dialect,
+      body: req.body,
+      headers: req.headers,
+      key: req.key,
+    });
     // no signal: no client can leave a simulated request
     const outcome = cache.settle(
-      await run.engine.chat({
+      await instance.engine.chat({
         id,
         route: req.route,
         body: req.body,
@@ -168,6 +198,7 @@ async function serveRequest(run: RunParts, req: SimRequest, inflight: Set<SimReq
     if (atResponse)
       row.trail = { ...atResponse, final: attemptTrail(outcome.meta.attempts), attempts: outcome.meta.attempts, text };
     run.recorder.record(row);
+    run.cluster.record(instance, row);
   } catch (err) {
     // The engine promises outcomes, not exceptions; if one escapes it is counted, not hidden.
     run.recorder.record(
@@ -176,52 +207,8 @@ async function serveRequest(run: RunParts, req: SimRequest, inflight: Set<SimReq
   } finally {
     run.sim.forget(id);
     inflight.delete(req);
+    run.idle();
   }
-}
-
-/** The end-of-run report: the expectations checked against what was recorded, and the summary. */
-function summariseRun(
-  opts: SimulationOptions,
-  seed: number,
-  behaviour: UpstreamSource,
-  recorder: Recorder,
-  state: RuntimeState,
-  responseCache: ResponseCache,
-): Summary {
-  const { graph, scenario } = opts;
-  const cache = responseCache.graphCaches(graph) ? cacheSummary(responseCache.stats()) : null;
-  const faults = new Map(graph.models.map((m) => [m.name, behaviour.faultsOf(m)]));
-  const expectations = checkExpectations(scenario.expect, {
-    recorder,
-    faultsOf: (model) => faults.get(model) ?? [],
-    knownModels: new Set(graph.models.map((m) => m.name)),
-    access: accessOf(graph, state),
-    cache,
-  });
-  return summarise({
-    policy: opts.policyName,
-    scenario: scenario.name,
-    seed,
-    durationMs: scenario.durationMs,
-    graph,
-    recorder,
-    expectations,
-    cache,
-  });
-}
-
-/** Per key and team usage at the end of the run, by `key:<name>` / `team:<name>`; only declared ones. */
-function accessOf(graph: Graph, state: RuntimeState): ReadonlyMap<string, AccessCounters> {
-  const out = new Map<string, AccessCounters>();
-  const declared = [
-    ...(graph.keys ?? []).map((k) => `key:${k.name}`),
-    ...(graph.teams ?? []).map((t) => `team:${t.name}`),
-  ];
-  for (const id of declared) {
-    const c = state.access?.[id];
-    if (c) out.set(id, c);
-  }
-  return out;
 }
 
 /**

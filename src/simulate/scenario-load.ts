@@ -62,6 +62,7 @@ export function parseScenario(text: string, name = "scenario", refs?: ScenarioRe
       providers: raw.providers,
       models: raw.models,
       expect: raw.expect.map((e) => expectationSpec(e, raw.duration)),
+      ...(raw.instances && raw.instances.count > 1 ? { instances: raw.instances } : {}),
     },
   };
 }

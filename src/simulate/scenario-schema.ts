@@ -5,6 +5,7 @@ import * as v from "valibot";
 import { WINDOWS } from "../syntax/vocabulary.ts";
 import { count, durationMs, fraction, plainNumber, ratePerMs, usd } from "./policy-values.ts";
 import { FAULT_KINDS, type BehaviourSpec, type Choice, type Dist, type FaultWindow } from "./scenario-types.ts";
+import { instancesSchema } from "./scenario-instances.ts";
 
 type Scalar = string | number;
 const scalar = (what: string) => v.union([v.string(), v.number()], `expected ${what}`);
@@ -243,8 +244,20 @@ const expectation = v.variant(
     accessCheck("refused", amount),
     bounded("cache_hit_rate", share),
     bounded("cache_saved", money),
+    v.pipe(
+      v.strictObject({
+        check: v.literal("served"),
+        model,
+        from: v.optional(duration, 0),
+        to: v.optional(duration),
+        at_least: v.optional(amount),
+        at_most: v.optional(amount),
+      }),
+      v.check((s) => s.at_least !== undefined || s.at_most !== undefined, "give `at_least` or `at_most`"),
+    ),
+    v.strictObject({ check: v.literal("probes_per_cooldown"), model, at_most: amount }),
   ],
-  "expected `check` to be one of success_rate, p50_latency, p95_latency, p99_latency, p50_ttft, p95_ttft, p99_ttft, attempts_per_request, share, breaker_respected, breaker_opens, recovers, spend, refused, cache_hit_rate, cache_saved",
+  "expected `check` to be one of success_rate, p50_latency, p95_latency, p99_latency, p50_ttft, p95_ttft, p99_ttft, attempts_per_request, share, breaker_respected, breaker_opens, recovers, spend, refused, cache_hit_rate, cache_saved, served, probes_per_cooldown",
 );
 
 export const ScenarioSchema = v.strictObject({
@@ -258,6 +271,7 @@ export const ScenarioSchema = v.strictObject({
   providers: v.optional(v.record(v.string(), behaviour), {}),
   models: v.optional(v.record(v.string(), behaviour), {}),
   expect: v.optional(v.array(expectation, "expected a list of expectations"), []),
+  instances: v.optional(instancesSchema(duration, wholeNumber("a whole number of instances"))),
 });
 
 export type RawScenario = v.InferOutput<typeof ScenarioSchema>;

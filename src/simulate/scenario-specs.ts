@@ -35,14 +35,17 @@ export function expectationSpec(e: RawExpectation, durationMs: number): Expectat
     case "attempts_per_request":
       return { check: "attempts_per_request", atMost: e.at_most };
     case "share":
+    case "served":
       return {
-        check: "share",
+        check: e.check,
         model: e.model,
         fromMs: e.from,
         toMs: e.to ?? durationMs,
         atLeast: e.at_least ?? null,
         atMost: e.at_most ?? null,
       };
+    case "probes_per_cooldown":
+      return { check: "probes_per_cooldown", model: e.model, atMost: e.at_most };
     case "breaker_respected":
       return { check: "breaker_respected", model: e.model };
     case "breaker_opens":

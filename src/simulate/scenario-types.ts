@@ -96,11 +96,25 @@ export type Expectation =
   /** Requests of a key or team refused by its limits, budget or routes (403/429). */
   | { check: "refused"; owner: AccessOwner; atLeast: number | null; atMost: number | null }
   /** The response cache over the run: hits per lookup, and what the hits would have cost. */
-  | { check: "cache_hit_rate" | "cache_saved"; atLeast: number | null; atMost: number | null };
+  | { check: "cache_hit_rate" | "cache_saved"; atLeast: number | null; atMost: number | null }
+  /** Requests a model served (ok) that arrived in [fromMs, toMs), across all instances. */
+  | { check: "served"; model: string; fromMs: number; toMs: number; atLeast: number | null; atMost: number | null }
+  /** Half-open probes sent to a model, cluster-wide, in any span of one breaker cool-down. */
+  | { check: "probes_per_cooldown"; model: string; atMost: number };
 
 export interface AccessOwner {
   scope: "key" | "team";
   name: string;
+}
+
+/** `instances:` N gateway instances behind a load balancer, sharing one in-memory store. */
+export interface InstancesSpec {
+  count: number;
+  /** How long a store operation and a breaker notification take to reach the others. */
+  propagationMs: number;
+  balance: "round_robin" | "random";
+  /** false: each instance keeps its own state, as without `shared_state` (for comparison). */
+  shared: boolean;
 }
 
 export interface Scenario {
@@ -111,4 +125,6 @@ export interface Scenario {
   providers: Record<string, BehaviourSpec>;
   models: Record<string, BehaviourSpec>;
   expect: Expectation[];
+  /** Absent: one instance, as before `instances:` existed. */
+  instances?: InstancesSpec;
 }

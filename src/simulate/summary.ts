@@ -2,6 +2,7 @@
 // ordered and rounded so the same policy, scenario and seed always serialise to the same bytes.
 import type { Graph } from "../compile/graph.ts";
 import type { CacheSummary } from "./cache-report.ts";
+import type { InstancesReport } from "./cluster-report.ts";
 import type { ExpectationResult } from "./expectations.ts";
 import { roundUsd } from "../util/money.ts";
 import { percentiles, round, roundOrNull, sortedPercentiles, type Percentiles } from "./percentiles.ts";
@@ -47,6 +48,8 @@ export interface Summary {
   series: Series;
   /** The response cache's counters; absent when no rule of the policy caches. */
   cache?: CacheSummary;
+  /** Per instance rows and quota peaks; present only with `instances:` in the scenario. */
+  instances?: InstancesReport;
 }
 
 export interface SummaryInputs {

@@ -19,7 +19,7 @@ describe("shipped scenarios", () => {
     .filter((f) => f.endsWith(".yaml"))
     .sort();
 
-  test("cover the five situations the gateway is built for, plus the embedded default policy, team budgets and the response cache", () => {
+  test("cover the five situations the gateway is built for, plus the embedded default policy, team budgets, the response cache and three instances", () => {
     expect(files).toEqual([
       "default-outage.yaml",
       "eval-repeats.yaml",
@@ -29,6 +29,7 @@ describe("shipped scenarios", () => {
       "slow-provider.yaml",
       "stream-breaks.yaml",
       "team-budgets.yaml",
+      "three-instances.yaml",
     ]);
   });
 

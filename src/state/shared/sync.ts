@@ -138,7 +138,10 @@ export class SharedStateSync {
     if (shared.by === this.o.instance) return;
     const b = this.o.state().breakers[key];
     if (!b) return;
-    if (shared.phase === "open" && (b.phase !== "open" || (b.openedAt ?? 0) < (shared.openedAt ?? 0))) {
+    // An opening this breaker already knows (half-open after it, or probing for it) is not applied
+    // again: re-opening it would restart the half-open turn and the probe lease on every sync.
+    const newer = (b.openedAt ?? 0) < (shared.openedAt ?? 0);
+    if (shared.phase === "open" && (b.phase === "closed" || newer)) {
       Object.assign(b, {
         phase: "open",
         openedAt: shared.openedAt,
