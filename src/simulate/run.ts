@@ -12,6 +12,7 @@ import { ManualClock } from "../ports/manual-clock.ts";
 import type { Ports, Random, Transport } from "../runtime/ports.ts";
 import { SeededRandom } from "../ports/seeded-random.ts";
 import { streamChunkMs } from "./chunking.ts";
+import { AlignedUpstream } from "./aligned-upstream.ts";
 import { cacheSummary } from "./cache-report.ts";
 import { checkExpectations } from "./expectations.ts";
 import { Recorder, attemptTrail, type RequestRow } from "./recorder.ts";
@@ -36,6 +37,11 @@ export interface SimulationOptions {
   trails?: boolean;
   /** Shortest virtual gap between stream chunks; default streamChunkMs(graph), 1 for one token a chunk. */
   chunkMs?: number;
+  /**
+   * Draw each attempt's upstream behaviour from a random seeded by (seed, request, model, attempt)
+   * instead of one shared sequence, so two policies see the same upstream luck (`--compare`).
+   */
+  alignedUpstream?: boolean;
   /** Replaces the scenario's generated traffic and upstream behaviour (`--replay` of a request log). */
   replay?: ReplayInput;
 }
@@ -77,7 +83,10 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
   };
   const upstreamRandom = new SeededRandom(deriveSeed(seed, "upstream"));
   const behaviour =
-    opts.replay?.upstream(upstreamRandom, origin) ?? new UpstreamBehaviour(scenario, upstreamRandom, origin);
+    opts.replay?.upstream(upstreamRandom, origin) ??
+    (opts.alignedUpstream
+      ? new AlignedUpstream(scenario, deriveSeed(seed, "upstream"), origin)
+      : new UpstreamBehaviour(scenario, upstreamRandom, origin));
   const sim = simulatedAdapters(behaviour, { chunkMs: opts.chunkMs ?? streamChunkMs(graph) });
   const recorder = new Recorder(origin);
   const engine = createEngine({ graph, ports, adapters: sim.adapters, observer: recorder.observer, state: opts.state });
