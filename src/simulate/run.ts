@@ -175,7 +175,13 @@ async function serveRequest(run: RunParts, req: SimRequest, inflight: Set<SimReq
       startedAt,
     );
     if (atResponse)
-      row.trail = { ...atResponse, final: attemptTrail(outcome.meta.attempts), attempts: outcome.meta.attempts, text };
+      row.trail = {
+        ...atResponse,
+        final: attemptTrail(outcome.meta.attempts),
+        attempts: outcome.meta.attempts,
+        skipped: outcome.meta.skipped,
+        text,
+      };
     run.recorder.record(row);
   } catch (err) {
     // The engine promises outcomes, not exceptions; if one escapes it is counted, not hidden.

@@ -49,6 +49,8 @@ export interface RequestSide {
   latencyMs: number;
   /** Attempts as `model:status`, in order. */
   trail: string;
+  /** Candidates passed over without a call, as `model (reason)`. */
+  skipped: string[];
 }
 
 export interface DiffRow {
@@ -72,9 +74,15 @@ export interface Comparison {
   shares: ShareRow[];
   /** How many requests ended differently (success, status or served model). */
   differing: number;
-  /** The first `diffs` of them, in arrival order. */
+  /** The differing requests by kind of difference. */
+  changes: Record<ChangeKind, number>;
+  /** Up to `diffs` of them: the ones that fail only under the new policy first, then the other kinds, each in arrival order. */
   diffs: DiffRow[];
 }
+
+/** How a request's outcome changed, most serious first. */
+export const CHANGE_KINDS = ["fails_only_new", "fails_only_old", "other_status", "other_model"] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 export async function comparePolicies(opts: CompareOptions): Promise<Comparison> {
   const runOf = (p: PolicyRun) =>
@@ -89,7 +97,7 @@ export async function comparePolicies(opts: CompareOptions): Promise<Comparison>
   // one after the other: each run owns its virtual clock, and two would only share one core
   const oldRun = await runOf(opts.old);
   const newRun = await runOf(opts.new);
-  const { differing, diffs } = differingRequests(oldRun.rows, newRun.rows, opts.diffs);
+  const { differing, changes, diffs } = differingRequests(oldRun.rows, newRun.rows, opts.diffs);
   return {
     scenario: oldRun.summary.scenario,
     seed: oldRun.summary.seed,
@@ -100,6 +108,7 @@ export async function comparePolicies(opts: CompareOptions): Promise<Comparison>
     metrics: METRICS.map(({ name, of }) => metricRow(name, of(oldRun.summary), of(newRun.summary))),
     shares: shares(oldRun.summary, newRun.summary),
     differing,
+    changes,
     diffs,
   };
 }
@@ -120,20 +129,40 @@ function shares(a: Summary, b: Summary): ShareRow[] {
 }
 
 /** Rows matched by request number: both runs played the same traffic, so the numbers line up. */
-function differingRequests(a: RequestRow[], b: RequestRow[], keep: number): { differing: number; diffs: DiffRow[] } {
+function differingRequests(
+  a: RequestRow[],
+  b: RequestRow[],
+  keep: number,
+): { differing: number; changes: Record<ChangeKind, number>; diffs: DiffRow[] } {
   if (a.length !== b.length || a.some((r, i) => r.seq !== b[i]!.seq))
     throw new Error(`the two runs saw different traffic (${a.length} and ${b.length} requests)`);
-  let differing = 0;
-  const diffs: DiffRow[] = [];
+  const changes = Object.fromEntries(CHANGE_KINDS.map((k) => [k, 0])) as Record<ChangeKind, number>;
+  const kept = Object.fromEntries(CHANGE_KINDS.map((k) => [k, [] as DiffRow[]])) as Record<ChangeKind, DiffRow[]>;
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
-    if (x.ok === y.ok && x.status === y.status && x.servedModel === y.servedModel) continue;
-    differing++;
-    if (diffs.length < keep)
-      diffs.push({ seq: x.seq, arrivedAt: x.arrivedAt, route: x.route, stream: x.stream, old: side(x), new: side(y) });
+    const kind = changeOf(x, y);
+    if (kind === null) continue;
+    changes[kind]++;
+    if (kept[kind].length < keep)
+      kept[kind].push({
+        seq: x.seq,
+        arrivedAt: x.arrivedAt,
+        route: x.route,
+        stream: x.stream,
+        old: side(x),
+        new: side(y),
+      });
   }
-  return { differing, diffs };
+  const differing = CHANGE_KINDS.reduce((n, k) => n + changes[k], 0);
+  return { differing, changes, diffs: CHANGE_KINDS.flatMap((k) => kept[k]).slice(0, keep) };
+}
+
+function changeOf(x: RequestRow, y: RequestRow): ChangeKind | null {
+  if (x.ok !== y.ok) return x.ok ? "fails_only_new" : "fails_only_old";
+  if (x.status !== y.status) return "other_status";
+  if (x.servedModel !== y.servedModel) return "other_model";
+  return null;
 }
 
 function side(r: RequestRow): RequestSide {
@@ -144,5 +173,6 @@ function side(r: RequestRow): RequestSide {
     errorKind: r.errorKind,
     latencyMs: round(r.latencyMs, 3),
     trail: r.trail?.final ?? "",
+    skipped: (r.trail?.skipped ?? []).map((k) => `${k.model} (${k.reason})`),
   };
 }

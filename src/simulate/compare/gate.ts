@@ -82,7 +82,7 @@ function judge(g: Gate, c: Comparison): GateResult {
   const oldText = formatValue(def.unit, row.old);
   const newText = formatValue(def.unit, row.new);
   if (def.unit === "share") {
-    const drop = Math.round((row.old - row.new) * 1e6) / 1e4; // in points, float noise rounded away
+    const drop = Math.round((row.old - row.new) * 1e4) / 1e2; // in points, to two decimals
     const failed = drop > g.allowance;
     const moved = drop > 0 ? `${drop} points below` : drop < 0 ? `${-drop} points above` : "the same as";
     return {

@@ -8,7 +8,7 @@ import { PALETTE, escapeXml } from "../svg-charts.ts";
 import type { Comparison, DiffRow, MetricRow } from "./compare.ts";
 import type { GateResult } from "./gate.ts";
 import { formatChange, formatValue, metricDef } from "./metrics.ts";
-import { sideText } from "./render-text.ts";
+import { changesText, sideText } from "./render-text.ts";
 
 const CSS = `${REPORT_CSS}
 body{max-width:1500px;padding:0 16px}.pair{display:grid;grid-template-columns:1fr 1fr;gap:20px}
@@ -75,9 +75,9 @@ function gateRow(g: GateResult): string {
 
 function differing(c: Comparison): string {
   if (c.differing === 0) return `<p id="diffs">none: every request ended the same way under both policies</p>`;
-  const shown = c.diffs.length < c.differing ? `, the first ${c.diffs.length}` : "";
+  const shown = c.diffs.length < c.differing ? `; showing ${c.diffs.length}, failures first` : "";
   const rows = c.diffs.map(diffRow).join("");
-  return `<p>${c.differing} of ${c.requests} requests${shown}</p><table id="diffs"><tr><th>#</th><th>at</th><th>route</th><th>old</th><th>new</th></tr>${rows}</table>`;
+  return `<p>${c.differing} of ${c.requests} requests (${escapeXml(changesText(c))})${shown}</p><table id="diffs"><tr><th>#</th><th>at</th><th>route</th><th>old</th><th>new</th></tr>${rows}</table>`;
 }
 
 function diffRow(d: DiffRow): string {

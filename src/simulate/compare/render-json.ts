@@ -13,6 +13,7 @@ export function renderCompareJson(c: Comparison, gates: readonly GateResult[]): 
     metrics: c.metrics,
     shares: c.shares,
     differing: c.differing,
+    changes: c.changes,
     diffs: c.diffs,
     gates,
     failed: gates.some((g) => g.failed),

@@ -2,7 +2,7 @@
 // served the traffic, the requests that ended differently with both attempt trails, and the gates.
 import { formatMs, formatOffset, formatShare } from "../format.ts";
 import { table } from "../render-text.ts";
-import type { Comparison, DiffRow, RequestSide } from "./compare.ts";
+import { CHANGE_KINDS, type ChangeKind, type Comparison, type DiffRow, type RequestSide } from "./compare.ts";
 import type { GateResult } from "./gate.ts";
 import { formatChange, formatValue, metricDef } from "./metrics.ts";
 
@@ -56,10 +56,25 @@ export function renderCompareText(c: Comparison, gates: readonly GateResult[], o
   return out.join("\n") + "\n";
 }
 
+const CHANGE_TEXT: Record<ChangeKind, string> = {
+  fails_only_new: "fail only under new",
+  fails_only_old: "fail only under old",
+  other_status: "fail with another status",
+  other_model: "served by another model",
+};
+
+/** `412 fail only under new, 1981 served by another model`: the kinds that occurred. */
+export function changesText(c: Comparison): string {
+  return CHANGE_KINDS.filter((k) => c.changes[k] > 0)
+    .map((k) => `${c.changes[k]} ${CHANGE_TEXT[k]}`)
+    .join(", ");
+}
+
 function differingHeader(c: Comparison): string {
   if (c.differing === 0) return `requests whose outcome differs: none of ${c.requests}`;
-  const shown = c.diffs.length < c.differing ? ` (the first ${c.diffs.length}; --diffs N for more)` : "";
-  return `requests whose outcome differs: ${c.differing} of ${c.requests}${shown}`;
+  const shown =
+    c.diffs.length < c.differing ? `\n  showing ${c.diffs.length}, failures first (--diffs N for more)` : "";
+  return `requests whose outcome differs: ${c.differing} of ${c.requests} (${changesText(c)})${shown}`;
 }
 
 function diffLines(d: DiffRow): string[] {
@@ -70,5 +85,6 @@ function diffLines(d: DiffRow): string[] {
 /** `200 by sonnet in 1.2s  gpt4o:503,sonnet:200` or `503 upstream_5xx in 3s  gpt4o:503,gpt4o:503`. */
 export function sideText(s: RequestSide): string {
   const what = s.ok ? `${s.status} by ${s.servedModel ?? "–"}` : `${s.status} ${s.errorKind ?? "error"}`;
-  return `${what} in ${formatMs(s.latencyMs)}  ${s.trail || "(no attempt)"}`;
+  const skipped = s.skipped.length > 0 ? `  skipped ${s.skipped.join(", ")}` : "";
+  return `${what} in ${formatMs(s.latencyMs)}  ${s.trail || "(no attempt)"}${skipped}`;
 }
