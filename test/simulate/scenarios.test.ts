@@ -19,11 +19,12 @@ describe("shipped scenarios", () => {
     .filter((f) => f.endsWith(".yaml"))
     .sort();
 
-  test("cover the five situations the gateway is built for, plus the embedded default policy, team budgets and the response cache", () => {
+  test("cover the five situations the gateway is built for, plus the embedded default policy, team budgets and the response cache, and the compare example", () => {
     expect(files).toEqual([
       "default-outage.yaml",
       "eval-repeats.yaml",
       "free-tier-day.yaml",
+      "openai-outage-compare.yaml",
       "primary-outage.yaml",
       "rate-limit-storm.yaml",
       "slow-provider.yaml",
@@ -47,4 +48,26 @@ describe("shipped scenarios", () => {
       expect(code).toBe(0);
     });
   }
+});
+
+describe("the shipped compare example", () => {
+  test("multi-provider-v2 is far cheaper but fails the success gate during the OpenAI outage (exit 1)", async () => {
+    const file = "openai-outage-compare.yaml";
+    const m = /^# compare: bun run simulate (.+)$/m.exec(readFileSync(`${DIR}/${file}`, "utf8"));
+    if (!m) throw new Error(`${file} has no \`# compare:\` line`);
+    const argv = m[1]!.split(" ").map((a) => (a.startsWith("policies/") ? `${ROOT}/${a}` : a));
+    let out = "";
+    let err = "";
+    const code = await runSimulateCli(argv, {
+      stdout: (t) => void (out += t),
+      stderr: (t) => void (err += t),
+      color: false,
+    });
+    expect(err).toBe("");
+    expect(out).toMatch(/FAIL {2}success: [\d.]+% is [\d.]+ points below 100%/);
+    expect(out).toMatch(/pass {2}cost\+10%: \$[\d.]+ is [\d.]+% below/);
+    expect(out).toMatch(/\d+ fail only under new/);
+    expect(out).toContain("1 of 3 gates failed");
+    expect(code).toBe(1);
+  });
 });
