@@ -1,43 +1,13 @@
 // `simulate --compare`: both policies on the real engine with the same traffic and the same
 // upstream luck per request, the side-by-side metrics, the requests that ended differently, and the
 // `--fail-on` gates (exit 1 when a gated metric got worse, 2 for a usage or input error).
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { runScenario } from "../../src/simulate/run.ts";
+import { compareFixtures } from "./compare-fixtures.ts";
 import { TWO_MODELS, graphOf, run, scenario } from "./helpers.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "switchyard-compare-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-const chainOf = (chain: string) =>
-  readFileSync(TWO_MODELS, "utf8").replace("otherwise -> [a, b]", `otherwise -> ${chain}`);
-/** The same policy without the fallback to `b`. */
-const NO_FALLBACK = file("no-fallback.route", chainOf("[a]"));
-// Breakers that never open, so every request calls its models (for the alignment check).
-const lax = (chain: string) => chainOf(chain).replace(/breaker \{ failures 3 /, "breaker { failures 1000 ");
-const LAX_AB = file("lax-ab.route", lax("[a, b]"));
-/** The same models tried the other way round. */
-const LAX_BA = file("lax-ba.route", lax("[b, a]"));
-
-// `main` (model a) answers 503 for 10 of the 30 seconds: only a fallback keeps those requests.
-const OUTAGE = file(
-  "outage.yaml",
-  `duration: 30s
-seed: 3
-traffic: [{ route: chat, rate: 10/s, mix: { stream: 50% } }]
-providers:
-  main: { ttft: { median: 100ms, p95: 400ms }, faults: [{ at: 10s, for: 10s, fault: status, status: 503 }] }
-  spare: { ttft: { median: 150ms, p95: 500ms } }
-`,
-);
+const { LAX_AB, LAX_BA, NO_FALLBACK, OUTAGE, file } = compareFixtures();
 
 // Luck only, no time windows: each attempt's outcome depends on the draw alone.
 const NOISY = `duration: 60s
