@@ -1,5 +1,6 @@
 // `switchyard simulate <policy.route> <scenario.yaml> [--json] [--report out.html] [--seed N]
 // [--state snapshot]`. Exit codes: 0 every expectation holds, 1 one fails, 2 usage or input error.
+// `--replay` and `--compare` are handed to their own modules (replay/, compare/).
 // Input problems are printed as messages with file and line, never as stack traces.
 import { parseArgs } from "node:util";
 import { renderDiagnostics } from "../check/render/index.ts";

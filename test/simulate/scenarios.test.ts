@@ -2,6 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { runSimulateCli } from "../../src/simulate/cli.ts";
+import { run } from "./helpers.ts";
 
 const ROOT = `${import.meta.dir}/../..`;
 const DIR = `${ROOT}/policies/scenarios`;
@@ -56,13 +57,7 @@ describe("the shipped compare example", () => {
     const m = /^# compare: bun run simulate (.+)$/m.exec(readFileSync(`${DIR}/${file}`, "utf8"));
     if (!m) throw new Error(`${file} has no \`# compare:\` line`);
     const argv = m[1]!.split(" ").map((a) => (a.startsWith("policies/") ? `${ROOT}/${a}` : a));
-    let out = "";
-    let err = "";
-    const code = await runSimulateCli(argv, {
-      stdout: (t) => void (out += t),
-      stderr: (t) => void (err += t),
-      color: false,
-    });
+    const { code, out, err } = await run(...argv);
     expect(err).toBe("");
     expect(out).toMatch(/FAIL {2}success: [\d.]+% is [\d.]+ points below 100%/);
     expect(out).toMatch(/pass {2}cost\+10%: \$[\d.]+ is [\d.]+% below/);
