@@ -93,7 +93,7 @@ function judge(g: Gate, c: Comparison): GateResult {
     };
   }
   const rise = row.old === 0 ? (row.new > 0 ? Infinity : 0) : ((row.new - row.old) / row.old) * 100;
-  const failed = rise > g.allowance;
+  const failed = Math.round(rise * 1e6) / 1e6 > g.allowance; // 2.2 over 2 is 10.000000000000009%
   const pct = Math.round(Math.abs(rise) * 10) / 10;
   const moved = rise === Infinity ? "above" : rise > 0 ? `${pct}% above` : rise < 0 ? `${pct}% below` : "the same as";
   const allowed = g.allowance === 0 ? "no rise" : `a rise of ${g.allowance}%`;
