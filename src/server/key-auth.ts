@@ -3,7 +3,7 @@
 // SHA-256 digests of their secrets, built once per loaded graph, so a request costs one hash and
 // one map lookup however many keys are declared, and the lookup's timing depends on the digest,
 // not on how much of the secret matched. The secrets themselves are never kept in the table.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Graph } from "../compile/graph.ts";
 import type { SecretSource } from "../runtime/ports.ts";
 import { bearerToken, clientAllowed, clientKey, constantTimeEquals } from "./auth.ts";
@@ -20,7 +20,7 @@ const tables = new WeakMap<Graph, KeyTable>();
 const ANONYMOUS: Caller = { ok: true, key: null };
 const DENIED: Caller = { ok: false };
 
-const digest = (text: string): string => createHash("sha256").update(text).digest("hex");
+const digest = (text: string): string => hash("sha256", text, "hex");
 
 /** Read once per graph: a rotated key secret takes effect on the next policy (re)load. */
 function tableFor(graph: Graph, secrets: SecretSource): KeyTable {

@@ -4,24 +4,44 @@
 type Labels = Record<string, string>;
 
 /**
- * Every request records several series, so this runs on the hot path. Label sets repeat (routes,
- * models and statuses are few), so each distinct set is rendered (sorted, escaped) once and then
- * found by a plain concatenation of its names and values.
+ * The series of one metric, found by their labels. Every request records several series, so this
+ * runs on the hot path; label sets repeat (routes, models and statuses are few, and their strings
+ * come from the graph), so a series is found by walking a tree of maps keyed by each label's name
+ * and value in turn: lookups of existing strings, no string built per request. The sorted, escaped
+ * label text is rendered once per series, when it is first seen. (Each metric is recorded with one
+ * literal label shape, so the names come in the same order every time.)
  */
-function labelKey(labels: Labels): string {
-  let raw = "";
-  for (const k in labels) raw += `${k}\u0000${labels[k]}\u0001`;
-  let key = renderedKeys.get(raw);
-  if (key === undefined) {
-    key = renderKey(labels);
-    if (renderedKeys.size >= MAX_RENDERED_KEYS) renderedKeys.clear(); // a bound, not an eviction policy
-    renderedKeys.set(raw, key);
+class SeriesIndex<T> {
+  readonly #root = new Map<string, unknown>();
+  readonly #entries: { key: string; value: T }[] = [];
+  constructor(private readonly create: () => T) {}
+
+  find(labels: Labels): T {
+    let node = this.#root;
+    for (const k in labels) node = child(child(node, k), labels[k]);
+    let entry = node.get(LEAF) as { key: string; value: T } | undefined;
+    if (entry === undefined) {
+      entry = { key: renderKey(labels), value: this.create() };
+      node.set(LEAF, entry);
+      this.#entries.push(entry);
+    }
+    return entry.value;
   }
-  return key;
+
+  /** Each series' rendered label text and its value, in the order first seen. */
+  entries(): readonly { key: string; value: T }[] {
+    return this.#entries;
+  }
 }
 
-const renderedKeys = new Map<string, string>();
-const MAX_RENDERED_KEYS = 10_000;
+/** A key no label name or value can be: where a node keeps the series its path leads to. */
+const LEAF = "\u0000leaf";
+
+function child(node: Map<string, unknown>, key: string): Map<string, unknown> {
+  let next = node.get(key) as Map<string, unknown> | undefined;
+  if (next === undefined) node.set(key, (next = new Map()));
+  return next;
+}
 
 function renderKey(labels: Labels): string {
   return Object.keys(labels)
@@ -65,16 +85,15 @@ abstract class Base implements Metric {
 }
 
 export class Counter extends Base {
-  private readonly values = new Map<string, number>();
+  private readonly series = new SeriesIndex(() => ({ total: 0 }));
   constructor(name: string, help: string) {
     super(name, help, "counter");
   }
   inc(labels: Labels = {}, by = 1): void {
-    const key = labelKey(labels);
-    this.values.set(key, (this.values.get(key) ?? 0) + by);
+    this.series.find(labels).total += by;
   }
   render(): string[] {
-    return [...this.header(), ...[...this.values].map(([k, v]) => series(this.name, k, v))];
+    return [...this.header(), ...this.series.entries().map((e) => series(this.name, e.key, e.value.total))];
   }
 }
 
@@ -92,30 +111,29 @@ export class ComputedGauge extends Base {
     super(name, help, type);
   }
   render(): string[] {
-    return [...this.header(), ...this.collect().map(([l, v]) => series(this.name, labelKey(l), v))];
+    return [...this.header(), ...this.collect().map(([l, v]) => series(this.name, renderKey(l), v))];
   }
 }
 
 export class Histogram extends Base {
-  private readonly data = new Map<string, { counts: number[]; sum: number; count: number }>();
+  private readonly data: SeriesIndex<{ counts: number[]; sum: number; count: number }>;
   constructor(
     name: string,
     help: string,
     private readonly buckets: number[],
   ) {
     super(name, help, "histogram");
+    this.data = new SeriesIndex(() => ({ counts: buckets.map(() => 0), sum: 0, count: 0 }));
   }
   observe(value: number, labels: Labels = {}): void {
-    const key = labelKey(labels);
-    let d = this.data.get(key);
-    if (!d) this.data.set(key, (d = { counts: this.buckets.map(() => 0), sum: 0, count: 0 }));
+    const d = this.data.find(labels);
     for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]) d.counts[i]++;
     d.sum += value;
     d.count++;
   }
   render(): string[] {
     const lines = this.header();
-    for (const [key, d] of this.data) {
+    for (const { key, value: d } of this.data.entries()) {
       const sep = key ? "," : "";
       this.buckets.forEach((le, i) =>
         lines.push(`${this.name}_bucket{${key}${sep}le="${formatNumber(le)}"} ${d.counts[i]}`),

@@ -90,8 +90,23 @@ export function eventLogLine(event: string, at: number, fields: Record<string, u
   return JSON.stringify({ event, time: isoTime(at), at: Math.floor(at), ...fields });
 }
 
-/** `2026-12-04T15:42:59.123Z`; a clock value outside Date's range (a test's odd clock) is kept as null. */
+/**
+ * `2026-12-04T15:42:59.123Z`; a clock value outside Date's range (a test's odd clock) is kept as
+ * null. The text up to the second is kept from the last call: lines come in time order, many a
+ * second, and a Date with its native `toISOString` per line was 0.6 µs of a request.
+ */
 function isoTime(at: number): string | null {
-  const date = new Date(at);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  const ms = Math.floor(at);
+  if (!(ms >= 0 && ms < LAST_FOUR_DIGIT_YEAR_MS)) {
+    const date = new Date(at); // before 1970 or past 9999: the full, rare path
+    return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  }
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond.at) isoSecond = { at: second, text: new Date(second * 1000).toISOString().slice(0, 20) };
+  const fraction = ms - second * 1000;
+  return `${isoSecond.text}${fraction < 10 ? "00" : fraction < 100 ? "0" : ""}${fraction}Z`;
 }
+
+/** 10000-01-01T00:00:00Z: from there `toISOString` writes a six-digit year, so the slice no longer fits. */
+const LAST_FOUR_DIGIT_YEAR_MS = 253_402_300_800_000;
+let isoSecond = { at: Number.NaN, text: "" };

@@ -3,7 +3,7 @@
 // deadline it hit and the Retry-After an upstream sent; never the attempt's free-text message, which may quote an upstream's body.
 import { expect, test } from "bun:test";
 import type { AttemptRecord, OutcomeMeta } from "../../src/runtime/api.ts";
-import { requestLogLine } from "../../src/server/request-log.ts";
+import { eventLogLine, requestLogLine } from "../../src/server/request-log.ts";
 
 function attempt(over: Partial<AttemptRecord>): AttemptRecord {
   return {
@@ -48,4 +48,13 @@ test("attempts carry their start, ttft and timeout phase, not their message", ()
     { model: "b", status: 200, cls: "ok", at: 510.25, durationMs: 20, ttftMs: 4 },
   ]);
   expect(line).not.toContain("secret");
+});
+
+test("`time` is the ISO text of `at` across second, year and range edges, and null outside Date's range", () => {
+  const timeOf = (at: number) => JSON.parse(eventLogLine("x", at, {})).time as string | null;
+  const iso = (at: number) => (Number.isNaN(new Date(at).getTime()) ? null : new Date(at).toISOString());
+  const edges = [0, 1, 999, 1000, 1000.7, 1733000000123.456, -1, -1500.5, 253402300799999, 253402300800000, 8.64e15];
+  for (const at of [...edges, 8.64e15 + 1, Number.NaN, Number.POSITIVE_INFINITY]) expect(timeOf(at)).toBe(iso(at));
+  // lines in time order, several a second (the cached part up to the second must move on)
+  for (let at = 1_767_225_599_000; at < 1_767_225_603_000; at += 7.3) expect(timeOf(at)).toBe(iso(at));
 });

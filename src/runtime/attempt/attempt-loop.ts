@@ -48,7 +48,7 @@ export async function runCandidates<T>(
         if (ctx.lastFailure?.cls !== "timeout") ctx.lastFailure = timeoutFailure("total");
         return { kind: "exhausted" };
       }
-      const skip = skipReason(ctx, entry);
+      const skip = skipReason(ctx, entry, now);
       if (skip !== null) {
         recordSkip(ctx, entry.name, skip);
         break;

@@ -140,6 +140,7 @@ export function prepare(
   // a model listed twice is tried once; lists are short, so a scan beats a Set per request
   const seen = ordered.length > 16 ? new Set<string>() : null;
   const viable: ModelEntry[] = [];
+  const now = core.ports.clock.now();
   for (let i = 0; i < ordered.length; i++) {
     const entry = ordered[i]!;
     if (seen !== null ? seen.has(entry.name) : listedBefore(ordered, i)) {
@@ -147,12 +148,13 @@ export function prepare(
       continue;
     }
     seen?.add(entry.name);
-    const reason = skipReason(ctx, entry);
+    const reason = skipReason(ctx, entry, now);
     if (reason === null) viable.push(entry);
     else recordSkip(ctx, entry.name, reason);
     trace?.candidate(entry, reason, reason === null ? null : availableAt(ctx, entry, reason));
   }
   const refused = access === null ? null : bookCaller(core, access, viable, needs, req.body);
   if (refused !== null) return { ok: false, answer: refused };
+  if (access !== null) meta.key = access.name; // booked: what shares its limits counts it
   return { ok: true, ctx, viable, target };
 }

@@ -10,6 +10,12 @@ export interface QuotaSlot {
   key: string;
   limit: LimitNode;
   state: QuotaState;
+  /**
+   * The window `roll` last computed, `[start, end)`: while the state still starts there and the
+   * clock is inside it, the window is current without the calendar maths (a month's end is four
+   * Date calls, and a key with three limits rolls each one on every request). Not state: never saved.
+   */
+  window?: { start: number; end: number };
 }
 
 export interface UsageAmounts {
@@ -23,11 +29,14 @@ export function quotaKey(owner: "model" | "provider" | "key" | "team", name: str
 }
 
 function roll(slot: QuotaSlot, now: number): void {
-  const [start] = windowBounds(slot.limit.window, now);
+  const known = slot.window;
+  if (known !== undefined && known.start === slot.state.windowStart && now >= known.start && now < known.end) return;
+  const [start, end] = windowBounds(slot.limit.window, now);
   if (slot.state.windowStart !== start) {
     slot.state.windowStart = start;
     slot.state.used = 0;
   }
+  slot.window = { start, end };
 }
 
 export function isSpent(slot: QuotaSlot, now: number): boolean {
