@@ -1,5 +1,6 @@
 // `switchyard simulate <policy.route> <scenario.yaml> [--json] [--report out.html] [--seed N]
 // [--state snapshot]`. Exit codes: 0 every expectation holds, 1 one fails, 2 usage or input error.
+// `--replay` and `--compare` are handed to their own modules (replay/, compare/).
 // Input problems are printed as messages with file and line, never as stack traces.
 import { parseArgs } from "node:util";
 import { renderDiagnostics } from "../check/render/index.ts";
@@ -10,6 +11,7 @@ import { pruneToGraph, readSnapshotFile } from "../state/index.ts";
 import { renderHtml } from "./render-html.ts";
 import { renderJson } from "./render-json.ts";
 import { renderText } from "./render-text.ts";
+import { simulateCompare } from "./compare/cli.ts";
 import { simulateReplay } from "./replay/cli.ts";
 import { runSimulation } from "./run.ts";
 import { formatProblems, parseScenario } from "./scenario-load.ts";
@@ -19,11 +21,16 @@ export const SIMULATE_USAGE = `usage: switchyard simulate <policy.route> <scenar
   --report FILE       also write a self-contained HTML report
   --seed N            override the scenario's seed
   --state FILE        start from a runtime state snapshot (breakers, quotas, windows)
+       switchyard simulate --compare <old.route> <new.route> <scenario.yaml> [options]
+                      play the same traffic and upstream behaviour through both; print them side by side
+  --fail-on LIST      exit 1 when the new policy is worse on these metrics, e.g. success,p95+10%,cost+10%
+  --diffs N           how many requests that ended differently to show with both trails (default 10)
        switchyard simulate --replay requests.log <policy.route> [--speed X] [--window FROM..TO]
                       replay serve's JSON request log through the policy; prints agreement with the log
        switchyard simulate --conformance <policy.route> [--route NAME] [--json]
                       run the fault conformance pack (docs/simulate.md#fault-conformance-pack)
 exit codes: 0 all expectations hold, 1 an expectation failed, 2 usage or input error
+            (--compare: 0 no gate failed, 1 a gated metric is worse, 2 usage or input error)
 `;
 
 export interface CliIo {
@@ -67,12 +74,15 @@ function parse(argv: string[]) {
         replay: { type: "string" },
         speed: { type: "string" },
         window: { type: "string" },
+        compare: { type: "boolean" },
+        "fail-on": { type: "string" },
+        diffs: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
   } catch (err) {
     const message = err instanceof Error ? err.message : "";
-    const option = /option '(--[a-z]+)/i.exec(message)?.[1];
+    const option = /option '(--[a-z-]+)/i.exec(message)?.[1];
     const what = option
       ? /unknown/i.test(message)
         ? `unknown option \`${option}\``
@@ -88,6 +98,9 @@ async function simulate(argv: string[], io: CliIo): Promise<number> {
     io.stdout(SIMULATE_USAGE);
     return 0;
   }
+  if (values.compare) return simulateCompare(values, positionals, io);
+  if (values["fail-on"] !== undefined || values.diffs !== undefined)
+    throw new InputError(`\`--fail-on\` and \`--diffs\` belong to \`--compare\`\n\n${SIMULATE_USAGE}`);
   if (values.replay !== undefined) return simulateReplay({ ...values, replay: values.replay }, positionals, io);
   if (positionals.length !== 2)
     throw new InputError(

@@ -32,6 +32,8 @@ export interface RequestTrail {
   attempts: readonly AttemptRecord[];
   /** The answer's text as the client read it (first choice). */
   text: string;
+  /** Candidates the engine passed over without calling them, and why. */
+  skipped?: readonly SkipRecord[];
 }
 
 /** `a:503,a:503,b:200`: an attempt without an HTTP error status shows its class (`b:timeout`). */

@@ -5,7 +5,7 @@ import type { BreakerEvent } from "./recorder.ts";
 import type { Summary } from "./summary.ts";
 import { PALETTE, bands, escapeXml, lines, stackedBars, type Band } from "./svg-charts.ts";
 
-const CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;color:#222}
+export const REPORT_CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;color:#222}
 h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}.sub{color:#666;margin:0 0 16px}
 table{border-collapse:collapse;margin:8px 0}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:right}
 td:first-child,th:first-child{text-align:left}.tick{font-size:11px;fill:#555}
@@ -13,7 +13,7 @@ td:first-child,th:first-child{text-align:left}.tick{font-size:11px;fill:#555}
 .pass{color:#2e7d32;font-weight:600}.fail{color:#c62828;font-weight:600}.cards{display:flex;gap:12px;flex-wrap:wrap}
 .card{border:1px solid #ddd;border-radius:6px;padding:8px 12px;min-width:120px}.card b{display:block;font-size:18px}`;
 
-function legend(items: { label: string; color: string }[]): string {
+export function legend(items: { label: string; color: string }[]): string {
   return `<div class="legend">${items.map((i) => `<span><i style="background:${i.color}"></i>${escapeXml(i.label)}</span>`).join("")}</div>`;
 }
 
@@ -33,13 +33,17 @@ export function breakerBands(events: readonly BreakerEvent[], durationMs: number
   return out;
 }
 
-export function renderHtml(s: Summary): string {
-  const { bucketMs } = s.series;
-  // Models the run never touched would only add empty rows and legend entries.
+/** Models the run never touched would only add empty rows and legend entries. */
+export function touchedModels(s: Summary): string[] {
   const touched = new Set(s.breakers.map((b) => b.model));
-  const models = s.models
+  return s.models
     .filter((m) => m.attempted > 0 || Object.keys(m.skipped).length > 0 || touched.has(m.name))
     .map((m) => m.name);
+}
+
+export function renderHtml(s: Summary): string {
+  const { bucketMs } = s.series;
+  const models = touchedModels(s);
   const colors = models.map((_, i) => PALETTE[i % PALETTE.length]);
   const t = s.totals;
   const { share, errorRate, latency, breakerSvg } = reportCharts(s, models, colors);
@@ -48,7 +52,7 @@ export function renderHtml(s: Summary): string {
     `<div class="card">${escapeXml(label)}<b>${escapeXml(value)}</b></div>`;
 
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>simulation: ${escapeXml(s.scenario)}</title><style>${CSS}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>simulation: ${escapeXml(s.scenario)}</title><style>${REPORT_CSS}</style></head>
 <body>
 <h1>${escapeXml(s.scenario)} on ${escapeXml(s.policy)}</h1>
 <p class="sub">${formatMs(s.durationMs)} simulated, seed ${s.seed}, buckets of ${formatMs(bucketMs)}</p>
@@ -75,7 +79,7 @@ ${timeline ? `<h2>breaker transitions</h2><table>${timeline}</table>` : ""}
 }
 
 /** The four charts, as inline SVG (or a line of text where a chart would be empty). */
-function reportCharts(
+export function reportCharts(
   s: Summary,
   models: string[],
   colors: string[],

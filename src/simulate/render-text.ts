@@ -22,7 +22,8 @@ function counts(r: Record<string, number>): string {
   return parts.length === 0 ? "–" : parts.join(", ");
 }
 
-function table(rows: string[][]): string[] {
+/** Columns padded to their widest cell: the first left-aligned, the rest right-aligned. */
+export function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   return rows.map((r) =>
     r

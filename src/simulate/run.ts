@@ -10,6 +10,7 @@ import type { Ports, Random, Transport } from "../runtime/ports.ts";
 import { SeededRandom } from "../ports/seeded-random.ts";
 import { streamChunkMs } from "./chunking.ts";
 import { Cluster, type SimInstance } from "./instances.ts";
+import { AlignedUpstream } from "./aligned-upstream.ts";
 import { Recorder, attemptTrail, type RequestRow } from "./recorder.ts";
 import type { Scenario } from "./scenario-types.ts";
 import { deriveSeed } from "./seeds.ts";
@@ -33,6 +34,11 @@ export interface SimulationOptions {
   trails?: boolean;
   /** Shortest virtual gap between stream chunks; default streamChunkMs(graph), 1 for one token a chunk. */
   chunkMs?: number;
+  /**
+   * Draw each attempt's upstream behaviour from a random seeded by (seed, request, model, attempt)
+   * instead of one shared sequence, so two policies see the same upstream luck (`--compare`).
+   */
+  alignedUpstream?: boolean;
   /** Replaces the scenario's generated traffic and upstream behaviour (`--replay` of a request log). */
   replay?: ReplayInput;
 }
@@ -74,7 +80,10 @@ export async function runScenario(opts: SimulationOptions): Promise<SimulationRe
   };
   const upstreamRandom = new SeededRandom(deriveSeed(seed, "upstream"));
   const behaviour =
-    opts.replay?.upstream(upstreamRandom, origin) ?? new UpstreamBehaviour(scenario, upstreamRandom, origin);
+    opts.replay?.upstream(upstreamRandom, origin) ??
+    (opts.alignedUpstream
+      ? new AlignedUpstream(scenario, deriveSeed(seed, "upstream"), origin)
+      : new UpstreamBehaviour(scenario, upstreamRandom, origin));
   const sim = simulatedAdapters(behaviour, { chunkMs: opts.chunkMs ?? streamChunkMs(graph) });
   const recorder = new Recorder(origin);
   const cluster = new Cluster({
@@ -196,7 +205,13 @@ async function serveRequest(run: RunParts, req: SimRequest, inflight: Set<SimReq
       startedAt,
     );
     if (atResponse)
-      row.trail = { ...atResponse, final: attemptTrail(outcome.meta.attempts), attempts: outcome.meta.attempts, text };
+      row.trail = {
+        ...atResponse,
+        final: attemptTrail(outcome.meta.attempts),
+        attempts: outcome.meta.attempts,
+        skipped: outcome.meta.skipped,
+        text,
+      };
     run.recorder.record(row);
     run.cluster.record(instance, row);
   } catch (err) {

@@ -39,6 +39,9 @@ export function simulatedAdapters(behaviour: UpstreamSource, options: SimAdapter
   return {
     adapters,
     expect: (id, outputTokens, promptTokens) => void shapes.set(id, { outputTokens, promptTokens }),
-    forget: (id) => void shapes.delete(id),
+    forget: (id) => {
+      shapes.delete(id);
+      behaviour.forget?.(id);
+    },
   };
 }

@@ -34,6 +34,8 @@ export interface UpstreamSource {
   /** `requestId`: the request the attempt belongs to (a replay plays that request's own answers). */
   decide(model: ModelNode, provider: ProviderNode, now: number, call: CallShape, requestId?: string): SimBehaviour;
   faultsOf(model: ModelNode): FaultWindow[];
+  /** The request has finished: drop anything kept for it. */
+  forget?(requestId: string): void;
 }
 
 export class UpstreamBehaviour implements UpstreamSource {

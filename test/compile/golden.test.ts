@@ -21,11 +21,12 @@ function matchGolden(name: string, actual: string): void {
 }
 
 describe("shipped policies", () => {
-  test("the five documented policies are shipped", () => {
+  test("the six documented policies are shipped (multi-provider-v2: the --compare example)", () => {
     expect(POLICIES).toEqual([
       "default.route",
       "eval-cache.route",
       "free-tiers.route",
+      "multi-provider-v2.route",
       "multi-provider.route",
       "teams.route",
     ]);

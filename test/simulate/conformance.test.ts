@@ -28,6 +28,7 @@ describe("shipped policies", () => {
       "default.route",
       "eval-cache.route",
       "free-tiers.route",
+      "multi-provider-v2.route",
       "multi-provider.route",
       "teams.route",
     ]);

@@ -2,6 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { runSimulateCli } from "../../src/simulate/cli.ts";
+import { run } from "./helpers.ts";
 
 const ROOT = `${import.meta.dir}/../..`;
 const DIR = `${ROOT}/policies/scenarios`;
@@ -19,11 +20,12 @@ describe("shipped scenarios", () => {
     .filter((f) => f.endsWith(".yaml"))
     .sort();
 
-  test("cover the five situations the gateway is built for, plus the embedded default policy, team budgets, the response cache and three instances", () => {
+  test("cover the five situations the gateway is built for, plus the embedded default policy, team budgets, the response cache, three instances and the compare example", () => {
     expect(files).toEqual([
       "default-outage.yaml",
       "eval-repeats.yaml",
       "free-tier-day.yaml",
+      "openai-outage-compare.yaml",
       "primary-outage.yaml",
       "rate-limit-storm.yaml",
       "slow-provider.yaml",
@@ -48,4 +50,20 @@ describe("shipped scenarios", () => {
       expect(code).toBe(0);
     });
   }
+});
+
+describe("the shipped compare example", () => {
+  test("multi-provider-v2 is far cheaper but fails the success gate during the OpenAI outage (exit 1)", async () => {
+    const file = "openai-outage-compare.yaml";
+    const m = /^# compare: bun run simulate (.+)$/m.exec(readFileSync(`${DIR}/${file}`, "utf8"));
+    if (!m) throw new Error(`${file} has no \`# compare:\` line`);
+    const argv = m[1]!.split(" ").map((a) => (a.startsWith("policies/") ? `${ROOT}/${a}` : a));
+    const { code, out, err } = await run(...argv);
+    expect(err).toBe("");
+    expect(out).toMatch(/FAIL {2}success: [\d.]+% is [\d.]+ points below 100%/);
+    expect(out).toMatch(/pass {2}cost\+10%: \$[\d.]+ is [\d.]+% below/);
+    expect(out).toMatch(/\d+ fail only under new/);
+    expect(out).toContain("1 of 3 gates failed");
+    expect(code).toBe(1);
+  });
 });
