@@ -41,19 +41,22 @@ local function forget(member)
 end`;
 
 /**
- * KEYS: entry, lru, sizes, meta; ARGV: the cache key. Replies the entry's text on a hit (and makes
- * it the most recent), `0` when there is none, or `{entries, bytes}` when it had expired (its
- * bookkeeping is dropped, and the partition's size after that comes back for the stats).
+ * KEYS: entry, lru, sizes, meta; ARGV: the cache key. Replies `{entries, bytes, value}` on a hit
+ * (and makes the key the most recent), `{entries, bytes}` when there is none; one that had expired
+ * has its bookkeeping dropped first and adds a third item, `1`. The partition's size comes back
+ * every time, so each instance's stats follow what all of them stored.
  */
 export const GET_SCRIPT = `${FORGET}
 local value = redis.call('GET', KEYS[1])
 if value then
   redis.call('ZADD', KEYS[2], 'XX', redis.call('HINCRBY', KEYS[4], 'seq', 1), ARGV[1])
-  return value
+  return {redis.call('ZCARD', KEYS[2]), tonumber(redis.call('HGET', KEYS[4], 'bytes') or '0'), value}
 end
-if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
+if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then
+  return {redis.call('ZCARD', KEYS[2]), tonumber(redis.call('HGET', KEYS[4], 'bytes') or '0')}
+end
 local bytes = forget(ARGV[1])
-return {redis.call('ZCARD', KEYS[2]), bytes}`;
+return {redis.call('ZCARD', KEYS[2]), bytes, 1}`;
 
 /**
  * KEYS: entry, lru, sizes, meta; ARGV: key, value, ttl ms, max entries, max bytes, the entry's

@@ -9,9 +9,9 @@
 // is logged once per outage (`cache_store_down`, then `cache_store_up`), never per request.
 //
 // It has its own connection (same URL, prefix and connect bound as the shared state): answers are
-// large next to quota scripts, and one should not queue behind the other. Counters are this
-// instance's: its evictions and expirations, and the entries and bytes of each partition as its
-// last script reply saw them.
+// large next to quota scripts, and one should not queue behind the other. Hits, misses, evictions
+// and expirations are this instance's own counts; entries and bytes are each partition's in Redis
+// (all instances' entries) as the last reply about it said.
 import { RedisClient } from "bun";
 import type { Clock } from "../runtime/ports.ts";
 import { entryBytes } from "./memory-store.ts";
@@ -117,11 +117,10 @@ export class RedisCacheStore implements ResponseCacheStore {
   }
 
   #found(partition: string, reply: unknown): string | null {
-    if (typeof reply === "string") return reply;
-    if (Array.isArray(reply)) {
-      this.#expirations++;
-      this.#sizes.set(partition, { entries: Number(reply[0]), bytes: Number(reply[1]) });
-    }
+    const [entries, bytes, value] = reply as [number, number, string | number | undefined];
+    this.#sizes.set(partition, { entries, bytes });
+    if (typeof value === "string") return value;
+    if (value === 1) this.#expirations++;
     return null;
   }
 
