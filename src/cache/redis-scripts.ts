@@ -31,6 +31,16 @@ export function cacheKeys(prefix: string): CacheKeys {
   };
 }
 
+/** A script and its SHA-1: calls send EVALSHA (40 bytes, not the whole text) and EVAL only when Redis lacks it. */
+export interface LuaScript {
+  text: string;
+  sha: string;
+}
+
+function luaScript(text: string): LuaScript {
+  return { text, sha: new Bun.CryptoHasher("sha1").update(text).digest("hex") };
+}
+
 /** Drops a key from the bookkeeping and returns the partition's new byte total (shared by both scripts). */
 const FORGET = `
 local function forget(member)
@@ -46,7 +56,7 @@ end`;
  * has its bookkeeping dropped first and adds a third item, `1`. The partition's size comes back
  * every time, so each instance's stats follow what all of them stored.
  */
-export const GET_SCRIPT = `${FORGET}
+export const GET_SCRIPT = luaScript(`${FORGET}
 local value = redis.call('GET', KEYS[1])
 if value then
   redis.call('ZADD', KEYS[2], 'XX', redis.call('HINCRBY', KEYS[4], 'seq', 1), ARGV[1])
@@ -56,14 +66,14 @@ if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then
   return {redis.call('ZCARD', KEYS[2]), tonumber(redis.call('HGET', KEYS[4], 'bytes') or '0')}
 end
 local bytes = forget(ARGV[1])
-return {redis.call('ZCARD', KEYS[2]), bytes, 1}`;
+return {redis.call('ZCARD', KEYS[2]), bytes, 1}`);
 
 /**
  * KEYS: entry, lru, sizes, meta; ARGV: key, value, ttl ms, max entries, max bytes, the entry's
  * bytes, the entry prefix. Stores the entry, then drops the least recent keys while the partition
  * is over a bound. Replies `{evicted, expired, entries, bytes}`.
  */
-export const SET_SCRIPT = `${FORGET}
+export const SET_SCRIPT = luaScript(`${FORGET}
 local ttl, maxEntries, maxBytes = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then forget(ARGV[1]) end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl)
@@ -79,4 +89,4 @@ end
 for i = 2, 4 do
   if redis.call('PTTL', KEYS[i]) < tonumber(ttl) then redis.call('PEXPIRE', KEYS[i], ttl) end
 end
-return {evicted, expired, redis.call('ZCARD', KEYS[2]), bytes}`;
+return {evicted, expired, redis.call('ZCARD', KEYS[2]), bytes}`);

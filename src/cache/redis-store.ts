@@ -15,7 +15,7 @@
 import { RedisClient } from "bun";
 import type { Clock } from "../runtime/ports.ts";
 import { entryBytes } from "./memory-store.ts";
-import { cacheKeys, GET_SCRIPT, SET_SCRIPT, type CacheKeys } from "./redis-scripts.ts";
+import { cacheKeys, GET_SCRIPT, SET_SCRIPT, type CacheKeys, type LuaScript } from "./redis-scripts.ts";
 import type { CachePlacement, CacheStoreStats, ResponseCacheStore } from "./store.ts";
 
 export interface RedisCacheStoreOptions {
@@ -133,12 +133,12 @@ export class RedisCacheStore implements ResponseCacheStore {
     return false;
   }
 
-  async #call(script: string, partition: string, key: string, args: string[]): Promise<unknown> {
+  async #call(script: LuaScript, partition: string, key: string, args: string[]): Promise<unknown> {
     const k = this.#keys;
     const keys = [k.entry(partition, key), k.lru(partition), k.sizes(partition), k.meta(partition)];
     try {
       if (!this.#client.connected) await this.#client.connect();
-      const reply = await this.#client.send("EVAL", [script, "4", ...keys, key, ...args]);
+      const reply = await evalScript(this.#client, script, ["4", ...keys, key, ...args]);
       if (this.#restUntil !== null) {
         this.#restUntil = null;
         this.o.log?.("cache_store_up", {});
@@ -151,6 +151,16 @@ export class RedisCacheStore implements ResponseCacheStore {
       }
       throw err;
     }
+  }
+}
+
+/** EVALSHA, and EVAL when Redis does not have the script (first use, or a restarted server). */
+async function evalScript(client: RedisClient, script: LuaScript, args: string[]): Promise<unknown> {
+  try {
+    return await client.send("EVALSHA", [script.sha, ...args]);
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT")) throw err;
+    return client.send("EVAL", [script.text, ...args]);
   }
 }
 
