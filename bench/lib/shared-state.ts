@@ -28,6 +28,9 @@ export async function startBenchRedis(root: string): Promise<{ url: string; pid:
 export function quotaPolicy(policy: string, redis: boolean): string {
   const withQuota = policy.replace(/^(model primary \{.*) \}$/m, "$1  quota { requests 1000000000/day } }");
   if (withQuota === policy) throw new Error("bench policy has no `model primary` line to put a quota on");
-  const gateway = 'gateway {\n  shared_state { redis env("REDIS_URL")  prefix "sy:bench" }\n}\n';
+  // lease 1000: thousands of requests per second on one instance spend a lease of 10 faster than
+  // its refill comes back (docs/state.md: lease >= 2 x requests/s x round trip), and the bench
+  // would then measure failovers to the second model instead of what Redis costs
+  const gateway = 'gateway {\n  shared_state { redis env("REDIS_URL")  prefix "sy:bench"  lease 1000 }\n}\n';
   return redis ? gateway + withQuota : withQuota;
 }

@@ -204,6 +204,11 @@ export const CHECK_CODES = {
     description: "budget smaller than one request's worst-case cost",
     help: "raise the budget, lower `max_output` or the prices the route can reach, or leave that route out of the key's `routes`",
   },
+  SY3012: {
+    severity: "warning",
+    description: "quota lease larger than half a requests quota",
+    help: "lower `lease` in `shared_state`, or raise the quota",
+  },
 } as const satisfies Catalogue;
 
 export type CheckCode = keyof typeof CHECK_CODES;

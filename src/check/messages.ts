@@ -174,6 +174,10 @@ export const CHECK_MESSAGES = {
     budgetUnderCost: (a: { kind: string; name: string; budget: string; route: string; cost: string }) =>
       `the budget of ${a.kind} ${quoted(a.name)} (${a.budget}) is less than one request's worst-case cost on route ${quoted(a.route)} (${a.cost})`,
   }),
+  SY3012: messages("SY3012", {
+    leaseOverHalf: (a: { lease: number; owner: string; name: string; quota: string }) =>
+      `with \`lease ${a.lease}\` one instance can hold more than half of ${a.owner} ${quoted(a.name)}'s \`requests ${a.quota}\``,
+  }),
 } as const satisfies { readonly [C in CheckCode]: Readonly<Record<string, (...args: never[]) => Message<C>>> };
 
 /** A message of one of the checker's codes. */

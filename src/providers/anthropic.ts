@@ -46,7 +46,12 @@ async function chat(call: UpstreamCall, ports: Ports): Promise<UpstreamReply> {
       prefillTrimmed: request.prefillTrimmed,
       nowMs: now,
     });
-    return { kind: "stream", status: response.status, chunks: sseChunks(response.body, call.signal, translator) };
+    const broken = () => ports.transport.bodyBroke?.(url);
+    return {
+      kind: "stream",
+      status: response.status,
+      chunks: sseChunks(response.body, call.signal, translator, broken),
+    };
   }
   const completion = fromAnthropicMessage(await readJson(call, response), request.prefillTrimmed, now);
   if (!completion)

@@ -20,4 +20,4 @@ export { openaiAdapter } from "./openai-compatible.ts";
 export { createSimulatedAdapter, simulatedAdapter } from "./simulated.ts";
 export { DEFAULT_SIM_PROFILE, profileBehaviour } from "./sim-behaviour.ts";
 export type { BehaviourSource, SimBehaviour, SimFault } from "./sim-behaviour.ts";
-export { networkTransport } from "./fetch-transport.ts";
+export { createNetworkTransport } from "./fetch-transport.ts";

@@ -4,10 +4,12 @@
 // reader gets ECONNRESET instead of those events in most runs, so a complete answer looked cut.
 // node:http hands over every byte received before it reports the close; the stream adapters then
 // decide from what arrived whether the answer was complete. The Response it returns is an ordinary
-// one, so adapters and the engine do not know which transport they run on.
+// one, so adapters and the engine do not know which transport they run on. How each body ended is
+// told to a StreamTrust when one is given (stream-trust.ts: which origins may use fetch).
 import http from "node:http";
 import https from "node:https";
 import type { Transport } from "../runtime/ports.ts";
+import type { StreamTrust } from "./stream-trust.ts";
 
 const agents = {
   "http:": new http.Agent({ keepAlive: true }),
@@ -25,8 +27,18 @@ function responseHeaders(raw: string[]): Headers {
   return headers;
 }
 
+/** Told how a body ended: with its terminator, or cut by the upstream (a cancel of ours is neither: it tells nothing). */
+interface BodyEnding {
+  ended(): void;
+  broke(): void;
+}
+
 /** The body as a web stream: every byte received is enqueued before a lost connection errors it. */
-function bodyStream(res: http.IncomingMessage, abort: (reason: unknown) => void): ReadableStream<Uint8Array> {
+function bodyStream(
+  res: http.IncomingMessage,
+  abort: (reason: unknown) => void,
+  ending: BodyEnding | null,
+): ReadableStream<Uint8Array> {
   let ended = false; // closed, errored or cancelled: the controller takes nothing more
   return new ReadableStream<Uint8Array>({
     start(controller) {
@@ -36,12 +48,16 @@ function bodyStream(res: http.IncomingMessage, abort: (reason: unknown) => void)
         if ((controller.desiredSize ?? 1) <= 0) res.pause(); // a slow reader: stop reading the socket
       });
       res.on("end", () => {
-        if (!ended) controller.close();
+        if (ended) return;
         ended = true;
+        controller.close();
+        ending?.ended();
       });
       res.on("close", () => {
-        if (!ended) controller.error(connectionLost());
+        if (ended) return;
         ended = true;
+        controller.error(connectionLost());
+        ending?.broke();
       });
       res.on("error", () => {}); // reported through "close"
     },
@@ -55,7 +71,11 @@ function bodyStream(res: http.IncomingMessage, abort: (reason: unknown) => void)
   });
 }
 
-function request(url: string, init: RequestInit & { signal: AbortSignal }): Promise<Response> {
+function request(
+  url: string,
+  init: RequestInit & { signal: AbortSignal },
+  ending: BodyEnding | null = null,
+): Promise<Response> {
   const { signal } = init;
   if (signal.aborted) return Promise.reject(signal.reason);
   const target = new URL(url);
@@ -85,7 +105,7 @@ function request(url: string, init: RequestInit & { signal: AbortSignal }): Prom
       if (nullBody) res.resume();
       res.on("close", () => signal.removeEventListener("abort", onAbort));
       resolve(
-        new Response(nullBody ? null : bodyStream(res, abort), {
+        new Response(nullBody ? null : bodyStream(res, abort, ending), {
           status,
           statusText: res.statusMessage ?? "",
           headers: responseHeaders(res.rawHeaders),
@@ -96,4 +116,14 @@ function request(url: string, init: RequestInit & { signal: AbortSignal }): Prom
   });
 }
 
-export const nodeHttpTransport: Transport = { fetch: request };
+export const nodeHttpTransport: Transport = { fetch: (url, init) => request(url, init) };
+
+/** node:http for `origin`, telling `trust` how each body ended. */
+export function nodeHttpFetch(
+  url: string,
+  init: RequestInit & { signal: AbortSignal },
+  trust: StreamTrust,
+  origin: string,
+): Promise<Response> {
+  return request(url, init, { ended: () => trust.ended(origin), broke: () => trust.broke(origin) });
+}

@@ -49,7 +49,9 @@ async function chat(call: UpstreamCall, ports: Ports): Promise<UpstreamReply> {
     return {
       kind: "stream",
       status: response.status,
-      chunks: sseChunks(response.body, call.signal, openaiTranslator(call.provider.name, call.apiKey)),
+      chunks: sseChunks(response.body, call.signal, openaiTranslator(call.provider.name, call.apiKey), () =>
+        ports.transport.bodyBroke?.(url),
+      ),
     };
   }
   const json = await readJson(call, response);

@@ -17,12 +17,14 @@ export interface EventTranslator {
 export type ChunkIterator = ChunkStream &
   AsyncIterable<ChatChunk> & { takeQueued(): ChatChunk | undefined; ended(): boolean };
 
+/** `onBroken`: told when a read fails that our own abort did not cause (the transport learns from it). */
 export function sseChunks(
   body: ReadableStream<Uint8Array>,
   signal: AbortSignal,
   translator: EventTranslator,
+  onBroken?: () => void,
 ): ChunkIterator {
-  return new SseChunkReader(body, signal, translator);
+  return new SseChunkReader(body, signal, translator, onBroken);
 }
 
 class SseChunkReader implements ChunkIterator {
@@ -45,6 +47,7 @@ class SseChunkReader implements ChunkIterator {
     body: ReadableStream<Uint8Array>,
     private readonly signal: AbortSignal,
     private readonly translator: EventTranslator,
+    private readonly onBroken: (() => void) | undefined,
   ) {
     this.#reader = body.getReader();
     signal.addEventListener("abort", this.#release, { once: true });
@@ -77,6 +80,7 @@ class SseChunkReader implements ChunkIterator {
       } catch (err) {
         this.#release();
         if (this.signal.aborted) throw this.signal.reason ?? err; // our own abort: the engine knows why
+        this.onBroken?.();
         throw new UpstreamError("cut", `stream broke mid-body (${networkCode(err)})`);
       }
       if (this.signal.aborted) throw this.signal.reason;

@@ -3,7 +3,7 @@
 // stage folders (plan/, attempt/, stream/, state/, flow/) are internal (docs/architecture.md).
 import type { CacheSettings, Graph, Settings } from "../compile/graph.ts";
 import type { FailureClass } from "../syntax/vocabulary.ts";
-import type { Ports, Random, StickyPins } from "./ports.ts";
+import type { Ports, QuotaLeases, Random, StickyPins } from "./ports.ts";
 import type { AdapterSet, ChatChunk, ChatCompletion, NativeRequest, Usage } from "./upstream.ts";
 
 /** A request-header view; the server passes the Request's Headers, simulate a small object. */
@@ -95,6 +95,8 @@ export interface OutcomeMeta {
   errorClass: string | null;
   /** The decision, step by step, when the request asked for it (`trace`); absent otherwise. */
   decision?: DecisionTrace;
+  /** The declared key the request was admitted and booked to (its name); absent: anonymous, or refused. */
+  key?: string;
 }
 
 export interface OpenAIErrorBody {
@@ -151,6 +153,8 @@ export interface EngineOptions {
   state?: RuntimeState;
   /** Sticky pins shared with other instances; absent: the engine's own sticky map alone. */
   stickyPins?: StickyPins;
+  /** `requests` quotas leased from the cluster; absent: the engine's own quota records alone. */
+  quotaLeases?: QuotaLeases;
 }
 
 /** Plain-data runtime state, keyed by stable names so it survives policy edits and snapshots. */

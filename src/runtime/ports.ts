@@ -29,6 +29,12 @@ export interface Random {
 
 export interface Transport {
   fetch(url: string, init: RequestInit & { signal: AbortSignal }): Promise<Response>;
+  /**
+   * Told by a stream adapter that a streamed body this transport delivered for `url` broke
+   * mid-body (a read failed that the engine did not abort). A transport that picks its HTTP client
+   * per upstream learns from it (src/providers/stream-trust.ts); others need not implement it.
+   */
+  bodyBroke?(url: string): void;
 }
 
 /** Provider keys and client keys come from here (serve: process.env), so tests can inject them. */
@@ -120,4 +126,23 @@ export interface StickyPins {
   pinned(key: string): string | null | Promise<string | null>;
   /** The session `key` was served by `model` (fire and forget). */
   served(key: string, model: string): void;
+}
+
+/**
+ * `requests` quotas leased from the cluster (issue 12), handed to the engine beside its own quota
+ * records. Each instance holds a few units taken from the shared counter ahead of time and spends
+ * them at admission, so the cluster never admits more than the limit. Every call is synchronous:
+ * a request never waits on the store (with no unit in hand the model counts as out of quota).
+ */
+export interface QuotaLeases {
+  /**
+   * Whether one more request may be admitted against the `requests` quota `key` now: true or false
+   * when the cluster governs it (a leased unit in hand or not), null when the local quota record
+   * decides (the store is down, or `key` is not a shared quota).
+   */
+  allows(key: string, now: number): boolean | null;
+  /** A request was admitted against `key` (asked right after `allows`): spends one unit. */
+  admitted(key: string, now: number): void;
+  /** The upstream said the quota is gone: the units in hand are dropped until the window ends. */
+  exhausted(key: string, now: number): void;
 }

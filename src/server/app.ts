@@ -104,6 +104,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       observer,
       state: previous ? previous.state() : opts.initialState,
       ...(shared?.stickyPins ? { stickyPins: shared.stickyPins } : {}),
+      ...(shared?.quotaLeases ? { quotaLeases: shared.quotaLeases() } : {}),
     }),
     addressable: addressableNames(graph),
   });

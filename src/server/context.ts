@@ -4,7 +4,7 @@
 import type { Addressable } from "../runtime/engine.ts";
 import type { Graph } from "../compile/graph.ts";
 import type { BreakerPhase, Engine, OutcomeMeta } from "../runtime/api.ts";
-import type { Ports, SecretSource, StickyPins } from "../runtime/ports.ts";
+import type { Ports, QuotaLeases, SecretSource, StickyPins } from "../runtime/ports.ts";
 import type { Diagnostic } from "../syntax/diagnostic.ts";
 import type { CacheStatus, ResponseCache } from "../cache/response-cache.ts";
 
@@ -83,6 +83,8 @@ export interface SharedHooks {
   readonly up: boolean;
   /** Sticky sessions shared by the instances, handed to every engine this gateway builds. */
   readonly stickyPins?: StickyPins;
+  /** `requests` quotas leased from the cluster, handed to every engine this gateway builds. */
+  quotaLeases?(): QuotaLeases;
   breakerChanged(key: string, from: BreakerPhase, to: BreakerPhase, at: number): void;
   requestDone(meta: OutcomeMeta): void;
   view(): Promise<unknown>;

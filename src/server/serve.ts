@@ -11,7 +11,7 @@ import type { RuntimeState } from "../runtime/api.ts";
 import type { Clock, Ports, SecretSource } from "../runtime/ports.ts";
 import { systemRandom } from "../ports/seeded-random.ts";
 import { systemClock } from "../ports/system-clock.ts";
-import { defaultAdapters, networkTransport } from "../providers/index.ts";
+import { createNetworkTransport, defaultAdapters } from "../providers/index.ts";
 import type { Diagnostic } from "../syntax/diagnostic.ts";
 import { createGateway, type Gateway } from "./app.ts";
 import { redisCacheFor } from "./cache-wiring.ts";
@@ -114,7 +114,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
   if (missing.length > 0) throw new ServeError(`cannot serve: ${missingMessage(missing)}`);
 
   const clock = opts.clock ?? systemClock;
-  const ports: Ports = { clock, random: systemRandom, transport: networkTransport, secrets: env };
+  const ports: Ports = { clock, random: systemRandom, transport: createNetworkTransport(), secrets: env };
   let reloader: PolicyReloader | null = null;
   let gateway: Gateway | null = null;
   const live = { state: () => gateway!.engine().state(), graph: () => gateway!.graph() };

@@ -68,8 +68,8 @@ export const PORT_IMPLEMENTATIONS: Record<string, string[]> = {
   "ports/system-clock.ts": ["SystemClock"],
   "ports/manual-clock.ts": ["ManualClock", "settled"], // setImmediate only: a macrotask turn, no time read
   "ports/seeded-random.ts": ["systemRandom"],
-  "providers/fetch-transport.ts": ["networkTransport"],
-  "providers/node-http-transport.ts": ["nodeHttpTransport"],
+  "providers/fetch-transport.ts": ["createNetworkTransport"],
+  "providers/node-http-transport.ts": ["nodeHttpTransport", "nodeHttpFetch"],
 };
 
 const AMBIENT_MEMBERS: Record<string, string[] | "any"> = {

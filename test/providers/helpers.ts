@@ -4,7 +4,7 @@ import type { Server } from "bun";
 import type { ModelNode, ProviderNode } from "../../src/compile/graph.ts";
 import type { Ports, Transport } from "../../src/runtime/ports.ts";
 import type { ChatChunk, UpstreamCall } from "../../src/runtime/upstream.ts";
-import { networkTransport } from "../../src/providers/fetch-transport.ts";
+import { createNetworkTransport } from "../../src/providers/fetch-transport.ts";
 
 export function provider(over: Partial<ProviderNode> = {}): ProviderNode {
   return {
@@ -49,7 +49,7 @@ export function call(over: Partial<UpstreamCall> = {}): UpstreamCall {
 }
 
 /** Real-time ports for adapter tests against a local mock server (the adapters never sleep). */
-export function realPorts(transport: Transport = networkTransport): Ports {
+export function realPorts(transport: Transport = createNetworkTransport()): Ports {
   return {
     clock: {
       now: () => Date.now(),

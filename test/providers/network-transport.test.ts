@@ -2,11 +2,12 @@
 // that arrived before the connection closed (Bun's fetch lost them), whole replies still work, and
 // an abort or a cancelled body lets go of the connection.
 import { describe, expect, test } from "bun:test";
-import { networkTransport } from "../../src/providers/fetch-transport.ts";
+import { createNetworkTransport } from "../../src/providers/fetch-transport.ts";
 import { closingUpstream, completionBody, frames, json, mockUpstream, sse, words } from "../server/mock-upstream.ts";
 import { stopAfterEach } from "../server/fault-harness.ts";
 
 const track = stopAfterEach();
+const networkTransport = createNetworkTransport();
 const streamInit = (signal = new AbortController().signal) => ({
   method: "POST",
   headers: { accept: "text/event-stream", "content-type": "application/json" },

@@ -15,7 +15,7 @@ import { GRAPH_VERSION } from "../../src/compile/graph.ts";
 import type { ChatOutcome, ChatRequest, Observer, RuntimeState, StreamEvent } from "../../src/runtime/api.ts";
 import { createEngine } from "../../src/runtime/engine.ts";
 import { ManualClock } from "../../src/ports/manual-clock.ts";
-import type { Ports, Random } from "../../src/runtime/ports.ts";
+import type { Clock, Ports, QuotaLeases, Random } from "../../src/runtime/ports.ts";
 import { SeededRandom } from "../../src/ports/seeded-random.ts";
 import {
   UpstreamError,
@@ -355,6 +355,8 @@ export interface HarnessOptions {
   seed?: number;
   start?: number;
   random?: Random;
+  /** Shared `requests` quotas (issue 12): built on the harness's clock. */
+  quotaLeases?: (clock: Clock) => QuotaLeases;
 }
 
 export interface BreakerEvent {
@@ -394,6 +396,7 @@ export function harness(g: Graph, opts: HarnessOptions = {}) {
     adapters: { openai: upstream, anthropic: upstream, simulated: upstream },
     observer,
     state: opts.state,
+    ...(opts.quotaLeases ? { quotaLeases: opts.quotaLeases(clock) } : {}),
   });
   let seq = 0;
   const request = (body: Record<string, unknown>, extra: Partial<ChatRequest> = {}): ChatRequest => ({

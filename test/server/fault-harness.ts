@@ -3,7 +3,7 @@
 import { afterEach } from "bun:test";
 import type { Graph, ModelNode, ProviderNode, Settings } from "../../src/compile/graph.ts";
 import type { Clock } from "../../src/runtime/ports.ts";
-import { defaultAdapters, networkTransport } from "../../src/providers/index.ts";
+import { createNetworkTransport, defaultAdapters } from "../../src/providers/index.ts";
 import { systemRandom } from "../../src/ports/seeded-random.ts";
 import { SystemClock } from "../../src/ports/system-clock.ts";
 import { createGateway, type Gateway } from "../../src/server/app.ts";
@@ -106,7 +106,7 @@ export function startRig(graph: Graph, env: Record<string, string> = {}, clock: 
   };
   const gateway = createGateway({
     graph,
-    ports: { clock, random: systemRandom, transport: networkTransport, secrets },
+    ports: { clock, random: systemRandom, transport: createNetworkTransport(), secrets },
     adapters: defaultAdapters(),
     log: onLog,
   });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import defaultPolicy from "../../policies/default.route" with { type: "text" };
 import { compilePolicySource } from "../../src/compile/index.ts";
-import { defaultAdapters, networkTransport } from "../../src/providers/index.ts";
+import { createNetworkTransport, defaultAdapters } from "../../src/providers/index.ts";
 import { systemRandom } from "../../src/ports/seeded-random.ts";
 import { SystemClock } from "../../src/ports/system-clock.ts";
 import { createGateway } from "../../src/server/app.ts";
@@ -30,7 +30,7 @@ beforeAll(() => {
     ports: {
       clock: new SystemClock(),
       random: systemRandom,
-      transport: networkTransport,
+      transport: createNetworkTransport(),
       secrets: { get: () => undefined },
     },
     adapters: defaultAdapters(),

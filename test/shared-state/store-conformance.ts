@@ -53,6 +53,17 @@ export function storeConformance(open: () => Promise<StoreBackend>): void {
     expect(granted).toEqual([10, 10, 5, 0]);
   });
 
+  test("leases of several units from three instances at once share the limit exactly, none past it", async () => {
+    const prefix = uniquePrefix();
+    const stores = [connect(prefix), connect(prefix), connect(prefix)];
+    const counter = minute(100);
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => stores[i % 3]!.take(counter, 7)));
+    const granted = results.map((r) => r.granted);
+    expect(granted.reduce((n, g) => n + g, 0)).toBe(100);
+    expect(granted.filter((g) => g > 0 && g < 7)).toHaveLength(1); // only the lease that met the limit is short
+    expect(Math.max(...results.map((r) => r.used))).toBe(100);
+  });
+
   test("add counts usage known afterwards past the limit, fractions included", async () => {
     const store = connect(uniquePrefix());
     const counter = minute(0.5, "model:m:usd:minute");

@@ -6,7 +6,7 @@ import type { EngineOptions, HeaderView, Observer, OutcomeMeta, RuntimeState, St
 import type { Failure } from "../attempt/classify.ts";
 import type { ClientWatch } from "../attempt/client-watch.ts";
 import type { RequestNeeds } from "../plan/needs.ts";
-import type { Ports, StickyPins } from "../ports.ts";
+import type { Ports, QuotaLeases, StickyPins } from "../ports.ts";
 import type { NativeRequest } from "../upstream.ts";
 import { policyRedactor, type Redactor } from "../redactor.ts";
 import { adoptState } from "../state/runtime-state.ts";
@@ -22,6 +22,8 @@ export interface Core {
   sticky: StickyMap;
   /** The cluster's sticky pins (shared state); null: this instance's map alone. */
   stickyPins: StickyPins | null;
+  /** `requests` quotas leased from the cluster (shared state); null: the local quota records alone. */
+  quotaLeases: QuotaLeases | null;
   checkpoints: Map<string, StreamCheckpoint>;
   /** Scrubs this policy's secrets from failure messages; built once per policy load. */
   redactor: Redactor;
@@ -45,6 +47,7 @@ export function buildCore(opts: EngineOptions, observer: Observer): Core {
     state,
     sticky,
     stickyPins: opts.stickyPins ?? null,
+    quotaLeases: opts.quotaLeases ?? null,
     checkpoints: new Map(),
     redactor: policyRedactor(graph, ports.secrets),
   };

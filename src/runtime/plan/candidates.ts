@@ -6,8 +6,8 @@ import type { SkipRecord } from "../api.ts";
 import { reopensAt, wouldAdmit } from "../state/breaker.ts";
 import type { CondInput } from "./conditions.ts";
 import type { RequestCtx } from "../flow/context.ts";
-import type { Random } from "../ports.ts";
-import { isSpent, resetsAt } from "../state/quotas.ts";
+import type { QuotaLeases, Random } from "../ports.ts";
+import { isSpent, resetsAt, type QuotaSlot } from "../state/quotas.ts";
 import type { CompiledRule, CompiledTarget, ModelEntry, Tables } from "./tables.ts";
 import type { DecisionTracer } from "./trace.ts";
 
@@ -77,11 +77,24 @@ function resolveTarget(
   }
 }
 
-function quotaBlocked(entry: ModelEntry, now: number): boolean {
+function quotaBlocked(entry: ModelEntry, now: number, leases: QuotaLeases | null): boolean {
   if (entry.upstreamBlock.used > 0 && now < entry.upstreamBlock.windowStart) return true;
-  for (const slot of entry.modelQuotas) if (isSpent(slot, now)) return true;
-  for (const slot of entry.providerQuotas) if (isSpent(slot, now)) return true;
+  for (const slot of entry.modelQuotas) if (slotSpent(slot, now, leases)) return true;
+  for (const slot of entry.providerQuotas) if (slotSpent(slot, now, leases)) return true;
   return false;
+}
+
+/**
+ * A `requests` quota the cluster leases is spent when no leased unit is in hand (the local count
+ * then holds units other instances lease, not what they served); every other quota, and this one
+ * while the store is down, by its local record.
+ */
+function slotSpent(slot: QuotaSlot, now: number, leases: QuotaLeases | null): boolean {
+  if (leases !== null && slot.limit.metric === "requests") {
+    const allowed = leases.allows(slot.key, now);
+    if (allowed !== null) return !allowed;
+  }
+  return isSpent(slot, now);
 }
 
 /**
@@ -101,7 +114,7 @@ export function skipReason(ctx: RequestCtx, entry: ModelEntry, now: number): Ski
   const cfg = ctx.settings.breaker;
   if (!wouldAdmit(entry.breaker, cfg, now, entry.onBreaker)) return "breaker_open";
   if (!wouldAdmit(entry.providerBreaker, cfg, now, entry.onProviderBreaker)) return "breaker_open";
-  if (quotaBlocked(entry, now)) return "quota";
+  if (quotaBlocked(entry, now, ctx.core.quotaLeases)) return "quota";
   return null;
 }
 

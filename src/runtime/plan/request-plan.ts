@@ -155,5 +155,6 @@ export function prepare(
   }
   const refused = access === null ? null : bookCaller(core, access, viable, needs, req.body);
   if (refused !== null) return { ok: false, answer: refused };
+  if (access !== null) meta.key = access.name; // booked: what shares its limits counts it
   return { ok: true, ctx, viable, target };
 }

@@ -6,7 +6,8 @@ import type { AttemptRun } from "../attempt/attempt-run.ts";
 import { recordFailure, recordSuccess, release, type Admission } from "./breaker.ts";
 import { attemptLabel, isProviderWide, isUpstreamFault, type Failure } from "../attempt/classify.ts";
 import type { RequestCtx } from "../flow/context.ts";
-import { addUsage, markSpent } from "./quotas.ts";
+import { addUsage, markSpent, type QuotaSlot } from "./quotas.ts";
+import type { QuotaLeases } from "../ports.ts";
 import { bookKeyUsage } from "./access.ts";
 import type { ModelEntry } from "../plan/tables.ts";
 import type { Usage } from "../upstream.ts";
@@ -29,6 +30,15 @@ export function costOf(entry: ModelEntry, usage: Usage): number {
 export function estimateUsage(promptTokens: number, outputChars: number): Usage {
   const completion = Math.ceil(outputChars / 4);
   return { prompt_tokens: promptTokens, completion_tokens: completion, total_tokens: promptTokens + completion };
+}
+
+/** The attempt was admitted: it counts against `requests` quotas now (and spends a leased unit). */
+function admitQuotas(slots: QuotaSlot[], now: number, leases: QuotaLeases | null): void {
+  for (const slot of slots) {
+    if (slot.limit.metric !== "requests") continue;
+    addUsage(slot, now, ONE_REQUEST);
+    if (leases !== null) leases.admitted(slot.key, now);
+  }
 }
 
 export function recordSkip(ctx: RequestCtx, model: string, reason: SkipRecord["reason"]): void {
@@ -56,8 +66,8 @@ export class AttemptHandle {
   ) {
     entry.counters.requests++;
     const now = run.startedAt;
-    for (const slot of entry.modelQuotas) if (slot.limit.metric === "requests") addUsage(slot, now, ONE_REQUEST);
-    for (const slot of entry.providerQuotas) if (slot.limit.metric === "requests") addUsage(slot, now, ONE_REQUEST);
+    if (entry.modelQuotas.length > 0) admitQuotas(entry.modelQuotas, now, ctx.core.quotaLeases);
+    if (entry.providerQuotas.length > 0) admitQuotas(entry.providerQuotas, now, ctx.core.quotaLeases);
   }
 
   /** Books usage (the upstream's, or an estimate) and returns what was booked. */
@@ -160,9 +170,13 @@ export class AttemptHandle {
   }
 
   #markQuota(f: Failure, now: number): void {
-    const { entry } = this;
+    const { entry, ctx } = this;
     const slots = entry.modelQuotas.length > 0 ? entry.modelQuotas : entry.providerQuotas;
-    for (const slot of slots) markSpent(slot, now);
+    const leases = ctx.core.quotaLeases;
+    for (const slot of slots) {
+      markSpent(slot, now);
+      if (leases !== null && slot.limit.metric === "requests") leases.exhausted(slot.key, now);
+    }
     if (slots.length === 0) {
       entry.upstreamBlock.windowStart = now + (f.retryAfterMs ?? UPSTREAM_QUOTA_BLOCK_MS);
       entry.upstreamBlock.used = 1;

@@ -1,6 +1,7 @@
-// Which shared counters a graph has (one per model and provider quota) and how a served request's
-// usage lands on them. Keys are the engine's own quota keys (`model:<m>:<metric>:<window>`), so the
-// shared total can be laid over the local QuotaState under the same name.
+// Which shared counters a graph has (one per model and provider quota, and one per limit of a
+// declared key or team) and how a finished request's usage lands on them. Keys are the engine's
+// own quota keys (`model:<m>:<metric>:<window>`, `key:<name>:…`), so the shared total can be laid
+// over the local QuotaState under the same name.
 import type { Graph, LimitNode } from "../../compile/graph.ts";
 import type { OutcomeMeta } from "../../runtime/api.ts";
 import type { SharedCounter } from "../../runtime/ports.ts";
@@ -11,7 +12,7 @@ export interface QuotaRef {
   limit: LimitNode;
 }
 
-const keyOf = (owner: "model" | "provider", name: string, limit: LimitNode): string =>
+const keyOf = (owner: "model" | "provider" | "key" | "team", name: string, limit: LimitNode): string =>
   `${owner}:${name}:${limit.metric}:${limit.window}`;
 
 /** Every quota of `model` (its own and its provider's). */
@@ -28,6 +29,24 @@ export function quotasOfModel(graph: Graph, model: string): QuotaRef[] {
 export function allQuotas(graph: Graph): QuotaRef[] {
   const seen = new Map<string, QuotaRef>();
   for (const m of graph.models) for (const q of quotasOfModel(graph, m.name)) seen.set(q.key, q);
+  return [...seen.values()];
+}
+
+/** The limits of the declared key `name` and of its team: what a request booked to it counts against. */
+export function quotasOfKey(graph: Graph, name: string): QuotaRef[] {
+  const k = graph.keys?.find((x) => x.name === name);
+  if (!k) return [];
+  const team = k.team === null ? undefined : graph.teams?.find((t) => t.name === k.team);
+  return [
+    ...k.limits.map((limit) => ({ key: keyOf("key", k.name, limit), limit })),
+    ...(team?.limits ?? []).map((limit) => ({ key: keyOf("team", team!.name, limit), limit })),
+  ];
+}
+
+/** Every key's and team's limits (they are counted after the reply: no lease is taken for them). */
+export function allKeyQuotas(graph: Graph): QuotaRef[] {
+  const seen = new Map<string, QuotaRef>();
+  for (const k of graph.keys ?? []) for (const q of quotasOfKey(graph, k.name)) seen.set(q.key, q);
   return [...seen.values()];
 }
 

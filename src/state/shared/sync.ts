@@ -1,18 +1,18 @@
 // Keeps this instance's engine state in step with the cluster, from outside the engine: the engine
-// goes on reading only its local RuntimeState (no request ever waits on the store); this module
-// writes what happened locally to the store without awaiting it, and lays what the store knows
-// over the local records (breakers as they are published, quota totals on every reply and every
-// sync tick). When the store fails it marks itself down, keeps serving on local state, and on the
+// goes on reading only its local RuntimeState and the leased quota units it is handed (no request
+// ever waits on the store); this module writes what happened locally to the store without awaiting
+// it, and lays what the store knows over the local records (breakers as they are published, quota
+// totals on every reply and every sync tick; leases in shared-quotas.ts). When the store fails it marks itself down, keeps serving on local state, and on the
 // next successful tick reconciles: it re-subscribes, re-publishes open breakers and adds the usage
 // counted while it was away.
 import type { Graph } from "../../compile/graph.ts";
 import type { BreakerPhase, OutcomeMeta, RuntimeState } from "../../runtime/api.ts";
-import type { Clock, SharedBreaker, SharedStore, TimerHandle } from "../../runtime/ports.ts";
+import type { Clock, QuotaLeases, SharedBreaker, SharedStore, TimerHandle } from "../../runtime/ports.ts";
 import { timingFromGraph } from "../timing.ts";
 import { bounded } from "./bounded.ts";
 import { WindowSync } from "./window-sync.ts";
 import { SharedStickyPins, STICKY_PIN_CAPACITY, STICKY_PIN_TTL_MS } from "./sticky-pins.ts";
-import { allQuotas, amountFor, counterAt, quotasOfModel, type QuotaRef } from "./quota-counters.ts";
+import { SharedQuotas } from "./shared-quotas.ts";
 
 export interface SharedSyncOptions {
   store: SharedStore;
@@ -31,6 +31,8 @@ export interface SharedView {
   up: boolean;
   breakers: Record<string, SharedBreaker>;
   quotas: Record<string, number>;
+  /** Units of `requests` quotas this instance holds (leased, not yet spent). */
+  leased: Record<string, number>;
 }
 
 export class SharedStateSync {
@@ -39,8 +41,6 @@ export class SharedStateSync {
   #downLogged = false;
   #timer: TimerHandle | null = null;
   #unsubscribe: (() => Promise<void>) | null = null;
-  /** Usage counted while the store was down, added back on reconnect. */
-  readonly #owed = new Map<string, { ref: QuotaRef; amount: number; windowStart: number }>();
   /** Breakers whose probe lease another instance holds: no local probe until it reports. */
   readonly #probeBlocked = new Set<string>();
   #stopped = false;
@@ -48,12 +48,31 @@ export class SharedStateSync {
   /** Sticky sessions through the store, for the engine (`EngineOptions.stickyPins`). */
   readonly stickyPins: SharedStickyPins;
   readonly #windows: WindowSync;
+  readonly #quotas: SharedQuotas;
 
   constructor(private readonly o: SharedSyncOptions) {
     const { store, clock, timeoutMs, syncMs } = o;
     const pins = { store, clock, timeoutMs, freshMs: syncMs, ttlMs: STICKY_PIN_TTL_MS, capacity: STICKY_PIN_CAPACITY };
     this.stickyPins = new SharedStickyPins({ ...pins, up: () => this.#up });
     this.#windows = new WindowSync({ store, clock, instance: o.instance, state: o.state });
+    this.#quotas = new SharedQuotas({
+      store,
+      clock,
+      graph: o.graph,
+      state: o.state,
+      up: () => this.#up,
+      send: (p, onError) => this.#send(p, onError),
+      bounded: (p) => this.#bounded(p),
+    });
+  }
+
+  /**
+   * `requests` quotas leased from the cluster, for every engine (`EngineOptions.quotaLeases`). Once
+   * asked for, those quotas are taken before each request (never past the limit) instead of being
+   * counted after the reply, so an embedder must hand them to every engine it builds.
+   */
+  quotaLeases(): QuotaLeases {
+    return this.#quotas.handOver();
   }
 
   get up(): boolean {
@@ -84,23 +103,9 @@ export class SharedStateSync {
     }
   }
 
-  /** The engine's observer hook: a request finished. Its usage goes to the shared counters. */
+  /** The engine's observer hook: a request finished. Its tokens and spend go to the shared counters. */
   requestDone(meta: OutcomeMeta): void {
-    if (meta.servedModel === null) return;
-    const now = this.o.clock.now();
-    for (const ref of quotasOfModel(this.o.graph(), meta.servedModel)) {
-      const amount = amountFor(ref, meta);
-      if (amount <= 0) continue;
-      const counter = counterAt(ref, now);
-      if (!this.#up) {
-        this.#owe(ref, amount, counter.windowStart);
-        continue;
-      }
-      this.#send(
-        this.o.store.add(counter, amount).then((r) => this.#layQuota(ref.key, counter.windowStart, r.used)),
-        () => this.#owe(ref, amount, counter.windowStart),
-      );
-    }
+    this.#quotas.requestDone(meta);
   }
 
   /** Only one instance probes per cool-down: the others hold their probe slots until it reports. */
@@ -153,24 +158,6 @@ export class SharedStateSync {
     }
   }
 
-  /** The shared total replaces the local count when it is larger and in the same window. */
-  #layQuota(key: string, windowStart: number, used: number): void {
-    const q = this.o.state().quotas[key];
-    if (!q) return;
-    if (q.windowStart !== windowStart) {
-      if (q.windowStart > windowStart) return;
-      q.windowStart = windowStart;
-      q.used = 0;
-    }
-    if (used > q.used) q.used = used;
-  }
-
-  #owe(ref: QuotaRef, amount: number, windowStart: number): void {
-    const owed = this.#owed.get(ref.key);
-    if (owed && owed.windowStart === windowStart) owed.amount += amount;
-    else this.#owed.set(ref.key, { ref, amount, windowStart });
-  }
-
   /** Publishes windows, re-reads breakers and quota totals; reconnects and reconciles after an outage. */
   async tick(): Promise<void> {
     try {
@@ -187,12 +174,7 @@ export class SharedStateSync {
     if (this.#unsubscribe) await this.#bounded(this.#unsubscribe()).catch(() => {}); // the old subscription may have died with the connection
     this.#unsubscribe = await this.#bounded(this.o.store.onBreaker((key, b) => this.#applyBreaker(key, b)));
     const now = this.o.clock.now();
-    const owed = [...this.#owed.values()];
-    this.#owed.clear();
-    for (const { ref, amount, windowStart } of owed) {
-      const counter = counterAt(ref, now);
-      if (counter.windowStart === windowStart) await this.#bounded(this.o.store.add(counter, amount));
-    }
+    const owed = await this.#quotas.reconcile();
     const state = this.o.state();
     for (const [key, b] of Object.entries(state.breakers)) {
       if (b.phase === "open")
@@ -208,7 +190,7 @@ export class SharedStateSync {
     this.#downLogged = false;
     this.o.log("shared_state_up", {
       instance: this.o.instance,
-      reconciled_quotas: owed.length,
+      reconciled_quotas: owed,
       ...(this.#everUp ? { after_outage: true } : {}),
     });
     this.#everUp = true;
@@ -220,25 +202,18 @@ export class SharedStateSync {
     for (const key of this.#probeBlocked) this.#claimProbe(key, this.#probeSlots());
     const breakers = await this.o.store.readBreakers(Object.keys(state.breakers));
     for (const [key, b] of Object.entries(breakers)) this.#applyBreaker(key, b);
-    const now = this.o.clock.now();
-    await Promise.all(
-      allQuotas(graph).map(async (ref) => {
-        const counter = counterAt(ref, now);
-        this.#layQuota(ref.key, counter.windowStart, await this.o.store.usage(counter));
-      }),
-    );
+    await this.#quotas.pull(this.o.syncMs + this.o.timeoutMs);
     await this.#windows.exchange(timingFromGraph(graph).windowMs);
   }
 
   /** What the cluster holds for this graph (for /admin/state). */
   async view(): Promise<SharedView> {
-    const view: SharedView = { instance: this.o.instance, up: this.#up, breakers: {}, quotas: {} };
+    const view: SharedView = { instance: this.o.instance, up: this.#up, breakers: {}, quotas: {}, leased: {} };
     if (!this.#up) return view;
     try {
       view.breakers = await this.#bounded(this.o.store.readBreakers(Object.keys(this.o.state().breakers)));
-      const now = this.o.clock.now();
-      for (const ref of allQuotas(this.o.graph()))
-        view.quotas[ref.key] = await this.#bounded(this.o.store.usage(counterAt(ref, now)));
+      view.quotas = await this.#quotas.totals();
+      view.leased = this.#quotas.leases.held(this.o.clock.now());
     } catch (err) {
       this.#markDown(err);
       view.up = false;
