@@ -117,6 +117,7 @@ export class RedisCacheStore implements ResponseCacheStore {
   }
 
   #found(partition: string, reply: unknown): string | null {
+    if (!Array.isArray(reply)) return null; // not our script's reply: a miss
     const [entries, bytes, value] = reply as [number, number, string | number | undefined];
     this.#sizes.set(partition, { entries, bytes });
     if (typeof value === "string") return value;
