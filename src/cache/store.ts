@@ -1,6 +1,7 @@
-// Where cached answers live, behind one small interface: the in-memory LRU (memory-store.ts)
-// today, a shared Redis store later (same calls; TTL kept by Redis). Values are JSON text (entry.ts:
-// the answer and what it cost), so a store never holds live objects and a hit hands out a fresh copy.
+// Where cached answers live, behind one small interface: the in-memory LRU (memory-store.ts), or
+// Redis shared by every instance when the policy has `shared_state` (redis-store.ts; TTL kept by
+// Redis). Values are JSON text (entry.ts: the answer and what it cost), so a store never holds live
+// objects and a hit hands out a fresh copy.
 
 /** Where an entry goes and the bounds of that place: one partition per caching rule. */
 export interface CachePlacement {

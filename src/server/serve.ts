@@ -14,6 +14,7 @@ import { systemClock } from "../ports/system-clock.ts";
 import { createNetworkTransport, defaultAdapters } from "../providers/index.ts";
 import type { Diagnostic } from "../syntax/diagnostic.ts";
 import { createGateway, type Gateway } from "./app.ts";
+import { redisCacheFor } from "./cache-wiring.ts";
 import { errorResponse } from "./errors.ts";
 import { createPolicyReloader, type PolicyReloader } from "./reload.ts";
 import { batchedLog } from "./log-writer.ts";
@@ -119,9 +120,11 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
   const live = { state: () => gateway!.engine().state(), graph: () => gateway!.graph() };
   const snapshots = opts.statePath ? await attachState(opts, clock, graph, live, log, say) : null;
   const shared = graph.gateway.sharedState ? sharedStateFor(graph.gateway.sharedState, env, clock, live, log) : null;
+  const cacheStore = graph.gateway.sharedState ? redisCacheFor(graph.gateway.sharedState, env, clock, log) : undefined;
   const lagMonitor = startLagMonitor();
   gateway = createGateway({
     shared: shared ?? undefined,
+    cacheStore,
     graph,
     ports,
     adapters: defaultAdapters(),
@@ -165,6 +168,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningGateway> {
       });
       await snapshots?.stop().catch(() => {}); // the final write; failures were already reported by onError
       await shared?.stop().catch(() => {});
+      cacheStore?.close();
       await server.stop(true);
       lagMonitor.stop();
       stdoutLog?.flush();
