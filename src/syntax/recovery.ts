@@ -3,7 +3,7 @@
 // declaration are found too and every offset stays where it was. This module only reads the
 // text: a small bracket scanner that skips strings and comments, never the grammar itself.
 
-export const DECL_START = /^(provider|model|route|defaults|gateway)\b/;
+export const DECL_START = /^(provider|model|route|defaults|gateway|key|team)\b/;
 
 const CLOSER_OF: Readonly<Record<string, string>> = { "{": "}", "[": "]", "(": ")" };
 
