@@ -131,7 +131,8 @@ class RecoveringParse {
     const offset = r.peg$maxFailPos;
     const expected = r.peg$currPos === offset ? [...r.peg$maxFailExpected, { type: "end" }] : r.peg$maxFailExpected;
     const atTopLevel =
-      offset === declStart && !/^(provider|model|route|defaults|gateway|key|team)\b/.test(this.work.slice(offset, offset + 9));
+      offset === declStart &&
+      !/^(provider|model|route|defaults|gateway|key|team)\b/.test(this.work.slice(offset, offset + 9));
     if (offset <= this.lastError) return this.skipDeclaration(declStart, offset); // blanking did not help: give up on it
     const problem = describeSyntaxError(this.work, this.file, offset, expected, {
       declStart: atTopLevel ? null : declStart,
