@@ -7,7 +7,7 @@ import { createNetworkTransport } from "../../src/providers/fetch-transport.ts";
 import { defaultAdapters } from "../../src/providers/index.ts";
 import { originOf, StreamTrust, TRUSTED_AFTER } from "../../src/providers/stream-trust.ts";
 import type { ChatChunk } from "../../src/runtime/upstream.ts";
-import { closingUpstream, frames, mockUpstream, sse, words } from "../server/mock-upstream.ts";
+import { chunkJson, closingUpstream, frames, mockUpstream, sse, words } from "../server/mock-upstream.ts";
 import { stopAfterEach } from "../server/fault-harness.ts";
 import { call, provider, realPorts } from "./helpers.ts";
 
@@ -62,7 +62,13 @@ describe("stream trust", () => {
     for (let run = 0; run < 5; run++) {
       let open!: () => void;
       const gate = new Promise<void>((r) => (open = r));
-      const up = track(closingUpstream(frames(chunkOf("a")), frames(chunkOf("b"), "[DONE]"), gate));
+      const up = track(
+        closingUpstream(
+          frames(chunkJson("m", { content: "a" })),
+          frames(chunkJson("m", { content: "b" }), "[DONE]"),
+          gate,
+        ),
+      );
       const pending = streamOnce(up.url, ports);
       open();
       expect(await pending).toEqual({ text: "ab", error: null });
@@ -74,7 +80,7 @@ describe("stream trust", () => {
     const trust = new StreamTrust();
     const ports = realPorts(createNetworkTransport(trust));
     // one event, then the connection closes without the terminator: a cut, whichever client reads it
-    const up = track(closingUpstream(frames(chunkOf("a")), [], Promise.resolve()));
+    const up = track(closingUpstream(frames(chunkJson("m", { content: "a" })), [], Promise.resolve()));
     const origin = originOf(up.url);
     for (let i = 0; i < TRUSTED_AFTER; i++) trust.ended(origin); // as if it had ended that many cleanly
     expect(trust.trusted(origin)).toBe(true);
@@ -83,13 +89,3 @@ describe("stream trust", () => {
     expect(trust.trusted(origin)).toBe(false);
   });
 });
-
-function chunkOf(content: string) {
-  return {
-    id: "c",
-    object: "chat.completion.chunk",
-    created: 0,
-    model: "m",
-    choices: [{ index: 0, delta: { content }, finish_reason: null }],
-  };
-}
