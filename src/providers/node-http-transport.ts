@@ -1,4 +1,4 @@
-// The real network as a Transport, on node:http rather than fetch. Why: Bun's fetch (1.4.5) drops
+// The real network on node:http rather than fetch, for the streams fetch-transport.ts sends here. Why: Bun's fetch (1.4.5) drops
 // the bytes that arrive together with a connection close. An upstream that sends its last events
 // (finish_reason, [DONE]) and closes without the chunked terminator is common, and with fetch the
 // reader gets ECONNRESET instead of those events in most runs, so a complete answer looked cut.
@@ -8,7 +8,6 @@
 // told to a StreamTrust when one is given (stream-trust.ts: which origins may use fetch).
 import http from "node:http";
 import https from "node:https";
-import type { Transport } from "../runtime/ports.ts";
 import type { StreamTrust } from "./stream-trust.ts";
 
 const agents = {
@@ -37,7 +36,7 @@ interface BodyEnding {
 function bodyStream(
   res: http.IncomingMessage,
   abort: (reason: unknown) => void,
-  ending: BodyEnding | null,
+  ending: BodyEnding,
 ): ReadableStream<Uint8Array> {
   let ended = false; // closed, errored or cancelled: the controller takes nothing more
   return new ReadableStream<Uint8Array>({
@@ -51,13 +50,13 @@ function bodyStream(
         if (ended) return;
         ended = true;
         controller.close();
-        ending?.ended();
+        ending.ended();
       });
       res.on("close", () => {
         if (ended) return;
         ended = true;
         controller.error(connectionLost());
-        ending?.broke();
+        ending.broke();
       });
       res.on("error", () => {}); // reported through "close"
     },
@@ -71,11 +70,7 @@ function bodyStream(
   });
 }
 
-function request(
-  url: string,
-  init: RequestInit & { signal: AbortSignal },
-  ending: BodyEnding | null = null,
-): Promise<Response> {
+function request(url: string, init: RequestInit & { signal: AbortSignal }, ending: BodyEnding): Promise<Response> {
   const { signal } = init;
   if (signal.aborted) return Promise.reject(signal.reason);
   const target = new URL(url);
@@ -115,8 +110,6 @@ function request(
     req.end(body);
   });
 }
-
-export const nodeHttpTransport: Transport = { fetch: (url, init) => request(url, init) };
 
 /** node:http for `origin`, telling `trust` how each body ended. */
 export function nodeHttpFetch(

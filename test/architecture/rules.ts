@@ -69,7 +69,7 @@ export const PORT_IMPLEMENTATIONS: Record<string, string[]> = {
   "ports/manual-clock.ts": ["ManualClock", "settled"], // setImmediate only: a macrotask turn, no time read
   "ports/seeded-random.ts": ["systemRandom"],
   "providers/fetch-transport.ts": ["createNetworkTransport"],
-  "providers/node-http-transport.ts": ["nodeHttpTransport", "nodeHttpFetch"],
+  "providers/node-http-transport.ts": ["nodeHttpFetch"],
 };
 
 const AMBIENT_MEMBERS: Record<string, string[] | "any"> = {
