@@ -1,5 +1,6 @@
-// /admin/state, /admin/keys, /admin/reload, /admin/snapshot and /admin/explain. They exist only when the policy names an admin token env var
-// (otherwise 404, as if absent); the state view is plain runtime data and never holds key values.
+// /admin/state, /admin/keys, /admin/reload, /admin/snapshot and /admin/explain. They work only when the policy names an admin token env var
+// (otherwise 404 saying the policy declares no `admin_token`, so an operator is not left guessing at a
+// typo in the path); the state view is plain runtime data and never holds key values.
 import { adminCheck } from "./auth.ts";
 import { keysView } from "./key-usage.ts";
 import type { GatewayCore, RequestContext } from "./context.ts";
@@ -8,6 +9,10 @@ import { errorResponse, jsonResponse } from "./errors.ts";
 import { explainKey } from "./explain-key.ts";
 import { ChatBody, validate } from "./schemas.ts";
 
+const ADMIN_UNDECLARED =
+  "the admin api is disabled: the policy declares no `admin_token`; " +
+  'add `gateway { admin_token env("SWITCHYARD_ADMIN_TOKEN") }` to the policy and set that variable';
+
 /** Null when the caller may proceed, else the refusal. */
 function guard(core: GatewayCore, ctx: RequestContext): Response | null {
   const gateway = ctx.live.graph.gateway;
@@ -15,7 +20,7 @@ function guard(core: GatewayCore, ctx: RequestContext): Response | null {
     case "ok":
       return null;
     case "disabled":
-      return errorResponse(404, `no endpoint \`${ctx.path}\``, { code: "not_found", type: "not_found_error" });
+      return errorResponse(404, ADMIN_UNDECLARED, { code: "not_found", type: "not_found_error" });
     case "unset":
       return errorResponse(
         403,

@@ -107,9 +107,21 @@ describe("metrics", () => {
 });
 
 describe("admin endpoints", () => {
-  test("no admin token configured: they do not exist", async () => {
+  test("no admin token configured: 404 saying the policy declares no `admin_token`", async () => {
     const { app } = gateway(served, { adminTokenEnv: null });
-    expect((await app.fetch(admin("/admin/state", "admin-token"))).status).toBe(404);
+    for (const [path, method] of [
+      ["/admin/state", "GET"],
+      ["/admin/keys", "GET"],
+      ["/admin/reload", "POST"],
+    ]) {
+      const res = await app.fetch(admin(path, "admin-token", method));
+      expect(res.status).toBe(404);
+      const body = (await res.json()) as any;
+      expect(body.error.type).toBe("not_found_error");
+      expect(body.error.code).toBe("not_found");
+      expect(body.error.message).toContain("the admin api is disabled: the policy declares no `admin_token`");
+      expect(body.error.message).toContain('gateway { admin_token env("SWITCHYARD_ADMIN_TOKEN") }');
+    }
   });
 
   test("token env named but unset: 403", async () => {
