@@ -171,6 +171,16 @@ test("workspace symbols search the declarations of every open policy", async () 
   ]);
 });
 
+test("`switchyard lsp` without `--stdio` (as `npm run lsp` starts it) speaks over stdio too", async () => {
+  const bare = new LspClient(["lsp"]);
+  const init = (await bare.initialize()) as { capabilities: { hoverProvider?: boolean } };
+  expect(init.capabilities.hoverProvider).toBe(true);
+  const doc = await bare.open("policies/default.route");
+  expect(await bare.diagnostics(doc, 1)).toEqual([]);
+  expect(await bare.close()).toBe(0);
+  expect(bare.errors).toBe("");
+});
+
 test("`switchyard lsp` rejects options it does not know, with the usage", () => {
   const run = cli(["lsp", "--sdtio"]);
   expect(run.code).toBe(2);
