@@ -16,7 +16,7 @@ commands:
   lint [paths…]       check policy files (default: policies/)
         --format human|json|sarif|github   output format (default human)
         --deny-warnings                    exit 1 on warnings too
-        --check-env                        warn about provider keys missing from the environment
+        --check-env                        warn about each variable the policy reads that is not set
   fmt [paths…]        rewrite policy files in canonical layout (default: policies/)
         --check                            only list files that are not formatted; exit 1 if any
   graph <policy.route> print the compiled routing graph
