@@ -30,8 +30,8 @@ describe("memory store", () => {
   });
 
   test("a long run of sets, hits and evictions keeps exact LRU order (against a plain list)", () => {
-    // The store reads the least recent key from one live iterator across rehashes; this checks it
-    // against the obvious model: a list, most recent last.
+    // The store keeps its LRU order in typed arrays (lru-slots.ts); this checks it against the
+    // obvious model: a list, most recent last.
     const store = new MemoryCacheStore(new ManualClock(0));
     const p = place({ maxEntries: 50 });
     const model: string[] = [];
