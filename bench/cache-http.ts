@@ -5,14 +5,16 @@
 // turn across the targets (so a busy moment hits all of them alike), medians shown:
 //   thin-proxy         the same body every time: the floor of any Bun gateway's round trip
 //   cache off          a new prompt every request (wrk's Lua numbers them)
+//   cache off (again)  a second, identical server: how far two like servers differ (the A/A control)
 //   cache on, 0% hits  the same new prompts: every request a miss that is stored (the cost of missing)
+//   … 1k entries       the same with `max_entries 1k`: the miss path with little held (what holding costs)
 //   cache on, hits     the same body every time: every request after the first is a hit
 // Targets: cache on with 0% hits within 5% of cache off RPS, and a hit faster than the thin proxy.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchPolicy, requestBody } from "./lib/fixtures.ts";
-import { cpuMs, startServer, stopAll, which } from "./lib/processes.ts";
+import { cpuMs, rssMb, startServer, stopAll, which } from "./lib/processes.ts";
 import { runWrk, wrkScript, type WrkResult } from "./lib/wrk.ts";
 
 const ROOT = join(import.meta.dir, "..");
@@ -67,7 +69,11 @@ async function main(): Promise<number> {
   const thin = await startServer(ROOT, ["bun", "bench/thin-proxy.ts", "0", base], /ready (\d+)/, "stdout");
   const plain = benchPolicy(base);
   const off = await serve(plain);
-  const on = await serve(plain.replace("defaults {", "defaults {\n  cache { ttl 10m  max_entries 10k }"));
+  const offAgain = await serve(plain);
+  const cached = (entries: string) =>
+    plain.replace("defaults {", `defaults {\n  cache { ttl 10m  max_entries ${entries} }`);
+  const on = await serve(cached("10k"));
+  const small = await serve(cached("1k"));
   const same = (model: string) => wrkScript(requestBody(model, false));
   const fresh = freshPromptScript(requestBody("chat", false));
   const targets = [
@@ -78,7 +84,9 @@ async function main(): Promise<number> {
       script: same("bench-model"),
     },
     { name: "cache off", ...off, script: fresh },
+    { name: "cache off (again)", ...offAgain, script: fresh },
     { name: "cache on, 0% hits", ...on, script: fresh },
+    { name: "… 1k entries", ...small, script: fresh },
     { name: "cache on, hits", ...on, script: same("chat") },
   ];
   const runs = new Map<string, Run[]>(targets.map((t) => [t.name, []]));
@@ -91,31 +99,41 @@ async function main(): Promise<number> {
       runs.get(t.name)!.push({ ...r, cpuUs: ((cpuMs(t.pid) - before) * 1000) / r.requests });
     }
   }
-  const row = (name: string) => {
+  const row = async (name: string) => {
     const rs = runs.get(name)!;
     return {
       name,
       rps: median(rs.map((r) => r.rps)),
       p50: median(rs.map((r) => r.p50ms)),
       cpu: median(rs.map((r) => r.cpuUs)),
+      rss: (await rssMb(targets.find((t) => t.name === name)!.pid)) ?? Number.NaN,
     };
   };
-  const rows = targets.map((t) => row(t.name));
+  const rows = await Promise.all(targets.map((t) => row(t.name)));
   console.log(
     `${CONNECTIONS} connections, ${REPEAT} × ${SECONDS}s runs, medians; load average ${loadavg()[0].toFixed(2)} at end`,
   );
-  console.log("| target | rps | p50 ms | cpu µs/req |");
-  console.log("| --- | --- | --- | --- |");
-  for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.cpu.toFixed(1)} |`);
+  console.log("| target | rps | p50 ms | cpu µs/req | rss MB |");
+  console.log("| --- | --- | --- | --- | --- |");
+  for (const r of rows)
+    console.log(
+      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.cpu.toFixed(1)} | ${r.rss.toFixed(0)} |`,
+    );
   const metrics = await (await fetch(on.url.replace("/v1/chat/completions", "/metrics"))).text();
   const counter = (name: string) => new RegExp(`^${name} (\\S+)$`, "m").exec(metrics)?.[1] ?? "?";
   console.log(
     `cache-on server: ${counter("switchyard_cache_hits_total")} hits, ${counter("switchyard_cache_misses_total")} misses, ${counter("switchyard_cache_evictions_total")} evictions`,
   );
-  const [thinRow, offRow, missRow, hitRow] = rows;
-  const ratios = runs.get("cache off")!.map((o, i) => runs.get("cache on, 0% hits")![i].rps / o.rps);
+  const [thinRow, offRow, againRow, missRow, smallRow, hitRow] = rows;
+  const ratios = (name: string) => median(runs.get("cache off")!.map((o, i) => runs.get(name)![i].rps / o.rps));
   console.log(
-    `0% hits / off, RPS: ${(missRow.rps / offRow.rps).toFixed(3)} (median of per-round ratios ${median(ratios).toFixed(3)}); target ≥ 0.95`,
+    `0% hits / off, RPS: ${(missRow.rps / offRow.rps).toFixed(3)} (median of per-round ratios ${ratios("cache on, 0% hits").toFixed(3)}); target ≥ 0.95`,
+  );
+  console.log(
+    `A/A control, off again / off, RPS: ${(againRow.rps / offRow.rps).toFixed(3)} (per-round ${ratios("cache off (again)").toFixed(3)})`,
+  );
+  console.log(
+    `0% hits with 1k entries / off, RPS: ${(smallRow.rps / offRow.rps).toFixed(3)} (per-round ${ratios("… 1k entries").toFixed(3)})`,
   );
   console.log(
     `hit p50 ${hitRow.p50.toFixed(3)} ms vs thin proxy ${thinRow.p50.toFixed(3)} ms; hit RPS / thin ${(hitRow.rps / thinRow.rps).toFixed(2)}`,
