@@ -48,7 +48,7 @@ describe("shipped scenarios", () => {
       expect(err).toBe("");
       expect(out).toContain("expectations hold");
       expect(code).toBe(0);
-    });
+    }, 20_000); // a virtual day of three instances takes ~2 s of CPU; a loaded CI machine can triple that
   }
 });
 
