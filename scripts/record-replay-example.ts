@@ -28,7 +28,7 @@ const lines = await recordLog(compiled.graph, PLANS, REQUESTS, {
 const header = [
   "# 30s of chat traffic recorded from `serve` on policies/default.route (scripts/record-replay-example.ts):",
   "# smart is down from 8s to 20s; swift answers some calls 429 with Retry-After; steady, the last resort, cuts some streams.",
-  "# run: bun run simulate --replay policies/scenarios/default-traffic.jsonl policies/default.route",
+  "# run: npm run simulate -- --replay policies/scenarios/default-traffic.jsonl policies/default.route",
 ];
 await Bun.write(OUT, `${[...header, ...lines].join("\n")}\n`);
 console.log(`wrote ${lines.length} request lines to ${OUT}`);

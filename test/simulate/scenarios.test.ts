@@ -7,9 +7,9 @@ import { run } from "./helpers.ts";
 const ROOT = `${import.meta.dir}/../..`;
 const DIR = `${ROOT}/policies/scenarios`;
 
-/** Each scenario names its policy in a `# run: bun run simulate <policy> <scenario>` comment. */
+/** Each scenario names its policy in a `# run: npm run simulate -- <policy> <scenario>` comment. */
 function policyOf(file: string): string {
-  const m = /^# run: bun run simulate (\S+) (\S+)$/m.exec(readFileSync(`${DIR}/${file}`, "utf8"));
+  const m = /^# run: npm run simulate -- (\S+) (\S+)$/m.exec(readFileSync(`${DIR}/${file}`, "utf8"));
   if (!m) throw new Error(`${file} has no \`# run:\` line naming its policy`);
   expect(m[2]).toBe(`policies/scenarios/${file}`);
   return `${ROOT}/${m[1]}`;
@@ -55,7 +55,7 @@ describe("shipped scenarios", () => {
 describe("the shipped compare example", () => {
   test("multi-provider-v2 is far cheaper but fails the success gate during the OpenAI outage (exit 1)", async () => {
     const file = "openai-outage-compare.yaml";
-    const m = /^# compare: bun run simulate (.+)$/m.exec(readFileSync(`${DIR}/${file}`, "utf8"));
+    const m = /^# compare: npm run simulate -- (.+)$/m.exec(readFileSync(`${DIR}/${file}`, "utf8"));
     if (!m) throw new Error(`${file} has no \`# compare:\` line`);
     const argv = m[1]!.split(" ").map((a) => (a.startsWith("policies/") ? `${ROOT}/${a}` : a));
     const { code, out, err } = await run(...argv);
