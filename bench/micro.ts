@@ -254,6 +254,7 @@ async function cacheRequest(): Promise<void> {
   for (let round = 0; round < 5; round++) {
     for (const v of variants.map((_, i) => variants[(i + round) % variants.length])) {
       const probe = Bun.spawnSync(["bun", `${import.meta.dir}/lib/cache-probe.ts`, v, "30000"], { stderr: "inherit" });
+      if (probe.exitCode !== 0) throw new Error(`cache bench: the \`${v}\` probe exited ${probe.exitCode}`);
       samples.get(v)!.push(JSON.parse(probe.stdout.toString()).cpuUs * 1000);
     }
   }

@@ -15,6 +15,9 @@ import { benchPolicy, requestBody } from "./fixtures.ts";
 import { benchPorts, chatRequest, compileOrThrow, instantTransport } from "./in-process.ts";
 
 const [variant = "off", count = "30000"] = process.argv.slice(2);
+/** What `x-switchyard-cache` must say once warm, so a broken cache cannot pass for a fast one. */
+const expected: Record<string, string> = { off: "bypass", nothing: "miss", "1k": "miss", "10k": "miss", hit: "hit" };
+if (!(variant in expected)) throw new Error(`cache probe: unknown variant \`${variant}\``);
 const entries = variant === "1k" ? "1k" : "10k";
 const policy = benchPolicy("http://upstream.local/v1");
 const cached = policy.replace("defaults {", `defaults {\n  cache { ttl 10m  max_entries ${entries} }`);
@@ -33,9 +36,15 @@ const gateway = createGateway({
 const same = requestBody("chat", false);
 let n = 0;
 const next = (): string => (variant === "hit" ? same : same.replace("five words.", `five words, take ${n++}.`));
-const run = async (): Promise<void> => void (await (await gateway.fetch(chatRequest(next()))).arrayBuffer());
+const run = async (): Promise<string | null> => {
+  const response = await gateway.fetch(chatRequest(next()));
+  await response.arrayBuffer();
+  return response.headers.get("x-switchyard-cache");
+};
 
 for (let i = 0; i < 20_000; i++) await run(); // the JIT, and the store full (10k entries) before measuring
+const status = await run();
+if (status !== expected[variant]) throw new Error(`cache probe: ${variant} answered x-switchyard-cache ${status}`);
 const requests = Number(count);
 const before = process.cpuUsage();
 for (let i = 0; i < requests; i++) await run();

@@ -5,7 +5,10 @@ import type { Clock } from "../runtime/ports.ts";
 import { LruSlots } from "./lru-slots.ts";
 import type { CachePlacement, CacheStoreStats, ResponseCacheStore } from "./store.ts";
 
-/** What one entry is charged: its text and key as UTF-16 (what the heap holds), plus a fixed overhead. */
+/**
+ * What one entry is charged against `max_bytes`: its text and key as UTF-16 plus a fixed overhead,
+ * the same in every store (docs/language.md). The arena holds about half of it for ASCII JSON.
+ */
 export function entryBytes(key: string, value: string): number {
   return 2 * (key.length + value.length) + 64;
 }
